@@ -1,0 +1,72 @@
+//! How amounts and dates are written for Indonesian readers: `Rp 16.800`, `23 Desember 2022`.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Whole rupiah with dots between thousands: `Rp 1.008.000.000`.
+pub fn rupiah(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if amount < 0 {
+        format!("-Rp {out}")
+    } else {
+        format!("Rp {out}")
+    }
+}
+
+const BULAN: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `23 Desember 2022` (or `23 December 2022` for `lang == "en"`).
+pub fn date(d: NaiveDate, lang: &str) -> String {
+    let names = if lang == "en" { &MONTHS } else { &BULAN };
+    let month = names.get(d.month0() as usize).copied().unwrap_or("");
+    format!("{} {} {}", d.day(), month, d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indonesian_forms() {
+        assert_eq!(rupiah(16_800), "Rp 16.800");
+        assert_eq!(rupiah(1_008_000_000), "Rp 1.008.000.000");
+        assert_eq!(rupiah(0), "Rp 0");
+        assert_eq!(rupiah(999), "Rp 999");
+        let d = NaiveDate::from_ymd_opt(2022, 12, 23).unwrap_or_default();
+        assert_eq!(date(d, "id"), "23 Desember 2022");
+        assert_eq!(date(d, "en"), "23 December 2022");
+    }
+}

@@ -1,0 +1,11 @@
+//! Lingkaran's domain core. Pure: no I/O, no clock (callers pass `today`), no serde. Wire
+//! types live at the HTTP edge of the `lingkaran` crate.
+
+pub mod format;
+pub mod message;
+pub mod nik;
+pub mod region;
+pub mod worker;
+
+pub use message::Problem;
+pub use nik::{Nik, Sex};

@@ -1,0 +1,173 @@
+//! Tokens, the caller's own account, users and organisations.
+
+use super::error::{ApiError, Result};
+use super::extract::Caller;
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::db::users::{self, NewUser};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+pub struct Login {
+    username: String,
+    password: String,
+    label: Option<String>,
+}
+
+/// Exchanges a username and password for a bearer token, for scripts.
+pub async fn issue_token(
+    State(state): State<AppState>,
+    Json(l): Json<Login>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let Some(user_id) = users::authenticate(&state.db, &l.username, &l.password).await? else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "Nama pengguna atau kata sandi salah.",
+            "Wrong username or password.",
+        ));
+    };
+    let token =
+        users::create_api_token(&state.db, user_id, l.label.as_deref().unwrap_or("api")).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "token_type": "Bearer" })),
+    ))
+}
+
+pub async fn me(Caller(p): Caller) -> Json<Value> {
+    Json(json!({
+        "id": p.user_id, "username": p.username, "full_name": p.full_name, "role": p.role.code(),
+        "organisation_id": p.organisation_id, "scopes": p.scopes,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct UserInput {
+    username: String,
+    full_name: String,
+    password: String,
+    role: String,
+    organisation_id: Option<i64>,
+    #[serde(default)]
+    regions: Vec<String>,
+}
+
+pub async fn create_user(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(u): Json<UserInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    caller.require(&[Role::Admin])?;
+    let role = Role::parse(&u.role).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_role",
+            "Peran harus admin, officer, proposer, donor atau viewer.",
+            "Role must be admin, officer, proposer, donor or viewer.",
+        )
+    })?;
+    if u.password.chars().count() < 8 {
+        return Err(ApiError::bad_request(
+            "weak_password",
+            "Kata sandi paling sedikit 8 karakter.",
+            "The password needs at least 8 characters.",
+        ));
+    }
+    if role == Role::Proposer && u.organisation_id.is_none() {
+        return Err(ApiError::bad_request(
+            "organisation_required",
+            "Pengusul harus terikat pada sebuah lembaga (organisation_id).",
+            "A proposer must belong to an organisation (organisation_id).",
+        ));
+    }
+    if matches!(role, Role::Officer | Role::Viewer) && u.regions.is_empty() {
+        return Err(ApiError::bad_request(
+            "regions_required",
+            "Petugas dan pemda harus diberi wilayah kerja (regions).",
+            "Officers and viewers need at least one region (regions).",
+        ));
+    }
+    for r in &u.regions {
+        if crate::regions::RegionTable::get().region(r).is_none() {
+            return Err(ApiError::bad_request(
+                "unknown_region",
+                format!("Wilayah {r} tidak dikenal."),
+                format!("Region {r} does not exist."),
+            ));
+        }
+    }
+    if users::username_taken(&state.db, &u.username).await? {
+        return Err(ApiError::conflict(
+            "username_taken",
+            format!("Nama pengguna {} sudah dipakai.", u.username),
+            format!("Username {} is already taken.", u.username),
+        ));
+    }
+    let id = users::create_user(
+        &state.db,
+        &NewUser {
+            username: &u.username,
+            full_name: &u.full_name,
+            password: &u.password,
+            role,
+            organisation_id: u.organisation_id,
+            regions: &u.regions,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "username": u.username, "role": role.code() })),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct OrganisationInput {
+    name: String,
+    kind: String,
+    region_code: String,
+}
+
+pub async fn create_organisation(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(o): Json<OrganisationInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    caller.require(&[Role::Admin])?;
+    if crate::regions::RegionTable::get()
+        .region(&o.region_code)
+        .is_none()
+    {
+        return Err(ApiError::bad_request(
+            "unknown_region",
+            format!("Wilayah {} tidak dikenal.", o.region_code),
+            format!("Region {} does not exist.", o.region_code),
+        ));
+    }
+    let id =
+        users::create_organisation(&state.db, o.name.trim(), o.kind.trim(), &o.region_code).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "name": o.name, "kind": o.kind, "region_code": o.region_code })),
+    ))
+}
+
+pub async fn list_organisations(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Value>> {
+    let p = caller.require(&[Role::Admin, Role::Officer, Role::Viewer])?;
+    let list: Vec<Value> = users::organisations(&state.db)
+        .await?
+        .into_iter()
+        .filter(|o| p.covers(&o.region_code))
+        .map(
+            |o| json!({ "id": o.id, "name": o.name, "kind": o.kind, "region_code": o.region_code }),
+        )
+        .collect();
+    Ok(Json(json!({ "organisations": list })))
+}

@@ -1,0 +1,52 @@
+//! The JSON API under `/api/v1`, described by `/api/openapi.json`.
+
+pub mod accounts;
+pub mod error;
+pub mod extract;
+pub mod imports;
+pub mod openapi;
+pub mod reference;
+pub mod registry;
+pub mod wire;
+
+use crate::app::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/v1/health", get(reference::health))
+        .route("/api/v1/auth/token", post(accounts::issue_token))
+        .route("/api/v1/me", get(accounts::me))
+        .route("/api/v1/users", post(accounts::create_user))
+        .route(
+            "/api/v1/organisations",
+            get(accounts::list_organisations).post(accounts::create_organisation),
+        )
+        .route("/api/v1/regions", get(reference::search_regions))
+        .route("/api/v1/regions/{code}", get(reference::region))
+        .route("/api/v1/regions/{code}/children", get(reference::children))
+        .route("/api/v1/nik/check", post(reference::check_nik))
+        .route(
+            "/api/v1/eligibility",
+            get(registry::get_eligibility).put(registry::put_eligibility),
+        )
+        .route("/api/v1/covered-niks", post(registry::add_covered))
+        .route(
+            "/api/v1/workers",
+            get(registry::search).post(registry::create),
+        )
+        .route("/api/v1/workers/decisions", post(registry::decide_bulk))
+        .route("/api/v1/workers/{id}", get(registry::show))
+        .route("/api/v1/workers/{id}/verify", post(registry::verify))
+        .route("/api/v1/workers/{id}/reject", post(registry::reject))
+        .route(
+            "/api/v1/workers/{id}/duplicate",
+            post(registry::resolve_duplicate),
+        )
+        .route("/api/v1/queue", get(registry::queue))
+        .route("/api/v1/imports", get(imports::list).post(imports::upload))
+        .route("/api/v1/imports/{id}", get(imports::show))
+        .route("/api/v1/imports/{id}/errors.csv", get(imports::errors_csv))
+}

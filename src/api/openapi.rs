@@ -1,0 +1,241 @@
+//! The OpenAPI 3.1 document of `/api/v1`. Written by hand beside the router; the test
+//! `openapi_lists_every_route` fails when a route is added without its entry here.
+
+use axum::Json;
+use serde_json::{json, Value};
+
+fn op(tag: &str, summary: &str, roles: &str) -> Value {
+    json!({
+        "tags": [tag],
+        "summary": summary,
+        "description": format!("Roles: {roles}."),
+        "responses": {
+            "200": { "description": "OK" },
+            "401": { "$ref": "#/components/responses/Error" },
+            "403": { "$ref": "#/components/responses/Error" },
+            "422": { "$ref": "#/components/responses/Error" }
+        }
+    })
+}
+
+/// Every documented `(method, path)`. The router test compares against this list.
+pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "get",
+        "/api/v1/health",
+        "meta",
+        "Service and database health",
+        "anyone",
+    ),
+    (
+        "post",
+        "/api/v1/auth/token",
+        "accounts",
+        "Exchange username and password for a bearer token",
+        "anyone",
+    ),
+    (
+        "get",
+        "/api/v1/me",
+        "accounts",
+        "The caller's account, role and region scopes",
+        "any signed-in user",
+    ),
+    (
+        "post",
+        "/api/v1/users",
+        "accounts",
+        "Create a user",
+        "admin",
+    ),
+    (
+        "get",
+        "/api/v1/organisations",
+        "accounts",
+        "Proposing organisations in the caller's scope",
+        "admin, officer, viewer",
+    ),
+    (
+        "post",
+        "/api/v1/organisations",
+        "accounts",
+        "Create a proposing organisation",
+        "admin",
+    ),
+    (
+        "get",
+        "/api/v1/regions",
+        "regions",
+        "Search regions by name (q, level, limit)",
+        "anyone",
+    ),
+    (
+        "get",
+        "/api/v1/regions/{code}",
+        "regions",
+        "Look up a region code",
+        "anyone",
+    ),
+    (
+        "get",
+        "/api/v1/regions/{code}/children",
+        "regions",
+        "List a region's children (code 0 lists provinces)",
+        "anyone",
+    ),
+    (
+        "post",
+        "/api/v1/nik/check",
+        "nik",
+        "Check a NIK: parts, regions, errors and warnings",
+        "any signed-in user",
+    ),
+    (
+        "get",
+        "/api/v1/eligibility",
+        "registry",
+        "The programme's eligibility rules",
+        "admin, officer, proposer, viewer",
+    ),
+    (
+        "put",
+        "/api/v1/eligibility",
+        "registry",
+        "Set minimum and maximum age",
+        "admin",
+    ),
+    (
+        "post",
+        "/api/v1/covered-niks",
+        "registry",
+        "Import the insurer's list of NIKs already active (text, one per line)",
+        "admin, officer",
+    ),
+    (
+        "get",
+        "/api/v1/workers",
+        "registry",
+        "Search workers by nik, name, region, status (page, per_page)",
+        "admin, officer, viewer (scoped), proposer (own)",
+    ),
+    (
+        "post",
+        "/api/v1/workers",
+        "registry",
+        "Submit one worker",
+        "proposer",
+    ),
+    (
+        "post",
+        "/api/v1/workers/decisions",
+        "verification",
+        "Verify or reject many workers",
+        "admin, officer",
+    ),
+    (
+        "get",
+        "/api/v1/workers/{id}",
+        "registry",
+        "One worker with their history",
+        "admin, officer, viewer (scoped), proposer (own)",
+    ),
+    (
+        "post",
+        "/api/v1/workers/{id}/verify",
+        "verification",
+        "Verify a proposed worker",
+        "admin, officer (scoped; never own submissions)",
+    ),
+    (
+        "post",
+        "/api/v1/workers/{id}/reject",
+        "verification",
+        "Reject a worker with a reason",
+        "admin, officer (scoped)",
+    ),
+    (
+        "post",
+        "/api/v1/workers/{id}/duplicate",
+        "verification",
+        "Decide a possible duplicate: merge or distinct",
+        "admin, officer (scoped)",
+    ),
+    (
+        "get",
+        "/api/v1/queue",
+        "verification",
+        "Proposed workers to verify (village, occupation, proposer, flag)",
+        "admin, officer",
+    ),
+    (
+        "get",
+        "/api/v1/imports",
+        "imports",
+        "Recent imports",
+        "admin, proposer (own)",
+    ),
+    (
+        "post",
+        "/api/v1/imports",
+        "imports",
+        "Upload a CSV or XLSX list (multipart field 'file')",
+        "proposer",
+    ),
+    (
+        "get",
+        "/api/v1/imports/{id}",
+        "imports",
+        "An import's report",
+        "its proposer, officers in scope, admin",
+    ),
+    (
+        "get",
+        "/api/v1/imports/{id}/errors.csv",
+        "imports",
+        "The bad rows as CSV",
+        "its proposer, officers in scope, admin",
+    ),
+];
+
+pub fn spec() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (method, path, tag, summary, roles) in OPERATIONS {
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op(tag, summary, roles);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Lingkaran API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "GN Lingkaran: donors pay the JKK and JKM contributions of vulnerable workers. \
+                Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/token, or with the \
+                session cookie of the web pages plus the `X-CSRF-Token` header on changes. Errors come as \
+                {\"errors\":[{\"code\",\"detail\",\"detail_en\"}]}. A whole NIK is returned only to officers \
+                and admins in scope and to the worker's proposer; everyone else sees it masked."
+        },
+        "servers": [{ "url": "/" }],
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "session": { "type": "apiKey", "in": "cookie", "name": "lk_session" }
+            },
+            "responses": {
+                "Error": {
+                    "description": "An error envelope",
+                    "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "properties": { "errors": { "type": "array", "items": { "type": "object",
+                            "properties": { "code": {"type": "string"}, "detail": {"type": "string"}, "detail_en": {"type": "string"} } } } }
+                    } } }
+                }
+            }
+        },
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "paths": paths,
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}

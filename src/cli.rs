@@ -1,0 +1,384 @@
+//! The `lingkaran` command: serve, migrate, demo, and the registry's tools.
+
+use crate::api::wire;
+use crate::app::{self, AppState};
+use crate::auth::Role;
+use crate::db::imports::{self, Submitter};
+use crate::db::{users, workers, Db};
+use crate::regions::RegionTable;
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lingkaran",
+    version,
+    about = "GN Lingkaran: donors protect vulnerable workers"
+)]
+pub struct Cli {
+    /// Database URL: sqlite://FILE (created if missing) or postgres://…
+    #[arg(
+        long,
+        env = "LINGKARAN_DB",
+        default_value = "sqlite://lingkaran.db",
+        global = true
+    )]
+    pub db: String,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Run the web service (applies migrations first).
+    Serve {
+        #[arg(long, env = "LINGKARAN_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Create the Gresik demo data when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply migrations and load the region table.
+    Migrate,
+    /// Create the Kabupaten Gresik demo data and print its users.
+    Demo,
+    /// NIK tools.
+    Nik {
+        #[command(subcommand)]
+        cmd: NikCmd,
+    },
+    /// Worker registry tools.
+    Workers {
+        #[command(subcommand)]
+        cmd: WorkersCmd,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Proposing organisations.
+    Org {
+        #[command(subcommand)]
+        cmd: OrgCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NikCmd {
+    /// Check a NIK; exits 0 when valid, 1 when not.
+    Check {
+        nik: String,
+        #[arg(long)]
+        json: bool,
+        /// Reference date for the century rule (default: today in WIB).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkersCmd {
+    /// Import a CSV or XLSX list for a proposer (user id or username).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        proposer: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import the insurer's list of NIKs that are already active participants (one per line).
+    Covered {
+        file: PathBuf,
+        /// The officer or admin recording it (user id or username).
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a user. Prints the id, and a bearer token with --token.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_parser = ["admin", "officer", "proposer", "donor", "viewer"])]
+        role: String,
+        #[arg(long, env = "LINGKARAN_PASSWORD")]
+        password: String,
+        /// Organisation id (proposers).
+        #[arg(long)]
+        org: Option<i64>,
+        /// Region scope, repeatable (officers, viewers).
+        #[arg(long = "region")]
+        regions: Vec<String>,
+        /// Also issue a bearer token and print it.
+        #[arg(long)]
+        token: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCmd {
+    /// Add a proposing organisation.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "desa")]
+        kind: String,
+        /// Its region: the scope of its proposers.
+        #[arg(long)]
+        region: String,
+    },
+}
+
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LINGKARAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    init_logging();
+    match cli.cmd {
+        Cmd::Serve { addr, demo } => {
+            let db = open(&cli.db).await?;
+            if demo {
+                if crate::demo::is_empty(&db).await? {
+                    let summary = crate::demo::seed(&db).await?;
+                    println!("{}", summary.credentials());
+                } else {
+                    tracing::info!("database not empty; demo data not created again");
+                }
+            }
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("listening on {addr}"))?;
+            tracing::info!(addr = %listener.local_addr()?, db = db.kind(), "Lingkaran is serving");
+            println!(
+                "Lingkaran: http://{}/  (API: /api/v1, OpenAPI: /api/openapi.json)",
+                listener.local_addr()?
+            );
+            app::serve(AppState { db }, listener).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Migrate => {
+            let db = open(&cli.db).await?;
+            println!(
+                "migrated {} ({} regions)",
+                db.kind(),
+                RegionTable::get().len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Demo => {
+            let db = open(&cli.db).await?;
+            if !crate::demo::is_empty(&db).await? {
+                anyhow::bail!("the database already has workers; the demo needs an empty one");
+            }
+            let summary = crate::demo::seed(&db).await?;
+            println!("{}", summary.credentials());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Nik {
+            cmd: NikCmd::Check { nik, json, today },
+        } => {
+            let c = lingkaran_domain::nik::check(
+                &nik,
+                today.unwrap_or_else(crate::clock::today),
+                RegionTable::get(),
+            );
+            if json {
+                println!("{}", wire::nik_check_json(&c));
+            } else {
+                print_nik_check(&c);
+            }
+            Ok(if c.is_valid() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Cmd::Workers {
+            cmd:
+                WorkersCmd::Import {
+                    file,
+                    proposer,
+                    json,
+                },
+        } => {
+            let db = open(&cli.db).await?;
+            let (user_id, organisation_id) =
+                users::proposer(&db, &proposer).await?.with_context(|| {
+                    format!("no proposer {proposer:?}: give a proposer's user id or username")
+                })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let who = Submitter {
+                organisation_id,
+                user_id,
+                import_id: None,
+            };
+            match crate::import::run(&db, file, &name, who, crate::clock::today()).await? {
+                Ok(report) => {
+                    let errors = imports::errors(&db, report.import.id, "error", i64::MAX).await?;
+                    let warnings =
+                        imports::errors(&db, report.import.id, "warning", i64::MAX).await?;
+                    let body = wire::import_json(
+                        &report.import,
+                        &errors,
+                        &warnings,
+                        &report.notes,
+                        report.already_imported,
+                    );
+                    if json {
+                        println!("{body}");
+                    } else {
+                        let r = &report.import;
+                        println!(
+                            "import #{}: {} rows, {} accepted, {} rejected, {} duplicates, {} possible duplicates",
+                            r.id, r.rows_total, r.accepted, r.rejected, r.duplicates, r.possible_duplicates
+                        );
+                        for e in &errors {
+                            println!(
+                                "  line {} {} {:?}: {}",
+                                e.line, e.column_name, e.value, e.message_id
+                            );
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::json!({ "errors": [wire::problem_json(&e.0)] })
+                        );
+                    } else {
+                        eprintln!("{}\n{}", e.0.id, e.0.en);
+                    }
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Cmd::Workers {
+            cmd: WorkersCmd::Covered { file, by },
+        } => {
+            let db = open(&cli.db).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let actor: i64 = users::user_id(&db, &by)
+                .await?
+                .with_context(|| format!("no user {by:?}"))?;
+            let today = crate::clock::today();
+            let (ok, bad): (Vec<_>, Vec<_>) = text
+                .lines()
+                .map(|l| l.split([',', ';']).next().unwrap_or("").trim().to_string())
+                .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("nik"))
+                .map(|l| lingkaran_domain::Nik::parse(&l, today))
+                .partition(Result::is_ok);
+            let niks: Vec<String> = ok.into_iter().flatten().map(|n| n.to_string()).collect();
+            let added = workers::add_covered_niks(&db, &niks, actor).await?;
+            println!(
+                "{added} NIKs added ({} already known, {} invalid lines skipped)",
+                niks.len() as u64 - added,
+                bad.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::User {
+            cmd:
+                UserCmd::Add {
+                    username,
+                    name,
+                    role,
+                    password,
+                    org,
+                    regions,
+                    token,
+                },
+        } => {
+            let db = open(&cli.db).await?;
+            let role = Role::parse(&role).context("unknown role")?;
+            let id = users::create_user(
+                &db,
+                &users::NewUser {
+                    username: &username,
+                    full_name: name.as_deref().unwrap_or(&username),
+                    password: &password,
+                    role,
+                    organisation_id: org,
+                    regions: &regions,
+                },
+            )
+            .await?;
+            println!("user #{id} {username} ({})", role.code());
+            if token {
+                println!("token: {}", users::create_api_token(&db, id, "cli").await?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Org {
+            cmd: OrgCmd::Add { name, kind, region },
+        } => {
+            let db = open(&cli.db).await?;
+            if RegionTable::get().region(&region).is_none() {
+                anyhow::bail!("region {region} does not exist");
+            }
+            let id = users::create_organisation(&db, &name, &kind, &region).await?;
+            println!("organisation #{id} {name} ({region})");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_nik_check(c: &lingkaran_domain::nik::NikCheck) {
+    match &c.nik {
+        Some(n) => {
+            println!("NIK {} sah / valid", n.masked());
+            println!(
+                "  jenis kelamin: {}",
+                if n.sex() == lingkaran_domain::Sex::Female {
+                    "perempuan"
+                } else {
+                    "laki-laki"
+                }
+            );
+            println!(
+                "  tanggal lahir: {}",
+                lingkaran_domain::format::date(n.birth_date(), "id")
+            );
+        }
+        None => println!("NIK tidak sah / invalid"),
+    }
+    for (label, v) in [
+        ("provinsi", &c.province),
+        ("kabupaten/kota", &c.regency),
+        ("kecamatan", &c.district),
+    ] {
+        if let Some((code, name)) = v {
+            println!("  {label}: {code} {name}");
+        }
+    }
+    for e in &c.errors {
+        println!("  ✗ {}: {}", e.code, e.id);
+    }
+    for w in &c.warnings {
+        println!("  ! {}: {}", w.code, w.id);
+    }
+}

@@ -1,0 +1,448 @@
+//! Imports of proposers' lists: the import record, its error report, and the batch write that
+//! registers workers (also used for a single worker submitted through the API).
+
+use super::Db;
+use crate::on_db;
+use chrono::Utc;
+use lingkaran_domain::worker::{ValidWorker, WorkerStatus};
+use sqlx::{FromRow, QueryBuilder};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub uploaded_by: i64,
+    pub file_name: String,
+    pub content_hash: String,
+    pub status: String,
+    pub rows_total: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+    pub duplicates: i64,
+    pub possible_duplicates: i64,
+    pub notice: Option<String>,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+const SELECT_IMPORT: &str =
+    "SELECT id, organisation_id, uploaded_by, file_name, content_hash, status, rows_total,
+    accepted, rejected, duplicates, possible_duplicates, notice, created_at FROM imports";
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<ImportRecord>> {
+    let sql = format!("{SELECT_IMPORT} WHERE id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn find_by_hash(
+    db: &Db,
+    organisation_id: i64,
+    hash: &str,
+) -> sqlx::Result<Option<ImportRecord>> {
+    let sql = format!("{SELECT_IMPORT} WHERE organisation_id = $1 AND content_hash = $2");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(organisation_id)
+        .bind(hash)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn list(
+    db: &Db,
+    organisation_id: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<ImportRecord>> {
+    let sql = format!(
+        "{SELECT_IMPORT} WHERE ($1 IS NULL OR organisation_id = $1) ORDER BY id DESC LIMIT $2"
+    );
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(organisation_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+}
+
+/// Creates the import record, or — when the same organisation uploaded the same bytes before —
+/// returns the earlier one. `(record, is_new)`. The unique (organisation, hash) constraint
+/// makes two simultaneous uploads of one file one import.
+pub async fn create_or_find(
+    db: &Db,
+    organisation_id: i64,
+    uploaded_by: i64,
+    file_name: &str,
+    hash: &str,
+) -> sqlx::Result<(ImportRecord, bool)> {
+    let inserted: Option<i64> = on_db!(db, |pool| {
+        sqlx::query_scalar(
+        "INSERT INTO imports (organisation_id, uploaded_by, file_name, content_hash, status, created_at)
+         VALUES ($1, $2, $3, $4, 'running', $5)
+         ON CONFLICT (organisation_id, content_hash) DO NOTHING RETURNING id"
+    )
+    .bind(organisation_id)
+    .bind(uploaded_by)
+    .bind(file_name)
+    .bind(hash)
+    .bind(Utc::now())
+    .fetch_optional(pool)
+    .await
+    })?;
+    let record = find_by_hash(db, organisation_id, hash)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok((record, inserted.is_some()))
+}
+
+/// Prepares an import that did not finish (the process died) to be run again from the top.
+/// Its report is rebuilt; the workers it already stored are found again by NIK and counted
+/// as its own, so nothing is stored twice.
+pub async fn reset_for_rerun(db: &Db, id: i64) -> sqlx::Result<()> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM import_errors WHERE import_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE imports SET status = 'running', rows_total = 0, accepted = 0, rejected = 0, duplicates = 0,
+             possible_duplicates = 0, notice = NULL, finished_at = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    })
+}
+
+pub async fn finish(db: &Db, id: i64, status: &str, notice: Option<&str>) -> sqlx::Result<()> {
+    on_db!(db, |pool| sqlx::query(
+        "UPDATE imports SET status = $1, notice = $2, finished_at = $3 WHERE id = $4"
+    )
+    .bind(status)
+    .bind(notice)
+    .bind(Utc::now())
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One line of an import report.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct ErrorRow {
+    pub line: i64,
+    pub column_name: String,
+    pub value: String,
+    pub code: String,
+    pub message_id: String,
+    pub message_en: String,
+    pub severity: String,
+}
+
+impl ErrorRow {
+    pub fn error(line: i64, column: &str, value: &str, p: &lingkaran_domain::Problem) -> ErrorRow {
+        ErrorRow {
+            line,
+            column_name: column.to_string(),
+            value: value.to_string(),
+            code: p.code.to_string(),
+            message_id: p.id.clone(),
+            message_en: p.en.clone(),
+            severity: "error".into(),
+        }
+    }
+}
+
+pub async fn errors(
+    db: &Db,
+    import_id: i64,
+    severity: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<ErrorRow>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT line, column_name, value, code, message_id, message_en, severity FROM import_errors
+         WHERE import_id = $1 AND severity = $2 ORDER BY line, column_name LIMIT $3"
+    )
+    .bind(import_id)
+    .bind(severity)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)
+}
+
+/// A validated row waiting to be stored, with its line in the file.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub line: i64,
+    pub worker: ValidWorker,
+}
+
+/// Who submits a batch, and under which import.
+#[derive(Debug, Clone, Copy)]
+pub struct Submitter {
+    pub organisation_id: i64,
+    pub user_id: i64,
+    pub import_id: Option<i64>,
+}
+
+/// What a batch did. Every row ends in exactly one of accepted, rejected or duplicates.
+#[derive(Debug, Default, Clone)]
+pub struct BatchOutcome {
+    pub rows: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+    pub duplicates: i64,
+    pub possible_duplicates: i64,
+    /// `(line, worker id)` of every stored row.
+    pub stored: Vec<(i64, i64)>,
+    /// The report lines this batch added (errors and warnings).
+    pub report: Vec<ErrorRow>,
+}
+
+#[derive(FromRow)]
+struct Existing {
+    id: i64,
+    nik: String,
+    full_name: String,
+    import_id: Option<i64>,
+    status: String,
+    flag: Option<String>,
+    possible_duplicate_of: Option<i64>,
+    organisation_name: String,
+}
+
+/// Stores one batch in one transaction: refuses NIKs the insurer already covers and NIKs
+/// already registered (naming the record), stores the rest, flags possible duplicates, writes
+/// the report lines and adds the counts to the import. `invalid` are the report lines of rows
+/// refused before this point: `invalid_rows` that failed validation and `duplicate_rows` that
+/// repeat a NIK earlier in the same file.
+pub async fn write_batch(
+    db: &Db,
+    who: Submitter,
+    pending: &[Pending],
+    invalid: Vec<ErrorRow>,
+    invalid_rows: i64,
+    duplicate_rows: i64,
+) -> sqlx::Result<BatchOutcome> {
+    let now = Utc::now();
+    let mut out = BatchOutcome {
+        rows: invalid_rows + duplicate_rows + i64::try_from(pending.len()).unwrap_or(i64::MAX),
+        rejected: invalid_rows,
+        duplicates: duplicate_rows,
+        report: invalid,
+        ..BatchOutcome::default()
+    };
+    let niks: Vec<String> = pending.iter().map(|p| p.worker.nik.to_string()).collect();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+
+        // 1. The insurer's active participants are already protected: refuse them.
+        let mut covered = std::collections::HashSet::new();
+        for chunk in niks.chunks(5000) {
+            let mut qb = QueryBuilder::new("SELECT nik FROM covered_niks WHERE nik IN (");
+            let mut sep = qb.separated(", ");
+            for n in chunk {
+                sep.push_bind(n.as_str());
+            }
+            qb.push(")");
+            let found: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+            covered.extend(found);
+        }
+
+        // 2. Insert the rest; a NIK already present is skipped, not overwritten.
+        let to_insert: Vec<&Pending> = pending
+            .iter()
+            .filter(|p| !covered.contains(&p.worker.nik.to_string()))
+            .collect();
+        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(to_insert.len());
+        for chunk in to_insert.chunks(1000) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
+                 occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at) ",
+            );
+            qb.push_values(chunk, |mut b, p| {
+                let w = &p.worker;
+                b.push_bind(w.nik.to_string())
+                    .push_bind(w.name.as_str())
+                    .push_bind(w.name_key.as_str())
+                    .push_bind(w.nik.sex().code())
+                    .push_bind(w.nik.birth_date())
+                    .push_bind(w.village_code.as_str())
+                    .push_bind(w.village_code.get(0..5).unwrap_or_default())
+                    .push_bind(w.phone.as_deref())
+                    .push_bind(w.occupation.code())
+                    .push_bind(w.income)
+                    .push_bind(w.decile.map(i64::from))
+                    .push_bind(who.organisation_id)
+                    .push_bind(who.user_id)
+                    .push_bind(who.import_id)
+                    .push_bind(WorkerStatus::Proposed.code())
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            qb.push(" ON CONFLICT (nik) DO NOTHING RETURNING id, nik");
+            let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+            inserted.extend(rows.into_iter().map(|(id, nik)| (nik, id)));
+        }
+
+        // 3. Rows not inserted: registered before. If by this very import (a re-run after a
+        //    crash), they are ours; otherwise a duplicate, and the clerk is told which record.
+        let not_inserted: Vec<String> = to_insert
+            .iter()
+            .map(|p| p.worker.nik.to_string())
+            .filter(|n| !inserted.contains_key(n))
+            .collect();
+        let mut existing: HashMap<String, Existing> = HashMap::new();
+        for chunk in not_inserted.chunks(5000) {
+            let mut qb = QueryBuilder::new(
+                "SELECT w.id, w.nik, w.full_name, w.import_id, w.status, w.flag, w.possible_duplicate_of,
+                 o.name AS organisation_name FROM workers w JOIN organisations o ON o.id = w.organisation_id
+                 WHERE w.nik IN (",
+            );
+            let mut sep = qb.separated(", ");
+            for n in chunk {
+                sep.push_bind(n.as_str());
+            }
+            qb.push(")");
+            let rows: Vec<Existing> = qb.build_query_as().fetch_all(&mut *tx).await?;
+            existing.extend(rows.into_iter().map(|e| (e.nik.clone(), e)));
+        }
+
+        // 4. Flag possible duplicates among the new rows: another NIK with the same
+        //    normalised name, birth date and regency, registered earlier.
+        let new_ids: Vec<i64> = inserted.values().copied().collect();
+        let mut flagged: HashMap<i64, i64> = HashMap::new();
+        for chunk in new_ids.chunks(5000) {
+            let mut qb = QueryBuilder::new(
+                "UPDATE workers SET flag = 'possible_duplicate', possible_duplicate_of = (
+                    SELECT MIN(o.id) FROM workers o WHERE o.name_key = workers.name_key
+                      AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
+                      AND o.id < workers.id)
+                 WHERE id IN (",
+            );
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(
+                ") AND EXISTS (SELECT 1 FROM workers o WHERE o.name_key = workers.name_key
+                      AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
+                      AND o.id < workers.id)
+                 RETURNING id, possible_duplicate_of",
+            );
+            let rows: Vec<(i64, Option<i64>)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+            flagged.extend(rows.into_iter().map(|(id, of)| (id, of.unwrap_or(0))));
+        }
+
+        for p in pending {
+            let nik = p.worker.nik.to_string();
+            if covered.contains(&nik) {
+                out.rejected += 1;
+                out.report.push(ErrorRow {
+                    line: p.line,
+                    column_name: "nik".into(),
+                    value: nik.clone(),
+                    code: "already_covered".into(),
+                    message_id: "Pekerja ini sudah menjadi peserta aktif BPJS Ketenagakerjaan; tidak perlu diusulkan.".into(),
+                    message_en: "This worker is already an active BPJS Ketenagakerjaan participant; no need to propose them.".into(),
+                    severity: "error".into(),
+                });
+            } else if let Some(id) = inserted.get(&nik) {
+                out.accepted += 1;
+                out.stored.push((p.line, *id));
+                if let Some(of) = flagged.get(id) {
+                    out.possible_duplicates += 1;
+                    out.report.push(possible_duplicate_row(p.line, &nik, *of));
+                }
+            } else if let Some(e) = existing.get(&nik) {
+                if who.import_id.is_some() && e.import_id == who.import_id {
+                    out.accepted += 1;
+                    out.stored.push((p.line, e.id));
+                    if e.flag.as_deref() == Some(super::workers::FLAG_POSSIBLE_DUPLICATE) {
+                        out.possible_duplicates += 1;
+                        out.report.push(possible_duplicate_row(
+                            p.line,
+                            &nik,
+                            e.possible_duplicate_of.unwrap_or(0),
+                        ));
+                    }
+                } else {
+                    out.duplicates += 1;
+                    out.report.push(ErrorRow {
+                        line: p.line,
+                        column_name: "nik".into(),
+                        value: nik.clone(),
+                        code: "duplicate_nik".into(),
+                        message_id: format!(
+                            "NIK sudah terdaftar sebagai pekerja #{} ({}), diusulkan oleh {}, status {}. Tidak disimpan lagi.",
+                            e.id, e.full_name, e.organisation_name,
+                            WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("id"))
+                        ),
+                        message_en: format!(
+                            "This NIK is already registered as worker #{} ({}), proposed by {}, status {}. Not stored again.",
+                            e.id, e.full_name, e.organisation_name,
+                            WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("en"))
+                        ),
+                        severity: "error".into(),
+                    });
+                }
+            }
+        }
+
+        // 5. The report lines and the import's counts, in the same transaction as the rows.
+        for chunk in out.report.chunks(2000) {
+            if let Some(import_id) = who.import_id {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO import_errors (import_id, line, column_name, value, code, message_id, message_en, severity) ",
+                );
+                qb.push_values(chunk, |mut b, e| {
+                    b.push_bind(import_id)
+                        .push_bind(e.line)
+                        .push_bind(e.column_name.as_str())
+                        .push_bind(e.value.as_str())
+                        .push_bind(e.code.as_str())
+                        .push_bind(e.message_id.as_str())
+                        .push_bind(e.message_en.as_str())
+                        .push_bind(e.severity.as_str());
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+        }
+        if let Some(import_id) = who.import_id {
+            sqlx::query(
+                "UPDATE imports SET rows_total = rows_total + $1, accepted = accepted + $2, rejected = rejected + $3,
+                 duplicates = duplicates + $4, possible_duplicates = possible_duplicates + $5 WHERE id = $6",
+            )
+            .bind(out.rows)
+            .bind(out.accepted)
+            .bind(out.rejected)
+            .bind(out.duplicates)
+            .bind(out.possible_duplicates)
+            .bind(import_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok::<(), sqlx::Error>(())
+    })?;
+    Ok(out)
+}
+
+fn possible_duplicate_row(line: i64, nik: &str, of: i64) -> ErrorRow {
+    ErrorRow {
+        line,
+        column_name: "nama".into(),
+        value: nik.to_string(),
+        code: "possible_duplicate".into(),
+        message_id: format!(
+            "Disimpan, tetapi nama, tanggal lahir dan kabupaten sama dengan pekerja #{of} (NIK lain). Petugas akan memeriksa apakah orangnya sama."
+        ),
+        message_en: format!(
+            "Stored, but the name, birth date and regency match worker #{of} (another NIK). An officer will check whether they are the same person."
+        ),
+        severity: "warning".into(),
+    }
+}

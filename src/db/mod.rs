@@ -1,0 +1,122 @@
+//! Storage: one [`Db`] handle over SQLite (the embedded default) or PostgreSQL (production).
+//!
+//! Every query is written once, in SQL that both stores accept (`$1` placeholders, `CAST`,
+//! `ON CONFLICT`, `RETURNING`), and the [`on_db!`] macro compiles it for each backend. The two
+//! migration folders are twins; `tests/schema.rs` keeps them in step.
+
+pub mod imports;
+pub mod regions;
+pub mod sql;
+pub mod users;
+pub mod workers;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A connection pool to one of the two supported stores.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of whichever store `$db` is. The body
+/// is compiled once per backend, so the same SQL text serves both.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+impl Db {
+    /// Opens `url`: `sqlite://path` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).context("reading the PostgreSQL URL")?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await
+                .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(url)))?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .context("reading the SQLite URL")?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await
+                .with_context(|| format!("opening SQLite database {url}"))?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            anyhow::bail!("unknown database URL {url:?}: use sqlite://FILE or postgres://…")
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the migrations, loads the region table if it is empty, and seeds the default
+    /// programme. Safe to run any number of times.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
+            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
+        }
+        .context("applying migrations")?;
+        regions::load_if_empty(self).await?;
+        let now = chrono::Utc::now();
+        on_db!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO programmes (name, min_age, max_age, updated_at) VALUES ($1, 15, NULL, $2)
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(DEFAULT_PROGRAMME)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })
+        .context("seeding the default programme")?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |pool| pool.close().await)
+    }
+}
+
+/// The programme whose eligibility rules imports use.
+pub const DEFAULT_PROGRAMME: &str = "GN Lingkaran";
+
+/// `postgres://user:secret@host/db` → `postgres://user:…@host/db`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:…{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

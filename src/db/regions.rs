@@ -1,0 +1,93 @@
+//! The `regions` table: loaded once from the embedded CSV, then read by the API.
+
+use super::Db;
+use crate::on_db;
+use crate::regions::{self, Region};
+use anyhow::Context;
+use sqlx::{FromRow, QueryBuilder};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RegionRow {
+    pub code: String,
+    pub name: String,
+    pub level: i64,
+    pub parent: Option<String>,
+}
+
+/// Loads all 91,599 regions when the table is empty, in one transaction. A crash midway
+/// leaves the table empty, so the next start loads it again.
+pub async fn load_if_empty(db: &Db) -> anyhow::Result<()> {
+    let count: i64 = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM regions"
+    )
+    .fetch_one(pool)
+    .await)?;
+    if count > 0 {
+        return Ok(());
+    }
+    let all: Vec<Region> = regions::rows().collect();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        // 4 binds a row; 2,000 rows stay under SQLite's and PostgreSQL's parameter limits.
+        for chunk in all.chunks(2000) {
+            let mut qb = QueryBuilder::new("INSERT INTO regions (code, name, level, parent) ");
+            qb.push_values(chunk, |mut b, r| {
+                b.push_bind(r.code.as_str())
+                    .push_bind(r.name.as_str())
+                    .push_bind(i64::from(r.level))
+                    .push_bind(r.parent());
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })
+    .context("loading the region table")?;
+    tracing::info!(regions = all.len(), "region table loaded");
+    Ok(())
+}
+
+pub async fn get(db: &Db, code: &str) -> sqlx::Result<Option<RegionRow>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT code, name, level, parent FROM regions WHERE code = $1"
+    )
+    .bind(code)
+    .fetch_optional(pool)
+    .await)
+}
+
+pub async fn children(db: &Db, code: &str) -> sqlx::Result<Vec<RegionRow>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT code, name, level, parent FROM regions WHERE parent = $1 ORDER BY code"
+    )
+    .bind(code)
+    .fetch_all(pool)
+    .await)
+}
+
+pub async fn provinces(db: &Db) -> sqlx::Result<Vec<RegionRow>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT code, name, level, parent FROM regions WHERE level = 1 ORDER BY code"
+    )
+    .fetch_all(pool)
+    .await)
+}
+
+/// Regions whose name contains `q` (any case), optionally of one level, shallowest first.
+pub async fn search(
+    db: &Db,
+    q: &str,
+    level: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<RegionRow>> {
+    let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT code, name, level, parent FROM regions
+         WHERE lower(name) LIKE $1 AND ($2 IS NULL OR level = $2)
+         ORDER BY level, code LIMIT $3"
+    )
+    .bind(&pattern)
+    .bind(level)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)
+}

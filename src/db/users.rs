@@ -1,0 +1,266 @@
+//! Organisations, users, sessions and API tokens.
+
+use super::Db;
+use crate::auth::password::{hash_password, random_token, token_hash, verify_password};
+use crate::auth::role::{Principal, Role};
+use crate::on_db;
+use chrono::{Duration, Utc};
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub region_code: String,
+}
+
+pub async fn create_organisation(
+    db: &Db,
+    name: &str,
+    kind: &str,
+    region_code: &str,
+) -> sqlx::Result<i64> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar(
+        "INSERT INTO organisations (name, kind, region_code, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(name)
+    .bind(kind)
+    .bind(region_code)
+    .bind(Utc::now())
+    .fetch_one(pool)
+    .await
+    })
+}
+
+pub async fn organisation(db: &Db, id: i64) -> sqlx::Result<Option<Organisation>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, name, kind, region_code FROM organisations WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}
+
+pub async fn organisations(db: &Db) -> sqlx::Result<Vec<Organisation>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, name, kind, region_code FROM organisations ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub organisation_id: Option<i64>,
+    pub regions: &'a [String],
+}
+
+/// Creates a user with an argon2id password hash and its region scopes, in one transaction.
+pub async fn create_user(db: &Db, u: &NewUser<'_>) -> anyhow::Result<i64> {
+    let hash = hash_password(u.password)?;
+    let now = Utc::now();
+    let id = on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, full_name, password_hash, role, organisation_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(u.username)
+        .bind(u.full_name)
+        .bind(&hash)
+        .bind(u.role.code())
+        .bind(u.organisation_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for r in u.regions {
+            sqlx::query("INSERT INTO user_regions (user_id, region_code) VALUES ($1, $2)")
+                .bind(id)
+                .bind(r)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok::<i64, sqlx::Error>(id)
+    })?;
+    Ok(id)
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    full_name: String,
+    role: String,
+    organisation_id: Option<i64>,
+}
+
+async fn principal(
+    db: &Db,
+    user_id: i64,
+    csrf_token: Option<String>,
+) -> sqlx::Result<Option<Principal>> {
+    let user: Option<UserRow> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, username, full_name, role, organisation_id FROM users WHERE id = $1"
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?;
+    let Some(user) = user else { return Ok(None) };
+    let Some(role) = Role::parse(&user.role) else {
+        return Ok(None);
+    };
+    let scopes: Vec<String> = if role == Role::Proposer {
+        on_db!(db, |pool| sqlx::query_scalar(
+            "SELECT o.region_code FROM organisations o WHERE o.id = $1"
+        )
+        .bind(user.organisation_id)
+        .fetch_all(pool)
+        .await)?
+    } else {
+        on_db!(db, |pool| sqlx::query_scalar(
+            "SELECT region_code FROM user_regions WHERE user_id = $1 ORDER BY region_code"
+        )
+        .bind(user.id)
+        .fetch_all(pool)
+        .await)?
+    };
+    Ok(Some(Principal {
+        user_id: user.id,
+        username: user.username,
+        full_name: user.full_name,
+        role,
+        organisation_id: user.organisation_id,
+        scopes,
+        csrf_token,
+    }))
+}
+
+/// Checks a username and password. `None` for either being wrong: the caller must not say which.
+pub async fn authenticate(db: &Db, username: &str, password: &str) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64, String)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, password_hash FROM users WHERE username = $1"
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row.and_then(|(id, hash)| verify_password(password, &hash).then_some(id)))
+}
+
+pub const SESSION_HOURS: i64 = 12;
+
+/// Starts a browser session. Returns `(cookie value, CSRF token)`.
+pub async fn create_session(db: &Db, user_id: i64) -> sqlx::Result<(String, String)> {
+    let token = random_token();
+    let csrf = random_token();
+    let now = Utc::now();
+    on_db!(db, |pool| {
+        sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(&csrf)
+    .bind(now)
+    .bind(now + Duration::hours(SESSION_HOURS))
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok((token, csrf))
+}
+
+pub async fn session_principal(db: &Db, token: &str) -> sqlx::Result<Option<Principal>> {
+    let row: Option<(i64, String)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT user_id, csrf_token FROM sessions WHERE token_hash = $1 AND expires_at > $2"
+    )
+    .bind(token_hash(token))
+    .bind(Utc::now())
+    .fetch_optional(pool)
+    .await)?;
+    match row {
+        Some((user_id, csrf)) => principal(db, user_id, Some(csrf)).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn end_session(db: &Db, token: &str) -> sqlx::Result<()> {
+    on_db!(db, |pool| sqlx::query(
+        "DELETE FROM sessions WHERE token_hash = $1"
+    )
+    .bind(token_hash(token))
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Issues a bearer token for scripts. The token is shown once; only its hash is kept.
+pub async fn create_api_token(db: &Db, user_id: i64, label: &str) -> sqlx::Result<String> {
+    let token = format!("lk_{}", random_token());
+    on_db!(db, |pool| sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(label)
+    .bind(Utc::now())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(token)
+}
+
+pub async fn token_principal(db: &Db, token: &str) -> sqlx::Result<Option<Principal>> {
+    let user_id: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await)?;
+    match user_id {
+        Some(id) => principal(db, id, None).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn username_taken(db: &Db, username: &str) -> sqlx::Result<bool> {
+    let n: i64 = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE username = $1"
+    )
+    .bind(username)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
+/// The user id of `username_or_id` if it names a proposer, with their organisation.
+pub async fn proposer(db: &Db, username_or_id: &str) -> sqlx::Result<Option<(i64, i64)>> {
+    let id: i64 = username_or_id.parse().unwrap_or(-1);
+    on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT id, organisation_id FROM users WHERE (id = $1 OR username = $2) AND role = 'proposer'"
+    )
+    .bind(id)
+    .bind(username_or_id)
+    .fetch_optional(pool)
+    .await
+    })
+}
+
+/// Any user's id from an id or a username.
+pub async fn user_id(db: &Db, username_or_id: &str) -> sqlx::Result<Option<i64>> {
+    let id: i64 = username_or_id.parse().unwrap_or(-1);
+    on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM users WHERE id = $1 OR username = $2"
+    )
+    .bind(id)
+    .bind(username_or_id)
+    .fetch_optional(pool)
+    .await)
+}

@@ -1,0 +1,383 @@
+//! The worker registry: records, status changes with their history, duplicates, search.
+
+use super::sql::Sql;
+use super::Db;
+use crate::auth::role::{Principal, Role};
+use crate::{bind_all, on_db};
+use chrono::{NaiveDate, Utc};
+use lingkaran_domain::worker::WorkerStatus;
+use sqlx::FromRow;
+
+pub const FLAG_POSSIBLE_DUPLICATE: &str = "possible_duplicate";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct WorkerRecord {
+    pub id: i64,
+    pub nik: String,
+    pub full_name: String,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub village_code: String,
+    pub regency_code: String,
+    pub phone: Option<String>,
+    pub occupation: String,
+    pub income: i64,
+    pub decile: Option<i64>,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub proposed_by: i64,
+    pub import_id: Option<i64>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub flag: Option<String>,
+    pub possible_duplicate_of: Option<i64>,
+    pub created_at: chrono::DateTime<Utc>,
+    pub updated_at: chrono::DateTime<Utc>,
+}
+
+const SELECT_WORKER: &str = "SELECT w.id, w.nik, w.full_name, w.sex, w.birth_date, w.village_code, w.regency_code,
+    w.phone, w.occupation, w.income, w.decile, w.organisation_id, o.name AS organisation_name, w.proposed_by,
+    w.import_id, w.status, w.status_reason, w.flag, w.possible_duplicate_of, w.created_at, w.updated_at
+    FROM workers w JOIN organisations o ON o.id = w.organisation_id";
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<WorkerRecord>> {
+    let sql = format!("{SELECT_WORKER} WHERE w.id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn by_nik(db: &Db, nik: &str) -> sqlx::Result<Option<WorkerRecord>> {
+    let sql = format!("{SELECT_WORKER} WHERE w.nik = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(nik)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// Search and queue filters. Every field narrows; `None` means "any".
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub nik: Option<String>,
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub status: Option<String>,
+    pub occupation: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub flag: Option<String>,
+}
+
+/// Restricts a query to what `who` may read: an officer's or viewer's regions, a proposer's
+/// own organisation, everything for an admin, nothing for a donor.
+fn scope(sql: &mut Sql, who: &Principal) {
+    match who.role {
+        Role::Admin => {}
+        Role::Officer | Role::Viewer => {
+            sql.in_regions("w.village_code", &who.scopes);
+        }
+        Role::Proposer => {
+            sql.push(" AND w.organisation_id = ")
+                .int_arg(who.organisation_id.unwrap_or(-1));
+        }
+        Role::Donor => {
+            sql.push(" AND 1 = 0");
+        }
+    }
+}
+
+fn where_clause(sql: &mut Sql, f: &Filter, who: &Principal) {
+    sql.push(" WHERE 1 = 1");
+    scope(sql, who);
+    if let Some(nik) = &f.nik {
+        sql.push(" AND w.nik = ").text_arg(nik.as_str());
+    }
+    if let Some(name) = &f.name {
+        let key = lingkaran_domain::worker::name_key(name);
+        sql.push(" AND w.name_key LIKE ")
+            .text_arg(format!("%{}%", key.replace(['%', '_'], "")));
+    }
+    if let Some(region) = &f.region {
+        sql.in_regions("w.village_code", std::slice::from_ref(region));
+    }
+    if let Some(status) = &f.status {
+        sql.push(" AND w.status = ").text_arg(status.as_str());
+    }
+    if let Some(o) = &f.occupation {
+        sql.push(" AND w.occupation = ").text_arg(o.as_str());
+    }
+    if let Some(org) = f.organisation_id {
+        sql.push(" AND w.organisation_id = ").int_arg(org);
+    }
+    if let Some(flag) = &f.flag {
+        sql.push(" AND w.flag = ").text_arg(flag.as_str());
+    }
+}
+
+/// One page of matching workers, oldest first, and the total count.
+pub async fn search(
+    db: &Db,
+    f: &Filter,
+    who: &Principal,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<(Vec<WorkerRecord>, i64)> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM workers w");
+    where_clause(&mut count, f, who);
+    let mut list = Sql::new(SELECT_WORKER);
+    where_clause(&mut list, f, who);
+    list.push(" ORDER BY w.id LIMIT ")
+        .int_arg(per_page)
+        .push(" OFFSET ")
+        .int_arg((page.max(1) - 1) * per_page);
+    let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&count.text), count)
+        .fetch_one(pool)
+        .await)?;
+    let rows = on_db!(db, |pool| bind_all!(sqlx::query_as(&list.text), list)
+        .fetch_all(pool)
+        .await)?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeError {
+    NotFound,
+    /// The move is not allowed from the worker's current status (or it changed meanwhile).
+    NotAllowed {
+        from: String,
+    },
+    /// Proposers never verify or reject what they submitted themselves.
+    OwnSubmission,
+    OutOfScope,
+    NotFlagged,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct WorkerEvent {
+    pub id: i64,
+    pub worker_id: i64,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub action: String,
+    pub reason: Option<String>,
+    pub actor_id: i64,
+    pub actor_name: String,
+    pub at: chrono::DateTime<Utc>,
+}
+
+pub async fn events(db: &Db, worker_id: i64) -> sqlx::Result<Vec<WorkerEvent>> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT e.id, e.worker_id, e.from_status, e.to_status, e.action, e.reason, e.actor_id,
+                u.full_name AS actor_name, e.at
+         FROM worker_events e JOIN users u ON u.id = e.actor_id WHERE e.worker_id = $1 ORDER BY e.id"
+    )
+    .bind(worker_id)
+    .fetch_all(pool)
+    .await
+    })
+}
+
+/// Moves a worker to `to`, recording who, when and why. The UPDATE is conditional on the
+/// status read, so two officers racing on one worker cannot both win.
+pub async fn change_status(
+    db: &Db,
+    worker_id: i64,
+    to: WorkerStatus,
+    action: &str,
+    reason: Option<&str>,
+    actor: &Principal,
+) -> anyhow::Result<Result<WorkerRecord, ChangeError>> {
+    let Some(w) = get(db, worker_id).await? else {
+        return Ok(Err(ChangeError::NotFound));
+    };
+    if !actor.covers(&w.village_code) {
+        return Ok(Err(ChangeError::OutOfScope));
+    }
+    if w.proposed_by == actor.user_id || actor.organisation_id == Some(w.organisation_id) {
+        return Ok(Err(ChangeError::OwnSubmission));
+    }
+    let from = WorkerStatus::parse(&w.status);
+    if !from.is_some_and(|f| f.can_become(to)) {
+        return Ok(Err(ChangeError::NotAllowed { from: w.status }));
+    }
+    let now = Utc::now();
+    let changed = on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE workers SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5",
+        )
+        .bind(to.code())
+        .bind(reason)
+        .bind(now)
+        .bind(worker_id)
+        .bind(&w.status)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            sqlx::query(
+                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(worker_id)
+            .bind(&w.status)
+            .bind(to.code())
+            .bind(action)
+            .bind(reason)
+            .bind(actor.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok::<bool, sqlx::Error>(n == 1)
+    })?;
+    if !changed {
+        return Ok(Err(ChangeError::NotAllowed { from: w.status }));
+    }
+    Ok(get(db, worker_id).await?.ok_or(ChangeError::NotFound))
+}
+
+/// An officer's decision on a possible duplicate: `distinct` (two people; the flag is cleared)
+/// or `merge` (the flagged record is the same person as the older one and is rejected, naming
+/// it). Either way the decision is recorded; nothing is merged without one.
+pub async fn resolve_duplicate(
+    db: &Db,
+    worker_id: i64,
+    merge: bool,
+    actor: &Principal,
+) -> anyhow::Result<Result<WorkerRecord, ChangeError>> {
+    let Some(w) = get(db, worker_id).await? else {
+        return Ok(Err(ChangeError::NotFound));
+    };
+    if !actor.covers(&w.village_code) {
+        return Ok(Err(ChangeError::OutOfScope));
+    }
+    if w.flag.as_deref() != Some(FLAG_POSSIBLE_DUPLICATE) {
+        return Ok(Err(ChangeError::NotFlagged));
+    }
+    let other = w.possible_duplicate_of.unwrap_or(0);
+    let (to, flag, action, reason) = if merge {
+        if !WorkerStatus::parse(&w.status).is_some_and(|s| s.can_become(WorkerStatus::Rejected)) {
+            return Ok(Err(ChangeError::NotAllowed { from: w.status }));
+        }
+        (
+            WorkerStatus::Rejected.code().to_string(),
+            "merged",
+            "merge",
+            format!("duplikat dari pekerja #{other} / duplicate of worker #{other}"),
+        )
+    } else {
+        (
+            w.status.clone(),
+            "distinct",
+            "distinct",
+            format!(
+                "orang berbeda dari pekerja #{other} / a different person from worker #{other}"
+            ),
+        )
+    };
+    let now = Utc::now();
+    let changed = on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE workers SET status = $1, flag = $2, status_reason = CASE WHEN $3 THEN $4 ELSE status_reason END,
+                    updated_at = $5
+             WHERE id = $6 AND flag = $7 AND status = $8",
+        )
+        .bind(&to)
+        .bind(flag)
+        .bind(merge)
+        .bind(&reason)
+        .bind(now)
+        .bind(worker_id)
+        .bind(FLAG_POSSIBLE_DUPLICATE)
+        .bind(&w.status)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            sqlx::query(
+                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(worker_id)
+            .bind(&w.status)
+            .bind(&to)
+            .bind(action)
+            .bind(&reason)
+            .bind(actor.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok::<bool, sqlx::Error>(n == 1)
+    })?;
+    if !changed {
+        return Ok(Err(ChangeError::NotFlagged));
+    }
+    Ok(get(db, worker_id).await?.ok_or(ChangeError::NotFound))
+}
+
+/// Adds NIKs from the insurer's list of active participants. Returns how many were new.
+pub async fn add_covered_niks(db: &Db, niks: &[String], actor: i64) -> sqlx::Result<u64> {
+    let now = Utc::now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let mut added = 0;
+        for chunk in niks.chunks(5000) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO covered_niks (nik, imported_by, imported_at) ",
+            );
+            qb.push_values(chunk, |mut b, nik| {
+                b.push_bind(nik.as_str()).push_bind(actor).push_bind(now);
+            });
+            qb.push(" ON CONFLICT (nik) DO NOTHING");
+            added += qb.build().execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(added)
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct EligibilitySetting {
+    pub min_age: i64,
+    pub max_age: Option<i64>,
+}
+
+pub async fn eligibility(db: &Db) -> sqlx::Result<EligibilitySetting> {
+    let (min_age, max_age): (i64, Option<i64>) = on_db!(db, |pool| sqlx::query_as(
+        "SELECT min_age, max_age FROM programmes WHERE name = $1"
+    )
+    .bind(super::DEFAULT_PROGRAMME)
+    .fetch_one(pool)
+    .await)?;
+    Ok(EligibilitySetting { min_age, max_age })
+}
+
+pub async fn set_eligibility(db: &Db, e: EligibilitySetting) -> sqlx::Result<()> {
+    on_db!(db, |pool| sqlx::query(
+        "UPDATE programmes SET min_age = $1, max_age = $2, updated_at = $3 WHERE name = $4"
+    )
+    .bind(e.min_age)
+    .bind(e.max_age)
+    .bind(Utc::now())
+    .bind(super::DEFAULT_PROGRAMME)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Counts per status in the caller's scope, for dashboards and the queue header.
+pub async fn status_counts(db: &Db, who: &Principal) -> sqlx::Result<Vec<(String, i64)>> {
+    let mut sql = Sql::new("SELECT w.status, COUNT(*) FROM workers w");
+    where_clause(&mut sql, &Filter::default(), who);
+    sql.push(" GROUP BY w.status ORDER BY w.status");
+    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql.text), sql)
+        .fetch_all(pool)
+        .await)
+}

@@ -1,0 +1,354 @@
+//! A realistic Kabupaten Gresik (35.25) to try the system with: proposers in several villages
+//! and a fishers' association, a few thousand workers with valid NIKs from Gresik's
+//! districts, some already verified, and one user per role.
+//!
+//! Deterministic: the same seed gives the same people, so screenshots and tests agree.
+
+use crate::auth::{Principal, Role};
+use crate::db::imports::{self, Pending, Submitter};
+use crate::db::users::{self, NewUser};
+use crate::db::{workers, Db};
+use crate::on_db;
+use crate::regions::RegionTable;
+use chrono::{Datelike, Duration, NaiveDate};
+use lingkaran_domain::worker::{name_key, Occupation, ValidWorker, WorkerStatus};
+use lingkaran_domain::{Nik, Sex};
+
+pub const GRESIK: &str = "35.25";
+pub const DEMO_PASSWORD: &str = "lingkaran-demo";
+
+/// The demo's users: `(username, role, full name)`.
+pub const USERS: [(&str, Role, &str); 6] = [
+    ("admin", Role::Admin, "Admin Lingkaran"),
+    (
+        "petugas",
+        Role::Officer,
+        "Rahmat Hidayat (BPJS TK Cabang Gresik)",
+    ),
+    (
+        "desa.sawo",
+        Role::Proposer,
+        "Siti Maesaroh (Kantor Desa Sawo)",
+    ),
+    (
+        "hnsi.ujungpangkah",
+        Role::Proposer,
+        "Ahmad Fauzi (HNSI Ujungpangkah)",
+    ),
+    ("donatur", Role::Donor, "PT Semen Sejahtera (CSR)"),
+    ("pemkab.gresik", Role::Viewer, "Disnaker Kabupaten Gresik"),
+];
+
+const MEN: [&str; 24] = [
+    "Ahmad", "Muhammad", "Abdul", "Slamet", "Suparman", "Sugeng", "Agus", "Budi", "Joko", "Heri",
+    "Imam", "Yusuf", "Rohmat", "Sholeh", "Mansur", "Kasiman", "Wahyudi", "Bambang", "Nur", "Fajar",
+    "Rizki", "Arif", "Supriadi", "Mukhlis",
+];
+const WOMEN: [&str; 20] = [
+    "Siti", "Sri", "Nur", "Sumiati", "Suminah", "Lilik", "Endang", "Wahyuni", "Khotimah", "Aminah",
+    "Fatimah", "Rukmini", "Umi", "Dewi", "Lestari", "Yuliana", "Musrifah", "Sulastri", "Masruroh",
+    "Anik",
+];
+const FAMILY: [&str; 24] = [
+    "Hidayat",
+    "Santoso",
+    "Wibowo",
+    "Rahayu",
+    "Susanti",
+    "Fauzi",
+    "Hasan",
+    "Mahmud",
+    "Syafii",
+    "Maulana",
+    "Setiawan",
+    "Purnomo",
+    "Kurniawan",
+    "Ningsih",
+    "Handayani",
+    "Ismail",
+    "Salim",
+    "Rohman",
+    "Arifin",
+    "Hakim",
+    "Zainuddin",
+    "Muslimin",
+    "Ridwan",
+    "Utomo",
+];
+
+/// A small deterministic generator (xorshift64*), enough for demo data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+pub struct DemoSummary {
+    pub organisations: usize,
+    pub workers: usize,
+    pub verified: usize,
+}
+
+impl DemoSummary {
+    pub fn credentials(&self) -> String {
+        let mut out = format!(
+            "Demo Kabupaten Gresik: {} organisations, {} workers ({} verified).\nSign in at /masuk with (password for all: {DEMO_PASSWORD}):\n",
+            self.organisations, self.workers, self.verified
+        );
+        for (u, r, n) in USERS {
+            out.push_str(&format!("  {:<20} {:<9} {}\n", u, r.code(), n));
+        }
+        out
+    }
+}
+
+pub async fn is_empty(db: &Db) -> sqlx::Result<bool> {
+    let n: i64 = on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await)?;
+    Ok(n == 0)
+}
+
+/// Villages of one district, from the embedded table.
+fn villages_of(district: &str) -> Vec<String> {
+    crate::regions::rows()
+        .filter(|r| {
+            r.level == 4
+                && r.code.starts_with(district)
+                && r.code.as_bytes().get(district.len()) == Some(&b'.')
+        })
+        .map(|r| r.code)
+        .collect()
+}
+
+/// Builds `n` plausible workers living in `villages`, with NIKs issued in their district.
+fn people(
+    rng: &mut Rng,
+    villages: &[String],
+    n: usize,
+    today: NaiveDate,
+    occupations: &[Occupation],
+) -> Vec<ValidWorker> {
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let village = rng.pick(villages).clone();
+        let district: String = village.get(0..8).unwrap_or_default().replace('.', "");
+        let sex = if rng.below(2) == 0 {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
+        let age_days = 365 * (18 + rng.below(45)) + rng.below(365);
+        let birth = today - Duration::days(age_days as i64);
+        let serial = 1 + rng.below(9998) as u16;
+        let Some(nik) = Nik::from_parts(&district, sex, birth, serial, today) else {
+            continue;
+        };
+        let first = if sex == Sex::Male {
+            *rng.pick(&MEN)
+        } else {
+            *rng.pick(&WOMEN)
+        };
+        let name = format!("{first} {}", rng.pick(&FAMILY));
+        out.push(ValidWorker {
+            nik,
+            name_key: name_key(&name),
+            name,
+            village_code: village,
+            phone: (rng.below(3) > 0)
+                .then(|| format!("+628{}", 1_000_000_000 + rng.below(899_999_999))),
+            occupation: *rng.pick(occupations),
+            income: 1_000_000 + 100_000 * rng.below(16) as i64,
+            decile: (rng.below(5) > 0).then(|| 1 + rng.below(5) as u8),
+        });
+    }
+    out
+}
+
+/// Creates the demo. Call only on an empty database.
+pub async fn seed(db: &Db) -> anyhow::Result<DemoSummary> {
+    let today = crate::clock::today();
+    let mut rng = Rng(0x4C49_4E47_4B41_5241);
+    let table = RegionTable::get();
+    let mut ids = std::collections::HashMap::new();
+    for (username, role, name) in USERS {
+        let (org, regions) = match username {
+            "desa.sawo" => (
+                Some(
+                    users::create_organisation(db, "Pemerintah Desa Sawo", "desa", "35.25.01.2001")
+                        .await?,
+                ),
+                vec![],
+            ),
+            "hnsi.ujungpangkah" => (
+                Some(
+                    users::create_organisation(
+                        db,
+                        "HNSI Kecamatan Ujungpangkah",
+                        "asosiasi",
+                        "35.25.07",
+                    )
+                    .await?,
+                ),
+                vec![],
+            ),
+            _ if matches!(role, Role::Officer | Role::Viewer) => (None, vec![GRESIK.to_string()]),
+            _ => (None, vec![]),
+        };
+        let id = users::create_user(
+            db,
+            &NewUser {
+                username,
+                full_name: name,
+                password: DEMO_PASSWORD,
+                role,
+                organisation_id: org,
+                regions: &regions,
+            },
+        )
+        .await?;
+        ids.insert(username, (id, org));
+    }
+    // More village offices across the regency, each with its own proposer account.
+    let mut proposers = vec![ids["desa.sawo"], ids["hnsi.ujungpangkah"]];
+    for (i, village) in [
+        "35.25.15.2001",
+        "35.25.13.2001",
+        "35.25.10.2001",
+        "35.25.17.2001",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let vname = table
+            .region(village)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let org =
+            users::create_organisation(db, &format!("Pemerintah Desa {vname}"), "desa", village)
+                .await?;
+        let username = format!("desa.{}", vname.to_lowercase().replace([' ', '\''], ""));
+        let uid = users::create_user(
+            db,
+            &NewUser {
+                username: &username,
+                full_name: &format!("Operator Desa {vname} #{}", i + 1),
+                password: DEMO_PASSWORD,
+                role: Role::Proposer,
+                organisation_id: Some(org),
+                regions: &[],
+            },
+        )
+        .await?;
+        proposers.push((uid, Some(org)));
+    }
+    let land = [
+        Occupation::Petani,
+        Occupation::BuruhTani,
+        Occupation::PedagangKakiLima,
+        Occupation::Ojek,
+        Occupation::Becak,
+        Occupation::BuruhHarianLepas,
+        Occupation::Pemulung,
+        Occupation::TukangTambalBan,
+        Occupation::Pengrajin,
+        Occupation::PekerjaRumahTangga,
+        Occupation::RelawanDesa,
+        Occupation::PekerjaKeagamaan,
+        Occupation::Peternak,
+    ];
+    let fishers = [
+        Occupation::Nelayan,
+        Occupation::Nelayan,
+        Occupation::Nelayan,
+        Occupation::PedagangKakiLima,
+    ];
+    let mut total = 0;
+    let mut stored_ids = Vec::new();
+    for (i, (user_id, org)) in proposers.iter().enumerate() {
+        let org_id = org.unwrap_or_default();
+        let region = users::organisation(db, org_id)
+            .await?
+            .map(|o| o.region_code)
+            .unwrap_or_default();
+        let villages = if region.len() == 13 {
+            vec![region.clone()]
+        } else {
+            villages_of(&region)
+        };
+        let (n, occ): (usize, &[Occupation]) = if i == 1 {
+            (900, &fishers)
+        } else {
+            (500 + 60 * i, &land)
+        };
+        let people = people(&mut rng, &villages, n, today, occ);
+        let pending: Vec<Pending> = people
+            .into_iter()
+            .enumerate()
+            .map(|(k, w)| Pending {
+                line: k as i64 + 2,
+                worker: w,
+            })
+            .collect();
+        let who = Submitter {
+            organisation_id: org_id,
+            user_id: *user_id,
+            import_id: None,
+        };
+        for chunk in pending.chunks(1000) {
+            let out = imports::write_batch(db, who, chunk, Vec::new(), 0, 0).await?;
+            total += out.accepted as usize;
+            stored_ids.extend(out.stored.into_iter().map(|(_, id)| id));
+        }
+    }
+    // The officer has already verified about half, and rejected a few with a reason.
+    let officer = Principal {
+        user_id: ids["petugas"].0,
+        username: "petugas".into(),
+        full_name: "Rahmat Hidayat".into(),
+        role: Role::Officer,
+        organisation_id: None,
+        scopes: vec![GRESIK.into()],
+        csrf_token: None,
+    };
+    let mut verified = 0;
+    for (k, id) in stored_ids.iter().enumerate() {
+        let (to, reason) = match k % 20 {
+            0..=9 => (WorkerStatus::Verified, None),
+            10 => (
+                WorkerStatus::Rejected,
+                Some("Sudah bekerja sebagai ASN / already a civil servant"),
+            ),
+            _ => continue,
+        };
+        let action = if to == WorkerStatus::Verified {
+            "verify"
+        } else {
+            "reject"
+        };
+        if workers::change_status(db, *id, to, action, reason, &officer)
+            .await?
+            .is_ok()
+            && to == WorkerStatus::Verified
+        {
+            verified += 1;
+        }
+    }
+    let _ = today.year();
+    Ok(DemoSummary {
+        organisations: proposers.len(),
+        workers: total,
+        verified,
+    })
+}

@@ -1,0 +1,423 @@
+//! Bulk import of a proposer's list of workers. Streams: rows are read, checked and stored
+//! in batches, so a file of a million rows is never held in memory.
+//!
+//! A reader thread parses and validates (CPU) while the caller's task writes batches (I/O),
+//! joined by a bounded channel.
+
+pub mod reader;
+
+use crate::db::imports::{self, ErrorRow, ImportRecord, Pending, Submitter};
+use crate::db::Db;
+use crate::regions::RegionTable;
+use chrono::NaiveDate;
+use lingkaran_domain::region;
+use lingkaran_domain::worker::{self, Eligibility, RawWorker, COLUMNS};
+use lingkaran_domain::Problem;
+use reader::RowReader;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Rows per transaction: large enough to amortise a round trip, small enough that a crash
+/// loses little work and memory stays flat.
+pub const BATCH_ROWS: usize = 5000;
+
+/// A problem with the file as a whole: nothing was imported.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .0.en)]
+pub struct FileError(pub Problem);
+
+/// The answer to an upload, as the API and the CLI print it.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub import: ImportRecord,
+    /// True when these exact bytes were imported before: nothing new was stored.
+    pub already_imported: bool,
+    pub notes: Vec<Problem>,
+}
+
+/// SHA-256 of a file, read in blocks.
+pub fn file_hash(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Which canonical column each position holds, from the header row.
+struct Header {
+    positions: Vec<Option<usize>>,
+    ignored: Vec<String>,
+}
+
+fn read_header(cells: &[String]) -> Result<Header, FileError> {
+    let positions: Vec<Option<usize>> =
+        cells.iter().map(|c| worker::column_for_header(c)).collect();
+    let ignored: Vec<String> = cells
+        .iter()
+        .zip(&positions)
+        .filter(|(c, p)| p.is_none() && !c.trim().is_empty())
+        .map(|(c, _)| c.trim().to_string())
+        .collect();
+    let expected: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+    let looks_like_data = cells
+        .first()
+        .is_some_and(|c| c.chars().filter(char::is_ascii_digit).count() >= 10);
+    if looks_like_data {
+        return Err(FileError(Problem::new(
+            "missing_header",
+            format!(
+                "Baris pertama berisi data, bukan judul kolom. Tambahkan baris judul: {}.",
+                expected.join(",")
+            ),
+            format!(
+                "The first row holds data, not column names. Add a header row: {}.",
+                expected.join(",")
+            ),
+        )));
+    }
+    // nik, nama, kode_desa and pekerjaan are required; the rest may be left out.
+    let required = [0usize, 1, 4, 6];
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|r| !positions.contains(&Some(**r)))
+        .map(|r| COLUMNS[*r].0)
+        .collect();
+    if !missing.is_empty() {
+        return Err(FileError(Problem::new(
+            "wrong_header",
+            format!(
+                "Kolom wajib tidak ditemukan: {}. Judul kolom yang dikenal: {} (atau dalam bahasa Inggris: {}).",
+                missing.join(", "),
+                expected.join(","),
+                COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>().join(",")
+            ),
+            format!(
+                "Required columns not found: {}. Known headers: {} (or in English: {}).",
+                missing.join(", "),
+                expected.join(","),
+                COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>().join(",")
+            ),
+        )));
+    }
+    Ok(Header { positions, ignored })
+}
+
+fn raw_worker(header: &Header, cells: &[String]) -> RawWorker {
+    let mut raw = RawWorker::default();
+    for (cell, pos) in cells.iter().zip(&header.positions) {
+        let slot = match pos {
+            Some(0) => &mut raw.nik,
+            Some(1) => &mut raw.name,
+            Some(2) => &mut raw.sex,
+            Some(3) => &mut raw.birth_date,
+            Some(4) => &mut raw.village_code,
+            Some(5) => &mut raw.phone,
+            Some(6) => &mut raw.occupation,
+            Some(7) => &mut raw.income,
+            Some(8) => &mut raw.decile,
+            _ => continue,
+        };
+        slot.clone_from(cell);
+    }
+    raw
+}
+
+/// A batch as the reader thread hands it over.
+#[derive(Default)]
+struct Batch {
+    pending: Vec<Pending>,
+    invalid: Vec<ErrorRow>,
+    invalid_rows: i64,
+    duplicate_rows: i64,
+}
+
+enum Msg {
+    Batch(Batch),
+    Fatal(Problem),
+}
+
+/// Opens the file and reads its header: file-level problems (empty, no header, unreadable)
+/// are found here, before an import record exists.
+fn open(path: &Path) -> Result<(RowReader, Header), FileError> {
+    let mut reader = RowReader::open(path).map_err(|e| {
+        FileError(Problem::new(
+            "unreadable",
+            format!("Berkas tidak dapat dibaca: {e}"),
+            format!("The file cannot be read: {e}"),
+        ))
+    })?;
+    let header = match reader.next_row() {
+        None => {
+            return Err(FileError(Problem::new(
+                "empty_file",
+                "Berkas kosong: tidak ada judul kolom maupun data.",
+                "The file is empty: no header and no rows.",
+            )))
+        }
+        Some(Err(e)) => {
+            return Err(FileError(Problem::new(
+                "unreadable",
+                format!("Berkas tidak dapat dibaca sebagai CSV atau XLSX ({e})."),
+                format!("The file cannot be read as CSV or XLSX ({e})."),
+            )))
+        }
+        Some(Ok(row)) => read_header(&row.cells)?,
+    };
+    Ok((reader, header))
+}
+
+/// Imports `path` for `who`. `hash` is the file's SHA-256 if the caller already has it.
+pub async fn run(
+    db: &Db,
+    path: PathBuf,
+    file_name: &str,
+    who: Submitter,
+    today: NaiveDate,
+) -> anyhow::Result<Result<ImportReport, FileError>> {
+    let hash = {
+        let p = path.clone();
+        tokio::task::spawn_blocking(move || file_hash(&p)).await??
+    };
+    let (reader, header) = {
+        let p = path.clone();
+        match tokio::task::spawn_blocking(move || open(&p)).await? {
+            Ok(x) => x,
+            Err(e) => return Ok(Err(e)),
+        }
+    };
+    let (record, is_new) =
+        imports::create_or_find(db, who.organisation_id, who.user_id, file_name, &hash).await?;
+    if !is_new && record.status == "done" {
+        tracing::info!(
+            import.id = record.id,
+            "same file uploaded again; nothing new stored"
+        );
+        return Ok(Ok(ImportReport {
+            import: record,
+            already_imported: true,
+            notes: Vec::new(),
+        }));
+    }
+    if !is_new {
+        tracing::warn!(
+            import.id = record.id,
+            "re-running an import that did not finish"
+        );
+        imports::reset_for_rerun(db, record.id).await?;
+    }
+    let who = Submitter {
+        import_id: Some(record.id),
+        ..who
+    };
+    let e = crate::db::workers::eligibility(db).await?;
+    let rules = Eligibility {
+        min_age: u32::try_from(e.min_age).unwrap_or(15),
+        max_age: e.max_age.and_then(|m| u32::try_from(m).ok()),
+    };
+    let area = crate::db::users::organisation(db, who.organisation_id)
+        .await?
+        .map(|o| o.region_code)
+        .ok_or_else(|| anyhow::anyhow!("organisation {} not found", who.organisation_id))?;
+    let ignored = header.ignored.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(2);
+    let parse =
+        tokio::task::spawn_blocking(move || parse_rows(reader, header, today, rules, &area, tx));
+
+    let started = std::time::Instant::now();
+    let mut failure: Option<Problem> = None;
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            Msg::Batch(b) => {
+                imports::write_batch(
+                    db,
+                    who,
+                    &b.pending,
+                    b.invalid,
+                    b.invalid_rows,
+                    b.duplicate_rows,
+                )
+                .await?;
+            }
+            Msg::Fatal(p) => failure = Some(p),
+        }
+    }
+    let file_notes = parse.await?;
+    let mut notes = Vec::new();
+    if file_notes.latin1 {
+        notes.push(Problem::new(
+            "latin1",
+            "Berkas bukan UTF-8; dibaca sebagai Latin-1 (Windows-1252). Periksa huruf beraksen pada nama.",
+            "The file is not UTF-8; it was read as Latin-1 (Windows-1252). Check accented letters in names.",
+        ));
+    }
+    if file_notes.delimiter == Some(';') {
+        notes.push(Problem::new(
+            "semicolon",
+            "Pemisah kolom titik koma (;) dikenali.",
+            "Semicolon (;) column separator recognised.",
+        ));
+    }
+    if !ignored.is_empty() {
+        notes.push(Problem::new(
+            "ignored_columns",
+            format!(
+                "Kolom berikut tidak dikenal dan diabaikan: {}.",
+                ignored.join(", ")
+            ),
+            format!(
+                "These columns are not known and were ignored: {}.",
+                ignored.join(", ")
+            ),
+        ));
+    }
+    let notice = if let Some(f) = &failure {
+        notes.push(f.clone());
+        Some(format!("{} / {}", f.id, f.en))
+    } else {
+        None
+    };
+    let status = if failure.is_some() { "failed" } else { "done" };
+    let notes_text: Vec<String> = notes.iter().map(|n| n.code.to_string()).collect();
+    imports::finish(
+        db,
+        record.id,
+        status,
+        notice
+            .as_deref()
+            .or(Some(notes_text.join(",").as_str()).filter(|s| !s.is_empty())),
+    )
+    .await?;
+    let import = imports::get(db, record.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("import vanished"))?;
+    tracing::info!(
+        import.id = import.id,
+        rows = import.rows_total,
+        accepted = import.accepted,
+        rejected = import.rejected,
+        duplicates = import.duplicates,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "import finished"
+    );
+    Ok(Ok(ImportReport {
+        import,
+        already_imported: false,
+        notes,
+    }))
+}
+
+/// The reader thread: parse, validate and de-duplicate within the file, hand over batches.
+fn parse_rows(
+    mut reader: RowReader,
+    header: Header,
+    today: NaiveDate,
+    rules: Eligibility,
+    area: &str,
+    tx: tokio::sync::mpsc::Sender<Msg>,
+) -> reader::FileNotes {
+    let regions = RegionTable::get();
+    // NIK (as a number) → first line it appeared on. 16 bytes a row: 16 MB for a million.
+    let mut seen: HashMap<u64, i64> = HashMap::new();
+    let mut batch = Batch {
+        pending: Vec::with_capacity(BATCH_ROWS),
+        ..Batch::default()
+    };
+    let mut rows_in_batch = 0usize;
+    while let Some(item) = reader.next_row() {
+        let row = match item {
+            Ok(r) => r,
+            Err(e) => {
+                let _ =
+                    tx.blocking_send(Msg::Batch(std::mem::replace(&mut batch, Batch::default())));
+                let _ = tx.blocking_send(Msg::Fatal(Problem::new(
+                    "unreadable",
+                    format!("Berkas rusak dan berhenti terbaca di {e}. Baris sebelumnya sudah diproses."),
+                    format!("The file is damaged and stopped being readable at {e}. Earlier rows were processed."),
+                )));
+                return reader.notes;
+            }
+        };
+        rows_in_batch += 1;
+        let raw = raw_worker(&header, &row.cells);
+        match worker::validate(&raw, today, regions, rules) {
+            Ok(w) if !region::within(&w.village_code, area) => {
+                batch.invalid_rows += 1;
+                batch.invalid.push(ErrorRow::error(
+                    row.line,
+                    "kode_desa",
+                    &raw.village_code,
+                    &Problem::new(
+                        "out_of_area",
+                        format!(
+                            "Desa {} di luar wilayah lembaga Anda ({area}).",
+                            w.village_code
+                        ),
+                        format!(
+                            "Village {} is outside your organisation's region ({area}).",
+                            w.village_code
+                        ),
+                    ),
+                ));
+            }
+            Ok(w) => {
+                let key: u64 = w.nik.to_string().parse().unwrap_or(0);
+                if let Some(first) = seen.get(&key) {
+                    batch.duplicate_rows += 1;
+                    batch.invalid.push(ErrorRow::error(
+                        row.line,
+                        "nik",
+                        &raw.nik,
+                        &Problem::new(
+                            "duplicate_in_file",
+                            format!("NIK ini sudah ada di baris {first} berkas yang sama. Baris ini tidak disimpan."),
+                            format!("This NIK already appears on line {first} of the same file. This row was not stored."),
+                        ),
+                    ));
+                } else {
+                    seen.insert(key, row.line);
+                    batch.pending.push(Pending {
+                        line: row.line,
+                        worker: w,
+                    });
+                }
+            }
+            Err(problems) => {
+                batch.invalid_rows += 1;
+                for fp in problems {
+                    batch.invalid.push(ErrorRow::error(
+                        row.line,
+                        fp.column,
+                        &fp.value,
+                        &fp.problem,
+                    ));
+                }
+            }
+        }
+        if rows_in_batch >= BATCH_ROWS {
+            rows_in_batch = 0;
+            let full = std::mem::replace(
+                &mut batch,
+                Batch {
+                    pending: Vec::with_capacity(BATCH_ROWS),
+                    ..Batch::default()
+                },
+            );
+            if tx.blocking_send(Msg::Batch(full)).is_err() {
+                return reader.notes;
+            }
+        }
+    }
+    if rows_in_batch > 0 {
+        let _ = tx.blocking_send(Msg::Batch(batch));
+    }
+    reader.notes
+}

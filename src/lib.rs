@@ -1,0 +1,13 @@
+//! Lingkaran: donors pay the JKK and JKM contributions of Indonesia's vulnerable informal
+//! workers. See ARCHITECTURE.md for the map.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod import;
+pub mod regions;
+pub mod web;
