@@ -26,7 +26,11 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(600),
         ))
-        .layer(TraceLayer::new_for_http())
+        // The span names the path only: a query string may carry a NIK (`?nik=`), and logs
+        // never hold a whole NIK.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
         .with_state(state)
 }
 
