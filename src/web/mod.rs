@@ -1,8 +1,78 @@
 //! Server-rendered pages, in Bahasa Indonesia with English available.
+//!
+//! | Route | Who | What |
+//! |---|---|---|
+//! | `GET /masuk`, `POST /masuk` | anyone | sign in |
+//! | `POST /keluar` | signed in | sign out |
+//! | `GET /` | signed in | home: name, role, working area |
+//! | `GET /unggah`, `POST /unggah` | proposer | upload a list |
+//! | `GET /unggahan/{id}` | proposer, officer, admin | an upload's report |
+//! | `GET /contoh-unggahan.csv` | anyone | the sample list |
+//! | `GET /antrian`, `POST /antrian` | officer, admin | verification queue, bulk decisions |
+//! | `POST /antrian/{id}/duplikat` | officer, admin | resolve a possible duplicate |
+//!
+//! `?lang=en` or `?lang=id` on any page sets the `lang` cookie. Every form POST carries the
+//! session's CSRF token in a hidden `csrf` field and is refused with 403 without it.
+
+pub mod i18n;
+pub mod layout;
+pub mod page;
+pub mod queue;
+pub mod session;
+pub mod upload;
 
 use crate::app::AppState;
+use axum::extract::Request;
+use axum::http::header::{self, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(session::home))
+        .route("/masuk", get(session::sign_in_page).post(session::sign_in))
+        .route("/keluar", post(session::sign_out))
+        .route("/unggah", get(upload::form).post(upload::upload))
+        .route("/unggahan/{id}", get(upload::report))
+        .route("/contoh-unggahan.csv", get(upload::sample))
+        .route("/antrian", get(queue::queue).post(queue::decide))
+        .route("/antrian/{id}/duplikat", post(queue::duplicate))
+        .layer(middleware::from_fn(page_headers))
+}
+
+/// Remembers a language chosen with `?lang=`, and sets the headers every page wants: no
+/// framing, no scripts, forms only to this site.
+async fn page_headers(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let chosen = page::query_lang(&parts);
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    let h = res.headers_mut();
+    if let Some(lang) = chosen {
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            page::LANG_COOKIE,
+            lang.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    res
 }

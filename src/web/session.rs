@@ -1,0 +1,233 @@
+//! Signing in and out, and the home page.
+//!
+//! The sign-in form itself is protected against cross-site submission with a
+//! double-submit token: `GET /masuk` sets a random `lk_login` cookie and puts the same value
+//! in the form; `POST /masuk` requires both to match.
+
+use super::i18n::S;
+use super::layout;
+use super::page::{field, no_store, redirect, same_secret, Ctx, PageResult};
+use crate::api::extract::SESSION_COOKIE;
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::db::users;
+use crate::regions::RegionTable;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+const LOGIN_COOKIE: &str = "lk_login";
+
+/// Where a role starts after signing in.
+pub fn start_page(role: Role) -> &'static str {
+    match role {
+        Role::Proposer => "/unggah",
+        Role::Officer | Role::Admin => "/antrian",
+        Role::Donor | Role::Viewer => "/",
+    }
+}
+
+fn set_cookie(r: &mut Response, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        r.headers_mut().append(SET_COOKIE, v);
+    }
+}
+
+fn session_cookie(token: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        users::SESSION_HOURS * 3600
+    )
+}
+
+fn cleared_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+fn sign_in_form(ctx: &Ctx, token: &str, username: &str, wrong: bool) -> Response {
+    let t = |s| ctx.t(s);
+    let body = html! {
+        h1 { (t(S::SignIn)) }
+        @if wrong {
+            p.error role="alert" id="galat-masuk" { (t(S::WrongCredentials)) }
+        }
+        @if ctx.param("keluar").is_some() {
+            p.notice role="status" { (t(S::SignedOut)) }
+        }
+        div.card {
+            p { (t(S::SignInIntro)) }
+            form method="post" action="/masuk" {
+                input type="hidden" name="csrf" value=(token);
+                label for="username" { (t(S::Username)) }
+                input type="text" id="username" name="username" value=(username)
+                    autocomplete="username" autocapitalize="none" spellcheck="false" required
+                    autofocus[!wrong];
+                label for="password" { (t(S::Password)) }
+                input type="password" id="password" name="password"
+                    autocomplete="current-password" required autofocus[wrong];
+                p { button type="submit" id="masuk" { (t(S::SignIn)) } }
+            }
+        }
+    };
+    let status = if wrong {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut r = (status, layout::page(ctx, t(S::SignIn), body)).into_response();
+    no_store(&mut r);
+    set_cookie(
+        &mut r,
+        &format!("{LOGIN_COOKIE}={token}; Path=/masuk; HttpOnly; SameSite=Lax"),
+    );
+    r
+}
+
+/// The sign-in token of this browser, or a fresh one.
+fn login_token(parts: &Parts) -> String {
+    crate::api::extract::cookie(parts, LOGIN_COOKIE)
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
+        .unwrap_or_else(crate::auth::password::random_token)
+}
+
+pub async fn sign_in_page(ctx: Ctx, parts: Parts) -> PageResult {
+    if let Some(p) = &ctx.user {
+        return Ok(redirect(start_page(p.role)));
+    }
+    Ok(sign_in_form(&ctx, &login_token(&parts), "", false))
+}
+
+pub async fn sign_in(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    parts: Parts,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> PageResult {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    let expected = crate::api::extract::cookie(&parts, LOGIN_COOKIE);
+    let sent = field(&form, "csrf");
+    if !matches!((expected, sent), (Some(e), Some(s)) if same_secret(e, s)) {
+        return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf));
+    }
+    let username = field(&form, "username").unwrap_or("").trim();
+    let password = field(&form, "password").unwrap_or("");
+    let user_id = if username.is_empty() || password.is_empty() {
+        None
+    } else {
+        users::authenticate(&state.db, username, password)
+            .await
+            .map_err(|e| ctx.internal(e))?
+    };
+    let Some(user_id) = user_id else {
+        tracing::info!(username, "sign-in refused");
+        return Ok(sign_in_form(&ctx, &login_token(&parts), username, true));
+    };
+    // A session this browser still holds is ended: one browser, one session.
+    if let Some(old) = crate::api::extract::cookie(&parts, SESSION_COOKIE) {
+        users::end_session(&state.db, old)
+            .await
+            .map_err(|e| ctx.internal(e))?;
+    }
+    let (token, _csrf) = users::create_session(&state.db, user_id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let principal = users::session_principal(&state.db, &token)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let to = principal.map_or("/", |p| start_page(p.role));
+    tracing::info!(user.id = user_id, "signed in");
+    let mut r = redirect(to);
+    set_cookie(&mut r, &session_cookie(&token));
+    set_cookie(
+        &mut r,
+        &format!("{LOGIN_COOKIE}=; Path=/masuk; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(r)
+}
+
+pub async fn sign_out(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    parts: Parts,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> PageResult {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    if ctx.user.is_none() {
+        let mut r = redirect("/masuk");
+        set_cookie(&mut r, &cleared_session_cookie());
+        return Ok(r);
+    }
+    ctx.check_csrf(field(&form, "csrf"))?;
+    if let Some(token) = crate::api::extract::cookie(&parts, SESSION_COOKIE) {
+        users::end_session(&state.db, token)
+            .await
+            .map_err(|e| ctx.internal(e))?;
+    }
+    let mut r = redirect("/masuk?keluar=1");
+    set_cookie(&mut r, &cleared_session_cookie());
+    Ok(r)
+}
+
+pub async fn home(ctx: Ctx, State(state): State<AppState>) -> PageResult {
+    let p = ctx.signed_in()?;
+    let t = |s| ctx.t(s);
+    let org = match p.organisation_id {
+        Some(id) => users::organisation(&state.db, id)
+            .await
+            .map_err(|e| ctx.internal(e))?,
+        None => None,
+    };
+    let regions = RegionTable::get();
+    let body = html! {
+        h1 { (t(S::Welcome)) ", " (p.full_name) }
+        div.card {
+            dl {
+                dt { (t(S::YourRole)) }
+                dd id="peran" { (ctx.lang.role(p.role)) }
+                @if let Some(o) = &org {
+                    dt { (t(S::YourOrganisation)) }
+                    dd { (o.name) }
+                }
+                dt { (t(S::YourScope)) }
+                dd {
+                    @if p.role == Role::Admin {
+                        (t(S::AllRegions))
+                    } @else if p.scopes.is_empty() {
+                        (t(S::NoScope))
+                    } @else {
+                        ul {
+                            @for code in &p.scopes {
+                                li {
+                                    @if let Some(r) = regions.region(code) { (r.name) " " }
+                                    span.muted { "(" (code) ")" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (t(S::WhatNext)) }
+        @match p.role {
+            Role::Proposer => {
+                p { (t(S::HomeProposer)) }
+                p { a.button href="/unggah" { (t(S::NavUpload)) } }
+            }
+            Role::Officer | Role::Admin => {
+                p { (t(S::HomeOfficer)) }
+                p { a.button href="/antrian" { (t(S::NavQueue)) } }
+            }
+            Role::Donor | Role::Viewer => {
+                p { (t(S::HomeOther)) }
+            }
+        }
+    };
+    let mut r = layout::page(&ctx, t(S::HomeTitle), body).into_response();
+    no_store(&mut r);
+    Ok(r)
+}
