@@ -25,7 +25,7 @@ pub struct FileNotes {
 }
 
 pub enum Rows {
-    Csv(csv::ByteRecordsIntoIter<Box<dyn Read + Send>>),
+    Csv(csv::Reader<Box<dyn Read + Send>>, csv::ByteRecord),
     /// XLSX rows are read up front by a streaming cell reader into this channel, because the
     /// cell reader borrows the workbook.
     Xlsx(std::sync::mpsc::IntoIter<Result<RawRow, String>>),
@@ -34,6 +34,51 @@ pub enum Rows {
 pub struct RowReader {
     pub notes: FileNotes,
     rows: Rows,
+    lines: LineCounter,
+}
+
+/// Byte offsets of the newlines read so far, consumed as records pass them. The csv crate's
+/// own line count skips blank lines, but a clerk looks for the line as their editor
+/// numbers it, blank lines included.
+#[derive(Clone, Default)]
+struct LineCounter {
+    newlines: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<u64>>>,
+    passed: i64,
+}
+
+impl LineCounter {
+    /// The 1-based line on which the byte at `offset` lies.
+    fn line_at(&mut self, offset: u64) -> i64 {
+        if let Ok(mut q) = self.newlines.lock() {
+            while q.front().is_some_and(|nl| *nl < offset) {
+                q.pop_front();
+                self.passed += 1;
+            }
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that notes where each newline is as the bytes go by.
+struct Counting<R> {
+    inner: R,
+    offset: u64,
+    lines: LineCounter,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut q) = self.lines.newlines.lock() {
+            for (i, b) in buf[..n].iter().enumerate() {
+                if *b == b'\n' {
+                    q.push_back(self.offset + i as u64);
+                }
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 /// An XLSX file is a zip archive.
@@ -56,6 +101,7 @@ impl RowReader {
                     ..FileNotes::default()
                 },
                 rows: Rows::Xlsx(xlsx_rows(path.to_path_buf())),
+                lines: LineCounter::default(),
             });
         }
         let had_bom = head.starts_with(b"\xEF\xBB\xBF");
@@ -65,7 +111,13 @@ impl RowReader {
             let mut bom = [0u8; 3];
             file.read_exact(&mut bom)?;
         }
-        let reader: Box<dyn Read + Send> = Box::new(file);
+        let lines = LineCounter::default();
+        // Offsets count from after the BOM, as the csv reader's do.
+        let reader: Box<dyn Read + Send> = Box::new(Counting {
+            inner: file,
+            offset: 0,
+            lines: lines.clone(),
+        });
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -78,7 +130,8 @@ impl RowReader {
                 had_bom,
                 latin1: false,
             },
-            rows: Rows::Csv(csv.into_byte_records()),
+            rows: Rows::Csv(csv, csv::ByteRecord::new()),
+            lines,
         })
     }
 
@@ -87,11 +140,13 @@ impl RowReader {
     pub fn next_row(&mut self) -> Option<Result<RawRow, String>> {
         loop {
             let item = match &mut self.rows {
-                Rows::Csv(records) => match records.next()? {
-                    Ok(rec) => {
-                        let line = rec
-                            .position()
-                            .map_or(0, |p| i64::try_from(p.line()).unwrap_or(0));
+                Rows::Csv(reader, rec) => match reader.read_byte_record(rec) {
+                    Ok(false) => return None,
+                    Ok(true) => {
+                        // The reader now stands just past the record's terminator (or at the
+                        // end of the file); the record ends on the line of the byte before.
+                        let end = reader.position().byte();
+                        let line = self.lines.line_at(end.saturating_sub(1));
                         let mut cells = Vec::with_capacity(rec.len());
                         for field in rec.iter() {
                             match std::str::from_utf8(field) {
@@ -239,5 +294,32 @@ fn cell_text(v: &DataRef<'_>) -> String {
         }
         DataRef::Error(e) => format!("#{e:?}"),
         DataRef::Empty => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<i64> {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| std::process::abort());
+        let p = dir.path().join("a.csv");
+        std::fs::write(&p, text).unwrap_or_default();
+        let mut r = RowReader::open(&p).unwrap_or_else(|_| std::process::abort());
+        let mut lines = Vec::new();
+        while let Some(Ok(row)) = r.next_row() {
+            lines.push(row.line);
+        }
+        lines
+    }
+
+    #[test]
+    fn lines_count_blank_lines_as_an_editor_does() {
+        assert_eq!(
+            lines_of("a;b\r\n\r\n1;2\r\n;\r\n\r\n3;4\r\n"),
+            vec![1, 3, 6]
+        );
+        assert_eq!(lines_of("a,b\n\n\n1,2\n3,4"), vec![1, 4, 5]);
+        assert_eq!(lines_of("\u{feff}a,b\n1,2\n"), vec![1, 2]);
     }
 }
