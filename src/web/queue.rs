@@ -116,7 +116,10 @@ fn flash(ctx: &Ctx) -> Option<Markup> {
         });
     }
     let done: i64 = ctx.param("done").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let failed: i64 = ctx.param("failed").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let failed: i64 = ctx
+        .param("failed")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     if ctx.param("done").is_none() && ctx.param("failed").is_none() {
         return None;
     }
@@ -145,9 +148,10 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     // The records that flagged rows resemble, so the officer can compare them side by side.
     let mut resembles: HashMap<i64, WorkerRecord> = HashMap::new();
     for w in &rows {
-        if let Some(of) = w.possible_duplicate_of.filter(|_| {
-            w.flag.as_deref() == Some(FLAG_POSSIBLE_DUPLICATE)
-        }) {
+        if let Some(of) = w
+            .possible_duplicate_of
+            .filter(|_| w.flag.as_deref() == Some(FLAG_POSSIBLE_DUPLICATE))
+        {
             if let Some(o) = workers::get(&state.db, of)
                 .await
                 .map_err(|e| ctx.internal(e))?
@@ -294,10 +298,11 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
 /// The view to go back to, from the form's `back` field: only the known keys survive.
 fn back_view(form: &[(String, String)]) -> String {
     let back = field(form, "back").unwrap_or("");
-    let pairs: Vec<(String, String)> =
-        Query::<Vec<(String, String)>>::try_from_uri(&format!("/?{back}").parse().unwrap_or_default())
-            .map(|q| q.0)
-            .unwrap_or_default();
+    let pairs: Vec<(String, String)> = Query::<Vec<(String, String)>>::try_from_uri(
+        &format!("/?{back}").parse().unwrap_or_default(),
+    )
+    .map(|q| q.0)
+    .unwrap_or_default();
     let page = pairs
         .iter()
         .find(|(k, _)| k == "page")
@@ -403,7 +408,9 @@ mod tests {
     use super::*;
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        v.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

@@ -222,10 +222,7 @@ fn notes(rec: &ImportRecord, lang: Lang) -> Vec<String> {
 fn column_label(name: &str, lang: Lang) -> &str {
     match lang {
         Lang::Id => name,
-        Lang::En => COLUMNS
-            .iter()
-            .find(|c| c.0 == name)
-            .map_or(name, |c| c.1),
+        Lang::En => COLUMNS.iter().find(|c| c.0 == name).map_or(name, |c| c.1),
     }
 }
 
@@ -255,11 +252,7 @@ fn rows_table(ctx: &Ctx, id: &str, rows: &[ErrorRow]) -> Markup {
     }
 }
 
-pub async fn report(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> PageResult {
+pub async fn report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let p = ctx.signed_in()?;
     let not_found = || ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound);
     let id: i64 = id.parse().map_err(|_| not_found())?;
@@ -280,7 +273,11 @@ pub async fn report(
         ("jumlah-diterima", S::Accepted, rec.accepted),
         ("jumlah-ditolak", S::Rejected, rec.rejected),
         ("jumlah-ganda", S::Duplicates, rec.duplicates),
-        ("jumlah-mirip", S::PossibleDuplicates, rec.possible_duplicates),
+        (
+            "jumlah-mirip",
+            S::PossibleDuplicates,
+            rec.possible_duplicates,
+        ),
     ];
     let body = html! {
         h1 { (t(S::ReportTitle)) }

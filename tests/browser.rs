@@ -1,0 +1,597 @@
+//! The pages in a real browser: headless Chromium driven over W3C WebDriver (chromedriver),
+//! against a real server on SQLite and on PostgreSQL. Plus plain HTTP checks that a form
+//! without the session's CSRF token is refused.
+//!
+//! Without chromedriver the browser tests print SKIPPED and pass, unless
+//! `LINGKARAN_REQUIRE_BROWSER=1` (then they fail). `CHROMEDRIVER` and `CHROMIUM` override the
+//! paths `/usr/bin/chromedriver` and `/usr/bin/chromium`.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestApp, PASSWORD};
+use lingkaran::auth::Role;
+use lingkaran::db::Db;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+const WAIT: Duration = Duration::from_secs(20);
+
+fn browser_required() -> bool {
+    std::env::var("LINGKARAN_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
+}
+
+fn executable(env: &str, default: &str) -> Option<String> {
+    let path = std::env::var(env).unwrap_or_else(|_| default.to_string());
+    std::path::Path::new(&path).is_file().then_some(path)
+}
+
+/// A chromedriver process on a free port of 127.0.0.1, ended when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+    base: String,
+    http: reqwest::Client,
+    _profiles: tempfile::TempDir,
+    sessions: std::sync::Mutex<Vec<String>>,
+}
+
+impl Driver {
+    /// Starts chromedriver, or `None` (after saying why) when it is not installed.
+    async fn start() -> Option<Driver> {
+        let Some(driver) = executable("CHROMEDRIVER", "/usr/bin/chromedriver") else {
+            if browser_required() {
+                panic!("chromedriver is required (LINGKARAN_REQUIRE_BROWSER=1) but not found");
+            }
+            eprintln!(
+                "SKIPPED: chromedriver not found; install chromium-driver or set CHROMEDRIVER"
+            );
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let profiles = tempfile::tempdir().unwrap();
+        let log = std::fs::File::create(profiles.path().join("chromedriver.log")).unwrap();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let d = Driver {
+            child,
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .unwrap(),
+            _profiles: profiles,
+            sessions: std::sync::Mutex::new(Vec::new()),
+        };
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = d.http.get(format!("{}/status", d.base)).send().await {
+                if let Ok(v) = r.json::<Value>().await {
+                    if v["value"]["ready"] == json!(true) {
+                        break;
+                    }
+                }
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "chromedriver did not start on port {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Some(d)
+    }
+
+    /// A new headless Chromium with its own fresh profile.
+    async fn browser(&self) -> Browser {
+        let profile = self
+            ._profiles
+            .path()
+            .join(format!("profile-{}", self.sessions.lock().unwrap().len()));
+        let chromium = executable("CHROMIUM", "/usr/bin/chromium").expect("chromium not found");
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "pageLoadStrategy": "normal",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+        }}});
+        let v = wd(self.http.post(format!("{}/session", self.base)).json(&caps))
+            .await
+            .unwrap_or_else(|e| panic!("could not start Chromium: {e}"));
+        let id = v["sessionId"].as_str().unwrap().to_string();
+        self.sessions.lock().unwrap().push(id.clone());
+        Browser {
+            http: self.http.clone(),
+            url: format!("{}/session/{id}", self.base),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // End the browsers properly (also after a failed assertion), then the driver.
+        for id in self.sessions.lock().map(|s| s.clone()).unwrap_or_default() {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+                let _ = write!(
+                    s,
+                    "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+                    self.port
+                );
+                let _ = s.read_to_end(&mut Vec::new());
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends a WebDriver command and returns its `value`, or the driver's error message.
+async fn wd(req: reqwest::RequestBuilder) -> Result<Value, String> {
+    let r = req.send().await.map_err(|e| e.to_string())?;
+    let status = r.status();
+    let v: Value = r.json().await.map_err(|e| e.to_string())?;
+    if status.is_success() {
+        Ok(v["value"].clone())
+    } else {
+        Err(format!(
+            "{status}: {} {}",
+            v["value"]["error"], v["value"]["message"]
+        ))
+    }
+}
+
+/// One browser session.
+struct Browser {
+    http: reqwest::Client,
+    url: String,
+}
+
+impl Browser {
+    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        wd(self.http.post(format!("{}{path}", self.url)).json(&body)).await
+    }
+
+    async fn get(&self, path: &str) -> Result<Value, String> {
+        wd(self.http.get(format!("{}{path}", self.url))).await
+    }
+
+    async fn goto(&self, url: &str) {
+        self.post("/url", json!({ "url": url })).await.unwrap();
+    }
+
+    async fn current_url(&self) -> String {
+        self.get("/url")
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn find_all(&self, css: &str) -> Vec<String> {
+        let v = self
+            .post("/elements", json!({"using": "css selector", "value": css}))
+            .await
+            .unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e[ELEMENT].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    async fn find(&self, css: &str) -> String {
+        let started = Instant::now();
+        loop {
+            if let Some(e) = self.find_all(css).await.into_iter().next() {
+                return e;
+            }
+            if started.elapsed() > WAIT {
+                panic!(
+                    "no element {css} on {}:\n{}",
+                    self.current_url().await,
+                    self.body_text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn click(&self, css: &str) {
+        let e = self.find(css).await;
+        self.post(&format!("/element/{e}/click"), json!({}))
+            .await
+            .unwrap();
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        self.post(&format!("/element/{e}/clear"), json!({}))
+            .await
+            .ok();
+        self.post(&format!("/element/{e}/value"), json!({ "text": text }))
+            .await
+            .unwrap();
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let e = self.find(css).await;
+        self.get(&format!("/element/{e}/text"))
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    async fn body_text(&self) -> String {
+        match self.find_all("body").await.first() {
+            Some(e) => self
+                .get(&format!("/element/{e}/text"))
+                .await
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+                .unwrap_or_default(),
+            None => String::new(),
+        }
+    }
+
+    /// Waits until the address contains `part`.
+    async fn wait_url(&self, part: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let url = self.current_url().await;
+            if url.contains(part) {
+                return url;
+            }
+            if started.elapsed() > WAIT {
+                panic!(
+                    "still at {url}, expected {part}:\n{}",
+                    self.body_text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's text contains `needle`.
+    async fn wait_text(&self, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.body_text().await;
+            if text.contains(needle) {
+                return text;
+            }
+            if started.elapsed() > WAIT {
+                panic!("{needle:?} not on {}:\n{text}", self.current_url().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn sign_in(&self, app: &TestApp, username: &str, password: &str) {
+        self.goto(&app.url("/masuk")).await;
+        self.type_into("#username", username).await;
+        self.type_into("#password", password).await;
+        self.click("#masuk").await;
+    }
+}
+
+/// The proposer uploads the sample list and reads the report in both languages; the officer
+/// finds one of its workers in the queue and verifies it.
+async fn upload_report_and_queue(db: Db) {
+    let started = Instant::now();
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(db.clone()).await;
+    lingkaran::demo::seed(&db).await.unwrap();
+    let seeded = started.elapsed();
+    let b = driver.browser().await;
+
+    // A wrong password: the form again, with an error that names neither field.
+    b.sign_in(&app, "desa.sawo", "salah").await;
+    let err = b.text("#galat-masuk").await;
+    assert!(err.contains("Nama pengguna atau kata sandi salah"), "{err}");
+
+    // The proposer signs in and lands on the upload page.
+    b.sign_in(&app, "desa.sawo", lingkaran::demo::DEMO_PASSWORD)
+        .await;
+    b.wait_url("/unggah").await;
+    let text = b.wait_text("Unggah daftar pekerja").await;
+    assert!(text.contains("kode_desa"), "accepted headers listed");
+    b.find("a[href='/contoh-unggahan.csv']").await;
+
+    // The sample goes through the file input, as a clerk would choose it.
+    let sample =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/upload-sample.csv");
+    let input = b.find("input[type=file]").await;
+    b.post(
+        &format!("/element/{input}/value"),
+        json!({ "text": sample.display().to_string() }),
+    )
+    .await
+    .unwrap();
+    b.click("#unggah").await;
+    let report_url = b.wait_url("/unggahan/").await;
+    b.wait_text("Laporan unggahan").await;
+
+    assert_eq!(b.text("#jumlah-diterima").await, "11");
+    let line13 = b.text("#baris-ditolak tr[data-line='13']").await;
+    assert!(
+        line13.contains("NIK harus 16 digit, yang ditulis 12 digit."),
+        "line 13: {line13}"
+    );
+    let line14 = b.text("#baris-ditolak tr[data-line='14']").await;
+    assert!(
+        line14.contains("3.52501E+15") && line14.contains("diubah Excel"),
+        "line 14: {line14}"
+    );
+    // The possible duplicate (SITI  AMINAH, line 12) is a warning, not a rejection.
+    let warning = b.text("#peringatan tr[data-line='12']").await;
+    assert!(!warning.is_empty());
+    let csv = b.find("#unduh-csv").await;
+    let href = b
+        .get(&format!("/element/{csv}/attribute/href"))
+        .await
+        .unwrap();
+    assert!(href.as_str().unwrap().ends_with("/errors.csv"), "{href}");
+
+    // The same report in English, through the language switch.
+    b.click("#ganti-bahasa").await;
+    let text = b.wait_text("Upload report").await;
+    assert!(
+        text.contains("A NIK has 16 digits; this one has 12."),
+        "{text}"
+    );
+    assert!(text.contains("was turned into a number by Excel"), "{text}");
+    assert!(text.contains("Rejected rows"));
+    assert_eq!(b.text("#jumlah-diterima").await, "11");
+    // The choice is remembered: the report again, without `?lang=`.
+    b.goto(&report_url).await;
+    b.wait_text("Upload report").await;
+
+    // Sign out, then the officer.
+    b.click("#keluar").await;
+    b.wait_url("/masuk").await;
+    b.wait_text("You are signed out.").await;
+    b.sign_in(&app, "petugas", lingkaran::demo::DEMO_PASSWORD)
+        .await;
+    b.wait_url("/antrian").await;
+    b.wait_text("Verification queue").await;
+
+    let abdul = lingkaran::db::workers::by_nik(&db, "3525011203850001")
+        .await
+        .unwrap()
+        .expect("Abdul Karim was stored");
+    assert_eq!(abdul.status, "proposed");
+    b.type_into("#f-name", "Abdul Karim").await;
+    b.click("#saring").await;
+    b.wait_url("name=Abdul").await;
+    let row = b.text(&format!("#pekerja-{}", abdul.id)).await;
+    assert!(
+        row.contains("3525011203850001"),
+        "the officer in scope sees the whole NIK: {row}"
+    );
+    assert!(row.contains("Sawo"), "{row}");
+
+    b.click(&format!("#pilih-{}", abdul.id)).await;
+    b.click("#verifikasi").await;
+    b.wait_url("done=1").await;
+    let msg = b.text("#pesan").await;
+    assert!(msg.contains("1 workers updated"), "{msg}");
+    assert!(
+        b.find_all(&format!("#pekerja-{}", abdul.id))
+            .await
+            .is_empty(),
+        "verified worker left the queue"
+    );
+    let abdul = lingkaran::db::workers::get(&db, abdul.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(abdul.status, "verified");
+
+    // The flagged possible duplicate from the upload has its two buttons.
+    b.goto(&app.url("/antrian?flag=possible_duplicate&name=Siti+Aminah"))
+        .await;
+    b.wait_text("Possible duplicate").await;
+    b.find("button[value=merge]").await;
+    b.find("button[value=distinct]").await;
+
+    eprintln!(
+        "browser scenario: {:.1}s (of which seeding the demo {:.1}s)",
+        started.elapsed().as_secs_f64(),
+        seeded.as_secs_f64()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_sqlite() {
+    common::on_sqlite(upload_report_and_queue).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_postgres() {
+    common::on_postgres(upload_report_and_queue).await
+}
+
+/// The value of the hidden `csrf` field of the first form on a page.
+fn csrf_field(html: &str) -> String {
+    let start =
+        html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+fn upload_form(csrf: Option<&str>) -> reqwest::multipart::Form {
+    let sample = include_bytes!("../examples/upload-sample.csv").to_vec();
+    let part = reqwest::multipart::Part::bytes(sample).file_name("daftar.csv");
+    let form = reqwest::multipart::Form::new();
+    let form = match csrf {
+        Some(c) => form.text("csrf", c.to_string()),
+        None => form,
+    };
+    form.part("file", part)
+}
+
+/// Forms without the session's token are refused with 403 and change nothing; with it they
+/// work. No browser needed.
+async fn forms_need_the_csrf_token(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
+    app.user("juru.tulis", Role::Proposer, Some(org), &[]).await;
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    // Nobody signed in: pages send you to sign in.
+    let r = http.get(app.url("/unggah")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/masuk");
+
+    // The sign-in form has its own token.
+    let r = http
+        .post(app.url("/masuk"))
+        .form(&[("username", "juru.tulis"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "sign-in without the form's token");
+    let page = http.get(app.url("/masuk")).send().await.unwrap();
+    let token = csrf_field(&page.text().await.unwrap());
+    let r = http
+        .post(app.url("/masuk"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("username", "juru.tulis"),
+            ("password", "salah"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Nama pengguna atau kata sandi salah"));
+    let r = http
+        .post(app.url("/masuk"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("username", "juru.tulis"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/unggah");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("lk_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
+    );
+
+    let page = http.get(app.url("/unggah")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csrf = csrf_field(&page.text().await.unwrap());
+
+    // No token, a wrong token: 403, and nothing imported.
+    for sent in [None, Some("0".repeat(64).as_str())] {
+        let r = http
+            .post(app.url("/unggah"))
+            .multipart(upload_form(sent))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "upload with csrf {sent:?}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Permintaan ditolak"), "{body}");
+    }
+    let r = http
+        .post(app.url("/unggah"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "not a multipart form");
+    assert!(lingkaran::db::imports::list(&db, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Sign-out and the queue's forms check it too.
+    let r = http
+        .post(app.url("/keluar"))
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http
+        .post(app.url("/antrian"))
+        .form(&[("csrf", csrf.as_str()), ("action", "verify"), ("ids", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "a proposer has no queue");
+
+    // With the token the upload goes through to its report.
+    let r = http
+        .post(app.url("/unggah"))
+        .multipart(upload_form(Some(&csrf)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let report = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(report.starts_with("/unggahan/"), "{report}");
+    let page = http.get(app.url(&report)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Laporan unggahan"));
+
+    // Signing out with the token ends the session.
+    let r = http
+        .post(app.url("/keluar"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = http.get(app.url("/unggah")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csrf_sqlite() {
+    common::on_sqlite(forms_need_the_csrf_token).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csrf_postgres() {
+    common::on_postgres(forms_need_the_csrf_token).await
+}
