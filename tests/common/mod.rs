@@ -16,7 +16,8 @@ pub const PASSWORD: &str = "kata-sandi-uji";
 /// Where the PostgreSQL tests connect. CI sets `LINGKARAN_REQUIRE_PG=1`, which turns
 /// "PostgreSQL is not reachable" from a skip into a failure.
 fn pg_admin_url() -> String {
-    std::env::var("LINGKARAN_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("LINGKARAN_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn pg_required() -> bool {
@@ -40,22 +41,40 @@ async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
         }
     }
     let name = format!("lk_template_{:x}", hash & 0xffff_ffff);
-    sqlx::query("SELECT pg_advisory_lock(727274)").execute(&mut *admin).await.unwrap();
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(&name)
-        .fetch_one(&mut *admin)
+    sqlx::query("SELECT pg_advisory_lock(727274)")
+        .execute(&mut *admin)
         .await
         .unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut *admin)
+            .await
+            .unwrap();
     if !exists {
         let building = format!("{name}_building");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {building}")).execute(&mut *admin).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {building}")).execute(&mut *admin).await.unwrap();
-        let db = Db::connect(&with_db(&pg_admin_url(), &building)).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {building}"))
+            .execute(&mut *admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {building}"))
+            .execute(&mut *admin)
+            .await
+            .unwrap();
+        let db = Db::connect(&with_db(&pg_admin_url(), &building))
+            .await
+            .unwrap();
         db.migrate().await.unwrap();
         db.close().await;
-        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut *admin).await.unwrap();
+        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .execute(&mut *admin)
+            .await
+            .unwrap();
     }
-    sqlx::query("SELECT pg_advisory_unlock(727274)").execute(&mut *admin).await.unwrap();
+    sqlx::query("SELECT pg_advisory_unlock(727274)")
+        .execute(&mut *admin)
+        .await
+        .unwrap();
     name
 }
 
@@ -63,6 +82,21 @@ async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
 pub async fn on_postgres<F, Fut>(test: F)
 where
     F: FnOnce(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    on_postgres_url(|url| async move {
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        test(db.clone()).await;
+        db.close().await;
+    })
+    .await
+}
+
+/// Runs `test` with the URL of a fresh, migrated PostgreSQL database, dropped afterwards.
+pub async fn on_postgres_url<F, Fut>(test: F)
+where
+    F: FnOnce(String) -> Fut,
     Fut: Future<Output = ()>,
 {
     let mut admin = match sqlx::PgConnection::connect(&pg_admin_url()).await {
@@ -74,13 +108,20 @@ where
         Err(e) => panic!("PostgreSQL is required (LINGKARAN_REQUIRE_PG=1) but not reachable: {e}"),
     };
     let template = pg_template(&mut admin).await;
-    let name = format!("lk_test_{}", lingkaran::auth::password::random_token().get(0..16).unwrap());
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin).await.unwrap();
-    let db = Db::connect(&with_db(&pg_admin_url(), &name)).await.unwrap();
-    db.migrate().await.unwrap();
-    test(db.clone()).await;
-    db.close().await;
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+    let name = format!(
+        "lk_test_{}",
+        lingkaran::auth::password::random_token()
+            .get(0..16)
+            .unwrap()
+    );
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    test(with_db(&pg_admin_url(), &name)).await;
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await;
 }
 
 /// Runs `test` against a fresh SQLite file in a temporary directory.
@@ -89,12 +130,42 @@ where
     F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()>,
 {
+    on_sqlite_url(|url| async move {
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        test(db.clone()).await;
+        db.close().await;
+    })
+    .await
+}
+
+/// Runs `test` with the URL of a fresh SQLite file (not yet migrated).
+pub async fn on_sqlite_url<F, Fut>(test: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    test(db.clone()).await;
-    db.close().await;
+    test(format!("sqlite://{}", dir.path().join("test.db").display())).await;
+}
+
+/// Like [`both_dbs!`], but the body gets a database URL, for tests that run the binary.
+#[macro_export]
+macro_rules! both_urls {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::common::on_sqlite_url($body).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::common::on_postgres_url($body).await
+            }
+        }
+    };
 }
 
 /// Declares one test that runs on SQLite and on PostgreSQL:
@@ -132,7 +203,11 @@ impl TestApp {
         tokio::spawn(async move {
             let _ = lingkaran::app::serve(state, listener).await;
         });
-        TestApp { db, base: format!("http://{addr}"), client: reqwest::Client::new() }
+        TestApp {
+            db,
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -140,11 +215,24 @@ impl TestApp {
     }
 
     /// Creates a user directly in the store and returns a bearer token for them.
-    pub async fn user(&self, username: &str, role: Role, org: Option<i64>, regions: &[&str]) -> Token {
+    pub async fn user(
+        &self,
+        username: &str,
+        role: Role,
+        org: Option<i64>,
+        regions: &[&str],
+    ) -> Token {
         let regions: Vec<String> = regions.iter().map(|s| s.to_string()).collect();
         let id = users::create_user(
             &self.db,
-            &NewUser { username, full_name: username, password: PASSWORD, role, organisation_id: org, regions: &regions },
+            &NewUser {
+                username,
+                full_name: username,
+                password: PASSWORD,
+                role,
+                organisation_id: org,
+                regions: &regions,
+            },
         )
         .await
         .unwrap();
@@ -153,28 +241,57 @@ impl TestApp {
     }
 
     pub async fn org(&self, name: &str, region: &str) -> i64 {
-        users::create_organisation(&self.db, name, "desa", region).await.unwrap()
+        users::create_organisation(&self.db, name, "desa", region)
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, t: &Token, path: &str) -> (u16, Value) {
-        let r = self.client.get(self.url(path)).bearer_auth(&t.token).send().await.unwrap();
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(&t.token)
+            .send()
+            .await
+            .unwrap();
         status_json(r).await
     }
 
     pub async fn post(&self, t: &Token, path: &str, body: Value) -> (u16, Value) {
-        let r = self.client.post(self.url(path)).bearer_auth(&t.token).json(&body).send().await.unwrap();
+        let r = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(&t.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         status_json(r).await
     }
 
     pub async fn put(&self, t: &Token, path: &str, body: Value) -> (u16, Value) {
-        let r = self.client.put(self.url(path)).bearer_auth(&t.token).json(&body).send().await.unwrap();
+        let r = self
+            .client
+            .put(self.url(path))
+            .bearer_auth(&t.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         status_json(r).await
     }
 
     pub async fn upload(&self, t: &Token, name: &str, bytes: Vec<u8>) -> (u16, Value) {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
-        let r = self.client.post(self.url("/api/v1/imports")).bearer_auth(&t.token).multipart(form).send().await.unwrap();
+        let r = self
+            .client
+            .post(self.url("/api/v1/imports"))
+            .bearer_auth(&t.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         status_json(r).await
     }
 }
@@ -194,6 +311,12 @@ pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
 /// A valid NIK for a test person: district `352501` (Dukun, Gresik) unless given.
 pub fn nik(district: &str, female: bool, birth: &str, serial: u16) -> String {
     let d = chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d").unwrap();
-    let sex = if female { lingkaran_domain::Sex::Female } else { lingkaran_domain::Sex::Male };
-    lingkaran_domain::Nik::from_parts(district, sex, d, serial, lingkaran::clock::today()).unwrap().to_string()
+    let sex = if female {
+        lingkaran_domain::Sex::Female
+    } else {
+        lingkaran_domain::Sex::Male
+    };
+    lingkaran_domain::Nik::from_parts(district, sex, d, serial, lingkaran::clock::today())
+        .unwrap()
+        .to_string()
 }

@@ -1,0 +1,213 @@
+//! The `lingkaran` binary as a clerk or an operator runs it.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn lingkaran(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+        .args(args)
+        .env("LINGKARAN_DB", db)
+        .env("LINGKARAN_LOG", "trace")
+        .output()
+        .unwrap()
+}
+
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+#[test]
+fn nik_check_prints_the_contract_and_exits_by_validity() {
+    let o = lingkaran(
+        "sqlite://unused.db",
+        &["nik", "check", "3525 0156 0890 0001", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v = json_of(&o);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "birth_date",
+            "district",
+            "errors",
+            "nik",
+            "province",
+            "regency",
+            "sex",
+            "valid",
+            "warnings"
+        ]
+    );
+    assert_eq!(v["nik"], "3525015608900001");
+    assert_eq!(v["sex"], "F");
+    assert_eq!(v["birth_date"], "1990-08-16");
+    assert_eq!(v["province"]["name"], "Jawa Timur");
+    assert_eq!(v["regency"]["code"], "35.25");
+    assert_eq!(v["district"]["name"], "Dukun");
+
+    let cases = [
+        ("35250156089", "wrong_length"),
+        ("3525O15608900001", "not_digits"),
+        ("9925015608900001", "unknown_province"),
+        ("3599015608900001", "unknown_regency"),
+        ("3525015613900001", "impossible_date"),
+        ("3525015608900000", "zero_serial"),
+        ("3.52501E+15", "excel_scientific"),
+    ];
+    for (nik, code) in cases {
+        let o = lingkaran("sqlite://unused.db", &["nik", "check", nik, "--json"]);
+        assert_eq!(o.status.code(), Some(1), "{nik}");
+        let v = json_of(&o);
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["nik"], Value::Null);
+        assert_eq!(v["errors"][0]["code"], code, "{nik}: {v}");
+        assert!(!v["errors"][0]["message"].as_str().unwrap().is_empty());
+    }
+    let v = json_of(&lingkaran(
+        "sqlite://unused.db",
+        &["nik", "check", "3.52501E+15", "--json"],
+    ));
+    assert!(v["errors"][0]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("Format the column as Text"));
+
+    // An unknown district is a warning, not a rejection.
+    let o = lingkaran(
+        "sqlite://unused.db",
+        &["nik", "check", "3525995608900001", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v = json_of(&o);
+    assert_eq!(v["warnings"][0]["code"], "unknown_district");
+    assert_eq!(v["district"], Value::Null);
+
+    let o = lingkaran(
+        "sqlite://unused.db",
+        &[
+            "nik",
+            "check",
+            "3525014412260001",
+            "--json",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(json_of(&o)["birth_date"], "1926-12-04", "the century rule");
+    assert!(
+        !std::path::Path::new("unused.db").exists(),
+        "nik check touches no database"
+    );
+}
+
+both_urls!(
+    workers_import_prints_the_report_and_logs_no_nik,
+    |url| async move {
+        let o = lingkaran(
+            &url,
+            &[
+                "org",
+                "add",
+                "--name",
+                "Desa Sawo",
+                "--region",
+                "35.25.01.2001",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = lingkaran(
+            &url,
+            &[
+                "user",
+                "add",
+                "--username",
+                "sawo",
+                "--role",
+                "proposer",
+                "--password",
+                "rahasia-123",
+                "--org",
+                "1",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = lingkaran(
+            &url,
+            &[
+                "workers",
+                "import",
+                "examples/upload-sample.csv",
+                "--proposer",
+                "sawo",
+                "--json",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v = json_of(&o);
+        for key in [
+            "import_id",
+            "rows",
+            "accepted",
+            "rejected",
+            "duplicates",
+            "possible_duplicates",
+            "errors",
+        ] {
+            assert!(v.get(key).is_some(), "{key} missing");
+        }
+        assert_eq!(v["rows"], 26);
+        assert_eq!(v["accepted"], 11);
+        assert_eq!(v["errors"].as_array().unwrap().len(), 15);
+        for e in v["errors"].as_array().unwrap() {
+            for key in ["line", "column", "value", "code", "message"] {
+                assert!(e.get(key).is_some(), "{key} missing in {e}");
+            }
+        }
+        // Logs (stderr, at trace level) never hold a whole NIK.
+        let logs = String::from_utf8_lossy(&o.stderr);
+        assert!(logs.contains("import finished"), "logging is on: {logs}");
+        let sample = std::fs::read_to_string("examples/upload-sample.csv").unwrap();
+        for line in sample.lines().skip(1) {
+            let nik = line.split(',').next().unwrap();
+            if nik.len() == 16 {
+                assert!(!logs.contains(nik), "a whole NIK in the logs: {nik}");
+            }
+        }
+        let again = json_of(&lingkaran(
+            &url,
+            &[
+                "workers",
+                "import",
+                "examples/upload-sample.csv",
+                "--proposer",
+                "sawo",
+                "--json",
+            ],
+        ));
+        assert_eq!(again["import_id"], v["import_id"]);
+        assert_eq!(again["already_imported"], true);
+
+        let o = lingkaran(
+            &url,
+            &[
+                "workers",
+                "import",
+                "Cargo.toml",
+                "--proposer",
+                "sawo",
+                "--json",
+            ],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "a file that is not a list is refused"
+        );
+        assert_eq!(json_of(&o)["errors"][0]["code"], "wrong_header");
+    }
+);
