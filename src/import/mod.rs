@@ -337,7 +337,7 @@ fn parse_rows(
             Ok(r) => r,
             Err(e) => {
                 let _ =
-                    tx.blocking_send(Msg::Batch(std::mem::replace(&mut batch, Batch::default())));
+                    tx.blocking_send(Msg::Batch(std::mem::take(&mut batch)));
                 let _ = tx.blocking_send(Msg::Fatal(Problem::new(
                     "unreadable",
                     format!("Berkas rusak dan berhenti terbaca di {e}. Baris sebelumnya sudah diproses."),

@@ -190,7 +190,7 @@ impl Nik {
     fn code_of(&self, n: usize) -> String {
         let mut out = String::with_capacity(n + n / 2);
         for (i, d) in self.digits.iter().take(n).enumerate() {
-            if i > 0 && i % 2 == 0 {
+            if i > 0 && i.is_multiple_of(2) {
                 out.push('.');
             }
             out.push(char::from(b'0' + d));

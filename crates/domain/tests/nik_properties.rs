@@ -90,10 +90,16 @@ proptest! {
 fn the_2000_leap_day_needs_the_right_century() {
     // 29 February 00: a real date in 2000, not in 1900.
     let nik = Nik::parse("3525012902000001", today()).unwrap();
-    assert_eq!(nik.birth_date(), NaiveDate::from_ymd_opt(2000, 2, 29).unwrap());
+    assert_eq!(
+        nik.birth_date(),
+        NaiveDate::from_ymd_opt(2000, 2, 29).unwrap()
+    );
     // Before 2000 the only candidate, 1900, has no 29 February.
     let before = NaiveDate::from_ymd_opt(1999, 12, 31).unwrap();
-    assert_eq!(Nik::parse("3525012902000001", before).unwrap_err()[0].code, "impossible_date");
+    assert_eq!(
+        Nik::parse("3525012902000001", before).unwrap_err()[0].code,
+        "impossible_date"
+    );
 }
 
 #[test]
