@@ -108,7 +108,7 @@ impl Driver {
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
                     format!("--user-data-dir={}", profile.display()),
                 ],
             },
@@ -288,6 +288,24 @@ impl Browser {
         }
     }
 
+    /// Saves a PNG of the page to `$LINGKARAN_SCREENSHOTS/{name}.png`, when that is set.
+    async fn screenshot(&self, name: &str) {
+        let Ok(dir) = std::env::var("LINGKARAN_SCREENSHOTS") else {
+            return;
+        };
+        use base64::Engine as _;
+        let png = self.get("/screenshot").await.unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            std::path::Path::new(&dir).join(format!("{name}.png")),
+            bytes,
+        )
+        .unwrap();
+    }
+
     async fn sign_in(&self, app: &TestApp, username: &str, password: &str) {
         self.goto(&app.url("/masuk")).await;
         self.type_into("#username", username).await;
@@ -312,6 +330,7 @@ async fn upload_report_and_queue(db: Db) {
     b.sign_in(&app, "desa.sawo", "salah").await;
     let err = b.text("#galat-masuk").await;
     assert!(err.contains("Nama pengguna atau kata sandi salah"), "{err}");
+    b.screenshot("1-masuk-salah").await;
 
     // The proposer signs in and lands on the upload page.
     b.sign_in(&app, "desa.sawo", lingkaran::demo::DEMO_PASSWORD)
@@ -320,6 +339,7 @@ async fn upload_report_and_queue(db: Db) {
     let text = b.wait_text("Unggah daftar pekerja").await;
     assert!(text.contains("kode_desa"), "accepted headers listed");
     b.find("a[href='/contoh-unggahan.csv']").await;
+    b.screenshot("2-unggah").await;
 
     // The sample goes through the file input, as a clerk would choose it.
     let sample =
@@ -336,6 +356,7 @@ async fn upload_report_and_queue(db: Db) {
     b.wait_text("Laporan unggahan").await;
 
     assert_eq!(b.text("#jumlah-diterima").await, "11");
+    b.screenshot("3-laporan").await;
     let line13 = b.text("#baris-ditolak tr[data-line='13']").await;
     assert!(
         line13.contains("NIK harus 16 digit, yang ditulis 12 digit."),
@@ -365,6 +386,7 @@ async fn upload_report_and_queue(db: Db) {
     );
     assert!(text.contains("was turned into a number by Excel"), "{text}");
     assert!(text.contains("Rejected rows"));
+    b.screenshot("4-report-en").await;
     assert_eq!(b.text("#jumlah-diterima").await, "11");
     // The choice is remembered: the report again, without `?lang=`.
     b.goto(&report_url).await;
@@ -378,6 +400,7 @@ async fn upload_report_and_queue(db: Db) {
         .await;
     b.wait_url("/antrian").await;
     b.wait_text("Verification queue").await;
+    b.screenshot("5-queue").await;
 
     let abdul = lingkaran::db::workers::by_nik(&db, "3525011203850001")
         .await
@@ -399,6 +422,7 @@ async fn upload_report_and_queue(db: Db) {
     b.wait_url("done=1").await;
     let msg = b.text("#pesan").await;
     assert!(msg.contains("1 workers updated"), "{msg}");
+    b.screenshot("6-queue-verified").await;
     assert!(
         b.find_all(&format!("#pekerja-{}", abdul.id))
             .await
@@ -417,6 +441,21 @@ async fn upload_report_and_queue(db: Db) {
     b.wait_text("Possible duplicate").await;
     b.find("button[value=merge]").await;
     b.find("button[value=distinct]").await;
+    b.screenshot("7-duplicates").await;
+    let siti = lingkaran::db::workers::by_nik(&db, "3525025507900011")
+        .await
+        .unwrap()
+        .expect("the second Siti Aminah was stored");
+    assert_eq!(siti.flag.as_deref(), Some("possible_duplicate"));
+    b.click("button[value=distinct]").await;
+    b.wait_url("msg=distinct").await;
+    b.wait_text("Marked as a different person").await;
+    let siti = lingkaran::db::workers::get(&db, siti.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(siti.flag.as_deref(), Some("distinct"));
+    assert_eq!(siti.status, "proposed", "still waiting for a decision");
 
     eprintln!(
         "browser scenario: {:.1}s (of which seeding the demo {:.1}s)",
@@ -559,6 +598,12 @@ async fn forms_need_the_csrf_token(db: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), 403, "a proposer has no queue");
+    let r = http.get(app.url("/antrian")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("Tidak diizinkan"));
+    let r = http.get(app.url("/antrian?lang=en")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("Not allowed"));
 
     // With the token the upload goes through to its report.
     let r = http
@@ -572,7 +617,8 @@ async fn forms_need_the_csrf_token(db: Db) {
     assert!(report.starts_with("/unggahan/"), "{report}");
     let page = http.get(app.url(&report)).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("Laporan unggahan"));
+    // In English: the `?lang=en` above is remembered in the `lang` cookie.
+    assert!(page.text().await.unwrap().contains("Upload report"));
 
     // Signing out with the token ends the session.
     let r = http

@@ -91,6 +91,7 @@ strings! {
     Tagline => "Perlindungan JKK dan JKM bagi pekerja rentan", "JKK and JKM protection for vulnerable workers";
     SkipToContent => "Langsung ke isi", "Skip to content";
     LanguageSwitch => "Bahasa", "Language";
+    MainMenu => "Menu utama", "Main menu";
     NavHome => "Beranda", "Home";
     NavUpload => "Unggah daftar", "Upload a list";
     NavQueue => "Antrian verifikasi", "Verification queue";

@@ -36,7 +36,7 @@ table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef1f5}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;margin:0 0 1rem}
 .error{border-left:4px solid var(--bad);background:#fdf0f0;padding:.6rem .8rem;margin:0 0 1rem}
 .notice{border-left:4px solid var(--ok);background:#eef8f1;padding:.6rem .8rem;margin:0 0 1rem}
 .warn{border-left:4px solid var(--warn);background:#fdf6e7;padding:.6rem .8rem;margin:0 0 1rem}
@@ -70,7 +70,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     div.bar {
                         a.brand href="/" title=(t(S::Tagline)) { (t(S::AppName)) }
                         @if let Some(p) = &ctx.user {
-                            nav aria-label=(t(S::NavHome)) {
+                            nav aria-label=(t(S::MainMenu)) {
                                 ul {
                                     li { a href="/" { (t(S::NavHome)) } }
                                     @if p.role == Role::Proposer {
