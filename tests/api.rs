@@ -38,140 +38,308 @@ fn worker(nik: &str, name: &str) -> Value {
     json!({ "nik": nik, "full_name": name, "village_code": SAWO, "occupation": "petani" })
 }
 
-both_dbs!(regions_can_be_looked_up_listed_and_searched, |db| async move {
-    let app = TestApp::spawn(db.clone()).await;
-    let (s, r) = common::status_json(app.client.get(app.url("/api/v1/regions/35.25")).send().await.unwrap()).await;
-    assert_eq!(s, 200);
-    assert_eq!(r["name"], "Kabupaten Gresik");
-    assert_eq!(r["level"], 2);
-    assert_eq!(r["parent"], "35");
-    let (_, c) = common::status_json(app.client.get(app.url("/api/v1/regions/35.25/children")).send().await.unwrap()).await;
-    assert_eq!(c["children"].as_array().unwrap().len(), 18, "Gresik has 18 districts");
-    let (_, p) = common::status_json(app.client.get(app.url("/api/v1/regions/0/children")).send().await.unwrap()).await;
-    assert_eq!(p["children"].as_array().unwrap().len(), 38, "38 provinces");
-    let (_, f) = common::status_json(app.client.get(app.url("/api/v1/regions?q=gresik&level=2")).send().await.unwrap()).await;
-    assert_eq!(f["regions"][0]["code"], "35.25");
-    let (s, e) = common::status_json(app.client.get(app.url("/api/v1/regions/35.99")).send().await.unwrap()).await;
-    assert_eq!(s, 404);
-    assert_eq!(e["errors"][0]["code"], "not_found");
-    let total: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(pool).await).unwrap();
-    assert_eq!(total, 91_599);
-});
+both_dbs!(
+    regions_can_be_looked_up_listed_and_searched,
+    |db| async move {
+        let app = TestApp::spawn(db.clone()).await;
+        let (s, r) = common::status_json(
+            app.client
+                .get(app.url("/api/v1/regions/35.25"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(r["name"], "Kabupaten Gresik");
+        assert_eq!(r["level"], 2);
+        assert_eq!(r["parent"], "35");
+        let (_, c) = common::status_json(
+            app.client
+                .get(app.url("/api/v1/regions/35.25/children"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            c["children"].as_array().unwrap().len(),
+            18,
+            "Gresik has 18 districts"
+        );
+        let (_, p) = common::status_json(
+            app.client
+                .get(app.url("/api/v1/regions/0/children"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(p["children"].as_array().unwrap().len(), 38, "38 provinces");
+        let (_, f) = common::status_json(
+            app.client
+                .get(app.url("/api/v1/regions?q=gresik&level=2"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(f["regions"][0]["code"], "35.25");
+        let (s, e) = common::status_json(
+            app.client
+                .get(app.url("/api/v1/regions/35.99"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 404);
+        assert_eq!(e["errors"][0]["code"], "not_found");
+        let total: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM regions"
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        assert_eq!(total, 91_599);
+    }
+);
 
 both_dbs!(nik_check_endpoint_explains_the_number, |db| async move {
     let w = world(db).await;
-    let (s, r) = w.app.post(&w.viewer, "/api/v1/nik/check", json!({"nik": "3525-0156-0890-0001"})).await;
+    let (s, r) = w
+        .app
+        .post(
+            &w.viewer,
+            "/api/v1/nik/check",
+            json!({"nik": "3525-0156-0890-0001"}),
+        )
+        .await;
     assert_eq!(s, 200);
     assert_eq!(r["valid"], true);
     assert_eq!(r["sex"], "F");
     assert_eq!(r["birth_date"], "1990-08-16");
     assert_eq!(r["district"]["name"], "Dukun");
-    let (_, r) = w.app.post(&w.viewer, "/api/v1/nik/check", json!({"nik": "3525011502900000"})).await;
+    let (_, r) = w
+        .app
+        .post(
+            &w.viewer,
+            "/api/v1/nik/check",
+            json!({"nik": "3525011502900000"}),
+        )
+        .await;
     assert_eq!(r["valid"], false);
     assert_eq!(r["errors"][0]["code"], "zero_serial");
-    let r = w.app.client.post(w.app.url("/api/v1/nik/check")).json(&json!({"nik": "1"})).send().await.unwrap();
+    let r = w
+        .app
+        .client
+        .post(w.app.url("/api/v1/nik/check"))
+        .json(&json!({"nik": "1"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401, "signed-in users only");
 });
 
-both_dbs!(a_worker_goes_from_proposed_to_verified_with_history, |db| async move {
-    let w = world(db).await;
-    let n = nik("352501", true, "1990-07-15", 2);
-    let mut body = worker(&n, "Siti Aminah");
-    body["phone"] = json!("0812-3456-7802");
-    body["sex"] = json!("P");
-    let (s, created) = w.app.post(&w.proposer, "/api/v1/workers", body).await;
-    assert_eq!(s, 201, "{created}");
-    assert_eq!(created["nik"], n, "the proposer sees the whole NIK");
-    assert_eq!(created["phone"], "+6281234567802");
-    assert_eq!(created["status"], "proposed");
-    assert_eq!(created["income"], 1_000_000);
-    let id = created["id"].as_i64().unwrap();
+both_dbs!(
+    a_worker_goes_from_proposed_to_verified_with_history,
+    |db| async move {
+        let w = world(db).await;
+        let n = nik("352501", true, "1990-07-15", 2);
+        let mut body = worker(&n, "Siti Aminah");
+        body["phone"] = json!("0812-3456-7802");
+        body["sex"] = json!("P");
+        let (s, created) = w.app.post(&w.proposer, "/api/v1/workers", body).await;
+        assert_eq!(s, 201, "{created}");
+        assert_eq!(created["nik"], n, "the proposer sees the whole NIK");
+        assert_eq!(created["phone"], "+6281234567802");
+        assert_eq!(created["status"], "proposed");
+        assert_eq!(created["income"], 1_000_000);
+        let id = created["id"].as_i64().unwrap();
 
-    let (_, seen) = w.app.get(&w.viewer, &format!("/api/v1/workers/{id}")).await;
-    assert_eq!(seen["nik"], format!("{}••••••••{}", &n[..4], &n[12..]), "viewers see it masked");
-    assert_eq!(seen["phone"], Value::Null);
-    assert_eq!(seen["birth_date"], Value::Null);
+        let (_, seen) = w.app.get(&w.viewer, &format!("/api/v1/workers/{id}")).await;
+        assert_eq!(
+            seen["nik"],
+            format!("{}••••••••{}", &n[..4], &n[12..]),
+            "viewers see it masked"
+        );
+        assert_eq!(seen["phone"], Value::Null);
+        assert_eq!(seen["birth_date"], Value::Null);
 
-    let (s, _) = w.app.post(&w.proposer, &format!("/api/v1/workers/{id}/verify"), json!({})).await;
-    assert_eq!(s, 403, "a proposer never verifies");
-    let (s, _) = w.app.post(&w.officer, &format!("/api/v1/workers/{id}/reject"), json!({})).await;
-    assert_eq!(s, 422, "a rejection needs a reason");
-    let (s, v) = w.app.post(&w.officer, &format!("/api/v1/workers/{id}/verify"), json!({"reason": "dokumen lengkap"})).await;
-    assert_eq!(s, 200, "{v}");
-    assert_eq!(v["status"], "verified");
-    let (s, again) = w.app.post(&w.officer, &format!("/api/v1/workers/{id}/verify"), json!({})).await;
-    assert_eq!(s, 409, "{again}");
+        let (s, _) = w
+            .app
+            .post(
+                &w.proposer,
+                &format!("/api/v1/workers/{id}/verify"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 403, "a proposer never verifies");
+        let (s, _) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/workers/{id}/reject"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 422, "a rejection needs a reason");
+        let (s, v) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/workers/{id}/verify"),
+                json!({"reason": "dokumen lengkap"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["status"], "verified");
+        let (s, again) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/workers/{id}/verify"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 409, "{again}");
 
-    let (_, shown) = w.app.get(&w.officer, &format!("/api/v1/workers/{id}")).await;
-    let history = shown["history"].as_array().unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0]["from"], "proposed");
-    assert_eq!(history[0]["to"], "verified");
-    assert_eq!(history[0]["by"]["name"], "petugas");
-    assert_eq!(history[0]["reason"], "dokumen lengkap");
-});
+        let (_, shown) = w
+            .app
+            .get(&w.officer, &format!("/api/v1/workers/{id}"))
+            .await;
+        let history = shown["history"].as_array().unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0]["from"], "proposed");
+        assert_eq!(history[0]["to"], "verified");
+        assert_eq!(history[0]["by"]["name"], "petugas");
+        assert_eq!(history[0]["reason"], "dokumen lengkap");
+    }
+);
 
-both_dbs!(explicit_sex_and_birth_date_are_cross_checked, |db| async move {
-    let w = world(db).await;
-    let n = nik("352501", false, "1985-03-12", 1);
-    let mut body = worker(&n, "Abdul Karim");
-    body["sex"] = json!("P");
-    body["birth_date"] = json!("13-03-1985");
-    let (s, e) = w.app.post(&w.proposer, "/api/v1/workers", body).await;
-    assert_eq!(s, 422);
-    let codes: Vec<&str> = e["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, vec!["sex_mismatch", "birth_date_mismatch"]);
-});
+both_dbs!(
+    explicit_sex_and_birth_date_are_cross_checked,
+    |db| async move {
+        let w = world(db).await;
+        let n = nik("352501", false, "1985-03-12", 1);
+        let mut body = worker(&n, "Abdul Karim");
+        body["sex"] = json!("P");
+        body["birth_date"] = json!("13-03-1985");
+        let (s, e) = w.app.post(&w.proposer, "/api/v1/workers", body).await;
+        assert_eq!(s, 422);
+        let codes: Vec<&str> = e["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, vec!["sex_mismatch", "birth_date_mismatch"]);
+    }
+);
 
-both_dbs!(the_same_nik_twice_is_refused_naming_the_record, |db| async move {
-    let w = world(db).await;
-    let n = nik("352501", false, "1985-03-12", 1);
-    let (_, first) = w.app.post(&w.proposer, "/api/v1/workers", worker(&n, "Abdul Karim")).await;
-    let (s, e) = w.app.post(&w.proposer, "/api/v1/workers", worker(&n, "Abdul Karim")).await;
-    assert_eq!(s, 409);
-    assert_eq!(e["errors"][0]["code"], "duplicate_nik");
-    let detail = e["errors"][0]["detail"].as_str().unwrap();
-    assert!(detail.contains(&format!("#{}", first["id"])), "{detail}");
-    assert!(detail.contains("Abdul Karim"), "{detail}");
-});
+both_dbs!(
+    the_same_nik_twice_is_refused_naming_the_record,
+    |db| async move {
+        let w = world(db).await;
+        let n = nik("352501", false, "1985-03-12", 1);
+        let (_, first) = w
+            .app
+            .post(&w.proposer, "/api/v1/workers", worker(&n, "Abdul Karim"))
+            .await;
+        let (s, e) = w
+            .app
+            .post(&w.proposer, "/api/v1/workers", worker(&n, "Abdul Karim"))
+            .await;
+        assert_eq!(s, 409);
+        assert_eq!(e["errors"][0]["code"], "duplicate_nik");
+        let detail = e["errors"][0]["detail"].as_str().unwrap();
+        assert!(detail.contains(&format!("#{}", first["id"])), "{detail}");
+        assert!(detail.contains("Abdul Karim"), "{detail}");
+    }
+);
 
-both_dbs!(a_possible_duplicate_is_flagged_and_an_officer_decides, |db| async move {
-    let w = world(db).await;
-    let a = nik("352501", true, "1990-07-15", 2);
-    let b = nik("352502", true, "1990-07-15", 11);
-    let c = nik("352503", true, "1990-07-15", 12);
-    let (_, first) = w.app.post(&w.proposer, "/api/v1/workers", worker(&a, "Siti Aminah")).await;
-    let (s, second) = w.app.post(&w.proposer, "/api/v1/workers", worker(&b, "SITI  AMINAH.")).await;
-    assert_eq!(s, 201, "a possible duplicate is stored");
-    assert_eq!(second["flag"], "possible_duplicate");
-    assert_eq!(second["possible_duplicate_of"], first["id"]);
-    assert_eq!(second["warnings"][0]["code"], "possible_duplicate");
-    let (_, third) = w.app.post(&w.proposer, "/api/v1/workers", worker(&c, "Siti Aminah")).await;
+both_dbs!(
+    a_possible_duplicate_is_flagged_and_an_officer_decides,
+    |db| async move {
+        let w = world(db).await;
+        let a = nik("352501", true, "1990-07-15", 2);
+        let b = nik("352502", true, "1990-07-15", 11);
+        let c = nik("352503", true, "1990-07-15", 12);
+        let (_, first) = w
+            .app
+            .post(&w.proposer, "/api/v1/workers", worker(&a, "Siti Aminah"))
+            .await;
+        let (s, second) = w
+            .app
+            .post(&w.proposer, "/api/v1/workers", worker(&b, "SITI  AMINAH."))
+            .await;
+        assert_eq!(s, 201, "a possible duplicate is stored");
+        assert_eq!(second["flag"], "possible_duplicate");
+        assert_eq!(second["possible_duplicate_of"], first["id"]);
+        assert_eq!(second["warnings"][0]["code"], "possible_duplicate");
+        let (_, third) = w
+            .app
+            .post(&w.proposer, "/api/v1/workers", worker(&c, "Siti Aminah"))
+            .await;
 
-    let (_, q) = w.app.get(&w.officer, "/api/v1/queue?flag=possible_duplicate").await;
-    assert_eq!(q["total"], 2);
+        let (_, q) = w
+            .app
+            .get(&w.officer, "/api/v1/queue?flag=possible_duplicate")
+            .await;
+        assert_eq!(q["total"], 2);
 
-    let id2 = second["id"].as_i64().unwrap();
-    let (s, d) = w.app.post(&w.officer, &format!("/api/v1/workers/{id2}/duplicate"), json!({"decision": "distinct"})).await;
-    assert_eq!(s, 200, "{d}");
-    assert_eq!(d["flag"], "distinct");
-    assert_eq!(d["status"], "proposed");
+        let id2 = second["id"].as_i64().unwrap();
+        let (s, d) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/workers/{id2}/duplicate"),
+                json!({"decision": "distinct"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{d}");
+        assert_eq!(d["flag"], "distinct");
+        assert_eq!(d["status"], "proposed");
 
-    let id3 = third["id"].as_i64().unwrap();
-    let (_, m) = w.app.post(&w.officer, &format!("/api/v1/workers/{id3}/duplicate"), json!({"decision": "merge"})).await;
-    assert_eq!(m["status"], "rejected");
-    assert_eq!(m["flag"], "merged");
-    assert!(m["status_reason"].as_str().unwrap().contains(&format!("#{}", first["id"])));
-    let (s, _) = w.app.post(&w.officer, &format!("/api/v1/workers/{id3}/duplicate"), json!({"decision": "distinct"})).await;
-    assert_eq!(s, 409, "decided once");
-    let (_, hist) = w.app.get(&w.officer, &format!("/api/v1/workers/{id3}")).await;
-    assert_eq!(hist["history"][0]["action"], "merge");
-});
+        let id3 = third["id"].as_i64().unwrap();
+        let (_, m) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/workers/{id3}/duplicate"),
+                json!({"decision": "merge"}),
+            )
+            .await;
+        assert_eq!(m["status"], "rejected");
+        assert_eq!(m["flag"], "merged");
+        assert!(m["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("#{}", first["id"])));
+        let (s, _) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/workers/{id3}/duplicate"),
+                json!({"decision": "distinct"}),
+            )
+            .await;
+        assert_eq!(s, 409, "decided once");
+        let (_, hist) = w
+            .app
+            .get(&w.officer, &format!("/api/v1/workers/{id3}"))
+            .await;
+        assert_eq!(hist["history"][0]["action"], "merge");
+    }
+);
 
 both_dbs!(the_sample_upload_reports_every_bad_row, |db| async move {
     let w = world(db).await;
     let bytes = std::fs::read("examples/upload-sample.csv").unwrap();
-    let (s, r) = w.app.upload(&w.proposer, "upload-sample.csv", bytes.clone()).await;
+    let (s, r) = w
+        .app
+        .upload(&w.proposer, "upload-sample.csv", bytes.clone())
+        .await;
     assert_eq!(s, 201, "{r}");
     assert_eq!(r["rows"], 26);
     assert_eq!(r["accepted"], 11);
@@ -182,7 +350,13 @@ both_dbs!(the_sample_upload_reports_every_bad_row, |db| async move {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["line"].as_i64().unwrap(), e["column"].as_str().unwrap().into(), e["code"].as_str().unwrap().into()))
+        .map(|e| {
+            (
+                e["line"].as_i64().unwrap(),
+                e["column"].as_str().unwrap().into(),
+                e["code"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let expected = [
         (13, "nik", "wrong_length"),
@@ -201,10 +375,16 @@ both_dbs!(the_sample_upload_reports_every_bad_row, |db| async move {
         (26, "nik", "too_young"),
         (27, "kode_desa", "out_of_area"),
     ];
-    let expected: Vec<(i64, String, String)> = expected.iter().map(|(l, c, k)| (*l, c.to_string(), k.to_string())).collect();
+    let expected: Vec<(i64, String, String)> = expected
+        .iter()
+        .map(|(l, c, k)| (*l, c.to_string(), k.to_string()))
+        .collect();
     assert_eq!(by_line, expected);
     for e in r["errors"].as_array().unwrap() {
-        assert!(!e["message"].as_str().unwrap().is_empty() && !e["message_en"].as_str().unwrap().is_empty());
+        assert!(
+            !e["message"].as_str().unwrap().is_empty()
+                && !e["message_en"].as_str().unwrap().is_empty()
+        );
     }
     assert_eq!(r["warnings"][0]["line"], 12);
 
@@ -224,119 +404,262 @@ both_dbs!(the_sample_upload_reports_every_bad_row, |db| async move {
 
     // The bad rows as CSV for the clerk.
     let id = r["import_id"].as_i64().unwrap();
-    let csv = w.app.client.get(w.app.url(&format!("/api/v1/imports/{id}/errors.csv"))).bearer_auth(&w.proposer.token).send().await.unwrap();
+    let csv = w
+        .app
+        .client
+        .get(w.app.url(&format!("/api/v1/imports/{id}/errors.csv")))
+        .bearer_auth(&w.proposer.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), "baris,kolom,nilai,kode,pesan,message");
+    assert_eq!(
+        lines.next().unwrap(),
+        "baris,kolom,nilai,kode,pesan,message"
+    );
     assert_eq!(lines.count(), 15);
     assert!(text.contains("14,nik,3.52501E+15,excel_scientific"));
     let (s, _) = w.app.get(&w.viewer, &format!("/api/v1/imports/{id}")).await;
     assert_eq!(s, 404, "viewers do not read upload reports");
 });
 
-both_dbs!(the_insurers_active_participants_are_refused, |db| async move {
-    let w = world(db).await;
-    let n = nik("352501", false, "1980-01-01", 3);
-    let r = w.app.client.post(w.app.url("/api/v1/covered-niks")).bearer_auth(&w.officer.token)
-        .body(format!("nik\n{n}\n12345\n")).send().await.unwrap();
-    let (s, v) = common::status_json(r).await;
-    assert_eq!(s, 200);
-    assert_eq!(v["added"], 1);
-    assert_eq!(v["invalid"][0]["line"], 3);
-    let (s, e) = w.app.post(&w.proposer, "/api/v1/workers", worker(&n, "Slamet Riyadi")).await;
-    assert_eq!(s, 409);
-    assert_eq!(e["errors"][0]["code"], "already_covered");
-});
+both_dbs!(
+    the_insurers_active_participants_are_refused,
+    |db| async move {
+        let w = world(db).await;
+        let n = nik("352501", false, "1980-01-01", 3);
+        let r = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/covered-niks"))
+            .bearer_auth(&w.officer.token)
+            .body(format!("nik\n{n}\n12345\n"))
+            .send()
+            .await
+            .unwrap();
+        let (s, v) = common::status_json(r).await;
+        assert_eq!(s, 200);
+        assert_eq!(v["added"], 1);
+        assert_eq!(v["invalid"][0]["line"], 3);
+        let (s, e) = w
+            .app
+            .post(&w.proposer, "/api/v1/workers", worker(&n, "Slamet Riyadi"))
+            .await;
+        assert_eq!(s, 409);
+        assert_eq!(e["errors"][0]["code"], "already_covered");
+    }
+);
 
 both_dbs!(eligibility_is_a_programme_setting, |db| async move {
     let w = world(db).await;
     let (_, e) = w.app.get(&w.officer, "/api/v1/eligibility").await;
     assert_eq!(e["min_age"], 15);
-    let (s, _) = w.app.put(&w.officer, "/api/v1/eligibility", json!({"min_age": 18, "max_age": 60})).await;
+    let (s, _) = w
+        .app
+        .put(
+            &w.officer,
+            "/api/v1/eligibility",
+            json!({"min_age": 18, "max_age": 60}),
+        )
+        .await;
     assert_eq!(s, 403);
-    let (s, _) = w.app.put(&w.admin, "/api/v1/eligibility", json!({"min_age": 18, "max_age": 60})).await;
+    let (s, _) = w
+        .app
+        .put(
+            &w.admin,
+            "/api/v1/eligibility",
+            json!({"min_age": 18, "max_age": 60}),
+        )
+        .await;
     assert_eq!(s, 200);
     let old = nik("352501", false, "1950-01-01", 4);
-    let (s, e) = w.app.post(&w.proposer, "/api/v1/workers", worker(&old, "Kasiman")).await;
+    let (s, e) = w
+        .app
+        .post(&w.proposer, "/api/v1/workers", worker(&old, "Kasiman"))
+        .await;
     assert_eq!(s, 422);
     assert_eq!(e["errors"][0]["code"], "too_old");
 });
 
-both_dbs!(officers_decide_in_bulk_and_search_finds_by_nik_name_region_status, |db| async move {
-    let w = world(db).await;
-    let mut ids = Vec::new();
-    for i in 1..=5u16 {
-        let n = nik("352501", false, "1980-05-05", i);
-        let (_, c) = w.app.post(&w.proposer, "/api/v1/workers", worker(&n, &format!("Pekerja {}", ["Satu", "Dua", "Tiga", "Empat", "Lima"][usize::from(i) - 1]))).await;
-        ids.push(c["id"].as_i64().unwrap());
+both_dbs!(
+    officers_decide_in_bulk_and_search_finds_by_nik_name_region_status,
+    |db| async move {
+        let w = world(db).await;
+        let mut ids = Vec::new();
+        for i in 1..=5u16 {
+            let n = nik("352501", false, "1980-05-05", i);
+            let (_, c) = w
+                .app
+                .post(
+                    &w.proposer,
+                    "/api/v1/workers",
+                    worker(
+                        &n,
+                        &format!(
+                            "Pekerja {}",
+                            ["Satu", "Dua", "Tiga", "Empat", "Lima"][usize::from(i) - 1]
+                        ),
+                    ),
+                )
+                .await;
+            ids.push(c["id"].as_i64().unwrap());
+        }
+        let (_, b) = w
+            .app
+            .post(
+                &w.officer,
+                "/api/v1/workers/decisions",
+                json!({"ids": &ids[..3], "action": "verify"}),
+            )
+            .await;
+        assert_eq!(b["done"], 3);
+        let (_, b) = w
+            .app
+            .post(
+                &w.officer,
+                "/api/v1/workers/decisions",
+                json!({"ids": [ids[0], ids[3]], "action": "reject", "reason": "pindah domisili"}),
+            )
+            .await;
+        assert_eq!(b["done"], 2, "a verified worker may still be rejected");
+        let (_, b) = w
+            .app
+            .post(
+                &w.officer,
+                "/api/v1/workers/decisions",
+                json!({"ids": [ids[4], 999_999], "action": "verify"}),
+            )
+            .await;
+        assert_eq!(b["done"], 1);
+        assert_eq!(b["failed"], 1);
+
+        let (_, v) = w
+            .app
+            .get(&w.officer, "/api/v1/workers?status=verified")
+            .await;
+        assert_eq!(v["total"], 3);
+        let n3 = nik("352501", false, "1980-05-05", 3);
+        let (_, by_nik) = w
+            .app
+            .get(&w.officer, &format!("/api/v1/workers?nik={n3}"))
+            .await;
+        assert_eq!(by_nik["total"], 1);
+        assert_eq!(by_nik["workers"][0]["full_name"], "Pekerja Tiga");
+        let (_, by_name) = w.app.get(&w.officer, "/api/v1/workers?name=empat").await;
+        assert_eq!(by_name["workers"][0]["full_name"], "Pekerja Empat");
+        let (_, region) = w
+            .app
+            .get(
+                &w.officer,
+                "/api/v1/workers?region=35.25.01&per_page=2&page=2",
+            )
+            .await;
+        assert_eq!(region["total"], 5);
+        assert_eq!(region["workers"].as_array().unwrap().len(), 2);
+        let (_, elsewhere) = w
+            .app
+            .get(&w.officer, "/api/v1/workers?region=35.25.02")
+            .await;
+        assert_eq!(elsewhere["total"], 0);
+        let (s, _) = w.app.get(&w.officer, "/api/v1/workers?nik=123").await;
+        assert_eq!(s, 422, "a malformed NIK in a search says so");
+        let (s, _) = w.app.get(&w.donor, "/api/v1/workers").await;
+        assert_eq!(s, 403);
     }
-    let (_, b) = w.app.post(&w.officer, "/api/v1/workers/decisions", json!({"ids": &ids[..3], "action": "verify"})).await;
-    assert_eq!(b["done"], 3);
-    let (_, b) = w.app.post(&w.officer, "/api/v1/workers/decisions", json!({"ids": [ids[0], ids[3]], "action": "reject", "reason": "pindah domisili"})).await;
-    assert_eq!(b["done"], 2, "a verified worker may still be rejected");
-    let (_, b) = w.app.post(&w.officer, "/api/v1/workers/decisions", json!({"ids": [ids[4], 999_999], "action": "verify"})).await;
-    assert_eq!(b["done"], 1);
-    assert_eq!(b["failed"], 1);
+);
 
-    let (_, v) = w.app.get(&w.officer, "/api/v1/workers?status=verified").await;
-    assert_eq!(v["total"], 3);
-    let n3 = nik("352501", false, "1980-05-05", 3);
-    let (_, by_nik) = w.app.get(&w.officer, &format!("/api/v1/workers?nik={n3}")).await;
-    assert_eq!(by_nik["total"], 1);
-    assert_eq!(by_nik["workers"][0]["full_name"], "Pekerja Tiga");
-    let (_, by_name) = w.app.get(&w.officer, "/api/v1/workers?name=empat").await;
-    assert_eq!(by_name["workers"][0]["full_name"], "Pekerja Empat");
-    let (_, region) = w.app.get(&w.officer, "/api/v1/workers?region=35.25.01&per_page=2&page=2").await;
-    assert_eq!(region["total"], 5);
-    assert_eq!(region["workers"].as_array().unwrap().len(), 2);
-    let (_, elsewhere) = w.app.get(&w.officer, "/api/v1/workers?region=35.25.02").await;
-    assert_eq!(elsewhere["total"], 0);
-    let (s, _) = w.app.get(&w.officer, "/api/v1/workers?nik=123").await;
-    assert_eq!(s, 422, "a malformed NIK in a search says so");
-    let (s, _) = w.app.get(&w.donor, "/api/v1/workers").await;
-    assert_eq!(s, 403);
-});
+both_dbs!(
+    tokens_and_users_are_managed_through_the_api,
+    |db| async move {
+        let w = world(db).await;
+        let (s, t) = common::status_json(
+            w.app
+                .client
+                .post(w.app.url("/api/v1/auth/token"))
+                .json(&json!({"username": "petugas", "password": common::PASSWORD}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let token = common::Token {
+            id: 0,
+            token: t["token"].as_str().unwrap().to_string(),
+        };
+        let (_, me) = w.app.get(&token, "/api/v1/me").await;
+        assert_eq!(me["role"], "officer");
+        assert_eq!(me["scopes"], json!(["35.25"]));
+        let (s, _) = common::status_json(
+            w.app
+                .client
+                .post(w.app.url("/api/v1/auth/token"))
+                .json(&json!({"username": "petugas", "password": "salah"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 401);
 
-both_dbs!(tokens_and_users_are_managed_through_the_api, |db| async move {
-    let w = world(db).await;
-    let (s, t) = common::status_json(w.app.client.post(w.app.url("/api/v1/auth/token"))
-        .json(&json!({"username": "petugas", "password": common::PASSWORD})).send().await.unwrap()).await;
-    assert_eq!(s, 201);
-    let token = common::Token { id: 0, token: t["token"].as_str().unwrap().to_string() };
-    let (_, me) = w.app.get(&token, "/api/v1/me").await;
-    assert_eq!(me["role"], "officer");
-    assert_eq!(me["scopes"], json!(["35.25"]));
-    let (s, _) = common::status_json(w.app.client.post(w.app.url("/api/v1/auth/token"))
-        .json(&json!({"username": "petugas", "password": "salah"})).send().await.unwrap()).await;
-    assert_eq!(s, 401);
-
-    let (s, o) = w.app.post(&w.admin, "/api/v1/organisations", json!({"name": "HNSI Ujungpangkah", "kind": "asosiasi", "region_code": "35.25.07"})).await;
-    assert_eq!(s, 201);
-    let (s, u) = w.app.post(&w.admin, "/api/v1/users", json!({"username": "hnsi", "full_name": "Ahmad Fauzi", "password": "rahasia-123", "role": "proposer", "organisation_id": o["id"]})).await;
-    assert_eq!(s, 201, "{u}");
-    let (s, _) = w.app.post(&w.admin, "/api/v1/users", json!({"username": "hnsi", "full_name": "X", "password": "rahasia-123", "role": "donor"})).await;
-    assert_eq!(s, 409);
-    let (s, _) = w.app.post(&w.admin, "/api/v1/users", json!({"username": "v2", "full_name": "X", "password": "rahasia-123", "role": "viewer"})).await;
-    assert_eq!(s, 422, "a viewer needs a region");
-    let (_, orgs) = w.app.get(&w.officer, "/api/v1/organisations").await;
-    assert_eq!(orgs["organisations"].as_array().unwrap().len(), 2);
-    let _ = w.org;
-});
+        let (s, o) = w
+            .app
+            .post(
+                &w.admin,
+                "/api/v1/organisations",
+                json!({"name": "HNSI Ujungpangkah", "kind": "asosiasi", "region_code": "35.25.07"}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let (s, u) = w.app.post(&w.admin, "/api/v1/users", json!({"username": "hnsi", "full_name": "Ahmad Fauzi", "password": "rahasia-123", "role": "proposer", "organisation_id": o["id"]})).await;
+        assert_eq!(s, 201, "{u}");
+        let (s, _) = w.app.post(&w.admin, "/api/v1/users", json!({"username": "hnsi", "full_name": "X", "password": "rahasia-123", "role": "donor"})).await;
+        assert_eq!(s, 409);
+        let (s, _) = w.app.post(&w.admin, "/api/v1/users", json!({"username": "v2", "full_name": "X", "password": "rahasia-123", "role": "viewer"})).await;
+        assert_eq!(s, 422, "a viewer needs a region");
+        let (_, orgs) = w.app.get(&w.officer, "/api/v1/organisations").await;
+        assert_eq!(orgs["organisations"].as_array().unwrap().len(), 2);
+        let _ = w.org;
+    }
+);
 
 both_dbs!(openapi_lists_every_route, |db| async move {
     let app = TestApp::spawn(db).await;
-    let (s, spec) = common::status_json(app.client.get(app.url("/api/openapi.json")).send().await.unwrap()).await;
+    let (s, spec) = common::status_json(
+        app.client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(spec["openapi"], "3.1.0");
     for (method, path, ..) in lingkaran::api::openapi::OPERATIONS {
-        assert!(spec["paths"][path][method].is_object(), "{method} {path} missing from the document");
+        assert!(
+            spec["paths"][path][method].is_object(),
+            "{method} {path} missing from the document"
+        );
         let url = app.url(&path.replace("{code}", "35.25").replace("{id}", "1"));
-        let r = app.client.request(method.to_uppercase().parse().unwrap(), url).send().await.unwrap();
-        assert_ne!(r.status(), 405, "{method} {path} is documented but not routed");
+        let r = app
+            .client
+            .request(method.to_uppercase().parse().unwrap(), url)
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(
+            r.status(),
+            405,
+            "{method} {path} is documented but not routed"
+        );
         let status = r.status();
         let body = r.text().await.unwrap();
-        assert!(!(status == 404 && body.is_empty()), "{method} {path} is documented but not routed");
+        assert!(
+            !(status == 404 && body.is_empty()),
+            "{method} {path} is documented but not routed"
+        );
     }
 });
