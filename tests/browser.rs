@@ -620,6 +620,38 @@ async fn forms_need_the_csrf_token(db: Db) {
     // In English: the `?lang=en` above is remembered in the `lang` cookie.
     assert!(page.text().await.unwrap().contains("Upload report"));
 
+    // The same bytes again: nothing new, the earlier report.
+    let r = http
+        .post(app.url("/unggah"))
+        .multipart(upload_form(Some(&csrf)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        format!("{report}?sudah=1").as_str()
+    );
+
+    // A file that is wrong as a whole: the upload page again, saying why.
+    let part = reqwest::multipart::Part::bytes(b"3525011203850001,Abdul Karim\n".to_vec())
+        .file_name("tanpa-judul.csv");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part("file", part);
+    let r = http
+        .post(app.url("/unggah"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("galat-unggah") && body.contains("first row holds data"),
+        "{body}"
+    );
+
     // Signing out with the token ends the session.
     let r = http
         .post(app.url("/keluar"))
