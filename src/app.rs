@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::api::router())
         .merge(crate::web::router())
+        .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
@@ -32,6 +33,41 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
         .with_state(state)
+}
+
+/// Unknown paths: the API's error envelope under `/api`, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        crate::api::error::ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "no_route",
+            format!(
+                "Tidak ada alamat API {}. Lihat /api/openapi.json.",
+                uri.path()
+            ),
+            format!(
+                "There is no API endpoint {}. See /api/openapi.json.",
+                uri.path()
+            ),
+        )
+        .into_response()
+    } else {
+        (
+            axum::http::StatusCode::NOT_FOUND,
+            maud::html! {
+                (maud::DOCTYPE)
+                html lang="id" {
+                    head { meta charset="utf-8"; title { "Halaman tidak ditemukan · Lingkaran" } }
+                    body {
+                        h1 { "Halaman tidak ditemukan" }
+                        p { "Page not found. " a href="/" { "Kembali ke beranda / Back to home" } }
+                    }
+                }
+            },
+        )
+            .into_response()
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.

@@ -243,7 +243,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         &report.import,
                         &errors,
                         &warnings,
-                        &report.notes,
                         report.already_imported,
                     );
                     if json {

@@ -658,8 +658,21 @@ both_dbs!(openapi_lists_every_route, |db| async move {
         let status = r.status();
         let body = r.text().await.unwrap();
         assert!(
-            !(status == 404 && body.is_empty()),
+            !(status == 404 && body.contains("no_route")),
             "{method} {path} is documented but not routed"
         );
     }
+    let (s, e) = common::status_json(
+        app.client
+            .get(app.url("/api/v1/tidak-ada"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    assert_eq!(e["errors"][0]["code"], "no_route");
+    let r = app.client.get(app.url("/tidak-ada")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("Halaman tidak ditemukan"));
 });

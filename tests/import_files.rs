@@ -84,13 +84,20 @@ both_dbs!(english_headers_in_any_order_are_accepted, |db| async move {
     let (app, t) = proposer(db).await;
     let n = nik("352501", true, "1990-01-01", 5);
     let body = format!(
-        "occupation,village_code,name,nik,income\nnelayan,35.25.01.2001,Dewi,{n},\"1.750.000\"\n"
+        "occupation,village_code,name,nik,income,catatan\nnelayan,35.25.01.2001,Dewi,{n},\"1.750.000\",RT 02\n"
     );
     let (_, r) = app.upload(&t, "english.csv", body.into_bytes()).await;
     assert_eq!(r["accepted"], 1, "{r}");
     let (_, w) = app.get(&t, "/api/v1/workers").await;
     assert_eq!(w["workers"][0]["income"], 1_750_000);
     assert_eq!(w["workers"][0]["sex"], "F");
+    // The unknown column is named in the report, in both languages, and stays named later.
+    let id = r["import_id"].as_i64().unwrap();
+    let (_, later) = app.get(&t, &format!("/api/v1/imports/{id}")).await;
+    let note = &later["notes"][0];
+    assert_eq!(note["code"], "ignored_columns");
+    assert!(note["message"].as_str().unwrap().contains("catatan"));
+    assert!(note["message_en"].as_str().unwrap().contains("catatan"));
 });
 
 both_dbs!(

@@ -83,7 +83,6 @@ pub async fn report_json(state: &AppState, r: &ImportReport) -> Result<Value> {
         &r.import,
         &errors,
         &warnings,
-        &r.notes,
         r.already_imported,
     ))
 }
@@ -137,7 +136,6 @@ pub async fn show(
     let report = ImportReport {
         import: rec,
         already_imported: false,
-        notes: Vec::new(),
     };
     Ok(Json(report_json(&state, &report).await?))
 }
@@ -151,7 +149,7 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<
     };
     let list = imports::list(&state.db, org, 100).await?;
     Ok(Json(
-        json!({ "imports": list.iter().map(|r| wire::import_json(r, &[], &[], &[], false)).collect::<Vec<_>>() }),
+        json!({ "imports": list.iter().map(|r| wire::import_json(r, &[], &[], false)).collect::<Vec<_>>() }),
     ))
 }
 

@@ -74,7 +74,6 @@ pub fn import_json(
     r: &ImportRecord,
     errors: &[ErrorRow],
     warnings: &[ErrorRow],
-    notes: &[Problem],
     already_imported: bool,
 ) -> Value {
     json!({
@@ -89,7 +88,7 @@ pub fn import_json(
         "already_imported": already_imported,
         "errors": errors.iter().map(error_row_json).collect::<Vec<_>>(),
         "warnings": warnings.iter().map(error_row_json).collect::<Vec<_>>(),
-        "notes": notes.iter().map(problem_json).collect::<Vec<_>>(),
+        "notes": r.notes().iter().map(|n| json!({ "code": n.code, "message": n.id, "message_en": n.en })).collect::<Vec<_>>(),
         "errors_csv": format!("/api/v1/imports/{}/errors.csv", r.id),
         "created_at": r.created_at.to_rfc3339(),
     })

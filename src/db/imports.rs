@@ -25,6 +25,35 @@ pub struct ImportRecord {
     pub created_at: chrono::DateTime<Utc>,
 }
 
+/// A note about a file as a whole (read as Latin-1, `;` separated, columns ignored, or why it
+/// stopped), stored with the import in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Note {
+    pub code: String,
+    pub id: String,
+    pub en: String,
+}
+
+impl ImportRecord {
+    /// The notes stored in `notice` (a JSON list).
+    pub fn notes(&self) -> Vec<Note> {
+        self.notice
+            .as_deref()
+            .and_then(|n| serde_json::from_str(n).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl From<&lingkaran_domain::Problem> for Note {
+    fn from(p: &lingkaran_domain::Problem) -> Note {
+        Note {
+            code: p.code.to_string(),
+            id: p.id.clone(),
+            en: p.en.clone(),
+        }
+    }
+}
+
 const SELECT_IMPORT: &str =
     "SELECT id, organisation_id, uploaded_by, file_name, content_hash, status, rows_total,
     accepted, rejected, duplicates, possible_duplicates, notice, created_at FROM imports";

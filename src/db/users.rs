@@ -141,6 +141,10 @@ async fn principal(
     }))
 }
 
+/// An argon2id hash of a random password nobody knows, for usernames that do not exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$0XvY1c8bTzS3QGmR1o1N4vPZ0qZ6r3p5y8j0w9K2a1Q";
+
 /// Checks a username and password. `None` for either being wrong: the caller must not say which.
 pub async fn authenticate(db: &Db, username: &str, password: &str) -> sqlx::Result<Option<i64>> {
     let row: Option<(i64, String)> = on_db!(db, |pool| sqlx::query_as(
@@ -149,7 +153,23 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> sqlx::Resu
     .bind(username)
     .fetch_optional(pool)
     .await)?;
-    Ok(row.and_then(|(id, hash)| verify_password(password, &hash).then_some(id)))
+    // Unknown usernames are checked against a fixed hash, so the answer takes as long as for
+    // a known one and timing does not tell which usernames exist. Argon2 is slow on purpose:
+    // it runs on the blocking pool, not on a request thread.
+    let (id, hash) = row.unwrap_or((-1, DUMMY_HASH.to_string()));
+    let password = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    Ok((ok && id >= 0).then_some(id))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash() {
+        assert!(argon2::PasswordHash::new(super::DUMMY_HASH).is_ok());
+    }
 }
 
 pub const SESSION_HOURS: i64 = 12;

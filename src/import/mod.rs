@@ -34,7 +34,6 @@ pub struct ImportReport {
     pub import: ImportRecord,
     /// True when these exact bytes were imported before: nothing new was stored.
     pub already_imported: bool,
-    pub notes: Vec<Problem>,
 }
 
 /// SHA-256 of a file, read in blocks.
@@ -204,7 +203,6 @@ pub async fn run(
         return Ok(Ok(ImportReport {
             import: record,
             already_imported: true,
-            notes: Vec::new(),
         }));
     }
     if !is_new {
@@ -279,23 +277,13 @@ pub async fn run(
             ),
         ));
     }
-    let notice = if let Some(f) = &failure {
+    if let Some(f) = &failure {
         notes.push(f.clone());
-        Some(format!("{} / {}", f.id, f.en))
-    } else {
-        None
-    };
+    }
     let status = if failure.is_some() { "failed" } else { "done" };
-    let notes_text: Vec<String> = notes.iter().map(|n| n.code.to_string()).collect();
-    imports::finish(
-        db,
-        record.id,
-        status,
-        notice
-            .as_deref()
-            .or(Some(notes_text.join(",").as_str()).filter(|s| !s.is_empty())),
-    )
-    .await?;
+    let stored: Vec<imports::Note> = notes.iter().map(imports::Note::from).collect();
+    let notice = serde_json::to_string(&stored)?;
+    imports::finish(db, record.id, status, Some(notice.as_str())).await?;
     let import = imports::get(db, record.id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("import vanished"))?;
@@ -311,7 +299,6 @@ pub async fn run(
     Ok(Ok(ImportReport {
         import,
         already_imported: false,
-        notes,
     }))
 }
 
@@ -336,8 +323,7 @@ fn parse_rows(
         let row = match item {
             Ok(r) => r,
             Err(e) => {
-                let _ =
-                    tx.blocking_send(Msg::Batch(std::mem::take(&mut batch)));
+                let _ = tx.blocking_send(Msg::Batch(std::mem::take(&mut batch)));
                 let _ = tx.blocking_send(Msg::Fatal(Problem::new(
                     "unreadable",
                     format!("Berkas rusak dan berhenti terbaca di {e}. Baris sebelumnya sudah diproses."),

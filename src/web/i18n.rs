@@ -155,9 +155,6 @@ strings! {
     Duplicates => "NIK ganda", "Duplicate NIKs";
     PossibleDuplicates => "Kemungkinan orang yang sama", "Possibly the same person";
     Notes => "Catatan", "Notes";
-    NoteLatin1 => "Berkas bukan UTF-8; dibaca sebagai Latin-1 (Windows-1252). Periksa huruf beraksen pada nama.", "The file is not UTF-8; it was read as Latin-1 (Windows-1252). Check accented letters in names.";
-    NoteSemicolon => "Pemisah kolom titik koma (;) dikenali.", "Semicolon (;) column separator recognised.";
-    NoteIgnoredColumns => "Ada kolom yang tidak dikenal dan diabaikan.", "Some columns were not recognised and were ignored.";
     BadRows => "Baris yang ditolak", "Rejected rows";
     BadRowsIntro => "Baris berikut tidak disimpan. Perbaiki lalu unggah lagi hanya baris-baris ini.", "These rows were not stored. Fix them, then upload just these rows again.";
     NoBadRows => "Tidak ada baris yang ditolak.", "No rows were rejected.";

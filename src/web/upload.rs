@@ -193,28 +193,11 @@ pub async fn upload(
     Ok(redirect(&to))
 }
 
-/// The notes stored with an import, in the reader's language: the failure text (stored as
-/// "Indonesian / English") or the codes of notes about the file.
+/// The notes stored with an import, in the reader's language.
 fn notes(rec: &ImportRecord, lang: Lang) -> Vec<String> {
-    let Some(notice) = rec.notice.as_deref().filter(|n| !n.trim().is_empty()) else {
-        return Vec::new();
-    };
-    if rec.status == "failed" {
-        return vec![match notice.split_once(" / ") {
-            Some((id, en)) => lang.pick(id, en).to_string(),
-            None => notice.to_string(),
-        }];
-    }
-    notice
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|code| match code {
-            "latin1" => lang.t(S::NoteLatin1).to_string(),
-            "semicolon" => lang.t(S::NoteSemicolon).to_string(),
-            "ignored_columns" => lang.t(S::NoteIgnoredColumns).to_string(),
-            other => other.to_string(),
-        })
+    rec.notes()
+        .into_iter()
+        .map(|n| lang.pick(&n.id, &n.en).to_string())
         .collect()
 }
 
