@@ -164,14 +164,6 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> sqlx::Resu
     Ok((ok && id >= 0).then_some(id))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_dummy_hash_is_a_real_argon2id_hash() {
-        assert!(argon2::PasswordHash::new(super::DUMMY_HASH).is_ok());
-    }
-}
-
 pub const SESSION_HOURS: i64 = 12;
 
 /// Starts a browser session. Returns `(cookie value, CSRF token)`.
@@ -283,4 +275,12 @@ pub async fn user_id(db: &Db, username_or_id: &str) -> sqlx::Result<Option<i64>>
     .bind(username_or_id)
     .fetch_optional(pool)
     .await)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash() {
+        assert!(argon2::PasswordHash::new(super::DUMMY_HASH).is_ok());
+    }
 }
