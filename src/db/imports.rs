@@ -1,6 +1,7 @@
 //! Imports of proposers' lists: the import record, its error report, and the batch write that
 //! registers workers (also used for a single worker submitted through the API).
 
+use super::bulk::{Bulk, Existing};
 use super::Db;
 use crate::on_db;
 use chrono::Utc;
@@ -231,18 +232,6 @@ pub struct BatchOutcome {
     pub report: Vec<ErrorRow>,
 }
 
-#[derive(FromRow)]
-struct Existing {
-    id: i64,
-    nik: String,
-    full_name: String,
-    import_id: Option<i64>,
-    status: String,
-    flag: Option<String>,
-    possible_duplicate_of: Option<i64>,
-    organisation_name: String,
-}
-
 /// Stores one batch in one transaction: refuses NIKs the insurer already covers and NIKs
 /// already registered (naming the record), stores the rest, flags possible duplicates, writes
 /// the report lines and adds the counts to the import. `invalid` are the report lines of rows
@@ -269,53 +258,20 @@ pub async fn write_batch(
         let mut tx = pool.begin().await?;
 
         // 1. The insurer's active participants are already protected: refuse them.
-        let mut covered = std::collections::HashSet::new();
-        for chunk in niks.chunks(5000) {
-            let mut qb = QueryBuilder::new("SELECT nik FROM covered_niks WHERE nik IN (");
-            let mut sep = qb.separated(", ");
-            for n in chunk {
-                sep.push_bind(n.as_str());
-            }
-            qb.push(")");
-            let found: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-            covered.extend(found);
-        }
+        let covered: std::collections::HashSet<String> =
+            tx.covered_among(&niks).await?.into_iter().collect();
 
         // 2. Insert the rest; a NIK already present is skipped, not overwritten.
         let to_insert: Vec<&Pending> = pending
             .iter()
             .filter(|p| !covered.contains(&p.worker.nik.to_string()))
             .collect();
-        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(to_insert.len());
-        for chunk in to_insert.chunks(1000) {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
-                 occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at) ",
-            );
-            qb.push_values(chunk, |mut b, p| {
-                let w = &p.worker;
-                b.push_bind(w.nik.to_string())
-                    .push_bind(w.name.as_str())
-                    .push_bind(w.name_key.as_str())
-                    .push_bind(w.nik.sex().code())
-                    .push_bind(w.nik.birth_date())
-                    .push_bind(w.village_code.as_str())
-                    .push_bind(w.village_code.get(0..5).unwrap_or_default())
-                    .push_bind(w.phone.as_deref())
-                    .push_bind(w.occupation.code())
-                    .push_bind(w.income)
-                    .push_bind(w.decile.map(i64::from))
-                    .push_bind(who.organisation_id)
-                    .push_bind(who.user_id)
-                    .push_bind(who.import_id)
-                    .push_bind(WorkerStatus::Proposed.code())
-                    .push_bind(now)
-                    .push_bind(now);
-            });
-            qb.push(" ON CONFLICT (nik) DO NOTHING RETURNING id, nik");
-            let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
-            inserted.extend(rows.into_iter().map(|(id, nik)| (nik, id)));
-        }
+        let inserted: HashMap<String, i64> = tx
+            .insert_workers(&to_insert, who, now)
+            .await?
+            .into_iter()
+            .map(|(id, nik)| (nik, id))
+            .collect();
 
         // 3. Rows not inserted: registered before. If by this very import (a re-run after a
         //    crash), they are ours; otherwise a duplicate, and the clerk is told which record.
@@ -324,47 +280,25 @@ pub async fn write_batch(
             .map(|p| p.worker.nik.to_string())
             .filter(|n| !inserted.contains_key(n))
             .collect();
-        let mut existing: HashMap<String, Existing> = HashMap::new();
-        for chunk in not_inserted.chunks(5000) {
-            let mut qb = QueryBuilder::new(
-                "SELECT w.id, w.nik, w.full_name, w.import_id, w.status, w.flag, w.possible_duplicate_of,
-                 o.name AS organisation_name FROM workers w JOIN organisations o ON o.id = w.organisation_id
-                 WHERE w.nik IN (",
-            );
-            let mut sep = qb.separated(", ");
-            for n in chunk {
-                sep.push_bind(n.as_str());
-            }
-            qb.push(")");
-            let rows: Vec<Existing> = qb.build_query_as().fetch_all(&mut *tx).await?;
-            existing.extend(rows.into_iter().map(|e| (e.nik.clone(), e)));
-        }
+        let existing: HashMap<String, Existing> = if not_inserted.is_empty() {
+            HashMap::new()
+        } else {
+            tx.existing_among(&not_inserted)
+                .await?
+                .into_iter()
+                .map(|e| (e.nik.clone(), e))
+                .collect()
+        };
 
         // 4. Flag possible duplicates among the new rows: another NIK with the same
         //    normalised name, birth date and regency, registered earlier.
         let new_ids: Vec<i64> = inserted.values().copied().collect();
-        let mut flagged: HashMap<i64, i64> = HashMap::new();
-        for chunk in new_ids.chunks(5000) {
-            let mut qb = QueryBuilder::new(
-                "UPDATE workers SET flag = 'possible_duplicate', possible_duplicate_of = (
-                    SELECT MIN(o.id) FROM workers o WHERE o.name_key = workers.name_key
-                      AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
-                      AND o.id < workers.id)
-                 WHERE id IN (",
-            );
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(
-                ") AND EXISTS (SELECT 1 FROM workers o WHERE o.name_key = workers.name_key
-                      AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
-                      AND o.id < workers.id)
-                 RETURNING id, possible_duplicate_of",
-            );
-            let rows: Vec<(i64, Option<i64>)> = qb.build_query_as().fetch_all(&mut *tx).await?;
-            flagged.extend(rows.into_iter().map(|(id, of)| (id, of.unwrap_or(0))));
-        }
+        let flagged: HashMap<i64, i64> = tx
+            .flag_possible_duplicates(&new_ids)
+            .await?
+            .into_iter()
+            .map(|(id, of)| (id, of.unwrap_or(0)))
+            .collect();
 
         for p in pending {
             let nik = p.worker.nik.to_string();

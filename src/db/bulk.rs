@@ -1,0 +1,256 @@
+//! The four set-wise statements of a batch write, in each store's fastest form. SQLite gets
+//! multi-row `VALUES` and `IN (…)` lists; PostgreSQL gets one statement per batch over
+//! arrays (`UNNEST`, `= ANY`), which spares it parsing thousands of placeholders.
+//!
+//! `write_batch` calls these on its transaction; the trait picks the form by the
+//! connection's type, so the batch logic itself is written once.
+
+use super::imports::{Pending, Submitter};
+use chrono::{DateTime, Utc};
+use lingkaran_domain::worker::WorkerStatus;
+use sqlx::{FromRow, PgConnection, QueryBuilder, SqliteConnection};
+
+/// A registered worker found by NIK, to name it in a duplicate's report line.
+#[derive(FromRow)]
+pub(crate) struct Existing {
+    pub id: i64,
+    pub nik: String,
+    pub full_name: String,
+    pub import_id: Option<i64>,
+    pub status: String,
+    pub flag: Option<String>,
+    pub possible_duplicate_of: Option<i64>,
+    pub organisation_name: String,
+}
+
+const EXISTING: &str =
+    "SELECT w.id, w.nik, w.full_name, w.import_id, w.status, w.flag, w.possible_duplicate_of,
+    o.name AS organisation_name FROM workers w JOIN organisations o ON o.id = w.organisation_id";
+
+/// Flags each new row that has an older record with another NIK and the same normalised
+/// name, birth date and regency, pointing at the oldest.
+const FLAG_SET: &str = "UPDATE workers SET flag = 'possible_duplicate', possible_duplicate_of = (
+        SELECT MIN(o.id) FROM workers o WHERE o.name_key = workers.name_key
+          AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
+          AND o.id < workers.id)";
+const FLAG_EXISTS: &str = " AND EXISTS (SELECT 1 FROM workers o WHERE o.name_key = workers.name_key
+          AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
+          AND o.id < workers.id)
+     RETURNING id, possible_duplicate_of";
+
+pub(crate) trait Bulk {
+    /// Inserts the rows, skipping NIKs already present. Returns `(id, nik)` of those inserted.
+    async fn insert_workers(
+        &mut self,
+        rows: &[&Pending],
+        who: Submitter,
+        now: DateTime<Utc>,
+    ) -> sqlx::Result<Vec<(i64, String)>>;
+    /// Which of `niks` the insurer already covers.
+    async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>>;
+    /// The registered records among `niks`.
+    async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>>;
+    /// Flags possible duplicates among `ids`; returns `(id, possible_duplicate_of)`.
+    async fn flag_possible_duplicates(
+        &mut self,
+        ids: &[i64],
+    ) -> sqlx::Result<Vec<(i64, Option<i64>)>>;
+}
+
+impl Bulk for SqliteConnection {
+    async fn insert_workers(
+        &mut self,
+        rows: &[&Pending],
+        who: Submitter,
+        now: DateTime<Utc>,
+    ) -> sqlx::Result<Vec<(i64, String)>> {
+        let mut out = Vec::with_capacity(rows.len());
+        // 17 binds a row; 1,000 rows stay under SQLite's 32,766 parameters.
+        for chunk in rows.chunks(1000) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
+                 occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at) ",
+            );
+            qb.push_values(chunk, |mut b, p| {
+                let w = &p.worker;
+                b.push_bind(w.nik.to_string())
+                    .push_bind(w.name.as_str())
+                    .push_bind(w.name_key.as_str())
+                    .push_bind(w.nik.sex().code())
+                    .push_bind(w.nik.birth_date())
+                    .push_bind(w.village_code.as_str())
+                    .push_bind(w.village_code.get(0..5).unwrap_or_default())
+                    .push_bind(w.phone.as_deref())
+                    .push_bind(w.occupation.code())
+                    .push_bind(w.income)
+                    .push_bind(w.decile.map(i64::from))
+                    .push_bind(who.organisation_id)
+                    .push_bind(who.user_id)
+                    .push_bind(who.import_id)
+                    .push_bind(WorkerStatus::Proposed.code())
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            qb.push(" ON CONFLICT (nik) DO NOTHING RETURNING id, nik");
+            out.extend(
+                qb.build_query_as::<(i64, String)>()
+                    .fetch_all(&mut *self)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for chunk in niks.chunks(5000) {
+            let mut qb = QueryBuilder::new("SELECT nik FROM covered_niks WHERE nik IN (");
+            let mut sep = qb.separated(", ");
+            for n in chunk {
+                sep.push_bind(n.as_str());
+            }
+            qb.push(")");
+            out.extend(
+                qb.build_query_scalar::<String>()
+                    .fetch_all(&mut *self)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>> {
+        let mut out = Vec::new();
+        for chunk in niks.chunks(5000) {
+            let mut qb = QueryBuilder::new(EXISTING);
+            qb.push(" WHERE w.nik IN (");
+            let mut sep = qb.separated(", ");
+            for n in chunk {
+                sep.push_bind(n.as_str());
+            }
+            qb.push(")");
+            out.extend(
+                qb.build_query_as::<Existing>()
+                    .fetch_all(&mut *self)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    async fn flag_possible_duplicates(
+        &mut self,
+        ids: &[i64],
+    ) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(5000) {
+            let mut qb = QueryBuilder::new(FLAG_SET);
+            qb.push(" WHERE id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            qb.push(FLAG_EXISTS);
+            out.extend(
+                qb.build_query_as::<(i64, Option<i64>)>()
+                    .fetch_all(&mut *self)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+}
+
+impl Bulk for PgConnection {
+    async fn insert_workers(
+        &mut self,
+        rows: &[&Pending],
+        who: Submitter,
+        now: DateTime<Utc>,
+    ) -> sqlx::Result<Vec<(i64, String)>> {
+        let n = rows.len();
+        let (mut nik, mut name, mut key, mut sex, mut birth, mut village, mut regency) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut phone, mut occupation, mut income, mut decile) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for p in rows {
+            let w = &p.worker;
+            nik.push(w.nik.to_string());
+            name.push(w.name.as_str());
+            key.push(w.name_key.as_str());
+            sex.push(w.nik.sex().code());
+            birth.push(w.nik.birth_date());
+            village.push(w.village_code.as_str());
+            regency.push(w.village_code.get(0..5).unwrap_or_default());
+            phone.push(w.phone.as_deref());
+            occupation.push(w.occupation.code());
+            income.push(w.income);
+            decile.push(w.decile.map(i64::from));
+        }
+        sqlx::query_as(
+            "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
+                 occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at)
+             SELECT t.nik, t.full_name, t.name_key, t.sex, t.birth_date, t.village_code, t.regency_code, t.phone,
+                 t.occupation, t.income, t.decile, $12, $13, $14, $15, $16, $16
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
+                         $8::text[], $9::text[], $10::int8[], $11::int8[])
+               AS t(nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone, occupation,
+                    income, decile)
+             ON CONFLICT (nik) DO NOTHING RETURNING id, nik",
+        )
+        .bind(nik)
+        .bind(name)
+        .bind(key)
+        .bind(sex)
+        .bind(birth)
+        .bind(village)
+        .bind(regency)
+        .bind(phone)
+        .bind(occupation)
+        .bind(income)
+        .bind(decile)
+        .bind(who.organisation_id)
+        .bind(who.user_id)
+        .bind(who.import_id)
+        .bind(WorkerStatus::Proposed.code())
+        .bind(now)
+        .fetch_all(&mut *self)
+        .await
+    }
+
+    async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>> {
+        sqlx::query_scalar("SELECT nik FROM covered_niks WHERE nik = ANY($1)")
+            .bind(niks)
+            .fetch_all(&mut *self)
+            .await
+    }
+
+    async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>> {
+        sqlx::query_as(&format!("{EXISTING} WHERE w.nik = ANY($1)"))
+            .bind(niks)
+            .fetch_all(&mut *self)
+            .await
+    }
+
+    async fn flag_possible_duplicates(
+        &mut self,
+        ids: &[i64],
+    ) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
+        sqlx::query_as(&format!("{FLAG_SET} WHERE id = ANY($1){FLAG_EXISTS}"))
+            .bind(ids)
+            .fetch_all(&mut *self)
+            .await
+    }
+}
