@@ -49,12 +49,11 @@ const WOMEN: [&str; 20] = [
     "Fatimah", "Rukmini", "Umi", "Dewi", "Lestari", "Yuliana", "Musrifah", "Sulastri", "Masruroh",
     "Anik",
 ];
-const FAMILY: [&str; 24] = [
+/// Second names. Javanese names carry no family name, so the second part follows the sex.
+const MEN_SECOND: [&str; 16] = [
     "Hidayat",
     "Santoso",
     "Wibowo",
-    "Rahayu",
-    "Susanti",
     "Fauzi",
     "Hasan",
     "Mahmud",
@@ -63,17 +62,25 @@ const FAMILY: [&str; 24] = [
     "Setiawan",
     "Purnomo",
     "Kurniawan",
-    "Ningsih",
-    "Handayani",
     "Ismail",
-    "Salim",
-    "Rohman",
     "Arifin",
     "Hakim",
     "Zainuddin",
-    "Muslimin",
-    "Ridwan",
     "Utomo",
+];
+const WOMEN_SECOND: [&str; 12] = [
+    "Rahayu",
+    "Susanti",
+    "Ningsih",
+    "Handayani",
+    "Wulandari",
+    "Lestari",
+    "Kartika",
+    "Rahmawati",
+    "Fitriani",
+    "Puspitasari",
+    "Maryam",
+    "Zulaikha",
 ];
 
 /// A small deterministic generator (xorshift64*), enough for demo data.
@@ -160,7 +167,12 @@ fn people(
         } else {
             *rng.pick(&WOMEN)
         };
-        let name = format!("{first} {}", rng.pick(&FAMILY));
+        let second = if sex == Sex::Male {
+            *rng.pick(&MEN_SECOND)
+        } else {
+            *rng.pick(&WOMEN_SECOND)
+        };
+        let name = format!("{first} {second}");
         out.push(ValidWorker {
             nik,
             name_key: name_key(&name),
