@@ -56,7 +56,10 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(Duration::from_secs(30))
+                // Batch statements are large (1,000 rows of binds); a small cache keeps a
+                // million-row import near 150 MB instead of 270 MB, at no measured cost.
+                .statement_cache_capacity(16);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)
@@ -65,6 +68,17 @@ impl Db {
             Ok(Db::Sqlite(pool))
         } else {
             anyhow::bail!("unknown database URL {url:?}: use sqlite://FILE or postgres://…")
+        }
+    }
+
+    /// Rows an import writes per transaction. SQLite rewrites every index page a commit
+    /// touched into its WAL, and random NIKs touch most of them, so it wants few, large
+    /// commits (50,000 rows: 18k rows/s against 7.5k at 5,000 in `bench/`). PostgreSQL logs
+    /// only the changes and does best with 5,000 (19k rows/s against 16k at 50,000).
+    pub fn batch_rows(&self) -> usize {
+        match self {
+            Db::Sqlite(_) => 50_000,
+            Db::Postgres(_) => 5_000,
         }
     }
 

@@ -19,10 +19,6 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Rows per transaction: large enough to amortise a round trip, small enough that a crash
-/// loses little work and memory stays flat.
-pub const BATCH_ROWS: usize = 5000;
-
 /// A problem with the file as a whole: nothing was imported.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}", .0.en)]
@@ -226,9 +222,12 @@ pub async fn run(
         .map(|o| o.region_code)
         .ok_or_else(|| anyhow::anyhow!("organisation {} not found", who.organisation_id))?;
     let ignored = header.ignored.clone();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(2);
-    let parse =
-        tokio::task::spawn_blocking(move || parse_rows(reader, header, today, rules, &area, tx));
+    // One batch waits while one is written: parsing overlaps writing, memory stays bounded.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(1);
+    let batch_rows = db.batch_rows();
+    let parse = tokio::task::spawn_blocking(move || {
+        parse_rows(reader, header, today, rules, &area, batch_rows, tx)
+    });
 
     let started = std::time::Instant::now();
     let mut failure: Option<Problem> = None;
@@ -309,13 +308,14 @@ fn parse_rows(
     today: NaiveDate,
     rules: Eligibility,
     area: &str,
+    batch_rows: usize,
     tx: tokio::sync::mpsc::Sender<Msg>,
 ) -> reader::FileNotes {
     let regions = RegionTable::get();
     // NIK (as a number) → first line it appeared on. 16 bytes a row: 16 MB for a million.
     let mut seen: HashMap<u64, i64> = HashMap::new();
     let mut batch = Batch {
-        pending: Vec::with_capacity(BATCH_ROWS),
+        pending: Vec::with_capacity(batch_rows),
         ..Batch::default()
     };
     let mut rows_in_batch = 0usize;
@@ -388,12 +388,12 @@ fn parse_rows(
                 }
             }
         }
-        if rows_in_batch >= BATCH_ROWS {
+        if rows_in_batch >= batch_rows {
             rows_in_batch = 0;
             let full = std::mem::replace(
                 &mut batch,
                 Batch {
-                    pending: Vec::with_capacity(BATCH_ROWS),
+                    pending: Vec::with_capacity(batch_rows),
                     ..Batch::default()
                 },
             );
