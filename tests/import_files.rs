@@ -277,3 +277,67 @@ both_dbs!(
         assert_eq!(w["total"], 20);
     }
 );
+
+both_dbs!(
+    duplicates_are_caught_across_batch_boundaries,
+    |db| async move {
+        let (_app, _t) = proposer(db.clone()).await;
+        let me = lingkaran::db::users::proposer(&db, "desa.sawo")
+            .await
+            .unwrap()
+            .unwrap();
+        let who = lingkaran::db::imports::Submitter {
+            organisation_id: me.1,
+            user_id: me.0,
+            import_id: None,
+        };
+        let mut lines = vec![HEADER.to_string()];
+        for i in 1..=30u16 {
+            let letter = |k: u16| char::from(b'a' + u8::try_from(k % 26).unwrap());
+            lines.push(row(
+                200 + i,
+                &format!("Pekerja Nomor {}{}", letter(i / 26), letter(i)),
+            ));
+        }
+        // Line 32 repeats line 2's NIK; line 33 is another NIK for line 3's person.
+        lines.push(row(201, "Pekerja Nomor ab"));
+        lines.push(format!(
+            "{},Pekerja Nomor AC,L,,35.25.01.2001,,petani,,",
+            nik("352502", false, "1984-04-04", 202)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("panjang.csv");
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let today = lingkaran::clock::today();
+        let report = lingkaran::import::run_in_batches(&db, path, "panjang.csv", who, today, 7)
+            .await
+            .unwrap()
+            .unwrap();
+        let r = &report.import;
+        assert_eq!(
+            (r.rows_total, r.accepted, r.rejected, r.duplicates),
+            (32, 31, 0, 1)
+        );
+        let errors = lingkaran::db::imports::errors(&db, r.id, "error", 100)
+            .await
+            .unwrap();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].line, errors[0].code.as_str()),
+            (32, "duplicate_in_file")
+        );
+        assert!(
+            errors[0].message_id.contains("baris 2"),
+            "{}",
+            errors[0].message_id
+        );
+        let warnings = lingkaran::db::imports::errors(&db, r.id, "warning", 100)
+            .await
+            .unwrap();
+        assert_eq!(r.possible_duplicates, 1);
+        assert_eq!(
+            (warnings[0].line, warnings[0].code.as_str()),
+            (33, "possible_duplicate")
+        );
+    }
+);

@@ -178,6 +178,20 @@ pub async fn run(
     who: Submitter,
     today: NaiveDate,
 ) -> anyhow::Result<Result<ImportReport, FileError>> {
+    run_in_batches(db, path, file_name, who, today, db.batch_rows()).await
+}
+
+/// [`run`] with a chosen number of rows per transaction (tests use small ones to cross
+/// batch boundaries).
+pub async fn run_in_batches(
+    db: &Db,
+    path: PathBuf,
+    file_name: &str,
+    who: Submitter,
+    today: NaiveDate,
+    batch_rows: usize,
+) -> anyhow::Result<Result<ImportReport, FileError>> {
+    let batch_rows = batch_rows.max(1);
     let hash = {
         let p = path.clone();
         tokio::task::spawn_blocking(move || file_hash(&p)).await??
@@ -224,7 +238,6 @@ pub async fn run(
     let ignored = header.ignored.clone();
     // One batch waits while one is written: parsing overlaps writing, memory stays bounded.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(1);
-    let batch_rows = db.batch_rows();
     let parse = tokio::task::spawn_blocking(move || {
         parse_rows(reader, header, today, rules, &area, batch_rows, tx)
     });
