@@ -28,15 +28,17 @@ const EXISTING: &str =
     o.name AS organisation_name FROM workers w JOIN organisations o ON o.id = w.organisation_id";
 
 /// Flags each new row that has an older record with another NIK and the same normalised
-/// name, birth date and regency, pointing at the oldest.
-const FLAG_SET: &str = "UPDATE workers SET flag = 'possible_duplicate', possible_duplicate_of = (
-        SELECT MIN(o.id) FROM workers o WHERE o.name_key = workers.name_key
-          AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
-          AND o.id < workers.id)";
-const FLAG_EXISTS: &str = " AND EXISTS (SELECT 1 FROM workers o WHERE o.name_key = workers.name_key
-          AND o.birth_date = workers.birth_date AND o.regency_code = workers.regency_code
-          AND o.id < workers.id)
-     RETURNING id, possible_duplicate_of";
+/// name, birth date and regency, pointing at the oldest. One join probes the duplicate-key
+/// index once per new row (two correlated subqueries probed it twice).
+const FLAG_HEAD: &str =
+    "UPDATE workers SET flag = 'possible_duplicate', possible_duplicate_of = d.first
+    FROM (SELECT w.id AS id, MIN(o.id) AS first FROM workers w JOIN workers o
+            ON o.name_key = w.name_key AND o.birth_date = w.birth_date
+           AND o.regency_code = w.regency_code AND o.id < w.id
+          WHERE w.id";
+const FLAG_TAIL: &str = " GROUP BY w.id) AS d
+    WHERE workers.id = d.id
+    RETURNING workers.id, workers.possible_duplicate_of";
 
 pub(crate) trait Bulk {
     /// Inserts the rows, skipping NIKs already present. Returns `(id, nik)` of those inserted.
@@ -144,14 +146,14 @@ impl Bulk for SqliteConnection {
     ) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(5000) {
-            let mut qb = QueryBuilder::new(FLAG_SET);
-            qb.push(" WHERE id IN (");
+            let mut qb = QueryBuilder::new(FLAG_HEAD);
+            qb.push(" IN (");
             let mut sep = qb.separated(", ");
             for id in chunk {
                 sep.push_bind(*id);
             }
             qb.push(")");
-            qb.push(FLAG_EXISTS);
+            qb.push(FLAG_TAIL);
             out.extend(
                 qb.build_query_as::<(i64, Option<i64>)>()
                     .fetch_all(&mut *self)
@@ -248,7 +250,7 @@ impl Bulk for PgConnection {
         &mut self,
         ids: &[i64],
     ) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
-        sqlx::query_as(&format!("{FLAG_SET} WHERE id = ANY($1){FLAG_EXISTS}"))
+        sqlx::query_as(&format!("{FLAG_HEAD} = ANY($1){FLAG_TAIL}"))
             .bind(ids)
             .fetch_all(&mut *self)
             .await
