@@ -59,6 +59,20 @@ pub(crate) trait Bulk {
     ) -> sqlx::Result<Vec<(i64, Option<i64>)>>;
 }
 
+/// `head` + one placeholder per item, comma-separated + `tail`: SQLite's form of `= ANY`.
+fn in_list<'a, T>(head: &str, items: &'a [T], tail: &str) -> QueryBuilder<'a, sqlx::Sqlite>
+where
+    &'a T: sqlx::Encode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+{
+    let mut qb = QueryBuilder::new(head);
+    let mut sep = qb.separated(", ");
+    for item in items {
+        sep.push_bind(item);
+    }
+    qb.push(tail);
+    qb
+}
+
 impl Bulk for SqliteConnection {
     async fn insert_workers(
         &mut self,
@@ -106,12 +120,7 @@ impl Bulk for SqliteConnection {
     async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>> {
         let mut out = Vec::new();
         for chunk in niks.chunks(5000) {
-            let mut qb = QueryBuilder::new("SELECT nik FROM covered_niks WHERE nik IN (");
-            let mut sep = qb.separated(", ");
-            for n in chunk {
-                sep.push_bind(n.as_str());
-            }
-            qb.push(")");
+            let mut qb = in_list("SELECT nik FROM covered_niks WHERE nik IN (", chunk, ")");
             out.extend(
                 qb.build_query_scalar::<String>()
                     .fetch_all(&mut *self)
@@ -124,13 +133,7 @@ impl Bulk for SqliteConnection {
     async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>> {
         let mut out = Vec::new();
         for chunk in niks.chunks(5000) {
-            let mut qb = QueryBuilder::new(EXISTING);
-            qb.push(" WHERE w.nik IN (");
-            let mut sep = qb.separated(", ");
-            for n in chunk {
-                sep.push_bind(n.as_str());
-            }
-            qb.push(")");
+            let mut qb = in_list(&format!("{EXISTING} WHERE w.nik IN ("), chunk, ")");
             out.extend(
                 qb.build_query_as::<Existing>()
                     .fetch_all(&mut *self)
@@ -146,14 +149,11 @@ impl Bulk for SqliteConnection {
     ) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(5000) {
-            let mut qb = QueryBuilder::new(FLAG_HEAD);
-            qb.push(" IN (");
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(")");
-            qb.push(FLAG_TAIL);
+            let mut qb = in_list(
+                &format!("{FLAG_HEAD} IN ("),
+                chunk,
+                &format!("){FLAG_TAIL}"),
+            );
             out.extend(
                 qb.build_query_as::<(i64, Option<i64>)>()
                     .fetch_all(&mut *self)
