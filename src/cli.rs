@@ -59,6 +59,22 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    /// Price a donation: workers × months at the rate in force in each month.
+    Quote {
+        #[arg(long)]
+        workers: i64,
+        /// 1 to 12.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=12))]
+        months: u32,
+        /// First month, YYYY-MM.
+        #[arg(long)]
+        from: String,
+        /// Declared monthly income in whole rupiah.
+        #[arg(long, default_value_t = lingkaran_domain::worker::DEFAULT_INCOME)]
+        income: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Proposing organisations.
     Org {
         #[command(subcommand)]
@@ -329,6 +345,47 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("user #{id} {username} ({})", role.code());
             if token {
                 println!("token: {}", users::create_api_token(&db, id, "cli").await?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Quote {
+            workers,
+            months,
+            from,
+            income,
+            json,
+        } => {
+            use lingkaran_domain::format::rupiah;
+            let start = lingkaran_domain::rates::Month::parse(&from).with_context(|| {
+                format!("--from {from:?}: write the month as YYYY-MM, e.g. 2026-01")
+            })?;
+            if workers < 1 || income < lingkaran_domain::worker::DEFAULT_INCOME {
+                anyhow::bail!("--workers must be at least 1 and --income at least Rp 1.000.000");
+            }
+            let db = open(&cli.db).await?;
+            let rates = crate::db::rates::all(&db).await?;
+            let q = lingkaran_domain::rates::quote(&rates, workers, months, start, income)
+                .with_context(|| {
+                    format!("no contribution rate is in force for a month from {start}")
+                })?;
+            let per = q.months.first().map(|(_, c)| c.total()).unwrap_or_default();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "workers": workers, "months": months, "from": start.to_string(),
+                        "income": income, "per_worker_month": per, "total": q.total.total(),
+                        "breakdown": { "jkk": q.total.jkk, "jkm": q.total.jkm },
+                        "by_month": q.months.iter().map(|(m, c)| serde_json::json!({
+                            "month": m.to_string(), "jkk": c.jkk, "jkm": c.jkm, "per_worker": c.total()
+                        })).collect::<Vec<_>>(),
+                    })
+                );
+            } else {
+                println!(
+                    "{workers} pekerja × {months} bulan mulai {start}: {} (JKK {}, JKM {}); {} per pekerja per bulan",
+                    rupiah(q.total.total()), rupiah(q.total.jkk), rupiah(q.total.jkm), rupiah(per)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -211,3 +211,102 @@ both_urls!(
         assert_eq!(json_of(&o)["errors"][0]["code"], "wrong_header");
     }
 );
+
+both_urls!(
+    quote_prices_workers_months_at_the_rate_in_force,
+    |url| async move {
+        let v = json_of(&lingkaran(
+            &url,
+            &[
+                "quote",
+                "--workers",
+                "5000",
+                "--months",
+                "12",
+                "--from",
+                "2026-01",
+                "--json",
+            ],
+        ));
+        assert_eq!(v["total"], 1_008_000_000, "Penajam Paser Utara's budget");
+        assert_eq!(v["per_worker_month"], 16_800);
+        assert_eq!(v["breakdown"]["jkk"], 600_000_000);
+        assert_eq!(v["breakdown"]["jkm"], 408_000_000);
+        assert_eq!(v["from"], "2026-01");
+        let v = json_of(&lingkaran(
+            &url,
+            &[
+                "quote",
+                "--workers",
+                "7000",
+                "--months",
+                "6",
+                "--from",
+                "2026-07",
+                "--json",
+            ],
+        ));
+        assert_eq!(v["total"], 705_600_000, "Jawa Tengah + Bank Jateng");
+        let v = json_of(&lingkaran(
+            &url,
+            &[
+                "quote",
+                "--workers",
+                "1",
+                "--months",
+                "1",
+                "--from",
+                "2026-07",
+                "--income",
+                "3000000",
+                "--json",
+            ],
+        ));
+        assert_eq!(v["breakdown"]["jkk"], 30_000, "1% of declared income");
+        assert!(!lingkaran(
+            &url,
+            &[
+                "quote",
+                "--workers",
+                "1",
+                "--months",
+                "13",
+                "--from",
+                "2026-07"
+            ]
+        )
+        .status
+        .success());
+        assert!(!lingkaran(
+            &url,
+            &[
+                "quote",
+                "--workers",
+                "1",
+                "--months",
+                "1",
+                "--from",
+                "Juli 2026"
+            ]
+        )
+        .status
+        .success());
+        assert!(
+            !lingkaran(
+                &url,
+                &[
+                    "quote",
+                    "--workers",
+                    "1",
+                    "--months",
+                    "1",
+                    "--from",
+                    "2020-01"
+                ]
+            )
+            .status
+            .success(),
+            "no rate before April 2021"
+        );
+    }
+);

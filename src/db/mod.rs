@@ -6,6 +6,7 @@
 
 pub mod bulk;
 pub mod imports;
+pub mod rates;
 pub mod regions;
 pub mod sql;
 pub mod users;

@@ -34,7 +34,12 @@ fn with_db(url: &str, name: &str) -> String {
 /// A template database, migrated once per schema version, that each test clones.
 async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
     let mut hash = 0u64;
-    for f in ["migrations/postgres/0001_registry.sql"] {
+    let mut files: Vec<_> = std::fs::read_dir("migrations/postgres")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files {
         let text = std::fs::read(f).unwrap_or_default();
         for b in text {
             hash = hash.wrapping_mul(31).wrapping_add(u64::from(b));

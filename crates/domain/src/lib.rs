@@ -4,6 +4,7 @@
 pub mod format;
 pub mod message;
 pub mod nik;
+pub mod rates;
 pub mod region;
 pub mod worker;
 

@@ -1,0 +1,192 @@
+//! Contribution rates for BPU workers and exact quotes (domain.md §2).
+//!
+//! Rates change (PP 49/2020 once cut JKM to Rp 68), so they live in a table with effective
+//! months, and a quote for a coverage month uses the rate in force in that month. Amounts are
+//! whole rupiah; percentages are basis points (1% = 100) so no float is ever involved.
+
+use std::fmt;
+
+/// A calendar month, the unit of coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    year: i32,
+    month: u32,
+}
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        (1..=12).contains(&month).then_some(Month { year, month })
+    }
+
+    /// `2026-01`.
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.trim().split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        Month::new(y.parse().ok()?, m.parse().ok()?)
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// One row of the rate table, in force from `from` until the next row's month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rate {
+    pub from: Month,
+    /// JKK as basis points of declared monthly income (100 = 1%).
+    pub jkk_basis_points: i64,
+    pub jkk_min: i64,
+    pub jkk_max: i64,
+    /// JKM, a flat monthly amount.
+    pub jkm: i64,
+}
+
+impl Rate {
+    /// Permenaker 5/2021, in force from April 2021: JKK 1% (min Rp 10.000, max Rp 207.000),
+    /// JKM Rp 6.800.
+    pub fn permenaker_5_2021() -> Rate {
+        Rate {
+            from: Month {
+                year: 2021,
+                month: 4,
+            },
+            jkk_basis_points: 100,
+            jkk_min: 10_000,
+            jkk_max: 207_000,
+            jkm: 6_800,
+        }
+    }
+
+    /// JKK for one worker-month: the percentage of income, rounded half up to the rupiah,
+    /// then held between the minimum and the maximum.
+    pub fn jkk(&self, income: i64) -> i64 {
+        let raw = (income.saturating_mul(self.jkk_basis_points) + 5_000) / 10_000;
+        raw.clamp(self.jkk_min, self.jkk_max)
+    }
+}
+
+/// What one worker-month costs, by programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Contribution {
+    pub jkk: i64,
+    pub jkm: i64,
+}
+
+impl Contribution {
+    pub fn total(self) -> i64 {
+        self.jkk + self.jkm
+    }
+}
+
+/// The rate in force in `month`: the latest row that starts on or before it.
+pub fn rate_for(rates: &[Rate], month: Month) -> Option<&Rate> {
+    rates
+        .iter()
+        .filter(|r| r.from <= month)
+        .max_by_key(|r| r.from)
+}
+
+/// An exact quote: every worker-month priced at the rate of its own month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub workers: i64,
+    pub months: Vec<(Month, Contribution)>,
+    pub total: Contribution,
+}
+
+/// Quotes `workers` workers at `income` for `months` months from `from`. `None` when a month
+/// has no rate in force.
+pub fn quote(rates: &[Rate], workers: i64, months: u32, from: Month, income: i64) -> Option<Quote> {
+    let mut out = Quote {
+        workers,
+        months: Vec::new(),
+        total: Contribution::default(),
+    };
+    let mut m = from;
+    for _ in 0..months {
+        let r = rate_for(rates, m)?;
+        let per = Contribution {
+            jkk: r.jkk(income),
+            jkm: r.jkm,
+        };
+        out.total.jkk += per.jkk * workers;
+        out.total.jkm += per.jkm * workers;
+        out.months.push((m, per));
+        m = m.next();
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(s: &str) -> Month {
+        Month::parse(s).unwrap_or(Month { year: 0, month: 1 })
+    }
+
+    #[test]
+    fn published_budgets_come_out_exactly() {
+        let rates = [Rate::permenaker_5_2021()];
+        // Penajam Paser Utara: 5,000 workers × 12 months.
+        let q = quote(&rates, 5_000, 12, month("2026-01"), 1_000_000);
+        assert_eq!(q.map(|q| q.total.total()), Some(1_008_000_000));
+        // Jawa Tengah + Bank Jateng 2017 figures at today's rate: 7,000 × 6.
+        let q = quote(&rates, 7_000, 6, month("2026-01"), 1_000_000);
+        assert_eq!(q.map(|q| q.total.total()), Some(705_600_000));
+        // Makassar: 5 workers, one month.
+        let q = quote(&rates, 5, 1, month("2026-01"), 1_000_000);
+        assert_eq!(
+            q.map(|q| (q.total.jkk, q.total.jkm, q.total.total())),
+            Some((50_000, 34_000, 84_000))
+        );
+    }
+
+    #[test]
+    fn jkk_is_held_between_its_minimum_and_maximum() {
+        let r = Rate::permenaker_5_2021();
+        assert_eq!(r.jkk(1_000_000), 10_000);
+        assert_eq!(r.jkk(2_345_678), 23_457);
+        assert_eq!(r.jkk(500_000), 10_000);
+        assert_eq!(r.jkk(50_000_000), 207_000);
+    }
+
+    #[test]
+    fn each_month_uses_the_rate_in_force_then() {
+        let cut = Rate {
+            from: month("2026-03"),
+            jkm: 68,
+            ..Rate::permenaker_5_2021()
+        };
+        let rates = [Rate::permenaker_5_2021(), cut];
+        let q = quote(&rates, 1, 4, month("2026-01"), 1_000_000).unwrap_or_else(|| panic!("quote"));
+        let jkm: Vec<i64> = q.months.iter().map(|(_, c)| c.jkm).collect();
+        assert_eq!(jkm, vec![6_800, 6_800, 68, 68]);
+        assert_eq!(
+            quote(&rates, 1, 1, month("2021-03"), 1_000_000),
+            None,
+            "no rate before April 2021"
+        );
+        assert_eq!(month("2026-12").next(), month("2027-01"));
+        assert_eq!(Month::parse("2026-13"), None);
+    }
+}
