@@ -370,17 +370,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 })?;
             let per = q.months.first().map(|(_, c)| c.total()).unwrap_or_default();
             if json {
-                println!(
-                    "{}",
-                    serde_json::json!({
-                        "workers": workers, "months": months, "from": start.to_string(),
-                        "income": income, "per_worker_month": per, "total": q.total.total(),
-                        "breakdown": { "jkk": q.total.jkk, "jkm": q.total.jkm },
-                        "by_month": q.months.iter().map(|(m, c)| serde_json::json!({
-                            "month": m.to_string(), "jkk": c.jkk, "jkm": c.jkm, "per_worker": c.total()
-                        })).collect::<Vec<_>>(),
-                    })
-                );
+                println!("{}", wire::quote_json(&q, income));
             } else {
                 println!(
                     "{workers} pekerja × {months} bulan mulai {start}: {} (JKK {}, JKM {}); {} per pekerja per bulan",

@@ -676,3 +676,94 @@ both_dbs!(openapi_lists_every_route, |db| async move {
     assert_eq!(r.status(), 404);
     assert!(r.text().await.unwrap().contains("Halaman tidak ditemukan"));
 });
+
+both_dbs!(
+    rates_are_added_only_for_future_months_and_quotes_use_them,
+    |db| async move {
+        let w = world(db).await;
+        let (_, r) = w.app.get(&w.donor, "/api/v1/rates").await;
+        assert_eq!(r["rates"][0]["effective_from"], "2021-04");
+        assert_eq!(r["rates"][0]["jkm_flat"], 6_800);
+
+        let (s, q) = w
+            .app
+            .post(
+                &w.donor,
+                "/api/v1/quotes",
+                json!({"workers": 5000, "months": 12, "from": "2026-01"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(q["total"], 1_008_000_000);
+        assert_eq!(
+            q["breakdown"],
+            json!({"jkk": 600_000_000, "jkm": 408_000_000})
+        );
+        let (_, q) = w
+            .app
+            .post(
+                &w.donor,
+                "/api/v1/quotes",
+                json!({"workers": 1, "months": 1}),
+            )
+            .await;
+        let today = lingkaran::clock::today();
+        assert_eq!(
+            q["from"],
+            lingkaran_domain::rates::Month::first_payable(today).to_string()
+        );
+
+        let rate = |month: &str| json!({"effective_from": month, "jkk_basis_points": 100, "jkk_min": 10000, "jkk_max": 207000, "jkm_flat": 68, "source": "uji"});
+        let this_month = lingkaran_domain::rates::Month::of(today);
+        let (s, e) = w
+            .app
+            .post(&w.admin, "/api/v1/rates", rate(&this_month.to_string()))
+            .await;
+        assert_eq!(s, 422, "a month already begun keeps its rate");
+        assert_eq!(e["errors"][0]["code"], "rate_in_force");
+        let (s, _) = w
+            .app
+            .post(&w.officer, "/api/v1/rates", rate("2099-01"))
+            .await;
+        assert_eq!(s, 403);
+        let next = this_month.next().next();
+        let (s, _) = w
+            .app
+            .post(&w.admin, "/api/v1/rates", rate(&next.to_string()))
+            .await;
+        assert_eq!(s, 201);
+        let (s, _) = w
+            .app
+            .post(&w.admin, "/api/v1/rates", rate(&next.to_string()))
+            .await;
+        assert_eq!(s, 409);
+        let (_, q) = w
+            .app
+            .post(
+                &w.donor,
+                "/api/v1/quotes",
+                json!({"workers": 1, "months": 3, "from": this_month.to_string()}),
+            )
+            .await;
+        let jkm: Vec<i64> = q["by_month"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["jkm"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            jkm,
+            vec![6_800, 6_800, 68],
+            "each month at the rate in force in it"
+        );
+        let (s, _) = w
+            .app
+            .post(
+                &w.donor,
+                "/api/v1/quotes",
+                json!({"workers": 1, "months": 13}),
+            )
+            .await;
+        assert_eq!(s, 422);
+    }
+);

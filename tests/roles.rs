@@ -214,6 +214,26 @@ fn matrix(c: &Cast) -> Vec<(&'static str, String, Option<Value>, [u16; 8])> {
             None,
             [200, 200, 200, 200, 200, 200, 200, 200],
         ),
+        (
+            "GET",
+            "/api/v1/rates".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/rates".into(),
+            Some(
+                json!({"effective_from": "2099-01", "jkk_basis_points": 100, "jkk_min": 10000, "jkk_max": 207000, "jkm_flat": 6800, "source": "uji"}),
+            ),
+            [201, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/quotes".into(),
+            Some(json!({"workers": 10, "months": 6})),
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
     ]
 }
 

@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod imports;
 pub mod openapi;
+pub mod quotes;
 pub mod reference;
 pub mod registry;
 pub mod wire;
@@ -49,4 +50,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/imports", get(imports::list).post(imports::upload))
         .route("/api/v1/imports/{id}", get(imports::show))
         .route("/api/v1/imports/{id}/errors.csv", get(imports::errors_csv))
+        .route("/api/v1/rates", get(quotes::list).post(quotes::add))
+        .route("/api/v1/quotes", post(quotes::quote))
 }

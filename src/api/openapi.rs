@@ -195,6 +195,27 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "The bad rows as CSV",
         "its proposer, officers in scope, admin",
     ),
+    (
+        "get",
+        "/api/v1/rates",
+        "donations",
+        "The contribution rate table with effective months",
+        "any signed-in user",
+    ),
+    (
+        "post",
+        "/api/v1/rates",
+        "donations",
+        "Add a rate for a future month (a rate in force is never edited)",
+        "admin",
+    ),
+    (
+        "post",
+        "/api/v1/quotes",
+        "donations",
+        "Price workers × months (from defaults to the first month not yet due)",
+        "any signed-in user",
+    ),
 ];
 
 pub fn spec() -> Value {

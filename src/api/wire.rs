@@ -112,3 +112,21 @@ pub fn nik_check_json(c: &nik::NikCheck) -> Value {
         "warnings": c.warnings.iter().map(problem_json).collect::<Vec<_>>(),
     })
 }
+
+/// `lingkaran quote --json` and `POST /api/v1/quotes` share this shape:
+/// `{"workers","months","from","per_worker_month","total","breakdown":{"jkk","jkm"}}` plus
+/// the income and each month's price.
+pub fn quote_json(q: &lingkaran_domain::rates::Quote, income: i64) -> Value {
+    json!({
+        "workers": q.workers,
+        "months": q.months.len(),
+        "from": q.months.first().map(|(m, _)| m.to_string()),
+        "income": income,
+        "per_worker_month": q.months.first().map(|(_, c)| c.total()).unwrap_or_default(),
+        "total": q.total.total(),
+        "breakdown": { "jkk": q.total.jkk, "jkm": q.total.jkm },
+        "by_month": q.months.iter().map(|(m, c)| json!({
+            "month": m.to_string(), "jkk": c.jkk, "jkm": c.jkm, "per_worker": c.total()
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -37,3 +37,23 @@ pub async fn all(db: &Db) -> anyhow::Result<Vec<Rate>> {
         })
         .collect()
 }
+
+/// Adds a rate for a future month. `Ok(false)` when that month already has one.
+pub async fn add(db: &Db, r: &Rate, source: &str) -> sqlx::Result<bool> {
+    let n = on_db!(db, |pool| {
+        sqlx::query(
+        "INSERT INTO contribution_rates (effective_from, jkk_basis_points, jkk_min, jkk_max, jkm_flat, source)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (effective_from) DO NOTHING"
+    )
+    .bind(r.from.to_string())
+    .bind(r.jkk_basis_points)
+    .bind(r.jkk_min)
+    .bind(r.jkk_max)
+    .bind(r.jkm)
+    .bind(source)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}

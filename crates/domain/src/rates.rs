@@ -42,6 +42,27 @@ impl Month {
     }
 }
 
+impl Month {
+    pub fn of(date: chrono::NaiveDate) -> Month {
+        use chrono::Datelike;
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// The first month whose due date (the 15th) has not passed on `today`: contributions
+    /// for a month are due by its 15th (domain.md §2).
+    pub fn first_payable(today: chrono::NaiveDate) -> Month {
+        use chrono::Datelike;
+        if today.day() <= 15 {
+            Month::of(today)
+        } else {
+            Month::of(today).next()
+        }
+    }
+}
+
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
@@ -188,5 +209,13 @@ mod tests {
         );
         assert_eq!(month("2026-12").next(), month("2027-01"));
         assert_eq!(Month::parse("2026-13"), None);
+    }
+
+    #[test]
+    fn the_default_start_is_the_first_month_not_yet_due() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        assert_eq!(Month::first_payable(d("2026-11-15")), month("2026-11"));
+        assert_eq!(Month::first_payable(d("2026-11-16")), month("2026-12"));
+        assert_eq!(Month::first_payable(d("2026-12-25")), month("2027-01"));
     }
 }
