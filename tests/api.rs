@@ -767,3 +767,103 @@ both_dbs!(
         assert_eq!(s, 422);
     }
 );
+
+both_dbs!(
+    officers_create_donors_and_governments_budget_lines,
+    |db| async move {
+        let w = world(db).await;
+        let (s, c) = w.app.post(&w.officer, "/api/v1/donors", json!({"kind": "company", "name": "PT Semen Sejahtera", "npwp": "01.234.567.8-901.000"})).await;
+        assert_eq!(s, 201, "{c}");
+        assert_eq!(c["npwp"], "012345678901000");
+        let (s, e) = w
+            .app
+            .post(
+                &w.officer,
+                "/api/v1/donors",
+                json!({"kind": "company", "name": "PT Tanpa NPWP"}),
+            )
+            .await;
+        assert_eq!(
+            (s, e["errors"][0]["code"].as_str()),
+            (422, Some("npwp_required"))
+        );
+        let (s, e) = w
+            .app
+            .post(
+                &w.officer,
+                "/api/v1/donors",
+                json!({"kind": "company", "name": "PT Salah", "npwp": "12.345"}),
+            )
+            .await;
+        assert_eq!(
+            (s, e["errors"][0]["code"].as_str()),
+            (422, Some("invalid_npwp"))
+        );
+        let (s, _) = w
+            .app
+            .post(
+                &w.officer,
+                "/api/v1/donors",
+                json!({"kind": "government", "name": "Pemkab Gresik"}),
+            )
+            .await;
+        assert_eq!(s, 422, "a government names its region");
+        let (s, g) = w.app.post(&w.officer, "/api/v1/donors", json!({"kind": "government", "name": "Pemerintah Kabupaten Gresik", "region_code": "35.25"})).await;
+        assert_eq!(s, 201);
+        assert_eq!(g["region"]["name"], "Kabupaten Gresik");
+        let (s, _) = w
+            .app
+            .post(
+                &w.proposer,
+                "/api/v1/donors",
+                json!({"kind": "institution", "name": "BAZNAS"}),
+            )
+            .await;
+        assert_eq!(s, 403);
+
+        let gid = g["id"].as_i64().unwrap();
+        let line = json!({"source": "DBHCHT", "code": "1.02.01.2.02", "fiscal_year": 2026, "ceiling": 145_723_200});
+        let (s, l) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/donors/{gid}/budget-lines"),
+                line.clone(),
+            )
+            .await;
+        assert_eq!(s, 201, "{l}");
+        assert_eq!(l["source"], "dbhcht");
+        let (s, _) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/donors/{gid}/budget-lines"),
+                line,
+            )
+            .await;
+        assert_eq!(s, 409, "one line per code and year");
+        let cid = c["id"].as_i64().unwrap();
+        let (s, _) = w
+            .app
+            .post(
+                &w.officer,
+                &format!("/api/v1/donors/{cid}/budget-lines"),
+                json!({"source": "apbd", "code": "x", "fiscal_year": 2026, "ceiling": 1}),
+            )
+            .await;
+        assert_eq!(s, 422, "companies have no budget lines");
+        let (_, shown) = w
+            .app
+            .get(&w.officer, &format!("/api/v1/donors/{gid}"))
+            .await;
+        assert_eq!(shown["budget_lines"][0]["ceiling"], 145_723_200);
+        let (_, mine) = w.app.get(&w.donor, "/api/v1/donors").await;
+        assert_eq!(
+            mine["donors"].as_array().unwrap().len(),
+            0,
+            "a donor account sees only its own"
+        );
+        let (s, _) = w.app.get(&w.donor, &format!("/api/v1/donors/{gid}")).await;
+        assert_eq!(s, 404);
+    }
+);

@@ -229,6 +229,18 @@ fn matrix(c: &Cast) -> Vec<(&'static str, String, Option<Value>, [u16; 8])> {
             [201, 403, 403, 403, 403, 403, 403, 403],
         ),
         (
+            "GET",
+            "/api/v1/donors".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 403, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/donors".into(),
+            Some(json!({"kind": "institution", "name": "BAZNAS Gresik"})),
+            [201, 201, 403, 403, 403, 201, 403, 403],
+        ),
+        (
             "POST",
             "/api/v1/quotes".into(),
             Some(json!({"workers": 10, "months": 6})),

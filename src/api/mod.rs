@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by `/api/openapi.json`.
 
 pub mod accounts;
+pub mod donors;
 pub mod error;
 pub mod extract;
 pub mod imports;
@@ -52,4 +53,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/imports/{id}/errors.csv", get(imports::errors_csv))
         .route("/api/v1/rates", get(quotes::list).post(quotes::add))
         .route("/api/v1/quotes", post(quotes::quote))
+        .route("/api/v1/donors", get(donors::list).post(donors::create))
+        .route("/api/v1/donors/{id}", get(donors::show))
+        .route(
+            "/api/v1/donors/{id}/budget-lines",
+            post(donors::add_budget_line),
+        )
 }

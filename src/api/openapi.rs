@@ -216,6 +216,34 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "Price workers × months (from defaults to the first month not yet due)",
         "any signed-in user",
     ),
+    (
+        "get",
+        "/api/v1/donors",
+        "donations",
+        "Donors (a donor account sees its own)",
+        "admin, officer, donor",
+    ),
+    (
+        "post",
+        "/api/v1/donors",
+        "donations",
+        "Create a donor: individual, company (NPWP), government (region), institution",
+        "admin, officer",
+    ),
+    (
+        "get",
+        "/api/v1/donors/{id}",
+        "donations",
+        "A donor with its budget lines",
+        "admin, officer, the donor",
+    ),
+    (
+        "post",
+        "/api/v1/donors/{id}/budget-lines",
+        "donations",
+        "Add a government's budget line (APBD, DBHCHT, Dana Desa) with its ceiling",
+        "admin, officer",
+    ),
 ];
 
 pub fn spec() -> Value {

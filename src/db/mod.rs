@@ -5,6 +5,7 @@
 //! migration folders are twins; `tests/schema.rs` keeps them in step.
 
 pub mod bulk;
+pub mod donors;
 pub mod imports;
 pub mod rates;
 pub mod regions;

@@ -1,0 +1,104 @@
+//! Donors and governments' budget lines.
+
+use super::Db;
+use crate::on_db;
+use chrono::Utc;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Donor {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub npwp: Option<String>,
+    pub region_code: Option<String>,
+    pub user_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BudgetLine {
+    pub id: i64,
+    pub donor_id: i64,
+    pub source: String,
+    pub code: String,
+    pub fiscal_year: i64,
+    pub ceiling: i64,
+}
+
+pub struct NewDonor<'a> {
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub npwp: Option<&'a str>,
+    pub region_code: Option<&'a str>,
+    pub user_id: Option<i64>,
+    pub created_by: i64,
+}
+
+pub async fn create(db: &Db, d: &NewDonor<'_>) -> sqlx::Result<i64> {
+    on_db!(db, |pool| sqlx::query_scalar(
+        "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    )
+    .bind(d.kind)
+    .bind(d.name)
+    .bind(d.npwp)
+    .bind(d.region_code)
+    .bind(d.user_id)
+    .bind(d.created_by)
+    .bind(Utc::now())
+    .fetch_one(pool)
+    .await)
+}
+
+const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id FROM donors";
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<Donor>> {
+    let sql = format!("{SELECT_DONOR} WHERE id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// All donors, or only those of one user account.
+pub async fn list(db: &Db, user_id: Option<i64>) -> sqlx::Result<Vec<Donor>> {
+    let sql = format!("{SELECT_DONOR} WHERE ($1 IS NULL OR user_id = $1) ORDER BY id");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)
+}
+
+/// Adds a budget line. `Ok(None)` when the donor already has that code for that year.
+pub async fn add_budget_line(
+    db: &Db,
+    donor_id: i64,
+    source: &str,
+    code: &str,
+    fiscal_year: i64,
+    ceiling: i64,
+) -> sqlx::Result<Option<i64>> {
+    on_db!(db, |pool| sqlx::query_scalar(
+        "INSERT INTO budget_lines (donor_id, source, code, fiscal_year, ceiling, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (donor_id, code, fiscal_year) DO NOTHING RETURNING id"
+    )
+    .bind(donor_id)
+    .bind(source)
+    .bind(code)
+    .bind(fiscal_year)
+    .bind(ceiling)
+    .bind(Utc::now())
+    .fetch_optional(pool)
+    .await)
+}
+
+pub async fn budget_lines(db: &Db, donor_id: i64) -> sqlx::Result<Vec<BudgetLine>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, donor_id, source, code, fiscal_year, ceiling FROM budget_lines
+         WHERE donor_id = $1 ORDER BY fiscal_year, code"
+    )
+    .bind(donor_id)
+    .fetch_all(pool)
+    .await)
+}
