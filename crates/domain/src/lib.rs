@@ -3,6 +3,7 @@
 
 pub mod donor;
 pub mod format;
+pub mod ledger;
 pub mod message;
 pub mod nik;
 pub mod rates;

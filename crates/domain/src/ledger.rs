@@ -1,0 +1,356 @@
+//! The money rules of the ledger, after TigerBeetle (style.md): append-only double entry,
+//! caller-chosen transfer ids that are idempotency keys, two-phase (pending → posted or
+//! voided) transfers for holds, linked transfers that succeed or fail together, and balance
+//! limits that the ledger itself enforces.
+//!
+//! This module is the rule book, pure and in memory; the store applies the same rules in its
+//! transactions, and `ledger check` re-derives every balance from the transfers with it.
+
+use std::collections::HashMap;
+
+/// What an account holds; the kind decides its balance limit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Account {
+    /// Money received at the bank, not yet assigned. Debited when a payment is booked.
+    BankClearing,
+    /// A donor's unspent money (overpayments, remainders). Never negative.
+    DonorCredit(i64),
+    /// A donation's contributions not yet due. Never negative.
+    Escrow(i64),
+    /// Contributions owed to BPJS Ketenagakerjaan, per programme.
+    PayableJkk,
+    PayableJkm,
+    /// Money returned to donors.
+    Refunds,
+}
+
+impl Account {
+    /// Accounts that hold someone's money: their debits may never exceed their credits.
+    pub fn debits_must_not_exceed_credits(&self) -> bool {
+        matches!(self, Account::DonorCredit(_) | Account::Escrow(_))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Balance {
+    pub debits_posted: i64,
+    pub credits_posted: i64,
+    pub debits_pending: i64,
+    pub credits_pending: i64,
+}
+
+impl Balance {
+    /// Credits minus debits, posted only.
+    pub fn net_posted(&self) -> i64 {
+        self.credits_posted - self.debits_posted
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Moves money now.
+    Single,
+    /// Reserves money (a hold) until posted or voided.
+    Pending,
+    /// Completes the pending transfer with this id (for its full amount).
+    Post(u128),
+    /// Releases the pending transfer with this id.
+    Void(u128),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// Chosen by the caller: the same id twice is the same transfer.
+    pub id: u128,
+    pub debit: Account,
+    pub credit: Account,
+    pub amount: i64,
+    pub phase: Phase,
+    /// Linked to the next transfer of the batch: the chain succeeds or fails as one.
+    pub linked: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Already applied with the same fields: nothing to do (idempotent retry).
+    Exists,
+    /// The id was used for a different transfer.
+    ExistsWithDifferentFields,
+    AmountMustBePositive,
+    SameAccount,
+    /// A `DonorCredit` or `Escrow` account would go below zero.
+    ExceedsCredits,
+    PendingNotFound,
+    PendingAlreadyDone,
+    /// Another transfer of its linked chain failed.
+    LinkedEventFailed,
+    /// The batch ended inside a linked chain.
+    LinkedChainOpen,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Ledger {
+    balances: HashMap<Account, Balance>,
+    transfers: HashMap<u128, Transfer>,
+    /// Pending transfer id → still open?
+    open: HashMap<u128, bool>,
+}
+
+impl Ledger {
+    pub fn balance(&self, a: &Account) -> Balance {
+        self.balances.get(a).copied().unwrap_or_default()
+    }
+
+    pub fn transfers(&self) -> impl Iterator<Item = &Transfer> {
+        self.transfers.values()
+    }
+
+    /// Applies a batch in order. Each result is `Ok` or the reason it was refused; a refused
+    /// transfer changes nothing, and a linked chain is applied whole or not at all.
+    /// `Err(Exists)` means a retry of something already applied.
+    pub fn apply(&mut self, batch: &[Transfer]) -> Vec<Result<(), Refusal>> {
+        let mut results = vec![Ok(()); batch.len()];
+        let mut start = 0;
+        while start < batch.len() {
+            let mut end = start;
+            while end < batch.len() && batch[end].linked {
+                end += 1;
+            }
+            if end == batch.len() {
+                for r in results.iter_mut().skip(start) {
+                    *r = Err(Refusal::LinkedChainOpen);
+                }
+                break;
+            }
+            // The chain is batch[start..=end]. Try it on a copy and keep the copy if all pass:
+            // simple and obviously atomic, and this model is for rules and tests, not volume.
+            let mut trial = self.clone();
+            let mut failed = None;
+            for (i, t) in batch.iter().enumerate().take(end + 1).skip(start) {
+                if let Err(e) = trial.apply_one(t) {
+                    failed = Some((i, e));
+                    break;
+                }
+            }
+            match failed {
+                None => *self = trial,
+                Some((at, e)) => {
+                    for (i, r) in results.iter_mut().enumerate().take(end + 1).skip(start) {
+                        *r = Err(if i == at {
+                            e
+                        } else {
+                            Refusal::LinkedEventFailed
+                        });
+                    }
+                }
+            }
+            start = end + 1;
+        }
+        results
+    }
+
+    fn apply_one(&mut self, t: &Transfer) -> Result<(), Refusal> {
+        if let Some(existing) = self.transfers.get(&t.id) {
+            return Err(if existing == t {
+                Refusal::Exists
+            } else {
+                Refusal::ExistsWithDifferentFields
+            });
+        }
+        let (debit, credit, amount, pending) = match t.phase {
+            Phase::Single | Phase::Pending => {
+                if t.amount <= 0 {
+                    return Err(Refusal::AmountMustBePositive);
+                }
+                if t.debit == t.credit {
+                    return Err(Refusal::SameAccount);
+                }
+                (
+                    t.debit.clone(),
+                    t.credit.clone(),
+                    t.amount,
+                    t.phase == Phase::Pending,
+                )
+            }
+            Phase::Post(p) | Phase::Void(p) => {
+                let Some(orig) = self.transfers.get(&p).cloned() else {
+                    return Err(Refusal::PendingNotFound);
+                };
+                if orig.phase != Phase::Pending {
+                    return Err(Refusal::PendingNotFound);
+                }
+                if self.open.get(&p) != Some(&true) {
+                    return Err(Refusal::PendingAlreadyDone);
+                }
+                // Release the reservation first.
+                self.entry(&orig.debit).debits_pending -= orig.amount;
+                self.entry(&orig.credit).credits_pending -= orig.amount;
+                self.open.insert(p, false);
+                if matches!(t.phase, Phase::Void(_)) {
+                    self.transfers.insert(t.id, t.clone());
+                    return Ok(());
+                }
+                (orig.debit, orig.credit, orig.amount, false)
+            }
+        };
+        let d = self.balance(&debit);
+        if debit.debits_must_not_exceed_credits()
+            && d.debits_posted + d.debits_pending + amount > d.credits_posted
+        {
+            return Err(Refusal::ExceedsCredits);
+        }
+        if pending {
+            self.entry(&debit).debits_pending += amount;
+            self.entry(&credit).credits_pending += amount;
+            self.open.insert(t.id, true);
+        } else {
+            self.entry(&debit).debits_posted += amount;
+            self.entry(&credit).credits_posted += amount;
+        }
+        self.transfers.insert(t.id, t.clone());
+        Ok(())
+    }
+
+    fn entry(&mut self, a: &Account) -> &mut Balance {
+        self.balances.entry(a.clone()).or_default()
+    }
+
+    /// Every invariant the ledger promises, re-derived; each violation named.
+    pub fn check(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let sum: i64 = self.balances.values().map(Balance::net_posted).sum();
+        if sum != 0 {
+            out.push(format!("postings do not sum to zero: {sum}"));
+        }
+        for (a, b) in &self.balances {
+            if a.debits_must_not_exceed_credits()
+                && b.debits_posted + b.debits_pending > b.credits_posted
+            {
+                out.push(format!("{a:?} is below zero"));
+            }
+            if b.debits_pending < 0 || b.credits_pending < 0 {
+                out.push(format!("{a:?} has negative pending amounts"));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(id: u128, debit: Account, credit: Account, amount: i64) -> Transfer {
+        Transfer {
+            id,
+            debit,
+            credit,
+            amount,
+            phase: Phase::Single,
+            linked: false,
+        }
+    }
+
+    #[test]
+    fn a_payment_funds_escrow_and_a_due_month_moves_to_payable() {
+        let mut l = Ledger::default();
+        let r = l.apply(&[
+            Transfer {
+                linked: true,
+                ..t(1, Account::BankClearing, Account::Escrow(7), 16_800)
+            },
+            Transfer {
+                linked: true,
+                ..t(2, Account::Escrow(7), Account::PayableJkk, 10_000)
+            },
+            t(3, Account::Escrow(7), Account::PayableJkm, 6_800),
+        ]);
+        assert!(r.iter().all(Result::is_ok), "{r:?}");
+        assert_eq!(l.balance(&Account::Escrow(7)).net_posted(), 0);
+        assert_eq!(l.balance(&Account::PayableJkm).net_posted(), 6_800);
+        assert!(l.check().is_empty());
+    }
+
+    #[test]
+    fn a_linked_chain_fails_whole_and_escrow_never_goes_negative() {
+        let mut l = Ledger::default();
+        let r = l.apply(&[
+            Transfer {
+                linked: true,
+                ..t(1, Account::BankClearing, Account::Escrow(1), 10_000)
+            },
+            t(2, Account::Escrow(1), Account::PayableJkk, 20_000),
+        ]);
+        assert_eq!(
+            r,
+            vec![
+                Err(Refusal::LinkedEventFailed),
+                Err(Refusal::ExceedsCredits)
+            ]
+        );
+        assert_eq!(l.balance(&Account::Escrow(1)), Balance::default());
+        assert_eq!(
+            l.apply(&[Transfer {
+                linked: true,
+                ..t(3, Account::BankClearing, Account::Escrow(1), 1)
+            }]),
+            vec![Err(Refusal::LinkedChainOpen)]
+        );
+    }
+
+    #[test]
+    fn ids_are_idempotency_keys() {
+        let mut l = Ledger::default();
+        let pay = t(9, Account::BankClearing, Account::DonorCredit(3), 50_000);
+        assert_eq!(l.apply(std::slice::from_ref(&pay)), vec![Ok(())]);
+        assert_eq!(
+            l.apply(std::slice::from_ref(&pay)),
+            vec![Err(Refusal::Exists)]
+        );
+        assert_eq!(
+            l.apply(&[Transfer { amount: 1, ..pay }]),
+            vec![Err(Refusal::ExistsWithDifferentFields)]
+        );
+        assert_eq!(
+            l.balance(&Account::DonorCredit(3)).net_posted(),
+            50_000,
+            "counted once"
+        );
+    }
+
+    #[test]
+    fn a_hold_reserves_then_posts_or_voids_once() {
+        let mut l = Ledger::default();
+        l.apply(&[t(1, Account::BankClearing, Account::DonorCredit(1), 100)]);
+        let hold = Transfer {
+            phase: Phase::Pending,
+            ..t(2, Account::DonorCredit(1), Account::Escrow(5), 80)
+        };
+        assert_eq!(l.apply(&[hold]), vec![Ok(())]);
+        let second = Transfer {
+            phase: Phase::Pending,
+            ..t(3, Account::DonorCredit(1), Account::Escrow(6), 30)
+        };
+        assert_eq!(
+            l.apply(&[second]),
+            vec![Err(Refusal::ExceedsCredits)],
+            "the hold counts against the credit"
+        );
+        assert_eq!(
+            l.apply(&[Transfer {
+                phase: Phase::Void(2),
+                ..t(4, Account::DonorCredit(1), Account::Escrow(5), 0)
+            }]),
+            vec![Ok(())]
+        );
+        assert_eq!(
+            l.apply(&[Transfer {
+                phase: Phase::Post(2),
+                ..t(5, Account::DonorCredit(1), Account::Escrow(5), 0)
+            }]),
+            vec![Err(Refusal::PendingAlreadyDone)]
+        );
+        assert_eq!(l.balance(&Account::DonorCredit(1)).net_posted(), 100);
+        assert!(l.check().is_empty());
+    }
+}
