@@ -75,6 +75,11 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// The ledger.
+    Ledger {
+        #[command(subcommand)]
+        cmd: LedgerCmd,
+    },
     /// Proposing organisations.
     Org {
         #[command(subcommand)]
@@ -135,6 +140,16 @@ pub enum UserCmd {
         /// Also issue a bearer token and print it.
         #[arg(long)]
         token: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCmd {
+    /// Re-derive every balance from the transfers and check every invariant; exits 1 on any
+    /// violation, naming it.
+    Check {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -378,6 +393,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Ledger {
+            cmd: LedgerCmd::Check { json },
+        } => {
+            let db = open(&cli.db).await?;
+            let r = crate::db::ledger::check(&db).await?;
+            let ok = r.violations.is_empty();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "ok": ok, "transfers": r.transfers, "accounts": r.accounts, "violations": r.violations,
+                    })
+                );
+            } else {
+                println!("ledger: {} transfers, {} accounts", r.transfers, r.accounts);
+                for v in &r.violations {
+                    println!("  VIOLATION: {v}");
+                }
+                if ok {
+                    println!("  all invariants hold");
+                }
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Cmd::Org {
             cmd: OrgCmd::Add { name, kind, region },

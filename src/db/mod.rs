@@ -7,6 +7,7 @@
 pub mod bulk;
 pub mod donors;
 pub mod imports;
+pub mod ledger;
 pub mod rates;
 pub mod regions;
 pub mod sql;

@@ -25,6 +25,33 @@ pub enum Account {
 }
 
 impl Account {
+    /// The account's code in the store: `bank_clearing`, `donor_credit:12`, `escrow:7`, …
+    pub fn code(&self) -> String {
+        match self {
+            Account::BankClearing => "bank_clearing".into(),
+            Account::DonorCredit(id) => format!("donor_credit:{id}"),
+            Account::Escrow(id) => format!("escrow:{id}"),
+            Account::PayableJkk => "payable_jkk".into(),
+            Account::PayableJkm => "payable_jkm".into(),
+            Account::Refunds => "refunds".into(),
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Account> {
+        match code.split_once(':') {
+            Some(("donor_credit", id)) => id.parse().ok().map(Account::DonorCredit),
+            Some(("escrow", id)) => id.parse().ok().map(Account::Escrow),
+            Some(_) => None,
+            None => match code {
+                "bank_clearing" => Some(Account::BankClearing),
+                "payable_jkk" => Some(Account::PayableJkk),
+                "payable_jkm" => Some(Account::PayableJkm),
+                "refunds" => Some(Account::Refunds),
+                _ => None,
+            },
+        }
+    }
+
     /// Accounts that hold someone's money: their debits may never exceed their credits.
     pub fn debits_must_not_exceed_credits(&self) -> bool {
         matches!(self, Account::DonorCredit(_) | Account::Escrow(_))
@@ -82,6 +109,8 @@ pub enum Refusal {
     ExceedsCredits,
     PendingNotFound,
     PendingAlreadyDone,
+    /// A post or void must name the pending transfer's own accounts and amount.
+    PendingMismatch,
     /// Another transfer of its linked chain failed.
     LinkedEventFailed,
     /// The batch ended inside a linked chain.
@@ -97,6 +126,35 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// A ledger holding part of the stored state: the balances of the accounts a batch
+    /// touches, the transfers it refers to (by id, or as the pending transfer it posts or
+    /// voids) and which of those pending transfers are still open.
+    pub fn from_state(
+        balances: impl IntoIterator<Item = (Account, Balance)>,
+        transfers: impl IntoIterator<Item = Transfer>,
+        open_pending: impl IntoIterator<Item = u128>,
+    ) -> Ledger {
+        let transfers: HashMap<u128, Transfer> = transfers.into_iter().map(|t| (t.id, t)).collect();
+        let mut open: HashMap<u128, bool> = transfers
+            .values()
+            .filter(|t| t.phase == Phase::Pending)
+            .map(|t| (t.id, false))
+            .collect();
+        for id in open_pending {
+            open.insert(id, true);
+        }
+        Ledger {
+            balances: balances.into_iter().collect(),
+            transfers,
+            open,
+        }
+    }
+
+    /// Ids of the pending transfers still open.
+    pub fn is_open(&self, id: u128) -> bool {
+        self.open.get(&id) == Some(&true)
+    }
+
     pub fn balance(&self, a: &Account) -> Balance {
         self.balances.get(a).copied().unwrap_or_default()
     }
@@ -181,6 +239,9 @@ impl Ledger {
                 }
                 if self.open.get(&p) != Some(&true) {
                     return Err(Refusal::PendingAlreadyDone);
+                }
+                if (&orig.debit, &orig.credit, orig.amount) != (&t.debit, &t.credit, t.amount) {
+                    return Err(Refusal::PendingMismatch);
                 }
                 // Release the reservation first.
                 self.entry(&orig.debit).debits_pending -= orig.amount;
@@ -336,18 +397,17 @@ mod tests {
             vec![Err(Refusal::ExceedsCredits)],
             "the hold counts against the credit"
         );
+        let settle = |id, phase, amount| Transfer {
+            phase,
+            ..t(id, Account::DonorCredit(1), Account::Escrow(5), amount)
+        };
         assert_eq!(
-            l.apply(&[Transfer {
-                phase: Phase::Void(2),
-                ..t(4, Account::DonorCredit(1), Account::Escrow(5), 0)
-            }]),
-            vec![Ok(())]
+            l.apply(&[settle(4, Phase::Void(2), 79)]),
+            vec![Err(Refusal::PendingMismatch)]
         );
+        assert_eq!(l.apply(&[settle(4, Phase::Void(2), 80)]), vec![Ok(())]);
         assert_eq!(
-            l.apply(&[Transfer {
-                phase: Phase::Post(2),
-                ..t(5, Account::DonorCredit(1), Account::Escrow(5), 0)
-            }]),
+            l.apply(&[settle(5, Phase::Post(2), 80)]),
             vec![Err(Refusal::PendingAlreadyDone)]
         );
         assert_eq!(l.balance(&Account::DonorCredit(1)).net_posted(), 100);

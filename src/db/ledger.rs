@@ -1,0 +1,249 @@
+//! The ledger in the store. A batch is applied in one transaction: the rule book
+//! (`lingkaran_domain::ledger`) decides on the state the batch touches, then the accepted
+//! transfers are appended and the touched balances written. Writers queue on `ledger_lock`,
+//! so batches apply one after another on both stores.
+
+use super::Db;
+use crate::on_db;
+use chrono::Utc;
+use lingkaran_domain::ledger::{Account, Balance, Ledger, Phase, Refusal, Transfer};
+use sqlx::{FromRow, QueryBuilder};
+use std::collections::BTreeSet;
+
+#[derive(FromRow)]
+struct TransferRow {
+    id: String,
+    debit_account: String,
+    credit_account: String,
+    amount: i64,
+    phase: String,
+    pending_id: Option<String>,
+}
+
+#[derive(FromRow)]
+struct AccountRow {
+    code: String,
+    debits_posted: i64,
+    credits_posted: i64,
+    debits_pending: i64,
+    credits_pending: i64,
+}
+
+pub fn id_text(id: u128) -> String {
+    format!("{id:032x}")
+}
+
+fn from_row(r: TransferRow) -> anyhow::Result<Transfer> {
+    let account =
+        |c: &str| Account::parse(c).ok_or_else(|| anyhow::anyhow!("unknown account {c:?}"));
+    let pending = r
+        .pending_id
+        .as_deref()
+        .map(|p| u128::from_str_radix(p, 16))
+        .transpose()?;
+    let phase = match (r.phase.as_str(), pending) {
+        ("single", None) => Phase::Single,
+        ("pending", None) => Phase::Pending,
+        ("post", Some(p)) => Phase::Post(p),
+        ("void", Some(p)) => Phase::Void(p),
+        _ => anyhow::bail!("transfer {} has an impossible phase", r.id),
+    };
+    Ok(Transfer {
+        id: u128::from_str_radix(&r.id, 16)?,
+        debit: account(&r.debit_account)?,
+        credit: account(&r.credit_account)?,
+        amount: r.amount,
+        phase,
+        linked: false,
+    })
+}
+
+fn balance_of(r: &AccountRow) -> Balance {
+    Balance {
+        debits_posted: r.debits_posted,
+        credits_posted: r.credits_posted,
+        debits_pending: r.debits_pending,
+        credits_pending: r.credits_pending,
+    }
+}
+
+const TRANSFER_COLUMNS: &str =
+    "SELECT id, debit_account, credit_account, amount, phase, pending_id FROM ledger_transfers";
+
+/// Applies a batch. Each result is `Ok` or why that transfer was refused (`Exists` for a
+/// retry of one already applied). Refused transfers and failed linked chains change nothing.
+pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let mut accounts: BTreeSet<Account> = BTreeSet::new();
+    for t in batch {
+        ids.insert(id_text(t.id));
+        if let Phase::Post(p) | Phase::Void(p) = t.phase {
+            ids.insert(id_text(p));
+        }
+        accounts.insert(t.debit.clone());
+        accounts.insert(t.credit.clone());
+    }
+    let ids: Vec<String> = ids.into_iter().collect();
+    let codes: Vec<String> = accounts.iter().map(Account::code).collect();
+    let now = Utc::now();
+    let results = on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        // Queue behind any other ledger writer before reading anything.
+        sqlx::query("UPDATE ledger_lock SET n = n + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        let mut qb = QueryBuilder::new(format!("{TRANSFER_COLUMNS} WHERE id IN ("));
+        let mut sep = qb.separated(", ");
+        for id in &ids {
+            sep.push_bind(id.as_str());
+        }
+        qb.push(")");
+        let known: Vec<TransferRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
+        let mut qb =
+            QueryBuilder::new("SELECT pending_id FROM ledger_transfers WHERE pending_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in &ids {
+            sep.push_bind(id.as_str());
+        }
+        qb.push(")");
+        let settled: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+        let mut qb = QueryBuilder::new(
+            "SELECT code, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts WHERE code IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for c in &codes {
+            sep.push_bind(c.as_str());
+        }
+        qb.push(")");
+        let balances: Vec<AccountRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
+
+        let open: Vec<u128> = known
+            .iter()
+            .filter(|t| t.phase == "pending" && !settled.contains(&t.id))
+            .filter_map(|t| u128::from_str_radix(&t.id, 16).ok())
+            .collect();
+        let known: Vec<Transfer> = known
+            .into_iter()
+            .map(from_row)
+            .collect::<anyhow::Result<_>>()?;
+        let balances: Vec<(Account, Balance)> = balances
+            .iter()
+            .filter_map(|r| Account::parse(&r.code).map(|a| (a, balance_of(r))))
+            .collect();
+        let mut model = Ledger::from_state(balances, known, open);
+        let results = model.apply(batch);
+
+        for a in &accounts {
+            sqlx::query("INSERT INTO ledger_accounts (code, no_overdraft) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING")
+                .bind(a.code())
+                .bind(a.debits_must_not_exceed_credits())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (t, r) in batch.iter().zip(&results) {
+            if r.is_err() {
+                continue;
+            }
+            let (phase, pending) = match t.phase {
+                Phase::Single => ("single", None),
+                Phase::Pending => ("pending", None),
+                Phase::Post(p) => ("post", Some(id_text(p))),
+                Phase::Void(p) => ("void", Some(id_text(p))),
+            };
+            sqlx::query(
+                "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id_text(t.id))
+            .bind(t.debit.code())
+            .bind(t.credit.code())
+            .bind(t.amount)
+            .bind(phase)
+            .bind(pending)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for a in &accounts {
+            let b = model.balance(a);
+            sqlx::query(
+                "UPDATE ledger_accounts SET debits_posted = $1, credits_posted = $2, debits_pending = $3,
+                 credits_pending = $4 WHERE code = $5",
+            )
+            .bind(b.debits_posted)
+            .bind(b.credits_posted)
+            .bind(b.debits_pending)
+            .bind(b.credits_pending)
+            .bind(a.code())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(results)
+    })?;
+    Ok(results)
+}
+
+/// The result of `lingkaran ledger check`.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub transfers: usize,
+    pub accounts: usize,
+    pub violations: Vec<String>,
+}
+
+/// Replays every transfer, in the order applied, through the rule book and compares each
+/// stored balance with the replay; then checks the invariants. Reads everything: an audit,
+/// not a hot path.
+pub async fn check(db: &Db) -> anyhow::Result<CheckReport> {
+    let sql = format!("{TRANSFER_COLUMNS} ORDER BY seq");
+    let rows: Vec<TransferRow> = on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+    let stored: Vec<AccountRow> = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT code, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts ORDER BY code"
+    )
+    .fetch_all(pool)
+    .await
+    })?;
+    let mut report = CheckReport {
+        transfers: rows.len(),
+        accounts: stored.len(),
+        ..CheckReport::default()
+    };
+    let mut replay = Ledger::default();
+    for r in rows {
+        let id = r.id.clone();
+        let t = from_row(r)?;
+        if let Some(Err(e)) = replay.apply(&[t]).into_iter().next() {
+            report
+                .violations
+                .push(format!("transfer {id} breaks the rules on replay: {e:?}"));
+        }
+    }
+    report.violations.extend(replay.check());
+    let mut sum = 0i64;
+    for r in &stored {
+        sum += r.credits_posted - r.debits_posted;
+        let Some(a) = Account::parse(&r.code) else {
+            report
+                .violations
+                .push(format!("unknown account {}", r.code));
+            continue;
+        };
+        let want = replay.balance(&a);
+        if want != balance_of(r) {
+            report.violations.push(format!(
+                "account {} holds {:?} but its transfers add up to {:?}",
+                r.code,
+                balance_of(r),
+                want
+            ));
+        }
+    }
+    if sum != 0 {
+        report
+            .violations
+            .push(format!("stored balances do not sum to zero: {sum}"));
+    }
+    Ok(report)
+}
