@@ -1,6 +1,7 @@
 //! Lingkaran's domain core. Pure: no I/O, no clock (callers pass `today`), no serde. Wire
 //! types live at the HTTP edge of the `lingkaran` crate.
 
+pub mod allocation;
 pub mod donor;
 pub mod format;
 pub mod ledger;
