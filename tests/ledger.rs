@@ -76,7 +76,9 @@ both_dbs!(
             ..t(7, Account::DonorCredit(9), Account::Escrow(2), 33_600)
         };
         assert_eq!(
-            ledger::apply(&db, std::slice::from_ref(&hold)).await.unwrap(),
+            ledger::apply(&db, std::slice::from_ref(&hold))
+                .await
+                .unwrap(),
             vec![Ok(())]
         );
         let void = Transfer {
