@@ -316,18 +316,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await?
                 .with_context(|| format!("no user {by:?}"))?;
             let today = crate::clock::today();
-            let (ok, bad): (Vec<_>, Vec<_>) = text
-                .lines()
-                .map(|l| l.split([',', ';']).next().unwrap_or("").trim().to_string())
-                .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("nik"))
-                .map(|l| lingkaran_domain::Nik::parse(&l, today))
-                .partition(Result::is_ok);
-            let niks: Vec<String> = ok.into_iter().flatten().map(|n| n.to_string()).collect();
+            let list = lingkaran_domain::nik::parse_list(&text, today);
+            let niks: Vec<String> = list.niks.iter().map(|n| n.to_string()).collect();
             let added = workers::add_covered_niks(&db, &niks, actor).await?;
             println!(
                 "{added} NIKs added ({} already known, {} invalid lines skipped)",
                 niks.len() as u64 - added,
-                bad.len()
+                list.invalid.len()
             );
             Ok(ExitCode::SUCCESS)
         }

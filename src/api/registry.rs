@@ -39,11 +39,7 @@ pub struct WorkerInput {
 }
 
 async fn rules(state: &AppState) -> Result<Eligibility> {
-    let e = workers::eligibility(&state.db).await?;
-    Ok(Eligibility {
-        min_age: u32::try_from(e.min_age).unwrap_or(15),
-        max_age: e.max_age.and_then(|m| u32::try_from(m).ok()),
-    })
+    Ok(workers::eligibility(&state.db).await?.rules())
 }
 
 fn field_problems(problems: Vec<worker::FieldProblem>) -> ApiError {
@@ -478,23 +474,15 @@ pub async fn add_covered(
 ) -> Result<Json<Value>> {
     let p = caller.require(&DECIDERS)?;
     let today = crate::clock::today();
-    let mut niks = Vec::new();
-    let mut invalid = Vec::new();
-    for (i, line) in body.lines().enumerate() {
-        let first = line
-            .split([',', ';'])
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_matches('"');
-        if first.is_empty() || first.eq_ignore_ascii_case("nik") {
-            continue;
-        }
-        match lingkaran_domain::Nik::parse(first, today) {
-            Ok(n) => niks.push(n.to_string()),
-            Err(ps) => invalid.push(json!({ "line": i + 1, "value": lingkaran_domain::nik::mask(first), "errors": ps.iter().map(wire::problem_json).collect::<Vec<_>>() })),
-        }
-    }
+    let list = lingkaran_domain::nik::parse_list(&body, today);
+    let niks: Vec<String> = list.niks.iter().map(|n| n.to_string()).collect();
+    let invalid: Vec<Value> = list
+        .invalid
+        .iter()
+        .map(|(line, value, ps)| {
+            json!({ "line": line, "value": lingkaran_domain::nik::mask(value), "errors": ps.iter().map(wire::problem_json).collect::<Vec<_>>() })
+        })
+        .collect();
     let added = workers::add_covered_niks(&state.db, &niks, p.user_id).await?;
     Ok(Json(
         json!({ "received": niks.len(), "added": added, "invalid": invalid }),

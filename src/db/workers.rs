@@ -348,6 +348,16 @@ pub struct EligibilitySetting {
     pub max_age: Option<i64>,
 }
 
+impl EligibilitySetting {
+    /// The domain's rules for these settings (ages outside `u32` fall back to the defaults).
+    pub fn rules(self) -> lingkaran_domain::worker::Eligibility {
+        lingkaran_domain::worker::Eligibility {
+            min_age: u32::try_from(self.min_age).unwrap_or(15),
+            max_age: self.max_age.and_then(|m| u32::try_from(m).ok()),
+        }
+    }
+}
+
 pub async fn eligibility(db: &Db) -> sqlx::Result<EligibilitySetting> {
     let (min_age, max_age): (i64, Option<i64>) = on_db!(db, |pool| sqlx::query_as(
         "SELECT min_age, max_age FROM programmes WHERE name = $1"

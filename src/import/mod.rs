@@ -226,11 +226,7 @@ pub async fn run_in_batches(
         import_id: Some(record.id),
         ..who
     };
-    let e = crate::db::workers::eligibility(db).await?;
-    let rules = Eligibility {
-        min_age: u32::try_from(e.min_age).unwrap_or(15),
-        max_age: e.max_age.and_then(|m| u32::try_from(m).ok()),
-    };
+    let rules = crate::db::workers::eligibility(db).await?.rules();
     let area = crate::db::users::organisation(db, who.organisation_id)
         .await?
         .map(|o| o.region_code)

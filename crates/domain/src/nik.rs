@@ -394,6 +394,35 @@ pub fn check(input: &str, today: NaiveDate, regions: &impl RegionLookup) -> NikC
     out
 }
 
+/// A list of NIKs, one per line, as the insurer sends its active participants: a header line
+/// `nik` and any columns after the first are ignored, quotes around the NIK too.
+#[derive(Debug, Default)]
+pub struct NikList {
+    pub niks: Vec<Nik>,
+    /// `(1-based line, the value as written, why it is not a NIK)`.
+    pub invalid: Vec<(usize, String, Vec<Problem>)>,
+}
+
+pub fn parse_list(text: &str, today: NaiveDate) -> NikList {
+    let mut out = NikList::default();
+    for (i, line) in text.lines().enumerate() {
+        let first = line
+            .split([',', ';'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        if first.is_empty() || first.eq_ignore_ascii_case("nik") {
+            continue;
+        }
+        match Nik::parse(first, today) {
+            Ok(n) => out.niks.push(n),
+            Err(ps) => out.invalid.push((i + 1, first.to_string(), ps)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,6 +450,22 @@ mod tests {
         assert_eq!(nik.birth_date().year(), 2010);
         let nik = Nik::parse("3525011505300002", today()).expect("valid");
         assert_eq!(nik.birth_date().year(), 1930);
+    }
+
+    #[test]
+    fn a_nik_list_skips_its_header_and_other_columns() {
+        let list = parse_list(
+            "nik,nama\n\"3525015608900001\",Siti\n12345;x\n\n3525-0115-0290-0001\n",
+            today(),
+        );
+        let niks: Vec<String> = list.niks.iter().map(|n| n.to_string()).collect();
+        assert_eq!(niks, ["3525015608900001", "3525011502900001"]);
+        assert_eq!(list.invalid.len(), 1);
+        assert_eq!(
+            (list.invalid[0].0, list.invalid[0].1.as_str()),
+            (3, "12345")
+        );
+        assert_eq!(list.invalid[0].2[0].code, "wrong_length");
     }
 
     #[test]
