@@ -59,10 +59,12 @@ pub(crate) trait Bulk {
     ) -> sqlx::Result<Vec<(i64, Option<i64>)>>;
 }
 
-/// `head` + one placeholder per item, comma-separated + `tail`: SQLite's form of `= ANY`.
-fn in_list<'a, T>(head: &str, items: &'a [T], tail: &str) -> QueryBuilder<'a, sqlx::Sqlite>
+/// `head` + one placeholder per item, comma-separated + `tail`: an `IN (…)` list, which both
+/// stores accept (PostgreSQL's batch statements use `= ANY` instead).
+pub(crate) fn in_list<'a, DB, T>(head: &str, items: &'a [T], tail: &str) -> QueryBuilder<'a, DB>
 where
-    &'a T: sqlx::Encode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    DB: sqlx::Database,
+    &'a T: sqlx::Encode<'a, DB> + sqlx::Type<DB> + Send,
 {
     let mut qb = QueryBuilder::new(head);
     let mut sep = qb.separated(", ");

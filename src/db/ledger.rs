@@ -3,11 +3,12 @@
 //! transfers are appended and the touched balances written. Writers queue on `ledger_lock`,
 //! so batches apply one after another on both stores.
 
+use super::bulk::in_list;
 use super::Db;
 use crate::on_db;
 use chrono::Utc;
 use lingkaran_domain::ledger::{Account, Balance, Ledger, Phase, Refusal, Transfer};
-use sqlx::{FromRow, QueryBuilder};
+use sqlx::FromRow;
 use std::collections::BTreeSet;
 
 #[derive(FromRow)]
@@ -92,29 +93,19 @@ pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(),
         sqlx::query("UPDATE ledger_lock SET n = n + 1 WHERE id = 1")
             .execute(&mut *tx)
             .await?;
-        let mut qb = QueryBuilder::new(format!("{TRANSFER_COLUMNS} WHERE id IN ("));
-        let mut sep = qb.separated(", ");
-        for id in &ids {
-            sep.push_bind(id.as_str());
-        }
-        qb.push(")");
+        let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
         let known: Vec<TransferRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
-        let mut qb =
-            QueryBuilder::new("SELECT pending_id FROM ledger_transfers WHERE pending_id IN (");
-        let mut sep = qb.separated(", ");
-        for id in &ids {
-            sep.push_bind(id.as_str());
-        }
-        qb.push(")");
-        let settled: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-        let mut qb = QueryBuilder::new(
-            "SELECT code, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts WHERE code IN (",
+        let mut qb = in_list(
+            "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (",
+            &ids,
+            ")",
         );
-        let mut sep = qb.separated(", ");
-        for c in &codes {
-            sep.push_bind(c.as_str());
-        }
-        qb.push(")");
+        let settled: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+        let mut qb = in_list(
+            "SELECT code, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts WHERE code IN (",
+            &codes,
+            ")",
+        );
         let balances: Vec<AccountRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
 
         let open: Vec<u128> = known
