@@ -6,3 +6,8 @@ use chrono::{Duration, NaiveDate, Utc};
 pub fn today() -> NaiveDate {
     (Utc::now() + Duration::hours(7)).date_naive()
 }
+
+/// The day in Indonesia (WIB) at which an instant falls.
+pub fn wib_date(at: chrono::DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(7)).date_naive()
+}

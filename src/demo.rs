@@ -364,3 +364,79 @@ pub async fn seed(db: &Db) -> anyhow::Result<DemoSummary> {
         verified,
     })
 }
+
+/// Registers `n` verified workers in the villages of `region` (a district or a village), as
+/// if proposed by `proposer` and verified by `officer`, each verification on record. For
+/// tests and benchmarks that need many fundable workers; `seed` makes them reproducible.
+pub async fn verified_workers(
+    db: &Db,
+    proposer: (i64, i64),
+    officer: i64,
+    region: &str,
+    n: usize,
+    seed: u64,
+) -> anyhow::Result<Vec<i64>> {
+    let today = crate::clock::today();
+    let mut rng = Rng(seed | 1);
+    let villages = if region.len() == 13 {
+        vec![region.to_string()]
+    } else {
+        villages_of(region)
+    };
+    let occupations = [
+        Occupation::Petani,
+        Occupation::Nelayan,
+        Occupation::PedagangKakiLima,
+        Occupation::Ojek,
+        Occupation::BuruhHarianLepas,
+    ];
+    let who = Submitter {
+        organisation_id: proposer.1,
+        user_id: proposer.0,
+        import_id: None,
+    };
+    let mut ids = Vec::with_capacity(n);
+    while ids.len() < n {
+        let want = (n - ids.len()).min(5_000);
+        let pending: Vec<Pending> = people(&mut rng, &villages, want, today, &occupations)
+            .into_iter()
+            .enumerate()
+            .map(|(k, w)| Pending {
+                line: k as i64 + 2,
+                worker: w,
+            })
+            .collect();
+        let out = imports::write_batch(db, who, &pending, Vec::new(), 0, 0).await?;
+        let batch: Vec<i64> = out.stored.into_iter().map(|(_, id)| id).collect();
+        let now = chrono::Utc::now();
+        on_db!(db, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in batch.chunks(5_000) {
+                let list = chunk
+                    .iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                sqlx::query(&format!(
+                    "UPDATE workers SET status = 'verified', verified_at = $1, updated_at = $1, flag = NULL
+                     WHERE id IN ({list})"
+                ))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(&format!(
+                    "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+                     SELECT id, 'proposed', 'verified', 'verify', NULL, $1, $2 FROM workers WHERE id IN ({list})"
+                ))
+                .bind(officer)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        ids.extend(batch);
+    }
+    Ok(ids)
+}

@@ -9,5 +9,6 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod import;
+pub mod payments;
 pub mod regions;
 pub mod web;

@@ -70,110 +70,156 @@ fn balance_of(r: &AccountRow) -> Balance {
 
 const TRANSFER_COLUMNS: &str =
     "SELECT id, debit_account, credit_account, amount, phase, pending_id FROM ledger_transfers";
+const ACCOUNT_COLUMNS: &str =
+    "SELECT code, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts";
 
-/// Applies a batch. Each result is `Ok` or why that transfer was refused (`Exists` for a
-/// retry of one already applied). Refused transfers and failed linked chains change nothing.
+/// Applies a batch in its own transaction. Each result is `Ok` or why that transfer was
+/// refused (`Exists` for a retry of one already applied). Refused transfers and failed linked
+/// chains change nothing.
 pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-    let mut ids: BTreeSet<String> = BTreeSet::new();
-    let mut accounts: BTreeSet<Account> = BTreeSet::new();
-    for t in batch {
-        ids.insert(id_text(t.id));
-        if let Phase::Post(p) | Phase::Void(p) = t.phase {
-            ids.insert(id_text(p));
-        }
-        accounts.insert(t.debit.clone());
-        accounts.insert(t.credit.clone());
-    }
-    let ids: Vec<String> = ids.into_iter().collect();
-    let codes: Vec<String> = accounts.iter().map(Account::code).collect();
-    let now = Utc::now();
-    let results = on_db!(db, |pool| {
+    on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        // Queue behind any other ledger writer before reading anything.
-        sqlx::query("UPDATE ledger_lock SET n = n + 1 WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
-        let known: Vec<TransferRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
-        let mut qb = in_list(
-            "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (",
-            &ids,
-            ")",
-        );
-        let settled: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-        let mut qb = in_list(
-            "SELECT code, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts WHERE code IN (",
-            &codes,
-            ")",
-        );
-        let balances: Vec<AccountRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
-
-        let open: Vec<u128> = known
-            .iter()
-            .filter(|t| t.phase == "pending" && !settled.contains(&t.id))
-            .filter_map(|t| u128::from_str_radix(&t.id, 16).ok())
-            .collect();
-        let known: Vec<Transfer> = known
-            .into_iter()
-            .map(from_row)
-            .collect::<anyhow::Result<_>>()?;
-        let balances: Vec<(Account, Balance)> = balances
-            .iter()
-            .filter_map(|r| Account::parse(&r.code).map(|a| (a, balance_of(r))))
-            .collect();
-        let mut model = Ledger::from_state(balances, known, open);
-        let results = model.apply(batch);
-
-        for a in &accounts {
-            sqlx::query("INSERT INTO ledger_accounts (code, no_overdraft) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING")
-                .bind(a.code())
-                .bind(a.debits_must_not_exceed_credits())
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (t, r) in batch.iter().zip(&results) {
-            if r.is_err() {
-                continue;
-            }
-            let (phase, pending) = match t.phase {
-                Phase::Single => ("single", None),
-                Phase::Pending => ("pending", None),
-                Phase::Post(p) => ("post", Some(id_text(p))),
-                Phase::Void(p) => ("void", Some(id_text(p))),
-            };
-            sqlx::query(
-                "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id_text(t.id))
-            .bind(t.debit.code())
-            .bind(t.credit.code())
-            .bind(t.amount)
-            .bind(phase)
-            .bind(pending)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for a in &accounts {
-            let b = model.balance(a);
-            sqlx::query(
-                "UPDATE ledger_accounts SET debits_posted = $1, credits_posted = $2, debits_pending = $3,
-                 credits_pending = $4 WHERE code = $5",
-            )
-            .bind(b.debits_posted)
-            .bind(b.credits_posted)
-            .bind(b.debits_pending)
-            .bind(b.credits_pending)
-            .bind(a.code())
-            .execute(&mut *tx)
-            .await?;
-        }
+        let results = tx.apply_transfers(batch).await?;
         tx.commit().await?;
-        Ok::<_, anyhow::Error>(results)
-    })?;
-    Ok(results)
+        Ok(results)
+    })
 }
+
+/// The ledger on an open transaction of either store, so that a payment or a donation can
+/// move money in the same transaction as the worker-months it pays for.
+pub(crate) trait LedgerTx {
+    /// Applies `batch` inside the caller's transaction; the caller commits. Takes the ledger
+    /// queue (`ledger_lock`) first, so it holds it until the caller's commit.
+    async fn apply_transfers(
+        &mut self,
+        batch: &[Transfer],
+    ) -> anyhow::Result<Vec<Result<(), Refusal>>>;
+    /// The posted balance (credits − debits) of one account; 0 when it has never moved.
+    async fn net_posted(&mut self, account: &Account) -> anyhow::Result<i64>;
+}
+
+macro_rules! impl_ledger_tx {
+    ($conn:ty) => {
+        impl LedgerTx for $conn {
+            async fn apply_transfers(
+                &mut self,
+                batch: &[Transfer],
+            ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+                let mut ids: BTreeSet<String> = BTreeSet::new();
+                let mut accounts: BTreeSet<Account> = BTreeSet::new();
+                for t in batch {
+                    ids.insert(id_text(t.id));
+                    if let Phase::Post(p) | Phase::Void(p) = t.phase {
+                        ids.insert(id_text(p));
+                    }
+                    accounts.insert(t.debit.clone());
+                    accounts.insert(t.credit.clone());
+                }
+                let ids: Vec<String> = ids.into_iter().collect();
+                let codes: Vec<String> = accounts.iter().map(Account::code).collect();
+                let now = Utc::now();
+                // Queue behind any other ledger writer before reading anything.
+                sqlx::query("UPDATE ledger_lock SET n = n + 1 WHERE id = 1")
+                    .execute(&mut *self)
+                    .await?;
+                if batch.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
+                let known: Vec<TransferRow> = qb.build_query_as().fetch_all(&mut *self).await?;
+                let mut qb = in_list(
+                    "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (",
+                    &ids,
+                    ")",
+                );
+                let settled: Vec<String> = qb.build_query_scalar().fetch_all(&mut *self).await?;
+                let mut qb = in_list(&format!("{ACCOUNT_COLUMNS} WHERE code IN ("), &codes, ")");
+                let balances: Vec<AccountRow> = qb.build_query_as().fetch_all(&mut *self).await?;
+
+                let open: Vec<u128> = known
+                    .iter()
+                    .filter(|t| t.phase == "pending" && !settled.contains(&t.id))
+                    .filter_map(|t| u128::from_str_radix(&t.id, 16).ok())
+                    .collect();
+                let known: Vec<Transfer> = known
+                    .into_iter()
+                    .map(from_row)
+                    .collect::<anyhow::Result<_>>()?;
+                let balances: Vec<(Account, Balance)> = balances
+                    .iter()
+                    .filter_map(|r| Account::parse(&r.code).map(|a| (a, balance_of(r))))
+                    .collect();
+                let mut model = Ledger::from_state(balances, known, open);
+                let results = model.apply(batch);
+                if results.iter().all(|r| r.is_err()) {
+                    return Ok(results);
+                }
+
+                for a in &accounts {
+                    sqlx::query(
+                        "INSERT INTO ledger_accounts (code, no_overdraft) VALUES ($1, $2)
+                         ON CONFLICT (code) DO NOTHING",
+                    )
+                    .bind(a.code())
+                    .bind(a.debits_must_not_exceed_credits())
+                    .execute(&mut *self)
+                    .await?;
+                }
+                for (t, r) in batch.iter().zip(&results) {
+                    if r.is_err() {
+                        continue;
+                    }
+                    let (phase, pending) = match t.phase {
+                        Phase::Single => ("single", None),
+                        Phase::Pending => ("pending", None),
+                        Phase::Post(p) => ("post", Some(id_text(p))),
+                        Phase::Void(p) => ("void", Some(id_text(p))),
+                    };
+                    sqlx::query(
+                        "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id_text(t.id))
+                    .bind(t.debit.code())
+                    .bind(t.credit.code())
+                    .bind(t.amount)
+                    .bind(phase)
+                    .bind(pending)
+                    .bind(now)
+                    .execute(&mut *self)
+                    .await?;
+                }
+                for a in &accounts {
+                    let b = model.balance(a);
+                    sqlx::query(
+                        "UPDATE ledger_accounts SET debits_posted = $1, credits_posted = $2, debits_pending = $3,
+                         credits_pending = $4 WHERE code = $5",
+                    )
+                    .bind(b.debits_posted)
+                    .bind(b.credits_posted)
+                    .bind(b.debits_pending)
+                    .bind(b.credits_pending)
+                    .bind(a.code())
+                    .execute(&mut *self)
+                    .await?;
+                }
+                Ok(results)
+            }
+
+            async fn net_posted(&mut self, account: &Account) -> anyhow::Result<i64> {
+                let row: Option<(i64, i64)> = sqlx::query_as(
+                    "SELECT credits_posted, debits_posted FROM ledger_accounts WHERE code = $1",
+                )
+                .bind(account.code())
+                .fetch_optional(&mut *self)
+                .await?;
+                Ok(row.map(|(c, d)| c - d).unwrap_or(0))
+            }
+        }
+    };
+}
+impl_ledger_tx!(sqlx::SqliteConnection);
+impl_ledger_tx!(sqlx::PgConnection);
 
 /// The result of `lingkaran ledger check`.
 #[derive(Debug, Default)]
@@ -236,5 +282,54 @@ pub async fn check(db: &Db) -> anyhow::Result<CheckReport> {
             .violations
             .push(format!("stored balances do not sum to zero: {sum}"));
     }
+    report.violations.extend(money_trail(db).await?);
     Ok(report)
+}
+
+/// The invariants between the ledger and the records it pays for: every funded worker-month
+/// is backed by exactly its contribution in its donation's escrow, no donation that is not
+/// funded has funded months, and every rupiah received is one payment cleared from the bank.
+async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let backing: Vec<(i64, String, i64, i64, i64)> = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT d.id, d.status, d.funded_total,
+                CAST(COALESCE((SELECT SUM(m.jkk + m.jkm) FROM worker_months m
+                               WHERE m.donation_id = d.id AND m.state = 'funded'), 0) AS BIGINT),
+                CAST(COALESCE((SELECT a.credits_posted FROM ledger_accounts a
+                               WHERE a.code = 'escrow:' || CAST(d.id AS TEXT)), 0) AS BIGINT)
+         FROM donations d
+         WHERE d.status = 'funded'
+            OR EXISTS (SELECT 1 FROM worker_months m WHERE m.donation_id = d.id AND m.state = 'funded')
+         ORDER BY d.id"
+    )
+    .fetch_all(pool)
+    .await
+    })?;
+    for (id, status, funded_total, months, escrow_in) in backing {
+        if status != "funded" {
+            out.push(format!(
+                "donation {id} is {status} but has funded worker-months worth {months}"
+            ));
+        }
+        if months != funded_total || escrow_in != funded_total {
+            out.push(format!(
+                "donation {id}: funded worker-months cost {months}, the donation says {funded_total}, its escrow received {escrow_in}"
+            ));
+        }
+    }
+    let (paid, cleared): (i64, i64) = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT CAST(COALESCE((SELECT SUM(amount) FROM payments), 0) AS BIGINT),
+                CAST(COALESCE((SELECT debits_posted FROM ledger_accounts WHERE code = 'bank_clearing'), 0) AS BIGINT)"
+    )
+    .fetch_one(pool)
+    .await
+    })?;
+    if paid != cleared {
+        out.push(format!(
+            "payments received add up to {paid} but the bank clearing account released {cleared}"
+        ));
+    }
+    Ok(out)
 }

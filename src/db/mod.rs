@@ -5,9 +5,11 @@
 //! migration folders are twins; `tests/schema.rs` keeps them in step.
 
 pub mod bulk;
+pub mod donations;
 pub mod donors;
 pub mod imports;
 pub mod ledger;
+pub mod payments;
 pub mod rates;
 pub mod regions;
 pub mod sql;

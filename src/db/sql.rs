@@ -5,6 +5,7 @@
 pub enum Arg {
     Text(String),
     Int(i64),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 #[derive(Debug, Default)]
@@ -72,6 +73,7 @@ macro_rules! bind_all {
             q = match a {
                 $crate::db::sql::Arg::Text(s) => q.bind(s.clone()),
                 $crate::db::sql::Arg::Int(i) => q.bind(*i),
+                $crate::db::sql::Arg::Time(t) => q.bind(*t),
             };
         }
         q

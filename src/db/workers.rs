@@ -205,7 +205,9 @@ pub async fn change_status(
     let changed = on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let n = sqlx::query(
-            "UPDATE workers SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5",
+            "UPDATE workers SET status = $1, status_reason = $2, updated_at = $3,
+             verified_at = CASE WHEN $1 = 'verified' THEN $3 ELSE verified_at END
+             WHERE id = $4 AND status = $5",
         )
         .bind(to.code())
         .bind(reason)

@@ -58,6 +58,28 @@ impl Account {
     }
 }
 
+/// What a transfer is for. With the record it belongs to, it makes the transfer's id, so the
+/// same event (a callback delivered ten times, a retried allocation) always proposes the same
+/// id and the ledger applies it once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Purpose {
+    /// Money received (payment id): bank clearing → donor credit.
+    PaymentIn = 1,
+    /// A donation's worker-months paid for (donation id): donor credit → escrow.
+    Fund = 2,
+    /// Credit returned to a donor (refund id): donor credit → refunds.
+    Refund = 3,
+    /// A month's contributions sent to BPJS (remittance id): escrow → payable.
+    Remit = 4,
+}
+
+/// The transfer id of `purpose` for record `id`: the purpose in the high 64 bits, the record
+/// in the low 64.
+pub fn transfer_id(purpose: Purpose, id: i64) -> u128 {
+    ((purpose as u128) << 64) | u128::from(id as u64)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Balance {
     pub debits_posted: i64,

@@ -43,6 +43,20 @@ impl Month {
 }
 
 impl Month {
+    /// The month as the number the store keeps: `202612`.
+    pub fn yyyymm(self) -> i64 {
+        i64::from(self.year) * 100 + i64::from(self.month)
+    }
+
+    pub fn from_yyyymm(n: i64) -> Option<Month> {
+        Month::new(i32::try_from(n / 100).ok()?, u32::try_from(n % 100).ok()?)
+    }
+
+    /// The month `n` months after this one.
+    pub fn plus(self, n: u32) -> Month {
+        (0..n).fold(self, |m, _| m.next())
+    }
+
     pub fn of(date: chrono::NaiveDate) -> Month {
         use chrono::Datelike;
         Month {

@@ -1,0 +1,147 @@
+-- Donations, worker-months, invoices and payments (SQLite).
+
+-- When a worker was verified: the fair order funds the longest wait first.
+ALTER TABLE workers ADD COLUMN verified_at TEXT;
+UPDATE workers SET verified_at = updated_at WHERE status = 'verified';
+CREATE INDEX workers_fair_order ON workers (status, decile, verified_at, id);
+
+-- A donor's choice of workers and months, priced when made. `status`: held (waiting for
+-- money), funded (every chosen worker-month that was still free is paid), expired (the hold
+-- ran out unpaid; a late payment can still fund it), cancelled.
+CREATE TABLE donations (
+    id              INTEGER PRIMARY KEY,
+    donor_id        BIGINT NOT NULL REFERENCES donors (id),
+    budget_line_id  BIGINT REFERENCES budget_lines (id),
+    mode            TEXT NOT NULL CHECK (mode IN ('named', 'criteria', 'budget')),
+    request         TEXT NOT NULL,           -- the donor's request as JSON, to explain and extend
+    start_month     BIGINT NOT NULL,         -- yyyymm
+    months          BIGINT NOT NULL CHECK (months BETWEEN 1 AND 12),
+    workers         BIGINT NOT NULL,         -- workers chosen
+    total           BIGINT NOT NULL CHECK (total >= 0),  -- price of every chosen worker-month
+    funded_total    BIGINT NOT NULL DEFAULT 0,           -- what the funded worker-months cost
+    status          TEXT NOT NULL CHECK (status IN ('held', 'funded', 'expired', 'cancelled')),
+    extends_id      BIGINT REFERENCES donations (id),
+    created_by      BIGINT NOT NULL REFERENCES users (id),
+    created_at      TEXT NOT NULL,
+    hold_expires_at TEXT NOT NULL,
+    funded_at       TEXT
+);
+CREATE INDEX donations_donor ON donations (donor_id, id);
+CREATE INDEX donations_budget_line ON donations (budget_line_id);
+
+-- The workers a donation chose, in the fair order, with the reason for each.
+CREATE TABLE donation_workers (
+    donation_id BIGINT NOT NULL REFERENCES donations (id),
+    worker_id   BIGINT NOT NULL REFERENCES workers (id),
+    rank        BIGINT NOT NULL,
+    reason_id   TEXT NOT NULL,
+    reason_en   TEXT NOT NULL,
+    PRIMARY KEY (donation_id, worker_id)
+);
+CREATE INDEX donation_workers_worker ON donation_workers (worker_id);
+
+-- One row per worker and month, taken by one donation: first `held` while the donor pays,
+-- then `funded`. The primary key is the guarantee that no worker-month is ever held or
+-- funded twice. An expired hold is deleted by whoever next needs the month.
+CREATE TABLE worker_months (
+    worker_id       BIGINT NOT NULL REFERENCES workers (id),
+    month           BIGINT NOT NULL,         -- yyyymm
+    donation_id     BIGINT NOT NULL REFERENCES donations (id),
+    state           TEXT NOT NULL CHECK (state IN ('held', 'funded')),
+    jkk             BIGINT NOT NULL CHECK (jkk >= 0),
+    jkm             BIGINT NOT NULL CHECK (jkm >= 0),
+    hold_expires_at TEXT,
+    PRIMARY KEY (worker_id, month),
+    CHECK ((state = 'held') = (hold_expires_at IS NOT NULL))
+);
+CREATE INDEX worker_months_donation ON worker_months (donation_id, state);
+
+-- What the donor is asked to pay, at a virtual-account number of its own, until it expires.
+CREATE TABLE invoices (
+    id          INTEGER PRIMARY KEY,
+    number      TEXT NOT NULL UNIQUE,        -- INV-2026-000123
+    va_number   TEXT NOT NULL UNIQUE,
+    donation_id BIGINT NOT NULL REFERENCES donations (id),
+    donor_id    BIGINT NOT NULL REFERENCES donors (id),
+    amount      BIGINT NOT NULL CHECK (amount >= 0),
+    paid        BIGINT NOT NULL DEFAULT 0 CHECK (paid >= 0),
+    status      TEXT NOT NULL CHECK (status IN ('open', 'paid', 'expired')),
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    paid_at     TEXT
+);
+CREATE INDEX invoices_donor ON invoices (donor_id, id);
+
+-- Money received, whichever way it came. (source, reference) is unique: the provider's
+-- transaction id, the bank line's fingerprint or the officer's receipt number, so a retry
+-- or a statement read twice never books the same money twice.
+CREATE TABLE payments (
+    id            INTEGER PRIMARY KEY,
+    source        TEXT NOT NULL CHECK (source IN ('callback', 'statement', 'manual')),
+    reference     TEXT NOT NULL,
+    invoice_id    BIGINT REFERENCES invoices (id),
+    donor_id      BIGINT NOT NULL REFERENCES donors (id),
+    amount        BIGINT NOT NULL CHECK (amount > 0),
+    paid_on       TEXT NOT NULL,             -- the day the bank says, YYYY-MM-DD
+    channel       TEXT,                      -- VIRTUAL_ACCOUNT_BCA, the bank, …
+    evidence_name TEXT,                      -- manual entries: the receipt's file name
+    evidence      BLOB,                     -- and its bytes
+    recorded_by   BIGINT REFERENCES users (id),
+    note          TEXT,
+    received_at   TEXT NOT NULL,
+    UNIQUE (source, reference)
+);
+CREATE INDEX payments_donor ON payments (donor_id, id);
+CREATE INDEX payments_invoice ON payments (invoice_id);
+
+-- Bank statements an officer uploaded, and their credit lines.
+CREATE TABLE bank_statements (
+    id          INTEGER PRIMARY KEY,
+    sha256      TEXT NOT NULL UNIQUE,        -- the same file twice is the same statement
+    filename    TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    uploaded_by BIGINT NOT NULL REFERENCES users (id),
+    created_at  TEXT NOT NULL
+);
+-- status: matched (a new payment), reconciled (money already booked by a callback),
+-- unmatched (an officer must decide), resolved (the officer assigned it), ignored.
+CREATE TABLE statement_lines (
+    id           INTEGER PRIMARY KEY,
+    statement_id BIGINT NOT NULL REFERENCES bank_statements (id),
+    line_no      BIGINT NOT NULL,
+    booked_on    TEXT NOT NULL,
+    amount       BIGINT NOT NULL CHECK (amount > 0),
+    reference    TEXT,
+    description  TEXT NOT NULL,
+    va_number    TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('matched', 'reconciled', 'unmatched', 'resolved', 'ignored')),
+    payment_id   BIGINT REFERENCES payments (id),
+    reason       TEXT,                       -- why it did not match, or the officer's note
+    resolved_by  BIGINT REFERENCES users (id),
+    resolved_at  TEXT,
+    UNIQUE (statement_id, line_no)
+);
+CREATE INDEX statement_lines_status ON statement_lines (status, id);
+
+-- Responses to POSTs that carried an Idempotency-Key: the same key gets the same answer.
+-- `status` is NULL while the first request is still running.
+CREATE TABLE idempotency_keys (
+    owner        TEXT NOT NULL,              -- who asked: user id, or the session
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,              -- method, path and body: a reused key with another request is refused
+    status       BIGINT,
+    body         TEXT,
+    content_type TEXT,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (owner, key)
+);
+
+-- Money returned to a donor from their credit; each row is one ledger transfer.
+CREATE TABLE refunds (
+    id         INTEGER PRIMARY KEY,
+    donor_id   BIGINT NOT NULL REFERENCES donors (id),
+    amount     BIGINT NOT NULL CHECK (amount > 0),
+    reason     TEXT NOT NULL,
+    created_by BIGINT NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL
+);

@@ -1,0 +1,958 @@
+//! Donations: which workers and months a donor pays for, held while the donor pays, then
+//! funded when the money is there.
+//!
+//! The guarantee that no worker-month is funded twice is the primary key of `worker_months`
+//! (worker, month): a donation takes a month by inserting its row, and a row that is already
+//! there (another donor's hold or funding) makes the insert do nothing. Whoever loses a race
+//! simply chooses the next worker in the fair order. A hold that has expired is deleted by
+//! the next donation that needs its month.
+//!
+//! Everything here runs on an open transaction of either store (the [`DonationTx`] trait,
+//! implemented once for both connection types), so a payment can book its money and fund
+//! its donation in one commit.
+
+use super::ledger::LedgerTx;
+use super::sql::Sql;
+use super::Db;
+use crate::{bind_all, on_db};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use lingkaran_domain::allocation::{self, Candidate};
+use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Transfer};
+use lingkaran_domain::message::Problem;
+use lingkaran_domain::nik::Nik;
+use lingkaran_domain::rates::{quote, Contribution, Month, Rate};
+use sqlx::{FromRow, QueryBuilder};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Which workers a criteria or budget donation may choose. Every field narrows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Criteria {
+    /// A region code at any level: `35.25` (a regency), `35.25.10` (a district), a village.
+    pub region: Option<String>,
+    pub occupation: Option<String>,
+    /// `M` or `F`.
+    pub sex: Option<String>,
+    /// Only workers whose poverty decile is at most this (1 is the poorest tenth).
+    pub max_decile: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// These workers, by NIK. With `skip_unavailable`, NIKs that cannot be funded are
+    /// reported and left out; without it, any such NIK refuses the whole donation.
+    Named {
+        niks: Vec<String>,
+        skip_unavailable: bool,
+    },
+    /// Up to `count` workers matching the criteria, in the fair order.
+    Criteria { criteria: Criteria, count: i64 },
+    /// As many whole worker × duration blocks as `rupiah` buys, in the fair order.
+    Budget { criteria: Criteria, rupiah: i64 },
+}
+
+impl Choice {
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Choice::Named { .. } => "named",
+            Choice::Criteria { .. } => "criteria",
+            Choice::Budget { .. } => "budget",
+        }
+    }
+}
+
+pub struct NewDonation {
+    pub donor_id: i64,
+    pub budget_line_id: Option<i64>,
+    pub choice: Choice,
+    pub start: Month,
+    pub months: u32,
+    pub extends_id: Option<i64>,
+    pub created_by: i64,
+    /// How long the chosen worker-months stay held, and the invoice open, unpaid.
+    pub hold: Duration,
+    /// The request as the donor sent it (JSON), kept to explain and to extend.
+    pub request_json: String,
+    /// The day "how long they waited" is counted to (WIB).
+    pub today: NaiveDate,
+}
+
+/// A donation that was made.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub id: i64,
+    /// Criteria donations: workers asked for but not found free.
+    pub shortfall: i64,
+    /// Named donations with `skip_unavailable`: the NIKs left out, and why.
+    pub skipped: Vec<(String, Problem)>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DonationRow {
+    pub id: i64,
+    pub donor_id: i64,
+    pub donor_name: String,
+    pub budget_line_id: Option<i64>,
+    pub mode: String,
+    pub request: String,
+    pub start_month: i64,
+    pub months: i64,
+    pub workers: i64,
+    pub total: i64,
+    pub funded_total: i64,
+    pub status: String,
+    pub extends_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub hold_expires_at: DateTime<Utc>,
+    pub funded_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) const SELECT_DONATION: &str = "SELECT d.id, d.donor_id, o.name AS donor_name, d.budget_line_id, d.mode,
+    d.request, d.start_month, d.months, d.workers, d.total, d.funded_total, d.status, d.extends_id, d.created_at,
+    d.hold_expires_at, d.funded_at FROM donations d JOIN donors o ON o.id = d.donor_id";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub number: String,
+    pub va_number: String,
+    pub donation_id: i64,
+    pub donor_id: i64,
+    pub amount: i64,
+    pub paid: i64,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) const SELECT_INVOICE: &str =
+    "SELECT id, number, va_number, donation_id, donor_id, amount, paid,
+    status, created_at, expires_at, paid_at FROM invoices";
+
+/// The virtual-account number of a donation's invoice: the programme's company code at the
+/// bank (`88908`, five digits, as VA numbers are issued) and the donation id in eleven.
+pub fn va_number(donation_id: i64) -> String {
+    format!("88908{donation_id:011}")
+}
+
+pub fn invoice_number(donation_id: i64, year: i32) -> String {
+    format!("INV-{year}-{donation_id:06}")
+}
+
+/// A verified worker who might be chosen, with what a block of months costs for them.
+#[derive(Debug, Clone, FromRow)]
+struct CandidateRow {
+    id: i64,
+    nik: String,
+    income: i64,
+    decile: Option<i64>,
+    verified_at: Option<DateTime<Utc>>,
+}
+
+/// Prices each worker's block of months at the rate of each month, caching by income (most
+/// workers declare the same Rp 1.000.000).
+struct Pricer<'a> {
+    rates: &'a [Rate],
+    start: Month,
+    months: u32,
+    cache: HashMap<i64, Vec<(Month, Contribution)>>,
+}
+
+impl Pricer<'_> {
+    fn block(&mut self, income: i64) -> anyhow::Result<&[(Month, Contribution)]> {
+        if !self.cache.contains_key(&income) {
+            let q = quote(self.rates, 1, self.months, self.start, income).ok_or_else(|| {
+                anyhow::anyhow!("no contribution rate is in force for {}", self.start)
+            })?;
+            self.cache.insert(income, q.months);
+        }
+        Ok(self.cache.get(&income).map(Vec::as_slice).unwrap_or(&[]))
+    }
+
+    fn block_total(&mut self, income: i64) -> anyhow::Result<i64> {
+        Ok(self.block(income)?.iter().map(|(_, c)| c.total()).sum())
+    }
+}
+
+/// Rows of one multi-row INSERT: 7 binds each, well under SQLite's 32,766 variables.
+const INSERT_CHUNK: usize = 2_000;
+
+fn problem_nik(nik: &str, code: &'static str, id: &str, en: &str) -> (String, Problem) {
+    (
+        nik.to_string(),
+        Problem::new(code, format!("NIK {nik}: {id}"), format!("NIK {nik}: {en}")),
+    )
+}
+
+pub(crate) trait DonationTx {
+    /// Makes a donation: chooses its workers, holds their months, writes its invoice. `Err`
+    /// (nothing written, once the caller rolls back) says why it cannot be made.
+    async fn create_donation(
+        &mut self,
+        rates: &[Rate],
+        d: &NewDonation,
+    ) -> anyhow::Result<Result<Created, Vec<Problem>>>;
+
+    /// Takes the worker-months of these candidates for `donation_id` in `state`, all of a
+    /// worker's months or none. Returns the ids of the workers taken.
+    async fn take_months(
+        &mut self,
+        donation_id: i64,
+        state: &str,
+        hold_until: Option<DateTime<Utc>>,
+        blocks: &[(i64, Vec<(Month, Contribution)>)],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<HashSet<i64>>;
+
+    /// Funds a donation from its donor's credit: its held months become funded, months whose
+    /// hold was lost are taken again where still free, and the price of what was funded
+    /// moves from the donor's credit to the donation's escrow. Does nothing (returns `false`)
+    /// when the donation is already funded or the credit does not cover it.
+    async fn settle_donation(
+        &mut self,
+        rates: &[Rate],
+        donation_id: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool>;
+}
+
+macro_rules! impl_donation_tx {
+    ($conn:ty) => {
+        impl DonationTx for $conn {
+            async fn create_donation(
+                &mut self,
+                rates: &[Rate],
+                d: &NewDonation,
+            ) -> anyhow::Result<Result<Created, Vec<Problem>>> {
+                let now = Utc::now();
+                let hold_until = now + d.hold;
+                let first = d.start.yyyymm();
+                let last = d.start.plus(d.months.saturating_sub(1)).yyyymm();
+                // The first statement writes, so SQLite takes its write lock before anything
+                // is read and two donations never decide on the same snapshot.
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO donations (donor_id, budget_line_id, mode, request, start_month, months, workers,
+                     total, status, extends_id, created_by, created_at, hold_expires_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 'held', $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(d.donor_id)
+                .bind(d.budget_line_id)
+                .bind(d.choice.mode())
+                .bind(&d.request_json)
+                .bind(first)
+                .bind(i64::from(d.months))
+                .bind(d.extends_id)
+                .bind(d.created_by)
+                .bind(now)
+                .bind(hold_until)
+                .fetch_one(&mut *self)
+                .await?;
+
+                // A budget line's ceiling: lock the line, then count what is committed on it.
+                let mut ceiling_left: Option<i64> = None;
+                if let Some(line) = d.budget_line_id {
+                    let ceiling: Option<i64> = sqlx::query_scalar(
+                        "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1 AND donor_id = $2 RETURNING ceiling",
+                    )
+                    .bind(line)
+                    .bind(d.donor_id)
+                    .fetch_optional(&mut *self)
+                    .await?;
+                    let Some(ceiling) = ceiling else {
+                        return Ok(Err(vec![Problem::new(
+                            "unknown_budget_line",
+                            "Mata anggaran itu tidak ada, atau bukan milik donatur ini.",
+                            "That budget line does not exist or is not this donor's.",
+                        )]));
+                    };
+                    let committed: i64 = sqlx::query_scalar(
+                        "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'funded' THEN funded_total ELSE total END), 0) AS BIGINT)
+                         FROM donations WHERE budget_line_id = $1 AND status IN ('held', 'funded') AND id <> $2",
+                    )
+                    .bind(line)
+                    .bind(id)
+                    .fetch_one(&mut *self)
+                    .await?;
+                    ceiling_left = Some(ceiling - committed);
+                }
+
+                let mut pricer = Pricer {
+                    rates,
+                    start: d.start,
+                    months: d.months,
+                    cache: HashMap::new(),
+                };
+                let mut chosen: Vec<CandidateRow> = Vec::new();
+                let mut skipped: Vec<(String, Problem)> = Vec::new();
+                let mut shortfall = 0;
+                let mut total: i64 = 0;
+                let mut invoice_amount: Option<i64> = None;
+
+                match &d.choice {
+                    Choice::Named {
+                        niks,
+                        skip_unavailable,
+                    } => {
+                        let mut qb = super::bulk::in_list(
+                            "SELECT id, nik, income, decile, verified_at, status FROM workers WHERE nik IN (",
+                            niks,
+                            ")",
+                        );
+                        let found: Vec<(i64, String, i64, Option<i64>, Option<DateTime<Utc>>, String)> =
+                            qb.build_query_as().fetch_all(&mut *self).await?;
+                        let by_nik: HashMap<&str, &(i64, String, i64, Option<i64>, Option<DateTime<Utc>>, String)> =
+                            found.iter().map(|r| (r.1.as_str(), r)).collect();
+                        let mut wanted: Vec<CandidateRow> = Vec::new();
+                        let mut seen = HashSet::new();
+                        for nik in niks {
+                            if !seen.insert(nik.as_str()) {
+                                continue;
+                            }
+                            match by_nik.get(nik.as_str()) {
+                                None => skipped.push(problem_nik(
+                                    nik,
+                                    "not_registered",
+                                    "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
+                                    "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
+                                )),
+                                Some(r) if r.5 != "verified" => skipped.push(problem_nik(
+                                    nik,
+                                    "not_verified",
+                                    &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),
+                                    &format!("has not been verified by a BPJS officer (status: {}); only verified workers can be funded.", r.5),
+                                )),
+                                Some(r) => wanted.push(CandidateRow {
+                                    id: r.0,
+                                    nik: r.1.clone(),
+                                    income: r.2,
+                                    decile: r.3,
+                                    verified_at: r.4,
+                                }),
+                            }
+                        }
+                        let mut blocks = Vec::with_capacity(wanted.len());
+                        for w in &wanted {
+                            blocks.push((w.id, pricer.block(w.income)?.to_vec()));
+                        }
+                        let taken = self
+                            .take_months(id, "held", Some(hold_until), &blocks, now)
+                            .await?;
+                        for w in wanted {
+                            if taken.contains(&w.id) {
+                                total += pricer.block_total(w.income)?;
+                                chosen.push(w);
+                            } else {
+                                skipped.push(problem_nik(
+                                    &w.nik,
+                                    "already_funded",
+                                    &format!("sudah didanai atau sedang ditahan donatur lain untuk sebagian bulan {} s.d. {}.", d.start, d.start.plus(d.months - 1)),
+                                    &format!("is already funded or held by another donor for some month from {} to {}.", d.start, d.start.plus(d.months - 1)),
+                                ));
+                            }
+                        }
+                        if !skipped.is_empty() && !skip_unavailable {
+                            return Ok(Err(skipped.into_iter().map(|(_, p)| p).collect()));
+                        }
+                    }
+                    Choice::Criteria { criteria, count } | Choice::Budget { criteria, rupiah: count } => {
+                        let budget = match &d.choice {
+                            Choice::Budget { rupiah, .. } => {
+                                invoice_amount = Some(*rupiah);
+                                Some(*rupiah)
+                            }
+                            _ => None,
+                        };
+                        let want = if budget.is_some() { i64::MAX } else { *count };
+                        let mut exhausted = false;
+                        // Each round takes the next candidates in the fair order; a candidate
+                        // another donation took meanwhile is skipped and the next round
+                        // looks further. Bounded: a round only repeats after losing races.
+                        for _round in 0..50 {
+                            let need = want.saturating_sub(chosen.len() as i64);
+                            if need <= 0 || exhausted {
+                                break;
+                            }
+                            let limit = match budget {
+                                Some(b) => {
+                                    let cheapest = pricer.block_total(1)?.max(1);
+                                    ((b - total) / cheapest).clamp(0, 5_000)
+                                }
+                                None => need.min(5_000),
+                            };
+                            if limit == 0 {
+                                break;
+                            }
+                            let mut sql = Sql::new(
+                                "SELECT w.id, w.nik, w.income, w.decile, w.verified_at FROM workers w
+                                 WHERE w.status = 'verified'",
+                            );
+                            if let Some(r) = &criteria.region {
+                                sql.in_regions("w.village_code", std::slice::from_ref(r));
+                            }
+                            if let Some(o) = &criteria.occupation {
+                                sql.push(" AND w.occupation = ").text_arg(o.as_str());
+                            }
+                            if let Some(s) = &criteria.sex {
+                                sql.push(" AND w.sex = ").text_arg(s.as_str());
+                            }
+                            if let Some(m) = criteria.max_decile {
+                                sql.push(" AND w.decile <= ").int_arg(m);
+                            }
+                            sql.push(
+                                " AND NOT EXISTS (SELECT 1 FROM worker_months m WHERE m.worker_id = w.id AND m.month >= ",
+                            )
+                            .int_arg(first)
+                            .push(" AND m.month <= ")
+                            .int_arg(last)
+                            .push(" AND (m.state = 'funded' OR m.hold_expires_at > ")
+                            .arg(super::sql::Arg::Time(now))
+                            .push(" OR m.donation_id = ")
+                            .int_arg(id)
+                            .push("))")
+                            .push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
+                            .int_arg(limit);
+                            let cands: Vec<CandidateRow> =
+                                bind_all!(sqlx::query_as(&sql.text), sql)
+                                    .fetch_all(&mut *self)
+                                    .await?;
+                            if (cands.len() as i64) < limit {
+                                exhausted = true;
+                            }
+                            let mut blocks = Vec::new();
+                            let mut round: Vec<CandidateRow> = Vec::new();
+                            let mut planned = total;
+                            for c in cands {
+                                let price = pricer.block_total(c.income)?;
+                                if let Some(b) = budget {
+                                    // Strictly in the fair order: stop at the first worker
+                                    // the rest of the budget cannot cover.
+                                    if planned + price > b {
+                                        exhausted = true;
+                                        break;
+                                    }
+                                }
+                                planned += price;
+                                blocks.push((c.id, pricer.block(c.income)?.to_vec()));
+                                round.push(c);
+                            }
+                            if round.is_empty() {
+                                break;
+                            }
+                            let taken = self
+                                .take_months(id, "held", Some(hold_until), &blocks, now)
+                                .await?;
+                            for c in round {
+                                if taken.contains(&c.id) {
+                                    total += pricer.block_total(c.income)?;
+                                    chosen.push(c);
+                                }
+                            }
+                        }
+                        if budget.is_none() {
+                            shortfall = (*count - chosen.len() as i64).max(0);
+                        }
+                    }
+                }
+
+                if chosen.is_empty() {
+                    let mut problems: Vec<Problem> = skipped.into_iter().map(|(_, p)| p).collect();
+                    problems.push(match &d.choice {
+                        Choice::Budget { rupiah, .. } => Problem::new(
+                            "budget_too_small",
+                            format!(
+                                "Anggaran {} belum cukup untuk satu pekerja selama {} bulan, atau tidak ada pekerja terverifikasi yang cocok dan belum didanai.",
+                                lingkaran_domain::format::rupiah(*rupiah),
+                                d.months
+                            ),
+                            format!(
+                                "A budget of {} does not cover one worker for {} months, or no verified, unfunded worker matches.",
+                                lingkaran_domain::format::rupiah(*rupiah),
+                                d.months
+                            ),
+                        ),
+                        _ => Problem::new(
+                            "no_workers",
+                            "Tidak ada pekerja terverifikasi yang cocok dan belum didanai untuk bulan-bulan itu.",
+                            "No verified worker matches who is not already funded for those months.",
+                        ),
+                    });
+                    return Ok(Err(problems));
+                }
+                let invoice_amount = invoice_amount.unwrap_or(total);
+                if let Some(left) = ceiling_left {
+                    if invoice_amount > left {
+                        return Ok(Err(vec![Problem::new(
+                            "over_ceiling",
+                            format!(
+                                "Donasi ini ({}) melebihi sisa pagu mata anggaran ({}).",
+                                lingkaran_domain::format::rupiah(invoice_amount),
+                                lingkaran_domain::format::rupiah(left.max(0))
+                            ),
+                            format!(
+                                "This donation ({}) exceeds what is left of the budget line's ceiling ({}).",
+                                lingkaran_domain::format::rupiah(invoice_amount),
+                                lingkaran_domain::format::rupiah(left.max(0))
+                            ),
+                        )]));
+                    }
+                }
+
+                // Why each worker: the fair order's reason, or the donor's own choice.
+                let reasons: Vec<(i64, i64, String, String)> = match &d.choice {
+                    Choice::Named { .. } => chosen
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            (
+                                c.id,
+                                i as i64 + 1,
+                                "Dipilih langsung oleh donatur (berdasarkan NIK).".to_string(),
+                                "Chosen by the donor (by NIK).".to_string(),
+                            )
+                        })
+                        .collect(),
+                    _ => {
+                        let cands: Vec<Candidate> = chosen
+                            .iter()
+                            .map(|c| Candidate {
+                                worker_id: c.id,
+                                decile: c.decile.and_then(|x| u8::try_from(x).ok()),
+                                waiting_since: c
+                                    .verified_at
+                                    .map(crate::clock::wib_date)
+                                    .unwrap_or(d.today),
+                            })
+                            .collect();
+                        allocation::choose(&cands, cands.len(), d.today)
+                            .into_iter()
+                            .map(|c| (c.worker_id, c.rank as i64, c.reason_id, c.reason_en))
+                            .collect()
+                    }
+                };
+                for chunk in reasons.chunks(INSERT_CHUNK) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO donation_workers (donation_id, worker_id, rank, reason_id, reason_en) ",
+                    );
+                    qb.push_values(chunk, |mut b, r| {
+                        b.push_bind(id)
+                            .push_bind(r.0)
+                            .push_bind(r.1)
+                            .push_bind(&r.2)
+                            .push_bind(&r.3);
+                    });
+                    qb.build().execute(&mut *self).await?;
+                }
+                sqlx::query("UPDATE donations SET workers = $1, total = $2 WHERE id = $3")
+                    .bind(chosen.len() as i64)
+                    .bind(total)
+                    .bind(id)
+                    .execute(&mut *self)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO invoices (number, va_number, donation_id, donor_id, amount, paid, status, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $5, 0, 'open', $6, $7)",
+                )
+                .bind(invoice_number(id, chrono::Datelike::year(&d.today)))
+                .bind(va_number(id))
+                .bind(id)
+                .bind(d.donor_id)
+                .bind(invoice_amount)
+                .bind(now)
+                .bind(hold_until)
+                .execute(&mut *self)
+                .await?;
+                Ok(Ok(Created {
+                    id,
+                    shortfall,
+                    skipped,
+                }))
+            }
+
+            async fn take_months(
+                &mut self,
+                donation_id: i64,
+                state: &str,
+                hold_until: Option<DateTime<Utc>>,
+                blocks: &[(i64, Vec<(Month, Contribution)>)],
+                now: DateTime<Utc>,
+            ) -> anyhow::Result<HashSet<i64>> {
+                if blocks.is_empty() {
+                    return Ok(HashSet::new());
+                }
+                let ids: Vec<i64> = blocks.iter().map(|b| b.0).collect();
+                let (first, last) = blocks
+                    .iter()
+                    .flat_map(|b| b.1.iter().map(|(m, _)| m.yyyymm()))
+                    .fold((i64::MAX, i64::MIN), |(lo, hi), m| (lo.min(m), hi.max(m)));
+                // Expired holds of other donations give their months back.
+                for chunk in ids.chunks(INSERT_CHUNK) {
+                    let mut qb = QueryBuilder::new(
+                        "DELETE FROM worker_months WHERE state = 'held' AND hold_expires_at < ",
+                    );
+                    qb.push_bind(now)
+                        .push(" AND month >= ")
+                        .push_bind(first)
+                        .push(" AND month <= ")
+                        .push_bind(last)
+                        .push(" AND worker_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for w in chunk {
+                        sep.push_bind(*w);
+                    }
+                    qb.push(")");
+                    qb.build().execute(&mut *self).await?;
+                }
+                let rows: Vec<(i64, Month, Contribution)> = blocks
+                    .iter()
+                    .flat_map(|(w, ms)| ms.iter().map(move |(m, c)| (*w, *m, *c)))
+                    .collect();
+                let mut got: BTreeMap<i64, usize> = BTreeMap::new();
+                for chunk in rows.chunks(INSERT_CHUNK) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO worker_months (worker_id, month, donation_id, state, jkk, jkm, hold_expires_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (w, m, c)| {
+                        b.push_bind(*w)
+                            .push_bind(m.yyyymm())
+                            .push_bind(donation_id)
+                            .push_bind(state)
+                            .push_bind(c.jkk)
+                            .push_bind(c.jkm)
+                            .push_bind(hold_until);
+                    });
+                    qb.push(" ON CONFLICT (worker_id, month) DO NOTHING RETURNING worker_id");
+                    let inserted: Vec<i64> =
+                        qb.build_query_scalar().fetch_all(&mut *self).await?;
+                    for w in inserted {
+                        *got.entry(w).or_default() += 1;
+                    }
+                }
+                let mut taken = HashSet::new();
+                let mut partial = Vec::new();
+                for (w, ms) in blocks {
+                    match got.get(w) {
+                        Some(n) if *n == ms.len() => {
+                            taken.insert(*w);
+                        }
+                        Some(_) => partial.push(*w),
+                        None => {}
+                    }
+                }
+                // All of a worker's months or none: give back the part of a block we got.
+                for chunk in partial.chunks(INSERT_CHUNK) {
+                    let mut qb = QueryBuilder::new("DELETE FROM worker_months WHERE donation_id = ");
+                    qb.push_bind(donation_id).push(" AND worker_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for w in chunk {
+                        sep.push_bind(*w);
+                    }
+                    qb.push(")");
+                    qb.build().execute(&mut *self).await?;
+                }
+                Ok(taken)
+            }
+
+            async fn settle_donation(
+                &mut self,
+                rates: &[Rate],
+                donation_id: i64,
+                now: DateTime<Utc>,
+            ) -> anyhow::Result<bool> {
+                let row: Option<(i64, String, i64, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT donor_id, status, start_month, months, budget_line_id FROM donations WHERE id = $1",
+                )
+                .bind(donation_id)
+                .fetch_optional(&mut *self)
+                .await?;
+                let Some((donor_id, status, start_month, months, budget_line)) = row else {
+                    return Ok(false);
+                };
+                if status == "funded" || status == "cancelled" {
+                    return Ok(false);
+                }
+                let credit = self.net_posted(&Account::DonorCredit(donor_id)).await?;
+                sqlx::query("SAVEPOINT settle").execute(&mut *self).await?;
+                // Our own holds, expired or not, are still ours: fund them.
+                sqlx::query(
+                    "UPDATE worker_months SET state = 'funded', hold_expires_at = NULL
+                     WHERE donation_id = $1 AND state = 'held'",
+                )
+                .bind(donation_id)
+                .execute(&mut *self)
+                .await?;
+                // Workers whose hold was given back (a late payment): take their months again
+                // where they are still free.
+                let lost: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT w.id, w.income FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+                     WHERE dw.donation_id = $1
+                       AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id AND m.donation_id = $1) < $2",
+                )
+                .bind(donation_id)
+                .bind(months)
+                .fetch_all(&mut *self)
+                .await?;
+                if !lost.is_empty() {
+                    let start = Month::from_yyyymm(start_month)
+                        .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
+                    let mut pricer = Pricer {
+                        rates,
+                        start,
+                        months: u32::try_from(months)?,
+                        cache: HashMap::new(),
+                    };
+                    // A worker partly ours (some months lost): start their block again.
+                    let mut blocks = Vec::with_capacity(lost.len());
+                    for (w, income) in &lost {
+                        sqlx::query("DELETE FROM worker_months WHERE donation_id = $1 AND worker_id = $2")
+                            .bind(donation_id)
+                            .bind(*w)
+                            .execute(&mut *self)
+                            .await?;
+                        blocks.push((*w, pricer.block(*income)?.to_vec()));
+                    }
+                    self.take_months(donation_id, "funded", None, &blocks, now)
+                        .await?;
+                }
+                let (funded_total, funded_workers): (i64, i64) = sqlx::query_as(
+                    "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT), CAST(COUNT(DISTINCT worker_id) AS BIGINT)
+                     FROM worker_months WHERE donation_id = $1",
+                )
+                .bind(donation_id)
+                .fetch_one(&mut *self)
+                .await?;
+                let mut over_ceiling = false;
+                if let Some(line) = budget_line {
+                    let (ceiling, others): (i64, i64) = sqlx::query_as(
+                        "SELECT l.ceiling, CAST(COALESCE((SELECT SUM(CASE WHEN d.status = 'funded' THEN d.funded_total ELSE d.total END)
+                           FROM donations d WHERE d.budget_line_id = l.id AND d.status IN ('held', 'funded') AND d.id <> $2), 0) AS BIGINT)
+                         FROM budget_lines l WHERE l.id = $1",
+                    )
+                    .bind(line)
+                    .bind(donation_id)
+                    .fetch_one(&mut *self)
+                    .await?;
+                    over_ceiling = others + funded_total > ceiling;
+                }
+                if credit < funded_total || over_ceiling {
+                    sqlx::query("ROLLBACK TO SAVEPOINT settle")
+                        .execute(&mut *self)
+                        .await?;
+                    sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
+                    return Ok(false);
+                }
+                if funded_total > 0 {
+                    let r = self
+                        .apply_transfers(&[Transfer {
+                            id: transfer_id(Purpose::Fund, donation_id),
+                            debit: Account::DonorCredit(donor_id),
+                            credit: Account::Escrow(donation_id),
+                            amount: funded_total,
+                            phase: Phase::Single,
+                            linked: false,
+                        }])
+                        .await?;
+                    if let Some(Err(e)) = r.into_iter().next() {
+                        sqlx::query("ROLLBACK TO SAVEPOINT settle")
+                            .execute(&mut *self)
+                            .await?;
+                        sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
+                        tracing::warn!(donation_id, ?e, "funding transfer refused");
+                        return Ok(false);
+                    }
+                }
+                sqlx::query(
+                    "UPDATE donations SET status = 'funded', funded_total = $1, workers = $2, funded_at = $3 WHERE id = $4",
+                )
+                .bind(funded_total)
+                .bind(funded_workers)
+                .bind(now)
+                .bind(donation_id)
+                .execute(&mut *self)
+                .await?;
+                sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
+                Ok(true)
+            }
+        }
+    };
+}
+impl_donation_tx!(sqlx::SqliteConnection);
+impl_donation_tx!(sqlx::PgConnection);
+
+/// Checks the NIKs of a named donation before anything is stored: each must be a valid NIK.
+pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec<Problem>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for raw in niks {
+        match Nik::parse(raw, today) {
+            Ok(n) => out.push(n.to_string()),
+            Err(ps) => problems.extend(ps.into_iter().map(|e| {
+                Problem::new(
+                    e.code,
+                    format!("NIK \"{raw}\": {}", e.id),
+                    format!("NIK \"{raw}\": {}", e.en),
+                )
+            })),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Whether a store error is a lost race that the same transaction, run again, would win:
+/// PostgreSQL's deadlock or serialization failure, SQLite's busy database.
+pub(crate) fn is_retryable(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<sqlx::Error>()
+            .and_then(|e| e.as_database_error())
+            .and_then(|d| d.code())
+            .is_some_and(|code| matches!(code.as_ref(), "40P01" | "40001" | "5" | "517" | "261"))
+    })
+}
+
+/// Makes a donation in one transaction (see [`DonationTx::create_donation`]). A transaction
+/// that lost a deadlock is run again, up to five times.
+pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, Vec<Problem>>> {
+    let rates = super::rates::all(db).await?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let r = on_db!(db, |pool| {
+            let mut tx = pool.begin().await?;
+            let out = tx.create_donation(&rates, d).await?;
+            if out.is_ok() {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            Ok::<_, anyhow::Error>(out)
+        });
+        match r {
+            Err(e) if attempt < 5 && is_retryable(&e) => {
+                tracing::debug!(attempt, "donation lost a race; trying again");
+                continue;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Funds a held donation from its donor's credit (a donor paying with credit they have).
+pub async fn settle(db: &Db, donation_id: i64) -> anyhow::Result<bool> {
+    let rates = super::rates::all(db).await?;
+    let now = Utc::now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        // Queue on the ledger first, so the credit read is the credit spent.
+        tx.apply_transfers(&[]).await?;
+        let done = tx.settle_donation(&rates, donation_id, now).await?;
+        tx.commit().await?;
+        Ok(done)
+    })
+}
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<DonationRow>> {
+    let sql = format!("{SELECT_DONATION} WHERE d.id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// A donor's donations, newest first; every donation when `donor_id` is `None` (staff).
+pub async fn list(db: &Db, donor_id: Option<i64>, limit: i64) -> sqlx::Result<Vec<DonationRow>> {
+    let sql = format!(
+        "{SELECT_DONATION} WHERE ($1 IS NULL OR d.donor_id = $1) ORDER BY d.id DESC LIMIT $2"
+    );
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(donor_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+}
+
+pub async fn invoice_of(db: &Db, donation_id: i64) -> sqlx::Result<Option<InvoiceRow>> {
+    let sql = format!("{SELECT_INVOICE} WHERE donation_id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(donation_id)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn invoices_of_donor(db: &Db, donor_id: i64) -> sqlx::Result<Vec<InvoiceRow>> {
+    let sql = format!("{SELECT_INVOICE} WHERE donor_id = $1 ORDER BY id DESC");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(donor_id)
+        .fetch_all(pool)
+        .await)
+}
+
+/// One worker of a donation, as the donor may see them (the API masks the NIK and the name).
+#[derive(Debug, Clone, FromRow)]
+pub struct DonationWorker {
+    pub worker_id: i64,
+    pub nik: String,
+    pub full_name: String,
+    pub village_code: String,
+    pub occupation: String,
+    pub rank: i64,
+    pub reason_id: String,
+    pub reason_en: String,
+    /// Months this donation holds or funds for the worker (0 when the hold was lost).
+    pub months: i64,
+    pub first_month: Option<i64>,
+    pub last_month: Option<i64>,
+    pub state: Option<String>,
+}
+
+pub async fn workers_of(
+    db: &Db,
+    donation_id: i64,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<DonationWorker>> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT w.id AS worker_id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id,
+                dw.reason_en, CAST(COUNT(m.month) AS BIGINT) AS months, MIN(m.month) AS first_month,
+                MAX(m.month) AS last_month, MIN(m.state) AS state
+         FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+         LEFT JOIN worker_months m ON m.worker_id = dw.worker_id AND m.donation_id = dw.donation_id
+         WHERE dw.donation_id = $1
+         GROUP BY w.id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id, dw.reason_en
+         ORDER BY dw.rank LIMIT $2 OFFSET $3"
+    )
+    .bind(donation_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+    })
+}
+
+/// Gives back the months of holds that ran out and marks their donations and invoices
+/// expired. A payment that arrives later still funds what is free then.
+pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query("UPDATE donations SET status = 'expired' WHERE status = 'held' AND hold_expires_at < $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "UPDATE invoices SET status = 'expired' WHERE status = 'open' AND expires_at < $1",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM worker_months WHERE state = 'held' AND hold_expires_at < $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    })
+}

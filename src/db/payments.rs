@@ -1,0 +1,376 @@
+//! Money received, whichever way it came (provider callback, bank statement, officer), booked
+//! once, and the donation it pays for funded in the same transaction.
+//!
+//! Booking a payment, in one commit:
+//! 1. the `payments` row, unique per (source, reference): a callback delivered again, or a
+//!    statement line read twice, finds the row already there and books nothing;
+//! 2. the ledger transfer bank clearing → the donor's credit, with an id made from the
+//!    payment id;
+//! 3. the invoice's `paid` sum;
+//! 4. when the money paid on the invoice covers its donation: the donation is funded from
+//!    the credit (`settle_donation`). Whatever is not spent stays the donor's credit: an
+//!    overpayment, a budget's remainder, or the part of a late payment whose months another
+//!    donor took meanwhile.
+
+use super::donations::{is_retryable, DonationTx};
+use super::ledger::LedgerTx;
+use super::Db;
+use crate::on_db;
+use chrono::{DateTime, NaiveDate, Utc};
+use lingkaran_domain::format::rupiah;
+use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Transfer};
+use lingkaran_domain::message::Problem;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Callback,
+    Statement,
+    Manual,
+}
+
+impl Source {
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Callback => "callback",
+            Source::Statement => "statement",
+            Source::Manual => "manual",
+        }
+    }
+}
+
+/// Where a payment goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The invoice with this virtual-account number.
+    Va(String),
+    /// The invoice with this number (`INV-2026-000123`).
+    InvoiceNumber(String),
+    /// No invoice: straight to the donor's credit.
+    Donor(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub source: Source,
+    /// The provider's transaction id, the bank line's reference or the receipt number.
+    pub reference: String,
+    pub target: Target,
+    pub amount: i64,
+    pub paid_on: NaiveDate,
+    pub channel: Option<String>,
+    pub evidence_name: Option<String>,
+    pub evidence: Option<Vec<u8>>,
+    pub recorded_by: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booked {
+    pub payment_id: i64,
+    /// `false` when this payment was already booked (a retry): nothing moved this time.
+    pub new: bool,
+    pub invoice_id: Option<i64>,
+    pub donor_id: i64,
+    /// The donation this payment completed, if it did.
+    pub funded_donation: Option<i64>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub source: String,
+    pub reference: String,
+    pub invoice_id: Option<i64>,
+    pub invoice_number: Option<String>,
+    pub donor_id: i64,
+    pub amount: i64,
+    pub paid_on: String,
+    pub channel: Option<String>,
+    pub evidence_name: Option<String>,
+    pub note: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+const SELECT_PAYMENT: &str =
+    "SELECT p.id, p.source, p.reference, p.invoice_id, i.number AS invoice_number,
+    p.donor_id, p.amount, p.paid_on, p.channel, p.evidence_name, p.note, p.received_at
+    FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id";
+
+pub(crate) trait PaymentTx {
+    async fn book_payment(
+        &mut self,
+        rates: &[lingkaran_domain::rates::Rate],
+        p: &NewPayment,
+    ) -> anyhow::Result<Result<Booked, Problem>>;
+}
+
+fn unknown_target(t: &Target) -> Problem {
+    match t {
+        Target::Va(va) => Problem::new(
+            "unknown_va",
+            format!("Nomor virtual account {va} tidak dikenal."),
+            format!("Virtual account number {va} is not known."),
+        ),
+        Target::InvoiceNumber(n) => Problem::new(
+            "unknown_invoice",
+            format!("Tagihan {n} tidak ada."),
+            format!("There is no invoice {n}."),
+        ),
+        Target::Donor(d) => Problem::new(
+            "unknown_donor",
+            format!("Donatur {d} tidak ada."),
+            format!("There is no donor {d}."),
+        ),
+    }
+}
+
+macro_rules! impl_payment_tx {
+    ($conn:ty) => {
+        impl PaymentTx for $conn {
+            async fn book_payment(
+                &mut self,
+                rates: &[lingkaran_domain::rates::Rate],
+                p: &NewPayment,
+            ) -> anyhow::Result<Result<Booked, Problem>> {
+                let now = Utc::now();
+                if p.amount <= 0 {
+                    return Ok(Err(Problem::new(
+                        "bad_amount",
+                        format!("Jumlah pembayaran harus lebih dari nol, bukan {}.", rupiah(p.amount)),
+                        format!("A payment must be more than zero, not {}.", rupiah(p.amount)),
+                    )));
+                }
+                // (invoice id, donor id, donation id)
+                let target: Option<(Option<i64>, i64, Option<i64>)> = match &p.target {
+                    Target::Va(va) => sqlx::query_as::<_, (i64, i64, i64)>(
+                        "SELECT id, donor_id, donation_id FROM invoices WHERE va_number = $1",
+                    )
+                    .bind(va)
+                    .fetch_optional(&mut *self)
+                    .await?
+                    .map(|(i, d, n)| (Some(i), d, Some(n))),
+                    Target::InvoiceNumber(num) => sqlx::query_as::<_, (i64, i64, i64)>(
+                        "SELECT id, donor_id, donation_id FROM invoices WHERE number = $1",
+                    )
+                    .bind(num)
+                    .fetch_optional(&mut *self)
+                    .await?
+                    .map(|(i, d, n)| (Some(i), d, Some(n))),
+                    Target::Donor(d) => sqlx::query_scalar::<_, i64>("SELECT id FROM donors WHERE id = $1")
+                        .bind(*d)
+                        .fetch_optional(&mut *self)
+                        .await?
+                        .map(|d| (None, d, None)),
+                };
+                let Some((invoice_id, donor_id, donation_id)) = target else {
+                    return Ok(Err(unknown_target(&p.target)));
+                };
+                let inserted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO payments (source, reference, invoice_id, donor_id, amount, paid_on, channel,
+                     evidence_name, evidence, recorded_by, note, received_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                     ON CONFLICT (source, reference) DO NOTHING RETURNING id",
+                )
+                .bind(p.source.code())
+                .bind(&p.reference)
+                .bind(invoice_id)
+                .bind(donor_id)
+                .bind(p.amount)
+                .bind(p.paid_on.format("%Y-%m-%d").to_string())
+                .bind(&p.channel)
+                .bind(&p.evidence_name)
+                .bind(&p.evidence)
+                .bind(p.recorded_by)
+                .bind(&p.note)
+                .bind(now)
+                .fetch_optional(&mut *self)
+                .await?;
+                let Some(payment_id) = inserted else {
+                    // Booked before: answer as then, unless the retry disagrees about the money.
+                    let (id, amount, inv): (i64, i64, Option<i64>) = sqlx::query_as(
+                        "SELECT id, amount, invoice_id FROM payments WHERE source = $1 AND reference = $2",
+                    )
+                    .bind(p.source.code())
+                    .bind(&p.reference)
+                    .fetch_one(&mut *self)
+                    .await?;
+                    if amount != p.amount || inv != invoice_id {
+                        return Ok(Err(Problem::new(
+                            "reference_reused",
+                            format!(
+                                "Referensi {} sudah tercatat untuk pembayaran lain ({}); pembayaran ini tidak dicatat dua kali.",
+                                p.reference,
+                                rupiah(amount)
+                            ),
+                            format!(
+                                "Reference {} is already booked for another payment ({}); this one is not booked twice.",
+                                p.reference,
+                                rupiah(amount)
+                            ),
+                        )));
+                    }
+                    return Ok(Ok(Booked {
+                        payment_id: id,
+                        new: false,
+                        invoice_id,
+                        donor_id,
+                        funded_donation: None,
+                    }));
+                };
+                let r = self
+                    .apply_transfers(&[Transfer {
+                        id: transfer_id(Purpose::PaymentIn, payment_id),
+                        debit: Account::BankClearing,
+                        credit: Account::DonorCredit(donor_id),
+                        amount: p.amount,
+                        phase: Phase::Single,
+                        linked: false,
+                    }])
+                    .await?;
+                if let Some(Err(e)) = r.into_iter().next() {
+                    anyhow::bail!("the ledger refused payment {payment_id}: {e:?}");
+                }
+                let mut funded_donation = None;
+                if let (Some(invoice_id), Some(donation_id)) = (invoice_id, donation_id) {
+                    let (paid, total): (i64, i64) = sqlx::query_as(
+                        "UPDATE invoices SET paid = paid + $1,
+                           status = CASE WHEN paid + $1 >= amount THEN 'paid' ELSE status END,
+                           paid_at = CASE WHEN paid + $1 >= amount AND paid_at IS NULL THEN $2 ELSE paid_at END
+                         WHERE id = $3
+                         RETURNING paid, (SELECT total FROM donations WHERE id = $4)",
+                    )
+                    .bind(p.amount)
+                    .bind(now)
+                    .bind(invoice_id)
+                    .bind(donation_id)
+                    .fetch_one(&mut *self)
+                    .await?;
+                    if paid >= total && self.settle_donation(rates, donation_id, now).await? {
+                        funded_donation = Some(donation_id);
+                    }
+                }
+                Ok(Ok(Booked {
+                    payment_id,
+                    new: true,
+                    invoice_id,
+                    donor_id,
+                    funded_donation,
+                }))
+            }
+        }
+    };
+}
+impl_payment_tx!(sqlx::SqliteConnection);
+impl_payment_tx!(sqlx::PgConnection);
+
+/// Books a payment in one transaction (see the module's steps). Safe to call any number of
+/// times with the same (source, reference).
+pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
+    let rates = super::rates::all(db).await?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let r = on_db!(db, |pool| {
+            let mut tx = pool.begin().await?;
+            let out = tx.book_payment(&rates, p).await?;
+            if out.is_ok() {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            Ok::<_, anyhow::Error>(out)
+        });
+        match r {
+            Err(e) if attempt < 5 && is_retryable(&e) => continue,
+            other => return other,
+        }
+    }
+}
+
+pub async fn of_donor(db: &Db, donor_id: i64) -> sqlx::Result<Vec<PaymentRow>> {
+    let sql = format!("{SELECT_PAYMENT} WHERE p.donor_id = $1 ORDER BY p.id DESC");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(donor_id)
+        .fetch_all(pool)
+        .await)
+}
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<PaymentRow>> {
+    let sql = format!("{SELECT_PAYMENT} WHERE p.id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// A manual entry's evidence: (file name, bytes).
+pub async fn evidence(db: &Db, id: i64) -> sqlx::Result<Option<(String, Vec<u8>)>> {
+    let row: Option<(Option<String>, Option<Vec<u8>>)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT evidence_name, evidence FROM payments WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row.and_then(|(n, b)| Some((n?, b?))))
+}
+
+/// The donor's unspent money: the posted balance of their credit account.
+pub async fn credit_of(db: &Db, donor_id: i64) -> anyhow::Result<i64> {
+    on_db!(db, |pool| {
+        let mut c = pool.acquire().await?;
+        c.net_posted(&Account::DonorCredit(donor_id)).await
+    })
+}
+
+/// Returns `amount` of a donor's credit to them. Refused (nothing written) when the credit
+/// does not cover it.
+pub async fn refund(
+    db: &Db,
+    donor_id: i64,
+    amount: i64,
+    reason: &str,
+    by: i64,
+) -> anyhow::Result<Result<i64, Problem>> {
+    let now = Utc::now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO refunds (donor_id, amount, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(donor_id)
+        .bind(amount)
+        .bind(reason)
+        .bind(by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let r = tx
+            .apply_transfers(&[Transfer {
+                id: transfer_id(Purpose::Refund, id),
+                debit: Account::DonorCredit(donor_id),
+                credit: Account::Refunds,
+                amount,
+                phase: Phase::Single,
+                linked: false,
+            }])
+            .await?;
+        match r.into_iter().next() {
+            Some(Ok(())) => {
+                tx.commit().await?;
+                Ok::<_, anyhow::Error>(Ok(id))
+            }
+            _ => {
+                tx.rollback().await?;
+                Ok(Err(Problem::new(
+                    "exceeds_credit",
+                    format!(
+                        "Pengembalian {} melebihi saldo kredit donatur.",
+                        rupiah(amount)
+                    ),
+                    format!("A refund of {} exceeds the donor's credit.", rupiah(amount)),
+                )))
+            }
+        }
+    })
+}
