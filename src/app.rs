@@ -10,6 +10,57 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub settings: std::sync::Arc<Settings>,
+}
+
+impl AppState {
+    /// The state with settings read from the environment.
+    pub fn new(db: Db) -> AppState {
+        AppState {
+            db,
+            settings: std::sync::Arc::new(Settings::from_env()),
+        }
+    }
+}
+
+/// What an operator sets, from the environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The payment provider's client id and shared secret (`LINGKARAN_PROVIDER_CLIENT_ID`,
+    /// `LINGKARAN_PROVIDER_SECRET`). The defaults are for the demo and tests only.
+    pub provider: crate::payments::callback::Provider,
+    /// How long a donation's worker-months stay held, and its invoice open, unpaid
+    /// (`LINGKARAN_HOLD_HOURS`, default 24: a virtual account's usual validity).
+    pub hold: chrono::Duration,
+}
+
+/// The demo's provider secret: a real deployment sets `LINGKARAN_PROVIDER_SECRET`.
+pub const DEMO_PROVIDER_SECRET: &str = "lingkaran-demo-provider-secret";
+pub const DEMO_PROVIDER_CLIENT_ID: &str = "MCH-LINGKARAN-DEMO";
+
+impl Settings {
+    pub fn from_env() -> Settings {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let secret = var("LINGKARAN_PROVIDER_SECRET").unwrap_or_else(|| {
+            tracing::warn!(
+                "LINGKARAN_PROVIDER_SECRET is not set: payment callbacks use the demo secret"
+            );
+            DEMO_PROVIDER_SECRET.to_string()
+        });
+        Settings {
+            provider: crate::payments::callback::Provider {
+                client_id: var("LINGKARAN_PROVIDER_CLIENT_ID")
+                    .unwrap_or_else(|| DEMO_PROVIDER_CLIENT_ID.to_string()),
+                secret,
+            },
+            hold: chrono::Duration::hours(
+                var("LINGKARAN_HOLD_HOURS")
+                    .and_then(|h| h.parse().ok())
+                    .filter(|h| *h > 0)
+                    .unwrap_or(24),
+            ),
+        }
+    }
 }
 
 /// Uploads of lists up to this size are accepted (a million rows is about 100 MB).
@@ -21,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::router())
         .merge(crate::web::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::api::idempotency::layer,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
@@ -72,6 +127,18 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    // Holds that ran out give their months back once a minute (a donation also skips them
+    // by itself, so this only keeps the records tidy for people looking).
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::db::donations::expire_holds(&db, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "expiring holds failed");
+            }
+        }
+    });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -203,7 +203,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Lingkaran: http://{}/  (API: /api/v1, OpenAPI: /api/openapi.json)",
                 listener.local_addr()?
             );
-            app::serve(AppState { db }, listener).await?;
+            app::serve(AppState::new(db), listener).await?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {

@@ -171,3 +171,72 @@ pub async fn list_organisations(
         .collect();
     Ok(Json(json!({ "organisations": list })))
 }
+
+#[derive(Deserialize)]
+pub struct SignUp {
+    username: String,
+    full_name: String,
+    password: String,
+}
+
+/// `POST /api/v1/signup`: an individual becomes a donor. Answers with a bearer token, so a
+/// script can go on to donate; the web page signs them in instead.
+pub async fn sign_up(
+    State(state): State<AppState>,
+    Json(s): Json<SignUp>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let username = s.username.trim().to_lowercase();
+    let full_name = s.full_name.trim();
+    let (user_id, donor_id) = sign_up_donor(&state, &username, full_name, &s.password).await?;
+    let token = users::create_api_token(&state.db, user_id, "signup").await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "user_id": user_id, "donor_id": donor_id, "username": username,
+            "token": token, "token_type": "Bearer",
+        })),
+    ))
+}
+
+/// Checks a sign-up and creates the donor; shared by the API and the page.
+pub async fn sign_up_donor(
+    state: &AppState,
+    username: &str,
+    full_name: &str,
+    password: &str,
+) -> Result<(i64, i64)> {
+    let valid_name = (3..=40).contains(&username.chars().count())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !valid_name {
+        return Err(ApiError::bad_request(
+            "invalid_username",
+            "Nama pengguna 3–40 karakter: huruf, angka, titik, garis bawah atau tanda hubung.",
+            "A username has 3–40 characters: letters, digits, dot, underscore or hyphen.",
+        ));
+    }
+    if full_name.is_empty() {
+        return Err(ApiError::bad_request(
+            "missing_name",
+            "Nama lengkap wajib diisi.",
+            "Your full name is required.",
+        ));
+    }
+    if password.chars().count() < 8 {
+        return Err(ApiError::bad_request(
+            "weak_password",
+            "Kata sandi paling sedikit 8 karakter.",
+            "The password needs at least 8 characters.",
+        ));
+    }
+    crate::db::donors::sign_up(&state.db, username, full_name, password)
+        .await?
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "username_taken",
+                format!("Nama pengguna {username} sudah dipakai."),
+                format!("Username {username} is already taken."),
+            )
+        })
+}

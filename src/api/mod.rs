@@ -1,11 +1,14 @@
 //! The JSON API under `/api/v1`, described by `/api/openapi.json`.
 
 pub mod accounts;
+pub mod donations;
 pub mod donors;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod imports;
 pub mod openapi;
+pub mod payments;
 pub mod quotes;
 pub mod reference;
 pub mod registry;
@@ -58,5 +61,32 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/donors/{id}/budget-lines",
             post(donors::add_budget_line),
+        )
+        .route("/api/v1/donors/{id}/account", get(payments::account))
+        .route("/api/v1/donors/{id}/refunds", post(payments::refund))
+        .route("/api/v1/signup", post(accounts::sign_up))
+        .route(
+            "/api/v1/donations",
+            get(donations::list).post(donations::create),
+        )
+        .route("/api/v1/donations/{id}", get(donations::show))
+        .route("/api/v1/donations/{id}/workers", get(donations::workers))
+        .route("/api/v1/donations/{id}/extend", post(donations::extend))
+        .route(
+            "/api/v1/donations/{id}/pay-from-credit",
+            post(donations::pay_from_credit),
+        )
+        .route(
+            crate::payments::callback::PATH,
+            post(payments::provider_callback),
+        )
+        .route("/api/v1/payments/manual", post(payments::manual))
+        .route("/api/v1/payments/{id}", get(payments::receipt))
+        .route("/api/v1/payments/{id}/evidence", get(payments::evidence))
+        .route("/api/v1/statements", post(payments::upload_statement))
+        .route("/api/v1/statements/unmatched", get(payments::unmatched))
+        .route(
+            "/api/v1/statement-lines/{id}/resolve",
+            post(payments::resolve_line),
         )
 }

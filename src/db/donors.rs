@@ -102,3 +102,43 @@ pub async fn budget_lines(db: &Db, donor_id: i64) -> sqlx::Result<Vec<BudgetLine
     .fetch_all(pool)
     .await)
 }
+
+/// An individual signs up as a donor: their account (role donor) and their donor record, in
+/// one transaction, so there is never an account without its donor or the reverse. `None`
+/// when the username is taken.
+pub async fn sign_up(
+    db: &Db,
+    username: &str,
+    full_name: &str,
+    password: &str,
+) -> anyhow::Result<Option<(i64, i64)>> {
+    let hash = crate::auth::password::hash_password(password)?;
+    let now = Utc::now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let user: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO users (username, full_name, password_hash, role, organisation_id, created_at)
+             VALUES ($1, $2, $3, 'donor', NULL, $4) ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(username)
+        .bind(full_name)
+        .bind(&hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user) = user else {
+            return Ok(None);
+        };
+        let donor: i64 = sqlx::query_scalar(
+            "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at)
+             VALUES ('individual', $1, NULL, NULL, $2, $2, $3) RETURNING id",
+        )
+        .bind(full_name)
+        .bind(user)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(Some((user, donor)))
+    })
+}

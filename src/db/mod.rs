@@ -7,12 +7,14 @@
 pub mod bulk;
 pub mod donations;
 pub mod donors;
+pub mod idempotency;
 pub mod imports;
 pub mod ledger;
 pub mod payments;
 pub mod rates;
 pub mod regions;
 pub mod sql;
+pub mod statements;
 pub mod users;
 pub mod workers;
 

@@ -204,7 +204,7 @@ impl TestApp {
     pub async fn spawn(db: Db) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState { db: db.clone() };
+        let state = AppState::new(db.clone());
         tokio::spawn(async move {
             let _ = lingkaran::app::serve(state, listener).await;
         });

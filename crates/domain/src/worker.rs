@@ -348,7 +348,9 @@ pub fn name_key(input: &str) -> String {
         .join(" ")
 }
 
-/// Rupiah as clerks write it: `1.500.000`, `1,500,000`, `Rp 1.500.000` or `1500000`.
+/// Rupiah as clerks write it: `1.500.000`, `1,500,000`, `Rp 1.500.000`, `1500000`, with a
+/// zero fraction (`1.500.000,00`) allowed. Thousands must come in groups of three with one
+/// separator, so `12,5,0` or `1.500.000,50` (which has sen) is refused rather than misread.
 pub fn parse_rupiah(input: &str) -> Option<i64> {
     let t = input.trim();
     let t = t
@@ -356,20 +358,31 @@ pub fn parse_rupiah(input: &str) -> Option<i64> {
         .or_else(|| t.strip_prefix("rp"))
         .or_else(|| t.strip_prefix("RP"))
         .unwrap_or(t)
+        .trim()
+        .trim_start_matches('.')
         .trim();
     // A trailing ",00" or ".00" is a zero fraction, not thousands.
     let t = t
         .strip_suffix(",00")
         .or_else(|| t.strip_suffix(".00"))
         .unwrap_or(t);
-    let digits: String = t
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' '))
-        .collect();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if t.is_empty() {
         return None;
     }
-    digits.parse().ok()
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse().ok();
+    }
+    let sep = t.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(sep, '.' | ',' | ' ') {
+        return None;
+    }
+    let groups: Vec<&str> = t.split(sep).collect();
+    let first_ok = (1..=3).contains(&groups[0].len());
+    let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
+    if !first_ok || !rest_ok || !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    groups.concat().parse().ok()
 }
 
 /// Dates as they arrive in lists: `1990-08-16`, `16-08-1990`, `16/08/1990`.
@@ -807,5 +820,39 @@ pub fn validate(
             })
         }
         _ => Err(problems),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rupiah;
+
+    #[test]
+    fn rupiah_is_read_in_both_conventions_and_never_misread() {
+        for ok in [
+            "1.500.000",
+            "1,500,000",
+            "Rp 1.500.000",
+            "Rp1.500.000,00",
+            "1500000",
+            "1 500 000",
+            "1.500.000.00",
+        ] {
+            assert_eq!(parse_rupiah(ok), Some(1_500_000), "{ok}");
+        }
+        assert_eq!(parse_rupiah("16.800"), Some(16_800));
+        // Sen, stray separators and mixed groups are refused, not read as something else.
+        for bad in [
+            "12,5,0",
+            "1.500.000,50",
+            "1.50.000",
+            "abc",
+            "",
+            "Rp",
+            "1.500,000",
+            "-5",
+        ] {
+            assert_eq!(parse_rupiah(bad), None, "{bad}");
+        }
     }
 }

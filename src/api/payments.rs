@@ -1,0 +1,457 @@
+//! Money in through the API: the provider's signed callback, bank statements with the
+//! unmatched queue, an officer's manual entry with its evidence, receipts, a donor's account
+//! (credit, invoices, payments) and refunds.
+
+use super::donations::{acting_donor, invoice_json};
+use super::error::{ApiError, Result};
+use super::extract::Caller;
+use super::wire::problem_json;
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::db::donations;
+use crate::db::payments::{self, NewPayment, PaymentRow, Source, Target};
+use crate::db::statements::{self, Decision, LineRow};
+use crate::payments::callback::{self, Headers};
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{NaiveDate, Utc};
+use lingkaran_domain::format::rupiah;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
+
+pub fn payment_json(p: &PaymentRow) -> Value {
+    json!({
+        "id": p.id, "source": p.source, "reference": p.reference, "invoice_id": p.invoice_id,
+        "invoice_number": p.invoice_number, "donor_id": p.donor_id, "amount": p.amount,
+        "amount_text": rupiah(p.amount), "paid_on": p.paid_on, "channel": p.channel,
+        "evidence_name": p.evidence_name, "note": p.note, "received_at": p.received_at.to_rfc3339(),
+    })
+}
+
+fn header(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// `POST /api/v1/payments/callback`: the provider says a virtual account was paid. The
+/// signature is checked over the raw body before anything is read from it.
+pub async fn provider_callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>> {
+    let h = Headers {
+        client_id: header(&headers, "client-id"),
+        request_id: header(&headers, "request-id"),
+        timestamp: header(&headers, "request-timestamp"),
+        signature: header(&headers, "signature"),
+    };
+    let paid = callback::verify(&state.settings.provider, &h, &body, Utc::now()).map_err(|p| {
+        let status = match p.code {
+            "bad_body" | "missing_field" => StatusCode::BAD_REQUEST,
+            _ => StatusCode::UNAUTHORIZED,
+        };
+        tracing::warn!(code = p.code, "payment callback refused");
+        ApiError {
+            status,
+            problems: vec![p],
+        }
+    })?;
+    if paid.status != "SUCCESS" {
+        // Failed or expired attempts move no money; acknowledge so the provider stops.
+        return Ok(Json(
+            json!({ "status": "ignored", "transaction_status": paid.status }),
+        ));
+    }
+    let booked = payments::book(
+        &state.db,
+        &NewPayment {
+            source: Source::Callback,
+            reference: paid.transaction_id.clone(),
+            target: Target::Va(paid.va_number.clone()),
+            amount: paid.amount,
+            paid_on: paid.paid_on,
+            channel: paid.channel.clone(),
+            evidence_name: None,
+            evidence: None,
+            recorded_by: None,
+            note: paid.invoice_number.clone(),
+        },
+    )
+    .await?
+    .map_err(|p| {
+        let status = if p.code == "unknown_va" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::CONFLICT
+        };
+        ApiError {
+            status,
+            problems: vec![p],
+        }
+    })?;
+    Ok(Json(json!({
+        "status": "ok",
+        "payment_id": booked.payment_id,
+        "duplicate": !booked.new,
+        "funded_donation": booked.funded_donation,
+    })))
+}
+
+/// A payment the caller may see: staff see all, a donor their own.
+async fn visible_payment(state: &AppState, p: &Principal, id: i64) -> Result<PaymentRow> {
+    let pay = payments::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Pembayaran"))?;
+    if STAFF.contains(&p.role) {
+        return Ok(pay);
+    }
+    if p.role == Role::Donor && acting_donor(state, p, Some(pay.donor_id)).await.is_ok() {
+        return Ok(pay);
+    }
+    Err(ApiError::not_found("Pembayaran"))
+}
+
+/// `GET /api/v1/payments/{id}`: the receipt (kuitansi) of one payment.
+pub async fn receipt(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>> {
+    let pay = visible_payment(&state, &caller.0, id).await?;
+    let donor = crate::db::donors::get(&state.db, pay.donor_id).await?;
+    let mut v = payment_json(&pay);
+    v["receipt_number"] = json!(format!("KW-{}", pay.id));
+    v["donor_name"] = json!(donor.map(|d| d.name));
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/payments/{id}/evidence`: the file an officer attached to a manual entry.
+pub async fn evidence(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    caller.require(&STAFF)?;
+    let (name, bytes) = payments::evidence(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Bukti pembayaran"))?;
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn bad(code: &'static str, id: impl Into<String>, en: impl Into<String>) -> ApiError {
+    ApiError::bad_request(code, id, en)
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    bad(
+        "bad_upload",
+        format!("Unggahan tidak terbaca: {e}"),
+        format!("The upload could not be read: {e}"),
+    )
+}
+
+/// `POST /api/v1/payments/manual` (multipart): an officer records money that came another
+/// way (a transfer to the programme's account, cash at the branch), with the receipt's
+/// scan as evidence. Fields: `invoice_number` or `donor_id`, `amount`, `paid_on`
+/// (YYYY-MM-DD), `reference` (the receipt or transfer number), `note`, and the file
+/// `evidence`.
+pub async fn manual(
+    caller: Caller,
+    State(state): State<AppState>,
+    mut mp: Multipart,
+) -> Result<(StatusCode, Json<Value>)> {
+    let p = caller.require(&STAFF)?;
+    let mut fields = std::collections::HashMap::new();
+    let mut evidence: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "evidence" {
+            let file = field.file_name().unwrap_or("bukti").to_string();
+            let bytes = field.bytes().await.map_err(multipart_error)?;
+            if !bytes.is_empty() {
+                evidence = Some((file, bytes.to_vec()));
+            }
+        } else {
+            fields.insert(name, field.text().await.map_err(multipart_error)?);
+        }
+    }
+    let get = |k: &str| fields.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let Some((evidence_name, evidence_bytes)) = evidence else {
+        return Err(bad(
+            "evidence_required",
+            "Lampirkan bukti pembayaran (foto atau pindaian kuitansi/bukti transfer) di kolom evidence.",
+            "Attach the evidence (a photo or scan of the receipt or transfer) in the field evidence.",
+        ));
+    };
+    let amount = get("amount")
+        .and_then(lingkaran_domain::worker::parse_rupiah)
+        .filter(|a| *a > 0)
+        .ok_or_else(|| {
+            bad(
+                "bad_amount",
+                format!(
+                    "Jumlah \"{}\" bukan jumlah rupiah yang sah.",
+                    get("amount").unwrap_or("")
+                ),
+                format!(
+                    "Amount \"{}\" is not a valid rupiah amount.",
+                    get("amount").unwrap_or("")
+                ),
+            )
+        })?;
+    let paid_on = get("paid_on")
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .filter(|d| *d <= crate::clock::today())
+        .ok_or_else(|| {
+            bad(
+                "bad_date",
+                "Tanggal bayar (paid_on) berbentuk TTTT-BB-HH dan tidak di masa depan.",
+                "The payment date (paid_on) looks like YYYY-MM-DD and is not in the future.",
+            )
+        })?;
+    let reference = get("reference").ok_or_else(|| {
+        bad(
+            "reference_required",
+            "Nomor kuitansi atau nomor transfer (reference) wajib diisi, agar pembayaran tidak tercatat dua kali.",
+            "The receipt or transfer number (reference) is required, so the payment is never booked twice.",
+        )
+    })?;
+    let target = match (get("invoice_number"), get("donor_id")) {
+        (Some(n), _) => Target::InvoiceNumber(n.to_uppercase()),
+        (None, Some(d)) => Target::Donor(d.parse().map_err(|_| {
+            bad(
+                "bad_donor",
+                "donor_id harus angka.",
+                "donor_id must be a number.",
+            )
+        })?),
+        (None, None) => {
+            return Err(bad(
+                "target_required",
+                "Sebutkan nomor tagihan (invoice_number) atau donatur (donor_id).",
+                "Name the invoice (invoice_number) or the donor (donor_id).",
+            ))
+        }
+    };
+    let booked = payments::book(
+        &state.db,
+        &NewPayment {
+            source: Source::Manual,
+            reference: reference.to_string(),
+            target,
+            amount,
+            paid_on,
+            channel: Some("manual".into()),
+            evidence_name: Some(evidence_name),
+            evidence: Some(evidence_bytes),
+            recorded_by: Some(p.user_id),
+            note: get("note").map(str::to_string),
+        },
+    )
+    .await?
+    .map_err(|p| ApiError::invalid(vec![p]))?;
+    let pay = payments::get(&state.db, booked.payment_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Pembayaran"))?;
+    let status = if booked.new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let mut v = payment_json(&pay);
+    v["duplicate"] = json!(!booked.new);
+    v["funded_donation"] = json!(booked.funded_donation);
+    Ok((status, Json(v)))
+}
+
+pub fn line_json(l: &LineRow) -> Value {
+    json!({
+        "id": l.id, "statement_id": l.statement_id, "filename": l.filename, "line": l.line_no,
+        "booked_on": l.booked_on, "amount": l.amount, "amount_text": rupiah(l.amount),
+        "reference": l.reference, "description": l.description, "va_number": l.va_number,
+        "status": l.status, "payment_id": l.payment_id, "reason": l.reason,
+    })
+}
+
+/// `POST /api/v1/statements` (multipart, field `file`): a bank statement, CSV or MT940.
+pub async fn upload_statement(
+    caller: Caller,
+    State(state): State<AppState>,
+    mut mp: Multipart,
+) -> Result<(StatusCode, Json<Value>)> {
+    let p = caller.require(&STAFF)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("mutasi.csv").to_string();
+            file = Some((name, field.bytes().await.map_err(multipart_error)?.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return Err(bad(
+            "file_required",
+            "Pilih berkas rekening koran (CSV atau MT940) di kolom file.",
+            "Choose a bank statement file (CSV or MT940) in the field file.",
+        ));
+    };
+    let report = statements::import(&state.db, &name, &bytes, p.user_id)
+        .await?
+        .map_err(|p| ApiError::invalid(vec![p]))?;
+    let lines = statements::lines_of(&state.db, report.statement_id).await?;
+    let status = if report.again {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(json!({
+            "statement_id": report.statement_id, "format": report.format, "again": report.again,
+            "lines": report.lines, "matched": report.matched, "reconciled": report.reconciled,
+            "unmatched": report.unmatched, "skipped_debits": report.skipped_debits,
+            "errors": report.errors.iter().map(|(line, p)| json!({ "line": line, "problem": problem_json(p) })).collect::<Vec<_>>(),
+            "entries": lines.iter().map(line_json).collect::<Vec<_>>(),
+        })),
+    ))
+}
+
+/// `GET /api/v1/statements/unmatched`: the officers' queue.
+pub async fn unmatched(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
+    caller.require(&STAFF)?;
+    let rows = statements::unmatched(&state.db, 500).await?;
+    Ok(Json(
+        json!({ "lines": rows.iter().map(line_json).collect::<Vec<_>>() }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ResolveInput {
+    invoice_number: Option<String>,
+    donor_id: Option<i64>,
+    #[serde(default)]
+    ignore: bool,
+    note: Option<String>,
+}
+
+/// `POST /api/v1/statement-lines/{id}/resolve`: an officer assigns an unmatched line to an
+/// invoice or a donor, or sets it aside with a reason.
+pub async fn resolve_line(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(r): Json<ResolveInput>,
+) -> Result<Json<Value>> {
+    let p = caller.require(&STAFF)?;
+    let note = r.note.as_deref().map(str::trim).unwrap_or("");
+    let decision = match (r.ignore, r.invoice_number.as_deref(), r.donor_id) {
+        (true, _, _) => {
+            if note.is_empty() {
+                return Err(bad(
+                    "note_required",
+                    "Tulis alasan baris ini bukan donasi (note).",
+                    "Say why this line is not a donation (note).",
+                ));
+            }
+            Decision::Ignore
+        }
+        (false, Some(n), _) => Decision::Assign(Target::InvoiceNumber(n.trim().to_uppercase())),
+        (false, None, Some(d)) => Decision::Assign(Target::Donor(d)),
+        (false, None, None) => {
+            return Err(bad(
+                "decision_required",
+                "Pilih tagihan (invoice_number), donatur (donor_id), atau abaikan (ignore) dengan alasan.",
+                "Choose an invoice (invoice_number), a donor (donor_id), or ignore it with a note.",
+            ))
+        }
+    };
+    let line = statements::resolve(&state.db, id, decision, note, p.user_id)
+        .await?
+        .map_err(|p| {
+            if p.code == "not_found" {
+                ApiError::not_found("Baris mutasi")
+            } else {
+                ApiError::invalid(vec![p])
+            }
+        })?;
+    Ok(Json(line_json(&line)))
+}
+
+/// `GET /api/v1/donors/{id}/account`: what a donor has paid, owes and has left.
+pub async fn account(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>> {
+    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let donor = if p.role == Role::Donor {
+        acting_donor(&state, p, Some(id)).await?
+    } else {
+        crate::db::donors::get(&state.db, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("Donatur"))?
+    };
+    let credit = payments::credit_of(&state.db, donor.id).await?;
+    let invoices = donations::invoices_of_donor(&state.db, donor.id).await?;
+    let pays = payments::of_donor(&state.db, donor.id).await?;
+    Ok(Json(json!({
+        "donor": { "id": donor.id, "name": donor.name, "kind": donor.kind },
+        "credit": credit, "credit_text": rupiah(credit),
+        "invoices": invoices.iter().map(invoice_json).collect::<Vec<_>>(),
+        "payments": pays.iter().map(payment_json).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct RefundInput {
+    amount: i64,
+    reason: String,
+}
+
+/// `POST /api/v1/donors/{id}/refunds`: an officer returns credit to the donor.
+pub async fn refund(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(r): Json<RefundInput>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let p = caller.require(&STAFF)?;
+    crate::db::donors::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Donatur"))?;
+    if r.amount <= 0 || r.reason.trim().is_empty() {
+        return Err(bad(
+            "invalid_refund",
+            "Jumlah pengembalian lebih dari Rp 0 dan alasannya wajib diisi.",
+            "A refund is more than Rp 0 and needs a reason.",
+        ));
+    }
+    let refund_id = payments::refund(&state.db, id, r.amount, r.reason.trim(), p.user_id)
+        .await?
+        .map_err(|p| ApiError::invalid(vec![p]))?;
+    let credit = payments::credit_of(&state.db, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": refund_id, "donor_id": id, "amount": r.amount, "credit": credit })),
+    ))
+}
