@@ -13,7 +13,7 @@
 
 use super::ledger::LedgerTx;
 use super::sql::Sql;
-use super::Db;
+use super::{BeginWrite, Db};
 use crate::{bind_all, on_db};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lingkaran_domain::allocation::{self, Candidate};
@@ -820,7 +820,7 @@ pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, 
     loop {
         attempt += 1;
         let r = on_db!(db, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let out = tx.create_donation(&rates, d).await?;
             if out.is_ok() {
                 tx.commit().await?;
@@ -844,7 +844,7 @@ pub async fn settle(db: &Db, donation_id: i64) -> anyhow::Result<bool> {
     let rates = super::rates::all(db).await?;
     let now = Utc::now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         // Queue on the ledger first, so the credit read is the credit spent.
         tx.apply_transfers(&[]).await?;
         let done = tx.settle_donation(&rates, donation_id, now).await?;
@@ -936,7 +936,7 @@ pub async fn workers_of(
 /// expired. A payment that arrives later still funds what is free then.
 pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query("UPDATE donations SET status = 'expired' WHERE status = 'held' AND hold_expires_at < $1")
             .bind(now)
             .execute(&mut *tx)

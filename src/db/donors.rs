@@ -1,6 +1,6 @@
 //! Donors and governments' budget lines.
 
-use super::Db;
+use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::Utc;
 use sqlx::FromRow;
@@ -115,7 +115,7 @@ pub async fn sign_up(
     let hash = crate::auth::password::hash_password(password)?;
     let now = Utc::now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let user: Option<i64> = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, password_hash, role, organisation_id, created_at)
              VALUES ($1, $2, $3, 'donor', NULL, $4) ON CONFLICT (username) DO NOTHING RETURNING id",

@@ -4,7 +4,7 @@
 //! so batches apply one after another on both stores.
 
 use super::bulk::in_list;
-use super::Db;
+use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::Utc;
 use lingkaran_domain::ledger::{Account, Balance, Ledger, Phase, Refusal, Transfer};
@@ -78,7 +78,7 @@ const ACCOUNT_COLUMNS: &str =
 /// chains change nothing.
 pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(), Refusal>>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let results = tx.apply_transfers(batch).await?;
         tx.commit().await?;
         Ok(results)

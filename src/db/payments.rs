@@ -14,7 +14,7 @@
 
 use super::donations::{is_retryable, DonationTx};
 use super::ledger::LedgerTx;
-use super::Db;
+use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format::rupiah;
@@ -272,7 +272,7 @@ pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Prob
     loop {
         attempt += 1;
         let r = on_db!(db, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let out = tx.book_payment(&rates, p).await?;
             if out.is_ok() {
                 tx.commit().await?;
@@ -334,7 +334,7 @@ pub async fn refund(
 ) -> anyhow::Result<Result<i64, Problem>> {
     let now = Utc::now();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO refunds (donor_id, amount, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )

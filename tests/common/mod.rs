@@ -301,6 +301,46 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Delivers the payment provider's signed virtual-account callback, as the provider would.
+    pub async fn pay_callback(
+        &self,
+        va: &str,
+        invoice: &str,
+        amount: i64,
+        txn: &str,
+    ) -> (u16, Value) {
+        use lingkaran::payments::callback;
+        let now = chrono::Utc::now();
+        let body = callback::body(va, invoice, amount, txn, now);
+        let ts = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let request_id = format!(
+            "req-{txn}-{}",
+            now.timestamp_nanos_opt().unwrap_or_default()
+        );
+        let sig = callback::sign(
+            lingkaran::app::DEMO_PROVIDER_SECRET,
+            lingkaran::app::DEMO_PROVIDER_CLIENT_ID,
+            &request_id,
+            &ts,
+            body.as_bytes(),
+        );
+        let r = self
+            .client
+            .post(self.url(callback::PATH))
+            .header("Client-Id", lingkaran::app::DEMO_PROVIDER_CLIENT_ID)
+            .header("Request-Id", request_id)
+            .header("Request-Timestamp", ts)
+            .header("Signature", sig)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        status_json(r).await
+    }
+}
+
 pub struct Token {
     pub id: i64,
     pub token: String,

@@ -1,0 +1,160 @@
+//! How money, months and payment states read on the donor and officer pages: `Rp 16.800`,
+//! `Desember 2026`, `8890 8000 0000 0001`, and the statuses in the reader's language.
+
+use super::i18n::{Lang, S};
+use super::page::Ctx;
+use chrono::NaiveDate;
+use lingkaran_domain::format;
+use lingkaran_domain::rates::Month;
+use lingkaran_domain::Problem;
+use maud::{html, Markup};
+
+pub use lingkaran_domain::format::rupiah;
+
+/// `Desember 2026` (or `December 2026`).
+pub fn month_label(m: Month, lang: Lang) -> String {
+    month_of(m.yyyymm(), lang)
+}
+
+/// A month kept as `202612`, as a reader names it.
+pub fn month_of(yyyymm: i64, lang: Lang) -> String {
+    let first = i32::try_from(yyyymm / 100)
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, u32::try_from(yyyymm % 100).ok()?, 1));
+    match first {
+        Some(d) => {
+            let full = format::date(d, lang.code());
+            full.split_once(' ')
+                .map_or(full.clone(), |(_, rest)| rest.to_string())
+        }
+        None => yyyymm.to_string(),
+    }
+}
+
+/// `Desember 2026 – Mei 2027`: the months a donation covers (one month: just that month).
+pub fn period(start_yyyymm: i64, months: i64, lang: Lang) -> String {
+    let Some(start) = Month::from_yyyymm(start_yyyymm) else {
+        return start_yyyymm.to_string();
+    };
+    let n = u32::try_from(months.max(1) - 1).unwrap_or(0);
+    if n == 0 {
+        month_label(start, lang)
+    } else {
+        format!(
+            "{} – {}",
+            month_label(start, lang),
+            month_label(start.plus(n), lang)
+        )
+    }
+}
+
+/// The `n` months from `first` on, for a start-month select.
+pub fn months_from(first: Month, n: u32) -> Vec<Month> {
+    (0..n).map(|k| first.plus(k)).collect()
+}
+
+/// A virtual-account number in groups of four, as it is read aloud and typed at an ATM.
+pub fn grouped(va: &str) -> String {
+    let chars: Vec<char> = va.chars().collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `2026-11-25` (as the store keeps a day) → `25 November 2026`.
+pub fn day(iso: &str, lang: Lang) -> String {
+    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| format::date(d, lang.code()))
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+pub fn donation_status(lang: Lang, status: &str) -> &str {
+    match status {
+        "held" => lang.t(S::DonationHeld),
+        "funded" => lang.t(S::DonationFunded),
+        "expired" => lang.t(S::DonationExpired),
+        "cancelled" => lang.t(S::DonationCancelled),
+        other => other,
+    }
+}
+
+pub fn invoice_status(lang: Lang, status: &str) -> &str {
+    match status {
+        "open" => lang.t(S::InvoiceOpen),
+        "paid" => lang.t(S::InvoicePaid),
+        "expired" => lang.t(S::InvoiceExpired),
+        other => other,
+    }
+}
+
+/// A worker's months in a donation: held while the donor pays, funded once paid.
+pub fn month_state(lang: Lang, state: Option<&str>) -> &str {
+    match state {
+        Some("held") => lang.t(S::MonthsHeld),
+        Some("funded") => lang.t(S::MonthsFunded),
+        Some(other) => other,
+        None => lang.t(S::MonthsLost),
+    }
+}
+
+pub fn line_status(lang: Lang, status: &str) -> &str {
+    match status {
+        "matched" => lang.t(S::LineMatched),
+        "reconciled" => lang.t(S::LineReconciled),
+        "unmatched" => lang.t(S::LineUnmatched),
+        "resolved" => lang.t(S::LineResolved),
+        "ignored" => lang.t(S::LineIgnored),
+        other => other,
+    }
+}
+
+/// How money came in, as a donor reads it.
+pub fn source_label(lang: Lang, source: &str) -> &str {
+    match source {
+        "callback" => lang.t(S::SourceCallback),
+        "statement" => lang.t(S::SourceStatement),
+        "manual" => lang.t(S::SourceManual),
+        other => other,
+    }
+}
+
+/// A text the store keeps in both languages as `Indonesian / English` (a statement line's
+/// reason), in the reader's language.
+pub fn bilingual(stored: &str, lang: Lang) -> &str {
+    match stored.split_once(" / ") {
+        Some((id, en)) => lang.pick(id, en),
+        None => stored,
+    }
+}
+
+/// The problems a form was refused for, in the reader's language.
+pub fn problems_box(ctx: &Ctx, id: &str, title: S, problems: &[Problem]) -> Markup {
+    html! {
+        @if !problems.is_empty() {
+            div.error role="alert" id=(id) {
+                strong { (ctx.t(title)) }
+                ul { @for p in problems { li { (p.message(ctx.lang.code())) } } }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_and_numbers_read_as_written() {
+        assert_eq!(month_of(202612, Lang::Id), "Desember 2026");
+        assert_eq!(month_of(202612, Lang::En), "December 2026");
+        assert_eq!(period(202612, 6, Lang::Id), "Desember 2026 – Mei 2027");
+        assert_eq!(period(202612, 1, Lang::Id), "Desember 2026");
+        assert_eq!(grouped("8890800000000001"), "8890 8000 0000 0001");
+        assert_eq!(day("2026-11-25", Lang::Id), "25 November 2026");
+        assert_eq!(bilingual("Tidak ada. / None.", Lang::En), "None.");
+        assert_eq!(bilingual("catatan", Lang::En), "catatan");
+        assert_eq!(rupiah(16_800), "Rp 16.800");
+    }
+}
