@@ -310,35 +310,46 @@ impl TestApp {
         amount: i64,
         txn: &str,
     ) -> (u16, Value) {
-        use lingkaran::payments::callback;
-        let now = chrono::Utc::now();
-        let body = callback::body(va, invoice, amount, txn, now);
-        let ts = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let request_id = format!(
-            "req-{txn}-{}",
-            now.timestamp_nanos_opt().unwrap_or_default()
-        );
-        let sig = callback::sign(
-            lingkaran::app::DEMO_PROVIDER_SECRET,
-            lingkaran::app::DEMO_PROVIDER_CLIENT_ID,
-            &request_id,
-            &ts,
-            body.as_bytes(),
-        );
-        let r = self
-            .client
-            .post(self.url(callback::PATH))
-            .header("Client-Id", lingkaran::app::DEMO_PROVIDER_CLIENT_ID)
-            .header("Request-Id", request_id)
-            .header("Request-Timestamp", ts)
-            .header("Signature", sig)
-            .header("Content-Type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        status_json(r).await
+        send_callback(&self.client, &self.base, va, invoice, amount, txn).await
     }
+}
+
+/// Sends a signed provider callback to the service at `base`.
+pub async fn send_callback(
+    client: &reqwest::Client,
+    base: &str,
+    va: &str,
+    invoice: &str,
+    amount: i64,
+    txn: &str,
+) -> (u16, Value) {
+    use lingkaran::payments::callback;
+    let now = chrono::Utc::now();
+    let body = callback::body(va, invoice, amount, txn, now);
+    let ts = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let request_id = format!(
+        "req-{txn}-{}",
+        now.timestamp_nanos_opt().unwrap_or_default()
+    );
+    let sig = callback::sign(
+        lingkaran::app::DEMO_PROVIDER_SECRET,
+        lingkaran::app::DEMO_PROVIDER_CLIENT_ID,
+        &request_id,
+        &ts,
+        body.as_bytes(),
+    );
+    let r = client
+        .post(format!("{base}{}", callback::PATH))
+        .header("Client-Id", lingkaran::app::DEMO_PROVIDER_CLIENT_ID)
+        .header("Request-Id", request_id)
+        .header("Request-Timestamp", ts)
+        .header("Signature", sig)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    status_json(r).await
 }
 
 pub struct Token {
