@@ -673,3 +673,259 @@ async fn csrf_sqlite() {
 async fn csrf_postgres() {
     common::on_postgres(forms_need_the_csrf_token).await
 }
+
+/// The provider's signed virtual-account callback, as the provider sends it.
+async fn provider_callback(app: &TestApp, va: &str, invoice: &str, amount: i64, txn: &str) {
+    use lingkaran::payments::callback;
+    let now = chrono::Utc::now();
+    let body = callback::body(va, invoice, amount, txn, now);
+    let ts = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let request_id = format!("req-{txn}");
+    let signature = callback::sign(
+        lingkaran::app::DEMO_PROVIDER_SECRET,
+        lingkaran::app::DEMO_PROVIDER_CLIENT_ID,
+        &request_id,
+        &ts,
+        body.as_bytes(),
+    );
+    let r = app
+        .client
+        .post(app.url(callback::PATH))
+        .header("Client-Id", lingkaran::app::DEMO_PROVIDER_CLIENT_ID)
+        .header("Request-Id", request_id)
+        .header("Request-Timestamp", ts)
+        .header("Signature", signature)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "ok", "{v}");
+}
+
+impl Browser {
+    /// Signs up at `/daftar` and lands on the donate form, signed in.
+    async fn sign_up(&self, app: &TestApp, username: &str, name: &str) {
+        self.goto(&app.url("/daftar")).await;
+        self.type_into("#username", username).await;
+        self.type_into("#full_name", name).await;
+        self.type_into("#password", "rahasia-sekali").await;
+        self.type_into("#password2", "rahasia-sekali").await;
+        self.click("#daftar").await;
+        self.wait_url("/donasi/baru").await;
+        self.wait_text("Donasi baru").await;
+    }
+
+    /// Donates `count` workers of `region` for `months` months from the form; returns the
+    /// donation's id from the page it lands on.
+    async fn donate(&self, region: &str, count: u32, months: u32) -> i64 {
+        self.type_into("#region", region).await;
+        self.type_into("#count", &count.to_string()).await;
+        self.click(&format!("#months option[value='{months}']"))
+            .await;
+        self.click("#donasikan").await;
+        let url = self.wait_url("baru=1").await;
+        url.split("/donasi/")
+            .nth(1)
+            .and_then(|rest| rest.split('?').next())
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("no donation id in {url}"))
+    }
+}
+
+fn worker_set(rows: &[lingkaran::db::donations::DonationWorker]) -> std::collections::HashSet<i64> {
+    rows.iter().map(|w| w.worker_id).collect()
+}
+
+/// The issue's "done when", from the pages: two donors sign up and donate 100 workers each
+/// (disjoint), one pays by the provider's callback, the other by a bank statement line the
+/// officer uploads; the statement's unknown line is set aside from the unmatched queue; the
+/// ledger holds.
+async fn donate_pay_and_reconcile(db: Db) {
+    let started = Instant::now();
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(db.clone()).await;
+    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
+    let proposer = app.user("juru.tulis", Role::Proposer, Some(org), &[]).await;
+    let officer = app
+        .user("petugas.gresik", Role::Officer, None, &["35.25"])
+        .await;
+    let workers =
+        lingkaran::demo::verified_workers(&db, (proposer.id, org), officer.id, "35.25.01", 300, 7)
+            .await
+            .unwrap();
+    assert_eq!(workers.len(), 300);
+    let b = driver.browser().await;
+
+    // Donor A signs up and donates 100 workers of Kecamatan Dukun for 6 months.
+    b.sign_up(&app, "donatur.ani", "Ani Wijaya").await;
+    b.find("#form-donasi").await;
+    b.screenshot("09-donasi-baru").await;
+    let a = b.donate("35.25.01", 100, 6).await;
+    b.wait_text("Donasi tercatat").await;
+    assert_eq!(b.text("#status").await, "Menunggu pembayaran");
+    assert_eq!(b.text("#jumlah-pekerja").await, "100");
+    assert_eq!(b.find_all("#pekerja tbody tr").await.len(), 100);
+    let inv_a = lingkaran::db::donations::invoice_of(&db, a)
+        .await
+        .unwrap()
+        .unwrap();
+    let va = b.text("#nomor-va").await;
+    assert_eq!(va.replace(' ', ""), inv_a.va_number);
+    assert_eq!(
+        va.len(),
+        inv_a.va_number.len() + 3,
+        "read in groups of four: {va}"
+    );
+    assert_eq!(
+        b.text("#jumlah-tagihan").await,
+        lingkaran_domain::format::rupiah(inv_a.amount)
+    );
+    let text = b.text("#tagihan").await;
+    assert!(
+        text.contains("Bayar sebelum") && text.contains("WIB"),
+        "{text}"
+    );
+    let first = b.text("#pekerja tbody tr").await;
+    assert!(first.contains("••••••••"), "the NIK is masked: {first}");
+    b.screenshot("10-donasi-menunggu").await;
+
+    // The provider says A's virtual account was paid; the page, reloaded, says so.
+    provider_callback(
+        &app,
+        &inv_a.va_number,
+        &inv_a.number,
+        inv_a.amount,
+        "TRX-A-1",
+    )
+    .await;
+    b.goto(&app.url(&format!("/donasi/{a}"))).await;
+    b.wait_text("Terbayar").await;
+    assert_eq!(b.text("#status").await, "Terbayar");
+    assert_eq!(b.text("#status-tagihan").await, "Lunas");
+    b.find("#perpanjang").await;
+    b.screenshot("11-donasi-terbayar").await;
+    b.goto(&app.url("/akun")).await;
+    b.wait_text("Akun donatur").await;
+    b.click("#pembayaran a").await;
+    b.wait_url("/kuitansi/").await;
+    let receipt = b.text("#kuitansi").await;
+    assert!(
+        receipt.contains("Ani Wijaya")
+            && receipt.contains(&lingkaran_domain::format::rupiah(inv_a.amount))
+            && receipt.contains(&inv_a.number),
+        "{receipt}"
+    );
+    b.click("#keluar").await;
+    b.wait_url("/masuk").await;
+
+    // Donor B: the same criteria, 100 other workers.
+    b.sign_up(&app, "donatur.budi", "Budi Santoso").await;
+    let bd = b.donate("35.25.01", 100, 6).await;
+    assert_eq!(b.text("#jumlah-pekerja").await, "100");
+    let wa = worker_set(
+        &lingkaran::db::donations::workers_of(&db, a, 1000, 0)
+            .await
+            .unwrap(),
+    );
+    let wb = worker_set(
+        &lingkaran::db::donations::workers_of(&db, bd, 1000, 0)
+            .await
+            .unwrap(),
+    );
+    assert_eq!((wa.len(), wb.len()), (100, 100));
+    assert!(wa.is_disjoint(&wb), "no worker funded twice");
+    let inv_b = lingkaran::db::donations::invoice_of(&db, bd)
+        .await
+        .unwrap()
+        .unwrap();
+    b.click("#keluar").await;
+    b.wait_url("/masuk").await;
+
+    // The officer uploads the bank statement: B's transfer by VA number, and money nobody
+    // can place.
+    b.sign_in(&app, "petugas.gresik", PASSWORD).await;
+    b.wait_url("/antrian").await;
+    b.click("a[href='/mutasi']").await;
+    b.wait_text("Unggah mutasi rekening").await;
+    let today = lingkaran::clock::today().format("%d/%m/%Y").to_string();
+    let amount = format!(
+        "{},00",
+        lingkaran_domain::format::rupiah(inv_b.amount).trim_start_matches("Rp ")
+    );
+    let csv = format!(
+        "tanggal;keterangan;referensi;jumlah\n\
+         {today};TRF VA {} BUDI SANTOSO;FT-B-01;{amount}\n\
+         {today};SETORAN TUNAI TANPA BERITA;FT-X-02;250.000,00\n",
+        inv_b.va_number
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mutasi-bca.csv");
+    std::fs::write(&file, csv).unwrap();
+    let input = b.find("input[type=file]").await;
+    b.post(
+        &format!("/element/{input}/value"),
+        json!({ "text": file.display().to_string() }),
+    )
+    .await
+    .unwrap();
+    b.click("#unggah-mutasi").await;
+    b.wait_text("Laporan mutasi bank").await;
+    assert_eq!(b.text("#jumlah-baris").await, "2");
+    assert_eq!(b.text("#jumlah-cocok").await, "1");
+    assert_eq!(b.text("#jumlah-belum-cocok").await, "1");
+    b.screenshot("12-laporan-mutasi").await;
+    let funded = lingkaran::db::donations::get(&db, bd)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(funded.status, "funded", "B's transfer funded B's donation");
+
+    // The unknown line waits in the queue until the officer sets it aside with a note.
+    b.click("a.button[href='/mutasi/belum-cocok']").await;
+    b.wait_text("Mutasi belum cocok").await;
+    let lines = lingkaran::db::statements::unmatched(&db, 10).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    let line = lines[0].id;
+    let card = b.text(&format!("#baris-{line}")).await;
+    assert!(
+        card.contains("SETORAN TUNAI TANPA BERITA") && card.contains("Rp 250.000"),
+        "{card}"
+    );
+    b.screenshot("13-belum-cocok").await;
+    b.click(&format!("#abaikan-{line}")).await;
+    let err = b.text(&format!("#galat-baris-{line}")).await;
+    assert!(err.contains("Tulis alasan"), "a note is required: {err}");
+    b.type_into(
+        &format!("#catatan-{line}"),
+        "Setoran tunai pengurus untuk biaya administrasi, bukan donasi",
+    )
+    .await;
+    b.click(&format!("#abaikan-{line}")).await;
+    b.wait_url("selesai=").await;
+    b.wait_text("Tidak ada baris yang belum cocok").await;
+    assert!(b.find_all(&format!("#baris-{line}")).await.is_empty());
+    assert!(lingkaran::db::statements::unmatched(&db, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let report = lingkaran::db::ledger::check(&db).await.unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+    eprintln!("donation scenario: {:.1}s", started.elapsed().as_secs_f64());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn donation_browser_sqlite() {
+    common::on_sqlite(donate_pay_and_reconcile).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn donation_browser_postgres() {
+    common::on_postgres(donate_pay_and_reconcile).await
+}

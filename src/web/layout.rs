@@ -78,7 +78,22 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     }
                                     @if matches!(p.role, Role::Officer | Role::Admin) {
                                         li { a href="/antrian" { (t(S::NavQueue)) } }
+                                        li { a href="/mutasi" { (t(S::NavStatements)) } }
+                                        li { a href="/mutasi/belum-cocok" { (t(S::NavUnmatched)) } }
+                                        li { a href="/pembayaran/manual" { (t(S::NavManualPayment)) } }
                                     }
+                                    @if p.role == Role::Donor {
+                                        li { a href="/donasi/baru" { (t(S::NavDonate)) } }
+                                        li { a href="/donasi" { (t(S::NavMyDonations)) } }
+                                        li { a href="/akun" { (t(S::NavAccount)) } }
+                                    }
+                                }
+                            }
+                        } @else {
+                            nav aria-label=(t(S::MainMenu)) {
+                                ul {
+                                    li { a href="/masuk" { (t(S::SignIn)) } }
+                                    li { a href="/daftar" { (t(S::NavSignUp)) } }
                                 }
                             }
                         }

@@ -10,12 +10,28 @@
 //! | `GET /contoh-unggahan.csv` | anyone | the sample list |
 //! | `GET /antrian`, `POST /antrian` | officer, admin | verification queue, bulk decisions |
 //! | `POST /antrian/{id}/duplikat` | officer, admin | resolve a possible duplicate |
+//! | `GET /daftar`, `POST /daftar` | anyone | sign up as an individual donor, then signed in |
+//! | `GET /donasi/baru`, `POST /donasi/baru` | donor (staff for a donor) | donate: criteria, budget or NIKs; price hint |
+//! | `GET /donasi` | donor (staff: all, `?donor=`) | donations and credit |
+//! | `GET /donasi/{id}` | the donor, officer, admin | a donation: invoice, status, workers (100 a page) |
+//! | `POST /donasi/{id}/perpanjang` | the donor, officer, admin | extend a paid donation |
+//! | `POST /donasi/{id}/bayar-kredit` | the donor, officer, admin | pay a held donation from credit |
+//! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
+//! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
+//! | `GET /mutasi`, `POST /mutasi` | officer, admin | upload a bank statement (CSV, MT940), its report |
+//! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
+//! | `POST /mutasi/baris/{id}` | officer, admin | book such a line to an invoice or donor, or ignore it |
+//! | `GET /pembayaran/manual`, `POST /pembayaran/manual` | officer, admin | record a payment with evidence |
 //!
 //! `?lang=en` or `?lang=id` on any page sets the `lang` cookie. Every form POST carries the
 //! session's CSRF token in a hidden `csrf` field and is refused with 403 without it.
 
+pub mod account;
+pub mod bank;
+pub mod donate;
 pub mod i18n;
 pub mod layout;
+pub mod money;
 pub mod page;
 pub mod queue;
 pub mod session;
@@ -39,6 +55,27 @@ pub fn router() -> Router<AppState> {
         .route("/contoh-unggahan.csv", get(upload::sample))
         .route("/antrian", get(queue::queue).post(queue::decide))
         .route("/antrian/{id}/duplikat", post(queue::duplicate))
+        .route("/daftar", get(donate::signup_form).post(donate::sign_up))
+        .route(
+            "/donasi/baru",
+            get(donate::donate_form).post(donate::donate),
+        )
+        .route("/donasi", get(donate::list))
+        .route("/donasi/{id}", get(donate::show))
+        .route("/donasi/{id}/perpanjang", post(donate::extend))
+        .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))
+        .route("/akun", get(account::account))
+        .route("/kuitansi/{id}", get(account::receipt))
+        .route(
+            "/mutasi",
+            get(bank::statement_page).post(bank::upload_statement),
+        )
+        .route("/mutasi/belum-cocok", get(bank::unmatched))
+        .route("/mutasi/baris/{id}", post(bank::resolve))
+        .route(
+            "/pembayaran/manual",
+            get(bank::manual_form).post(bank::manual),
+        )
         .layer(middleware::from_fn(page_headers))
 }
 

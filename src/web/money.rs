@@ -11,6 +11,19 @@ use maud::{html, Markup};
 
 pub use lingkaran_domain::format::rupiah;
 
+/// What these pages add to the shared style sheet: label–value pairs side by side, and
+/// amounts that never break after "Rp". Inline like the shell's (CSP allows inline styles).
+const STYLE: &str =
+    ".pairs{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1.2rem;margin:0 0 .8rem}\
+.pairs dt{color:var(--muted)}.pairs dd{margin:0;overflow-wrap:anywhere}td.num{white-space:nowrap}\
+fieldset{border:1px solid var(--line);border-radius:6px;margin:.8rem 0;padding:.2rem 1rem .8rem}\
+legend{font-weight:700;padding:0 .3rem}fieldset label{font-weight:400}";
+
+/// The page style of the donor and payment pages, for the top of their body.
+pub fn style() -> Markup {
+    html! { style { (maud::PreEscaped(STYLE)) } }
+}
+
 /// `Desember 2026` (or `December 2026`).
 pub fn month_label(m: Month, lang: Lang) -> String {
     month_of(m.yyyymm(), lang)
@@ -127,6 +140,11 @@ pub fn bilingual(stored: &str, lang: Lang) -> &str {
         Some((id, en)) => lang.pick(id, en),
         None => stored,
     }
+}
+
+/// A problem of a page's own, worded by the string table.
+pub fn problem(code: &'static str, s: S) -> Problem {
+    Problem::new(code, s.get(Lang::Id), s.get(Lang::En))
 }
 
 /// The problems a form was refused for, in the reader's language.

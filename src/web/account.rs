@@ -1,0 +1,208 @@
+//! A donor's account (credit, invoices, payments) and the printable receipt of a payment.
+
+use super::i18n::S;
+use super::layout;
+use super::money::{self, rupiah};
+use super::page::{no_store, Ctx, PageResult};
+use crate::api::donations::acting_donor;
+use crate::api::extract::Caller;
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::db::{donations, donors, payments};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use maud::{html, PreEscaped};
+
+const GIVERS: [Role; 3] = [Role::Donor, Role::Admin, Role::Officer];
+
+/// What a receipt hides when printed: the site's header and the page's buttons.
+const PRINT_STYLE: &str =
+    "@media print{header,.noprint,.skip{display:none}body{background:#fff}.card{border:none}}";
+
+/// `GET /akun`: the donor's credit, invoices and payments. Staff name the donor with
+/// `?donor=`.
+pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let t = |s| ctx.t(s);
+    let lang = ctx.lang;
+    let donor = if p.role == Role::Donor {
+        Some(
+            acting_donor(&state, p, None)
+                .await
+                .map_err(|e| ctx.api_error(e))?,
+        )
+    } else {
+        match ctx.param("donor").and_then(|d| d.parse::<i64>().ok()) {
+            Some(id) => Some(
+                donors::get(&state.db, id)
+                    .await
+                    .map_err(|e| ctx.internal(e))?
+                    .ok_or_else(|| {
+                        ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound)
+                    })?,
+            ),
+            None => None,
+        }
+    };
+    let Some(donor) = donor else {
+        // Staff without a donor: ask which.
+        let body = html! {
+            h1 { (t(S::AccountTitle)) }
+            form.card method="get" action="/akun" {
+                label for="donor" { (t(S::DonorNumber)) }
+                input type="text" id="donor" name="donor" inputmode="numeric" required;
+                p { button type="submit" { (t(S::Show)) } }
+            }
+        };
+        let mut r = layout::page(&ctx, t(S::AccountTitle), body).into_response();
+        no_store(&mut r);
+        return Ok(r);
+    };
+    let credit = payments::credit_of(&state.db, donor.id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let invoices = donations::invoices_of_donor(&state.db, donor.id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let pays = payments::of_donor(&state.db, donor.id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let body = html! {
+        (money::style())
+        h1 { (t(S::AccountTitle)) }
+        p { (t(S::Donor)) ": " strong id="nama-donatur" { (donor.name) } " " span.muted { "(" (t(S::DonorNumber)) " " (donor.id) ")" } }
+        dl.counts {
+            div { dt { (t(S::CreditBalance)) } dd id="saldo-kredit" { (rupiah(credit)) } }
+            div { dt { (t(S::Invoices)) } dd { (invoices.len()) } }
+            div { dt { (t(S::Payments)) } dd { (pays.len()) } }
+        }
+        p.muted { (t(S::CreditExplained)) }
+        h2 { (t(S::Invoices)) }
+        @if invoices.is_empty() {
+            p.muted { (t(S::NoInvoices)) }
+        } @else {
+            div.scroll {
+                table id="tagihan" {
+                    thead { tr {
+                        th scope="col" { (t(S::InvoiceNumber)) }
+                        th scope="col" { (t(S::Donation)) }
+                        th scope="col" { (t(S::VaNumber)) }
+                        th scope="col" { (t(S::Amount)) }
+                        th scope="col" { (t(S::Paid)) }
+                        th scope="col" { (t(S::InvoiceStatus)) }
+                        th scope="col" { (t(S::PayBefore)) }
+                    } }
+                    tbody {
+                        @for i in &invoices {
+                            tr id={ "tagihan-" (i.id) } {
+                                td { code { (i.number) } }
+                                td { a href={ "/donasi/" (i.donation_id) } { "#" (i.donation_id) } }
+                                td { (money::grouped(&i.va_number)) }
+                                td.num { (rupiah(i.amount)) }
+                                td.num { (rupiah(i.paid)) }
+                                td { (money::invoice_status(lang, &i.status)) }
+                                td { @if i.status == "open" { (layout::when(i.expires_at, &ctx)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (t(S::Payments)) }
+        @if pays.is_empty() {
+            p.muted { (t(S::NoPayments)) }
+        } @else {
+            div.scroll {
+                table id="pembayaran" {
+                    thead { tr {
+                        th scope="col" { (t(S::Receipt)) }
+                        th scope="col" { (t(S::PaidOn)) }
+                        th scope="col" { (t(S::Amount)) }
+                        th scope="col" { (t(S::InvoiceNumber)) }
+                        th scope="col" { (t(S::PaidHow)) }
+                    } }
+                    tbody {
+                        @for pay in &pays {
+                            tr id={ "pembayaran-" (pay.id) } {
+                                td { a href={ "/kuitansi/" (pay.id) } { "KW-" (pay.id) } }
+                                td { (money::day(&pay.paid_on, lang)) }
+                                td.num { (rupiah(pay.amount)) }
+                                td { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
+                                td { (money::source_label(lang, &pay.source)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let mut r = layout::page(&ctx, t(S::AccountTitle), body).into_response();
+    no_store(&mut r);
+    Ok(r)
+}
+
+/// `GET /kuitansi/{id}`: the receipt of one payment, to print or save. Who may see it is
+/// the API's rule (staff, or the donor who paid).
+pub async fn receipt(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let t = |s| ctx.t(s);
+    let lang = ctx.lang;
+    let not_found = || ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound);
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let Json(v) = crate::api::payments::receipt(Caller(p.clone()), State(state.clone()), Path(id))
+        .await
+        .map_err(|e| ctx.api_error(e))?;
+    let pay = payments::get(&state.db, id)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .ok_or_else(not_found)?;
+    let number = v["receipt_number"]
+        .as_str()
+        .map_or_else(|| format!("KW-{}", pay.id), str::to_string);
+    let donor_name = v["donor_name"].as_str().unwrap_or("");
+    let title = format!("{} {number}", t(S::Receipt));
+    let body = html! {
+        style { (PreEscaped(PRINT_STYLE)) }
+        (money::style())
+        @if ctx.param("baru").is_some() {
+            p.notice.noprint role="status" id="pesan" { (t(S::PaymentRecorded)) }
+        }
+        @if ctx.param("sudah").is_some() {
+            p.warn.noprint role="status" id="pesan" { (t(S::PaymentAlreadyRecorded)) }
+        }
+        div.card id="kuitansi" {
+            h1 { (t(S::Receipt)) " " span id="nomor-kuitansi" { (number) } }
+            dl.pairs {
+                dt { (t(S::ReceivedFrom)) }
+                dd id="penyetor" { (donor_name) }
+                dt { (t(S::Amount)) }
+                dd id="jumlah-kuitansi" { strong { (rupiah(pay.amount)) } }
+                dt { (t(S::PaidOn)) }
+                dd id="tanggal-bayar" { (money::day(&pay.paid_on, lang)) }
+                dt { (t(S::ForInvoice)) }
+                dd id="untuk-tagihan" { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
+                dt { (t(S::PaidHow)) }
+                dd id="cara-bayar" {
+                    (money::source_label(lang, &pay.source))
+                    @if let Some(c) = pay.channel.as_deref().filter(|c| *c != pay.source) { " · " code { (c) } }
+                }
+                dt { (t(S::PaymentReference)) }
+                dd { code { (pay.reference) } }
+                dt { (t(S::RecordedAt)) }
+                dd { (layout::when(pay.received_at, &ctx)) }
+            }
+            p { (t(S::ReceiptPurpose)) }
+        }
+        p.noprint.muted { (t(S::PrintHint)) }
+        @if p.role == Role::Donor { p.noprint { a href="/akun" { (t(S::BackToAccount)) } } }
+    };
+    let mut r = layout::page(&ctx, &title, body).into_response();
+    no_store(&mut r);
+    Ok(r)
+}

@@ -1,0 +1,932 @@
+//! The donor's pages: signing up, giving, their donations one by one, extending a paid
+//! donation and paying a held one from credit.
+//!
+//! Every rule lives in the API code these pages call (`sign_up_donor`, `donations::make`,
+//! `extend`, `pay_from_credit`, the quote); a page only reads the form, shows the answer and
+//! shows the API's problems in the reader's language.
+
+use super::i18n::{Lang, S};
+use super::layout;
+use super::money::{self, problem, problems_box, rupiah};
+use super::page::{field, no_store, query_string, redirect, same_secret, Ctx, Fail, PageResult};
+use crate::api::accounts::sign_up_donor;
+use crate::api::donations as api;
+use crate::api::error::ApiError;
+use crate::api::extract::{Caller, SESSION_COOKIE};
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::db::donations::{self, DonationWorker};
+use crate::db::{donors, payments, users};
+use crate::regions::RegionTable;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use lingkaran_domain::nik;
+use lingkaran_domain::rates::Month;
+use lingkaran_domain::worker::{parse_rupiah, Occupation};
+use lingkaran_domain::Problem;
+use maud::{html, Markup};
+use serde_json::{json, Value};
+
+/// Who may give through these pages: a donor for themself, staff for a donor they name.
+const GIVERS: [Role; 3] = [Role::Donor, Role::Admin, Role::Officer];
+const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
+/// Workers shown per page of a donation.
+pub const WORKERS_PER_PAGE: i64 = 100;
+/// The region the donate form suggests: Kabupaten Gresik, where the programme began.
+const DEFAULT_REGION: &str = "35.25";
+/// Start months offered, from the first payable one.
+const START_CHOICES: u32 = 12;
+/// The double-submit token of the sign-up form (nobody is signed in yet to own a session
+/// token), as `/masuk` does it.
+const SIGNUP_COOKIE: &str = "lk_daftar";
+
+type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
+
+fn append_cookie(r: &mut Response, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        r.headers_mut().append(SET_COOKIE, v);
+    }
+}
+
+/// The session cookie, as `/masuk` sets it.
+fn session_cookie(token: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        users::SESSION_HOURS * 3600
+    )
+}
+
+/// The sign-up token of this browser, or a fresh one.
+fn signup_token(parts: &Parts) -> String {
+    crate::api::extract::cookie(parts, SIGNUP_COOKIE)
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
+        .unwrap_or_else(crate::auth::password::random_token)
+}
+
+fn client_error(e: &ApiError) -> bool {
+    e.status.is_client_error()
+}
+
+fn not_found(ctx: &Ctx) -> Fail {
+    ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound)
+}
+
+fn page_response(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Response {
+    let body = html! { (money::style()) (body) };
+    let mut r = (status, layout::page(ctx, title, body)).into_response();
+    no_store(&mut r);
+    r
+}
+
+// ---------------------------------------------------------------------------------------
+// Sign-up
+// ---------------------------------------------------------------------------------------
+
+fn signup_page(
+    ctx: &Ctx,
+    token: &str,
+    username: &str,
+    full_name: &str,
+    problems: &[Problem],
+    status: StatusCode,
+) -> Response {
+    let t = |s| ctx.t(s);
+    let body = html! {
+        h1 { (t(S::SignUpTitle)) }
+        (problems_box(ctx, "galat-daftar", S::SignUpFailed, problems))
+        div.card {
+            p { (t(S::SignUpIntro)) }
+            form method="post" action="/daftar" {
+                input type="hidden" name="csrf" value=(token);
+                label for="username" { (t(S::Username)) }
+                input type="text" id="username" name="username" value=(username)
+                    autocomplete="username" autocapitalize="none" spellcheck="false"
+                    minlength="3" maxlength="40" required autofocus;
+                p.muted { (t(S::UsernameHint)) }
+                label for="full_name" { (t(S::FullName)) }
+                input type="text" id="full_name" name="full_name" value=(full_name)
+                    autocomplete="name" maxlength="200" required;
+                label for="password" { (t(S::Password)) }
+                input type="password" id="password" name="password" autocomplete="new-password"
+                    minlength="8" required;
+                p.muted { (t(S::PasswordHint)) }
+                label for="password2" { (t(S::PasswordAgain)) }
+                input type="password" id="password2" name="password2" autocomplete="new-password"
+                    minlength="8" required;
+                p { button type="submit" id="daftar" { (t(S::SignUpButton)) } }
+            }
+        }
+        p { (t(S::HaveAccount)) " " a href="/masuk" { (t(S::SignIn)) } }
+    };
+    let mut r = page_response(ctx, status, t(S::SignUpTitle), body);
+    append_cookie(
+        &mut r,
+        &format!("{SIGNUP_COOKIE}={token}; Path=/daftar; HttpOnly; SameSite=Lax"),
+    );
+    r
+}
+
+/// `GET /daftar`: the sign-up form for an individual donor.
+pub async fn signup_form(ctx: Ctx, parts: Parts) -> PageResult {
+    if let Some(p) = &ctx.user {
+        let to = if p.role == Role::Donor {
+            "/donasi/baru"
+        } else {
+            "/"
+        };
+        return Ok(redirect(to));
+    }
+    Ok(signup_page(
+        &ctx,
+        &signup_token(&parts),
+        "",
+        "",
+        &[],
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /daftar`: creates the donor and signs them in, then on to their first donation.
+pub async fn sign_up(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    parts: Parts,
+    form: FormFields,
+) -> PageResult {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    let expected = crate::api::extract::cookie(&parts, SIGNUP_COOKIE);
+    if !matches!((expected, field(&form, "csrf")), (Some(e), Some(s)) if same_secret(e, s)) {
+        return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf));
+    }
+    let token = signup_token(&parts);
+    // As the API takes it: the username in lower case, the name trimmed.
+    let username = field(&form, "username").unwrap_or("").trim().to_lowercase();
+    let full_name = field(&form, "full_name").unwrap_or("").trim().to_string();
+    let password = field(&form, "password").unwrap_or("");
+    if field(&form, "password2").unwrap_or("") != password {
+        return Ok(signup_page(
+            &ctx,
+            &token,
+            &username,
+            &full_name,
+            &[problem("password_mismatch", S::PasswordMismatch)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let user_id = match sign_up_donor(&state, &username, &full_name, password).await {
+        Ok((user_id, _donor_id)) => user_id,
+        Err(e) if client_error(&e) => {
+            return Ok(signup_page(
+                &ctx,
+                &token,
+                &username,
+                &full_name,
+                &e.problems,
+                e.status,
+            ))
+        }
+        Err(e) => return Err(ctx.api_error(e)),
+    };
+    // A session this browser still holds is ended: one browser, one session.
+    if let Some(old) = crate::api::extract::cookie(&parts, SESSION_COOKIE) {
+        users::end_session(&state.db, old)
+            .await
+            .map_err(|e| ctx.internal(e))?;
+    }
+    let (session, _csrf) = users::create_session(&state.db, user_id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    tracing::info!(user.id = user_id, "donor signed up");
+    let mut r = redirect("/donasi/baru");
+    append_cookie(&mut r, &session_cookie(&session));
+    append_cookie(
+        &mut r,
+        &format!("{SIGNUP_COOKIE}=; Path=/daftar; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(r)
+}
+
+// ---------------------------------------------------------------------------------------
+// The donate form
+// ---------------------------------------------------------------------------------------
+
+/// The donate form as filled in: kept as typed, so a refused form comes back unchanged.
+#[derive(Debug, Clone, Default)]
+struct Gift {
+    donor_id: String,
+    mode: String,
+    region: String,
+    occupation: String,
+    count: String,
+    budget: String,
+    niks: String,
+    skip_unavailable: bool,
+    months: String,
+    start: String,
+    pay_from_credit: bool,
+}
+
+impl Gift {
+    fn new(first: Month) -> Gift {
+        Gift {
+            mode: "criteria".into(),
+            region: DEFAULT_REGION.into(),
+            count: "10".into(),
+            months: "12".into(),
+            start: first.to_string(),
+            ..Gift::default()
+        }
+    }
+
+    fn read(form: &[(String, String)]) -> Gift {
+        let text = |k: &str| field(form, k).unwrap_or("").trim().to_string();
+        let ticked = |k: &str| field(form, k).is_some_and(|v| !v.is_empty());
+        Gift {
+            donor_id: text("donor_id"),
+            mode: text("mode"),
+            region: text("region"),
+            occupation: text("occupation"),
+            count: text("count"),
+            budget: text("budget"),
+            niks: field(form, "niks").unwrap_or("").to_string(),
+            skip_unavailable: ticked("skip_unavailable"),
+            months: text("months"),
+            start: text("start"),
+            pay_from_credit: ticked("pay_from_credit"),
+        }
+    }
+
+    /// The NIKs of a named donation: one a line (commas and spaces also separate them).
+    fn nik_list(&self) -> Vec<String> {
+        self.niks
+            .split(|c: char| c == '\n' || c == ',' || c == ';' || c.is_whitespace())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The donor a staff member names; a donor always gives as themself.
+    fn donor_for(&self, p: &Principal) -> Option<i64> {
+        if p.role == Role::Donor {
+            None
+        } else {
+            self.donor_id.parse().ok()
+        }
+    }
+
+    /// The same request the API takes, so the API's rules judge it.
+    fn input(&self) -> Result<api::DonationInput, ApiError> {
+        let named = self.mode == "named";
+        let blank = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let v = json!({
+            "mode": self.mode,
+            "niks": named.then(|| self.nik_list()),
+            "skip_unavailable": self.skip_unavailable,
+            "criteria": (!named).then(|| json!({
+                "region": blank(&self.region),
+                "occupation": blank(&self.occupation),
+            })),
+            "count": self.count.replace(['.', ','], "").parse::<i64>().ok(),
+            "budget": parse_rupiah(&self.budget),
+            "months": self.months.parse::<i64>().ok(),
+            "start": blank(&self.start),
+            "pay_from_credit": self.pay_from_credit,
+        });
+        serde_json::from_value(v).map_err(ApiError::from)
+    }
+}
+
+/// What "Hitung harga" answers: an estimate at the lowest income a worker may declare.
+struct Hint {
+    workers: i64,
+    months: u32,
+    start: Month,
+    per_worker: i64,
+}
+
+async fn price_hint(state: &AppState, p: &Principal, g: &Gift) -> Result<Hint, ApiError> {
+    let today = crate::clock::today();
+    let months = api::parse_months(g.months.parse().ok())?;
+    let start = api::parse_start(Some(&g.start), today)?;
+    let q = serde_json::from_value(json!({
+        "workers": 1, "months": months, "from": start.to_string(),
+    }))?;
+    let Json(v) =
+        crate::api::quotes::quote(Caller(p.clone()), State(state.clone()), Json(q)).await?;
+    let per_worker = v["total"].as_i64().unwrap_or(0);
+    let workers = match g.mode.as_str() {
+        "named" => g.nik_list().len() as i64,
+        "budget" => match parse_rupiah(&g.budget) {
+            Some(b) if per_worker > 0 => b / per_worker,
+            _ => 0,
+        },
+        _ => g.count.replace(['.', ','], "").parse().unwrap_or(0),
+    };
+    Ok(Hint {
+        workers,
+        months,
+        start,
+        per_worker,
+    })
+}
+
+async fn donate_page(
+    ctx: &Ctx,
+    state: &AppState,
+    p: &Principal,
+    g: &Gift,
+    problems: &[Problem],
+    hint: Option<&Hint>,
+    status: StatusCode,
+) -> PageResult {
+    let t = |s| ctx.t(s);
+    let lang = ctx.lang;
+    let credit = if p.role == Role::Donor {
+        let d = api::acting_donor(state, p, None)
+            .await
+            .map_err(|e| ctx.api_error(e))?;
+        Some(
+            payments::credit_of(&state.db, d.id)
+                .await
+                .map_err(|e| ctx.internal(e))?,
+        )
+    } else {
+        None
+    };
+    let first = Month::first_payable(crate::clock::today());
+    let mode = if ["criteria", "budget", "named"].contains(&g.mode.as_str()) {
+        g.mode.as_str()
+    } else {
+        "criteria"
+    };
+    let body = html! {
+        h1 { (t(S::DonateTitle)) }
+        p { (t(S::DonateIntro)) }
+        (problems_box(ctx, "galat-donasi", S::DonateFailed, problems))
+        @if let Some(h) = hint {
+            div.notice role="status" id="perkiraan" {
+                p {
+                    strong { (t(S::PriceEstimate)) ": " }
+                    (h.workers) " " (t(S::WorkersTimes)) " " (h.months) " " (t(S::MonthsFrom)) " "
+                    (money::month_label(h.start, lang)) " = "
+                    strong id="perkiraan-jumlah" { (rupiah(h.workers.saturating_mul(h.per_worker))) }
+                }
+                p.muted { (rupiah(h.per_worker)) " " (t(S::PerWorkerNote)) }
+            }
+        }
+        form.card method="post" action="/donasi/baru" id="form-donasi" {
+            input type="hidden" name="csrf" value=(ctx.csrf());
+            @if STAFF.contains(&p.role) {
+                label for="donor_id" { (t(S::DonorNumber)) }
+                input type="text" id="donor_id" name="donor_id" inputmode="numeric" value=(g.donor_id) required;
+                p.muted { (t(S::DonorNumberHint)) }
+            }
+            fieldset {
+                legend { (t(S::HowToChoose)) }
+                label {
+                    input type="radio" name="mode" value="criteria" id="cara-kriteria" checked[mode == "criteria"];
+                    " " (t(S::ModeCriteria))
+                }
+                label {
+                    input type="radio" name="mode" value="budget" id="cara-anggaran" checked[mode == "budget"];
+                    " " (t(S::ModeBudget))
+                }
+                label {
+                    input type="radio" name="mode" value="named" id="cara-nik" checked[mode == "named"];
+                    " " (t(S::ModeNamed))
+                }
+            }
+            fieldset {
+                legend { (t(S::CriteriaLegend)) }
+                label for="region" { (t(S::RegionCode)) }
+                input type="text" id="region" name="region" inputmode="decimal" value=(g.region)
+                    placeholder=(DEFAULT_REGION);
+                p.muted { (t(S::RegionHint)) }
+                label for="occupation" { (t(S::Occupation)) }
+                select id="occupation" name="occupation" {
+                    option value="" { (t(S::Any)) }
+                    @for o in Occupation::ALL {
+                        option value=(o.code()) selected[Occupation::parse(&g.occupation) == Some(o)] {
+                            (o.label(lang.code()))
+                        }
+                    }
+                }
+                label for="count" { (t(S::WorkerCount)) }
+                input type="text" id="count" name="count" inputmode="numeric" value=(g.count);
+                label for="budget" { (t(S::BudgetRupiah)) }
+                input type="text" id="budget" name="budget" inputmode="numeric" value=(g.budget)
+                    placeholder="1.000.000";
+                p.muted { (t(S::BudgetHint)) }
+            }
+            fieldset {
+                legend { (t(S::NamedLegend)) }
+                label for="niks" { (t(S::NiksOnePerLine)) }
+                textarea id="niks" name="niks" rows="4" spellcheck="false" { (g.niks) }
+                label {
+                    input type="checkbox" name="skip_unavailable" value="1" id="lewati" checked[g.skip_unavailable];
+                    " " (t(S::SkipUnavailable))
+                }
+            }
+            label for="months" { (t(S::HowManyMonths)) }
+            select id="months" name="months" {
+                @for m in 1..=12 {
+                    option value=(m) selected[g.months == m.to_string()] { (m) " " (t(S::MonthsWord)) }
+                }
+            }
+            label for="start" { (t(S::StartMonth)) }
+            select id="start" name="start" {
+                @for m in money::months_from(first, START_CHOICES) {
+                    option value=(m.to_string()) selected[g.start == m.to_string()] { (money::month_label(m, lang)) }
+                }
+            }
+            p.muted { (t(S::StartHint)) }
+            label {
+                input type="checkbox" name="pay_from_credit" value="1" id="bayar-kredit" checked[g.pay_from_credit];
+                " " (t(S::PayFromCredit))
+                @if let Some(c) = credit { " (" (t(S::CreditBalance)) ": " span id="saldo" { (rupiah(c)) } ")" }
+            }
+            p {
+                button.secondary type="submit" name="action" value="quote" id="hitung" { (t(S::Quote)) }
+                " "
+                button type="submit" name="action" value="donate" id="donasikan" { (t(S::DonateButton)) }
+            }
+        }
+    };
+    Ok(page_response(ctx, status, t(S::DonateTitle), body))
+}
+
+/// `GET /donasi/baru`.
+pub async fn donate_form(ctx: Ctx, State(state): State<AppState>) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let g = Gift::new(Month::first_payable(crate::clock::today()));
+    donate_page(&ctx, &state, p, &g, &[], None, StatusCode::OK).await
+}
+
+/// `POST /donasi/baru`: "Hitung harga" shows the price; "Donasikan" makes the donation and
+/// goes to it.
+pub async fn donate(ctx: Ctx, State(state): State<AppState>, form: FormFields) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(field(&form, "csrf"))?;
+    let g = Gift::read(&form);
+    if field(&form, "action") == Some("quote") {
+        return match price_hint(&state, p, &g).await {
+            Ok(h) => donate_page(&ctx, &state, p, &g, &[], Some(&h), StatusCode::OK).await,
+            Err(e) if client_error(&e) => {
+                donate_page(&ctx, &state, p, &g, &e.problems, None, e.status).await
+            }
+            Err(e) => Err(ctx.api_error(e)),
+        };
+    }
+    let made = async {
+        let donor = api::acting_donor(&state, p, g.donor_for(p)).await?;
+        api::make(&state, p, &donor, g.input()?).await
+    }
+    .await;
+    let v = match made {
+        Ok(v) => v,
+        Err(e) if client_error(&e) => {
+            return donate_page(&ctx, &state, p, &g, &e.problems, None, e.status).await
+        }
+        Err(e) => return Err(ctx.api_error(e)),
+    };
+    let id = v["id"]
+        .as_i64()
+        .ok_or_else(|| ctx.internal(anyhow::anyhow!("the donation has no id")))?;
+    Ok(redirect(&donation_url(id, &v, g.pay_from_credit, None)))
+}
+
+/// Where a new donation is shown, with what the donor should know about how it went.
+fn donation_url(id: i64, made: &Value, wanted_credit: bool, extends: Option<i64>) -> String {
+    let shortfall = made["shortfall"].as_i64().unwrap_or(0).to_string();
+    let skipped = made["skipped"].as_array().map_or(0, Vec::len).to_string();
+    let extends = extends.map(|e| e.to_string());
+    let mut q: Vec<(&str, &str)> = vec![("baru", "1")];
+    if shortfall != "0" {
+        q.push(("kurang", &shortfall));
+    }
+    if skipped != "0" {
+        q.push(("lewati", &skipped));
+    }
+    if wanted_credit && made["status"] != "funded" {
+        q.push(("kredit", "0"));
+    }
+    if let Some(e) = &extends {
+        q.push(("dari", e));
+    }
+    format!("/donasi/{id}?{}", query_string(&q))
+}
+
+// ---------------------------------------------------------------------------------------
+// The donor's donations
+// ---------------------------------------------------------------------------------------
+
+/// `GET /donasi`: a donor's donations and credit; staff see every donation (or one donor's
+/// with `?donor=`).
+pub async fn list(ctx: Ctx, State(state): State<AppState>) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let t = |s| ctx.t(s);
+    let lang = ctx.lang;
+    let staff = STAFF.contains(&p.role);
+    let donor = if staff {
+        match ctx.param("donor").and_then(|d| d.parse::<i64>().ok()) {
+            Some(id) => Some(
+                donors::get(&state.db, id)
+                    .await
+                    .map_err(|e| ctx.internal(e))?
+                    .ok_or_else(|| not_found(&ctx))?,
+            ),
+            None => None,
+        }
+    } else {
+        Some(
+            api::acting_donor(&state, p, None)
+                .await
+                .map_err(|e| ctx.api_error(e))?,
+        )
+    };
+    let rows = donations::list(&state.db, donor.as_ref().map(|d| d.id), 500)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let credit = match &donor {
+        Some(d) => Some(
+            payments::credit_of(&state.db, d.id)
+                .await
+                .map_err(|e| ctx.internal(e))?,
+        ),
+        None => None,
+    };
+    let title = if staff {
+        t(S::DonationsTitle)
+    } else {
+        t(S::MyDonationsTitle)
+    };
+    let body = html! {
+        h1 { (title) }
+        @if let (true, Some(d)) = (staff, &donor) { p { (t(S::Donor)) ": " strong { (d.name) } } }
+        @if let Some(c) = credit {
+            dl.counts {
+                div { dt { (t(S::CreditBalance)) } dd id="saldo-kredit" { (rupiah(c)) } }
+            }
+            p.muted { (t(S::CreditExplained)) }
+        }
+        p { a.button href="/donasi/baru" { (t(S::NavDonate)) } }
+        @if rows.is_empty() {
+            p.notice id="donasi-kosong" { (t(S::NoDonations)) }
+        } @else {
+            div.scroll {
+                table id="donasi" {
+                    thead { tr {
+                        th scope="col" { (t(S::DonationNumber)) }
+                        @if staff { th scope="col" { (t(S::Donor)) } }
+                        th scope="col" { (t(S::Period)) }
+                        th scope="col" { (t(S::Workers)) }
+                        th scope="col" { (t(S::Total)) }
+                        th scope="col" { (t(S::Status)) }
+                    } }
+                    tbody {
+                        @for d in &rows {
+                            tr id={ "donasi-" (d.id) } {
+                                td { a href={ "/donasi/" (d.id) } { "#" (d.id) } }
+                                @if staff { td { (d.donor_name) } }
+                                td { (money::period(d.start_month, d.months, lang)) }
+                                td.num { (d.workers) }
+                                td.num { (rupiah(if d.status == "funded" { d.funded_total } else { d.total })) }
+                                td { (money::donation_status(lang, &d.status)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page_response(&ctx, StatusCode::OK, title, body))
+}
+
+fn village_label(code: &str) -> String {
+    let table = RegionTable::get();
+    match table.region(code) {
+        Some(v) => match v.parent().and_then(|d| table.region(d)) {
+            Some(d) => format!("{}, {}", v.name, d.name),
+            None => v.name.clone(),
+        },
+        None => code.to_string(),
+    }
+}
+
+fn worker_months(w: &DonationWorker, lang: Lang) -> String {
+    match (w.first_month, w.last_month) {
+        (Some(a), Some(b)) if a == b => format!("{} ({})", w.months, money::month_of(a, lang)),
+        (Some(a), Some(b)) => format!(
+            "{} ({} – {})",
+            w.months,
+            money::month_of(a, lang),
+            money::month_of(b, lang)
+        ),
+        _ => w.months.to_string(),
+    }
+}
+
+/// The flash messages of a donation page, from its query string.
+fn notices(ctx: &Ctx) -> Markup {
+    let t = |s| ctx.t(s);
+    html! {
+        @if ctx.param("baru").is_some() {
+            @if let Some(from) = ctx.param("dari") {
+                p.notice role="status" id="pesan" {
+                    (t(S::ExtensionMade)) " "
+                    a href={ "/donasi/" (from) } { "#" (from) } "."
+                }
+            } @else {
+                p.notice role="status" id="pesan" { (t(S::DonationMade)) }
+            }
+        }
+        @if let Some(n) = ctx.param("kurang") {
+            p.warn role="status" id="kurang" { (t(S::ShortfallMsg)) " " strong { (n) } "." }
+        }
+        @if let Some(n) = ctx.param("lewati") {
+            p.warn role="status" id="dilewati" { (t(S::SkippedMsg)) " " strong { (n) } "." }
+        }
+        @if ctx.param("kredit").is_some() {
+            p.warn role="status" id="kredit-kurang" { (t(S::CreditShort)) }
+        }
+        @if ctx.param("msg") == Some("lunas") {
+            p.notice role="status" id="pesan" { (t(S::PaidFromCredit)) }
+        }
+    }
+}
+
+async fn detail(
+    ctx: &Ctx,
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    problems: &[Problem],
+    status: StatusCode,
+) -> PageResult {
+    let d = api::visible(state, p, id)
+        .await
+        .map_err(|e| ctx.api_error(e))?;
+    let t = |s| ctx.t(s);
+    let lang = ctx.lang;
+    let inv = donations::invoice_of(&state.db, d.id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let pages = ((d.workers + WORKERS_PER_PAGE - 1) / WORKERS_PER_PAGE).max(1);
+    let page: i64 = ctx
+        .param("page")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let rows = donations::workers_of(
+        &state.db,
+        d.id,
+        WORKERS_PER_PAGE,
+        (page - 1) * WORKERS_PER_PAGE,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?;
+    let credit = payments::credit_of(&state.db, d.donor_id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let full = STAFF.contains(&p.role);
+    let first = Month::first_payable(crate::clock::today());
+    let total = if d.status == "funded" {
+        d.funded_total
+    } else {
+        d.total
+    };
+    let title = format!("{} #{}", t(S::Donation), d.id);
+    let page_href = |n: i64| format!("/donasi/{}?page={n}", d.id);
+    let body = html! {
+        h1 { (title) }
+        (notices(ctx))
+        (problems_box(ctx, "galat-donasi", S::ActionFailed, problems))
+        dl.counts {
+            div { dt { (t(S::Status)) } dd id="status" { (money::donation_status(lang, &d.status)) } }
+            div { dt { (t(S::Workers)) } dd id="jumlah-pekerja" { (d.workers) } }
+            div { dt { (t(S::Period)) } dd id="periode" { (money::period(d.start_month, d.months, lang)) } }
+            div { dt { (t(S::Total)) } dd id="jumlah-donasi" { (rupiah(total)) } }
+        }
+        p.muted {
+            (t(S::Donor)) ": " (d.donor_name) " · " (t(S::MadeOn)) " " (layout::when(d.created_at, ctx))
+            @if let Some(at) = d.funded_at { " · " (t(S::FundedOn)) " " (layout::when(at, ctx)) }
+            @if let Some(e) = d.extends_id {
+                " · " (t(S::ExtendsDonation)) " " a href={ "/donasi/" (e) } { "#" (e) }
+            }
+        }
+        @if let Some(i) = &inv {
+            section.card id="tagihan" aria-labelledby="judul-tagihan" {
+                h2 id="judul-tagihan" { (t(S::Invoice)) }
+                dl.pairs {
+                    dt { (t(S::InvoiceNumber)) }
+                    dd id="nomor-tagihan" { code { (i.number) } }
+                    dt { (t(S::VaNumber)) }
+                    dd { strong id="nomor-va" { (money::grouped(&i.va_number)) } }
+                    dt { (t(S::Amount)) }
+                    dd id="jumlah-tagihan" { (rupiah(i.amount)) }
+                    dt { (t(S::Paid)) }
+                    dd id="sudah-dibayar" { (rupiah(i.paid)) }
+                    dt { (t(S::Outstanding)) }
+                    dd id="sisa" { strong { (rupiah((i.amount - i.paid).max(0))) } }
+                    dt { (t(S::InvoiceStatus)) }
+                    dd id="status-tagihan" { (money::invoice_status(lang, &i.status)) }
+                }
+                @if i.status == "open" && d.status == "held" {
+                    p id="batas-bayar" { (t(S::PayBefore)) " " strong { (layout::when(i.expires_at, ctx)) } "." }
+                    p.muted { (t(S::HowToPay)) }
+                }
+            }
+        }
+        @if d.status == "held" {
+            form.card method="post" action={ "/donasi/" (d.id) "/bayar-kredit" } {
+                input type="hidden" name="csrf" value=(ctx.csrf());
+                p { (t(S::CreditBalance)) ": " strong id="saldo-kredit" { (rupiah(credit)) } }
+                button type="submit" id="bayar-dengan-kredit" { (t(S::PayWithCredit)) }
+            }
+        }
+        @if d.status == "funded" {
+            form.card method="post" action={ "/donasi/" (d.id) "/perpanjang" } id="perpanjang" {
+                h2 { (t(S::Extend)) }
+                p { (t(S::ExtendIntro)) }
+                input type="hidden" name="csrf" value=(ctx.csrf());
+                label for="perpanjang-bulan" { (t(S::HowManyMonths)) }
+                select id="perpanjang-bulan" name="months" {
+                    @for m in 1..=12 {
+                        option value=(m) selected[m == 12] { (m) " " (t(S::MonthsWord)) }
+                    }
+                }
+                label for="perpanjang-mulai" { (t(S::StartMonth)) }
+                select id="perpanjang-mulai" name="start" {
+                    option value="" { (t(S::AfterThisDonation)) }
+                    @for m in money::months_from(first, START_CHOICES) {
+                        option value=(m.to_string()) { (money::month_label(m, lang)) }
+                    }
+                }
+                p { button type="submit" id="perpanjang-kirim" { (t(S::ExtendButton)) } }
+            }
+        }
+        h2 { (t(S::Workers)) }
+        @if !full { p.muted { (t(S::WorkersPrivacy)) } }
+        @if rows.is_empty() {
+            p.muted { (t(S::NoWorkers)) }
+        } @else {
+            div.scroll {
+                table id="pekerja" {
+                    thead { tr {
+                        th scope="col" { (t(S::Rank)) }
+                        th scope="col" { (t(S::Nik)) }
+                        th scope="col" { (t(S::Name)) }
+                        th scope="col" { (t(S::Village)) }
+                        th scope="col" { (t(S::Occupation)) }
+                        th scope="col" { (t(S::Months)) }
+                        th scope="col" { (t(S::Status)) }
+                        th scope="col" { (t(S::WhyChosen)) }
+                    } }
+                    tbody {
+                        @for w in &rows {
+                            tr id={ "pekerja-" (w.worker_id) } {
+                                td.num { (w.rank) }
+                                td { code { @if full { (w.nik) } @else { (nik::mask(&w.nik)) } } }
+                                td { @if full { (w.full_name) } @else { (api::initials(&w.full_name)) } }
+                                td { (village_label(&w.village_code)) }
+                                td { (Occupation::parse(&w.occupation).map_or(w.occupation.as_str(), |o| o.label(lang.code()))) }
+                                td { (worker_months(w, lang)) }
+                                td { (money::month_state(lang, w.state.as_deref())) }
+                                td { (lang.pick(&w.reason_id, &w.reason_en)) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if pages > 1 {
+                nav.pager aria-label=(t(S::Pagination)) {
+                    @if page > 1 { a rel="prev" href=(page_href(page - 1)) { "← " (t(S::Previous)) } }
+                    span { (t(S::Page)) " " (page) " " (t(S::Of)) " " (pages) }
+                    @if page < pages { a rel="next" href=(page_href(page + 1)) { (t(S::Next)) " →" } }
+                }
+            }
+        }
+        p { a href="/donasi" { (t(S::BackToDonations)) } }
+    };
+    Ok(page_response(ctx, status, &title, body))
+}
+
+fn donation_id(ctx: &Ctx, raw: &str) -> Result<i64, Fail> {
+    raw.parse().map_err(|_| not_found(ctx))
+}
+
+/// `GET /donasi/{id}`: one donation, its invoice and its workers.
+pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let id = donation_id(&ctx, &id)?;
+    detail(&ctx, &state, p, id, &[], StatusCode::OK).await
+}
+
+/// `POST /donasi/{id}/perpanjang`: the same workers for more months.
+pub async fn extend(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(field(&form, "csrf"))?;
+    let id = donation_id(&ctx, &id)?;
+    let months = field(&form, "months").and_then(|m| m.trim().parse::<i64>().ok());
+    let start = field(&form, "start")
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let input = serde_json::from_value(json!({ "months": months, "start": start }))
+        .map_err(|e| ctx.internal(e))?;
+    match api::extend(
+        Caller(p.clone()),
+        State(state.clone()),
+        Path(id),
+        Json(input),
+    )
+    .await
+    {
+        Ok((_, Json(v))) => {
+            let new = v["id"]
+                .as_i64()
+                .ok_or_else(|| ctx.internal(anyhow::anyhow!("the extension has no id")))?;
+            Ok(redirect(&donation_url(new, &v, false, Some(id))))
+        }
+        Err(e) if client_error(&e) => detail(&ctx, &state, p, id, &e.problems, e.status).await,
+        Err(e) => Err(ctx.api_error(e)),
+    }
+}
+
+/// `POST /donasi/{id}/bayar-kredit`: pays a held donation from the donor's credit.
+pub async fn pay_with_credit(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(field(&form, "csrf"))?;
+    let id = donation_id(&ctx, &id)?;
+    match api::pay_from_credit(Caller(p.clone()), State(state.clone()), Path(id)).await {
+        Ok(_) => Ok(redirect(&format!("/donasi/{id}?msg=lunas"))),
+        Err(e) if client_error(&e) => detail(&ctx, &state, p, id, &e.problems, e.status).await,
+        Err(e) => Err(ctx.api_error(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_gift_reads_as_the_api_request() {
+        let g = Gift::read(&form(&[
+            ("mode", "named"),
+            ("niks", "3525011203850001\r\n\r\n 3525015507900002 \n"),
+            ("months", "6"),
+            ("skip_unavailable", "1"),
+        ]));
+        assert_eq!(
+            g.nik_list(),
+            vec![
+                "3525011203850001".to_string(),
+                "3525015507900002".to_string()
+            ]
+        );
+        assert!(g.skip_unavailable && !g.pay_from_credit);
+        assert!(g.input().is_ok());
+        let g = Gift::read(&form(&[("mode", "criteria"), ("count", "1.000")]));
+        assert_eq!(g.count.replace(['.', ','], ""), "1000");
+        assert!(g.input().is_ok());
+    }
+
+    #[test]
+    fn a_new_donation_says_how_it_went() {
+        let v = json!({ "shortfall": 3, "skipped": [], "status": "held" });
+        assert_eq!(
+            donation_url(7, &v, true, None),
+            "/donasi/7?baru=1&kurang=3&kredit=0"
+        );
+        let v = json!({ "shortfall": 0, "skipped": [1, 2], "status": "held" });
+        assert_eq!(
+            donation_url(8, &v, false, Some(7)),
+            "/donasi/8?baru=1&lewati=2&dari=7"
+        );
+    }
+}

@@ -1,0 +1,586 @@
+//! The donor and payment pages over plain HTTP (no browser), on SQLite and PostgreSQL:
+//! sign-up, the donate form's errors, who may open what, and the officer's statement queue.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestApp, PASSWORD};
+use lingkaran::auth::Role;
+use lingkaran::db::Db;
+use lingkaran_domain::rates::Month;
+
+/// A browser-like client: keeps cookies, does not follow redirects (so they can be checked).
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the hidden `csrf` field of the first form on a page.
+fn csrf_field(html: &str) -> String {
+    let key = r#"name="csrf" value=""#;
+    let start = html.find(key).expect("a csrf field") + key.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = http.get(app.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post_form(
+    http: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    http.post(app.url(path)).form(form).send().await.unwrap()
+}
+
+/// Signs up at `/daftar` in a fresh client; returns the client, signed in.
+async fn sign_up(app: &TestApp, username: &str, name: &str) -> reqwest::Client {
+    let http = client();
+    let (status, html) = page(&http, app, "/daftar").await;
+    assert_eq!(status, 200);
+    let token = csrf_field(&html);
+    let r = post_form(
+        &http,
+        app,
+        "/daftar",
+        &[
+            ("csrf", &token),
+            ("username", username),
+            ("full_name", name),
+            ("password", "rahasia-sekali"),
+            ("password2", "rahasia-sekali"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(r.headers()["location"], "/donasi/baru");
+    http
+}
+
+/// The session's token, read from a page with a form.
+async fn csrf_of(http: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let (status, html) = page(http, app, path).await;
+    assert_eq!(status, 200, "{html}");
+    csrf_field(&html)
+}
+
+fn first_month() -> String {
+    Month::first_payable(lingkaran::clock::today()).to_string()
+}
+
+/// Donates through `/donasi/baru` and returns the new donation's id.
+async fn donate(http: &reqwest::Client, app: &TestApp, region: &str, count: &str) -> i64 {
+    let csrf = csrf_of(http, app, "/donasi/baru").await;
+    let start = first_month();
+    let r = post_form(
+        http,
+        app,
+        "/donasi/baru",
+        &[
+            ("csrf", &csrf),
+            ("mode", "criteria"),
+            ("region", region),
+            ("occupation", ""),
+            ("count", count),
+            ("months", "3"),
+            ("start", &start),
+            ("action", "donate"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/donasi/") && to.contains("baru=1"), "{to}");
+    to.trim_start_matches("/donasi/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn seed_workers(app: &TestApp, n: usize) {
+    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
+    let proposer = app.user("juru.tulis", Role::Proposer, Some(org), &[]).await;
+    let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
+    lingkaran::demo::verified_workers(&app.db, (proposer.id, org), officer.id, "35.25.01", n, 3)
+        .await
+        .unwrap();
+}
+
+/// A taken username and differing passwords are refused in Indonesian (English on request),
+/// and the form keeps what was typed.
+async fn sign_up_refusals(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    let _siti = sign_up(&app, "siti", "Siti Rahayu").await;
+
+    let http = client();
+    let (_, html) = page(&http, &app, "/daftar").await;
+    let token = csrf_field(&html);
+    let form = |username: &'static str, again: &'static str| {
+        vec![
+            ("csrf", token.clone()),
+            ("username", username.to_string()),
+            ("full_name", "Siti Lain".to_string()),
+            ("password", "rahasia-sekali".to_string()),
+            ("password2", again.to_string()),
+        ]
+    };
+    let r = http
+        .post(app.url("/daftar"))
+        .form(&form("Siti", "rahasia-sekali"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Nama pengguna siti sudah dipakai."), "{body}");
+    assert!(body.contains(r#"value="Siti Lain""#), "the name is kept");
+    assert!(
+        !body.contains("rahasia-sekali"),
+        "a password is never sent back"
+    );
+
+    let r = http
+        .post(app.url("/daftar?lang=en"))
+        .form(&form("siti", "rahasia-sekali"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Username siti is already taken."));
+
+    let r = http
+        .post(app.url("/daftar?lang=id"))
+        .form(&form("budi", "lain-lagi-ya"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Kedua kata sandi tidak sama"));
+
+    // Without the form's own token: refused, nobody created.
+    let r = client()
+        .post(app.url("/daftar"))
+        .form(&[
+            ("username", "budi"),
+            ("full_name", "Budi"),
+            ("password", "rahasia-sekali"),
+            ("password2", "rahasia-sekali"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!lingkaran::db::users::username_taken(&db, "budi")
+        .await
+        .unwrap());
+}
+
+both_dbs!(sign_up_is_refused_in_indonesian, sign_up_refusals);
+
+/// Months 13: the API's message, in Indonesian, and the form again with what was typed.
+async fn donate_form_errors(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    let http = sign_up(&app, "ani", "Ani Wijaya").await;
+    let (status, html) = page(&http, &app, "/donasi/baru").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Hitung harga"));
+    let month = Month::first_payable(lingkaran::clock::today());
+    let label = lingkaran::web::money::month_label(month, lingkaran::web::i18n::Lang::Id);
+    assert!(html.contains(&label), "the start month reads {label}");
+    assert!(html.contains(r#"value="35.25""#), "Gresik suggested");
+    let csrf = csrf_field(&html);
+    let start = first_month();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("mode", "criteria"),
+        ("region", "35.25.01"),
+        ("count", "7"),
+        ("months", "13"),
+        ("start", start.as_str()),
+        ("action", "donate"),
+    ];
+    let r = post_form(&http, &app, "/donasi/baru", &form).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Lama pendanaan 1 sampai 12 bulan, bukan 13."),
+        "{body}"
+    );
+    assert!(body.contains(r#"id="galat-donasi""#));
+    assert!(body.contains(r#"id="form-donasi""#), "the form again");
+    assert!(body.contains(r#"value="35.25.01""#) && body.contains(r#"value="7""#));
+    assert!(lingkaran::db::donations::list(&db, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // In English, the API's English message.
+    let r = post_form(&http, &app, "/donasi/baru?lang=en", &form).await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("A donation lasts 1 to 12 months, not 13."));
+
+    // An unknown region, and no workers at all: the API's words again, never a 500.
+    let mut form2 = form;
+    form2[2] = ("region", "99.99");
+    form2[4] = ("months", "6");
+    let r = post_form(&http, &app, "/donasi/baru?lang=id", &form2).await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Wilayah 99.99 tidak dikenal"));
+
+    // The price hint: 7 workers × 6 months at the lowest income.
+    let mut quote = form;
+    quote[4] = ("months", "6");
+    quote[6] = ("action", "quote");
+    let r = post_form(&http, &app, "/donasi/baru", &quote).await;
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Perkiraan harga"), "{body}");
+    assert!(body.contains("Rp 705.600"), "7 × 6 × Rp 16.800: {body}");
+
+    // Without the session's token: refused.
+    let r = post_form(
+        &http,
+        &app,
+        "/donasi/baru",
+        &[("mode", "criteria"), ("count", "1"), ("months", "1")],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+}
+
+both_dbs!(donate_form_shows_the_api_errors, donate_form_errors);
+
+/// A donor sees only their own donations; pages of other roles are refused.
+async fn who_may_open_what(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    seed_workers(&app, 120).await;
+    let ani = sign_up(&app, "ani", "Ani Wijaya").await;
+    let budi = sign_up(&app, "budi", "Budi Santoso").await;
+    let id = donate(&budi, &app, "35.25.01", "3").await;
+
+    let (status, html) = page(&budi, &app, &format!("/donasi/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Menunggu pembayaran"), "{html}");
+    assert!(html.contains(r#"id="nomor-va""#));
+    assert!(
+        html.contains("/bayar-kredit"),
+        "a held donation can be paid from credit"
+    );
+    let (status, html) = page(&budi, &app, "/donasi").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("/donasi/{id}")));
+
+    // Another donor: not found, as if it did not exist; not in their list either.
+    let (status, html) = page(&ani, &app, &format!("/donasi/{id}")).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Tidak ditemukan"), "{html}");
+    let (_, html) = page(&ani, &app, "/donasi").await;
+    assert!(!html.contains(&format!("/donasi/{id}\"")));
+    // Ani's own donation of 110 workers: 100 to a page.
+    let own = donate(&ani, &app, "35.25.01", "110").await;
+    let (status, html) = page(&ani, &app, &format!("/donasi/{own}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches(r#"<tr id="pekerja-"#).count(), 100);
+    assert!(html.contains(&format!(r#"href="/donasi/{own}?page=2""#)));
+    let (_, html) = page(&ani, &app, &format!("/donasi/{own}?page=2")).await;
+    assert_eq!(html.matches(r#"<tr id="pekerja-"#).count(), 10);
+    assert!(html.contains("••••••••"), "masked NIKs");
+    let (status, _) = page(&ani, &app, "/donasi/99999").await;
+    assert_eq!(status, 404);
+    let (status, _) = page(&ani, &app, "/donasi/bukan-angka").await;
+    assert_eq!(status, 404);
+    let csrf = csrf_of(&ani, &app, "/donasi/baru").await;
+    let r = post_form(
+        &ani,
+        &app,
+        &format!("/donasi/{id}/bayar-kredit"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status(), 404, "nor pay it");
+
+    // A donor has no officer pages.
+    for path in ["/mutasi", "/mutasi/belum-cocok", "/pembayaran/manual"] {
+        let (status, html) = page(&ani, &app, path).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(html.contains("Tidak diizinkan"), "{path}: {html}");
+    }
+    let r = post_form(&ani, &app, "/mutasi/baris/1", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 403);
+
+    // Paying a held donation from credit without enough credit: the API's message.
+    let csrf = csrf_of(&budi, &app, "/donasi/baru").await;
+    let r = post_form(
+        &budi,
+        &app,
+        &format!("/donasi/{id}/bayar-kredit"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Saldo kredit Rp 0 belum cukup"));
+
+    // Nobody signed in: to the sign-in page.
+    let (status, _) = page(&client(), &app, &format!("/donasi/{id}")).await;
+    assert_eq!(status, 303);
+}
+
+both_dbs!(donors_see_only_their_own, who_may_open_what);
+
+/// The officer's pages: a statement upload without a file, a line ignored without a note,
+/// and a manual payment with its receipt.
+async fn officer_pages(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    seed_workers(&app, 5).await;
+    let budi = sign_up(&app, "budi", "Budi Santoso").await;
+    let id = donate(&budi, &app, "35.25.01", "2").await;
+    let invoice = lingkaran::db::donations::invoice_of(&db, id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let http = client();
+    let (_, html) = page(&http, &app, "/masuk").await;
+    let token = csrf_field(&html);
+    let r = post_form(
+        &http,
+        &app,
+        "/masuk",
+        &[
+            ("csrf", &token),
+            ("username", "petugas"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let csrf = csrf_of(&http, &app, "/mutasi").await;
+
+    // A statement with one unknown credit.
+    let today = lingkaran::clock::today().format("%d/%m/%Y").to_string();
+    let csv = format!("tanggal;keterangan;referensi;jumlah\n{today};BUNGA JASA GIRO;;12.345,00\n");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("mutasi.csv"),
+        );
+    let r = http
+        .post(app.url("/mutasi"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains(r#"id="jumlah-belum-cocok">1<"#), "{body}");
+
+    // No file: the form again, saying so.
+    let r = http
+        .post(app.url("/mutasi"))
+        .multipart(reqwest::multipart::Form::new().text("csrf", csrf.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Pilih berkas mutasi"));
+
+    let line = lingkaran::db::statements::unmatched(&db, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    let (status, html) = page(&http, &app, "/mutasi/belum-cocok").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("BUNGA JASA GIRO") && html.contains("Rp 12.345"));
+    // Ignoring without a note is refused with the API's message, and the line stays.
+    let path = format!("/mutasi/baris/{}", line.id);
+    let r = post_form(
+        &http,
+        &app,
+        &path,
+        &[("csrf", &csrf), ("action", "ignore"), ("note", " ")],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Tulis alasan baris ini bukan donasi"));
+    let r = post_form(
+        &http,
+        &app,
+        &path,
+        &[("csrf", &csrf), ("action", "assign"), ("donor_id", "abc")],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let r = post_form(
+        &http,
+        &app,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("action", "ignore"),
+            ("note", "Bunga bank"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert!(lingkaran::db::statements::unmatched(&db, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A manual payment without evidence is refused; with it, the invoice is paid and the
+    // receipt shows.
+    let manual = |evidence: bool| {
+        let f = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("invoice_number", invoice.number.to_lowercase())
+            .text("amount", lingkaran_domain::format::rupiah(invoice.amount))
+            .text(
+                "paid_on",
+                lingkaran::clock::today().format("%Y-%m-%d").to_string(),
+            )
+            .text("reference", "KW-CABANG-0001")
+            .text("note", "Setoran tunai di kantor cabang");
+        if evidence {
+            f.part(
+                "evidence",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4 bukti".to_vec()).file_name("bukti.pdf"),
+            )
+        } else {
+            f
+        }
+    };
+    let r = http
+        .post(app.url("/pembayaran/manual"))
+        .multipart(manual(false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Lampirkan bukti pembayaran"), "{body}");
+    assert!(
+        body.contains("KW-CABANG-0001"),
+        "the form keeps what was typed"
+    );
+    let r = http
+        .post(app.url("/pembayaran/manual"))
+        .multipart(manual(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let receipt = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(receipt.starts_with("/kuitansi/") && receipt.ends_with("?baru=1"));
+    let (status, html) = page(&http, &app, &receipt).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Budi Santoso") && html.contains(&invoice.number));
+    let d = lingkaran::db::donations::get(&db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.status, "funded");
+
+    // The donor sees the payment and its receipt on their account; the same entry again is
+    // not booked twice.
+    let (status, html) = page(&budi, &app, "/akun").await;
+    assert_eq!(status, 200);
+    let pay = receipt
+        .trim_start_matches("/kuitansi/")
+        .split('?')
+        .next()
+        .unwrap();
+    assert!(html.contains(&format!("/kuitansi/{pay}")), "{html}");
+    let (status, html) = page(&budi, &app, &format!("/kuitansi/{pay}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("KW-{pay}")));
+    assert!(html.contains(&lingkaran_domain::format::rupiah(invoice.amount)));
+    let r = http
+        .post(app.url("/pembayaran/manual"))
+        .multipart(manual(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("?sudah=1"));
+
+    // Budi extends his paid donation by two months: the same two workers, held again.
+    let csrf_budi = csrf_of(&budi, &app, &format!("/donasi/{id}")).await;
+    let (_, html) = page(&budi, &app, &format!("/donasi/{id}")).await;
+    assert!(html.contains("Terbayar") && html.contains("/perpanjang"));
+    let r = post_form(
+        &budi,
+        &app,
+        &format!("/donasi/{id}/perpanjang"),
+        &[("csrf", &csrf_budi), ("months", "2"), ("start", "")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.contains(&format!("dari={id}")), "{to}");
+    let (status, html) = page(&budi, &app, &to).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Perpanjangan tercatat") && html.contains("Menunggu pembayaran"));
+    assert_eq!(html.matches(r#"<tr id="pekerja-"#).count(), 2);
+    // A held donation cannot be extended: the API's message on the page.
+    let new: i64 = to
+        .trim_start_matches("/donasi/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let r = post_form(
+        &budi,
+        &app,
+        &format!("/donasi/{new}/perpanjang"),
+        &[("csrf", &csrf_budi), ("months", "2")],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Hanya donasi yang sudah terbayar yang dapat diperpanjang."));
+
+    let report = lingkaran::db::ledger::check(&db).await.unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+}
+
+both_dbs!(officer_statement_and_manual_pages, officer_pages);
