@@ -102,8 +102,9 @@ both_dbs!(fifty_donors_race_for_a_thousand_workers, |db| async move {
     // and every held month is now funded.
     let (rows, distinct, held_left): (i64, i64, i64) = lingkaran::on_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COUNT(DISTINCT CAST(worker_id AS TEXT) || '/' || CAST(month AS TEXT)) AS BIGINT),
-                CAST(SUM(CASE WHEN state = 'held' THEN 1 ELSE 0 END) AS BIGINT) FROM worker_months"
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COUNT(DISTINCT CAST(m.worker_id AS TEXT) || '/' || CAST(m.month AS TEXT)) AS BIGINT),
+                CAST(SUM(CASE WHEN d.status = 'funded' THEN 0 ELSE 1 END) AS BIGINT)
+         FROM worker_months m JOIN donations d ON d.id = m.donation_id"
     )
     .fetch_one(pool)
     .await

@@ -193,7 +193,7 @@ both_dbs!(
         let amount_id = lingkaran_domain::format::rupiah(amount).replace("Rp ", "");
         let csv = format!(
             "tanggal;keterangan;referensi;jumlah\n\
-         25/11/2026;TRF VA {va} PT SEMEN;FT2611001;{amount_id},00\n\
+         25/11/2026;TRF VA {va} PT SEMEN;FT2611250001;{amount_id},00\n\
          25/11/2026;SETORAN TUNAI TANPA KETERANGAN;FT2611002;250.000,00\n\
          25/11/2026;BIAYA ADM;FT2611003;-5.000,00\n"
         );

@@ -50,16 +50,20 @@ fn kill(mut child: Child) {
 /// (donations, donation_workers, held months, funded months, payments)
 async fn state(url: &str) -> (i64, i64, i64, i64, i64) {
     let db = Db::connect(url).await.unwrap();
-    let row = lingkaran::on_db!(&db, |pool| sqlx::query_as(
+    let row = lingkaran::on_db!(&db, |pool| {
+        sqlx::query_as(
         "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM donations),
                 (SELECT CAST(COUNT(*) AS BIGINT) FROM donation_workers),
-                (SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE state = 'held'),
-                (SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE state = 'funded'),
+                (SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                  WHERE d.status <> 'funded'),
+                (SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                  WHERE d.status = 'funded'),
                 (SELECT CAST(COUNT(*) AS BIGINT) FROM payments)"
     )
     .fetch_one(pool)
     .await
-    .unwrap());
+    .unwrap()
+    });
     db.close().await;
     row
 }

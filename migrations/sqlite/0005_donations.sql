@@ -27,6 +27,7 @@ CREATE TABLE donations (
     funded_at       TEXT
 );
 CREATE INDEX donations_donor ON donations (donor_id, id);
+CREATE INDEX donations_holds ON donations (status, hold_expires_at);
 CREATE INDEX donations_budget_line ON donations (budget_line_id);
 
 -- The workers a donation chose, in the fair order, with the reason for each.
@@ -40,21 +41,19 @@ CREATE TABLE donation_workers (
 );
 CREATE INDEX donation_workers_worker ON donation_workers (worker_id);
 
--- One row per worker and month, taken by one donation: first `held` while the donor pays,
--- then `funded`. The primary key is the guarantee that no worker-month is ever held or
--- funded twice. An expired hold is deleted by whoever next needs the month.
+-- One row per worker and month, taken by one donation. The primary key is the guarantee
+-- that no worker-month is ever held or funded twice. Whether the month is held or funded is
+-- its donation's status (one row to update when the money comes, not 120,000). Rows of a
+-- donation whose hold expired unpaid are deleted by the next donation that needs the month.
 CREATE TABLE worker_months (
-    worker_id       BIGINT NOT NULL REFERENCES workers (id),
-    month           BIGINT NOT NULL,         -- yyyymm
-    donation_id     BIGINT NOT NULL REFERENCES donations (id),
-    state           TEXT NOT NULL CHECK (state IN ('held', 'funded')),
-    jkk             BIGINT NOT NULL CHECK (jkk >= 0),
-    jkm             BIGINT NOT NULL CHECK (jkm >= 0),
-    hold_expires_at TEXT,
-    PRIMARY KEY (worker_id, month),
-    CHECK ((state = 'held') = (hold_expires_at IS NOT NULL))
+    worker_id   BIGINT NOT NULL REFERENCES workers (id),
+    month       BIGINT NOT NULL,             -- yyyymm
+    donation_id BIGINT NOT NULL REFERENCES donations (id),
+    jkk         BIGINT NOT NULL CHECK (jkk >= 0),
+    jkm         BIGINT NOT NULL CHECK (jkm >= 0),
+    PRIMARY KEY (worker_id, month)
 );
-CREATE INDEX worker_months_donation ON worker_months (donation_id, state);
+CREATE INDEX worker_months_donation ON worker_months (donation_id);
 
 -- What the donor is asked to pay, at a virtual-account number of its own, until it expires.
 CREATE TABLE invoices (
@@ -145,3 +144,7 @@ CREATE TABLE refunds (
     created_by BIGINT NOT NULL REFERENCES users (id),
     created_at TEXT NOT NULL
 );
+
+-- Ledger writers no longer queue on one row: each locks only the accounts with a limit that
+-- it touches (see src/db/ledger.rs).
+DROP TABLE ledger_lock;

@@ -12,6 +12,7 @@
 //! its donation in one commit.
 
 use super::ledger::LedgerTx;
+use super::months::{MonthRow, MonthsBulk};
 use super::sql::Sql;
 use super::{BeginWrite, Db};
 use crate::{bind_all, on_db};
@@ -193,13 +194,11 @@ pub(crate) trait DonationTx {
         d: &NewDonation,
     ) -> anyhow::Result<Result<Created, Vec<Problem>>>;
 
-    /// Takes the worker-months of these candidates for `donation_id` in `state`, all of a
-    /// worker's months or none. Returns the ids of the workers taken.
+    /// Takes the worker-months of these candidates for `donation_id`, all of a worker's
+    /// months or none. Returns the ids of the workers taken.
     async fn take_months(
         &mut self,
         donation_id: i64,
-        state: &str,
-        hold_until: Option<DateTime<Utc>>,
         blocks: &[(i64, Vec<(Month, Contribution)>)],
         now: DateTime<Utc>,
     ) -> anyhow::Result<HashSet<i64>>;
@@ -335,7 +334,7 @@ macro_rules! impl_donation_tx {
                             blocks.push((w.id, pricer.block(w.income)?.to_vec()));
                         }
                         let taken = self
-                            .take_months(id, "held", Some(hold_until), &blocks, now)
+                            .take_months(id, &blocks, now)
                             .await?;
                         for w in wanted {
                             if taken.contains(&w.id) {
@@ -399,14 +398,15 @@ macro_rules! impl_donation_tx {
                                 sql.push(" AND w.decile <= ").int_arg(m);
                             }
                             sql.push(
-                                " AND NOT EXISTS (SELECT 1 FROM worker_months m WHERE m.worker_id = w.id AND m.month >= ",
+                                " AND NOT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                                   WHERE m.worker_id = w.id AND m.month >= ",
                             )
                             .int_arg(first)
                             .push(" AND m.month <= ")
                             .int_arg(last)
-                            .push(" AND (m.state = 'funded' OR m.hold_expires_at > ")
+                            .push(" AND (d.status = 'funded' OR d.hold_expires_at > ")
                             .arg(super::sql::Arg::Time(now))
-                            .push(" OR m.donation_id = ")
+                            .push(" OR d.id = ")
                             .int_arg(id)
                             .push("))")
                             .push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
@@ -439,7 +439,7 @@ macro_rules! impl_donation_tx {
                                 break;
                             }
                             let taken = self
-                                .take_months(id, "held", Some(hold_until), &blocks, now)
+                                .take_months(id, &blocks, now)
                                 .await?;
                             for c in round {
                                 if taken.contains(&c.id) {
@@ -571,8 +571,6 @@ macro_rules! impl_donation_tx {
             async fn take_months(
                 &mut self,
                 donation_id: i64,
-                state: &str,
-                hold_until: Option<DateTime<Utc>>,
                 blocks: &[(i64, Vec<(Month, Contribution)>)],
                 now: DateTime<Utc>,
             ) -> anyhow::Result<HashSet<i64>> {
@@ -585,47 +583,14 @@ macro_rules! impl_donation_tx {
                     .flat_map(|b| b.1.iter().map(|(m, _)| m.yyyymm()))
                     .fold((i64::MAX, i64::MIN), |(lo, hi), m| (lo.min(m), hi.max(m)));
                 // Expired holds of other donations give their months back.
-                for chunk in ids.chunks(INSERT_CHUNK) {
-                    let mut qb = QueryBuilder::new(
-                        "DELETE FROM worker_months WHERE state = 'held' AND hold_expires_at < ",
-                    );
-                    qb.push_bind(now)
-                        .push(" AND month >= ")
-                        .push_bind(first)
-                        .push(" AND month <= ")
-                        .push_bind(last)
-                        .push(" AND worker_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for w in chunk {
-                        sep.push_bind(*w);
-                    }
-                    qb.push(")");
-                    qb.build().execute(&mut *self).await?;
-                }
-                let rows: Vec<(i64, Month, Contribution)> = blocks
+                self.release_expired(&ids, first, last, now).await?;
+                let rows: Vec<MonthRow> = blocks
                     .iter()
-                    .flat_map(|(w, ms)| ms.iter().map(move |(m, c)| (*w, *m, *c)))
+                    .flat_map(|(w, ms)| ms.iter().map(move |(m, c)| (*w, m.yyyymm(), c.jkk, c.jkm)))
                     .collect();
                 let mut got: BTreeMap<i64, usize> = BTreeMap::new();
-                for chunk in rows.chunks(INSERT_CHUNK) {
-                    let mut qb = QueryBuilder::new(
-                        "INSERT INTO worker_months (worker_id, month, donation_id, state, jkk, jkm, hold_expires_at) ",
-                    );
-                    qb.push_values(chunk, |mut b, (w, m, c)| {
-                        b.push_bind(*w)
-                            .push_bind(m.yyyymm())
-                            .push_bind(donation_id)
-                            .push_bind(state)
-                            .push_bind(c.jkk)
-                            .push_bind(c.jkm)
-                            .push_bind(hold_until);
-                    });
-                    qb.push(" ON CONFLICT (worker_id, month) DO NOTHING RETURNING worker_id");
-                    let inserted: Vec<i64> =
-                        qb.build_query_scalar().fetch_all(&mut *self).await?;
-                    for w in inserted {
-                        *got.entry(w).or_default() += 1;
-                    }
+                for w in self.insert_months(donation_id, &rows).await? {
+                    *got.entry(w).or_default() += 1;
                 }
                 let mut taken = HashSet::new();
                 let mut partial = Vec::new();
@@ -639,15 +604,8 @@ macro_rules! impl_donation_tx {
                     }
                 }
                 // All of a worker's months or none: give back the part of a block we got.
-                for chunk in partial.chunks(INSERT_CHUNK) {
-                    let mut qb = QueryBuilder::new("DELETE FROM worker_months WHERE donation_id = ");
-                    qb.push_bind(donation_id).push(" AND worker_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for w in chunk {
-                        sep.push_bind(*w);
-                    }
-                    qb.push(")");
-                    qb.build().execute(&mut *self).await?;
+                if !partial.is_empty() {
+                    self.delete_months(donation_id, &partial).await?;
                 }
                 Ok(taken)
             }
@@ -658,40 +616,56 @@ macro_rules! impl_donation_tx {
                 donation_id: i64,
                 now: DateTime<Utc>,
             ) -> anyhow::Result<bool> {
-                let row: Option<(i64, String, i64, i64, Option<i64>)> = sqlx::query_as(
-                    "SELECT donor_id, status, start_month, months, budget_line_id FROM donations WHERE id = $1",
+                // Lock the donation first: a donation that expires and gives its months back
+                // locks it too (`release_expired`), so the two never interleave.
+                let row: Option<(i64, String, i64, i64, Option<i64>, i64, i64)> = sqlx::query_as(
+                    "UPDATE donations SET status = status WHERE id = $1
+                     RETURNING donor_id, status, start_month, months, budget_line_id, workers, total",
                 )
                 .bind(donation_id)
                 .fetch_optional(&mut *self)
                 .await?;
-                let Some((donor_id, status, start_month, months, budget_line)) = row else {
+                let Some((donor_id, status, start_month, months, budget_line, workers, total)) = row else {
                     return Ok(false);
                 };
                 if status == "funded" || status == "cancelled" {
                     return Ok(false);
                 }
                 let credit = self.net_posted(&Account::DonorCredit(donor_id)).await?;
+                if credit < total && status == "held" {
+                    // Not enough even if every month is still ours: nothing to try.
+                    let held: i64 = sqlx::query_scalar(
+                        "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE donation_id = $1",
+                    )
+                    .bind(donation_id)
+                    .fetch_one(&mut *self)
+                    .await?;
+                    if held == workers * months {
+                        return Ok(false);
+                    }
+                }
                 sqlx::query("SAVEPOINT settle").execute(&mut *self).await?;
-                // Our own holds, expired or not, are still ours: fund them.
-                sqlx::query(
-                    "UPDATE worker_months SET state = 'funded', hold_expires_at = NULL
-                     WHERE donation_id = $1 AND state = 'held'",
+                let held: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE donation_id = $1",
                 )
                 .bind(donation_id)
-                .execute(&mut *self)
+                .fetch_one(&mut *self)
                 .await?;
-                // Workers whose hold was given back (a late payment): take their months again
-                // where they are still free.
-                let lost: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT w.id, w.income FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
-                     WHERE dw.donation_id = $1
-                       AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id AND m.donation_id = $1) < $2",
-                )
-                .bind(donation_id)
-                .bind(months)
-                .fetch_all(&mut *self)
-                .await?;
-                if !lost.is_empty() {
+                let (funded_total, funded_workers) = if held == workers * months {
+                    // Every month is still held for us (the usual case): fund them all.
+                    (total, workers)
+                } else {
+                    // A late payment after other donations took some months: take back what
+                    // is still free, worker by worker.
+                    let lost: Vec<(i64, i64)> = sqlx::query_as(
+                        "SELECT w.id, w.income FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+                         WHERE dw.donation_id = $1
+                           AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id AND m.donation_id = $1) < $2",
+                    )
+                    .bind(donation_id)
+                    .bind(months)
+                    .fetch_all(&mut *self)
+                    .await?;
                     let start = Month::from_yyyymm(start_month)
                         .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
                     let mut pricer = Pricer {
@@ -700,26 +674,21 @@ macro_rules! impl_donation_tx {
                         months: u32::try_from(months)?,
                         cache: HashMap::new(),
                     };
-                    // A worker partly ours (some months lost): start their block again.
+                    let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
+                    self.delete_months(donation_id, &lost_ids).await?;
                     let mut blocks = Vec::with_capacity(lost.len());
                     for (w, income) in &lost {
-                        sqlx::query("DELETE FROM worker_months WHERE donation_id = $1 AND worker_id = $2")
-                            .bind(donation_id)
-                            .bind(*w)
-                            .execute(&mut *self)
-                            .await?;
                         blocks.push((*w, pricer.block(*income)?.to_vec()));
                     }
-                    self.take_months(donation_id, "funded", None, &blocks, now)
-                        .await?;
-                }
-                let (funded_total, funded_workers): (i64, i64) = sqlx::query_as(
-                    "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT), CAST(COUNT(DISTINCT worker_id) AS BIGINT)
-                     FROM worker_months WHERE donation_id = $1",
-                )
-                .bind(donation_id)
-                .fetch_one(&mut *self)
-                .await?;
+                    self.take_months(donation_id, &blocks, now).await?;
+                    sqlx::query_as(
+                        "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT), CAST(COUNT(DISTINCT worker_id) AS BIGINT)
+                         FROM worker_months WHERE donation_id = $1",
+                    )
+                    .bind(donation_id)
+                    .fetch_one(&mut *self)
+                    .await?
+                };
                 let mut over_ceiling = false;
                 if let Some(line) = budget_line {
                     let (ceiling, others): (i64, i64) = sqlx::query_as(
@@ -845,8 +814,6 @@ pub async fn settle(db: &Db, donation_id: i64) -> anyhow::Result<bool> {
     let now = Utc::now();
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        // Queue on the ledger first, so the credit read is the credit spent.
-        tx.apply_transfers(&[]).await?;
         let done = tx.settle_donation(&rates, donation_id, now).await?;
         tx.commit().await?;
         Ok(done)
@@ -917,11 +884,13 @@ pub async fn workers_of(
         sqlx::query_as(
         "SELECT w.id AS worker_id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id,
                 dw.reason_en, CAST(COUNT(m.month) AS BIGINT) AS months, MIN(m.month) AS first_month,
-                MAX(m.month) AS last_month, MIN(m.state) AS state
+                MAX(m.month) AS last_month,
+                CASE WHEN COUNT(m.month) = 0 THEN NULL WHEN d.status = 'funded' THEN 'funded' ELSE 'held' END AS state
          FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+         JOIN donations d ON d.id = dw.donation_id
          LEFT JOIN worker_months m ON m.worker_id = dw.worker_id AND m.donation_id = dw.donation_id
          WHERE dw.donation_id = $1
-         GROUP BY w.id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id, dw.reason_en
+         GROUP BY w.id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id, dw.reason_en, d.status
          ORDER BY dw.rank LIMIT $2 OFFSET $3"
     )
     .bind(donation_id)
@@ -932,8 +901,9 @@ pub async fn workers_of(
     })
 }
 
-/// Gives back the months of holds that ran out and marks their donations and invoices
-/// expired. A payment that arrives later still funds what is free then.
+/// Marks donations and invoices whose hold ran out unpaid as expired. Their months are free
+/// for others from that moment (a donation that needs one deletes the expired row); a
+/// payment that arrives later still funds what is free then.
 pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
@@ -948,10 +918,6 @@ pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM worker_months WHERE state = 'held' AND hold_expires_at < $1")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         Ok(n)
     })

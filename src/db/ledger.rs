@@ -1,14 +1,20 @@
-//! The ledger in the store. A batch is applied in one transaction: the rule book
+//! The ledger in the store. A batch is applied in the caller's transaction: the rule book
 //! (`lingkaran_domain::ledger`) decides on the state the batch touches, then the accepted
-//! transfers are appended and the touched balances written. Writers queue on `ledger_lock`,
-//! so batches apply one after another on both stores.
+//! transfers are appended and the touched balances written.
+//!
+//! Only accounts with a limit (a donor's credit, a donation's escrow) have their balances
+//! cached in `ledger_accounts`, where the store's CHECK refuses an overdraft; a writer locks
+//! those rows (in code order) for its transaction. Accounts without a limit (bank clearing,
+//! the payables, refunds) are not cached: every payment moves money out of bank clearing, and
+//! one row that every payment had to update would make all payments wait for each other's
+//! commit. Their balances are what their transfers add up to; `ledger check` derives them.
 
 use super::bulk::in_list;
 use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::Utc;
 use lingkaran_domain::ledger::{Account, Balance, Ledger, Phase, Refusal, Transfer};
-use sqlx::FromRow;
+use sqlx::{FromRow, QueryBuilder};
 use std::collections::BTreeSet;
 
 #[derive(FromRow)]
@@ -99,42 +105,63 @@ pub(crate) trait LedgerTx {
 }
 
 macro_rules! impl_ledger_tx {
-    ($conn:ty) => {
+    ($conn:ty, $for_update:expr) => {
         impl LedgerTx for $conn {
             async fn apply_transfers(
                 &mut self,
                 batch: &[Transfer],
             ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+                if batch.is_empty() {
+                    return Ok(Vec::new());
+                }
                 let mut ids: BTreeSet<String> = BTreeSet::new();
                 let mut accounts: BTreeSet<Account> = BTreeSet::new();
+                let mut settles = false;
                 for t in batch {
                     ids.insert(id_text(t.id));
                     if let Phase::Post(p) | Phase::Void(p) = t.phase {
                         ids.insert(id_text(p));
+                        settles = true;
                     }
                     accounts.insert(t.debit.clone());
                     accounts.insert(t.credit.clone());
                 }
                 let ids: Vec<String> = ids.into_iter().collect();
-                let codes: Vec<String> = accounts.iter().map(Account::code).collect();
+                // Only accounts with a limit are read, locked and cached; see the module.
+                let limited: Vec<String> = accounts
+                    .iter()
+                    .filter(|a| a.debits_must_not_exceed_credits())
+                    .map(Account::code)
+                    .collect();
                 let now = Utc::now();
-                // Queue behind any other ledger writer before reading anything.
-                sqlx::query("UPDATE ledger_lock SET n = n + 1 WHERE id = 1")
-                    .execute(&mut *self)
-                    .await?;
-                if batch.is_empty() {
-                    return Ok(Vec::new());
-                }
+                // Every account exists before a transfer names it (a conflict takes no lock).
+                let mut qb = QueryBuilder::new("INSERT INTO ledger_accounts (code, no_overdraft) ");
+                qb.push_values(accounts.iter(), |mut b, a| {
+                    b.push_bind(a.code()).push_bind(a.debits_must_not_exceed_credits());
+                });
+                qb.push(" ON CONFLICT (code) DO NOTHING");
+                qb.build().execute(&mut *self).await?;
+                // Lock the limited accounts, always in code order so two writers never wait
+                // on each other in a circle (PostgreSQL; SQLite has one writer at a time).
+                let balances: Vec<AccountRow> = if limited.is_empty() {
+                    Vec::new()
+                } else {
+                    let tail = format!(") ORDER BY code{}", $for_update);
+                    let mut qb = in_list(&format!("{ACCOUNT_COLUMNS} WHERE code IN ("), &limited, &tail);
+                    qb.build_query_as().fetch_all(&mut *self).await?
+                };
                 let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
                 let known: Vec<TransferRow> = qb.build_query_as().fetch_all(&mut *self).await?;
-                let mut qb = in_list(
-                    "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (",
-                    &ids,
-                    ")",
-                );
-                let settled: Vec<String> = qb.build_query_scalar().fetch_all(&mut *self).await?;
-                let mut qb = in_list(&format!("{ACCOUNT_COLUMNS} WHERE code IN ("), &codes, ")");
-                let balances: Vec<AccountRow> = qb.build_query_as().fetch_all(&mut *self).await?;
+                let settled: Vec<String> = if settles || known.iter().any(|t| t.phase == "pending") {
+                    let mut qb = in_list(
+                        "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (",
+                        &ids,
+                        ")",
+                    );
+                    qb.build_query_scalar().fetch_all(&mut *self).await?
+                } else {
+                    Vec::new()
+                };
 
                 let open: Vec<u128> = known
                     .iter()
@@ -149,48 +176,42 @@ macro_rules! impl_ledger_tx {
                     .iter()
                     .filter_map(|r| Account::parse(&r.code).map(|a| (a, balance_of(r))))
                     .collect();
+                let before: Vec<(Account, Balance)> = balances.clone();
                 let mut model = Ledger::from_state(balances, known, open);
                 let results = model.apply(batch);
                 if results.iter().all(|r| r.is_err()) {
                     return Ok(results);
                 }
-
-                for a in &accounts {
-                    sqlx::query(
-                        "INSERT INTO ledger_accounts (code, no_overdraft) VALUES ($1, $2)
-                         ON CONFLICT (code) DO NOTHING",
-                    )
-                    .bind(a.code())
-                    .bind(a.debits_must_not_exceed_credits())
-                    .execute(&mut *self)
-                    .await?;
-                }
-                for (t, r) in batch.iter().zip(&results) {
-                    if r.is_err() {
-                        continue;
-                    }
+                let accepted: Vec<&Transfer> = batch
+                    .iter()
+                    .zip(&results)
+                    .filter(|(_, r)| r.is_ok())
+                    .map(|(t, _)| t)
+                    .collect();
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at) ",
+                );
+                qb.push_values(accepted, |mut b, t| {
                     let (phase, pending) = match t.phase {
                         Phase::Single => ("single", None),
                         Phase::Pending => ("pending", None),
                         Phase::Post(p) => ("post", Some(id_text(p))),
                         Phase::Void(p) => ("void", Some(id_text(p))),
                     };
-                    sqlx::query(
-                        "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(id_text(t.id))
-                    .bind(t.debit.code())
-                    .bind(t.credit.code())
-                    .bind(t.amount)
-                    .bind(phase)
-                    .bind(pending)
-                    .bind(now)
-                    .execute(&mut *self)
-                    .await?;
-                }
-                for a in &accounts {
+                    b.push_bind(id_text(t.id))
+                        .push_bind(t.debit.code())
+                        .push_bind(t.credit.code())
+                        .push_bind(t.amount)
+                        .push_bind(phase)
+                        .push_bind(pending)
+                        .push_bind(now);
+                });
+                qb.build().execute(&mut *self).await?;
+                for a in accounts.iter().filter(|a| a.debits_must_not_exceed_credits()) {
                     let b = model.balance(a);
+                    if before.iter().any(|(x, was)| x == a && *was == b) {
+                        continue;
+                    }
                     sqlx::query(
                         "UPDATE ledger_accounts SET debits_posted = $1, credits_posted = $2, debits_pending = $3,
                          credits_pending = $4 WHERE code = $5",
@@ -218,8 +239,8 @@ macro_rules! impl_ledger_tx {
         }
     };
 }
-impl_ledger_tx!(sqlx::SqliteConnection);
-impl_ledger_tx!(sqlx::PgConnection);
+impl_ledger_tx!(sqlx::SqliteConnection, "");
+impl_ledger_tx!(sqlx::PgConnection, " FOR UPDATE");
 
 /// The result of `lingkaran ledger check`.
 #[derive(Debug, Default)]
@@ -258,9 +279,10 @@ pub async fn check(db: &Db) -> anyhow::Result<CheckReport> {
         }
     }
     report.violations.extend(replay.check());
+    // Limited accounts: the cached balance must be what the transfers add up to. Unlimited
+    // ones are never cached, so anything but zeros there was written by someone else.
     let mut sum = 0i64;
     for r in &stored {
-        sum += r.credits_posted - r.debits_posted;
         let Some(a) = Account::parse(&r.code) else {
             report
                 .violations
@@ -268,19 +290,27 @@ pub async fn check(db: &Db) -> anyhow::Result<CheckReport> {
             continue;
         };
         let want = replay.balance(&a);
-        if want != balance_of(r) {
+        let (cached, expected) = if a.debits_must_not_exceed_credits() {
+            (balance_of(r), want)
+        } else {
+            (balance_of(r), Balance::default())
+        };
+        sum += if a.debits_must_not_exceed_credits() {
+            cached.credits_posted - cached.debits_posted
+        } else {
+            want.net_posted()
+        };
+        if cached != expected {
             report.violations.push(format!(
                 "account {} holds {:?} but its transfers add up to {:?}",
-                r.code,
-                balance_of(r),
-                want
+                r.code, cached, want
             ));
         }
     }
     if sum != 0 {
         report
             .violations
-            .push(format!("stored balances do not sum to zero: {sum}"));
+            .push(format!("balances do not sum to zero: {sum}"));
     }
     report.violations.extend(money_trail(db).await?);
     Ok(report)
@@ -293,24 +323,22 @@ async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     let backing: Vec<(i64, String, i64, i64, i64)> = on_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT d.id, d.status, d.funded_total,
-                CAST(COALESCE((SELECT SUM(m.jkk + m.jkm) FROM worker_months m
-                               WHERE m.donation_id = d.id AND m.state = 'funded'), 0) AS BIGINT),
-                CAST(COALESCE((SELECT a.credits_posted FROM ledger_accounts a
-                               WHERE a.code = 'escrow:' || CAST(d.id AS TEXT)), 0) AS BIGINT)
-         FROM donations d
-         WHERE d.status = 'funded'
-            OR EXISTS (SELECT 1 FROM worker_months m WHERE m.donation_id = d.id AND m.state = 'funded')
-         ORDER BY d.id"
-    )
-    .fetch_all(pool)
-    .await
+            "SELECT d.id, d.status, d.funded_total,
+                CAST(COALESCE((SELECT SUM(m.jkk + m.jkm) FROM worker_months m WHERE m.donation_id = d.id), 0) AS BIGINT),
+                CAST(COALESCE(a.credits_posted, 0) AS BIGINT)
+         FROM donations d LEFT JOIN ledger_accounts a ON a.code = 'escrow:' || CAST(d.id AS TEXT)
+         WHERE d.status = 'funded' OR a.credits_posted > 0
+         ORDER BY d.id",
+        )
+        .fetch_all(pool)
+        .await
     })?;
     for (id, status, funded_total, months, escrow_in) in backing {
         if status != "funded" {
             out.push(format!(
-                "donation {id} is {status} but has funded worker-months worth {months}"
+                "donation {id} is {status} but its escrow received {escrow_in}"
             ));
+            continue;
         }
         if months != funded_total || escrow_in != funded_total {
             out.push(format!(
@@ -321,7 +349,8 @@ async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
     let (paid, cleared): (i64, i64) = on_db!(db, |pool| {
         sqlx::query_as(
         "SELECT CAST(COALESCE((SELECT SUM(amount) FROM payments), 0) AS BIGINT),
-                CAST(COALESCE((SELECT debits_posted FROM ledger_accounts WHERE code = 'bank_clearing'), 0) AS BIGINT)"
+                CAST(COALESCE((SELECT SUM(amount) FROM ledger_transfers
+                               WHERE debit_account = 'bank_clearing' AND phase IN ('single', 'post')), 0) AS BIGINT)"
     )
     .fetch_one(pool)
     .await

@@ -10,6 +10,7 @@ pub mod donors;
 pub mod idempotency;
 pub mod imports;
 pub mod ledger;
+pub(crate) mod months;
 pub mod payments;
 pub mod rates;
 pub mod regions;

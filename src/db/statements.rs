@@ -92,21 +92,37 @@ fn invoice_number_in(text: &str) -> Option<String> {
     None
 }
 
-/// Which invoice a line names: by VA number first, then by an invoice number in its
+/// Every run of 10 to 20 digits in a text: the candidates for a virtual-account number. A
+/// bank's own reference (`FT2611250001`) or an account number may be among them, so each is
+/// tried against the numbers actually issued.
+fn digit_runs(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|r| (10..=20).contains(&r.len()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Which invoice a line names: by a VA number we issued, then by an invoice number in its
 /// reference or description.
 async fn invoice_for(db: &Db, l: &StatementLine) -> sqlx::Result<Option<(Target, i64)>> {
-    if let Some(va) = &l.va_number {
+    let text = format!("{} {}", l.reference.as_deref().unwrap_or(""), l.description);
+    let mut vas: Vec<String> = l.va_number.iter().cloned().collect();
+    for r in digit_runs(&text) {
+        if !vas.contains(&r) {
+            vas.push(r);
+        }
+    }
+    for va in vas {
         let id: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(
             "SELECT id FROM invoices WHERE va_number = $1"
         )
-        .bind(va)
+        .bind(&va)
         .fetch_optional(pool)
         .await)?;
         if let Some(id) = id {
-            return Ok(Some((Target::Va(va.clone()), id)));
+            return Ok(Some((Target::Va(va), id)));
         }
     }
-    let text = format!("{} {}", l.reference.as_deref().unwrap_or(""), l.description);
     if let Some(num) = invoice_number_in(&text) {
         let id: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(
             "SELECT id FROM invoices WHERE number = $1"
@@ -396,6 +412,15 @@ mod tests {
         );
         assert_eq!(invoice_number_in("INV-26-12 bukan"), None);
         assert_eq!(invoice_number_in(""), None);
+    }
+
+    #[test]
+    fn every_long_digit_run_is_a_va_candidate() {
+        assert_eq!(
+            digit_runs("FT2611250001 TRF VA 8890800000000012/081234567890"),
+            vec!["2611250001", "8890800000000012", "081234567890"]
+        );
+        assert!(digit_runs("RT 005 RW 002").is_empty());
     }
 
     #[test]
