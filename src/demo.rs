@@ -358,11 +358,98 @@ pub async fn seed(db: &Db) -> anyhow::Result<DemoSummary> {
         }
     }
     let _ = today.year();
+    donors(db, ids["donatur"].0, ids["petugas"].0, today).await?;
     Ok(DemoSummary {
         organisations: proposers.len(),
         workers: total,
         verified,
     })
+}
+
+/// The demo's donors: the `donatur` account is PT Semen Sejahtera's CSR programme, which has
+/// already funded 100 workers of Kecamatan Ujungpangkah for 6 months (paid by the provider's
+/// callback) and holds 50 more of Kecamatan Driyorejo awaiting payment; Pemerintah Kabupaten
+/// Gresik has an APBD budget line.
+async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> anyhow::Result<()> {
+    use crate::db::donations::{self, Choice, Criteria, NewDonation};
+    use crate::db::donors::{self, NewDonor};
+    use crate::db::payments::{self, NewPayment, Source, Target};
+    let csr = donors::create(
+        db,
+        &NewDonor {
+            kind: "company",
+            name: "PT Semen Sejahtera (CSR)",
+            npwp: Some("013456789012000"),
+            region_code: Some(GRESIK),
+            user_id: Some(donor_user),
+            created_by: officer,
+        },
+    )
+    .await?;
+    let pemkab = donors::create(
+        db,
+        &NewDonor {
+            kind: "government",
+            name: "Pemerintah Kabupaten Gresik",
+            npwp: None,
+            region_code: Some(GRESIK),
+            user_id: None,
+            created_by: officer,
+        },
+    )
+    .await?;
+    donors::add_budget_line(
+        db,
+        pemkab,
+        "apbd",
+        "5.1.02.01.01.0031",
+        i64::from(today.year()),
+        1_008_000_000,
+    )
+    .await?;
+    let start = lingkaran_domain::rates::Month::first_payable(today);
+    let give = |region: &str, count: i64, months: u32| NewDonation {
+        donor_id: csr,
+        budget_line_id: None,
+        choice: Choice::Criteria {
+            criteria: Criteria {
+                region: Some(region.to_string()),
+                ..Criteria::default()
+            },
+            count,
+        },
+        start,
+        months,
+        extends_id: None,
+        created_by: donor_user,
+        hold: chrono::Duration::hours(24),
+        request_json: format!(
+            r#"{{"mode":"criteria","criteria":{{"region":"{region}"}},"count":{count},"months":{months}}}"#
+        ),
+        today,
+    };
+    if let Ok(made) = donations::create(db, &give("35.25.07", 100, 6)).await? {
+        if let Some(inv) = donations::invoice_of(db, made.id).await? {
+            let _ = payments::book(
+                db,
+                &NewPayment {
+                    source: Source::Callback,
+                    reference: "DEMO-VA-PAID-1".into(),
+                    target: Target::Va(inv.va_number),
+                    amount: inv.amount,
+                    paid_on: today,
+                    channel: Some("VIRTUAL_ACCOUNT_BCA".into()),
+                    evidence_name: None,
+                    evidence: None,
+                    recorded_by: None,
+                    note: Some(inv.number),
+                },
+            )
+            .await?;
+        }
+    }
+    let _ = donations::create(db, &give("35.25.15", 50, 12)).await?;
+    Ok(())
 }
 
 /// Registers `n` verified workers in the villages of `region` (a district or a village), as

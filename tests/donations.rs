@@ -374,3 +374,102 @@ both_dbs!(
         assert_ledger_clean(&db).await;
     }
 );
+
+both_dbs!(a_budget_line_ceiling_is_never_exceeded, |db| async move {
+    let w = world(&db, 40).await;
+    let gov = donors::create(
+        &db,
+        &donors::NewDonor {
+            kind: "government",
+            name: "Pemerintah Kabupaten Gresik",
+            npwp: None,
+            region_code: Some("35.25"),
+            user_id: None,
+            created_by: w.officer,
+        },
+    )
+    .await
+    .unwrap();
+    // APBD line with a ceiling of Rp 1.000.000.
+    let line = donors::add_budget_line(&db, gov, "apbd", "5.1.02", 2026, 1_000_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let on_line = |rupiah: i64| NewDonation {
+        donor_id: gov,
+        budget_line_id: Some(line),
+        choice: Choice::Budget {
+            criteria: Criteria::default(),
+            rupiah,
+        },
+        ..criteria(gov, w.officer, 0, 3)
+    };
+    donations::create(&db, &on_line(700_000))
+        .await
+        .unwrap()
+        .unwrap();
+    // 700,000 is committed; 400,000 more would pass the ceiling.
+    let refused = donations::create(&db, &on_line(400_000))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused[0].code, "over_ceiling");
+    assert!(refused[0].id.contains("Rp 300.000"), "{}", refused[0].id);
+    // What is left still fits.
+    donations::create(&db, &on_line(300_000))
+        .await
+        .unwrap()
+        .unwrap();
+    // Another donor's line is refused by name.
+    let other = donor(&db, "Bukan Pemerintah", w.officer).await;
+    let wrong = NewDonation {
+        donor_id: other,
+        ..on_line(100_000)
+    };
+    let refused = donations::create(&db, &wrong).await.unwrap().unwrap_err();
+    assert_eq!(refused[0].code, "unknown_budget_line");
+    assert_ledger_clean(&db).await;
+});
+
+both_dbs!(
+    a_callback_after_the_statement_confirms_the_money_instead_of_booking_it_twice,
+    |db| async move {
+        let w = world(&db, 10).await;
+        let a = donor(&db, "Donatur Lambat", w.officer).await;
+        let made = donations::create(&db, &criteria(a, w.officer, 5, 2))
+            .await
+            .unwrap()
+            .unwrap();
+        let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
+        let amount = lingkaran_domain::format::rupiah(inv.amount).replace("Rp ", "");
+        let csv = format!(
+            "tanggal;keterangan;referensi;jumlah\n25/11/2026;VA {} DONASI;FT1;{amount}\n",
+            inv.va_number
+        );
+        let report =
+            lingkaran::db::statements::import(&db, "mutasi.csv", csv.as_bytes(), w.officer)
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(report.matched, 1);
+        let d = donations::get(&db, made.id).await.unwrap().unwrap();
+        assert_eq!(d.status, "funded");
+        // The provider's notification arrives a day late, twice.
+        for _ in 0..2 {
+            let late = payments::book(&db, &callback(&inv.va_number, "DOKU-LATE", inv.amount))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(!late.new, "the money was already booked from the statement");
+        }
+        assert_eq!(payments::credit_of(&db, a).await.unwrap(), 0);
+        let n: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM payments"
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
+        assert_eq!(n, 1);
+        assert_ledger_clean(&db).await;
+    }
+);

@@ -3,7 +3,9 @@
 -- When a worker was verified: the fair order funds the longest wait first.
 ALTER TABLE workers ADD COLUMN verified_at TIMESTAMPTZ;
 UPDATE workers SET verified_at = updated_at WHERE status = 'verified';
-CREATE INDEX workers_fair_order ON workers (status, decile, verified_at, id);
+-- The fair order (poorest decile first, unknown last; longest wait; lowest id), so a donation
+-- reads candidates in order and stops at its count instead of sorting every verified worker.
+CREATE INDEX workers_fair_order ON workers (status, (COALESCE(decile, 11)), verified_at, id);
 
 -- A donor's choice of workers and months, priced when made. `status`: held (waiting for
 -- money), funded (every chosen worker-month that was still free is paid), expired (the hold
@@ -87,6 +89,7 @@ CREATE TABLE payments (
     evidence      BYTEA,                     -- and its bytes
     recorded_by   BIGINT REFERENCES users (id),
     note          TEXT,
+    confirmed_by  TEXT UNIQUE,               -- the provider transaction that confirmed money a statement booked first
     received_at   TIMESTAMPTZ NOT NULL,
     UNIQUE (source, reference)
 );
@@ -146,5 +149,9 @@ CREATE TABLE refunds (
 );
 
 -- Ledger writers no longer queue on one row: each locks only the accounts with a limit that
--- it touches (see src/db/ledger.rs).
+-- it touches (see src/db/ledger.rs). The accounts without a limit are fixed and exist from
+-- here on, so no writer has to create them.
 DROP TABLE ledger_lock;
+INSERT INTO ledger_accounts (code, no_overdraft) VALUES
+    ('bank_clearing', FALSE), ('payable_jkk', FALSE), ('payable_jkm', FALSE), ('refunds', FALSE)
+ON CONFLICT (code) DO NOTHING;

@@ -373,7 +373,10 @@ pub fn spec() -> Value {
                 Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/token, or with the \
                 session cookie of the web pages plus the `X-CSRF-Token` header on changes. Errors come as \
                 {\"errors\":[{\"code\",\"detail\",\"detail_en\"}]}. A whole NIK is returned only to officers \
-                and admins in scope and to the worker's proposer; everyone else sees it masked."
+                and admins in scope and to the worker's proposer; everyone else sees it masked. Every POST \
+                honours an `Idempotency-Key` header: the same key from the same caller gets the same answer \
+                (marked `Idempotency-Replayed: true`), 409 while the first request still runs, 422 when the \
+                key was used for another request."
         },
         "servers": [{ "url": "/" }],
         "components": {

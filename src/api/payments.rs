@@ -270,7 +270,17 @@ pub async fn manual(
         },
     )
     .await?
-    .map_err(|p| ApiError::invalid(vec![p]))?;
+    .map_err(|p| {
+        let status = if p.code == "reference_reused" {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError {
+            status,
+            problems: vec![p],
+        }
+    })?;
     let pay = payments::get(&state.db, booked.payment_id)
         .await?
         .ok_or_else(|| ApiError::not_found("Pembayaran"))?;

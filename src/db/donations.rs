@@ -203,14 +203,17 @@ pub(crate) trait DonationTx {
         now: DateTime<Utc>,
     ) -> anyhow::Result<HashSet<i64>>;
 
-    /// Funds a donation from its donor's credit: its held months become funded, months whose
-    /// hold was lost are taken again where still free, and the price of what was funded
-    /// moves from the donor's credit to the donation's escrow. Does nothing (returns `false`)
-    /// when the donation is already funded or the credit does not cover it.
+    /// Funds a donation from its donor's credit: its held months become funded (they are
+    /// the donation's; only its status changes), months whose hold was given back are taken
+    /// again where still free, and the price of what was funded moves from the donor's
+    /// credit to the donation's escrow. `first` is applied in the same ledger batch, before
+    /// the funding (the payment that brings the money), and is applied whatever happens.
+    /// Returns whether the donation is now funded: not when already funded, or when the
+    /// credit does not cover it.
     async fn settle_donation(
         &mut self,
-        rates: &[Rate],
         donation_id: i64,
+        first: Option<Transfer>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool>;
 }
@@ -247,7 +250,8 @@ macro_rules! impl_donation_tx {
                 .fetch_one(&mut *self)
                 .await?;
 
-                // A budget line's ceiling: lock the line, then count what is committed on it.
+                // A budget line's ceiling: lock the line, then count what is invoiced on it
+                // (held or paid donations; an expired one no longer counts).
                 let mut ceiling_left: Option<i64> = None;
                 if let Some(line) = d.budget_line_id {
                     let ceiling: Option<i64> = sqlx::query_scalar(
@@ -265,8 +269,9 @@ macro_rules! impl_donation_tx {
                         )]));
                     };
                     let committed: i64 = sqlx::query_scalar(
-                        "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'funded' THEN funded_total ELSE total END), 0) AS BIGINT)
-                         FROM donations WHERE budget_line_id = $1 AND status IN ('held', 'funded') AND id <> $2",
+                        "SELECT CAST(COALESCE(SUM(i.amount), 0) AS BIGINT)
+                         FROM donations d JOIN invoices i ON i.donation_id = d.id
+                         WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded') AND d.id <> $2",
                     )
                     .bind(line)
                     .bind(id)
@@ -612,123 +617,135 @@ macro_rules! impl_donation_tx {
 
             async fn settle_donation(
                 &mut self,
-                rates: &[Rate],
                 donation_id: i64,
+                first: Option<Transfer>,
                 now: DateTime<Utc>,
             ) -> anyhow::Result<bool> {
+                let first: Vec<Transfer> = first.into_iter().collect();
                 // Lock the donation first: a donation that expires and gives its months back
                 // locks it too (`release_expired`), so the two never interleave.
-                let row: Option<(i64, String, i64, i64, Option<i64>, i64, i64)> = sqlx::query_as(
+                let row: Option<(i64, String, i64, i64, Option<i64>, i64, i64, DateTime<Utc>)> = sqlx::query_as(
                     "UPDATE donations SET status = status WHERE id = $1
-                     RETURNING donor_id, status, start_month, months, budget_line_id, workers, total",
+                     RETURNING donor_id, status, start_month, months, budget_line_id, workers, total, hold_expires_at",
                 )
                 .bind(donation_id)
                 .fetch_optional(&mut *self)
                 .await?;
-                let Some((donor_id, status, start_month, months, budget_line, workers, total)) = row else {
+                let Some((donor_id, status, start_month, months, budget_line, workers, total, hold_until)) = row else {
+                    self.apply_transfers(&first).await?;
                     return Ok(false);
                 };
                 if status == "funded" || status == "cancelled" {
+                    self.apply_transfers(&first).await?;
                     return Ok(false);
                 }
-                let credit = self.net_posted(&Account::DonorCredit(donor_id)).await?;
-                if credit < total && status == "held" {
-                    // Not enough even if every month is still ours: nothing to try.
+                let fund = |amount: i64| Transfer {
+                    id: transfer_id(Purpose::Fund, donation_id),
+                    debit: Account::DonorCredit(donor_id),
+                    credit: Account::Escrow(donation_id),
+                    amount,
+                    phase: Phase::Single,
+                    linked: false,
+                };
+                // Only a hold that ran out can have lost months to another donation.
+                let intact = if status == "held" && hold_until > now {
+                    true
+                } else {
                     let held: i64 = sqlx::query_scalar(
                         "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE donation_id = $1",
                     )
                     .bind(donation_id)
                     .fetch_one(&mut *self)
                     .await?;
-                    if held == workers * months {
-                        return Ok(false);
+                    held == workers * months
+                };
+                let (funded_total, funded_workers) = if intact && budget_line.is_none() {
+                    // The usual case: every month is still ours, nothing to write before the
+                    // ledger decides, so the payment and the funding go in one batch.
+                    let mut batch = first.clone();
+                    if total > 0 {
+                        batch.push(fund(total));
                     }
-                }
-                sqlx::query("SAVEPOINT settle").execute(&mut *self).await?;
-                let held: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE donation_id = $1",
-                )
-                .bind(donation_id)
-                .fetch_one(&mut *self)
-                .await?;
-                let (funded_total, funded_workers) = if held == workers * months {
-                    // Every month is still held for us (the usual case): fund them all.
+                    let results = self.apply_transfers(&batch).await?;
+                    if total > 0 && results.last().is_some_and(|r| r.is_err()) {
+                        return Ok(false); // the credit does not cover it; the payment stands
+                    }
                     (total, workers)
                 } else {
-                    // A late payment after other donations took some months: take back what
-                    // is still free, worker by worker.
-                    let lost: Vec<(i64, i64)> = sqlx::query_as(
-                        "SELECT w.id, w.income FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
-                         WHERE dw.donation_id = $1
-                           AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id AND m.donation_id = $1) < $2",
-                    )
-                    .bind(donation_id)
-                    .bind(months)
-                    .fetch_all(&mut *self)
-                    .await?;
-                    let start = Month::from_yyyymm(start_month)
-                        .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
-                    let mut pricer = Pricer {
-                        rates,
-                        start,
-                        months: u32::try_from(months)?,
-                        cache: HashMap::new(),
-                    };
-                    let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
-                    self.delete_months(donation_id, &lost_ids).await?;
-                    let mut blocks = Vec::with_capacity(lost.len());
-                    for (w, income) in &lost {
-                        blocks.push((*w, pricer.block(*income)?.to_vec()));
+                    // A late payment after other donations took some months, or a budget
+                    // line to respect: work it out, and undo it if the money does not cover it.
+                    self.apply_transfers(&first).await?;
+                    sqlx::query("SAVEPOINT settle").execute(&mut *self).await?;
+                    if !intact {
+                        let lost: Vec<(i64, i64)> = sqlx::query_as(
+                            "SELECT w.id, w.income FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+                             WHERE dw.donation_id = $1
+                               AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id AND m.donation_id = $1) < $2",
+                        )
+                        .bind(donation_id)
+                        .bind(months)
+                        .fetch_all(&mut *self)
+                        .await?;
+                        let rates: Vec<super::rates::RateRow> = sqlx::query_as(super::rates::SELECT_RATES)
+                            .fetch_all(&mut *self)
+                            .await?;
+                        let rates = super::rates::from_rows(rates)?;
+                        let start = Month::from_yyyymm(start_month)
+                            .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
+                        let mut pricer = Pricer {
+                            rates: &rates,
+                            start,
+                            months: u32::try_from(months)?,
+                            cache: HashMap::new(),
+                        };
+                        let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
+                        self.delete_months(donation_id, &lost_ids).await?;
+                        let mut blocks = Vec::with_capacity(lost.len());
+                        for (w, income) in &lost {
+                            blocks.push((*w, pricer.block(*income)?.to_vec()));
+                        }
+                        self.take_months(donation_id, &blocks, now).await?;
                     }
-                    self.take_months(donation_id, &blocks, now).await?;
-                    sqlx::query_as(
+                    let (funded_total, funded_workers): (i64, i64) = sqlx::query_as(
                         "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT), CAST(COUNT(DISTINCT worker_id) AS BIGINT)
                          FROM worker_months WHERE donation_id = $1",
                     )
                     .bind(donation_id)
                     .fetch_one(&mut *self)
-                    .await?
-                };
-                let mut over_ceiling = false;
-                if let Some(line) = budget_line {
-                    let (ceiling, others): (i64, i64) = sqlx::query_as(
-                        "SELECT l.ceiling, CAST(COALESCE((SELECT SUM(CASE WHEN d.status = 'funded' THEN d.funded_total ELSE d.total END)
-                           FROM donations d WHERE d.budget_line_id = l.id AND d.status IN ('held', 'funded') AND d.id <> $2), 0) AS BIGINT)
-                         FROM budget_lines l WHERE l.id = $1",
-                    )
-                    .bind(line)
-                    .bind(donation_id)
-                    .fetch_one(&mut *self)
                     .await?;
-                    over_ceiling = others + funded_total > ceiling;
-                }
-                if credit < funded_total || over_ceiling {
-                    sqlx::query("ROLLBACK TO SAVEPOINT settle")
-                        .execute(&mut *self)
+                    let mut over_ceiling = false;
+                    if let Some(line) = budget_line {
+                        // Lock the line as a new donation on it does, then count the others.
+                        let (ceiling, others): (i64, i64) = sqlx::query_as(
+                            "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1
+                             RETURNING ceiling, CAST(COALESCE((SELECT SUM(i.amount)
+                               FROM donations d JOIN invoices i ON i.donation_id = d.id
+                               WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded') AND d.id <> $2), 0) AS BIGINT)",
+                        )
+                        .bind(line)
+                        .bind(donation_id)
+                        .fetch_one(&mut *self)
                         .await?;
-                    sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
-                    return Ok(false);
-                }
-                if funded_total > 0 {
-                    let r = self
-                        .apply_transfers(&[Transfer {
-                            id: transfer_id(Purpose::Fund, donation_id),
-                            debit: Account::DonorCredit(donor_id),
-                            credit: Account::Escrow(donation_id),
-                            amount: funded_total,
-                            phase: Phase::Single,
-                            linked: false,
-                        }])
-                        .await?;
-                    if let Some(Err(e)) = r.into_iter().next() {
+                        over_ceiling = others + funded_total > ceiling;
+                    }
+                    let refused = if over_ceiling {
+                        true
+                    } else if funded_total > 0 {
+                        let r = self.apply_transfers(&[fund(funded_total)]).await?;
+                        r.first().is_some_and(|r| r.is_err())
+                    } else {
+                        false
+                    };
+                    if refused {
                         sqlx::query("ROLLBACK TO SAVEPOINT settle")
                             .execute(&mut *self)
                             .await?;
                         sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
-                        tracing::warn!(donation_id, ?e, "funding transfer refused");
                         return Ok(false);
                     }
-                }
+                    sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
+                    (funded_total, funded_workers)
+                };
                 sqlx::query(
                     "UPDATE donations SET status = 'funded', funded_total = $1, workers = $2, funded_at = $3 WHERE id = $4",
                 )
@@ -738,7 +755,6 @@ macro_rules! impl_donation_tx {
                 .bind(donation_id)
                 .execute(&mut *self)
                 .await?;
-                sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
                 Ok(true)
             }
         }
@@ -810,11 +826,20 @@ pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, 
 
 /// Funds a held donation from its donor's credit (a donor paying with credit they have).
 pub async fn settle(db: &Db, donation_id: i64) -> anyhow::Result<bool> {
-    let rates = super::rates::all(db).await?;
     let now = Utc::now();
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        let done = tx.settle_donation(&rates, donation_id, now).await?;
+        let done = tx.settle_donation(donation_id, None, now).await?;
+        if done {
+            // Paid from credit: the invoice is settled; money sent to its VA later is credit.
+            sqlx::query(
+                "UPDATE invoices SET status = 'paid', paid_at = COALESCE(paid_at, $1) WHERE donation_id = $2",
+            )
+            .bind(now)
+            .bind(donation_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(done)
     })

@@ -93,9 +93,22 @@ pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(),
 
 /// The ledger on an open transaction of either store, so that a payment or a donation can
 /// move money in the same transaction as the worker-months it pays for.
+/// Reads (and, with `for_update`, locks) these accounts in code order.
+fn lock_accounts<'a, DB>(codes: &'a [String], for_update: &str) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    &'a String: sqlx::Encode<'a, DB> + sqlx::Type<DB> + Send,
+{
+    in_list(
+        &format!("{ACCOUNT_COLUMNS} WHERE code IN ("),
+        codes,
+        &format!(") ORDER BY code{for_update}"),
+    )
+}
+
 pub(crate) trait LedgerTx {
-    /// Applies `batch` inside the caller's transaction; the caller commits. Takes the ledger
-    /// queue (`ledger_lock`) first, so it holds it until the caller's commit.
+    /// Applies `batch` inside the caller's transaction; the caller commits. Locks the limited
+    /// accounts the batch touches until that commit.
     async fn apply_transfers(
         &mut self,
         batch: &[Transfer],
@@ -134,22 +147,34 @@ macro_rules! impl_ledger_tx {
                     .map(Account::code)
                     .collect();
                 let now = Utc::now();
-                // Every account exists before a transfer names it (a conflict takes no lock).
-                let mut qb = QueryBuilder::new("INSERT INTO ledger_accounts (code, no_overdraft) ");
-                qb.push_values(accounts.iter(), |mut b, a| {
-                    b.push_bind(a.code()).push_bind(a.debits_must_not_exceed_credits());
-                });
-                qb.push(" ON CONFLICT (code) DO NOTHING");
-                qb.build().execute(&mut *self).await?;
                 // Lock the limited accounts, always in code order so two writers never wait
                 // on each other in a circle (PostgreSQL; SQLite has one writer at a time).
-                let balances: Vec<AccountRow> = if limited.is_empty() {
+                // The unlimited ones (bank clearing, payables, refunds) exist from the
+                // migration on and are neither read nor locked.
+                let mut balances: Vec<AccountRow> = if limited.is_empty() {
                     Vec::new()
                 } else {
-                    let tail = format!(") ORDER BY code{}", $for_update);
-                    let mut qb = in_list(&format!("{ACCOUNT_COLUMNS} WHERE code IN ("), &limited, &tail);
-                    qb.build_query_as().fetch_all(&mut *self).await?
+                    lock_accounts(&limited, $for_update).build_query_as().fetch_all(&mut *self).await?
                 };
+                let missing: Vec<String> = limited
+                    .iter()
+                    .filter(|c| !balances.iter().any(|b| &b.code == *c))
+                    .cloned()
+                    .collect();
+                if !missing.is_empty() {
+                    // A new account: our insert holds it until commit. One that another writer
+                    // created meanwhile is locked and read like the others.
+                    let mut qb = QueryBuilder::new("INSERT INTO ledger_accounts (code, no_overdraft) ");
+                    qb.push_values(missing.iter(), |mut b, c| {
+                        b.push_bind(c.clone()).push_bind(true);
+                    });
+                    qb.push(" ON CONFLICT (code) DO NOTHING RETURNING code");
+                    let created: Vec<String> = qb.build_query_scalar().fetch_all(&mut *self).await?;
+                    let raced: Vec<String> = missing.into_iter().filter(|c| !created.contains(c)).collect();
+                    if !raced.is_empty() {
+                        balances.extend(lock_accounts(&raced, $for_update).build_query_as::<AccountRow>().fetch_all(&mut *self).await?);
+                    }
+                }
                 let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
                 let known: Vec<TransferRow> = qb.build_query_as().fetch_all(&mut *self).await?;
                 let settled: Vec<String> = if settles || known.iter().any(|t| t.phase == "pending") {
@@ -207,22 +232,37 @@ macro_rules! impl_ledger_tx {
                         .push_bind(now);
                 });
                 qb.build().execute(&mut *self).await?;
-                for a in accounts.iter().filter(|a| a.debits_must_not_exceed_credits()) {
-                    let b = model.balance(a);
-                    if before.iter().any(|(x, was)| x == a && *was == b) {
-                        continue;
+                let changed: Vec<(String, Balance)> = accounts
+                    .iter()
+                    .filter(|a| a.debits_must_not_exceed_credits())
+                    .map(|a| (a, model.balance(a)))
+                    .filter(|(a, b)| !before.iter().any(|(x, was)| x == *a && was == b))
+                    .map(|(a, b)| (a.code(), b))
+                    .collect();
+                if !changed.is_empty() {
+                    // Every changed balance in one statement.
+                    let mut qb = QueryBuilder::new(
+                        "UPDATE ledger_accounts SET debits_posted = v.dp, credits_posted = v.cp,
+                         debits_pending = v.dpe, credits_pending = v.cpe FROM (",
+                    );
+                    for (i, (code, b)) in changed.iter().enumerate() {
+                        if i > 0 {
+                            qb.push(" UNION ALL ");
+                        }
+                        qb.push("SELECT CAST(")
+                            .push_bind(code.clone())
+                            .push(" AS TEXT) AS code, CAST(")
+                            .push_bind(b.debits_posted)
+                            .push(" AS BIGINT) AS dp, CAST(")
+                            .push_bind(b.credits_posted)
+                            .push(" AS BIGINT) AS cp, CAST(")
+                            .push_bind(b.debits_pending)
+                            .push(" AS BIGINT) AS dpe, CAST(")
+                            .push_bind(b.credits_pending)
+                            .push(" AS BIGINT) AS cpe");
                     }
-                    sqlx::query(
-                        "UPDATE ledger_accounts SET debits_posted = $1, credits_posted = $2, debits_pending = $3,
-                         credits_pending = $4 WHERE code = $5",
-                    )
-                    .bind(b.debits_posted)
-                    .bind(b.credits_posted)
-                    .bind(b.debits_pending)
-                    .bind(b.credits_pending)
-                    .bind(a.code())
-                    .execute(&mut *self)
-                    .await?;
+                    qb.push(") AS v WHERE ledger_accounts.code = v.code");
+                    qb.build().execute(&mut *self).await?;
                 }
                 Ok(results)
             }

@@ -98,12 +98,12 @@ const SELECT_PAYMENT: &str =
     FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id";
 
 pub(crate) trait PaymentTx {
-    async fn book_payment(
-        &mut self,
-        rates: &[lingkaran_domain::rates::Rate],
-        p: &NewPayment,
-    ) -> anyhow::Result<Result<Booked, Problem>>;
+    async fn book_payment(&mut self, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>>;
 }
+
+/// What a payment's target resolves to: (invoice, donor, donation, a statement payment of
+/// this invoice still waiting for its callback, this callback already confirmed one).
+type Resolved = (Option<i64>, i64, Option<i64>, bool, bool);
 
 fn unknown_target(t: &Target) -> Problem {
     match t {
@@ -128,11 +128,7 @@ fn unknown_target(t: &Target) -> Problem {
 macro_rules! impl_payment_tx {
     ($conn:ty) => {
         impl PaymentTx for $conn {
-            async fn book_payment(
-                &mut self,
-                rates: &[lingkaran_domain::rates::Rate],
-                p: &NewPayment,
-            ) -> anyhow::Result<Result<Booked, Problem>> {
+            async fn book_payment(&mut self, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
                 let now = Utc::now();
                 if p.amount <= 0 {
                     return Ok(Err(Problem::new(
@@ -141,31 +137,68 @@ macro_rules! impl_payment_tx {
                         format!("A payment must be more than zero, not {}.", rupiah(p.amount)),
                     )));
                 }
-                // (invoice id, donor id, donation id)
-                let target: Option<(Option<i64>, i64, Option<i64>)> = match &p.target {
-                    Target::Va(va) => sqlx::query_as::<_, (i64, i64, i64)>(
-                        "SELECT id, donor_id, donation_id FROM invoices WHERE va_number = $1",
-                    )
-                    .bind(va)
-                    .fetch_optional(&mut *self)
-                    .await?
-                    .map(|(i, d, n)| (Some(i), d, Some(n))),
-                    Target::InvoiceNumber(num) => sqlx::query_as::<_, (i64, i64, i64)>(
-                        "SELECT id, donor_id, donation_id FROM invoices WHERE number = $1",
-                    )
-                    .bind(num)
-                    .fetch_optional(&mut *self)
-                    .await?
-                    .map(|(i, d, n)| (Some(i), d, Some(n))),
+                let (by_va, key) = match &p.target {
+                    Target::Va(va) => (true, va.as_str()),
+                    Target::InvoiceNumber(n) => (false, n.as_str()),
+                    Target::Donor(_) => (false, ""),
+                };
+                let resolved: Option<Resolved> = match &p.target {
+                    Target::Va(_) | Target::InvoiceNumber(_) => {
+                        let sql = format!(
+                            "SELECT i.id, i.donor_id, i.donation_id,
+                               EXISTS (SELECT 1 FROM payments s WHERE s.invoice_id = i.id AND s.source = 'statement'
+                                       AND s.confirmed_by IS NULL),
+                               EXISTS (SELECT 1 FROM payments c WHERE c.confirmed_by = $2)
+                             FROM invoices i WHERE i.{} = $1",
+                            if by_va { "va_number" } else { "number" }
+                        );
+                        sqlx::query_as::<_, (i64, i64, i64, bool, bool)>(&sql)
+                            .bind(key)
+                            .bind(&p.reference)
+                            .fetch_optional(&mut *self)
+                            .await?
+                            .map(|(i, d, n, w, c)| (Some(i), d, Some(n), w, c))
+                    }
                     Target::Donor(d) => sqlx::query_scalar::<_, i64>("SELECT id FROM donors WHERE id = $1")
                         .bind(*d)
                         .fetch_optional(&mut *self)
                         .await?
-                        .map(|d| (None, d, None)),
+                        .map(|d| (None, d, None, false, false)),
                 };
-                let Some((invoice_id, donor_id, donation_id)) = target else {
+                let Some((invoice_id, donor_id, donation_id, waiting, confirmed)) = resolved else {
                     return Ok(Err(unknown_target(&p.target)));
                 };
+                if p.source == Source::Callback && (waiting || confirmed) {
+                    // The bank statement brought this money first; the callback confirms it
+                    // rather than booking it again.
+                    let id: Option<i64> = if confirmed {
+                        sqlx::query_scalar("SELECT id FROM payments WHERE confirmed_by = $1")
+                            .bind(&p.reference)
+                            .fetch_optional(&mut *self)
+                            .await?
+                    } else {
+                        sqlx::query_scalar(
+                            "UPDATE payments SET confirmed_by = $1 WHERE id = (SELECT id FROM payments
+                               WHERE invoice_id = $2 AND amount = $3 AND source = 'statement' AND confirmed_by IS NULL
+                               ORDER BY id LIMIT 1)
+                             RETURNING id",
+                        )
+                        .bind(&p.reference)
+                        .bind(invoice_id)
+                        .bind(p.amount)
+                        .fetch_optional(&mut *self)
+                        .await?
+                    };
+                    if let Some(payment_id) = id {
+                        return Ok(Ok(Booked {
+                            payment_id,
+                            new: false,
+                            invoice_id,
+                            donor_id,
+                            funded_donation: None,
+                        }));
+                    }
+                }
                 let inserted: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO payments (source, reference, invoice_id, donor_id, amount, paid_on, channel,
                      evidence_name, evidence, recorded_by, note, received_at)
@@ -188,14 +221,14 @@ macro_rules! impl_payment_tx {
                 .await?;
                 let Some(payment_id) = inserted else {
                     // Booked before: answer as then, unless the retry disagrees about the money.
-                    let (id, amount, inv): (i64, i64, Option<i64>) = sqlx::query_as(
-                        "SELECT id, amount, invoice_id FROM payments WHERE source = $1 AND reference = $2",
+                    let (id, amount, inv, donor): (i64, i64, Option<i64>, i64) = sqlx::query_as(
+                        "SELECT id, amount, invoice_id, donor_id FROM payments WHERE source = $1 AND reference = $2",
                     )
                     .bind(p.source.code())
                     .bind(&p.reference)
                     .fetch_one(&mut *self)
                     .await?;
-                    if amount != p.amount || inv != invoice_id {
+                    if amount != p.amount || inv != invoice_id || donor != donor_id {
                         return Ok(Err(Problem::new(
                             "reference_reused",
                             format!(
@@ -218,20 +251,16 @@ macro_rules! impl_payment_tx {
                         funded_donation: None,
                     }));
                 };
-                let r = self
-                    .apply_transfers(&[Transfer {
-                        id: transfer_id(Purpose::PaymentIn, payment_id),
-                        debit: Account::BankClearing,
-                        credit: Account::DonorCredit(donor_id),
-                        amount: p.amount,
-                        phase: Phase::Single,
-                        linked: false,
-                    }])
-                    .await?;
-                if let Some(Err(e)) = r.into_iter().next() {
-                    anyhow::bail!("the ledger refused payment {payment_id}: {e:?}");
-                }
+                let money_in = Transfer {
+                    id: transfer_id(Purpose::PaymentIn, payment_id),
+                    debit: Account::BankClearing,
+                    credit: Account::DonorCredit(donor_id),
+                    amount: p.amount,
+                    phase: Phase::Single,
+                    linked: false,
+                };
                 let mut funded_donation = None;
+                let mut settle = None;
                 if let (Some(invoice_id), Some(donation_id)) = (invoice_id, donation_id) {
                     let (paid, total): (i64, i64) = sqlx::query_as(
                         "UPDATE invoices SET paid = paid + $1,
@@ -246,8 +275,23 @@ macro_rules! impl_payment_tx {
                     .bind(donation_id)
                     .fetch_one(&mut *self)
                     .await?;
-                    if paid >= total && self.settle_donation(rates, donation_id, now).await? {
-                        funded_donation = Some(donation_id);
+                    if paid >= total {
+                        settle = Some(donation_id);
+                    }
+                }
+                match settle {
+                    // The money comes in and, when it completes the invoice, funds the
+                    // donation: one ledger batch in the usual case.
+                    Some(donation_id) => {
+                        if self.settle_donation(donation_id, Some(money_in), now).await? {
+                            funded_donation = Some(donation_id);
+                        }
+                    }
+                    None => {
+                        let r = self.apply_transfers(&[money_in]).await?;
+                        if let Some(Err(e)) = r.into_iter().next() {
+                            anyhow::bail!("the ledger refused payment {payment_id}: {e:?}");
+                        }
                     }
                 }
                 Ok(Ok(Booked {
@@ -267,13 +311,12 @@ impl_payment_tx!(sqlx::PgConnection);
 /// Books a payment in one transaction (see the module's steps). Safe to call any number of
 /// times with the same (source, reference).
 pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
-    let rates = super::rates::all(db).await?;
     let mut attempt = 0;
     loop {
         attempt += 1;
         let r = on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
-            let out = tx.book_payment(&rates, p).await?;
+            let out = tx.book_payment(p).await?;
             if out.is_ok() {
                 tx.commit().await?;
             } else {

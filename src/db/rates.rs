@@ -5,7 +5,7 @@ use crate::on_db;
 use lingkaran_domain::rates::{Month, Rate};
 
 #[derive(sqlx::FromRow)]
-struct RateRow {
+pub(crate) struct RateRow {
     effective_from: String,
     jkk_basis_points: i64,
     jkk_min: i64,
@@ -13,16 +13,12 @@ struct RateRow {
     jkm_flat: i64,
 }
 
-/// Every rate, oldest first.
-pub async fn all(db: &Db) -> anyhow::Result<Vec<Rate>> {
-    let rows: Vec<RateRow> = on_db!(db, |pool| {
-        sqlx::query_as(
-        "SELECT effective_from, jkk_basis_points, jkk_min, jkk_max, jkm_flat FROM contribution_rates
-         ORDER BY effective_from"
-    )
-    .fetch_all(pool)
-    .await
-    })?;
+/// Every rate, oldest first (also read inside transactions, e.g. to price a late payment).
+pub(crate) const SELECT_RATES: &str =
+    "SELECT effective_from, jkk_basis_points, jkk_min, jkk_max, jkm_flat
+    FROM contribution_rates ORDER BY effective_from";
+
+pub(crate) fn from_rows(rows: Vec<RateRow>) -> anyhow::Result<Vec<Rate>> {
     rows.into_iter()
         .map(|r| {
             Ok(Rate {
@@ -36,6 +32,14 @@ pub async fn all(db: &Db) -> anyhow::Result<Vec<Rate>> {
             })
         })
         .collect()
+}
+
+/// Every rate, oldest first.
+pub async fn all(db: &Db) -> anyhow::Result<Vec<Rate>> {
+    let rows: Vec<RateRow> = on_db!(db, |pool| sqlx::query_as(SELECT_RATES)
+        .fetch_all(pool)
+        .await)?;
+    from_rows(rows)
 }
 
 /// Adds a rate for a future month. `Ok(false)` when that month already has one.

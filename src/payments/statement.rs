@@ -775,8 +775,9 @@ enum AmountError {
 /// or `.dd` at the end (exactly two digits) is a decimal part, every other separator groups
 /// thousands and must do so consistently.
 ///
-/// `lingkaran_domain::worker::parse_rupiah` is not used: it drops every separator, so it reads
-/// `"12,5,0"` as 1250 and `"1.500.000,50"` as 150,000,050.
+/// Not `lingkaran_domain::worker::parse_rupiah`: that one reads amounts clerks type (no sign,
+/// no sen allowed), while a statement has signs, `CR`/`DB` columns and both conventions, and
+/// reports sen as its own error (`fractional_rupiah`).
 fn parse_amount(raw: &str) -> Result<i64, AmountError> {
     let mut s = raw.trim();
     let mut negative = false;
