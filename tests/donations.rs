@@ -473,3 +473,25 @@ both_dbs!(
         assert_ledger_clean(&db).await;
     }
 );
+
+both_dbs!(
+    ledger_check_names_worker_months_that_point_nowhere,
+    |db| async move {
+        let w = world(&db, 3).await;
+        assert_ledger_clean(&db).await;
+        // The bulk tables carry no foreign keys; the audit catches what a key would have.
+        lingkaran::on_db!(&db, |pool| sqlx::query(
+            "INSERT INTO worker_months (worker_id, month, donation_id, jkk, jkm) VALUES ($1, 202701, 999999, 10000, 6800)"
+        )
+        .bind(w.workers[0])
+        .execute(pool)
+        .await
+        .map(|_| ()))
+        .unwrap();
+        let r = ledger::check(&db).await.unwrap();
+        assert_eq!(
+            r.violations,
+            vec!["1 worker-months name a donation or worker that does not exist"]
+        );
+    }
+);

@@ -12,7 +12,7 @@
 //! its donation in one commit.
 
 use super::ledger::LedgerTx;
-use super::months::{MonthRow, MonthsBulk};
+use super::months::{Chosen, MonthRow, MonthsBulk};
 use super::sql::Sql;
 use super::{BeginWrite, Db};
 use crate::{bind_all, on_db};
@@ -22,7 +22,7 @@ use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Transfer};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::nik::Nik;
 use lingkaran_domain::rates::{quote, Contribution, Month, Rate};
-use sqlx::{FromRow, QueryBuilder};
+use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Which workers a criteria or budget donation may choose. Every field narrows.
@@ -174,9 +174,6 @@ impl Pricer<'_> {
         Ok(self.block(income)?.iter().map(|(_, c)| c.total()).sum())
     }
 }
-
-/// Rows of one multi-row INSERT: 7 binds each, well under SQLite's 32,766 variables.
-const INSERT_CHUNK: usize = 2_000;
 
 fn problem_nik(nik: &str, code: &'static str, id: &str, en: &str) -> (String, Problem) {
     (
@@ -379,9 +376,9 @@ macro_rules! impl_donation_tx {
                             let limit = match budget {
                                 Some(b) => {
                                     let cheapest = pricer.block_total(1)?.max(1);
-                                    ((b - total) / cheapest).clamp(0, 5_000)
+                                    ((b - total) / cheapest).clamp(0, 50_000)
                                 }
-                                None => need.min(5_000),
+                                None => need.min(50_000),
                             };
                             if limit == 0 {
                                 break;
@@ -503,7 +500,7 @@ macro_rules! impl_donation_tx {
                 }
 
                 // Why each worker: the fair order's reason, or the donor's own choice.
-                let reasons: Vec<(i64, i64, String, String)> = match &d.choice {
+                let reasons: Vec<Chosen> = match &d.choice {
                     Choice::Named { .. } => chosen
                         .iter()
                         .enumerate()
@@ -534,19 +531,7 @@ macro_rules! impl_donation_tx {
                             .collect()
                     }
                 };
-                for chunk in reasons.chunks(INSERT_CHUNK) {
-                    let mut qb = QueryBuilder::new(
-                        "INSERT INTO donation_workers (donation_id, worker_id, rank, reason_id, reason_en) ",
-                    );
-                    qb.push_values(chunk, |mut b, r| {
-                        b.push_bind(id)
-                            .push_bind(r.0)
-                            .push_bind(r.1)
-                            .push_bind(&r.2)
-                            .push_bind(&r.3);
-                    });
-                    qb.build().execute(&mut *self).await?;
-                }
+                self.insert_chosen(id, &reasons).await?;
                 sqlx::query("UPDATE donations SET workers = $1, total = $2 WHERE id = $3")
                     .bind(chosen.len() as i64)
                     .bind(total)

@@ -386,6 +386,31 @@ async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
             ));
         }
     }
+    // The two bulk tables carry no foreign keys (see the migration): find rows that point
+    // nowhere.
+    let orphans: (i64, i64) = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT
+               CAST((SELECT COUNT(*) FROM worker_months m WHERE NOT EXISTS (SELECT 1 FROM donations d WHERE d.id = m.donation_id)
+                       OR NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = m.worker_id)) AS BIGINT),
+               CAST((SELECT COUNT(*) FROM donation_workers x WHERE NOT EXISTS (SELECT 1 FROM donations d WHERE d.id = x.donation_id)
+                       OR NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = x.worker_id)) AS BIGINT)",
+        )
+        .fetch_one(pool)
+        .await
+    })?;
+    if orphans.0 > 0 {
+        out.push(format!(
+            "{} worker-months name a donation or worker that does not exist",
+            orphans.0
+        ));
+    }
+    if orphans.1 > 0 {
+        out.push(format!(
+            "{} chosen workers name a donation or worker that does not exist",
+            orphans.1
+        ));
+    }
     let (paid, cleared): (i64, i64) = on_db!(db, |pool| {
         sqlx::query_as(
         "SELECT CAST(COALESCE((SELECT SUM(amount) FROM payments), 0) AS BIGINT),

@@ -1,4 +1,5 @@
-//! The set-wise statements on `worker_months`, in each store's fastest form (like
+//! The set-wise statements of a donation (`worker_months`, `donation_workers`), in each
+//! store's fastest form (like
 //! [`super::bulk`]): SQLite gets multi-row `VALUES` and `IN (…)` lists, PostgreSQL one
 //! statement over arrays. A 10,000-worker donation writes 120,000 rows; on PostgreSQL that is
 //! one statement instead of sixty.
@@ -35,9 +36,32 @@ pub(crate) trait MonthsBulk {
 
     /// Deletes the rows of `donation_id` for these workers (a block only partly taken).
     async fn delete_months(&mut self, donation_id: i64, workers: &[i64]) -> sqlx::Result<()>;
+
+    /// Records the workers a donation chose: (worker, rank, reason in Indonesian, in English).
+    async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()>;
 }
 
+/// A chosen worker: (worker, rank, reason_id, reason_en).
+pub(crate) type Chosen = (i64, i64, String, String);
+
 impl MonthsBulk for SqliteConnection {
+    async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()> {
+        for chunk in rows.chunks(SQLITE_CHUNK) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO donation_workers (donation_id, worker_id, rank, reason_id, reason_en) ",
+            );
+            qb.push_values(chunk, |mut b, r| {
+                b.push_bind(donation_id)
+                    .push_bind(r.0)
+                    .push_bind(r.1)
+                    .push_bind(r.2.as_str())
+                    .push_bind(r.3.as_str());
+            });
+            qb.build().execute(&mut *self).await?;
+        }
+        Ok(())
+    }
+
     async fn insert_months(
         &mut self,
         donation_id: i64,
@@ -106,6 +130,34 @@ impl MonthsBulk for SqliteConnection {
 }
 
 impl MonthsBulk for PgConnection {
+    async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()> {
+        let (mut w, mut rank, mut id, mut en) = (
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len()),
+        );
+        for r in rows {
+            w.push(r.0);
+            rank.push(r.1);
+            id.push(r.2.as_str());
+            en.push(r.3.as_str());
+        }
+        sqlx::query(
+            "INSERT INTO donation_workers (donation_id, worker_id, rank, reason_id, reason_en)
+             SELECT $1, t.w, t.r, t.i, t.e FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[])
+               AS t (w, r, i, e)",
+        )
+        .bind(donation_id)
+        .bind(w)
+        .bind(rank)
+        .bind(id)
+        .bind(en)
+        .execute(&mut *self)
+        .await
+        .map(|_| ())
+    }
+
     async fn insert_months(
         &mut self,
         donation_id: i64,

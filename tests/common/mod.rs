@@ -71,10 +71,24 @@ async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
             .unwrap();
         db.migrate().await.unwrap();
         db.close().await;
-        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
-            .execute(&mut *admin)
-            .await
-            .unwrap();
+        // A closed connection's server process may linger for a moment, and a database with
+        // a session cannot be renamed: wait for it.
+        let mut tries = 0;
+        loop {
+            let r = sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+                .execute(&mut *admin)
+                .await;
+            match r {
+                Ok(_) => break,
+                Err(e)
+                    if tries < 100 && e.to_string().contains("being accessed by other users") =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("renaming the template: {e}"),
+            }
+        }
     }
     sqlx::query("SELECT pg_advisory_unlock(727274)")
         .execute(&mut *admin)
