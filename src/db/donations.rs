@@ -607,6 +607,45 @@ macro_rules! impl_donation_tx {
                 now: DateTime<Utc>,
             ) -> anyhow::Result<bool> {
                 let first: Vec<Transfer> = first.into_iter().collect();
+                let fund = |donor_id: i64, amount: i64| Transfer {
+                    id: transfer_id(Purpose::Fund, donation_id),
+                    debit: Account::DonorCredit(donor_id),
+                    credit: Account::Escrow(donation_id),
+                    amount,
+                    phase: Phase::Single,
+                    linked: false,
+                };
+                // The usual case in one statement: a donation still inside its hold (so no
+                // month can have been given back) and not on a budget line is marked funded,
+                // which also locks it; the ledger then decides, and a refusal puts it back.
+                let quick: Option<(i64, i64)> = sqlx::query_as(
+                    "UPDATE donations SET status = 'funded', funded_total = total, funded_at = $2
+                     WHERE id = $1 AND status = 'held' AND hold_expires_at > $2 AND budget_line_id IS NULL
+                     RETURNING donor_id, total",
+                )
+                .bind(donation_id)
+                .bind(now)
+                .fetch_optional(&mut *self)
+                .await?;
+                if let Some((donor_id, total)) = quick {
+                    let mut batch = first.clone();
+                    if total > 0 {
+                        batch.push(fund(donor_id, total));
+                    }
+                    // New ids: the payment was just created, and an unfunded donation (we
+                    // hold its lock) has no funding transfer yet.
+                    let results = self.apply_new_transfers(&batch).await?;
+                    if total > 0 && results.last().is_some_and(|r| r.is_err()) {
+                        sqlx::query(
+                            "UPDATE donations SET status = 'held', funded_total = 0, funded_at = NULL WHERE id = $1",
+                        )
+                        .bind(donation_id)
+                        .execute(&mut *self)
+                        .await?;
+                        return Ok(false); // the credit does not cover it; the payment stands
+                    }
+                    return Ok(true);
+                }
                 // Lock the donation first: a donation that expires and gives its months back
                 // locks it too (`release_expired`), so the two never interleave.
                 let row: Option<(i64, String, i64, i64, Option<i64>, i64, i64, DateTime<Utc>)> = sqlx::query_as(
@@ -624,14 +663,6 @@ macro_rules! impl_donation_tx {
                     self.apply_transfers(&first).await?;
                     return Ok(false);
                 }
-                let fund = |amount: i64| Transfer {
-                    id: transfer_id(Purpose::Fund, donation_id),
-                    debit: Account::DonorCredit(donor_id),
-                    credit: Account::Escrow(donation_id),
-                    amount,
-                    phase: Phase::Single,
-                    linked: false,
-                };
                 // Only a hold that ran out can have lost months to another donation.
                 let intact = if status == "held" && hold_until > now {
                     true
@@ -649,7 +680,7 @@ macro_rules! impl_donation_tx {
                     // ledger decides, so the payment and the funding go in one batch.
                     let mut batch = first.clone();
                     if total > 0 {
-                        batch.push(fund(total));
+                        batch.push(fund(donor_id, total));
                     }
                     let results = self.apply_transfers(&batch).await?;
                     if total > 0 && results.last().is_some_and(|r| r.is_err()) {
@@ -716,7 +747,7 @@ macro_rules! impl_donation_tx {
                     let refused = if over_ceiling {
                         true
                     } else if funded_total > 0 {
-                        let r = self.apply_transfers(&[fund(funded_total)]).await?;
+                        let r = self.apply_transfers(&[fund(donor_id, funded_total)]).await?;
                         r.first().is_some_and(|r| r.is_err())
                     } else {
                         false

@@ -112,6 +112,23 @@ pub(crate) trait LedgerTx {
     async fn apply_transfers(
         &mut self,
         batch: &[Transfer],
+    ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+        self.apply_batch(batch, false).await
+    }
+    /// Like [`LedgerTx::apply_transfers`], for transfers whose ids are made from records this
+    /// transaction created or locked in a state that proves the transfer is not yet there (a
+    /// new payment's id; a donation locked while still unfunded). Skips looking them up; the
+    /// unique transfer id still refuses a repeat, failing the whole transaction.
+    async fn apply_new_transfers(
+        &mut self,
+        batch: &[Transfer],
+    ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+        self.apply_batch(batch, true).await
+    }
+    async fn apply_batch(
+        &mut self,
+        batch: &[Transfer],
+        new: bool,
     ) -> anyhow::Result<Vec<Result<(), Refusal>>>;
     /// The posted balance (credits − debits) of one account; 0 when it has never moved.
     async fn net_posted(&mut self, account: &Account) -> anyhow::Result<i64>;
@@ -120,9 +137,10 @@ pub(crate) trait LedgerTx {
 macro_rules! impl_ledger_tx {
     ($conn:ty, $for_update:expr) => {
         impl LedgerTx for $conn {
-            async fn apply_transfers(
+            async fn apply_batch(
                 &mut self,
                 batch: &[Transfer],
+                new: bool,
             ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
                 if batch.is_empty() {
                     return Ok(Vec::new());
@@ -175,8 +193,12 @@ macro_rules! impl_ledger_tx {
                         balances.extend(lock_accounts(&raced, $for_update).build_query_as::<AccountRow>().fetch_all(&mut *self).await?);
                     }
                 }
-                let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
-                let known: Vec<TransferRow> = qb.build_query_as().fetch_all(&mut *self).await?;
+                let known: Vec<TransferRow> = if new && !settles {
+                    Vec::new()
+                } else {
+                    let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
+                    qb.build_query_as().fetch_all(&mut *self).await?
+                };
                 let settled: Vec<String> = if settles || known.iter().any(|t| t.phase == "pending") {
                     let mut qb = in_list(
                         "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (",

@@ -288,7 +288,7 @@ macro_rules! impl_payment_tx {
                         }
                     }
                     None => {
-                        let r = self.apply_transfers(&[money_in]).await?;
+                        let r = self.apply_new_transfers(&[money_in]).await?;
                         if let Some(Err(e)) = r.into_iter().next() {
                             anyhow::bail!("the ledger refused payment {payment_id}: {e:?}");
                         }
