@@ -246,6 +246,12 @@ macro_rules! impl_donation_tx {
                 .bind(hold_until)
                 .fetch_one(&mut *self)
                 .await?;
+                // The donation's escrow account, so that the payment does not create it.
+                sqlx::query(super::ledger::OPEN_ACCOUNT)
+                .bind(Account::Escrow(id).code())
+                .bind(true)
+                .execute(&mut *self)
+                .await?;
 
                 // A budget line's ceiling: lock the line, then count what is invoiced on it
                 // (held or paid donations; an expired one no longer counts).

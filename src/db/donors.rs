@@ -34,20 +34,32 @@ pub struct NewDonor<'a> {
     pub created_by: i64,
 }
 
+/// Creates a donor and opens their credit account in the ledger, in one transaction, so
+/// that a payment never has to create the account it pays into.
 pub async fn create(db: &Db, d: &NewDonor<'_>) -> sqlx::Result<i64> {
-    on_db!(db, |pool| sqlx::query_scalar(
-        "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
-    )
-    .bind(d.kind)
-    .bind(d.name)
-    .bind(d.npwp)
-    .bind(d.region_code)
-    .bind(d.user_id)
-    .bind(d.created_by)
-    .bind(Utc::now())
-    .fetch_one(pool)
-    .await)
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(d.kind)
+        .bind(d.name)
+        .bind(d.npwp)
+        .bind(d.region_code)
+        .bind(d.user_id)
+        .bind(d.created_by)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(super::ledger::OPEN_ACCOUNT)
+            .bind(lingkaran_domain::ledger::Account::DonorCredit(id).code())
+            .bind(true)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    })
 }
 
 const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id FROM donors";
@@ -138,6 +150,11 @@ pub async fn sign_up(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        sqlx::query(super::ledger::OPEN_ACCOUNT)
+            .bind(lingkaran_domain::ledger::Account::DonorCredit(donor).code())
+            .bind(true)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok::<_, anyhow::Error>(Some((user, donor)))
     })

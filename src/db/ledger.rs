@@ -93,6 +93,11 @@ pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(),
 
 /// The ledger on an open transaction of either store, so that a payment or a donation can
 /// move money in the same transaction as the worker-months it pays for.
+/// Opens an account (code, whether it has the no-overdraft limit) if it is not there yet.
+/// Donors and donations open theirs when they are created, so a payment finds them.
+pub(crate) const OPEN_ACCOUNT: &str =
+    "INSERT INTO ledger_accounts (code, no_overdraft) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING";
+
 /// Reads (and, with `for_update`, locks) these accounts in code order.
 fn lock_accounts<'a, DB>(codes: &'a [String], for_update: &str) -> QueryBuilder<'a, DB>
 where
