@@ -495,3 +495,51 @@ both_dbs!(
         );
     }
 );
+
+both_dbs!(
+    a_big_block_that_meets_a_held_month_still_takes_every_free_worker,
+    |db| async move {
+        let w = world(&db, 120).await;
+        let a = donor(&db, "Donatur A", w.officer).await;
+        let b = donor(&db, "Donatur B", w.officer).await;
+        // A holds one worker for a year.
+        let one = lingkaran::db::workers::get(&db, w.workers[7])
+            .await
+            .unwrap()
+            .unwrap()
+            .nik;
+        let named = |donor_id: i64, niks: Vec<String>| NewDonation {
+            choice: Choice::Named {
+                niks,
+                skip_unavailable: true,
+            },
+            ..criteria(donor_id, w.officer, 0, 12)
+        };
+        donations::create(&db, &named(a, vec![one.clone()]))
+            .await
+            .unwrap()
+            .unwrap();
+        // B names 100 workers including that one: 1,200 worker-months in one block, one of
+        // which is taken. B gets the 99 others and is told about the one.
+        let mut niks = Vec::new();
+        for id in &w.workers[..100] {
+            niks.push(
+                lingkaran::db::workers::get(&db, *id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .nik,
+            );
+        }
+        let made = donations::create(&db, &named(b, niks))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(made.skipped.len(), 1);
+        assert_eq!(made.skipped[0].0, one);
+        assert_eq!(made.skipped[0].1.code, "already_funded");
+        let d = donations::get(&db, made.id).await.unwrap().unwrap();
+        assert_eq!(d.workers, 99);
+        assert_eq!(month_rows(&db).await, (1_200, 1_200));
+    }
+);

@@ -95,12 +95,14 @@ CREATE TABLE payments (
     evidence      BYTEA,                     -- and its bytes
     recorded_by   BIGINT REFERENCES users (id),
     note          TEXT,
-    confirmed_by  TEXT UNIQUE,               -- the provider transaction that confirmed money a statement booked first
+    confirmed_by  TEXT,                      -- the provider transaction that confirmed money a statement booked first
     received_at   TIMESTAMPTZ NOT NULL,
     UNIQUE (source, reference)
 );
 CREATE INDEX payments_donor ON payments (donor_id, id);
 CREATE INDEX payments_invoice ON payments (invoice_id);
+-- Unique where set; most payments never carry one, and a partial index keeps them out of it.
+CREATE UNIQUE INDEX payments_confirmed_by ON payments (confirmed_by) WHERE confirmed_by IS NOT NULL;
 
 -- Bank statements an officer uploaded, and their credit lines.
 CREATE TABLE bank_statements (

@@ -118,6 +118,8 @@ strings! {
     WhatNext => "Yang bisa Anda lakukan", "What you can do";
     HomeProposer => "Unggah daftar pekerja rentan dari desa atau lembaga Anda, lalu periksa laporannya.", "Upload a list of vulnerable workers from your village or organisation, then check its report.";
     HomeOfficer => "Periksa pekerja yang diusulkan di wilayah Anda, lalu verifikasi atau tolak.", "Check the workers proposed in your region, then verify or reject them.";
+    NoAccountYet => "Ingin membantu sebagai donatur?", "Want to help as a donor?";
+    HomeDonor => "Pilih pekerja rentan yang ingin Anda lindungi, bayar lewat virtual account, lalu lihat siapa yang terlindungi dan sampai kapan.", "Choose the vulnerable workers you want to protect, pay by virtual account, then see who is protected and until when.";
     HomeOther => "Halaman untuk peran Anda belum tersedia di sini; gunakan API.", "Pages for your role are not here yet; use the API.";
     ForbiddenTitle => "Tidak diizinkan", "Not allowed";
     Forbidden => "Peran atau wilayah Anda tidak mengizinkan halaman ini.", "Your role or region does not allow this page.";

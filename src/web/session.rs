@@ -27,7 +27,8 @@ pub fn start_page(role: Role) -> &'static str {
     match role {
         Role::Proposer => "/unggah",
         Role::Officer | Role::Admin => "/antrian",
-        Role::Donor | Role::Viewer => "/",
+        Role::Donor => "/donasi",
+        Role::Viewer => "/",
     }
 }
 
@@ -71,6 +72,7 @@ fn sign_in_form(ctx: &Ctx, token: &str, username: &str, wrong: bool) -> Response
                     autocomplete="current-password" required autofocus[wrong];
                 p { button type="submit" id="masuk" { (t(S::SignIn)) } }
             }
+            p { (t(S::NoAccountYet)) " " a href="/daftar" { (t(S::NavSignUp)) } }
         }
     };
     let status = if wrong {
@@ -222,7 +224,15 @@ pub async fn home(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                 p { (t(S::HomeOfficer)) }
                 p { a.button href="/antrian" { (t(S::NavQueue)) } }
             }
-            Role::Donor | Role::Viewer => {
+            Role::Donor => {
+                p { (t(S::HomeDonor)) }
+                p {
+                    a.button href="/donasi/baru" { (t(S::NavDonate)) } " "
+                    a href="/donasi" { (t(S::NavMyDonations)) } " · "
+                    a href="/akun" { (t(S::NavAccount)) }
+                }
+            }
+            Role::Viewer => {
                 p { (t(S::HomeOther)) }
             }
         }
