@@ -19,10 +19,8 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use chrono::Duration;
-use lingkaran::auth::Role;
 use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
-use lingkaran::db::users::{self, NewUser};
 use lingkaran::db::Db;
 use lingkaran_domain::rates::Month;
 use std::time::Instant;
@@ -120,26 +118,10 @@ async fn drop_db(a: &Args, name: Option<String>) {
 /// Migrates and registers `n` verified workers in Gresik; returns (donor id, officer id).
 async fn world(db: &Db, n: usize) -> (i64, i64) {
     db.migrate().await.unwrap();
-    let org = users::create_organisation(db, "Disnaker Gresik", "dinas", "35.25")
+    let officer = lingkaran::demo::funding_world(db, "35.25", n, 17)
         .await
-        .unwrap();
-    let mk = |name: &'static str, role, org| NewUser {
-        username: name,
-        full_name: name,
-        password: "a-long-password",
-        role,
-        organisation_id: org,
-        regions: &[],
-    };
-    let proposer = users::create_user(db, &mk("disnaker", Role::Proposer, Some(org)))
-        .await
-        .unwrap();
-    let officer = users::create_user(db, &mk("petugas", Role::Officer, None))
-        .await
-        .unwrap();
-    lingkaran::demo::verified_workers(db, (proposer, org), officer, "35.25", n, 17)
-        .await
-        .unwrap();
+        .unwrap()
+        .officer;
     let (_, donor) = lingkaran::db::donors::sign_up(db, "csr", "PT Bench", "a-long-password")
         .await
         .unwrap()

@@ -527,3 +527,40 @@ pub async fn verified_workers(
     }
     Ok(ids)
 }
+
+/// A place to fund, for tests and benchmarks: a proposing organisation for `region` with its
+/// proposer, an officer, and `n` verified workers living there.
+pub struct FundingWorld {
+    pub organisation: i64,
+    pub proposer: i64,
+    pub officer: i64,
+    pub workers: Vec<i64>,
+}
+
+pub async fn funding_world(
+    db: &Db,
+    region: &str,
+    n: usize,
+    seed: u64,
+) -> anyhow::Result<FundingWorld> {
+    let organisation =
+        users::create_organisation(db, "Dinas Tenaga Kerja", "dinas", region).await?;
+    let user = |username: &'static str, role, org| NewUser {
+        username,
+        full_name: username,
+        password: DEMO_PASSWORD,
+        role,
+        organisation_id: org,
+        regions: &[],
+    };
+    let proposer =
+        users::create_user(db, &user("pengusul", Role::Proposer, Some(organisation))).await?;
+    let officer = users::create_user(db, &user("petugas", Role::Officer, None)).await?;
+    let workers = verified_workers(db, (proposer, organisation), officer, region, n, seed).await?;
+    Ok(FundingWorld {
+        organisation,
+        proposer,
+        officer,
+        workers,
+    })
+}

@@ -9,36 +9,11 @@ use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::{donors, ledger, Db};
 use lingkaran_domain::rates::Month;
 
-/// A proposer, an officer, `n` verified workers in district 35.25.01 (Dukun) and a donor.
-pub struct World {
-    pub officer: i64,
-    pub workers: Vec<i64>,
-}
-
-async fn world(db: &Db, n: usize) -> World {
-    use lingkaran::auth::Role;
-    use lingkaran::db::users::{self, NewUser};
-    let org = users::create_organisation(db, "Desa Sawo", "desa", "35.25.01")
+/// A proposer, an officer and `n` verified workers in district 35.25.01 (Dukun).
+async fn world(db: &Db, n: usize) -> lingkaran::demo::FundingWorld {
+    lingkaran::demo::funding_world(db, "35.25.01", n, 7)
         .await
-        .unwrap();
-    let mk = |name: &'static str, role, org| NewUser {
-        username: name,
-        full_name: name,
-        password: "a-long-password",
-        role,
-        organisation_id: org,
-        regions: &[],
-    };
-    let proposer = users::create_user(db, &mk("desa", Role::Proposer, Some(org)))
-        .await
-        .unwrap();
-    let officer = users::create_user(db, &mk("petugas", Role::Officer, None))
-        .await
-        .unwrap();
-    let workers = lingkaran::demo::verified_workers(db, (proposer, org), officer, "35.25.01", n, 7)
-        .await
-        .unwrap();
-    World { officer, workers }
+        .unwrap()
 }
 
 async fn donor(db: &Db, name: &str, by: i64) -> i64 {

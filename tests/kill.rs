@@ -6,8 +6,7 @@
 
 mod common;
 
-use lingkaran::auth::Role;
-use lingkaran::db::users::{self, NewUser};
+use lingkaran::db::users;
 use lingkaran::db::Db;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -127,24 +126,7 @@ both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
     // The world: 10,000 verified workers in Gresik and a company donor.
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    let org = users::create_organisation(&db, "Disnaker Gresik", "dinas", "35.25")
-        .await
-        .unwrap();
-    let mk = |name: &'static str, role, org| NewUser {
-        username: name,
-        full_name: name,
-        password: "a-long-password",
-        role,
-        organisation_id: org,
-        regions: &[],
-    };
-    let proposer = users::create_user(&db, &mk("disnaker", Role::Proposer, Some(org)))
-        .await
-        .unwrap();
-    let officer = users::create_user(&db, &mk("petugas", Role::Officer, None))
-        .await
-        .unwrap();
-    lingkaran::demo::verified_workers(&db, (proposer, org), officer, "35.25", WORKERS, 5)
+    lingkaran::demo::funding_world(&db, "35.25", WORKERS, 5)
         .await
         .unwrap();
     let (donor_user, _) =

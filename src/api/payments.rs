@@ -171,6 +171,97 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     )
 }
 
+/// A manual entry as the officer typed it (the API's multipart fields or the page's form).
+pub(crate) struct ManualEntry<'a> {
+    pub invoice_number: &'a str,
+    pub donor_id: &'a str,
+    pub amount: &'a str,
+    pub paid_on: &'a str,
+    pub reference: &'a str,
+    pub note: &'a str,
+}
+
+/// Checks a manual entry, in this order, for the API and the page alike: evidence attached,
+/// an amount in rupiah, a payment date not in the future, a receipt or transfer number, and
+/// an invoice or a donor.
+pub(crate) fn manual_payment(
+    e: &ManualEntry,
+    evidence: Option<(String, Vec<u8>)>,
+    by: i64,
+) -> std::result::Result<NewPayment, lingkaran_domain::Problem> {
+    use lingkaran_domain::Problem;
+    let Some((evidence_name, evidence_bytes)) = evidence else {
+        return Err(Problem::new(
+            "evidence_required",
+            "Lampirkan bukti pembayaran (foto atau pindaian kuitansi/bukti transfer) di kolom evidence.",
+            "Attach the evidence (a photo or scan of the receipt or transfer) in the field evidence.",
+        ));
+    };
+    let amount = lingkaran_domain::worker::parse_rupiah(e.amount.trim())
+        .filter(|a| *a > 0)
+        .ok_or_else(|| {
+            Problem::new(
+                "bad_amount",
+                format!(
+                    "Jumlah \"{}\" bukan jumlah rupiah yang sah.",
+                    e.amount.trim()
+                ),
+                format!(
+                    "Amount \"{}\" is not a valid rupiah amount.",
+                    e.amount.trim()
+                ),
+            )
+        })?;
+    let paid_on = NaiveDate::parse_from_str(e.paid_on.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d <= crate::clock::today())
+        .ok_or_else(|| {
+            Problem::new(
+                "bad_date",
+                "Tanggal bayar (paid_on) berbentuk TTTT-BB-HH dan tidak di masa depan.",
+                "The payment date (paid_on) looks like YYYY-MM-DD and is not in the future.",
+            )
+        })?;
+    let reference = e.reference.trim();
+    if reference.is_empty() {
+        return Err(Problem::new(
+            "reference_required",
+            "Nomor kuitansi atau nomor transfer (reference) wajib diisi, agar pembayaran tidak tercatat dua kali.",
+            "The receipt or transfer number (reference) is required, so the payment is never booked twice.",
+        ));
+    }
+    let target = match (e.invoice_number.trim(), e.donor_id.trim()) {
+        ("", "") => {
+            return Err(Problem::new(
+                "target_required",
+                "Sebutkan nomor tagihan (invoice_number) atau donatur (donor_id).",
+                "Name the invoice (invoice_number) or the donor (donor_id).",
+            ))
+        }
+        ("", d) => Target::Donor(d.parse().map_err(|_| {
+            Problem::new(
+                "bad_donor",
+                "donor_id harus angka.",
+                "donor_id must be a number.",
+            )
+        })?),
+        (n, _) => Target::InvoiceNumber(n.to_uppercase()),
+    };
+    let note = e.note.trim();
+    Ok(NewPayment {
+        source: Source::Manual,
+        reference: reference.to_string(),
+        target,
+        amount,
+        paid_on,
+        channel: Some("manual".into()),
+        evidence_name: Some(evidence_name),
+        evidence: Some(evidence_bytes),
+        recorded_by: Some(by),
+        note: (!note.is_empty()).then(|| note.to_string()),
+    })
+}
+
 /// `POST /api/v1/payments/manual` (multipart): an officer records money that came another
 /// way (a transfer to the programme's account, cash at the branch), with the receipt's
 /// scan as evidence. Fields: `invoice_number` or `donor_id`, `amount`, `paid_on`
@@ -196,81 +287,18 @@ pub async fn manual(
             fields.insert(name, field.text().await.map_err(multipart_error)?);
         }
     }
-    let get = |k: &str| fields.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
-    let Some((evidence_name, evidence_bytes)) = evidence else {
-        return Err(bad(
-            "evidence_required",
-            "Lampirkan bukti pembayaran (foto atau pindaian kuitansi/bukti transfer) di kolom evidence.",
-            "Attach the evidence (a photo or scan of the receipt or transfer) in the field evidence.",
-        ));
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
+    let entry = ManualEntry {
+        invoice_number: get("invoice_number"),
+        donor_id: get("donor_id"),
+        amount: get("amount"),
+        paid_on: get("paid_on"),
+        reference: get("reference"),
+        note: get("note"),
     };
-    let amount = get("amount")
-        .and_then(lingkaran_domain::worker::parse_rupiah)
-        .filter(|a| *a > 0)
-        .ok_or_else(|| {
-            bad(
-                "bad_amount",
-                format!(
-                    "Jumlah \"{}\" bukan jumlah rupiah yang sah.",
-                    get("amount").unwrap_or("")
-                ),
-                format!(
-                    "Amount \"{}\" is not a valid rupiah amount.",
-                    get("amount").unwrap_or("")
-                ),
-            )
-        })?;
-    let paid_on = get("paid_on")
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .filter(|d| *d <= crate::clock::today())
-        .ok_or_else(|| {
-            bad(
-                "bad_date",
-                "Tanggal bayar (paid_on) berbentuk TTTT-BB-HH dan tidak di masa depan.",
-                "The payment date (paid_on) looks like YYYY-MM-DD and is not in the future.",
-            )
-        })?;
-    let reference = get("reference").ok_or_else(|| {
-        bad(
-            "reference_required",
-            "Nomor kuitansi atau nomor transfer (reference) wajib diisi, agar pembayaran tidak tercatat dua kali.",
-            "The receipt or transfer number (reference) is required, so the payment is never booked twice.",
-        )
-    })?;
-    let target = match (get("invoice_number"), get("donor_id")) {
-        (Some(n), _) => Target::InvoiceNumber(n.to_uppercase()),
-        (None, Some(d)) => Target::Donor(d.parse().map_err(|_| {
-            bad(
-                "bad_donor",
-                "donor_id harus angka.",
-                "donor_id must be a number.",
-            )
-        })?),
-        (None, None) => {
-            return Err(bad(
-                "target_required",
-                "Sebutkan nomor tagihan (invoice_number) atau donatur (donor_id).",
-                "Name the invoice (invoice_number) or the donor (donor_id).",
-            ))
-        }
-    };
-    let booked = payments::book(
-        &state.db,
-        &NewPayment {
-            source: Source::Manual,
-            reference: reference.to_string(),
-            target,
-            amount,
-            paid_on,
-            channel: Some("manual".into()),
-            evidence_name: Some(evidence_name),
-            evidence: Some(evidence_bytes),
-            recorded_by: Some(p.user_id),
-            note: get("note").map(str::to_string),
-        },
-    )
-    .await?
-    .map_err(|p| {
+    let payment =
+        manual_payment(&entry, evidence, p.user_id).map_err(|e| ApiError::invalid(vec![e]))?;
+    let booked = payments::book(&state.db, &payment).await?.map_err(|p| {
         let status = if p.code == "reference_reused" {
             StatusCode::CONFLICT
         } else {

@@ -808,42 +808,24 @@ pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec
     }
 }
 
-/// Whether a store error is a lost race that the same transaction, run again, would win:
-/// PostgreSQL's deadlock or serialization failure, SQLite's busy database.
-pub(crate) fn is_retryable(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<sqlx::Error>()
-            .and_then(|e| e.as_database_error())
-            .and_then(|d| d.code())
-            .is_some_and(|code| matches!(code.as_ref(), "40P01" | "40001" | "5" | "517" | "261"))
-    })
-}
-
 /// Makes a donation in one transaction (see [`DonationTx::create_donation`]). A transaction
 /// that lost a deadlock is run again, up to five times.
 pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, Vec<Problem>>> {
     let rates = super::rates::all(db).await?;
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let r = on_db!(db, |pool| {
+    let rates = &rates;
+    super::retrying(|| async move {
+        on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
-            let out = tx.create_donation(&rates, d).await?;
+            let out = tx.create_donation(rates, d).await?;
             if out.is_ok() {
                 tx.commit().await?;
             } else {
                 tx.rollback().await?;
             }
             Ok::<_, anyhow::Error>(out)
-        });
-        match r {
-            Err(e) if attempt < 5 && is_retryable(&e) => {
-                tracing::debug!(attempt, "donation lost a race; trying again");
-                continue;
-            }
-            other => return other,
-        }
-    }
+        })
+    })
+    .await
 }
 
 /// Funds a held donation from its donor's credit (a donor paying with credit they have).

@@ -169,3 +169,32 @@ impl BeginWrite for PgPool {
         self.begin().await
     }
 }
+
+/// Whether a store error is a lost race that the same transaction, run again, would win:
+/// PostgreSQL's deadlock or serialization failure, SQLite's busy database.
+pub(crate) fn is_retryable(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<sqlx::Error>()
+            .and_then(|e| e.as_database_error())
+            .and_then(|d| d.code())
+            .is_some_and(|code| matches!(code.as_ref(), "40P01" | "40001" | "5" | "517" | "261"))
+    })
+}
+
+/// Runs a transaction again when it lost a race (see [`is_retryable`]), up to five times.
+pub(crate) async fn retrying<T, F, Fut>(mut run: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match run().await {
+            Err(e) if attempt < 5 && is_retryable(&e) => {
+                tracing::debug!(attempt, "transaction lost a race; running it again");
+            }
+            other => return other,
+        }
+    }
+}

@@ -12,7 +12,7 @@
 //!    overpayment, a budget's remainder, or the part of a late payment whose months another
 //!    donor took meanwhile.
 
-use super::donations::{is_retryable, DonationTx};
+use super::donations::DonationTx;
 use super::ledger::LedgerTx;
 use super::{BeginWrite, Db};
 use crate::on_db;
@@ -311,10 +311,8 @@ impl_payment_tx!(sqlx::PgConnection);
 /// Books a payment in one transaction (see the module's steps). Safe to call any number of
 /// times with the same (source, reference).
 pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let r = on_db!(db, |pool| {
+    super::retrying(|| async move {
+        on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
             let out = tx.book_payment(p).await?;
             if out.is_ok() {
@@ -323,12 +321,9 @@ pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Prob
                 tx.rollback().await?;
             }
             Ok::<_, anyhow::Error>(out)
-        });
-        match r {
-            Err(e) if attempt < 5 && is_retryable(&e) => continue,
-            other => return other,
-        }
-    }
+        })
+    })
+    .await
 }
 
 pub async fn of_donor(db: &Db, donor_id: i64) -> sqlx::Result<Vec<PaymentRow>> {

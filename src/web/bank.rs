@@ -8,7 +8,7 @@ use super::page::{field, no_store, query_string, redirect, Ctx, Fail, PageResult
 use crate::api::extract::Caller;
 use crate::app::AppState;
 use crate::auth::Role;
-use crate::db::payments::{self, NewPayment, Source, Target};
+use crate::db::payments::{self, NewPayment};
 use crate::db::statements::{self, LineRow, Report};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::FormRejection;
@@ -16,8 +16,6 @@ use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
-use lingkaran_domain::worker::parse_rupiah;
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
 use serde_json::json;
@@ -483,47 +481,20 @@ impl Manual {
         }
     }
 
-    /// Checks the entry as `POST /api/v1/payments/manual` does, in the same order.
+    /// Checks the entry with the API's own rules (`api::payments::manual_payment`).
     fn payment(&self, evidence: Option<(String, Vec<u8>)>, by: i64) -> Result<NewPayment, Problem> {
-        let Some((evidence_name, evidence_bytes)) = evidence else {
-            return Err(problem("evidence_required", S::EvidenceRequired));
-        };
-        let amount = parse_rupiah(&self.amount)
-            .filter(|a| *a > 0)
-            .ok_or_else(|| {
-                Problem::new(
-                    "bad_amount",
-                    format!("Jumlah \"{}\" bukan jumlah rupiah yang sah.", self.amount),
-                    format!("Amount \"{}\" is not a valid rupiah amount.", self.amount),
-                )
-            })?;
-        let paid_on = NaiveDate::parse_from_str(&self.paid_on, "%Y-%m-%d")
-            .ok()
-            .filter(|d| *d <= crate::clock::today())
-            .ok_or_else(|| problem("bad_date", S::PaidOnRule))?;
-        if self.reference.is_empty() {
-            return Err(problem("reference_required", S::ReferenceRequired));
-        }
-        let target = match (self.invoice_number.as_str(), self.donor_id.as_str()) {
-            ("", "") => return Err(problem("target_required", S::TargetRequired)),
-            ("", d) => Target::Donor(
-                d.parse()
-                    .map_err(|_| problem("bad_donor", S::DonorIdNumber))?,
-            ),
-            (n, _) => Target::InvoiceNumber(n.to_uppercase()),
-        };
-        Ok(NewPayment {
-            source: Source::Manual,
-            reference: self.reference.clone(),
-            target,
-            amount,
-            paid_on,
-            channel: Some("manual".into()),
-            evidence_name: Some(evidence_name),
-            evidence: Some(evidence_bytes),
-            recorded_by: Some(by),
-            note: (!self.note.is_empty()).then(|| self.note.clone()),
-        })
+        crate::api::payments::manual_payment(
+            &crate::api::payments::ManualEntry {
+                invoice_number: &self.invoice_number,
+                donor_id: &self.donor_id,
+                amount: &self.amount,
+                paid_on: &self.paid_on,
+                reference: &self.reference,
+                note: &self.note,
+            },
+            evidence,
+            by,
+        )
     }
 }
 

@@ -20,9 +20,8 @@ use crate::db::{donors, payments, users};
 use crate::regions::RegionTable;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
-use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lingkaran_domain::nik;
@@ -47,26 +46,9 @@ const SIGNUP_COOKIE: &str = "lk_daftar";
 
 type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
 
-fn append_cookie(r: &mut Response, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        r.headers_mut().append(SET_COOKIE, v);
-    }
-}
-
-/// The session cookie, as `/masuk` sets it.
-fn session_cookie(token: &str) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        users::SESSION_HOURS * 3600
-    )
-}
-
 /// The sign-up token of this browser, or a fresh one.
 fn signup_token(parts: &Parts) -> String {
-    crate::api::extract::cookie(parts, SIGNUP_COOKIE)
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_string)
-        .unwrap_or_else(crate::auth::password::random_token)
+    super::session::form_token(parts, SIGNUP_COOKIE)
 }
 
 fn client_error(e: &ApiError) -> bool {
@@ -125,7 +107,7 @@ fn signup_page(
         p { (t(S::HaveAccount)) " " a href="/masuk" { (t(S::SignIn)) } }
     };
     let mut r = page_response(ctx, status, t(S::SignUpTitle), body);
-    append_cookie(
+    super::session::set_cookie(
         &mut r,
         &format!("{SIGNUP_COOKIE}={token}; Path=/daftar; HttpOnly; SameSite=Lax"),
     );
@@ -204,8 +186,8 @@ pub async fn sign_up(
         .map_err(|e| ctx.internal(e))?;
     tracing::info!(user.id = user_id, "donor signed up");
     let mut r = redirect("/donasi/baru");
-    append_cookie(&mut r, &session_cookie(&session));
-    append_cookie(
+    super::session::set_cookie(&mut r, &super::session::session_cookie(&session));
+    super::session::set_cookie(
         &mut r,
         &format!("{SIGNUP_COOKIE}=; Path=/daftar; HttpOnly; SameSite=Lax; Max-Age=0"),
     );

@@ -375,10 +375,6 @@ strings! {
     ManualReference => "Nomor kuitansi atau nomor transfer", "Receipt or transfer number";
     Evidence => "Bukti pembayaran (foto atau pindaian)", "Evidence (photo or scan)";
     RecordPayment => "Catat pembayaran", "Record the payment";
-    EvidenceRequired => "Lampirkan bukti pembayaran (foto atau pindaian kuitansi atau bukti transfer).", "Attach the evidence (a photo or scan of the receipt or transfer).";
-    PaidOnRule => "Tanggal bayar berbentuk TTTT-BB-HH dan tidak di masa depan.", "The date paid looks like YYYY-MM-DD and is not in the future.";
-    ReferenceRequired => "Nomor kuitansi atau nomor transfer wajib diisi, agar pembayaran tidak tercatat dua kali.", "The receipt or transfer number is required, so the payment is never recorded twice.";
-    TargetRequired => "Sebutkan nomor tagihan atau nomor donatur.", "Name the invoice or the donor.";
 }
 
 #[cfg(test)]

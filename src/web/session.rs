@@ -32,13 +32,13 @@ pub fn start_page(role: Role) -> &'static str {
     }
 }
 
-fn set_cookie(r: &mut Response, value: &str) {
+pub(super) fn set_cookie(r: &mut Response, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         r.headers_mut().append(SET_COOKIE, v);
     }
 }
 
-fn session_cookie(token: &str) -> String {
+pub(super) fn session_cookie(token: &str) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         users::SESSION_HOURS * 3600
@@ -91,7 +91,13 @@ fn sign_in_form(ctx: &Ctx, token: &str, username: &str, wrong: bool) -> Response
 
 /// The sign-in token of this browser, or a fresh one.
 fn login_token(parts: &Parts) -> String {
-    crate::api::extract::cookie(parts, LOGIN_COOKIE)
+    form_token(parts, LOGIN_COOKIE)
+}
+
+/// The double-submit token a form before sign-in carries (sign-in, sign-up): the one this
+/// browser's cookie `cookie` holds, or a fresh one.
+pub(super) fn form_token(parts: &Parts, cookie: &str) -> String {
+    crate::api::extract::cookie(parts, cookie)
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_string)
         .unwrap_or_else(crate::auth::password::random_token)
