@@ -584,3 +584,85 @@ async fn officer_pages(db: Db) {
 }
 
 both_dbs!(officer_statement_and_manual_pages, officer_pages);
+
+/// A donor uploads a list of NIKs (as the insurer or a village sends it: a header, quotes,
+/// more columns) and funds exactly those workers; a list with a bad line is refused naming
+/// the line, and nothing is held.
+async fn uploaded_nik_list(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    seed_workers(&app, 20).await;
+    let http = sign_up(&app, "pemberi", "Pemberi Daftar").await;
+    let ids: Vec<i64> = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT id FROM workers WHERE status = 'verified' ORDER BY id LIMIT 3"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    let mut niks = Vec::new();
+    for id in ids {
+        niks.push(
+            lingkaran::db::workers::get(&db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .nik,
+        );
+    }
+    let send = |file: String| {
+        let http = &http;
+        let app = &app;
+        async move {
+            let csrf = csrf_of(http, app, "/donasi/baru").await;
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", csrf)
+                .text("mode", "named")
+                .text("niks", "")
+                .text("months", "2")
+                .text("start", first_month())
+                .text("action", "donate")
+                .part(
+                    "daftar_nik",
+                    reqwest::multipart::Part::bytes(file.into_bytes()).file_name("daftar.csv"),
+                );
+            http.post(app.url("/donasi/baru"))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A bad line: refused, naming the file and the line; nothing held.
+    let bad = format!("nik,nama\n\"{}\",Siti\n12345,Budi\n", niks[0]);
+    let r = send(bad).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Berkas daftar.csv, baris 3"), "{html}");
+    let held: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(held, 0);
+    // The good list: exactly those three workers, two months each.
+    let good = format!("nik,nama\n\"{}\",A\n{};B\n{}\n", niks[0], niks[1], niks[2]);
+    let r = send(good).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = to
+        .trim_start_matches("/donasi/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let chosen = lingkaran::db::donations::workers_of(&db, id, 10, 0)
+        .await
+        .unwrap();
+    let mut got: Vec<String> = chosen.into_iter().map(|w| w.nik).collect();
+    got.sort();
+    niks.sort();
+    assert_eq!(got, niks);
+}
+
+both_dbs!(a_donor_funds_an_uploaded_list_of_niks, uploaded_nik_list);

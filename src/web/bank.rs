@@ -3,7 +3,7 @@
 
 use super::i18n::S;
 use super::layout;
-use super::money::{self, problem, problems_box, rupiah};
+use super::money::{self, problem, problems_box, read_upload, rupiah, Upload};
 use super::page::{field, no_store, query_string, redirect, Ctx, Fail, PageResult};
 use crate::api::extract::Caller;
 use crate::app::AppState;
@@ -19,7 +19,6 @@ use axum::Json;
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
 use serde_json::json;
-use std::collections::HashMap;
 
 const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 /// A bank statement of a month is a few hundred kilobytes; this leaves room for years.
@@ -36,66 +35,6 @@ fn page_response(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Re
     let mut r = (status, layout::page(ctx, title, body)).into_response();
     no_store(&mut r);
     r
-}
-
-/// A multipart form read whole: its text fields and the one file it carries.
-struct Upload {
-    fields: HashMap<String, String>,
-    file: Option<(String, Vec<u8>)>,
-}
-
-impl Upload {
-    fn get(&self, k: &str) -> Option<&str> {
-        self.fields
-            .get(k)
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-    }
-}
-
-fn unreadable(e: impl std::fmt::Display) -> Problem {
-    Problem::new(
-        "bad_upload",
-        format!("Unggahan tidak terbaca: {e}"),
-        format!("The upload could not be read: {e}"),
-    )
-}
-
-async fn read_upload(mut mp: Multipart, file_field: &str, limit: usize) -> Result<Upload, Problem> {
-    let mut up = Upload {
-        fields: HashMap::new(),
-        file: None,
-    };
-    while let Some(mut f) = mp.next_field().await.map_err(unreadable)? {
-        let name = f.name().unwrap_or_default().to_string();
-        if name == file_field {
-            let file_name = f.file_name().unwrap_or("berkas").to_string();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = f.chunk().await.map_err(unreadable)? {
-                if bytes.len() + chunk.len() > limit {
-                    return Err(Problem::new(
-                        "too_large",
-                        format!(
-                            "Berkas lebih dari {} MB. Unggah berkas yang lebih kecil.",
-                            limit / (1024 * 1024)
-                        ),
-                        format!(
-                            "The file is larger than {} MB. Upload a smaller file.",
-                            limit / (1024 * 1024)
-                        ),
-                    ));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            if !bytes.is_empty() {
-                up.file = Some((file_name, bytes));
-            }
-        } else if up.fields.len() < 32 {
-            let text = f.text().await.map_err(unreadable)?;
-            up.fields.insert(name, text);
-        }
-    }
-    Ok(up)
 }
 
 fn not_multipart(ctx: &Ctx) -> Fail {

@@ -363,7 +363,7 @@ async fn donate_page(
                 p.muted { (rupiah(h.per_worker)) " " (t(S::PerWorkerNote)) }
             }
         }
-        form.card method="post" action="/donasi/baru" id="form-donasi" {
+        form.card method="post" action="/donasi/baru" id="form-donasi" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(ctx.csrf());
             @if STAFF.contains(&p.role) {
                 label for="donor_id" { (t(S::DonorNumber)) }
@@ -411,6 +411,8 @@ async fn donate_page(
                 legend { (t(S::NamedLegend)) }
                 label for="niks" { (t(S::NiksOnePerLine)) }
                 textarea id="niks" name="niks" rows="4" spellcheck="false" { (g.niks) }
+                label for="daftar_nik" { (t(S::NikListFile)) }
+                input type="file" id="daftar_nik" name="daftar_nik" accept=".csv,.txt,text/csv,text/plain";
                 label {
                     input type="checkbox" name="skip_unavailable" value="1" id="lewati" checked[g.skip_unavailable];
                     " " (t(S::SkipUnavailable))
@@ -453,11 +455,117 @@ pub async fn donate_form(ctx: Ctx, State(state): State<AppState>) -> PageResult 
 
 /// `POST /donasi/baru`: "Hitung harga" shows the price; "Donasikan" makes the donation and
 /// goes to it.
-pub async fn donate(ctx: Ctx, State(state): State<AppState>, form: FormFields) -> PageResult {
+/// The largest list of NIKs a donor may upload (a million NIKs is about 18 MB).
+const MAX_NIK_LIST_BYTES: usize = 32 * 1024 * 1024;
+
+/// The donate form's fields and, when the donor attached one, the file with a list of NIKs.
+/// The page sends `multipart/form-data`; a plain form (scripts, tests) is read too.
+async fn read_gift_form(
+    state: &AppState,
+    req: axum::extract::Request,
+) -> (
+    Vec<(String, String)>,
+    Option<(String, Vec<u8>)>,
+    Vec<Problem>,
+) {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let Ok(mp) = axum::extract::Multipart::from_request(req, state).await else {
+            return (Vec::new(), None, Vec::new());
+        };
+        match money::read_upload(mp, "daftar_nik", MAX_NIK_LIST_BYTES).await {
+            Ok(up) => (up.fields.into_iter().collect(), up.file, Vec::new()),
+            Err(p) => (Vec::new(), None, vec![p]),
+        }
+    } else {
+        let form = Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map(|f| f.0)
+            .unwrap_or_default();
+        (form, None, Vec::new())
+    }
+}
+
+/// Adds the NIKs of an uploaded list to the gift. Every line that is not a NIK is reported
+/// with its line number, and then nothing is added: the donor fixes the file first.
+fn add_nik_list(g: &mut Gift, name: &str, bytes: &[u8]) -> Vec<Problem> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    };
+    let list = nik::parse_list(text.trim_start_matches('\u{feff}'), crate::clock::today());
+    if !list.invalid.is_empty() {
+        return list
+            .invalid
+            .iter()
+            .take(50)
+            .map(|(line, value, ps)| {
+                let why = ps.first();
+                Problem::new(
+                    "bad_nik_in_list",
+                    format!(
+                        "Berkas {name}, baris {line}: \"{value}\" bukan NIK yang sah ({}).",
+                        why.map_or("", |p| p.id.as_str())
+                    ),
+                    format!(
+                        "File {name}, line {line}: \"{value}\" is not a valid NIK ({}).",
+                        why.map_or("", |p| p.en.as_str())
+                    ),
+                )
+            })
+            .collect();
+    }
+    if list.niks.is_empty() {
+        return vec![Problem::new(
+            "empty_nik_list",
+            format!("Berkas {name} tidak berisi NIK. Tulis satu NIK per baris."),
+            format!("File {name} holds no NIK. Write one NIK per line."),
+        )];
+    }
+    let mut niks = g.niks.trim().to_string();
+    for n in &list.niks {
+        if !niks.is_empty() {
+            niks.push('\n');
+        }
+        niks.push_str(&n.to_string());
+    }
+    g.niks = niks;
+    if g.mode.is_empty() {
+        g.mode = "named".into();
+    }
+    Vec::new()
+}
+
+pub async fn donate(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+) -> PageResult {
     let p = ctx.require(&GIVERS)?;
-    let form = form.map(|f| f.0).unwrap_or_default();
+    let (form, list, unreadable) = read_gift_form(&state, req).await;
     ctx.check_csrf(field(&form, "csrf"))?;
-    let g = Gift::read(&form);
+    let mut g = Gift::read(&form);
+    let mut problems = unreadable;
+    if let Some((name, bytes)) = &list {
+        problems.extend(add_nik_list(&mut g, name, bytes));
+    }
+    if !problems.is_empty() {
+        return donate_page(
+            &ctx,
+            &state,
+            p,
+            &g,
+            &problems,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     if field(&form, "action") == Some("quote") {
         return match price_hint(&state, p, &g).await {
             Ok(h) => donate_page(&ctx, &state, p, &g, &[], Some(&h), StatusCode::OK).await,

@@ -210,6 +210,7 @@ strings! {
     Merged => "Ditandai sebagai orang yang sama: usulan ganda ditolak.", "Marked as the same person: the second proposal was rejected.";
     Distinct => "Ditandai sebagai orang berbeda: tanda duplikat dihapus.", "Marked as a different person: the duplicate flag was cleared.";
     DuplicateFailed => "Keputusan duplikat tidak dapat disimpan; mungkin sudah diputuskan orang lain.", "The duplicate decision could not be saved; someone may have decided already.";
+    NikListFile => "Atau unggah berkas daftar NIK (CSV atau TXT, satu NIK per baris; kolom pertama yang dibaca)", "Or upload a list of NIKs (CSV or TXT, one NIK per line; the first column is read)";
     NavSignUp => "Daftar jadi donatur", "Become a donor";
     NavDonate => "Donasi baru", "New donation";
     NavMyDonations => "Donasi saya", "My donations";

@@ -3,11 +3,13 @@
 
 use super::i18n::{Lang, S};
 use super::page::Ctx;
+use axum::extract::Multipart;
 use chrono::NaiveDate;
 use lingkaran_domain::format;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
+use std::collections::HashMap;
 
 pub use lingkaran_domain::format::rupiah;
 
@@ -157,6 +159,70 @@ pub fn problems_box(ctx: &Ctx, id: &str, title: S, problems: &[Problem]) -> Mark
             }
         }
     }
+}
+
+/// A multipart form read whole: its text fields and the one file it carries.
+pub(super) struct Upload {
+    pub fields: HashMap<String, String>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.fields
+            .get(k)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+fn unreadable(e: impl std::fmt::Display) -> Problem {
+    Problem::new(
+        "bad_upload",
+        format!("Unggahan tidak terbaca: {e}"),
+        format!("The upload could not be read: {e}"),
+    )
+}
+
+pub(super) async fn read_upload(
+    mut mp: Multipart,
+    file_field: &str,
+    limit: usize,
+) -> Result<Upload, Problem> {
+    let mut up = Upload {
+        fields: HashMap::new(),
+        file: None,
+    };
+    while let Some(mut f) = mp.next_field().await.map_err(unreadable)? {
+        let name = f.name().unwrap_or_default().to_string();
+        if name == file_field {
+            let file_name = f.file_name().unwrap_or("berkas").to_string();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = f.chunk().await.map_err(unreadable)? {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(Problem::new(
+                        "too_large",
+                        format!(
+                            "Berkas lebih dari {} MB. Unggah berkas yang lebih kecil.",
+                            limit / (1024 * 1024)
+                        ),
+                        format!(
+                            "The file is larger than {} MB. Upload a smaller file.",
+                            limit / (1024 * 1024)
+                        ),
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if !bytes.is_empty() {
+                up.file = Some((file_name, bytes));
+            }
+        } else if up.fields.len() < 32 {
+            let text = f.text().await.map_err(unreadable)?;
+            up.fields.insert(name, text);
+        }
+    }
+    Ok(up)
 }
 
 #[cfg(test)]
