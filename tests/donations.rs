@@ -464,9 +464,13 @@ both_dbs!(
         .map(|_| ()))
         .unwrap();
         let r = ledger::check(&db).await.unwrap();
+        // …and that the worker's "taken through" month no longer tells the truth.
         assert_eq!(
             r.violations,
-            vec!["1 worker-months name a donation or worker that does not exist"]
+            vec![
+                "1 worker-months name a donation or worker that does not exist",
+                "1 workers are marked taken through an earlier month than they are"
+            ]
         );
     }
 );

@@ -3,9 +3,14 @@
 -- When a worker was verified: the fair order funds the longest wait first.
 ALTER TABLE workers ADD COLUMN verified_at TIMESTAMPTZ;
 UPDATE workers SET verified_at = updated_at WHERE status = 'verified';
+-- The last month (yyyymm) any donation holds or funds for the worker, 0 for none. A donation
+-- from month M looks only at workers taken through a month before M; kept with every
+-- worker-month taken or given back (src/db/months.rs).
+ALTER TABLE workers ADD COLUMN taken_through BIGINT NOT NULL DEFAULT 0;
 -- The fair order (poorest decile first, unknown last; longest wait; lowest id), so a donation
--- reads candidates in order and stops at its count instead of sorting every verified worker.
-CREATE INDEX workers_fair_order ON workers (status, (COALESCE(decile, 11)), verified_at, id);
+-- reads candidates in order and stops at its count instead of sorting every verified worker;
+-- `taken_through` last, so workers already taken are skipped inside the index.
+CREATE INDEX workers_fair_order ON workers (status, (COALESCE(decile, 11)), verified_at, id, taken_through);
 
 -- A donor's choice of workers and months, priced when made. `status`: held (waiting for
 -- money), funded (every chosen worker-month that was still free is paid), expired (the hold

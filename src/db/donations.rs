@@ -226,7 +226,6 @@ macro_rules! impl_donation_tx {
                 let now = Utc::now();
                 let hold_until = now + d.hold;
                 let first = d.start.yyyymm();
-                let last = d.start.plus(d.months.saturating_sub(1)).yyyymm();
                 // The first statement writes, so SQLite takes its write lock before anything
                 // is read and two donations never decide on the same snapshot.
                 let id: i64 = sqlx::query_scalar(
@@ -405,19 +404,10 @@ macro_rules! impl_donation_tx {
                             if let Some(m) = criteria.max_decile {
                                 sql.push(" AND w.decile <= ").int_arg(m);
                             }
-                            sql.push(
-                                " AND NOT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
-                                   WHERE m.worker_id = w.id AND m.month >= ",
-                            )
-                            .int_arg(first)
-                            .push(" AND m.month <= ")
-                            .int_arg(last)
-                            .push(" AND (d.status = 'funded' OR d.hold_expires_at > ")
-                            .arg(super::sql::Arg::Time(now))
-                            .push(" OR d.id = ")
-                            .int_arg(id)
-                            .push("))")
-                            .push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
+                            // Not taken in or after the first month (a hold that ran out is
+                            // given back by the expiry job, which recounts the worker).
+                            sql.push(" AND w.taken_through < ").int_arg(first);
+                            sql                            .push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
                             .int_arg(limit);
                             let cands: Vec<CandidateRow> =
                                 bind_all!(sqlx::query_as(&sql.text), sql)
@@ -603,6 +593,8 @@ macro_rules! impl_donation_tx {
                 if !partial.is_empty() {
                     self.delete_months(donation_id, &partial).await?;
                 }
+                let taken_ids: Vec<i64> = taken.iter().copied().collect();
+                self.mark_taken(&taken_ids, last).await?;
                 Ok(taken)
             }
 
@@ -930,17 +922,35 @@ pub async fn workers_of(
     })
 }
 
-/// Marks donations and invoices whose hold ran out unpaid as expired. Their months are free
-/// for others from that moment (a donation that needs one deletes the expired row); a
-/// payment that arrives later still funds what is free then.
-pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
+/// Marks donations and invoices whose hold ran out unpaid as expired and gives their
+/// worker-months back (recounting how far each of those workers is taken), so the next
+/// donation can choose them. A payment that arrives later still funds what is free then.
+pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query("UPDATE donations SET status = 'expired' WHERE status = 'held' AND hold_expires_at < $1")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        // Marking them locks them: a late payment settling one waits, or goes first and the
+        // donation is no longer held.
+        let expired: Vec<i64> = sqlx::query_scalar(
+            "UPDATE donations SET status = 'expired' WHERE status = 'held' AND hold_expires_at < $1 RETURNING id",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        for chunk in expired.chunks(1_000) {
+            let mut qb = super::bulk::in_list(
+                "SELECT DISTINCT worker_id FROM worker_months WHERE donation_id IN (",
+                chunk,
+                ")",
+            );
+            let workers: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+            let mut qb = super::bulk::in_list(
+                "DELETE FROM worker_months WHERE donation_id IN (",
+                chunk,
+                ")",
+            );
+            qb.build().execute(&mut *tx).await?;
+            tx.recount_taken(&workers).await?;
+        }
         sqlx::query(
             "UPDATE invoices SET status = 'expired' WHERE status = 'open' AND expires_at < $1",
         )
@@ -948,6 +958,6 @@ pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(n)
+        Ok(expired.len() as u64)
     })
 }

@@ -438,6 +438,30 @@ async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
             orphans.1
         ));
     }
+    // How far each worker is taken must be exactly their last held or funded month: lower
+    // would offer them twice (the primary key would still refuse), higher would never offer
+    // them again.
+    let (low, high): (i64, i64) = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN w.taken_through < t.last THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN w.taken_through > t.last THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM workers w
+             JOIN (SELECT x.id, COALESCE((SELECT MAX(m.month) FROM worker_months m WHERE m.worker_id = x.id), 0) AS last
+                   FROM workers x) t ON t.id = w.id",
+        )
+        .fetch_one(pool)
+        .await
+    })?;
+    if low > 0 {
+        out.push(format!(
+            "{low} workers are marked taken through an earlier month than they are"
+        ));
+    }
+    if high > 0 {
+        out.push(format!(
+            "{high} workers are marked taken through a later month than they are, and would not be offered"
+        ));
+    }
     let (paid, cleared): (i64, i64) = on_db!(db, |pool| {
         sqlx::query_as(
         "SELECT CAST(COALESCE((SELECT SUM(amount) FROM payments), 0) AS BIGINT),

@@ -34,17 +34,68 @@ pub(crate) trait MonthsBulk {
         now: DateTime<Utc>,
     ) -> sqlx::Result<u64>;
 
-    /// Deletes the rows of `donation_id` for these workers (a block only partly taken).
+    /// Deletes the rows of `donation_id` for these workers (a block only partly taken, or a
+    /// late payment starting a worker again) and recounts how far they are taken.
     async fn delete_months(&mut self, donation_id: i64, workers: &[i64]) -> sqlx::Result<()>;
 
     /// Records the workers a donation chose: (worker, rank, reason in Indonesian, in English).
     async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()>;
+
+    /// These workers are now taken through `last` (yyyymm) at least.
+    async fn mark_taken(&mut self, workers: &[i64], last: i64) -> sqlx::Result<()>;
+
+    /// Works out again how far these workers are taken, after some of their months were
+    /// given back.
+    async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()>;
+}
+
+/// `UPDATE workers SET taken_through = …` for the workers in an `IN (…)` list (appended).
+const MARK_TAKEN: &str = "UPDATE workers SET taken_through = CASE WHEN taken_through > ";
+const RECOUNT_TAKEN: &str = "UPDATE workers SET taken_through =
+    COALESCE((SELECT MAX(m.month) FROM worker_months m WHERE m.worker_id = workers.id), 0)
+    WHERE id IN (";
+
+/// Both stores take these two as `IN (…)` lists, a chunk at a time.
+macro_rules! taken_statements {
+    () => {
+        async fn mark_taken(&mut self, workers: &[i64], last: i64) -> sqlx::Result<()> {
+            for chunk in workers.chunks(SQLITE_CHUNK) {
+                let mut qb = QueryBuilder::new(MARK_TAKEN);
+                qb.push_bind(last)
+                    .push(" THEN taken_through ELSE ")
+                    .push_bind(last)
+                    .push(" END WHERE id IN (");
+                let mut sep = qb.separated(", ");
+                for w in chunk {
+                    sep.push_bind(*w);
+                }
+                qb.push(")");
+                qb.build().execute(&mut *self).await?;
+            }
+            Ok(())
+        }
+
+        async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()> {
+            for chunk in workers.chunks(SQLITE_CHUNK) {
+                let mut qb = QueryBuilder::new(RECOUNT_TAKEN);
+                let mut sep = qb.separated(", ");
+                for w in chunk {
+                    sep.push_bind(*w);
+                }
+                qb.push(")");
+                qb.build().execute(&mut *self).await?;
+            }
+            Ok(())
+        }
+    };
 }
 
 /// A chosen worker: (worker, rank, reason_id, reason_en).
 pub(crate) type Chosen = (i64, i64, String, String);
 
 impl MonthsBulk for SqliteConnection {
+    taken_statements!();
+
     async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()> {
         for chunk in rows.chunks(SQLITE_CHUNK) {
             let mut qb = QueryBuilder::new(
@@ -111,6 +162,9 @@ impl MonthsBulk for SqliteConnection {
             qb.push(")");
             n += qb.build().execute(&mut *self).await?.rows_affected();
         }
+        if n > 0 {
+            self.recount_taken(workers).await?;
+        }
         Ok(n)
     }
 
@@ -125,11 +179,13 @@ impl MonthsBulk for SqliteConnection {
             qb.push(")");
             qb.build().execute(&mut *self).await?;
         }
-        Ok(())
+        self.recount_taken(workers).await
     }
 }
 
 impl MonthsBulk for PgConnection {
+    taken_statements!();
+
     async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()> {
         let (mut w, mut rank, mut id, mut en) = (
             Vec::with_capacity(rows.len()),
@@ -238,8 +294,9 @@ impl MonthsBulk for PgConnection {
         last: i64,
         now: DateTime<Utc>,
     ) -> sqlx::Result<u64> {
+        // Lock (not change) the donations: the expiry job marks them and gives back the rest.
         let expired: Vec<i64> = sqlx::query_scalar(
-            "UPDATE donations SET status = 'expired'
+            "UPDATE donations SET status = status
              WHERE status IN ('held', 'expired') AND hold_expires_at < $1
                AND id IN (SELECT DISTINCT donation_id FROM worker_months
                           WHERE worker_id = ANY($2) AND month >= $3 AND month <= $4)
@@ -254,7 +311,7 @@ impl MonthsBulk for PgConnection {
         if expired.is_empty() {
             return Ok(0);
         }
-        Ok(sqlx::query(
+        let n = sqlx::query(
             "DELETE FROM worker_months WHERE donation_id = ANY($1) AND worker_id = ANY($2)
                AND month >= $3 AND month <= $4",
         )
@@ -264,7 +321,11 @@ impl MonthsBulk for PgConnection {
         .bind(last)
         .execute(&mut *self)
         .await?
-        .rows_affected())
+        .rows_affected();
+        if n > 0 {
+            self.recount_taken(workers).await?;
+        }
+        Ok(n)
     }
 
     async fn delete_months(&mut self, donation_id: i64, workers: &[i64]) -> sqlx::Result<()> {
@@ -272,7 +333,7 @@ impl MonthsBulk for PgConnection {
             .bind(donation_id)
             .bind(workers)
             .execute(&mut *self)
-            .await
-            .map(|_| ())
+            .await?;
+        self.recount_taken(workers).await
     }
 }
