@@ -49,52 +49,44 @@ pub(crate) trait MonthsBulk {
     async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()>;
 }
 
-/// `UPDATE workers SET taken_through = …` for the workers in an `IN (…)` list (appended).
-const MARK_TAKEN: &str = "UPDATE workers SET taken_through = CASE WHEN taken_through > ";
+/// Recounts `taken_through` for the workers in an `IN (…)` list (appended).
 const RECOUNT_TAKEN: &str = "UPDATE workers SET taken_through =
     COALESCE((SELECT MAX(m.month) FROM worker_months m WHERE m.worker_id = workers.id), 0)
     WHERE id IN (";
-
-/// Both stores take these two as `IN (…)` lists, a chunk at a time.
-macro_rules! taken_statements {
-    () => {
-        async fn mark_taken(&mut self, workers: &[i64], last: i64) -> sqlx::Result<()> {
-            for chunk in workers.chunks(SQLITE_CHUNK) {
-                let mut qb = QueryBuilder::new(MARK_TAKEN);
-                qb.push_bind(last)
-                    .push(" THEN taken_through ELSE ")
-                    .push_bind(last)
-                    .push(" END WHERE id IN (");
-                let mut sep = qb.separated(", ");
-                for w in chunk {
-                    sep.push_bind(*w);
-                }
-                qb.push(")");
-                qb.build().execute(&mut *self).await?;
-            }
-            Ok(())
-        }
-
-        async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()> {
-            for chunk in workers.chunks(SQLITE_CHUNK) {
-                let mut qb = QueryBuilder::new(RECOUNT_TAKEN);
-                let mut sep = qb.separated(", ");
-                for w in chunk {
-                    sep.push_bind(*w);
-                }
-                qb.push(")");
-                qb.build().execute(&mut *self).await?;
-            }
-            Ok(())
-        }
-    };
-}
 
 /// A chosen worker: (worker, rank, reason_id, reason_en).
 pub(crate) type Chosen = (i64, i64, String, String);
 
 impl MonthsBulk for SqliteConnection {
-    taken_statements!();
+    async fn mark_taken(&mut self, workers: &[i64], last: i64) -> sqlx::Result<()> {
+        for chunk in workers.chunks(SQLITE_CHUNK) {
+            let mut qb = QueryBuilder::new("UPDATE workers SET taken_through = ");
+            qb.push_bind(last)
+                .push(" WHERE taken_through < ")
+                .push_bind(last)
+                .push(" AND id IN (");
+            let mut sep = qb.separated(", ");
+            for w in chunk {
+                sep.push_bind(*w);
+            }
+            qb.push(")");
+            qb.build().execute(&mut *self).await?;
+        }
+        Ok(())
+    }
+
+    async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()> {
+        for chunk in workers.chunks(SQLITE_CHUNK) {
+            let mut qb = QueryBuilder::new(RECOUNT_TAKEN);
+            let mut sep = qb.separated(", ");
+            for w in chunk {
+                sep.push_bind(*w);
+            }
+            qb.push(")");
+            qb.build().execute(&mut *self).await?;
+        }
+        Ok(())
+    }
 
     async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()> {
         for chunk in rows.chunks(SQLITE_CHUNK) {
@@ -184,7 +176,28 @@ impl MonthsBulk for SqliteConnection {
 }
 
 impl MonthsBulk for PgConnection {
-    taken_statements!();
+    async fn mark_taken(&mut self, workers: &[i64], last: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE workers SET taken_through = $1 WHERE id = ANY($2) AND taken_through < $1",
+        )
+        .bind(last)
+        .bind(workers)
+        .execute(&mut *self)
+        .await
+        .map(|_| ())
+    }
+
+    async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE workers SET taken_through =
+               COALESCE((SELECT MAX(m.month) FROM worker_months m WHERE m.worker_id = workers.id), 0)
+             WHERE id = ANY($1)",
+        )
+        .bind(workers)
+        .execute(&mut *self)
+        .await
+        .map(|_| ())
+    }
 
     async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()> {
         let (mut w, mut rank, mut id, mut en) = (
