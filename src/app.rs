@@ -11,6 +11,8 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub db: Db,
     pub settings: std::sync::Arc<Settings>,
+    /// Checks per network address on the public protection page.
+    pub limiter: std::sync::Arc<crate::web::protection::RateLimiter>,
 }
 
 impl AppState {
@@ -19,6 +21,7 @@ impl AppState {
         AppState {
             db,
             settings: std::sync::Arc::new(Settings::from_env()),
+            limiter: std::sync::Arc::default(),
         }
     }
 }
@@ -139,9 +142,13 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
             }
         }
     });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // The peer's address reaches handlers (the protection page limits checks by it).
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -49,6 +49,11 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: NikCmd,
     },
+    /// Who is protected when.
+    Coverage {
+        #[command(subcommand)]
+        cmd: CoverageCmd,
+    },
     /// Worker registry tools.
     Workers {
         #[command(subcommand)]
@@ -84,6 +89,19 @@ pub enum Cmd {
     Org {
         #[command(subcommand)]
         cmd: OrgCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CoverageCmd {
+    /// Is this person protected on this day, by whom, until when.
+    Check {
+        nik: String,
+        /// The day (default: today in WIB).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -242,6 +260,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Cmd::Coverage {
+            cmd: CoverageCmd::Check { nik, on, json },
+        } => {
+            let day = on.unwrap_or_else(crate::clock::today);
+            let nik = match lingkaran_domain::Nik::parse(&nik, crate::clock::today()) {
+                Ok(n) => n.to_string(),
+                Err(ps) => {
+                    for p in ps {
+                        eprintln!("{}", p.id);
+                    }
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let db = open(&cli.db).await?;
+            let answer = crate::db::coverage::check(&db, &nik, day).await?;
+            let v = wire::coverage_json(&answer);
+            if json {
+                println!("{v}");
+            } else {
+                match (&answer.worker, answer.coverage.until) {
+                    (None, _) => println!(
+                        "{}: belum terdaftar / not registered",
+                        lingkaran_domain::nik::mask(&nik)
+                    ),
+                    (Some(_), Some(until)) => println!(
+                        "{}: terlindungi JKK & JKM pada {} sampai {} ({})",
+                        lingkaran_domain::nik::mask(&nik),
+                        lingkaran_domain::format::date(day, "id"),
+                        lingkaran_domain::format::date(until, "id"),
+                        v["donor"]["name"].as_str().unwrap_or("mandiri")
+                    ),
+                    (Some(_), None) => println!(
+                        "{}: tidak terlindungi pada {}",
+                        lingkaran_domain::nik::mask(&nik),
+                        lingkaran_domain::format::date(day, "id")
+                    ),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Workers {
             cmd:

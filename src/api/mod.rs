@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by `/api/openapi.json`.
 
 pub mod accounts;
+pub mod coverage;
 pub mod donations;
 pub mod donors;
 pub mod error;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/donors/{id}/account", get(payments::account))
         .route("/api/v1/donors/{id}/refunds", post(payments::refund))
         .route("/api/v1/signup", post(accounts::sign_up))
+        .route("/api/v1/coverage/{nik}", get(coverage::check))
         .route(
             "/api/v1/donations",
             get(donations::list).post(donations::create),

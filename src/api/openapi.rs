@@ -259,6 +259,13 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "admin, officer",
     ),
     (
+        "get",
+        "/api/v1/coverage/{nik}",
+        "coverage",
+        "Is this person protected on a day (?on=YYYY-MM-DD), by whom, until when",
+        "admin, officer and viewer in the worker's region",
+    ),
+    (
         "post",
         "/api/v1/signup",
         "accounts",

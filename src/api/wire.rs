@@ -130,3 +130,30 @@ pub fn quote_json(q: &lingkaran_domain::rates::Quote, income: i64) -> Value {
         })).collect::<Vec<_>>(),
     })
 }
+
+/// `lingkaran coverage check --json` and `GET /api/v1/coverage/{nik}`:
+/// `{"protected","programmes","source","donor","until","status","worker_status"}`.
+/// `status` is `protected`, `not_protected` or `not_registered`.
+pub fn coverage_json(a: &crate::db::coverage::Answer) -> Value {
+    use lingkaran_domain::coverage::Payer;
+    let c = &a.coverage;
+    let (source, donor) = match &c.payer {
+        Some(Payer::Donor { name, .. }) => (Some("donor"), Some(json!({ "name": name }))),
+        Some(Payer::SelfPaid) => (Some("self"), None),
+        None => (None, None),
+    };
+    let status = match (&a.worker, c.protected) {
+        (None, _) => "not_registered",
+        (Some(_), true) => "protected",
+        (Some(_), false) => "not_protected",
+    };
+    json!({
+        "protected": c.protected,
+        "programmes": if c.protected { vec!["JKK", "JKM"] } else { Vec::new() },
+        "source": source,
+        "donor": donor,
+        "until": c.until.map(|d| d.to_string()),
+        "status": status,
+        "worker_status": a.worker.as_ref().map(|w| w.status.clone()),
+    })
+}

@@ -40,8 +40,8 @@ pub async fn create(db: &Db, d: &NewDonor<'_>) -> sqlx::Result<i64> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at, public_name)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $1 <> 'individual') RETURNING id",
         )
         .bind(d.kind)
         .bind(d.name)

@@ -5,6 +5,7 @@
 //! migration folders are twins; `tests/schema.rs` keeps them in step.
 
 pub mod bulk;
+pub mod coverage;
 pub mod donations;
 pub mod donors;
 pub mod idempotency;

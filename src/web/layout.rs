@@ -94,6 +94,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                 ul {
                                     li { a href="/masuk" { (t(S::SignIn)) } }
                                     li { a href="/daftar" { (t(S::NavSignUp)) } }
+                                    li { a href="/perlindungan" { (t(S::ProtectionTitle)) } }
                                 }
                             }
                         }

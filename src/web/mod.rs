@@ -3,6 +3,7 @@
 //! | Route | Who | What |
 //! |---|---|---|
 //! | `GET /masuk`, `POST /masuk` | anyone | sign in |
+//! | `GET /perlindungan`, `POST /perlindungan` | anyone (rate-limited) | a worker checks their protection |
 //! | `POST /keluar` | signed in | sign out |
 //! | `GET /` | signed in | home: name, role, working area |
 //! | `GET /unggah`, `POST /unggah` | proposer | upload a list |
@@ -33,6 +34,7 @@ pub mod i18n;
 pub mod layout;
 pub mod money;
 pub mod page;
+pub mod protection;
 pub mod queue;
 pub mod session;
 pub mod upload;
@@ -49,6 +51,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(session::home))
         .route("/masuk", get(session::sign_in_page).post(session::sign_in))
+        .route(
+            "/perlindungan",
+            get(protection::page).post(protection::check),
+        )
         .route("/keluar", post(session::sign_out))
         .route("/unggah", get(upload::form).post(upload::upload))
         .route("/unggahan/{id}", get(upload::report))

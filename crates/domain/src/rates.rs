@@ -27,6 +27,14 @@ impl Month {
         Month::new(y.parse().ok()?, m.parse().ok()?)
     }
 
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
     pub fn next(self) -> Month {
         if self.month == 12 {
             Month {

@@ -1,0 +1,67 @@
+//! Who is protected when: a worker's covered months, read for one day.
+
+use super::Db;
+use crate::on_db;
+use chrono::NaiveDate;
+use lingkaran_domain::coverage::{self, Coverage, CoveredMonth, Payer};
+use lingkaran_domain::rates::Month;
+
+/// The answer about one NIK on one day.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// `None` when no worker has this NIK.
+    pub worker: Option<Registered>,
+    pub coverage: Coverage,
+}
+
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub id: i64,
+    pub status: String,
+    pub birth_date: NaiveDate,
+    pub village_code: String,
+}
+
+/// Coverage of the worker with `nik` on `day`: the funded months from that day's month on.
+pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer> {
+    let worker: Option<(i64, String, NaiveDate, String)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, status, birth_date, village_code FROM workers WHERE nik = $1"
+    )
+    .bind(nik)
+    .fetch_optional(pool)
+    .await)?;
+    let Some((id, status, birth_date, village_code)) = worker else {
+        return Ok(Answer {
+            worker: None,
+            coverage: coverage::on(&[], day),
+        });
+    };
+    let from = Month::of(day).yyyymm();
+    let rows: Vec<(i64, String, bool)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT m.month, o.name, o.public_name FROM worker_months m
+         JOIN donations d ON d.id = m.donation_id JOIN donors o ON o.id = d.donor_id
+         WHERE m.worker_id = $1 AND d.status = 'funded' AND m.month >= $2 ORDER BY m.month"
+    )
+    .bind(id)
+    .bind(from)
+    .fetch_all(pool)
+    .await)?;
+    let months: Vec<CoveredMonth> = rows
+        .into_iter()
+        .filter_map(|(m, name, public)| {
+            Some(CoveredMonth {
+                month: Month::from_yyyymm(m)?,
+                payer: Payer::Donor { name, public },
+            })
+        })
+        .collect();
+    Ok(Answer {
+        worker: Some(Registered {
+            id,
+            status,
+            birth_date,
+            village_code,
+        }),
+        coverage: coverage::on(&months, day),
+    })
+}
