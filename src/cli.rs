@@ -49,6 +49,11 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: NikCmd,
     },
+    /// The monthly cycle: escrow to payables, remittance files, payment to BPJS.
+    Cycle {
+        #[command(subcommand)]
+        cmd: CycleCmd,
+    },
     /// Who is protected when.
     Coverage {
         #[command(subcommand)]
@@ -89,6 +94,21 @@ pub enum Cmd {
     Org {
         #[command(subcommand)]
         cmd: OrgCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CycleCmd {
+    /// Run the cycle for one month; safe to run again (it posts only what is missing).
+    Run {
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Where the remittance files go.
+        #[arg(long, default_value = "remittances")]
+        dir: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -260,6 +280,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Cmd::Cycle {
+            cmd: CycleCmd::Run { month, dir, json },
+        } => {
+            let Some(m) = lingkaran_domain::rates::Month::parse(&month) else {
+                eprintln!(
+                    "Bulan \"{month}\" harus berbentuk TTTT-BB / the month must look like YYYY-MM"
+                );
+                return Ok(ExitCode::from(2));
+            };
+            let db = open(&cli.db).await?;
+            let r = crate::db::cycle::run(&db, m, &dir).await?;
+            let v = serde_json::json!({
+                "month": r.month, "donations": r.donations, "posted": r.posted, "jkk": r.jkk, "jkm": r.jkm,
+                "files": r.files.iter().map(|(p, path, lines)| serde_json::json!({
+                    "programme": p, "file": path.display().to_string(), "lines": lines,
+                })).collect::<Vec<_>>(),
+            });
+            if json {
+                println!("{v}");
+            } else {
+                println!(
+                    "{}: {} donations, JKK {}, JKM {}, {} transfers posted",
+                    r.month,
+                    r.donations,
+                    lingkaran_domain::format::rupiah(r.jkk),
+                    lingkaran_domain::format::rupiah(r.jkm),
+                    r.posted
+                );
+                for (p, path, lines) in &r.files {
+                    println!("  {p}: {} ({lines} lines)", path.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Coverage {
             cmd: CoverageCmd::Check { nik, on, json },

@@ -3,3 +3,21 @@
 -- is not, unless they say so.
 ALTER TABLE donors ADD COLUMN public_name BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE donors SET public_name = TRUE WHERE kind <> 'individual';
+
+-- The monthly cycle: a month's contributions move from each donation's escrow to the
+-- payables (one transfer per donation, programme and month), are written to one remittance
+-- file per programme, and are paid to BPJS Ketenagakerjaan (one transfer per programme and
+-- month). Every step is keyed, so a run killed half-way and run again does only the rest.
+CREATE TABLE remittances (
+    id         INTEGER PRIMARY KEY,
+    month      BIGINT NOT NULL,              -- yyyymm
+    programme  TEXT NOT NULL CHECK (programme IN ('JKK', 'JKM')),
+    lines      BIGINT NOT NULL,              -- worker-months in the file
+    total      BIGINT NOT NULL,
+    file       TEXT NOT NULL,                -- where the remittance file was written
+    sha256     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (month, programme)
+);
+INSERT INTO ledger_accounts (code, no_overdraft) VALUES ('remitted', FALSE)
+ON CONFLICT (code) DO NOTHING;

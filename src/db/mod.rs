@@ -6,6 +6,7 @@
 
 pub mod bulk;
 pub mod coverage;
+pub mod cycle;
 pub mod donations;
 pub mod donors;
 pub mod idempotency;

@@ -22,6 +22,8 @@ pub enum Account {
     PayableJkm,
     /// Money returned to donors.
     Refunds,
+    /// Contributions sent to BPJS Ketenagakerjaan (the remittance paid out).
+    Remitted,
 }
 
 impl Account {
@@ -34,6 +36,7 @@ impl Account {
             Account::PayableJkk => "payable_jkk".into(),
             Account::PayableJkm => "payable_jkm".into(),
             Account::Refunds => "refunds".into(),
+            Account::Remitted => "remitted".into(),
         }
     }
 
@@ -47,6 +50,7 @@ impl Account {
                 "payable_jkk" => Some(Account::PayableJkk),
                 "payable_jkm" => Some(Account::PayableJkm),
                 "refunds" => Some(Account::Refunds),
+                "remitted" => Some(Account::Remitted),
                 _ => None,
             },
         }
@@ -70,8 +74,12 @@ pub enum Purpose {
     Fund = 2,
     /// Credit returned to a donor (refund id): donor credit → refunds.
     Refund = 3,
-    /// A month's contributions sent to BPJS (remittance id): escrow → payable.
-    Remit = 4,
+    /// A month's JKK of one donation falls due (donation and month): escrow → JKK payable.
+    RemitJkk = 4,
+    /// The same for JKM: escrow → JKM payable.
+    RemitJkm = 5,
+    /// A month's remittance of one programme paid to BPJS (month, programme): payable → remitted.
+    PayBpjs = 6,
 }
 
 /// The transfer id of `purpose` for record `id`: the purpose in the high 64 bits, the record

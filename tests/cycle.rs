@@ -1,0 +1,124 @@
+//! The monthly cycle's first steps (issue 4), on SQLite and PostgreSQL: a month's
+//! contributions leave each donation's escrow for the payables, are written to one remittance
+//! file per programme and paid to BPJS; a second run posts nothing; `ledger check` stays clean.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::Duration;
+use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
+use lingkaran::db::payments::{self, NewPayment, Source, Target};
+use lingkaran::db::{cycle, donors, ledger, Db};
+use lingkaran_domain::rates::Month;
+
+async fn balance(db: &Db, code: &str) -> i64 {
+    // Limited accounts are cached; unlimited ones are the sum of their transfers.
+    lingkaran::on_db!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE credit_account = $1), 0)
+                   - COALESCE((SELECT SUM(amount) FROM ledger_transfers WHERE debit_account = $1), 0) AS BIGINT)"
+    )
+    .bind(code)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+    })
+}
+
+both_dbs!(a_month_is_remitted_once, |db| async move {
+    let w = lingkaran::demo::funding_world(&db, "35.25.01", 3, 21)
+        .await
+        .unwrap();
+    let donor = donors::create(
+        &db,
+        &donors::NewDonor {
+            kind: "institution",
+            name: "Baznas Gresik",
+            npwp: None,
+            region_code: None,
+            user_id: None,
+            created_by: w.officer,
+        },
+    )
+    .await
+    .unwrap();
+    let today = lingkaran::clock::today();
+    let start = Month::first_payable(today);
+    let made = donations::create(
+        &db,
+        &NewDonation {
+            donor_id: donor,
+            budget_line_id: None,
+            choice: Choice::Criteria {
+                criteria: Criteria::default(),
+                count: 3,
+            },
+            start,
+            months: 2,
+            extends_id: None,
+            created_by: w.officer,
+            hold: Duration::hours(24),
+            request_json: "{}".into(),
+            today,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
+    payments::book(
+        &db,
+        &NewPayment {
+            source: Source::Callback,
+            reference: "CYC-1".into(),
+            target: Target::Va(inv.va_number),
+            amount: inv.amount,
+            paid_on: today,
+            channel: None,
+            evidence_name: None,
+            evidence: None,
+            recorded_by: None,
+            note: None,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let escrow = format!("escrow:{}", made.id);
+    assert_eq!(balance(&db, &escrow).await, inv.amount);
+
+    let dir = tempfile::tempdir().unwrap();
+    let first = cycle::run(&db, start, dir.path()).await.unwrap();
+    assert_eq!(first.donations, 1);
+    // Two transfers to the payables and two payments to BPJS.
+    assert_eq!(first.posted, 4);
+    assert_eq!(
+        first.jkk + first.jkm,
+        inv.amount / 2,
+        "one of the two months"
+    );
+    assert_eq!(balance(&db, &escrow).await, inv.amount / 2);
+    assert_eq!(balance(&db, "payable_jkk").await, 0, "paid on to BPJS");
+    assert_eq!(balance(&db, "remitted").await, inv.amount / 2);
+    let jkk = std::fs::read_to_string(dir.path().join(format!("remit-{start}-JKK.csv"))).unwrap();
+    let lines: Vec<&str> = jkk.lines().collect();
+    assert_eq!(lines[0], "nik,nama,upah,jkk,donatur,donasi");
+    assert_eq!(lines.len(), 5, "header, three workers, totals: {jkk}");
+    assert!(lines[1].contains("Baznas Gresik") && lines[1].contains(&format!("DON-{}", made.id)));
+    assert_eq!(lines[4], format!("TOTAL,3,,{},,", first.jkk));
+
+    // Again: nothing new is posted, the files are the same.
+    let again = cycle::run(&db, start, dir.path()).await.unwrap();
+    assert_eq!(again.posted, 0);
+    assert_eq!((again.jkk, again.jkm), (first.jkk, first.jkm));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(format!("remit-{start}-JKK.csv"))).unwrap(),
+        jkk
+    );
+    // The second month empties the escrow.
+    let second = cycle::run(&db, start.next(), dir.path()).await.unwrap();
+    assert_eq!(second.posted, 4);
+    assert_eq!(balance(&db, &escrow).await, 0);
+    let r = ledger::check(&db).await.unwrap();
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+});
