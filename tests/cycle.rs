@@ -122,3 +122,143 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     let r = ledger::check(&db).await.unwrap();
     assert!(r.violations.is_empty(), "{:?}", r.violations);
 });
+
+both_urls!(
+    a_killed_cycle_run_again_finishes_exactly_the_rest,
+    |url| async move {
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let w = lingkaran::demo::funding_world(&db, "35.25.01", 120, 23)
+            .await
+            .unwrap();
+        let donor = donors::create(
+            &db,
+            &donors::NewDonor {
+                kind: "company",
+                name: "PT Banyak Donasi",
+                npwp: Some("013456789012000"),
+                region_code: None,
+                user_id: None,
+                created_by: w.officer,
+            },
+        )
+        .await
+        .unwrap();
+        let today = lingkaran::clock::today();
+        let start = Month::first_payable(today);
+        // 120 one-worker donations, each paid.
+        for i in 0..120 {
+            let made = donations::create(
+                &db,
+                &NewDonation {
+                    donor_id: donor,
+                    budget_line_id: None,
+                    choice: Choice::Criteria {
+                        criteria: Criteria::default(),
+                        count: 1,
+                    },
+                    start,
+                    months: 1,
+                    extends_id: None,
+                    created_by: w.officer,
+                    hold: Duration::hours(24),
+                    request_json: "{}".into(),
+                    today,
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
+            payments::book(
+                &db,
+                &NewPayment {
+                    source: Source::Callback,
+                    reference: format!("K-{i}"),
+                    target: Target::Va(inv.va_number),
+                    amount: inv.amount,
+                    paid_on: today,
+                    channel: None,
+                    evidence_name: None,
+                    evidence: None,
+                    recorded_by: None,
+                    note: None,
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        }
+        // Transfers to the payables (purpose 4 and 5 in the id's high half) and to BPJS (6).
+        let count = |db: Db| async move {
+            lingkaran::on_db!(&db, |pool| {
+                sqlx::query_as::<_, (i64, i64)>(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN id LIKE '0000000000000004%' OR id LIKE '0000000000000005%' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN id LIKE '0000000000000006%' THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM ledger_transfers"
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+            })
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let cycle = |batch: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+                .args([
+                    "cycle",
+                    "run",
+                    "--month",
+                    &start.to_string(),
+                    "--json",
+                    "--dir",
+                ])
+                .arg(dir.path())
+                .env("LINGKARAN_DB", &url)
+                .env("LINGKARAN_CYCLE_BATCH", batch)
+                .env("LINGKARAN_LOG", "warn")
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        // Two donations per transaction: 60 commits. Kill it once some have landed.
+        let mut child = cycle("2");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let (payables, _) = count(db.clone()).await;
+            if payables > 0 || std::time::Instant::now() > deadline {
+                break;
+            }
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        child.kill().ok(); // SIGKILL
+        child.wait().unwrap();
+        let (before, paid_before) = count(db.clone()).await;
+        eprintln!("killed after {before} of 240 payable transfers, {paid_before} of 2 payments");
+        assert!(
+            before <= 240 && before % 2 == 0,
+            "a donation's two transfers commit together: {before}"
+        );
+
+        // Run again: exactly the rest.
+        let out = cycle("2").wait_with_output().unwrap();
+        assert!(out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            v["posted"].as_i64().unwrap(),
+            (240 - before) + (2 - paid_before)
+        );
+        assert_eq!(count(db.clone()).await, (240, 2));
+        let lines = std::fs::read_to_string(dir.path().join(format!("remit-{start}-JKM.csv")))
+            .unwrap()
+            .lines()
+            .count();
+        assert_eq!(lines, 122, "header, 120 workers, totals");
+        let r = ledger::check(&db).await.unwrap();
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+        db.close().await;
+    }
+);

@@ -16,8 +16,15 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Donations moved to the payables per transaction.
-const DONATIONS_PER_BATCH: usize = 500;
+/// Donations moved to the payables per transaction; `LINGKARAN_CYCLE_BATCH` changes it (the
+/// kill-and-rerun test makes it small, to have many commits to interrupt).
+fn donations_per_batch() -> usize {
+    std::env::var("LINGKARAN_CYCLE_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n: &usize| *n > 0)
+        .unwrap_or(500)
+}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CycleReport {
@@ -52,7 +59,7 @@ pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleRepor
     .fetch_all(pool)
     .await)?;
     report.donations = sums.len();
-    for chunk in sums.chunks(DONATIONS_PER_BATCH) {
+    for chunk in sums.chunks(donations_per_batch()) {
         let mut batch = Vec::with_capacity(chunk.len() * 2);
         for (donation, jkk, jkm) in chunk {
             report.jkk += jkk;
