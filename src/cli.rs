@@ -99,6 +99,26 @@ pub enum Cmd {
 
 #[derive(Subcommand, Debug)]
 pub enum CycleCmd {
+    /// Import the insurer's confirmation file for a month and programme.
+    Confirm {
+        #[arg(long)]
+        month: String,
+        /// JKK or JKM.
+        #[arg(long)]
+        programme: String,
+        #[arg(long)]
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Play the insurer on this machine: answer a remittance file with a confirmation file
+    /// (accepts everyone except NIKs already active in `covered_niks`).
+    SimulateInsurer {
+        #[arg(long)]
+        remittance: std::path::PathBuf,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Run the cycle for one month; safe to run again (it posts only what is missing).
     Run {
         /// YYYY-MM.
@@ -280,6 +300,60 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Cmd::Cycle {
+            cmd:
+                CycleCmd::Confirm {
+                    month,
+                    programme,
+                    file,
+                    json,
+                },
+        } => {
+            let (Some(m), true) = (
+                lingkaran_domain::rates::Month::parse(&month),
+                programme == "JKK" || programme == "JKM",
+            ) else {
+                eprintln!("--month TTTT-BB dan --programme JKK atau JKM / --month YYYY-MM and --programme JKK or JKM");
+                return Ok(ExitCode::from(2));
+            };
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let db = open(&cli.db).await?;
+            let r = crate::db::cycle::import_confirmation(&db, m, &programme, &text).await?;
+            let v = serde_json::json!({
+                "accepted": r.accepted, "rejected": r.rejected, "refunded": r.refunded,
+                "unknown": r.unknown.iter().map(|(line, nik, why)| serde_json::json!({"line": line, "nik": lingkaran_domain::nik::mask(nik), "why": why})).collect::<Vec<_>>(),
+            });
+            if json {
+                println!("{v}");
+            } else {
+                println!(
+                    "{} {programme}: {} diterima, {} ditolak ({} dikembalikan ke kredit donatur), {} baris tidak dikenal",
+                    m, r.accepted, r.rejected, r.refunded, r.unknown.len()
+                );
+            }
+            Ok(if r.unknown.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Cmd::Cycle {
+            cmd: CycleCmd::SimulateInsurer { remittance, out },
+        } => {
+            let db = open(&cli.db).await?;
+            let active: std::collections::HashSet<String> =
+                crate::on_db!(&db, |pool| sqlx::query_scalar(
+                    "SELECT nik FROM covered_niks"
+                )
+                .fetch_all(pool)
+                .await)?
+                .into_iter()
+                .collect();
+            let (accepted, rejected) = crate::insurer::confirm(&remittance, &active, &out)?;
+            println!("{}: {accepted} diterima, {rejected} ditolak", out.display());
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Cycle {
             cmd: CycleCmd::Run { month, dir, json },

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod import;
+pub mod insurer;
 pub mod payments;
 pub mod regions;
 pub mod web;

@@ -115,6 +115,71 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
         std::fs::read_to_string(dir.path().join(format!("remit-{start}-JKK.csv"))).unwrap(),
         jkk
     );
+    // The insurer (played on this machine) already has one of the three as an active
+    // participant: it rejects that one, and its JKK for the month comes back to the donor.
+    let chosen = donations::workers_of(&db, made.id, 10, 0).await.unwrap();
+    let active = chosen[1].nik.clone();
+    let mut active_set = std::collections::HashSet::new();
+    active_set.insert(active.clone());
+    let remit = dir.path().join(format!("remit-{start}-JKK.csv"));
+    let conf = dir.path().join("konfirmasi.csv");
+    assert_eq!(
+        lingkaran::insurer::confirm(&remit, &active_set, &conf).unwrap(),
+        (2, 1)
+    );
+    let text = std::fs::read_to_string(&conf).unwrap();
+    let credit_before = payments::credit_of(&db, donor).await.unwrap();
+    let got = cycle::import_confirmation(&db, start, "JKK", &text)
+        .await
+        .unwrap();
+    assert_eq!((got.accepted, got.rejected, got.refunded), (2, 1, 1));
+    assert!(got.unknown.is_empty(), "{:?}", got.unknown);
+    let jkk_of_rejected = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT jkk FROM worker_months WHERE worker_id = $1 AND month = $2"
+    )
+    .bind(chosen[1].worker_id)
+    .bind(start.yyyymm())
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(
+        payments::credit_of(&db, donor).await.unwrap(),
+        credit_before + jkk_of_rejected,
+        "the rejected month's JKK is the donor's credit again"
+    );
+    // The rejected month no longer counts as protection; the accepted ones do.
+    let first_day = chrono::NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap();
+    let rejected = lingkaran::db::coverage::check(&db, &active, first_day)
+        .await
+        .unwrap();
+    assert!(!rejected.coverage.protected);
+    let accepted = lingkaran::db::coverage::check(&db, &chosen[0].nik, first_day)
+        .await
+        .unwrap();
+    assert!(accepted.coverage.protected);
+    // The same file again changes nothing.
+    let again = cycle::import_confirmation(&db, start, "JKK", &text)
+        .await
+        .unwrap();
+    assert_eq!(again.refunded, 0);
+    assert_eq!(
+        payments::credit_of(&db, donor).await.unwrap(),
+        credit_before + jkk_of_rejected
+    );
+    // A line about nobody is reported, not guessed.
+    let stray = cycle::import_confirmation(
+        &db,
+        start,
+        "JKK",
+        "nik,status,kpj,alasan
+3525010101900001,diterima,1,
+",
+    )
+    .await
+    .unwrap();
+    assert_eq!(stray.unknown.len(), 1);
+    assert_eq!(stray.unknown[0].0, 2);
+
     // The second month empties the escrow.
     let second = cycle::run(&db, start.next(), dir.path()).await.unwrap();
     assert_eq!(second.posted, 4);
@@ -257,6 +322,50 @@ both_urls!(
             .lines()
             .count();
         assert_eq!(lines, 122, "header, 120 workers, totals");
+        // The insurer's answer through the commands an officer runs.
+        let bin = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+                .args(args)
+                .env("LINGKARAN_DB", &url)
+                .env("LINGKARAN_LOG", "warn")
+                .output()
+                .unwrap()
+        };
+        let remit = dir.path().join(format!("remit-{start}-JKM.csv"));
+        let conf = dir.path().join(format!("konfirmasi-{start}-JKM.csv"));
+        let o = bin(&[
+            "cycle",
+            "simulate-insurer",
+            "--remittance",
+            remit.to_str().unwrap(),
+            "--out",
+            conf.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = bin(&[
+            "cycle",
+            "confirm",
+            "--month",
+            &start.to_string(),
+            "--programme",
+            "JKM",
+            "--file",
+            conf.to_str().unwrap(),
+            "--json",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            (v["accepted"].as_i64(), v["rejected"].as_i64()),
+            (Some(120), Some(0))
+        );
+        let kpj: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM workers WHERE kpj IS NOT NULL"
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
+        assert_eq!(kpj, 120, "every accepted worker has a KPJ number");
         let r = ledger::check(&db).await.unwrap();
         assert!(r.violations.is_empty(), "{:?}", r.violations);
         db.close().await;

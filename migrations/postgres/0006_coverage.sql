@@ -21,3 +21,22 @@ CREATE TABLE remittances (
 );
 INSERT INTO ledger_accounts (code, no_overdraft) VALUES ('remitted', FALSE)
 ON CONFLICT (code) DO NOTHING;
+
+-- The insurer's answer for each remitted worker-month and programme: accepted with the
+-- participant number (KPJ), or rejected with a reason. A rejected month's contribution comes
+-- back to the donor's credit (one ledger transfer, keyed), and the month no longer counts
+-- as protection.
+CREATE TABLE confirmations (
+    month       BIGINT NOT NULL,             -- yyyymm
+    programme   TEXT NOT NULL CHECK (programme IN ('JKK', 'JKM')),
+    worker_id   BIGINT NOT NULL REFERENCES workers (id),
+    donation_id BIGINT NOT NULL REFERENCES donations (id),
+    status      TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+    kpj         TEXT,
+    reason      TEXT,
+    amount      BIGINT NOT NULL,             -- the contribution this line is about
+    created_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (month, programme, worker_id)
+);
+CREATE INDEX confirmations_rejected ON confirmations (status, month);
+ALTER TABLE workers ADD COLUMN kpj TEXT;

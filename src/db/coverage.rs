@@ -22,7 +22,8 @@ pub struct Registered {
     pub village_code: String,
 }
 
-/// Coverage of the worker with `nik` on `day`: the funded months from that day's month on.
+/// Coverage of the worker with `nik` on `day`: the funded months from that day's month on,
+/// without months the insurer rejected.
 pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer> {
     let worker: Option<(i64, String, NaiveDate, String)> = on_db!(db, |pool| sqlx::query_as(
         "SELECT id, status, birth_date, village_code FROM workers WHERE nik = $1"
@@ -37,15 +38,20 @@ pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer>
         });
     };
     let from = Month::of(day).yyyymm();
-    let rows: Vec<(i64, String, bool)> = on_db!(db, |pool| sqlx::query_as(
+    let rows: Vec<(i64, String, bool)> = on_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT m.month, o.name, o.public_name FROM worker_months m
          JOIN donations d ON d.id = m.donation_id JOIN donors o ON o.id = d.donor_id
-         WHERE m.worker_id = $1 AND d.status = 'funded' AND m.month >= $2 ORDER BY m.month"
+         WHERE m.worker_id = $1 AND d.status = 'funded' AND m.month >= $2
+           AND NOT EXISTS (SELECT 1 FROM confirmations c
+                           WHERE c.worker_id = m.worker_id AND c.month = m.month AND c.status = 'rejected')
+         ORDER BY m.month"
     )
     .bind(id)
     .bind(from)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     let months: Vec<CoveredMonth> = rows
         .into_iter()
         .filter_map(|(m, name, public)| {

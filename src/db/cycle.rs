@@ -216,3 +216,124 @@ async fn write_file(
     })?;
     Ok((path, lines, total))
 }
+
+/// What importing a confirmation file did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ConfirmReport {
+    pub accepted: usize,
+    pub rejected: usize,
+    /// Rejected months whose contribution went back to the donor's credit in this import.
+    pub refunded: usize,
+    /// Lines naming no funded worker-month of that month: (line, NIK or text, why).
+    pub unknown: Vec<(usize, String, String)>,
+}
+
+/// Imports the insurer's confirmation for one month and programme (see `crate::insurer` for
+/// the format). Accepted workers get their KPJ; a rejected month's contribution comes back to
+/// the donor's credit (transfer keyed by worker, month and programme) and stops counting as
+/// protection. Importing the same file again changes nothing.
+pub async fn import_confirmation(
+    db: &Db,
+    month: Month,
+    programme: &str,
+    text: &str,
+) -> anyhow::Result<ConfirmReport> {
+    let mut report = ConfirmReport::default();
+    let jkm = programme == "JKM";
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                report.unknown.push((line, String::new(), e.to_string()));
+                continue;
+            }
+        };
+        let field = |k: usize| row.get(k).unwrap_or("").trim().to_string();
+        let (nik, status, kpj, reason) = (field(0), field(1), field(2), field(3));
+        let status = match status.as_str() {
+            "diterima" | "accepted" => "accepted",
+            "ditolak" | "rejected" => "rejected",
+            other => {
+                report.unknown.push((
+                    line,
+                    nik,
+                    format!("status \"{other}\" is neither diterima nor ditolak"),
+                ));
+                continue;
+            }
+        };
+        let found: Option<(i64, i64, i64, i64, i64)> = on_db!(db, |pool| sqlx::query_as(
+            "SELECT m.worker_id, m.donation_id, m.jkk, m.jkm, d.donor_id FROM worker_months m
+             JOIN workers w ON w.id = m.worker_id JOIN donations d ON d.id = m.donation_id
+             WHERE w.nik = $1 AND m.month = $2 AND d.status = 'funded'"
+        )
+        .bind(&nik)
+        .bind(month.yyyymm())
+        .fetch_optional(pool)
+        .await)?;
+        let Some((worker, donation, c_jkk, c_jkm, donor)) = found else {
+            report.unknown.push((
+                line,
+                nik,
+                "no funded worker-month for this NIK in that month".into(),
+            ));
+            continue;
+        };
+        let amount = if jkm { c_jkm } else { c_jkk };
+        let now = Utc::now();
+        let refunded = on_db!(db, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO confirmations (month, programme, worker_id, donation_id, status, kpj, reason, amount, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (month, programme, worker_id) DO NOTHING",
+            )
+            .bind(month.yyyymm())
+            .bind(programme)
+            .bind(worker)
+            .bind(donation)
+            .bind(status)
+            .bind((!kpj.is_empty()).then_some(&kpj))
+            .bind((!reason.is_empty()).then_some(&reason))
+            .bind(amount)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let mut refunded = false;
+            if status == "accepted" && !kpj.is_empty() {
+                sqlx::query("UPDATE workers SET kpj = $1 WHERE id = $2")
+                    .bind(&kpj)
+                    .bind(worker)
+                    .execute(&mut *tx)
+                    .await?;
+            } else if status == "rejected" && amount > 0 {
+                let key = ((worker << 20) | month.yyyymm()) * 2 + i64::from(jkm);
+                let r = tx
+                    .apply_transfers(&[Transfer {
+                        id: transfer_id(Purpose::Rejected, key),
+                        debit: Account::Remitted,
+                        credit: Account::DonorCredit(donor),
+                        amount,
+                        phase: Phase::Single,
+                        linked: false,
+                    }])
+                    .await?;
+                refunded = matches!(r.first(), Some(Ok(())));
+            }
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(refunded)
+        })?;
+        match status {
+            "accepted" => report.accepted += 1,
+            _ => report.rejected += 1,
+        }
+        if refunded {
+            report.refunded += 1;
+        }
+    }
+    Ok(report)
+}

@@ -80,6 +80,9 @@ pub enum Purpose {
     RemitJkm = 5,
     /// A month's remittance of one programme paid to BPJS (month, programme): payable → remitted.
     PayBpjs = 6,
+    /// The insurer rejected a worker-month (worker, month, programme): its contribution comes
+    /// back, remitted → the donor's credit.
+    Rejected = 7,
 }
 
 /// The transfer id of `purpose` for record `id`: the purpose in the high 64 bits, the record
