@@ -8,8 +8,7 @@ mod common;
 use chrono::{Datelike, Duration, NaiveDate};
 use common::TestApp;
 use lingkaran::auth::Role;
-use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
-use lingkaran::db::payments::{self, NewPayment, Source, Target};
+use lingkaran::db::donations::Choice;
 use lingkaran::db::{donors, Db};
 use lingkaran_domain::rates::Month;
 use serde_json::{json, Value};
@@ -33,53 +32,16 @@ async fn funded_worker(db: &Db) -> (String, NaiveDate, NaiveDate, NaiveDate) {
     )
     .await
     .unwrap();
-    let today = lingkaran::clock::today();
-    let start = Month::first_payable(today);
+    let start = Month::first_payable(lingkaran::clock::today());
     let worker = lingkaran::db::workers::get(db, w.workers[0])
         .await
         .unwrap()
         .unwrap();
-    let made = donations::create(
-        db,
-        &NewDonation {
-            donor_id: donor,
-            budget_line_id: None,
-            choice: Choice::Named {
-                niks: vec![worker.nik.clone()],
-                skip_unavailable: false,
-            },
-            start,
-            months: 6,
-            extends_id: None,
-            created_by: w.officer,
-            hold: Duration::hours(24),
-            request_json: "{}".into(),
-            today,
-        },
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let _ = Criteria::default();
-    let inv = donations::invoice_of(db, made.id).await.unwrap().unwrap();
-    payments::book(
-        db,
-        &NewPayment {
-            source: Source::Callback,
-            reference: "COV-1".into(),
-            target: Target::Va(inv.va_number),
-            amount: inv.amount,
-            paid_on: today,
-            channel: None,
-            evidence_name: None,
-            evidence: None,
-            recorded_by: None,
-            note: None,
-        },
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let choice = Choice::Named {
+        niks: vec![worker.nik.clone()],
+        skip_unavailable: false,
+    };
+    common::give_and_pay(db, donor, w.officer, choice, 6, "COV-1").await;
     let first = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap();
     let last = lingkaran_domain::coverage::last_day(start.plus(5));
     (worker.nik, worker.birth_date, first, last)

@@ -5,9 +5,8 @@
 
 mod common;
 
-use chrono::Duration;
-use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
-use lingkaran::db::payments::{self, NewPayment, Source, Target};
+use lingkaran::db::donations::{self, Choice, Criteria};
+use lingkaran::db::payments;
 use lingkaran::db::{cycle, donors, ledger, Db};
 use lingkaran_domain::rates::Month;
 
@@ -42,69 +41,29 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     )
     .await
     .unwrap();
-    let today = lingkaran::clock::today();
-    let start = Month::first_payable(today);
-    let made = donations::create(
-        &db,
-        &NewDonation {
-            donor_id: donor,
-            budget_line_id: None,
-            choice: Choice::Criteria {
-                criteria: Criteria::default(),
-                count: 3,
-            },
-            start,
-            months: 2,
-            extends_id: None,
-            created_by: w.officer,
-            hold: Duration::hours(24),
-            request_json: "{}".into(),
-            today,
-        },
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
-    payments::book(
-        &db,
-        &NewPayment {
-            source: Source::Callback,
-            reference: "CYC-1".into(),
-            target: Target::Va(inv.va_number),
-            amount: inv.amount,
-            paid_on: today,
-            channel: None,
-            evidence_name: None,
-            evidence: None,
-            recorded_by: None,
-            note: None,
-        },
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let escrow = format!("escrow:{}", made.id);
-    assert_eq!(balance(&db, &escrow).await, inv.amount);
+    let start = Month::first_payable(lingkaran::clock::today());
+    let choice = Choice::Criteria {
+        criteria: Criteria::default(),
+        count: 3,
+    };
+    let (made, paid) = common::give_and_pay(&db, donor, w.officer, choice, 2, "CYC-1").await;
+    let escrow = format!("escrow:{made}");
+    assert_eq!(balance(&db, &escrow).await, paid);
 
     let dir = tempfile::tempdir().unwrap();
     let first = cycle::run(&db, start, dir.path()).await.unwrap();
     assert_eq!(first.donations, 1);
     // Two transfers to the payables and two payments to BPJS.
     assert_eq!(first.posted, 4);
-    assert_eq!(
-        first.jkk + first.jkm,
-        inv.amount / 2,
-        "one of the two months"
-    );
-    assert_eq!(balance(&db, &escrow).await, inv.amount / 2);
+    assert_eq!(first.jkk + first.jkm, paid / 2, "one of the two months");
+    assert_eq!(balance(&db, &escrow).await, paid / 2);
     assert_eq!(balance(&db, "payable_jkk").await, 0, "paid on to BPJS");
-    assert_eq!(balance(&db, "remitted").await, inv.amount / 2);
+    assert_eq!(balance(&db, "remitted").await, paid / 2);
     let jkk = std::fs::read_to_string(dir.path().join(format!("remit-{start}-JKK.csv"))).unwrap();
     let lines: Vec<&str> = jkk.lines().collect();
     assert_eq!(lines[0], "nik,nama,upah,jkk,donatur,donasi");
     assert_eq!(lines.len(), 5, "header, three workers, totals: {jkk}");
-    assert!(lines[1].contains("Baznas Gresik") && lines[1].contains(&format!("DON-{}", made.id)));
+    assert!(lines[1].contains("Baznas Gresik") && lines[1].contains(&format!("DON-{made}")));
     assert_eq!(lines[4], format!("TOTAL,3,,{},,", first.jkk));
 
     // Again: nothing new is posted, the files are the same.
@@ -117,7 +76,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     );
     // The insurer (played on this machine) already has one of the three as an active
     // participant: it rejects that one, and its JKK for the month comes back to the donor.
-    let chosen = donations::workers_of(&db, made.id, 10, 0).await.unwrap();
+    let chosen = donations::workers_of(&db, made, 10, 0).await.unwrap();
     let active = chosen[1].nik.clone();
     let mut active_set = std::collections::HashSet::new();
     active_set.insert(active.clone());
@@ -209,50 +168,14 @@ both_urls!(
         )
         .await
         .unwrap();
-        let today = lingkaran::clock::today();
-        let start = Month::first_payable(today);
+        let start = Month::first_payable(lingkaran::clock::today());
         // 120 one-worker donations, each paid.
         for i in 0..120 {
-            let made = donations::create(
-                &db,
-                &NewDonation {
-                    donor_id: donor,
-                    budget_line_id: None,
-                    choice: Choice::Criteria {
-                        criteria: Criteria::default(),
-                        count: 1,
-                    },
-                    start,
-                    months: 1,
-                    extends_id: None,
-                    created_by: w.officer,
-                    hold: Duration::hours(24),
-                    request_json: "{}".into(),
-                    today,
-                },
-            )
-            .await
-            .unwrap()
-            .unwrap();
-            let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
-            payments::book(
-                &db,
-                &NewPayment {
-                    source: Source::Callback,
-                    reference: format!("K-{i}"),
-                    target: Target::Va(inv.va_number),
-                    amount: inv.amount,
-                    paid_on: today,
-                    channel: None,
-                    evidence_name: None,
-                    evidence: None,
-                    recorded_by: None,
-                    note: None,
-                },
-            )
-            .await
-            .unwrap()
-            .unwrap();
+            let choice = Choice::Criteria {
+                criteria: Criteria::default(),
+                count: 1,
+            };
+            common::give_and_pay(&db, donor, w.officer, choice, 1, &format!("K-{i}")).await;
         }
         // Transfers to the payables (purpose 4 and 5 in the id's high half) and to BPJS (6).
         let count = |db: Db| async move {

@@ -390,3 +390,57 @@ pub fn nik(district: &str, female: bool, birth: &str, serial: u16) -> String {
         .unwrap()
         .to_string()
 }
+
+/// Makes a donation from `donor` (chosen as `choice`, for `months` from the first payable
+/// month) and pays its invoice in full by the provider's callback `txn`. Returns the donation
+/// and what was paid.
+pub async fn give_and_pay(
+    db: &Db,
+    donor: i64,
+    by: i64,
+    choice: lingkaran::db::donations::Choice,
+    months: u32,
+    txn: &str,
+) -> (i64, i64) {
+    use lingkaran::db::donations::{self, NewDonation};
+    use lingkaran::db::payments::{self, NewPayment, Source, Target};
+    let today = lingkaran::clock::today();
+    let made = donations::create(
+        db,
+        &NewDonation {
+            donor_id: donor,
+            budget_line_id: None,
+            choice,
+            start: lingkaran_domain::rates::Month::first_payable(today),
+            months,
+            extends_id: None,
+            created_by: by,
+            hold: chrono::Duration::hours(24),
+            request_json: "{}".into(),
+            today,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let inv = donations::invoice_of(db, made.id).await.unwrap().unwrap();
+    payments::book(
+        db,
+        &NewPayment {
+            source: Source::Callback,
+            reference: txn.into(),
+            target: Target::Va(inv.va_number),
+            amount: inv.amount,
+            paid_on: today,
+            channel: None,
+            evidence_name: None,
+            evidence: None,
+            recorded_by: None,
+            note: None,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    (made.id, inv.amount)
+}
