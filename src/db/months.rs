@@ -54,6 +54,15 @@ const RECOUNT_TAKEN: &str = "UPDATE workers SET taken_through =
     COALESCE((SELECT MAX(m.month) FROM worker_months m WHERE m.worker_id = workers.id), 0)
     WHERE id IN (";
 
+/// Appends the ids as binds and closes the list: the tail of an `IN (` on SQLite.
+fn push_ids(qb: &mut QueryBuilder<'_, sqlx::Sqlite>, ids: &[i64]) {
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+}
+
 /// A chosen worker: (worker, rank, reason_id, reason_en).
 pub(crate) type Chosen = (i64, i64, String, String);
 
@@ -65,11 +74,7 @@ impl MonthsBulk for SqliteConnection {
                 .push(" WHERE taken_through < ")
                 .push_bind(last)
                 .push(" AND id IN (");
-            let mut sep = qb.separated(", ");
-            for w in chunk {
-                sep.push_bind(*w);
-            }
-            qb.push(")");
+            push_ids(&mut qb, chunk);
             qb.build().execute(&mut *self).await?;
         }
         Ok(())
@@ -78,11 +83,7 @@ impl MonthsBulk for SqliteConnection {
     async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()> {
         for chunk in workers.chunks(SQLITE_CHUNK) {
             let mut qb = QueryBuilder::new(RECOUNT_TAKEN);
-            let mut sep = qb.separated(", ");
-            for w in chunk {
-                sep.push_bind(*w);
-            }
-            qb.push(")");
+            push_ids(&mut qb, chunk);
             qb.build().execute(&mut *self).await?;
         }
         Ok(())
@@ -147,11 +148,7 @@ impl MonthsBulk for SqliteConnection {
                 )
                 .push_bind(now)
                 .push(") AND worker_id IN (");
-            let mut sep = qb.separated(", ");
-            for w in chunk {
-                sep.push_bind(*w);
-            }
-            qb.push(")");
+            push_ids(&mut qb, chunk);
             n += qb.build().execute(&mut *self).await?.rows_affected();
         }
         if n > 0 {
@@ -164,11 +161,7 @@ impl MonthsBulk for SqliteConnection {
         for chunk in workers.chunks(SQLITE_CHUNK) {
             let mut qb = QueryBuilder::new("DELETE FROM worker_months WHERE donation_id = ");
             qb.push_bind(donation_id).push(" AND worker_id IN (");
-            let mut sep = qb.separated(", ");
-            for w in chunk {
-                sep.push_bind(*w);
-            }
-            qb.push(")");
+            push_ids(&mut qb, chunk);
             qb.build().execute(&mut *self).await?;
         }
         self.recount_taken(workers).await
