@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod import;
 pub mod insurer;
+pub mod messages;
 pub mod payments;
 pub mod regions;
 pub mod web;

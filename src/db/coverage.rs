@@ -23,7 +23,7 @@ pub struct Registered {
 }
 
 /// Coverage of the worker with `nik` on `day`: the funded months from that day's month on,
-/// without months the insurer rejected.
+/// without months the insurer rejected, and the months the worker paid alone.
 pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer> {
     let worker: Option<(i64, String, NaiveDate, String)> = on_db!(db, |pool| sqlx::query_as(
         "SELECT id, status, birth_date, village_code FROM workers WHERE nik = $1"
@@ -38,14 +38,17 @@ pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer>
         });
     };
     let from = Month::of(day).yyyymm();
-    let rows: Vec<(i64, String, bool)> = on_db!(db, |pool| {
+    // Donor-funded months (less those the insurer rejected), and months the worker paid.
+    let rows: Vec<(i64, Option<String>, bool)> = on_db!(db, |pool| {
         sqlx::query_as(
         "SELECT m.month, o.name, o.public_name FROM worker_months m
          JOIN donations d ON d.id = m.donation_id JOIN donors o ON o.id = d.donor_id
          WHERE m.worker_id = $1 AND d.status = 'funded' AND m.month >= $2
            AND NOT EXISTS (SELECT 1 FROM confirmations c
                            WHERE c.worker_id = m.worker_id AND c.month = m.month AND c.status = 'rejected')
-         ORDER BY m.month"
+         UNION ALL
+         SELECT s.month, NULL, FALSE FROM self_payments s WHERE s.worker_id = $1 AND s.month >= $2
+         ORDER BY 1"
     )
     .bind(id)
     .bind(from)
@@ -57,7 +60,10 @@ pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer>
         .filter_map(|(m, name, public)| {
             Some(CoveredMonth {
                 month: Month::from_yyyymm(m)?,
-                payer: Payer::Donor { name, public },
+                payer: match name {
+                    Some(name) => Payer::Donor { name, public },
+                    None => Payer::SelfPaid,
+                },
             })
         })
         .collect();

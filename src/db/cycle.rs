@@ -39,8 +39,8 @@ pub struct CycleReport {
 
 /// The id of a per-donation, per-month transfer: the donation in the high bits, the month
 /// (yyyymm, under 2^20) in the low 20.
-fn donation_month(donation_id: i64, month: Month) -> i64 {
-    (donation_id << 20) | month.yyyymm()
+pub(crate) fn donation_month(donation_id: i64, yyyymm: i64) -> i64 {
+    (donation_id << 20) | yyyymm
 }
 
 pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleReport> {
@@ -64,7 +64,7 @@ pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleRepor
         for (donation, jkk, jkm) in chunk {
             report.jkk += jkk;
             report.jkm += jkm;
-            let key = donation_month(*donation, month);
+            let key = donation_month(*donation, month.yyyymm());
             if *jkk > 0 {
                 batch.push(Transfer {
                     id: transfer_id(Purpose::RemitJkk, key),

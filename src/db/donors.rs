@@ -159,3 +159,36 @@ pub async fn sign_up(
         Ok::<_, anyhow::Error>(Some((user, donor)))
     })
 }
+
+/// What a donor chose about themselves: where reminders go, whether the public coverage page
+/// may name them, and whether the money of months stopped by a death goes back to their
+/// credit (default) or stays in the programme pool.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct Preferences {
+    pub email: Option<String>,
+    pub public_name: bool,
+    pub leftover_to_pool: bool,
+}
+
+pub async fn preferences(db: &Db, id: i64) -> sqlx::Result<Option<Preferences>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT email, public_name, leftover_to_pool FROM donors WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// Sets all three; `false` when there is no such donor.
+pub async fn set_preferences(db: &Db, id: i64, p: &Preferences) -> sqlx::Result<bool> {
+    on_db!(db, |pool| sqlx::query(
+        "UPDATE donors SET email = $1, public_name = $2, leftover_to_pool = $3 WHERE id = $4"
+    )
+    .bind(&p.email)
+    .bind(p.public_name)
+    .bind(p.leftover_to_pool)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}

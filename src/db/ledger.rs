@@ -384,14 +384,16 @@ pub async fn check(db: &Db) -> anyhow::Result<CheckReport> {
 }
 
 /// The invariants between the ledger and the records it pays for: every funded worker-month
-/// is backed by exactly its contribution in its donation's escrow, no donation that is not
+/// (with the months stopped when a worker died or left) is backed by exactly its
+/// contribution in its donation's escrow, no donation that is not
 /// funded has funded months, and every rupiah received is one payment cleared from the bank.
 async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     let backing: Vec<(i64, String, i64, i64, i64)> = on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT d.id, d.status, d.funded_total,
-                CAST(COALESCE((SELECT SUM(m.jkk + m.jkm) FROM worker_months m WHERE m.donation_id = d.id), 0) AS BIGINT),
+                CAST(COALESCE((SELECT SUM(m.jkk + m.jkm) FROM worker_months m WHERE m.donation_id = d.id), 0)
+                   + COALESCE((SELECT SUM(s.jkk + s.jkm) FROM stopped_months s WHERE s.donation_id = d.id), 0) AS BIGINT),
                 CAST(COALESCE(a.credits_posted, 0) AS BIGINT)
          FROM donations d LEFT JOIN ledger_accounts a ON a.code = 'escrow:' || CAST(d.id AS TEXT)
          WHERE d.status = 'funded' OR a.credits_posted > 0

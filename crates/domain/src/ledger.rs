@@ -24,6 +24,9 @@ pub enum Account {
     Refunds,
     /// Contributions sent to BPJS Ketenagakerjaan (the remittance paid out).
     Remitted,
+    /// Money of stopped months (a worker died or left) whose donor chose to leave it to the
+    /// programme rather than take it back as credit. Never negative.
+    ProgrammePool,
 }
 
 impl Account {
@@ -37,6 +40,7 @@ impl Account {
             Account::PayableJkm => "payable_jkm".into(),
             Account::Refunds => "refunds".into(),
             Account::Remitted => "remitted".into(),
+            Account::ProgrammePool => "programme_pool".into(),
         }
     }
 
@@ -51,6 +55,7 @@ impl Account {
                 "payable_jkm" => Some(Account::PayableJkm),
                 "refunds" => Some(Account::Refunds),
                 "remitted" => Some(Account::Remitted),
+                "programme_pool" => Some(Account::ProgrammePool),
                 _ => None,
             },
         }
@@ -58,7 +63,10 @@ impl Account {
 
     /// Accounts that hold someone's money: their debits may never exceed their credits.
     pub fn debits_must_not_exceed_credits(&self) -> bool {
-        matches!(self, Account::DonorCredit(_) | Account::Escrow(_))
+        matches!(
+            self,
+            Account::DonorCredit(_) | Account::Escrow(_) | Account::ProgrammePool
+        )
     }
 }
 
@@ -83,6 +91,9 @@ pub enum Purpose {
     /// The insurer rejected a worker-month (worker, month, programme): its contribution comes
     /// back, remitted → the donor's credit.
     Rejected = 7,
+    /// A future month stopped because the worker died or left (stop and month): escrow → the
+    /// donor's credit or the programme pool.
+    Stopped = 8,
 }
 
 /// The transfer id of `purpose` for record `id`: the purpose in the high 64 bits, the record

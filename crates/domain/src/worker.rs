@@ -189,10 +189,12 @@ pub enum WorkerStatus {
     Mandiri,
     Lapsed,
     Deceased,
+    /// Left the programme (moved away, found formal work, asked to leave).
+    Left,
 }
 
 impl WorkerStatus {
-    pub const ALL: [WorkerStatus; 7] = [
+    pub const ALL: [WorkerStatus; 8] = [
         WorkerStatus::Proposed,
         WorkerStatus::Verified,
         WorkerStatus::Rejected,
@@ -200,6 +202,7 @@ impl WorkerStatus {
         WorkerStatus::Mandiri,
         WorkerStatus::Lapsed,
         WorkerStatus::Deceased,
+        WorkerStatus::Left,
     ];
 
     pub fn code(self) -> &'static str {
@@ -211,6 +214,7 @@ impl WorkerStatus {
             WorkerStatus::Mandiri => "mandiri",
             WorkerStatus::Lapsed => "lapsed",
             WorkerStatus::Deceased => "deceased",
+            WorkerStatus::Left => "left",
         }
     }
 
@@ -270,11 +274,23 @@ impl WorkerStatus {
                     "Meninggal"
                 }
             }
+            WorkerStatus::Left => {
+                if en {
+                    "Left the programme"
+                } else {
+                    "Keluar dari program"
+                }
+            }
         }
     }
 
     /// The moves the registry allows. Anything else is refused, so a status can't be set
     /// to something that skips a check (a rejected worker is never funded).
+    ///
+    /// `verified` is the waiting pool: a verified worker may be funded by donors (whether
+    /// they are is in their months, not their status). When sponsorship ends the worker
+    /// pays alone (`mandiri`), stays in the pool for a new donor, or after three unpaid
+    /// months becomes `lapsed`; a lapsed or self-paying worker can be put back in the pool.
     pub fn can_become(self, next: WorkerStatus) -> bool {
         use WorkerStatus::*;
         matches!(
@@ -284,12 +300,18 @@ impl WorkerStatus {
                 | (Rejected, Proposed)
                 | (Verified, Funded)
                 | (Verified, Rejected)
+                | (Verified, Mandiri)
+                | (Verified, Lapsed)
                 | (Funded, Lapsed)
                 | (Funded, Mandiri)
                 | (Lapsed, Funded)
                 | (Lapsed, Mandiri)
+                | (Lapsed, Verified)
                 | (Mandiri, Lapsed)
+                | (Mandiri, Verified)
+                | (Left, Verified)
         ) || (next == Deceased && self != Deceased)
+            || (next == Left && !matches!(self, Deceased | Left))
     }
 }
 

@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod after;
+pub use after::{LifecycleCmd, OutboxCmd, RemindersCmd};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "lingkaran",
@@ -94,6 +97,21 @@ pub enum Cmd {
     Org {
         #[command(subcommand)]
         cmd: OrgCmd,
+    },
+    /// After the funded months: self-payments, lapse, death or leaving, graduation.
+    Lifecycle {
+        #[command(subcommand)]
+        cmd: LifecycleCmd,
+    },
+    /// Queue the reminders before funded periods end.
+    Reminders {
+        #[command(subcommand)]
+        cmd: RemindersCmd,
+    },
+    /// Messages to donors and workers: send what is due, list.
+    Outbox {
+        #[command(subcommand)]
+        cmd: OutboxCmd,
     },
 }
 
@@ -234,7 +252,7 @@ pub fn init_logging() {
         .try_init();
 }
 
-async fn open(url: &str) -> anyhow::Result<Db> {
+pub(crate) async fn open(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url).await?;
     db.migrate().await?;
     Ok(db)
@@ -366,11 +384,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let db = open(&cli.db).await?;
             let r = crate::db::cycle::run(&db, m, &dir).await?;
+            // Then the workers whose funded months ended: mandiri, lapsed, back to the pool.
+            let life = crate::db::lifecycle::run(&db, m).await?;
             let v = serde_json::json!({
                 "month": r.month, "donations": r.donations, "posted": r.posted, "jkk": r.jkk, "jkm": r.jkm,
                 "files": r.files.iter().map(|(p, path, lines)| serde_json::json!({
                     "programme": p, "file": path.display().to_string(), "lines": lines,
                 })).collect::<Vec<_>>(),
+                "lifecycle": life,
             });
             if json {
                 println!("{v}");
@@ -386,6 +407,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 for (p, path, lines) in &r.files {
                     println!("  {p}: {} ({lines} lines)", path.display());
                 }
+                println!(
+                    "  pekerja: {} mandiri, {} tidak aktif (lapsed), {} kembali ke daftar tunggu",
+                    life.mandiri, life.lapsed, life.back_to_pool
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -603,6 +628,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Cmd::Lifecycle { cmd } => after::lifecycle(&cli.db, cmd).await,
+        Cmd::Reminders { cmd } => after::reminders(&cli.db, cmd).await,
+        Cmd::Outbox { cmd } => after::outbox(&cli.db, cmd).await,
         Cmd::Org {
             cmd: OrgCmd::Add { name, kind, region },
         } => {

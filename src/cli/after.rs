@@ -1,0 +1,333 @@
+//! Commands for what happens after the funded months: self-payments, the month's lifecycle
+//! step, death or leaving, graduation, reminders and the outbox.
+
+use super::open;
+use crate::db::lifecycle::{self, GraduationBy, SelfPayment, StopReason};
+use crate::db::{outbox, reminders, users, Db};
+use anyhow::Context;
+use clap::Subcommand;
+use lingkaran_domain::rates::Month;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum LifecycleCmd {
+    /// The month's step on its own (`cycle run` does it too): paid alone → mandiri, three
+    /// unpaid months → lapsed, sponsorship just ended → back in the pool.
+    Run {
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record one month a worker paid alone.
+    SelfPayment {
+        #[arg(long)]
+        nik: String,
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Whole rupiah.
+        #[arg(long)]
+        amount: i64,
+        #[arg(long)]
+        reference: Option<String>,
+        /// The officer recording it (user id or username).
+        #[arg(long)]
+        by: String,
+    },
+    /// Import self-payments from the insurer's data: CSV `nik,bulan,iuran[,referensi]`.
+    ImportSelfPayments {
+        file: PathBuf,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A worker died or left: their future funded months stop and their money goes back.
+    Stop {
+        nik: String,
+        #[arg(long, value_parser = ["deceased", "left"])]
+        reason: String,
+        /// The day it happened (YYYY-MM-DD).
+        #[arg(long)]
+        on: chrono::NaiveDate,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Graduation: the share of sponsored workers paying alone 3, 6 and 12 months after.
+    Graduation {
+        /// The latest month whose payments are in (default: this month).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_parser = ["donor", "region"], default_value = "donor")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RemindersCmd {
+    /// Queue the reminders due today (safe to run daily: each is queued once).
+    Queue {
+        /// Pretend today is this day (YYYY-MM-DD).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        /// Days before the end, comma-separated.
+        #[arg(long, default_value = "30,7")]
+        days: String,
+        /// The service's public address, for the donor's extension link.
+        #[arg(
+            long,
+            env = "LINGKARAN_BASE_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        base_url: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCmd {
+    /// Send every due message once (SMTP / SMS gateway, or files; see docs/messages.md).
+    Send {
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List messages, newest first.
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn month_arg(s: &str) -> anyhow::Result<Month> {
+    Month::parse(s).with_context(|| {
+        format!("bulan \"{s}\" harus berbentuk TTTT-BB / the month must look like YYYY-MM")
+    })
+}
+
+async fn actor(db: &Db, by: &str) -> anyhow::Result<i64> {
+    users::user_id(db, by)
+        .await?
+        .with_context(|| format!("no user {by:?}: give a user id or username"))
+}
+
+fn print<T: serde::Serialize>(json: bool, v: &T, text: impl FnOnce() -> String) {
+    if json {
+        println!("{}", serde_json::to_string(v).unwrap_or_default());
+    } else {
+        println!("{}", text());
+    }
+}
+
+pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCode> {
+    let db = open(db_url).await?;
+    match cmd {
+        LifecycleCmd::Run { month, json } => {
+            let r = lifecycle::run(&db, month_arg(&month)?).await?;
+            print(json, &r, || {
+                format!(
+                    "{}: {} mandiri, {} tidak aktif (lapsed), {} kembali ke daftar tunggu",
+                    r.month, r.mandiri, r.lapsed, r.back_to_pool
+                )
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        LifecycleCmd::SelfPayment {
+            nik,
+            month,
+            amount,
+            reference,
+            by,
+        } => {
+            let p = SelfPayment {
+                nik: &nik,
+                month: month_arg(&month)?,
+                amount,
+                source: "manual",
+                reference: reference.as_deref(),
+            };
+            let by = actor(&db, &by).await?;
+            match lifecycle::record_self_payment(&db, &p, by).await? {
+                Ok(lifecycle::Recorded::New { status, .. }) => {
+                    println!("dicatat; status pekerja: {status}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(lifecycle::Recorded::Duplicate { .. }) => {
+                    println!("sudah tercatat sebelumnya; tidak ada yang berubah");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(p) => {
+                    eprintln!("{}\n{}", p.id, p.en);
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        LifecycleCmd::ImportSelfPayments { file, by, json } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let by = actor(&db, &by).await?;
+            let r = lifecycle::import_self_payments(&db, &text, by).await?;
+            print(json, &r, || {
+                let mut out = format!(
+                    "{} dicatat, {} sudah ada, {} baris salah",
+                    r.recorded,
+                    r.duplicates,
+                    r.errors.len()
+                );
+                for e in &r.errors {
+                    out.push_str(&format!("\n  baris {}: {}", e.line, e.message));
+                }
+                out
+            });
+            Ok(if r.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        LifecycleCmd::Stop {
+            nik,
+            reason,
+            on,
+            by,
+            json,
+        } => {
+            let by = actor(&db, &by).await?;
+            let worker: Option<i64> = crate::on_db!(&db, |pool| sqlx::query_scalar(
+                "SELECT id FROM workers WHERE nik = $1"
+            )
+            .bind(&nik)
+            .fetch_optional(pool)
+            .await)?;
+            let Some(worker) = worker else {
+                eprintln!("NIK ini tidak terdaftar / no worker has this NIK");
+                return Ok(ExitCode::from(1));
+            };
+            let reason = if reason == "deceased" {
+                StopReason::Deceased
+            } else {
+                StopReason::Left
+            };
+            match lifecycle::stop_worker(&db, worker, reason, on, None, by).await? {
+                Ok(s) => {
+                    print(json, &s, || {
+                        format!(
+                            "{} bulan dihentikan; {} kembali ke kredit donatur, {} ke dana program",
+                            s.months,
+                            lingkaran_domain::format::rupiah(s.to_credit),
+                            lingkaran_domain::format::rupiah(s.to_pool)
+                        )
+                    });
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(p) => {
+                    eprintln!("{}\n{}", p.id, p.en);
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        LifecycleCmd::Graduation { as_of, by, json } => {
+            let as_of = match as_of {
+                Some(m) => month_arg(&m)?,
+                None => Month::of(crate::clock::today()),
+            };
+            let by = if by == "region" {
+                GraduationBy::Region
+            } else {
+                GraduationBy::Donor
+            };
+            let rows = lifecycle::graduation(&db, as_of, by).await?;
+            print(json, &rows, || {
+                let mut out = format!("kelulusan per {as_of}:");
+                for g in &rows {
+                    out.push_str(&format!("\n  {} ({} selesai disponsori):", g.name, g.ended));
+                    for (k, n, paying) in &g.after {
+                        out.push_str(&format!(" {k} bln {paying}/{n};"));
+                    }
+                }
+                out
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn reminders(db_url: &str, cmd: RemindersCmd) -> anyhow::Result<ExitCode> {
+    let RemindersCmd::Queue {
+        today,
+        days,
+        base_url,
+        json,
+    } = cmd;
+    let days: Vec<i64> = days
+        .split(',')
+        .map(|d| d.trim().parse::<i64>())
+        .collect::<Result<_, _>>()
+        .context("--days must be numbers, e.g. 30,7")?;
+    let db = open(db_url).await?;
+    let today = today.unwrap_or_else(crate::clock::today);
+    let r = reminders::queue(&db, today, &days, base_url.trim_end_matches('/')).await?;
+    print(json, &r, || {
+        format!(
+            "{} pekerja segera berakhir: {} pesan pekerja, {} e-mail donatur diantrikan ({} tanpa nomor HP, {} donatur tanpa e-mail)",
+            r.ending, r.worker_messages, r.donor_messages, r.no_phone, r.no_email
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn outbox(db_url: &str, cmd: OutboxCmd) -> anyhow::Result<ExitCode> {
+    let db = open(db_url).await?;
+    match cmd {
+        OutboxCmd::Send { limit, json } => {
+            let senders = crate::messages::Senders::from_env()?;
+            let d = crate::messages::deliver_due(&db, &senders, limit).await?;
+            print(json, &d, || {
+                format!(
+                    "{} terkirim, {} dicoba lagi nanti, {} gagal",
+                    d.sent, d.retrying, d.failed
+                )
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        OutboxCmd::List {
+            status,
+            limit,
+            json,
+        } => {
+            let list = outbox::list(&db, status.as_deref(), limit).await?;
+            print(json, &list, || {
+                list.iter()
+                    .map(|m| {
+                        format!(
+                            "#{} {} {} {} ({} attempts){}",
+                            m.id,
+                            m.status,
+                            m.channel,
+                            m.recipient,
+                            m.attempts,
+                            m.last_error
+                                .as_ref()
+                                .map(|e| format!(": {e}"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,652 @@
+//! After the funded months (issue 4, part 4): a worker pays alone (`mandiri`), waits in the
+//! pool for a new donor, or after three unpaid months is `lapsed`; a worker who died or left
+//! stops their future months, whose escrow goes back to the donor; and graduation, the share
+//! of sponsored workers still paying alone 3, 6 and 12 months after their sponsorship ended.
+//!
+//! The month's step (`run`) is set-based, a handful of statements whatever the number of
+//! workers, and idempotent: every statement only moves workers whose status still says the
+//! move has not happened.
+
+use super::ledger::LedgerTx;
+use super::{BeginWrite, Db};
+use crate::on_db;
+use chrono::{NaiveDate, Utc};
+use lingkaran_domain::format;
+use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Transfer};
+use lingkaran_domain::message::Problem;
+use lingkaran_domain::rates::Month;
+
+/// The user the monthly cycle acts as (seeded by migration 0007).
+pub const SYSTEM_USER: &str = "_sistem";
+
+pub async fn system_user(db: &Db) -> anyhow::Result<i64> {
+    let id: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = $1"
+    )
+    .bind(SYSTEM_USER)
+    .fetch_optional(pool)
+    .await)?;
+    id.ok_or_else(|| {
+        anyhow::anyhow!("the system user {SYSTEM_USER} is missing: run `lingkaran migrate`")
+    })
+}
+
+/// A month's index (year × 12 + month), in SQL, so month differences are subtractions.
+fn month_index(col: &str) -> String {
+    format!("(({col}) / 100 * 12 + ({col}) % 100)")
+}
+
+/// Months that protect a worker: funded by a donor (and not rejected by the insurer), or
+/// paid by the worker.
+const COVERED_MONTHS: &str = "SELECT m.worker_id, m.month FROM worker_months m
+        JOIN donations d ON d.id = m.donation_id
+        WHERE d.status = 'funded'
+          AND NOT EXISTS (SELECT 1 FROM confirmations c WHERE c.worker_id = m.worker_id
+                          AND c.month = m.month AND c.status = 'rejected')
+     UNION ALL SELECT s.worker_id, s.month FROM self_payments s";
+
+/// What one month's step changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LifecycleReport {
+    pub month: String,
+    /// Workers who paid this month themselves and became `mandiri`.
+    pub mandiri: u64,
+    /// Workers with three unpaid months, now `lapsed`.
+    pub lapsed: u64,
+    /// Workers whose sponsorship ended last month and who wait for a new donor.
+    pub back_to_pool: u64,
+}
+
+/// The month's step of the worker lifecycle. Running it again changes nothing.
+pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
+    let system = system_user(db).await?;
+    let now = Utc::now();
+    let m = month.yyyymm();
+    let label = month_label(month);
+    let prev = Month::from_yyyymm(if month.month() == 1 {
+        (i64::from(month.year()) - 1) * 100 + 12
+    } else {
+        m - 1
+    })
+    .unwrap_or(month);
+
+    // Paid alone this month → mandiri.
+    let paid_alone = "w.status IN ('verified', 'lapsed')
+        AND EXISTS (SELECT 1 FROM self_payments s WHERE s.worker_id = w.id AND s.month = $1)";
+    let mandiri_reason = format!("Membayar iuran sendiri untuk {label}");
+    // Three months after the last covered one, none paid → lapsed (domain.md §2: "after 3
+    // consecutive unpaid months the membership becomes non-active").
+    let unpaid = format!(
+        "w.status IN ('verified', 'mandiri') AND w.id IN (
+            SELECT c.worker_id FROM ({COVERED_MONTHS}) c GROUP BY c.worker_id
+            HAVING {} - {} >= 3)",
+        month_index("$1"),
+        month_index("MAX(c.month)")
+    );
+    let lapsed_reason = format!("Tiga bulan berturut-turut tanpa iuran (sampai {label})");
+    // Sponsorship ended last month, no self-payment, nothing funded after → back in the pool
+    // (an event only: `verified` is the pool).
+    let pool_reason = format!(
+        "Masa donasi berakhir {}; kembali ke daftar tunggu donatur",
+        month_label(prev)
+    );
+    let ended = "w.status = 'verified'
+        AND w.id IN (SELECT m.worker_id FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                     WHERE d.status = 'funded' GROUP BY m.worker_id HAVING MAX(m.month) = $4)
+        AND NOT EXISTS (SELECT 1 FROM self_payments s WHERE s.worker_id = w.id AND s.month = $1)
+        AND NOT EXISTS (SELECT 1 FROM worker_events e WHERE e.worker_id = w.id
+                        AND e.action = 'back_to_pool' AND e.reason = $2)";
+
+    let mut report = LifecycleReport {
+        month: month.to_string(),
+        ..LifecycleReport::default()
+    };
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        for (filter, to, action, reason, count) in [
+            (
+                paid_alone.to_string(),
+                "mandiri",
+                "self_payment",
+                &mandiri_reason,
+                &mut report.mandiri,
+            ),
+            (
+                unpaid,
+                "lapsed",
+                "lapse",
+                &lapsed_reason,
+                &mut report.lapsed,
+            ),
+        ] {
+            sqlx::query(&format!(
+                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+                 SELECT w.id, w.status, '{to}', '{action}', $2, $3, $4 FROM workers w WHERE {filter}"
+            ))
+            .bind(m)
+            .bind(reason)
+            .bind(system)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            *count = sqlx::query(&format!(
+                "UPDATE workers SET status = '{to}', status_reason = $2, updated_at = $3
+                 WHERE id IN (SELECT w.id FROM workers w WHERE {filter})"
+            ))
+            .bind(m)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        report.back_to_pool = sqlx::query(&format!(
+            "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+             SELECT w.id, w.status, w.status, 'back_to_pool', $2, $3, $5 FROM workers w WHERE {ended}"
+        ))
+        .bind(m)
+        .bind(&pool_reason)
+        .bind(system)
+        .bind(prev.yyyymm())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(report)
+}
+
+/// `Mei 2026`.
+pub fn month_label(m: Month) -> String {
+    let first = NaiveDate::from_ymd_opt(m.year(), m.month(), 1).unwrap_or_default();
+    format::date(first, "id")
+        .split_once(' ')
+        .map(|(_, rest)| rest.to_string())
+        .unwrap_or_default()
+}
+
+/// A month the worker paid alone.
+#[derive(Debug, Clone)]
+pub struct SelfPayment<'a> {
+    pub nik: &'a str,
+    pub month: Month,
+    pub amount: i64,
+    /// `manual` (an officer saw the receipt) or `insurer` (from BPJS's data).
+    pub source: &'a str,
+    pub reference: Option<&'a str>,
+}
+
+/// What recording a self-payment did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// New; the worker's status now (`mandiri` unless they were somewhere else).
+    New { worker_id: i64, status: String },
+    /// This month was already recorded for this worker; nothing changed.
+    Duplicate { worker_id: i64 },
+}
+
+/// Records one self-paid month. A month a donor already pays is refused (it would be paid
+/// twice); a verified or lapsed worker becomes `mandiri` in the same transaction.
+pub async fn record_self_payment(
+    db: &Db,
+    p: &SelfPayment<'_>,
+    actor: i64,
+) -> anyhow::Result<Result<Recorded, Problem>> {
+    if p.amount <= 0 {
+        return Ok(Err(Problem::new(
+            "bad_amount",
+            format!("Iuran harus lebih dari Rp 0, bukan {}.", p.amount),
+            format!("The contribution must be more than Rp 0, not {}.", p.amount),
+        )));
+    }
+    let now = Utc::now();
+    let m = p.month.yyyymm();
+    let label = month_label(p.month);
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let worker: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, status FROM workers WHERE nik = $1")
+                .bind(p.nik)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((worker, status)) = worker else {
+            return Ok(Err(Problem::new(
+                "unknown_nik",
+                "NIK ini tidak terdaftar di Lingkaran.",
+                "No worker with this NIK is registered.",
+            )));
+        };
+        let funded: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                            WHERE m.worker_id = $1 AND m.month = $2 AND d.status = 'funded')",
+        )
+        .bind(worker)
+        .bind(m)
+        .fetch_one(&mut *tx)
+        .await?;
+        if funded {
+            return Ok(Err(Problem::new(
+                "month_funded",
+                format!(
+                    "Iuran {label} pekerja ini sudah dibayar donatur; tidak perlu dibayar lagi."
+                ),
+                format!(
+                    "A donor already pays {} for this worker; it must not be paid twice.",
+                    p.month
+                ),
+            )));
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO self_payments (worker_id, month, amount, source, reference, recorded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (worker_id, month) DO NOTHING",
+        )
+        .bind(worker)
+        .bind(m)
+        .bind(p.amount)
+        .bind(p.source)
+        .bind(p.reference)
+        .bind(actor)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            tx.commit().await?;
+            return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
+        }
+        let mut status = status;
+        if status == "verified" || status == "lapsed" {
+            let reason = format!("Membayar iuran sendiri untuk {label}");
+            sqlx::query(
+                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+                 VALUES ($1, $2, 'mandiri', 'self_payment', $3, $4, $5)",
+            )
+            .bind(worker)
+            .bind(&status)
+            .bind(&reason)
+            .bind(actor)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE workers SET status = 'mandiri', status_reason = $1, updated_at = $2 WHERE id = $3")
+                .bind(&reason)
+                .bind(now)
+                .bind(worker)
+                .execute(&mut *tx)
+                .await?;
+            status = "mandiri".into();
+        }
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(Ok(Recorded::New {
+            worker_id: worker,
+            status,
+        }))
+    })
+}
+
+/// One line of a self-payment file that could not be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LineError {
+    pub line: usize,
+    pub nik: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SelfPaymentImport {
+    pub recorded: usize,
+    pub duplicates: usize,
+    pub errors: Vec<LineError>,
+}
+
+/// Imports self-payments from the insurer's data: CSV `nik,bulan,iuran[,referensi]`, `bulan`
+/// as `YYYY-MM`, `iuran` in whole rupiah. Each bad line is reported and the rest recorded;
+/// importing the same file again records nothing twice.
+pub async fn import_self_payments(
+    db: &Db,
+    text: &str,
+    actor: i64,
+) -> anyhow::Result<SelfPaymentImport> {
+    let mut out = SelfPaymentImport::default();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                out.errors.push(LineError {
+                    line,
+                    nik: String::new(),
+                    code: "bad_line".into(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let field = |k: usize| row.get(k).unwrap_or("").to_string();
+        let (nik, month, amount, reference) = (field(0), field(1), field(2), field(3));
+        let bad = |code: &str, message: String| LineError {
+            line,
+            nik: nik.clone(),
+            code: code.into(),
+            message,
+        };
+        let Some(month) = Month::parse(&month) else {
+            out.errors.push(bad(
+                "bad_month",
+                format!("Kolom bulan \"{month}\" harus berbentuk TTTT-BB, misalnya 2026-05."),
+            ));
+            continue;
+        };
+        let Ok(amount) = amount.parse::<i64>() else {
+            out.errors.push(bad(
+                "bad_amount",
+                format!("Kolom iuran \"{amount}\" harus angka rupiah tanpa titik, misalnya 16800."),
+            ));
+            continue;
+        };
+        let p = SelfPayment {
+            nik: &nik,
+            month,
+            amount,
+            source: "insurer",
+            reference: (!reference.is_empty()).then_some(reference.as_str()),
+        };
+        match record_self_payment(db, &p, actor).await? {
+            Ok(Recorded::New { .. }) => out.recorded += 1,
+            Ok(Recorded::Duplicate { .. }) => out.duplicates += 1,
+            Err(problem) => out.errors.push(bad(problem.code, problem.id.clone())),
+        }
+    }
+    Ok(out)
+}
+
+/// What stopping a worker's future months did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stopped {
+    pub stop_id: i64,
+    pub months: i64,
+    pub amount: i64,
+    /// `credit` (back to the donor) or `pool` (the programme pool), per donor's choice.
+    pub to_credit: i64,
+    pub to_pool: i64,
+}
+
+/// Why a worker's months stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    Deceased,
+    Left,
+}
+
+impl StopReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            StopReason::Deceased => "deceased",
+            StopReason::Left => "left",
+        }
+    }
+}
+
+/// A worker died or left on `on`: their status changes, and every funded month after `on`'s
+/// month that has not been remitted to BPJS yet stops. Those months leave `worker_months` for
+/// `stopped_months` (so they no longer count as protection) and their contribution goes from
+/// the donation's escrow back to the donor's credit, or to the programme pool if the donor
+/// chose that. One transaction; the month of the event itself stays covered (a death in a
+/// covered month is a JKM claim).
+pub async fn stop_worker(
+    db: &Db,
+    worker_id: i64,
+    reason: StopReason,
+    on: NaiveDate,
+    note: Option<&str>,
+    actor: i64,
+) -> anyhow::Result<Result<Stopped, Problem>> {
+    let now = Utc::now();
+    let from = Month::of(on).next();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM workers WHERE id = $1")
+            .bind(worker_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(status) = status else {
+            return Ok(Err(Problem::new(
+                "not_found",
+                "Pekerja tidak ditemukan.",
+                "No such worker.",
+            )));
+        };
+        let to = match reason {
+            StopReason::Deceased => lingkaran_domain::worker::WorkerStatus::Deceased,
+            StopReason::Left => lingkaran_domain::worker::WorkerStatus::Left,
+        };
+        if !lingkaran_domain::worker::WorkerStatus::parse(&status).is_some_and(|s| s.can_become(to))
+        {
+            return Ok(Err(Problem::new(
+                "not_allowed",
+                format!(
+                    "Status pekerja \"{status}\" tidak dapat diubah menjadi \"{}\".",
+                    to.code()
+                ),
+                format!(
+                    "A worker who is \"{status}\" cannot become \"{}\".",
+                    to.code()
+                ),
+            )));
+        }
+        let why = note.map(str::to_string).unwrap_or_else(|| match reason {
+            StopReason::Deceased => format!("Meninggal dunia pada {}", format::date(on, "id")),
+            StopReason::Left => format!("Keluar dari program pada {}", format::date(on, "id")),
+        });
+        sqlx::query("UPDATE workers SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5")
+            .bind(to.code())
+            .bind(&why)
+            .bind(now)
+            .bind(worker_id)
+            .bind(&status)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(worker_id)
+        .bind(&status)
+        .bind(to.code())
+        .bind(reason.code())
+        .bind(&why)
+        .bind(actor)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        // Funded months from `from` on, with their donor's choice.
+        let rows: Vec<(i64, i64, i64, i64, i64, bool)> = sqlx::query_as(
+            "SELECT m.month, m.donation_id, m.jkk, m.jkm, d.donor_id, o.leftover_to_pool
+             FROM worker_months m JOIN donations d ON d.id = m.donation_id
+             JOIN donors o ON o.id = d.donor_id
+             WHERE m.worker_id = $1 AND m.month >= $2 AND d.status = 'funded' ORDER BY m.month",
+        )
+        .bind(worker_id)
+        .bind(from.yyyymm())
+        .fetch_all(&mut *tx)
+        .await?;
+        // A month already moved to the payables (the cycle ran) has gone to BPJS: it stays.
+        let mut stop = Vec::new();
+        for row in rows {
+            let (month, donation) = (row.0, row.1);
+            let remit = super::ledger::id_text(transfer_id(
+                Purpose::RemitJkk,
+                super::cycle::donation_month(donation, month),
+            ));
+            let remitted: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE id = $1)")
+                    .bind(remit)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !remitted {
+                stop.push(row);
+            }
+        }
+        let months = stop.len() as i64;
+        let amount: i64 = stop.iter().map(|r| r.2 + r.3).sum();
+        let stop_id: i64 = sqlx::query_scalar(
+            "INSERT INTO worker_stops (worker_id, reason, from_month, months, amount, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(worker_id)
+        .bind(reason.code())
+        .bind(from.yyyymm())
+        .bind(months)
+        .bind(amount)
+        .bind(actor)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut transfers = Vec::with_capacity(stop.len());
+        let (mut to_credit, mut to_pool) = (0, 0);
+        for (month, donation, jkk, jkm, donor, pool_choice) in &stop {
+            sqlx::query(
+                "INSERT INTO stopped_months (stop_id, worker_id, month, donation_id, jkk, jkm, destination)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(stop_id)
+            .bind(worker_id)
+            .bind(month)
+            .bind(donation)
+            .bind(jkk)
+            .bind(jkm)
+            .bind(if *pool_choice { "pool" } else { "credit" })
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM worker_months WHERE worker_id = $1 AND month = $2")
+                .bind(worker_id)
+                .bind(month)
+                .execute(&mut *tx)
+                .await?;
+            if *pool_choice {
+                to_pool += jkk + jkm;
+            } else {
+                to_credit += jkk + jkm;
+            }
+            transfers.push(Transfer {
+                id: transfer_id(Purpose::Stopped, (stop_id << 20) | month),
+                debit: Account::Escrow(*donation),
+                credit: if *pool_choice {
+                    Account::ProgrammePool
+                } else {
+                    Account::DonorCredit(*donor)
+                },
+                amount: jkk + jkm,
+                phase: Phase::Single,
+                linked: false,
+            });
+        }
+        for r in tx.apply_transfers(&transfers).await? {
+            if let Err(e) = r {
+                anyhow::bail!("the ledger refused returning a stopped month: {e:?}");
+            }
+        }
+        // How far the worker is taken is their last remaining month.
+        sqlx::query(
+            "UPDATE workers SET taken_through = COALESCE((SELECT MAX(m.month) FROM worker_months m
+                                                          WHERE m.worker_id = $1), 0) WHERE id = $1",
+        )
+        .bind(worker_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(Ok(Stopped {
+            stop_id,
+            months,
+            amount,
+            to_credit,
+            to_pool,
+        }))
+    })
+}
+
+/// Graduation of one donor or region: of the workers whose sponsorship ended at least k
+/// months ago, how many paid alone in the k-th month after it (k = 3, 6, 12).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Graduation {
+    /// Donor id or regency code.
+    pub key: String,
+    pub name: String,
+    /// Sponsored workers whose sponsorship has ended.
+    pub ended: i64,
+    /// (k, workers whose sponsorship ended at least k months ago, of them paying in month k).
+    pub after: Vec<(u32, i64, i64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraduationBy {
+    Donor,
+    Region,
+}
+
+/// Graduation as of `as_of` (the latest month whose payments are in). A worker's sponsorship
+/// ended with their last funded month E < `as_of`; the worker counts for k when E + k ≤
+/// `as_of`, and graduated at k when they paid month E + k themselves. The donor is the one
+/// who paid month E; the region is the worker's regency.
+pub async fn graduation(
+    db: &Db,
+    as_of: Month,
+    by: GraduationBy,
+) -> anyhow::Result<Vec<Graduation>> {
+    let plus = |k: u32| {
+        // E + k as yyyymm, in SQL.
+        let i = format!("(l.last / 100 * 12 + l.last % 100 - 1 + {k})");
+        format!("(({i}) / 12 * 100 + ({i}) % 12 + 1)")
+    };
+    let now = as_of.yyyymm();
+    let mut cols = String::new();
+    for k in [3u32, 6, 12] {
+        let target = plus(k);
+        cols.push_str(&format!(
+            ", CAST(SUM(CASE WHEN {target} <= {now} THEN 1 ELSE 0 END) AS BIGINT)
+             , CAST(SUM(CASE WHEN {target} <= {now} AND EXISTS (SELECT 1 FROM self_payments s
+                        WHERE s.worker_id = l.worker_id AND s.month = {target}) THEN 1 ELSE 0 END) AS BIGINT)"
+        ));
+    }
+    let (key, name, join) = match by {
+        GraduationBy::Donor => (
+            "CAST(o.id AS TEXT)",
+            "o.name",
+            "JOIN worker_months lm ON lm.worker_id = l.worker_id AND lm.month = l.last
+             JOIN donations d ON d.id = lm.donation_id JOIN donors o ON o.id = d.donor_id",
+        ),
+        GraduationBy::Region => (
+            "w.regency_code",
+            "r.name",
+            "JOIN workers w ON w.id = l.worker_id JOIN regions r ON r.code = w.regency_code",
+        ),
+    };
+    let sql = format!(
+        "SELECT {key}, {name}, CAST(COUNT(*) AS BIGINT) {cols}
+         FROM (SELECT m.worker_id, MAX(m.month) AS last FROM worker_months m
+               JOIN donations d0 ON d0.id = m.donation_id WHERE d0.status = 'funded'
+               GROUP BY m.worker_id) l
+         {join}
+         WHERE l.last < {now}
+         GROUP BY {key}, {name} ORDER BY {name}"
+    );
+    type Row = (String, String, i64, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<Row> = on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Graduation {
+            key: r.0,
+            name: r.1,
+            ended: r.2,
+            after: vec![(3, r.3, r.4), (6, r.5, r.6), (12, r.7, r.8)],
+        })
+        .collect())
+}

@@ -1,0 +1,277 @@
+//! After the funded months (issue 4, part 4), on SQLite and PostgreSQL: a worker who pays
+//! alone becomes `mandiri`, one with three unpaid months `lapsed`, the rest wait in the pool;
+//! a worker who died stops their future months and the donor gets their money back;
+//! graduation counts who still pays alone.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::NaiveDate;
+use lingkaran::db::donations::{self, Choice, Criteria};
+use lingkaran::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
+use lingkaran::db::{coverage, cycle, donors, ledger, payments, Db};
+use lingkaran_domain::rates::Month;
+
+async fn status(db: &Db, nik: &str) -> String {
+    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, String>(
+        "SELECT status FROM workers WHERE nik = $1"
+    )
+    .bind(nik)
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}
+
+async fn events(db: &Db, action: &str) -> i64 {
+    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_events WHERE action = $1"
+    )
+    .bind(action)
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}
+
+async fn month_cost(db: &Db, worker: i64, month: Month) -> i64 {
+    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT jkk + jkm FROM worker_months WHERE worker_id = $1 AND month = $2"
+    )
+    .bind(worker)
+    .bind(month.yyyymm())
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}
+
+/// Three workers funded for two months from the first payable month, by a donor.
+async fn sponsored(db: &Db) -> (i64, i64, i64, Vec<String>, Month) {
+    let w = lingkaran::demo::funding_world(db, "35.25.01", 3, 33)
+        .await
+        .unwrap();
+    let donor = donors::create(
+        db,
+        &donors::NewDonor {
+            kind: "company",
+            name: "PT Nelayan Sejahtera",
+            npwp: Some("012345678901234"),
+            region_code: None,
+            user_id: None,
+            created_by: w.officer,
+        },
+    )
+    .await
+    .unwrap();
+    let choice = Choice::Criteria {
+        criteria: Criteria::default(),
+        count: 3,
+    };
+    let (made, _) = common::give_and_pay(db, donor, w.officer, choice, 2, "LIFE-1").await;
+    let niks = donations::workers_of(db, made, 10, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.nik)
+        .collect();
+    let start = Month::first_payable(lingkaran::clock::today());
+    (w.officer, donor, made, niks, start)
+}
+
+both_dbs!(after_the_funded_months, |db| async move {
+    let (officer, _donor, _made, niks, start) = sponsored(&db).await;
+    let last = start.next();
+    let (a, b, c) = (&niks[0], &niks[1], &niks[2]);
+
+    // The month after the last funded one: everyone is back in the pool, once.
+    let after = last.next();
+    let r = lifecycle::run(&db, after).await.unwrap();
+    assert_eq!((r.mandiri, r.lapsed, r.back_to_pool), (0, 0, 3));
+    let again = lifecycle::run(&db, after).await.unwrap();
+    assert_eq!(again.back_to_pool, 0, "the same month twice writes nothing");
+    assert_eq!(events(&db, "back_to_pool").await, 3);
+    assert_eq!(status(&db, a).await, "verified");
+
+    // A pays the next month alone: mandiri at once, and protected by themself.
+    let m1 = after.next();
+    let paid = SelfPayment {
+        nik: a,
+        month: m1,
+        amount: 16_800,
+        source: "manual",
+        reference: Some("BPJS-KW-1"),
+    };
+    let rec = lifecycle::record_self_payment(&db, &paid, officer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(rec, Recorded::New { ref status, .. } if status == "mandiri"));
+    assert_eq!(status(&db, a).await, "mandiri");
+    let twice = lifecycle::record_self_payment(&db, &paid, officer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(twice, Recorded::Duplicate { .. }), "recorded once");
+    let on = NaiveDate::from_ymd_opt(m1.year(), m1.month(), 10).unwrap();
+    let cov = coverage::check(&db, a, on).await.unwrap().coverage;
+    assert!(cov.protected);
+    assert_eq!(cov.payer, Some(lingkaran_domain::coverage::Payer::SelfPaid));
+
+    // A month a donor pays cannot be paid again by hand.
+    let funded_month = SelfPayment {
+        month: start,
+        ..paid.clone()
+    };
+    let refused = lifecycle::record_self_payment(&db, &funded_month, officer)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.code, "month_funded");
+
+    // Three months after the last funded month with nothing paid: B and C lapse; A paid one of
+    // them and stays mandiri.
+    let m3 = last.plus(3);
+    let r = lifecycle::run(&db, m3).await.unwrap();
+    assert_eq!((r.mandiri, r.lapsed), (0, 2));
+    assert_eq!(status(&db, a).await, "mandiri");
+    assert_eq!(status(&db, b).await, "lapsed");
+    assert_eq!(status(&db, c).await, "lapsed");
+    assert_eq!(lifecycle::run(&db, m3).await.unwrap().lapsed, 0);
+
+    // The insurer's data says C paid month m3 alone: imported, C becomes mandiri. A bad line is
+    // named and the rest recorded; the same file again records nothing.
+    let file = format!(
+        "nik,bulan,iuran,referensi\n{c},{m3},16800,JMO-77\n{b},2027-13,16800,\n9999999999999999,{m3},16800,\n"
+    );
+    let imp = lifecycle::import_self_payments(&db, &file, officer)
+        .await
+        .unwrap();
+    assert_eq!(imp.recorded, 1);
+    assert_eq!(imp.errors.len(), 2);
+    assert_eq!(
+        (imp.errors[0].line, imp.errors[0].code.as_str()),
+        (3, "bad_month")
+    );
+    assert_eq!(
+        (imp.errors[1].line, imp.errors[1].code.as_str()),
+        (4, "unknown_nik")
+    );
+    assert_eq!(status(&db, c).await, "mandiri");
+    let imp2 = lifecycle::import_self_payments(&db, &file, officer)
+        .await
+        .unwrap();
+    assert_eq!((imp2.recorded, imp2.duplicates), (0, 1));
+
+    // Graduation as of m3: the three ended with `last`; 3 months after is m3, when only C paid
+    // (A paid m1 only).
+    let by_donor = lifecycle::graduation(&db, m3, GraduationBy::Donor)
+        .await
+        .unwrap();
+    assert_eq!(by_donor.len(), 1);
+    assert_eq!(by_donor[0].name, "PT Nelayan Sejahtera");
+    assert_eq!(by_donor[0].ended, 3);
+    assert_eq!(by_donor[0].after, vec![(3, 3, 1), (6, 0, 0), (12, 0, 0)]);
+    let by_region = lifecycle::graduation(&db, m3, GraduationBy::Region)
+        .await
+        .unwrap();
+    assert_eq!(by_region.len(), 1);
+    assert_eq!(by_region[0].key, "35.25");
+    assert_eq!(by_region[0].after[0], (3, 3, 1));
+    // Before the sponsorship ended, nobody counts.
+    assert!(lifecycle::graduation(&db, last, GraduationBy::Donor)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let check = ledger::check(&db).await.unwrap();
+    assert!(check.violations.is_empty(), "{:?}", check.violations);
+});
+
+both_dbs!(death_stops_future_months, |db| async move {
+    let (officer, donor, made, niks, start) = sponsored(&db).await;
+    let last = start.next();
+    let credit_before = payments::credit_of(&db, donor).await.unwrap();
+    // The first month is remitted; then the worker dies in it.
+    let dir = tempfile::tempdir().unwrap();
+    cycle::run(&db, start, dir.path()).await.unwrap();
+    let died = NaiveDate::from_ymd_opt(start.year(), start.month(), 20).unwrap();
+    let worker: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM workers WHERE nik = $1"
+    )
+    .bind(&niks[0])
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let cost = month_cost(&db, worker, last).await;
+    let s = lifecycle::stop_worker(&db, worker, StopReason::Deceased, died, None, officer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s.months, s.amount, s.to_credit, s.to_pool),
+        (1, cost, cost, 0)
+    );
+    assert_eq!(
+        payments::credit_of(&db, donor).await.unwrap(),
+        credit_before + cost,
+        "the stopped month's money is the donor's credit again"
+    );
+    assert_eq!(status(&db, &niks[0]).await, "deceased");
+    // Covered on the day of death (a JKM claim), not in the stopped month.
+    assert!(
+        coverage::check(&db, &niks[0], died)
+            .await
+            .unwrap()
+            .coverage
+            .protected
+    );
+    let next = NaiveDate::from_ymd_opt(last.year(), last.month(), 5).unwrap();
+    assert!(
+        !coverage::check(&db, &niks[0], next)
+            .await
+            .unwrap()
+            .coverage
+            .protected
+    );
+    // Dying twice is refused.
+    assert_eq!(
+        lifecycle::stop_worker(&db, worker, StopReason::Deceased, died, None, officer)
+            .await
+            .unwrap()
+            .unwrap_err()
+            .code,
+        "not_allowed"
+    );
+
+    // A donor who chose the pool: the second worker leaves, their month goes to the pool.
+    donors::set_preferences(
+        &db,
+        donor,
+        &donors::Preferences {
+            email: Some("csr@nelayan.example".into()),
+            public_name: true,
+            leftover_to_pool: true,
+        },
+    )
+    .await
+    .unwrap();
+    let second: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM workers WHERE nik = $1"
+    )
+    .bind(&niks[1])
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let cost2 = month_cost(&db, second, last).await;
+    let s2 = lifecycle::stop_worker(&db, second, StopReason::Left, died, None, officer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((s2.to_credit, s2.to_pool), (0, cost2));
+    assert_eq!(status(&db, &niks[1]).await, "left");
+
+    // The cycle of the next month remits only the one worker left.
+    let r = cycle::run(&db, last, dir.path()).await.unwrap();
+    assert_eq!(r.files[0].2, 1, "one worker-month remitted");
+    let check = ledger::check(&db).await.unwrap();
+    assert!(check.violations.is_empty(), "{:?}", check.violations);
+    assert!(made > 0);
+});
