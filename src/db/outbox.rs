@@ -79,9 +79,8 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> sqlx::Result<
     })?;
     let mut claimed = Vec::with_capacity(ids.len());
     for id in ids {
-        let m: Option<Message> =
-            on_db!(db, |pool| {
-                sqlx::query_as(
+        let m: Option<Message> = on_db!(db, |pool| {
+            sqlx::query_as(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2
              WHERE id = $1 AND status = 'pending'
              RETURNING id, dedupe_key, channel, recipient, subject, body, status,
@@ -91,7 +90,7 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> sqlx::Result<
         .bind(now)
         .fetch_optional(pool)
         .await
-            })?;
+        })?;
         claimed.extend(m);
     }
     Ok(claimed)
