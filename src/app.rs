@@ -130,18 +130,8 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    // Holds that ran out give their months back once a minute (a donation also skips them
-    // by itself, so this only keeps the records tidy for people looking).
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            if let Err(e) = crate::db::donations::expire_holds(&db, chrono::Utc::now()).await {
-                tracing::warn!(error = %e, "expiring holds failed");
-            }
-        }
-    });
+    // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
+    crate::scheduler::spawn(state.db.clone(), crate::scheduler::Schedule::from_env());
     // The peer's address reaches handlers (the protection page limits checks by it).
     axum::serve(
         listener,

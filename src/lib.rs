@@ -13,4 +13,5 @@ pub mod insurer;
 pub mod messages;
 pub mod payments;
 pub mod regions;
+pub mod scheduler;
 pub mod web;

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod imports;
+pub mod lifecycle;
 pub mod openapi;
 pub mod payments;
 pub mod quotes;
@@ -67,6 +68,22 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/donors/{id}/refunds", post(payments::refund))
         .route("/api/v1/signup", post(accounts::sign_up))
         .route("/api/v1/coverage/{nik}", get(coverage::check))
+        .route(
+            "/api/v1/donors/{id}/preferences",
+            get(lifecycle::preferences).put(lifecycle::set_preferences),
+        )
+        .route(
+            "/api/v1/workers/{id}/self-payments",
+            post(lifecycle::self_payment),
+        )
+        .route("/api/v1/workers/{id}/stop", post(lifecycle::stop))
+        .route(
+            "/api/v1/self-payments/import",
+            post(lifecycle::import_self_payments),
+        )
+        .route("/api/v1/graduation", get(lifecycle::graduation))
+        .route("/api/v1/cycle/{month}", get(lifecycle::reconciliation))
+        .route("/api/v1/outbox", get(lifecycle::list_outbox))
         .route(
             "/api/v1/donations",
             get(donations::list).post(donations::create),

@@ -17,6 +17,7 @@ pub(crate) mod months;
 pub mod outbox;
 pub mod payments;
 pub mod rates;
+pub mod reconcile;
 pub mod regions;
 pub mod reminders;
 pub mod sql;

@@ -920,6 +920,15 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<String
     detail(&ctx, &state, p, id, &[], StatusCode::OK).await
 }
 
+/// `GET /donasi/{id}/perpanjang`: the link in the reminder e-mail. It opens the donation at its
+/// extension form, one click from done (a GET never changes anything).
+pub async fn extend_link(Path(id): Path<String>) -> Response {
+    match id.parse::<i64>() {
+        Ok(id) => redirect(&format!("/donasi/{id}#perpanjang")),
+        Err(_) => redirect("/donasi"),
+    }
+}
+
 /// `POST /donasi/{id}/perpanjang`: the same workers for more months.
 pub async fn extend(
     ctx: Ctx,

@@ -82,6 +82,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                         li { a href="/mutasi/belum-cocok" { (t(S::NavUnmatched)) } }
                                         li { a href="/pembayaran/manual" { (t(S::NavManualPayment)) } }
                                     }
+                                    @if matches!(p.role, Role::Officer | Role::Admin | Role::Viewer) {
+                                        li { a href="/siklus" { (ctx.lang.pick("Siklus bulanan", "Monthly cycle")) } }
+                                    }
                                     @if p.role == Role::Donor {
                                         li { a href="/donasi/baru" { (t(S::NavDonate)) } }
                                         li { a href="/donasi" { (t(S::NavMyDonations)) } }

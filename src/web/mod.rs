@@ -15,6 +15,7 @@
 //! | `GET /donasi/baru`, `POST /donasi/baru` | donor (staff for a donor) | donate: criteria, budget or NIKs; price hint |
 //! | `GET /donasi` | donor (staff: all, `?donor=`) | donations and credit |
 //! | `GET /donasi/{id}` | the donor, officer, admin | a donation: invoice, status, workers (100 a page) |
+//! | `GET /donasi/{id}/perpanjang` | anyone (then signed in) | the reminder's link: the donation at its extension form |
 //! | `POST /donasi/{id}/perpanjang` | the donor, officer, admin | extend a paid donation |
 //! | `POST /donasi/{id}/bayar-kredit` | the donor, officer, admin | pay a held donation from credit |
 //! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
@@ -23,12 +24,14 @@
 //! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
 //! | `POST /mutasi/baris/{id}` | officer, admin | book such a line to an invoice or donor, or ignore it |
 //! | `GET /pembayaran/manual`, `POST /pembayaran/manual` | officer, admin | record a payment with evidence |
+//! | `GET /siklus?bulan=YYYY-MM` | officer, admin, viewer | the month's reconciliation, rejected and late months, graduation, messages |
 //!
 //! `?lang=en` or `?lang=id` on any page sets the `lang` cookie. Every form POST carries the
 //! session's CSRF token in a hidden `csrf` field and is refused with 403 without it.
 
 pub mod account;
 pub mod bank;
+pub mod cycle;
 pub mod donate;
 pub mod i18n;
 pub mod layout;
@@ -68,7 +71,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/donasi", get(donate::list))
         .route("/donasi/{id}", get(donate::show))
-        .route("/donasi/{id}/perpanjang", post(donate::extend))
+        .route(
+            "/donasi/{id}/perpanjang",
+            get(donate::extend_link).post(donate::extend),
+        )
+        .route("/siklus", get(cycle::page))
         .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))
         .route("/akun", get(account::account))
         .route("/kuitansi/{id}", get(account::receipt))

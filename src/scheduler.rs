@@ -1,0 +1,134 @@
+//! What `serve` does by itself, on a clock (WIB decides the day):
+//!
+//! - every minute: gives back expired holds, and sends the outbox's due messages;
+//! - once a day, from `LINGKARAN_CYCLE_DAY` of the month on (default the 10th, before the
+//!   15th when contributions are due): runs the month's cycle (escrow → payables, remittance
+//!   files in `LINGKARAN_REMITTANCE_DIR`, payment to BPJS) and its lifecycle step (mandiri,
+//!   lapsed, back to the pool);
+//! - once a day: queues the reminders of funded periods that end in 30 or 7 days.
+//!
+//! Every job is idempotent (the cycle's transfers are keyed, reminders are keyed, messages are
+//! claimed), so a restart, a second instance or a retry does nothing twice.
+
+use crate::db::Db;
+use chrono::{Datelike, NaiveDate};
+use lingkaran_domain::rates::Month;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    /// Day of the month from which the month's cycle runs; 0 turns it off.
+    pub cycle_day: u32,
+    pub remittance_dir: PathBuf,
+    /// The public address, for links in messages.
+    pub base_url: String,
+}
+
+impl Schedule {
+    pub fn from_env() -> Schedule {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Schedule {
+            cycle_day: var("LINGKARAN_CYCLE_DAY")
+                .and_then(|d| d.parse().ok())
+                .filter(|d| *d <= 28)
+                .unwrap_or(10),
+            remittance_dir: var("LINGKARAN_REMITTANCE_DIR")
+                .unwrap_or_else(|| "remittances".into())
+                .into(),
+            base_url: var("LINGKARAN_BASE_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+                .trim_end_matches('/')
+                .to_string(),
+        }
+    }
+}
+
+/// Starts the jobs in the background.
+pub fn spawn(db: Db, schedule: Schedule) {
+    let minute_db = db.clone();
+    tokio::spawn(async move {
+        let senders = match crate::messages::Senders::from_env() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::error!(error = %e, "messages will not be sent");
+                None
+            }
+        };
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::db::donations::expire_holds(&minute_db, chrono::Utc::now()).await
+            {
+                tracing::warn!(error = %e, "expiring holds failed");
+            }
+            if let Some(s) = &senders {
+                match crate::messages::deliver_due(&minute_db, s, 500).await {
+                    Ok(d) if d.sent + d.retrying + d.failed > 0 => {
+                        tracing::info!(
+                            sent = d.sent,
+                            retrying = d.retrying,
+                            failed = d.failed,
+                            "outbox"
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "sending the outbox failed"),
+                }
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut last_day: Option<NaiveDate> = None;
+        let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            tick.tick().await;
+            let today = crate::clock::today();
+            if last_day == Some(today) {
+                continue;
+            }
+            match daily(&db, &schedule, today).await {
+                Ok(()) => last_day = Some(today),
+                Err(e) => tracing::warn!(error = %e, "the daily jobs failed; retrying later"),
+            }
+        }
+    });
+}
+
+/// The day's jobs; safe to run again.
+pub async fn daily(db: &Db, schedule: &Schedule, today: NaiveDate) -> anyhow::Result<()> {
+    if schedule.cycle_day > 0 && today.day() >= schedule.cycle_day {
+        let month = Month::of(today);
+        // A month nobody funds has nothing to remit: no empty files.
+        let funded: bool =
+            crate::on_db!(db, |pool| {
+                sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                            WHERE m.month = $1 AND d.status = 'funded')"
+        )
+        .bind(month.yyyymm())
+        .fetch_one(pool)
+        .await
+            })?;
+        if funded {
+            let r = crate::db::cycle::run(db, month, &schedule.remittance_dir).await?;
+            tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
+        }
+        let life = crate::db::lifecycle::run(db, month).await?;
+        tracing::info!(month = %month, mandiri = life.mandiri, lapsed = life.lapsed,
+            back_to_pool = life.back_to_pool, "monthly cycle: workers");
+    }
+    let r = crate::db::reminders::queue(
+        db,
+        today,
+        &crate::db::reminders::DEFAULT_DAYS,
+        &schedule.base_url,
+    )
+    .await?;
+    tracing::info!(
+        workers = r.worker_messages,
+        donors = r.donor_messages,
+        "reminders queued"
+    );
+    Ok(())
+}
