@@ -275,3 +275,51 @@ both_dbs!(death_stops_future_months, |db| async move {
     assert!(check.violations.is_empty(), "{:?}", check.violations);
     assert!(made > 0);
 });
+
+// The "done when": the demo runs several months end to end.
+both_dbs!(the_demo_runs_months_end_to_end, |db| async move {
+    let summary = lingkaran::demo::seed(&db).await.unwrap();
+    let h = &summary.history;
+    assert!(h.cycles.len() >= 2, "two cycles or more: {:?}", h.cycles);
+    assert!(h.rejected_refunded >= 1, "a rejected worker-month refunded");
+    assert_eq!(h.mandiri.len(), 1, "one worker pays alone");
+    assert_eq!(h.lapsed.len(), 1, "one worker lapsed");
+    assert!(h.reminders > 0, "reminders in the outbox");
+    let pending = outbox_count(&db, "pending").await;
+    assert_eq!(pending as usize, h.reminders);
+    // Every remitted month reconciles: nothing funded is missing from a file, every rejected
+    // contribution came back, the insurer answered every line.
+    for m in &h.cycles {
+        let r = lingkaran::db::reconcile::month(&db, Month::parse(m).unwrap())
+            .await
+            .unwrap();
+        assert!(r.differences.is_empty(), "{m}: {:?}", r.differences);
+        assert!(r.programmes.iter().all(|p| p.remitted == Some(p.funded)));
+    }
+    let first = lingkaran::db::reconcile::month(&db, Month::parse(&h.cycles[0]).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        first.rejected.len(),
+        2,
+        "JKK and JKM of the one active participant"
+    );
+    assert!(first.rejected.iter().all(|x| x.nik_masked.contains('•')));
+    let check = ledger::check(&db).await.unwrap();
+    assert!(check.violations.is_empty(), "{:?}", check.violations);
+    for f in std::fs::read_dir(&summary.dir).unwrap() {
+        let p = f.unwrap().path();
+        assert!(std::fs::metadata(&p).unwrap().len() > 0, "{}", p.display());
+    }
+    std::fs::remove_dir_all(&summary.dir).unwrap();
+});
+
+async fn outbox_count(db: &Db, status: &str) -> i64 {
+    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE status = $1"
+    )
+    .bind(status)
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}

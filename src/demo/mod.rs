@@ -4,6 +4,8 @@
 //!
 //! Deterministic: the same seed gives the same people, so screenshots and tests agree.
 
+pub mod history;
+
 use crate::auth::{Principal, Role};
 use crate::db::imports::{self, Pending, Submitter};
 use crate::db::users::{self, NewUser};
@@ -105,6 +107,9 @@ pub struct DemoSummary {
     pub organisations: usize,
     pub workers: usize,
     pub verified: usize,
+    pub history: history::History,
+    /// Where the demo's remittance and confirmation files are.
+    pub dir: std::path::PathBuf,
 }
 
 impl DemoSummary {
@@ -116,14 +121,27 @@ impl DemoSummary {
         for (u, r, n) in USERS {
             out.push_str(&format!("  {:<20} {:<9} {}\n", u, r.code(), n));
         }
+        let h = &self.history;
+        out.push_str(&format!(
+            "Past months: cycles run for {} (files in {}); {} rejected worker-month contributions refunded to credit; mandiri: {}; lapsed: {}; {} reminders in the outbox.\nSee /siklus (signed in as petugas).\n",
+            h.cycles.join(", "),
+            self.dir.display(),
+            h.rejected_refunded,
+            h.mandiri.join(", "),
+            h.lapsed.join(", "),
+            h.reminders
+        ));
         out
     }
 }
 
 pub async fn is_empty(db: &Db) -> sqlx::Result<bool> {
-    let n: i64 = on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(pool)
-        .await)?;
+    // The monthly cycle's own user (migration 0007) does not count.
+    let n: i64 = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE username <> '_sistem'"
+    )
+    .fetch_one(pool)
+    .await)?;
     Ok(n == 0)
 }
 
@@ -357,12 +375,22 @@ pub async fn seed(db: &Db) -> anyhow::Result<DemoSummary> {
             verified += 1;
         }
     }
-    let _ = today.year();
-    donors(db, ids["donatur"].0, ids["petugas"].0, today).await?;
+    let csr = donors(db, ids["donatur"].0, ids["petugas"].0, today).await?;
+    // The past months: cycles, confirmations, a rejection, mandiri, lapsed, reminders. Each
+    // demo writes its remittance files in a directory of its own.
+    let dir = crate::scheduler::Schedule::from_env()
+        .remittance_dir
+        .join(format!(
+            "demo-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f")
+        ));
+    let history = history::seed(db, csr, ids["donatur"].0, ids["petugas"].0, &dir).await?;
     Ok(DemoSummary {
         organisations: proposers.len(),
         workers: total,
         verified,
+        history,
+        dir,
     })
 }
 
@@ -370,7 +398,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<DemoSummary> {
 /// already funded 100 workers of Kecamatan Ujungpangkah for 6 months (paid by the provider's
 /// callback) and holds 50 more of Kecamatan Driyorejo awaiting payment; Pemerintah Kabupaten
 /// Gresik has an APBD budget line.
-async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> anyhow::Result<()> {
+async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> anyhow::Result<i64> {
     use crate::db::donations::{self, Choice, Criteria, NewDonation};
     use crate::db::donors::{self, NewDonor};
     use crate::db::payments::{self, NewPayment, Source, Target};
@@ -449,7 +477,7 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
         }
     }
     let _ = donations::create(db, &give("35.25.15", 50, 12)).await?;
-    Ok(())
+    Ok(csr)
 }
 
 /// Registers `n` verified workers in the villages of `region` (a district or a village), as

@@ -1,0 +1,249 @@
+//! The demo's past months, so the whole loop can be seen on a fresh machine: donations paid in
+//! earlier months, the cycle run for each funded month with the insurer's confirmation
+//! imported (one worker was already an active participant: rejected, refunded), one worker
+//! paying alone afterwards (`mandiri`), one who did not (`lapsed`), and reminders queued for
+//! a donation that ends this month.
+//!
+//! The past is made with the same functions the service uses, only with an earlier "today";
+//! the one thing written directly is each donation's `funded_at`, set to its payment day so
+//! the late-money report tells the story as it happened.
+
+use crate::db::donations::{self, Choice, Criteria, NewDonation};
+use crate::db::lifecycle::{self, SelfPayment};
+use crate::db::payments::{self, NewPayment, Source, Target};
+use crate::db::{cycle, donors, reminders, workers, Db};
+use crate::on_db;
+use anyhow::Context;
+use chrono::NaiveDate;
+use lingkaran_domain::rates::Month;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What the past months left behind (printed by `demo`).
+#[derive(Debug, Default)]
+pub struct History {
+    pub cycles: Vec<String>,
+    pub rejected_refunded: usize,
+    pub mandiri: Vec<String>,
+    pub lapsed: Vec<String>,
+    pub reminders: usize,
+}
+
+fn months_before(m: Month, n: i64) -> Month {
+    let index = i64::from(m.year()) * 12 + i64::from(m.month()) - 1 - n;
+    Month::from_yyyymm((index / 12) * 100 + index % 12 + 1).unwrap_or(m)
+}
+
+fn day(m: Month, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(m.year(), m.month(), d).unwrap_or_default()
+}
+
+/// A donation of `count` workers of `region` from `start` for `months`, made and paid as if
+/// on the 1st and 5th of `start`.
+async fn past_donation(
+    db: &Db,
+    donor: i64,
+    by: i64,
+    region: &str,
+    count: i64,
+    start: Month,
+    months: u32,
+    reference: &str,
+) -> anyhow::Result<i64> {
+    let made = donations::create(
+        db,
+        &NewDonation {
+            donor_id: donor,
+            budget_line_id: None,
+            choice: Choice::Criteria {
+                criteria: Criteria {
+                    region: Some(region.into()),
+                    ..Criteria::default()
+                },
+                count,
+            },
+            start,
+            months,
+            extends_id: None,
+            created_by: by,
+            hold: chrono::Duration::hours(24),
+            request_json: format!(
+                r#"{{"mode":"criteria","criteria":{{"region":"{region}"}},"count":{count},"months":{months}}}"#
+            ),
+            today: day(start, 1),
+        },
+    )
+    .await?
+    .map_err(|p| anyhow::anyhow!("demo donation refused: {p:?}"))?;
+    let inv = donations::invoice_of(db, made.id)
+        .await?
+        .context("the demo donation has no invoice")?;
+    let paid_on = day(start, 5);
+    payments::book(
+        db,
+        &NewPayment {
+            source: Source::Callback,
+            reference: reference.into(),
+            target: Target::Va(inv.va_number),
+            amount: inv.amount,
+            paid_on,
+            channel: Some("VIRTUAL_ACCOUNT_BRI".into()),
+            evidence_name: None,
+            evidence: None,
+            recorded_by: None,
+            note: Some(inv.number),
+        },
+    )
+    .await?
+    .map_err(|p| anyhow::anyhow!("demo payment refused: {p:?}"))?;
+    let funded_at = paid_on
+        .and_hms_opt(3, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_default();
+    on_db!(db, |pool| sqlx::query(
+        "UPDATE donations SET funded_at = $1 WHERE id = $2"
+    )
+    .bind(funded_at)
+    .bind(made.id)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    Ok(made.id)
+}
+
+/// The cycle of `month`, then the insurer's answer (played on this machine) for both
+/// programmes, imported.
+async fn cycle_and_confirm(
+    db: &Db,
+    month: Month,
+    dir: &Path,
+    active: &HashSet<String>,
+) -> anyhow::Result<usize> {
+    let r = cycle::run(db, month, dir).await?;
+    let mut refunded = 0;
+    for (programme, file, _) in &r.files {
+        let answer = dir.join(format!("konfirmasi-{month}-{programme}.csv"));
+        crate::insurer::confirm(file, active, &answer)?;
+        let text = std::fs::read_to_string(&answer)?;
+        refunded += cycle::import_confirmation(db, month, programme, &text)
+            .await?
+            .refunded;
+    }
+    Ok(refunded)
+}
+
+/// Six months ago, Baznas-style giving by PT Semen Sejahtera funded three workers of
+/// Kecamatan Panceng (35.25.13) for two months; last month it funded twenty of Kecamatan
+/// Sidayu (35.25.10) for two months, ending this month.
+pub async fn seed(
+    db: &Db,
+    donor: i64,
+    donor_user: i64,
+    officer: i64,
+    dir: &Path,
+) -> anyhow::Result<History> {
+    let mut h = History::default();
+    let today = crate::clock::today();
+    let now = Month::of(today);
+    donors::set_preferences(
+        db,
+        donor,
+        &donors::Preferences {
+            email: Some("csr@semensejahtera.example".into()),
+            public_name: true,
+            leftover_to_pool: false,
+        },
+    )
+    .await?;
+
+    let first = months_before(now, 6);
+    let small = past_donation(
+        db,
+        donor,
+        donor_user,
+        "35.25.13",
+        3,
+        first,
+        2,
+        "DEMO-VA-PAST-1",
+    )
+    .await?;
+    let recent = months_before(now, 1);
+    past_donation(
+        db,
+        donor,
+        donor_user,
+        "35.25.10",
+        20,
+        recent,
+        2,
+        "DEMO-VA-PAST-2",
+    )
+    .await?;
+
+    // The three: A will pay alone, B will lapse, C is already an active participant (through
+    // an employer) and is rejected by the insurer.
+    let three: Vec<String> = donations::workers_of(db, small, 3, 0)
+        .await?
+        .into_iter()
+        .map(|c| c.nik)
+        .collect();
+    let [a, b, c] = three.as_slice() else {
+        anyhow::bail!("the demo's first donation did not find three workers");
+    };
+    workers::add_covered_niks(db, std::slice::from_ref(c), officer).await?;
+    let active: HashSet<String> = [c.clone()].into_iter().collect();
+
+    for month in [first, first.next(), recent, now] {
+        if month > now {
+            continue;
+        }
+        h.rejected_refunded += cycle_and_confirm(db, month, dir, &active).await?;
+        h.cycles.push(month.to_string());
+    }
+    // From the month after the sponsorship, A pays alone every month (the insurer's data),
+    // and each month's lifecycle step runs.
+    let mut m = first.plus(2);
+    while m <= now {
+        let paid = SelfPayment {
+            nik: a,
+            month: m,
+            amount: 16_800,
+            source: "insurer",
+            reference: Some("JMO"),
+        };
+        lifecycle::record_self_payment(db, &paid, officer)
+            .await?
+            .map_err(|p| anyhow::anyhow!("demo self-payment refused: {p:?}"))?;
+        lifecycle::run(db, m).await?;
+        m = m.next();
+    }
+    for (nik, list) in [(a, &mut h.mandiri), (b, &mut h.lapsed)] {
+        let status: String = on_db!(db, |pool| sqlx::query_scalar(
+            "SELECT status FROM workers WHERE nik = $1"
+        )
+        .bind(nik)
+        .fetch_one(pool)
+        .await)?;
+        if status == "mandiri" || status == "lapsed" {
+            list.push(lingkaran_domain::nik::mask(nik));
+        }
+    }
+    let r = reminders::queue(db, today, &reminders::DEFAULT_DAYS, "http://127.0.0.1:8080").await?;
+    h.reminders = r.worker_messages + r.donor_messages;
+    Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::months_before;
+    use lingkaran_domain::rates::Month;
+
+    #[test]
+    fn months_before_crosses_years() {
+        let m = Month::parse("2026-11").unwrap_or_else(|| unreachable!());
+        assert_eq!(months_before(m, 6).to_string(), "2026-05");
+        assert_eq!(months_before(m, 11).to_string(), "2025-12");
+        assert_eq!(months_before(m, 0).to_string(), "2026-11");
+    }
+}
