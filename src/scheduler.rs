@@ -100,16 +100,15 @@ pub async fn daily(db: &Db, schedule: &Schedule, today: NaiveDate) -> anyhow::Re
     if schedule.cycle_day > 0 && today.day() >= schedule.cycle_day {
         let month = Month::of(today);
         // A month nobody funds has nothing to remit: no empty files.
-        let funded: bool =
-            crate::on_db!(db, |pool| {
-                sqlx::query_scalar(
+        let funded: bool = crate::on_db!(db, |pool| {
+            sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
                             WHERE m.month = $1 AND d.status = 'funded')"
         )
         .bind(month.yyyymm())
         .fetch_one(pool)
         .await
-            })?;
+        })?;
         if funded {
             let r = crate::db::cycle::run(db, month, &schedule.remittance_dir).await?;
             tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");

@@ -107,15 +107,14 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         .bind(programme)
         .fetch_optional(pool)
         .await)?;
-        let paid: i64 =
-            on_db!(db, |pool| {
-                sqlx::query_scalar(
+        let paid: i64 = on_db!(db, |pool| {
+            sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers WHERE id = $1"
         )
         .bind(super::ledger::id_text(transfer_id(Purpose::PayBpjs, m * 10 + code)))
         .fetch_one(pool)
         .await
-            })?;
+        })?;
         let confirmed: (i64, i64, i64) = on_db!(db, |pool| {
             sqlx::query_as(
             "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), 0) AS BIGINT),

@@ -42,8 +42,7 @@ fn day(m: Month, d: u32) -> NaiveDate {
 /// on the 1st and 5th of `start`.
 async fn past_donation(
     db: &Db,
-    donor: i64,
-    by: i64,
+    (donor, by): (i64, i64),
     region: &str,
     count: i64,
     start: Month,
