@@ -158,8 +158,7 @@ pub async fn seed(
     let first = months_before(now, 6);
     let small = past_donation(
         db,
-        donor,
-        donor_user,
+        (donor, donor_user),
         "35.25.13",
         3,
         first,
@@ -170,8 +169,7 @@ pub async fn seed(
     let recent = months_before(now, 1);
     past_donation(
         db,
-        donor,
-        donor_user,
+        (donor, donor_user),
         "35.25.10",
         20,
         recent,
