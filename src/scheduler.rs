@@ -80,7 +80,12 @@ pub fn spawn(db: Db, schedule: Schedule) {
     });
     tokio::spawn(async move {
         let mut last_day: Option<NaiveDate> = None;
-        let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+        // The first run waits two minutes: a service restarting in a loop does not rerun the
+        // day's jobs each time, and a freshly started one answers requests first.
+        let mut tick = tokio::time::interval_at(
+            tokio::time::Instant::now() + Duration::from_secs(120),
+            Duration::from_secs(15 * 60),
+        );
         loop {
             tick.tick().await;
             let today = crate::clock::today();

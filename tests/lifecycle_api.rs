@@ -1,0 +1,193 @@
+//! The cycle and the worker's life after sponsorship through the HTTP API and the officers'
+//! page, on SQLite and PostgreSQL: donor preferences, the month's reconciliation, a
+//! self-payment, a death, graduation, the outbox, and who may do what.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::TestApp;
+use lingkaran::auth::Role;
+use lingkaran::db::donations::{Choice, Criteria};
+use lingkaran::db::{cycle, donors, ledger};
+use lingkaran_domain::rates::Month;
+use serde_json::json;
+
+both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
+    let app = TestApp::spawn(db).await;
+    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
+    let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
+    let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
+    let elsewhere = app
+        .user("petugas.lain", Role::Officer, None, &["35.15"])
+        .await;
+    let viewer = app.user("disnaker", Role::Viewer, None, &["35.25"]).await;
+    let workers = lingkaran::demo::verified_workers(
+        &app.db,
+        (proposer.id, org),
+        officer.id,
+        "35.25.01",
+        3,
+        5,
+    )
+    .await
+    .unwrap();
+    let donor = donors::create(
+        &app.db,
+        &donors::NewDonor {
+            kind: "company",
+            name: "PT Pelabuhan Gresik",
+            npwp: Some("012345678901234"),
+            region_code: None,
+            user_id: None,
+            created_by: officer.id,
+        },
+    )
+    .await
+    .unwrap();
+    let choice = Choice::Criteria {
+        criteria: Criteria::default(),
+        count: 3,
+    };
+    let (made, _) = common::give_and_pay(&app.db, donor, officer.id, choice, 2, "API-1").await;
+    let start = Month::first_payable(lingkaran::clock::today());
+
+    // Preferences: staff set them; a bad address is refused, a viewer may not.
+    let path = format!("/api/v1/donors/{donor}/preferences");
+    let (s, v) = app
+        .put(
+            &officer,
+            &path,
+            json!({"email": "bukan-email", "public_name": true, "leftover_to_pool": false}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["code"].as_str()),
+        (422, Some("invalid_email")),
+        "{v}"
+    );
+    let (s, v) = app
+        .put(&officer, &path, json!({"email": "csr@pelabuhan.example", "public_name": true, "leftover_to_pool": true}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = app.get(&officer, &path).await;
+    assert_eq!((s, v["leftover_to_pool"].as_bool()), (200, Some(true)));
+    assert_eq!(app.get(&viewer, &path).await.0, 403);
+
+    // Before the cycle: the month's money is funded but not remitted, and that is said.
+    let month_path = format!("/api/v1/cycle/{start}");
+    let (s, v) = app.get(&viewer, &month_path).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["programmes"][0]["funded_lines"], 3);
+    assert!(v["programmes"][0]["remitted"].is_null());
+    assert!(v["differences"][0]["id"]
+        .as_str()
+        .unwrap()
+        .contains("belum disetor"));
+    // After it: remitted equals funded, paid to BPJS; the insurer has not answered yet.
+    let dir = tempfile::tempdir().unwrap();
+    cycle::run(&app.db, start, dir.path()).await.unwrap();
+    let (_, v) = app.get(&viewer, &month_path).await;
+    for p in v["programmes"].as_array().unwrap() {
+        assert_eq!(p["remitted"], p["funded"], "{v}");
+        assert_eq!(p["paid_to_bpjs"], p["funded"], "{v}");
+        assert_eq!(p["unconfirmed"], 3);
+    }
+    assert_eq!(v["differences"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(app.get(&viewer, "/api/v1/cycle/2026-13").await.0, 422);
+
+    // A self-payment: only staff of the worker's region; a donor-paid month is refused.
+    let w = workers[0];
+    let sp = format!("/api/v1/workers/{w}/self-payments");
+    let after = start.plus(2);
+    let body = json!({"month": after.to_string(), "amount": 16800, "reference": "KW-9"});
+    assert_eq!(app.post(&proposer, &sp, body.clone()).await.0, 403);
+    assert_eq!(app.post(&elsewhere, &sp, body.clone()).await.0, 404);
+    let (s, v) = app
+        .post(
+            &officer,
+            &sp,
+            json!({"month": start.to_string(), "amount": 16800}),
+        )
+        .await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v.to_string().contains("month_funded"), "{v}");
+    let (s, v) = app.post(&officer, &sp, body.clone()).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("mandiri")), "{v}");
+    let (s, v) = app.post(&officer, &sp, body).await;
+    assert_eq!(
+        (s, v["recorded"].as_bool()),
+        (200, Some(false)),
+        "recorded once"
+    );
+
+    // A death in the first month stops the second, whose money goes to the programme pool
+    // (the donor's choice above).
+    let dead = workers[1];
+    let stop = format!("/api/v1/workers/{dead}/stop");
+    let on = format!("{start}-20");
+    let (s, v) = app
+        .post(&officer, &stop, json!({"reason": "deceased", "on": on}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["months"], 1);
+    assert!(v["to_pool"].as_i64().unwrap() > 0);
+    assert_eq!(v["to_credit"], 0);
+    let (s, v) = app
+        .post(&officer, &stop, json!({"reason": "deceased", "on": on}))
+        .await;
+    assert_eq!(s, 409, "{v}");
+    let (s, v) = app
+        .post(&officer, &stop, json!({"reason": "pindah", "on": on}))
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["code"].as_str()),
+        (422, Some("invalid_reason"))
+    );
+
+    // Graduation as of two months after the end: the worker who paid alone counts at k=3 only
+    // when E+3 has come; here none has yet.
+    let (s, v) = app
+        .get(
+            &viewer,
+            &format!("/api/v1/graduation?by=donor&as_of={after}"),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["items"][0]["name"], "PT Pelabuhan Gresik");
+    assert_eq!(v["items"][0]["after"][0]["workers"], 0);
+
+    // The outbox is contact data: staff only.
+    assert_eq!(app.get(&viewer, "/api/v1/outbox").await.0, 403);
+    let (s, v) = app.get(&officer, "/api/v1/outbox").await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v["items"].is_array());
+
+    // Self-payments imported from the insurer's data, with the bad line named.
+    let nik: String = lingkaran::on_db!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT nik FROM workers WHERE id = $1"
+    )
+    .bind(workers[2])
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let r = app
+        .client
+        .post(app.url("/api/v1/self-payments/import"))
+        .bearer_auth(&officer.token)
+        .body(format!(
+            "nik,bulan,iuran\n{nik},{after},16800\n{nik},{},16.800\n",
+            after.next()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (s, v) = common::status_json(r).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["recorded"], 1);
+    assert_eq!(v["errors"][0]["line"], 3);
+    assert_eq!(v["errors"][0]["code"], "bad_amount");
+
+    let check = ledger::check(&app.db).await.unwrap();
+    assert!(check.violations.is_empty(), "{:?}", check.violations);
+    assert!(made > 0);
+});
