@@ -322,7 +322,7 @@ async fn upload_report_and_queue(db: Db) {
         return;
     };
     let app = TestApp::spawn(db.clone()).await;
-    lingkaran::demo::seed(&db).await.unwrap();
+    let demo = lingkaran::demo::seed(&db).await.unwrap();
     let seeded = started.elapsed();
     let b = driver.browser().await;
 
@@ -456,6 +456,33 @@ async fn upload_report_and_queue(db: Db) {
         .unwrap();
     assert_eq!(siti.flag.as_deref(), Some("distinct"));
     assert_eq!(siti.status, "proposed", "still waiting for a decision");
+
+    // The monthly cycle page of the demo's first past month: the three sides agree, and the
+    // participant the insurer rejected is listed, NIK masked, with the money back to credit.
+    let first = &demo.history.cycles[0];
+    b.goto(&app.url(&format!("/siklus?bulan={first}&lang=id")))
+        .await;
+    b.wait_text("Rekonsiliasi tiga arah").await;
+    assert!(b.text("#cocok").await.contains("Ketiga sisi cocok"));
+    let rejected = b.text("#ditolak").await;
+    assert!(
+        rejected.contains("sudah terdaftar sebagai peserta aktif"),
+        "{rejected}"
+    );
+    assert!(
+        rejected.contains('•') && rejected.contains("Rp "),
+        "{rejected}"
+    );
+    b.screenshot("8-siklus").await;
+    // This month: graduation of the demo's first three workers, by donor and by region.
+    b.goto(&app.url("/siklus")).await;
+    b.wait_text("Kelulusan").await;
+    assert!(b
+        .text("#kelulusan-donatur")
+        .await
+        .contains("PT Semen Sejahtera"));
+    assert!(b.text("#kelulusan-wilayah").await.contains("Gresik"));
+    std::fs::remove_dir_all(&demo.dir).unwrap();
 
     eprintln!(
         "browser scenario: {:.1}s (of which seeding the demo {:.1}s)",
