@@ -666,3 +666,72 @@ async fn uploaded_nik_list(db: Db) {
 }
 
 both_dbs!(a_donor_funds_an_uploaded_list_of_niks, uploaded_nik_list);
+
+/// A donor sets where reminders go, whether workers may see their name, and where a stopped
+/// month's money goes, at `/akun`.
+async fn donor_preferences(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    let http = sign_up(&app, "rina", "Rina Wulandari").await;
+    let (status, html) = page(&http, &app, "/akun").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("id=\"preferensi\""), "{html}");
+    let donor: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM donors WHERE name = 'Rina Wulandari'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let csrf = csrf_field(&html);
+    let donor_text = donor.to_string();
+    // An address that is not one: refused, nothing saved.
+    let r = post_form(
+        &http,
+        &app,
+        "/akun/preferensi",
+        &[
+            ("csrf", &csrf),
+            ("donor", &donor_text),
+            ("email", "rina-at-mail"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let r = post_form(
+        &http,
+        &app,
+        "/akun/preferensi",
+        &[
+            ("csrf", &csrf),
+            ("donor", &donor_text),
+            ("email", "rina@mail.example"),
+            ("leftover_to_pool", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/akun?msg=preferensi");
+    let p = lingkaran::db::donors::preferences(&db, donor)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.email.as_deref(), Some("rina@mail.example"));
+    assert!(p.leftover_to_pool && !p.public_name, "{p:?}");
+    let (_, html) = page(&http, &app, "/akun?msg=preferensi").await;
+    assert!(html.contains("Pengaturan tersimpan"), "{html}");
+    // Another donor's preferences are not theirs to set.
+    let other = sign_up(&app, "dedi", "Dedi Kurniawan").await;
+    let csrf2 = csrf_of(&other, &app, "/akun").await;
+    let r = post_form(
+        &other,
+        &app,
+        "/akun/preferensi",
+        &[
+            ("csrf", &csrf2),
+            ("donor", &donor_text),
+            ("email", "x@mail.example"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+}
+both_dbs!(a_donor_sets_preferences, donor_preferences);

@@ -69,6 +69,11 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let pays = payments::of_donor(&state.db, donor.id)
         .await
         .map_err(|e| ctx.internal(e))?;
+    let prefs = donors::preferences(&state.db, donor.id)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .ok_or_else(|| ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound))?;
+    let pick = |a, b| lang.pick(a, b);
     let body = html! {
         (money::style())
         h1 { (t(S::AccountTitle)) }
@@ -79,6 +84,22 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             div { dt { (t(S::Payments)) } dd { (pays.len()) } }
         }
         p.muted { (t(S::CreditExplained)) }
+        @if ctx.param("msg") == Some("preferensi") {
+            p.ok role="status" id="preferensi-tersimpan" { (pick("Pengaturan tersimpan.", "Preferences saved.")) }
+        }
+        form.card method="post" action="/akun/preferensi" id="preferensi" {
+            h2 { (pick("Pengaturan", "Preferences")) }
+            input type="hidden" name="csrf" value=(ctx.csrf());
+            input type="hidden" name="donor" value=(donor.id);
+            label for="email" { (pick("E-mail untuk pengingat (sebelum masa perlindungan berakhir)", "E-mail for reminders (before protection ends)")) }
+            input type="email" id="email" name="email" value=(prefs.email.as_deref().unwrap_or(""));
+            p { label { input type="checkbox" name="public_name" value="1" checked[prefs.public_name];
+                " " (pick("Nama saya boleh ditampilkan kepada pekerja yang saya lindungi", "My name may be shown to the workers I protect")) } }
+            p { label { input type="checkbox" name="leftover_to_pool" value="1" checked[prefs.leftover_to_pool];
+                " " (pick("Bila pekerja meninggal atau keluar, sisa iuran masuk dana program (bukan kembali ke kredit saya)",
+                          "If a worker dies or leaves, the remaining contributions go to the programme pool (not back to my credit)")) } }
+            p { button type="submit" id="simpan-preferensi" { (pick("Simpan", "Save")) } }
+        }
         h2 { (t(S::Invoices)) }
         @if invoices.is_empty() {
             p.muted { (t(S::NoInvoices)) }
@@ -141,6 +162,43 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let mut r = layout::page(&ctx, t(S::AccountTitle), body).into_response();
     no_store(&mut r);
     Ok(r)
+}
+
+/// `POST /akun/preferensi`: the donor's preferences, through the API's rules.
+pub async fn save_preferences(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    form: Result<
+        axum::extract::Form<Vec<(String, String)>>,
+        axum::extract::rejection::FormRejection,
+    >,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(super::page::field(&form, "csrf"))?;
+    let Some(donor) = super::page::field(&form, "donor").and_then(|d| d.parse::<i64>().ok()) else {
+        return Err(ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound));
+    };
+    let input = serde_json::from_value(serde_json::json!({
+        "email": super::page::field(&form, "email"),
+        "public_name": super::page::field(&form, "public_name").is_some(),
+        "leftover_to_pool": super::page::field(&form, "leftover_to_pool").is_some(),
+    }))
+    .map_err(|e| ctx.internal(e))?;
+    let _saved = crate::api::lifecycle::set_preferences(
+        Caller(p.clone()),
+        State(state),
+        Path(donor),
+        Json(input),
+    )
+    .await
+    .map_err(|e| ctx.api_error(e))?;
+    let to = if p.role == Role::Donor {
+        "/akun?msg=preferensi".to_string()
+    } else {
+        format!("/akun?donor={donor}&msg=preferensi")
+    };
+    Ok(super::page::redirect(&to))
 }
 
 /// `GET /kuitansi/{id}`: the receipt of one payment, to print or save. Who may see it is

@@ -19,6 +19,7 @@
 //! | `POST /donasi/{id}/perpanjang` | the donor, officer, admin | extend a paid donation |
 //! | `POST /donasi/{id}/bayar-kredit` | the donor, officer, admin | pay a held donation from credit |
 //! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
+//! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, public name, where stopped months' money goes |
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
 //! | `GET /mutasi`, `POST /mutasi` | officer, admin | upload a bank statement (CSV, MT940), its report |
 //! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .route("/siklus", get(cycle::page))
         .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))
         .route("/akun", get(account::account))
+        .route("/akun/preferensi", post(account::save_preferences))
         .route("/kuitansi/{id}", get(account::receipt))
         .route(
             "/mutasi",
