@@ -49,15 +49,32 @@ pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleRepor
         ..CycleReport::default()
     };
     // 1. Escrow → payables, per donation.
-    let sums: Vec<(i64, i64, i64)> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT m.donation_id, CAST(SUM(m.jkk) AS BIGINT), CAST(SUM(m.jkm) AS BIGINT)
-         FROM worker_months m JOIN donations d ON d.id = m.donation_id
-         WHERE m.month = $1 AND d.status = 'funded'
-         GROUP BY m.donation_id ORDER BY m.donation_id"
-    )
-    .bind(month.yyyymm())
-    .fetch_all(pool)
-    .await)?;
+    let sums: Vec<(i64, i64, i64)> = on_db!(db, |pool| {
+        let mut conn = pool.acquire().await?;
+        // The grouping sorts the month's rows: on SQLite in temporary files, not in memory
+        // (see `write_file`).
+        let sqlite = db.kind() == "sqlite";
+        if sqlite {
+            sqlx::query("PRAGMA temp_store = FILE")
+                .execute(&mut *conn)
+                .await?;
+        }
+        let sums = sqlx::query_as(
+            "SELECT m.donation_id, CAST(SUM(m.jkk) AS BIGINT), CAST(SUM(m.jkm) AS BIGINT)
+             FROM worker_months m JOIN donations d ON d.id = m.donation_id
+             WHERE m.month = $1 AND d.status = 'funded'
+             GROUP BY m.donation_id ORDER BY m.donation_id",
+        )
+        .bind(month.yyyymm())
+        .fetch_all(&mut *conn)
+        .await?;
+        if sqlite {
+            sqlx::query("PRAGMA temp_store = MEMORY")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok::<_, anyhow::Error>(sums)
+    })?;
     report.donations = sums.len();
     for chunk in sums.chunks(donations_per_batch()) {
         let mut batch = Vec::with_capacity(chunk.len() * 2);
@@ -142,23 +159,52 @@ async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<usize> {
 
 /// Writes `remit-YYYY-MM-<programme>.csv`: a header, one line per funded worker-month
 /// (NIK, name, declared income, the programme's contribution, donor and donation reference),
-/// and a totals line. Streamed from the store; written to a temporary file and renamed, so a
-/// file that exists is whole. Returns (path, lines, total).
+/// and a totals line. Streamed from the store: each row's fields are borrowed from the row
+/// and go through one CSV writer into a buffered file, so memory stays bounded whatever the
+/// month's size; the SHA-256 is taken of the bytes as they are written, not by reading the
+/// file back. Written to a temporary file and renamed, so a file that exists is whole.
+/// Returns (path, lines, total).
 async fn write_file(
     db: &Db,
     month: Month,
     programme: &str,
     dir: &Path,
 ) -> anyhow::Result<(PathBuf, i64, i64)> {
+    /// A writer that hashes every byte it passes on.
+    struct Hashing<W> {
+        inner: W,
+        sha: Sha256,
+    }
+    impl<W: Write> Write for Hashing<W> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = self.inner.write(buf)?;
+            self.sha.update(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.inner.flush()
+        }
+    }
+
     std::fs::create_dir_all(dir)?;
     let path = dir.join(format!("remit-{month}-{programme}.csv"));
     let tmp = dir.join(format!(".remit-{month}-{programme}.csv.tmp"));
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-    writeln!(
-        out,
-        "nik,nama,upah,{},donatur,donasi",
-        programme.to_lowercase()
-    )?;
+    let file = Hashing {
+        inner: std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?),
+        sha: Sha256::new(),
+    };
+    let mut out = csv::WriterBuilder::new()
+        .has_headers(false)
+        .buffer_capacity(1 << 16)
+        .from_writer(file);
+    out.write_record([
+        "nik",
+        "nama",
+        "upah",
+        &programme.to_lowercase(),
+        "donatur",
+        "donasi",
+    ])?;
     let amount = if programme == "JKK" { "m.jkk" } else { "m.jkm" };
     let sql = format!(
         "SELECT w.nik, w.full_name, w.income, {amount}, o.name, d.id
@@ -167,34 +213,57 @@ async fn write_file(
          WHERE m.month = $1 AND d.status = 'funded' ORDER BY w.nik"
     );
     let (mut lines, mut total) = (0i64, 0i64);
+    // Numbers are formatted into this one buffer, reused for every field.
+    let mut num: Vec<u8> = Vec::with_capacity(32);
     on_db!(db, |pool| {
-        let mut rows = sqlx::query_as::<_, (String, String, i64, i64, String, i64)>(&sql)
-            .bind(month.yyyymm())
-            .fetch(pool);
-        while let Some((nik, name, income, contribution, donor, donation)) = rows.try_next().await?
-        {
-            let mut w = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::new());
-            w.write_record([
-                nik,
-                name,
-                income.to_string(),
-                contribution.to_string(),
-                donor,
-                format!("DON-{donation}"),
-            ])?;
-            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        use sqlx::Row;
+        let mut conn = pool.acquire().await?;
+        // `ORDER BY nik` sorts the month's rows. SQLite sorts in the process, and with the
+        // pool's `temp_store = memory` (set for imports) its spill files are in memory too,
+        // so the sort would hold the whole month; on this connection they go to temporary
+        // files for the query, and the setting is put back after. PostgreSQL's sort spills
+        // to disk beyond `work_mem` by itself.
+        let sqlite = db.kind() == "sqlite";
+        if sqlite {
+            sqlx::query("PRAGMA temp_store = FILE")
+                .execute(&mut *conn)
+                .await?;
+        }
+        let mut rows = sqlx::query(&sql).bind(month.yyyymm()).fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let contribution: i64 = row.try_get(3)?;
+            out.write_field(row.try_get::<&str, _>(0)?)?;
+            out.write_field(row.try_get::<&str, _>(1)?)?;
+            num.clear();
+            write!(num, "{}", row.try_get::<i64, _>(2)?)?;
+            out.write_field(&num)?;
+            num.clear();
+            write!(num, "{contribution}")?;
+            out.write_field(&num)?;
+            out.write_field(row.try_get::<&str, _>(4)?)?;
+            num.clear();
+            write!(num, "DON-{}", row.try_get::<i64, _>(5)?)?;
+            out.write_field(&num)?;
+            out.write_record(None::<&[u8]>)?;
             lines += 1;
             total += contribution;
         }
+        drop(rows);
+        if sqlite {
+            sqlx::query("PRAGMA temp_store = MEMORY")
+                .execute(&mut *conn)
+                .await?;
+        }
         Ok::<_, anyhow::Error>(())
     })?;
-    writeln!(out, "TOTAL,{lines},,{total},,")?;
-    out.flush()?;
-    drop(out);
+    out.write_record(["TOTAL", &lines.to_string(), "", &total.to_string(), "", ""])?;
+    let mut file = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    file.flush()?;
+    let sha = hex::encode(file.sha.finalize());
+    file.inner
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     std::fs::rename(&tmp, &path)?;
-    let sha = hex::encode(Sha256::digest(std::fs::read(&path)?));
     let now = Utc::now();
     let file = path.display().to_string();
     on_db!(db, |pool| {
