@@ -294,3 +294,117 @@ both_urls!(
         db.close().await;
     }
 );
+
+// Money that funds a month after that month was remitted goes in a supplementary batch, with
+// its own files and payment; the first batch's files are never rewritten; late money is
+// reported; the JSON twin says what the CSV says.
+both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
+    let w = lingkaran::demo::funding_world(&db, "35.25.01", 5, 55)
+        .await
+        .unwrap();
+    let donor = donors::create(
+        &db,
+        &donors::NewDonor {
+            kind: "institution",
+            name: "Baznas Gresik",
+            npwp: None,
+            region_code: None,
+            user_id: None,
+            created_by: w.officer,
+        },
+    )
+    .await
+    .unwrap();
+    let start = Month::first_payable(lingkaran::clock::today());
+    let three = Choice::Criteria {
+        criteria: Criteria::default(),
+        count: 3,
+    };
+    let (_, paid_first) = common::give_and_pay(&db, donor, w.officer, three, 1, "BATCH-1").await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = cycle::run(&db, start, dir.path()).await.unwrap();
+    assert_eq!(first.posted, 4);
+    let jkk1 = dir.path().join(format!("remit-{start}-JKK.csv"));
+    let before = std::fs::read(&jkk1).unwrap();
+
+    // Two more workers are funded for the same month after it was remitted, and their money
+    // came after the due date.
+    let two = Choice::Criteria {
+        criteria: Criteria::default(),
+        count: 2,
+    };
+    let (late, paid_late) = common::give_and_pay(&db, donor, w.officer, two, 1, "BATCH-2").await;
+    let after_due =
+        lingkaran::db::reconcile::due_deadline(start).unwrap() + chrono::Duration::hours(1);
+    lingkaran::on_db!(&db, |pool| sqlx::query(
+        "UPDATE donations SET funded_at = $1 WHERE id = $2"
+    )
+    .bind(after_due)
+    .bind(late)
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .unwrap());
+    let gap = lingkaran::db::reconcile::month(&db, start).await.unwrap();
+    assert!(
+        gap.differences
+            .iter()
+            .any(|d| d.en.contains("donors funded 5 worker-months")),
+        "{:?}",
+        gap.differences
+    );
+    let second = cycle::run(&db, start, dir.path()).await.unwrap();
+    assert_eq!(
+        second.posted, 4,
+        "two to the payables, two payments to BPJS"
+    );
+    assert_eq!(
+        std::fs::read(&jkk1).unwrap(),
+        before,
+        "the first file is not rewritten"
+    );
+    let jkk2 =
+        std::fs::read_to_string(dir.path().join(format!("remit-{start}-JKK-2.csv"))).unwrap();
+    assert_eq!(
+        jkk2.lines().count(),
+        4,
+        "header, the two late workers, totals: {jkk2}"
+    );
+    assert!(jkk2.contains(&format!("DON-{late}")));
+    assert_eq!(
+        second.jkk + second.jkm,
+        paid_first + paid_late,
+        "the month's total"
+    );
+    assert_eq!(balance(&db, "remitted").await, paid_first + paid_late);
+    assert_eq!(balance(&db, "payable_jkk").await, 0);
+    assert_eq!(cycle::run(&db, start, dir.path()).await.unwrap().posted, 0);
+
+    let r = lingkaran::db::reconcile::month(&db, start).await.unwrap();
+    assert_eq!(r.programmes[0].remitted_lines, Some(5));
+    assert_eq!(r.programmes[0].remitted, Some(r.programmes[0].funded));
+    assert_eq!(r.programmes[0].paid_to_bpjs, r.programmes[0].funded);
+    assert_eq!(r.late.len(), 1);
+    assert_eq!((r.late[0].donation_id, r.late[0].worker_months), (late, 2));
+
+    // The JSON twin of the first batch: the same lines and total as the CSV.
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(format!("remit-{start}-JKK.json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["bulan"], start.to_string());
+    assert_eq!(
+        (json["program"].as_str(), json["setoran"].as_i64()),
+        (Some("JKK"), Some(1))
+    );
+    let lines = json["baris"].as_array().unwrap();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(json["jumlah_baris"], 3);
+    let sum: i64 = lines.iter().map(|l| l["jkk"].as_i64().unwrap()).sum();
+    assert_eq!(json["total"].as_i64(), Some(sum));
+    let csv = String::from_utf8(before).unwrap();
+    assert!(csv.ends_with(&format!("TOTAL,3,,{sum},,\n")), "{csv}");
+    assert!(csv.contains(lines[0]["nik"].as_str().unwrap()));
+    let check = ledger::check(&db).await.unwrap();
+    assert!(check.violations.is_empty(), "{:?}", check.violations);
+});

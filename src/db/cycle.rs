@@ -8,7 +8,7 @@
 use super::ledger::LedgerTx;
 use super::{BeginWrite, Db};
 use crate::on_db;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Refusal, Transfer};
 use lingkaran_domain::rates::Month;
@@ -43,93 +43,195 @@ pub(crate) fn donation_month(donation_id: i64, yyyymm: i64) -> i64 {
     (donation_id << 20) | yyyymm
 }
 
+/// The PayBpjs transfer key of a month, programme (1 JKK, 2 JKM) and batch. Batch 1 keeps
+/// the key it had before batches existed.
+pub(crate) fn pay_key(yyyymm: i64, code: i64, batch: i64) -> i64 {
+    ((batch - 1) << 32) | (yyyymm * 10 + code)
+}
+
+/// Runs `f` on one connection with SQLite's temporary files on disk: the month's sorts and
+/// groupings are as big as the month, and the pool's `temp_store = memory` (set for imports)
+/// would hold them in the process. PostgreSQL spills beyond `work_mem` by itself.
+macro_rules! with_temp_on_disk {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        on_db!($db, |pool| {
+            let mut $conn = pool.acquire().await?;
+            let sqlite = $db.kind() == "sqlite";
+            if sqlite {
+                sqlx::query("PRAGMA temp_store = FILE")
+                    .execute(&mut *$conn)
+                    .await?;
+            }
+            let out = $body;
+            if sqlite {
+                sqlx::query("PRAGMA temp_store = MEMORY")
+                    .execute(&mut *$conn)
+                    .await?;
+            }
+            out
+        })
+    };
+}
+
 pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleReport> {
     let mut report = CycleReport {
         month: month.to_string(),
         ..CycleReport::default()
     };
-    // 1. Escrow → payables, per donation.
-    let sums: Vec<(i64, i64, i64)> = on_db!(db, |pool| {
-        let mut conn = pool.acquire().await?;
-        // The grouping sorts the month's rows: on SQLite in temporary files, not in memory
-        // (see `write_file`).
-        let sqlite = db.kind() == "sqlite";
-        if sqlite {
-            sqlx::query("PRAGMA temp_store = FILE")
-                .execute(&mut *conn)
-                .await?;
-        }
-        let sums = sqlx::query_as(
-            "SELECT m.donation_id, CAST(SUM(m.jkk) AS BIGINT), CAST(SUM(m.jkm) AS BIGINT)
+    let m = month.yyyymm();
+    // 1. Donation-months funded for this month and in no batch yet: normally every one on the
+    //    first run, none on a re-run, and the late ones on a run after the month was paid.
+    let new: Vec<(i64, i64, i64, Option<DateTime<Utc>>)> = with_temp_on_disk!(db, |conn| {
+        sqlx::query_as(
+            "SELECT m.donation_id, CAST(SUM(m.jkk) AS BIGINT), CAST(SUM(m.jkm) AS BIGINT), d.funded_at
              FROM worker_months m JOIN donations d ON d.id = m.donation_id
              WHERE m.month = $1 AND d.status = 'funded'
-             GROUP BY m.donation_id ORDER BY m.donation_id",
+               AND NOT EXISTS (SELECT 1 FROM remittance_items i
+                               WHERE i.month = $1 AND i.donation_id = m.donation_id)
+             GROUP BY m.donation_id, d.funded_at ORDER BY m.donation_id",
         )
-        .bind(month.yyyymm())
+        .bind(m)
         .fetch_all(&mut *conn)
-        .await?;
-        if sqlite {
-            sqlx::query("PRAGMA temp_store = MEMORY")
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok::<_, anyhow::Error>(sums)
+        .await
+        .map_err(anyhow::Error::from)
     })?;
-    report.donations = sums.len();
-    for chunk in sums.chunks(donations_per_batch()) {
-        let mut batch = Vec::with_capacity(chunk.len() * 2);
-        for (donation, jkk, jkm) in chunk {
-            report.jkk += jkk;
-            report.jkm += jkm;
-            let key = donation_month(*donation, month.yyyymm());
-            if *jkk > 0 {
-                batch.push(Transfer {
-                    id: transfer_id(Purpose::RemitJkk, key),
-                    debit: Account::Escrow(*donation),
-                    credit: Account::PayableJkk,
-                    amount: *jkk,
-                    phase: Phase::Single,
-                    linked: false,
-                });
-            }
-            if *jkm > 0 {
-                batch.push(Transfer {
-                    id: transfer_id(Purpose::RemitJkm, key),
-                    debit: Account::Escrow(*donation),
-                    credit: Account::PayableJkm,
-                    amount: *jkm,
-                    phase: Phase::Single,
-                    linked: false,
-                });
-            }
+    if !new.is_empty() {
+        let batch = open_batch(db, month).await?;
+        let deadline = crate::db::reconcile::due_deadline(month);
+        for chunk in new.chunks(donations_per_batch()) {
+            report.posted += post_items(db, month, batch, chunk, deadline).await?;
         }
-        report.posted += apply(db, &batch).await?;
     }
-    // 2. One remittance file per programme, then 3. its total paid to BPJS.
-    for (programme, payable, code) in [
-        ("JKK", Account::PayableJkk, 1i64),
-        ("JKM", Account::PayableJkm, 2i64),
-    ] {
-        let (path, lines, total) = write_file(db, month, programme, dir).await?;
-        report
-            .files
-            .push((programme.to_string(), path.clone(), lines));
-        if total > 0 {
-            report.posted += apply(
-                db,
-                &[Transfer {
-                    id: transfer_id(Purpose::PayBpjs, month.yyyymm() * 10 + code),
-                    debit: payable,
-                    credit: Account::Remitted,
-                    amount: total,
-                    phase: Phase::Single,
-                    linked: false,
-                }],
+    let (donations, jkk, jkm): (i64, i64, i64) = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(jkk), 0) AS BIGINT), CAST(COALESCE(SUM(jkm), 0) AS BIGINT)
+         FROM remittance_items WHERE month = $1"
+    )
+    .bind(m)
+    .fetch_one(pool)
+    .await
+    })?;
+    report.donations = donations as usize;
+    (report.jkk, report.jkm) = (jkk, jkm);
+    // 2. Each batch's file per programme (written once), then 3. its total paid to BPJS.
+    let batches: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT DISTINCT batch FROM remittance_items WHERE month = $1 ORDER BY batch"
+    )
+    .bind(m)
+    .fetch_all(pool)
+    .await)?;
+    for batch in batches {
+        for (programme, payable, code) in [
+            ("JKK", Account::PayableJkk, 1i64),
+            ("JKM", Account::PayableJkm, 2i64),
+        ] {
+            let written: Option<(String, i64, i64)> = on_db!(db, |pool| {
+                sqlx::query_as(
+                "SELECT file, lines, total FROM remittances WHERE month = $1 AND programme = $2 AND batch = $3"
             )
-            .await?;
+            .bind(m)
+            .bind(programme)
+            .bind(batch)
+            .fetch_optional(pool)
+            .await
+            })?;
+            let (path, lines, total) = match written {
+                Some((file, lines, total)) => (PathBuf::from(file), lines, total),
+                None => write_file(db, month, programme, batch, dir).await?,
+            };
+            report.files.push((programme.to_string(), path, lines));
+            if total > 0 {
+                report.posted += apply(
+                    db,
+                    &[Transfer {
+                        id: transfer_id(Purpose::PayBpjs, pay_key(m, code, batch)),
+                        debit: payable,
+                        credit: Account::Remitted,
+                        amount: total,
+                        phase: Phase::Single,
+                        linked: false,
+                    }],
+                )
+                .await?;
+            }
         }
     }
     Ok(report)
+}
+
+/// The batch new donation-months go in: the month's last batch while none of its files is
+/// written (a run interrupted before its files), else the next one (a supplementary
+/// remittance: money that came after the month was remitted).
+async fn open_batch(db: &Db, month: Month) -> anyhow::Result<i64> {
+    let (last, written): (Option<i64>, bool) = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT MAX(i.batch), EXISTS (SELECT 1 FROM remittances r WHERE r.month = $1
+                                      AND r.batch = (SELECT MAX(batch) FROM remittance_items WHERE month = $1))
+         FROM remittance_items i WHERE i.month = $1"
+    )
+    .bind(month.yyyymm())
+    .fetch_one(pool)
+    .await
+    })?;
+    Ok(match last {
+        None => 1,
+        Some(b) if written => b + 1,
+        Some(b) => b,
+    })
+}
+
+/// Records donation-months in `batch` and moves their contributions from each donation's
+/// escrow to the payables, in one transaction: a donation-month is in a batch exactly when
+/// its money has left escrow. Returns the transfers posted.
+async fn post_items(
+    db: &Db,
+    month: Month,
+    batch: i64,
+    items: &[(i64, i64, i64, Option<DateTime<Utc>>)],
+    deadline: Option<DateTime<Utc>>,
+) -> anyhow::Result<usize> {
+    let m = month.yyyymm();
+    let mut transfers = Vec::with_capacity(items.len() * 2);
+    for (donation, jkk, jkm, _) in items {
+        let key = donation_month(*donation, m);
+        for (purpose, credit, amount) in [
+            (Purpose::RemitJkk, Account::PayableJkk, *jkk),
+            (Purpose::RemitJkm, Account::PayableJkm, *jkm),
+        ] {
+            if amount > 0 {
+                transfers.push(Transfer {
+                    id: transfer_id(purpose, key),
+                    debit: Account::Escrow(*donation),
+                    credit,
+                    amount,
+                    phase: Phase::Single,
+                    linked: false,
+                });
+            }
+        }
+    }
+    let results = on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        for (donation, jkk, jkm, funded_at) in items {
+            let late = matches!((funded_at, deadline), (Some(f), Some(d)) if *f > d);
+            sqlx::query(
+                "INSERT INTO remittance_items (month, donation_id, batch, jkk, jkm, late)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (month, donation_id) DO NOTHING",
+            )
+            .bind(m)
+            .bind(donation)
+            .bind(batch)
+            .bind(jkk)
+            .bind(jkm)
+            .bind(late)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let r = tx.apply_transfers(&transfers).await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(r)
+    })?;
+    count_new(&transfers, results)
 }
 
 /// Applies a batch in its own transaction; returns how many transfers were new. A transfer
@@ -141,6 +243,10 @@ async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<usize> {
         tx.commit().await?;
         Ok::<_, anyhow::Error>(r)
     })?;
+    count_new(batch, results)
+}
+
+fn count_new(batch: &[Transfer], results: Vec<Result<(), Refusal>>) -> anyhow::Result<usize> {
     let mut new = 0;
     for (t, r) in batch.iter().zip(results) {
         match r {
@@ -157,38 +263,53 @@ async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<usize> {
     Ok(new)
 }
 
-/// Writes `remit-YYYY-MM-<programme>.csv`: a header, one line per funded worker-month
-/// (NIK, name, declared income, the programme's contribution, donor and donation reference),
-/// and a totals line. Streamed from the store: each row's fields are borrowed from the row
-/// and go through one CSV writer into a buffered file, so memory stays bounded whatever the
-/// month's size; the SHA-256 is taken of the bytes as they are written, not by reading the
-/// file back. Written to a temporary file and renamed, so a file that exists is whole.
-/// Returns (path, lines, total).
+/// A writer that hashes every byte it passes on.
+struct Hashing<W> {
+    inner: W,
+    sha: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The file name of a batch: `remit-2026-05-JKK` for the first, `remit-2026-05-JKK-2` after.
+fn file_stem(month: Month, programme: &str, batch: i64) -> String {
+    if batch == 1 {
+        format!("remit-{month}-{programme}")
+    } else {
+        format!("remit-{month}-{programme}-{batch}")
+    }
+}
+
+/// Writes a batch's `remit-YYYY-MM-<programme>[-<batch>].csv` (a header, one line per
+/// worker-month: NIK, name, declared income, the programme's contribution, donor and donation
+/// reference; and a totals line) and its JSON twin `.json` (docs/cycle.md), from one
+/// streamed query. Each row's fields are borrowed from the row and go through one CSV writer
+/// and one JSON writer into buffered files, so memory stays bounded whatever the month's
+/// size; the CSV's SHA-256 is taken of the bytes as they are written. Both are written to
+/// temporary files and renamed, so a file that exists is whole. Returns (CSV path, lines,
+/// total).
 async fn write_file(
     db: &Db,
     month: Month,
     programme: &str,
+    batch: i64,
     dir: &Path,
 ) -> anyhow::Result<(PathBuf, i64, i64)> {
-    /// A writer that hashes every byte it passes on.
-    struct Hashing<W> {
-        inner: W,
-        sha: Sha256,
-    }
-    impl<W: Write> Write for Hashing<W> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let n = self.inner.write(buf)?;
-            self.sha.update(&buf[..n]);
-            Ok(n)
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            self.inner.flush()
-        }
-    }
-
     std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("remit-{month}-{programme}.csv"));
-    let tmp = dir.join(format!(".remit-{month}-{programme}.csv.tmp"));
+    let stem = file_stem(month, programme, batch);
+    let path = dir.join(format!("{stem}.csv"));
+    let tmp = dir.join(format!(".{stem}.csv.tmp"));
+    let json_path = dir.join(format!("{stem}.json"));
+    let json_tmp = dir.join(format!(".{stem}.json.tmp"));
     let file = Hashing {
         inner: std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?),
         sha: Sha256::new(),
@@ -197,62 +318,64 @@ async fn write_file(
         .has_headers(false)
         .buffer_capacity(1 << 16)
         .from_writer(file);
-    out.write_record([
-        "nik",
-        "nama",
-        "upah",
-        &programme.to_lowercase(),
-        "donatur",
-        "donasi",
-    ])?;
+    let amount_key = programme.to_lowercase();
+    out.write_record(["nik", "nama", "upah", &amount_key, "donatur", "donasi"])?;
+    let mut json = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&json_tmp)?);
+    write!(
+        json,
+        "{{\"bulan\":\"{month}\",\"program\":\"{programme}\",\"setoran\":{batch},\"baris\":["
+    )?;
     let amount = if programme == "JKK" { "m.jkk" } else { "m.jkm" };
     let sql = format!(
         "SELECT w.nik, w.full_name, w.income, {amount}, o.name, d.id
-         FROM worker_months m JOIN donations d ON d.id = m.donation_id
+         FROM worker_months m
+         JOIN remittance_items i ON i.month = m.month AND i.donation_id = m.donation_id AND i.batch = $2
+         JOIN donations d ON d.id = m.donation_id
          JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
-         WHERE m.month = $1 AND d.status = 'funded' ORDER BY w.nik"
+         WHERE m.month = $1 ORDER BY w.nik"
     );
     let (mut lines, mut total) = (0i64, 0i64);
     // Numbers are formatted into this one buffer, reused for every field.
     let mut num: Vec<u8> = Vec::with_capacity(32);
-    on_db!(db, |pool| {
+    with_temp_on_disk!(db, |conn| {
         use sqlx::Row;
-        let mut conn = pool.acquire().await?;
-        // `ORDER BY nik` sorts the month's rows. SQLite sorts in the process, and with the
-        // pool's `temp_store = memory` (set for imports) its spill files are in memory too,
-        // so the sort would hold the whole month; on this connection they go to temporary
-        // files for the query, and the setting is put back after. PostgreSQL's sort spills
-        // to disk beyond `work_mem` by itself.
-        let sqlite = db.kind() == "sqlite";
-        if sqlite {
-            sqlx::query("PRAGMA temp_store = FILE")
-                .execute(&mut *conn)
-                .await?;
-        }
-        let mut rows = sqlx::query(&sql).bind(month.yyyymm()).fetch(&mut *conn);
+        let mut rows = sqlx::query(&sql)
+            .bind(month.yyyymm())
+            .bind(batch)
+            .fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
-            let contribution: i64 = row.try_get(3)?;
-            out.write_field(row.try_get::<&str, _>(0)?)?;
-            out.write_field(row.try_get::<&str, _>(1)?)?;
+            let (nik, name, donor): (&str, &str, &str) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(4)?);
+            let (income, contribution, donation): (i64, i64, i64) =
+                (row.try_get(2)?, row.try_get(3)?, row.try_get(5)?);
+            out.write_field(nik)?;
+            out.write_field(name)?;
             num.clear();
-            write!(num, "{}", row.try_get::<i64, _>(2)?)?;
+            write!(num, "{income}")?;
             out.write_field(&num)?;
             num.clear();
             write!(num, "{contribution}")?;
             out.write_field(&num)?;
-            out.write_field(row.try_get::<&str, _>(4)?)?;
+            out.write_field(donor)?;
             num.clear();
-            write!(num, "DON-{}", row.try_get::<i64, _>(5)?)?;
+            write!(num, "DON-{donation}")?;
             out.write_field(&num)?;
             out.write_record(None::<&[u8]>)?;
+            if lines > 0 {
+                json.write_all(b",")?;
+            }
+            json.write_all(b"\n{\"nik\":")?;
+            serde_json::to_writer(&mut json, nik)?;
+            json.write_all(b",\"nama\":")?;
+            serde_json::to_writer(&mut json, name)?;
+            write!(
+                json,
+                ",\"upah\":{income},\"{amount_key}\":{contribution},\"donatur\":"
+            )?;
+            serde_json::to_writer(&mut json, donor)?;
+            write!(json, ",\"donasi\":\"DON-{donation}\"}}")?;
             lines += 1;
             total += contribution;
-        }
-        drop(rows);
-        if sqlite {
-            sqlx::query("PRAGMA temp_store = MEMORY")
-                .execute(&mut *conn)
-                .await?;
         }
         Ok::<_, anyhow::Error>(())
     })?;
@@ -263,25 +386,29 @@ async fn write_file(
     file.inner
         .into_inner()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    writeln!(json, "\n],\"jumlah_baris\":{lines},\"total\":{total}}}")?;
+    json.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::rename(&json_tmp, &json_path)?;
     std::fs::rename(&tmp, &path)?;
     let now = Utc::now();
     let file = path.display().to_string();
     on_db!(db, |pool| {
         sqlx::query(
-        "INSERT INTO remittances (month, programme, lines, total, file, sha256, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (month, programme) DO UPDATE SET lines = $3, total = $4, file = $5, sha256 = $6"
-    )
-    .bind(month.yyyymm())
-    .bind(programme)
-    .bind(lines)
-    .bind(total)
-    .bind(&file)
-    .bind(&sha)
-    .bind(now)
-    .execute(pool)
-    .await
-    .map(|_| ())
+            "INSERT INTO remittances (month, programme, batch, lines, total, file, sha256, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (month, programme, batch) DO UPDATE SET lines = $4, total = $5, file = $6, sha256 = $7",
+        )
+        .bind(month.yyyymm())
+        .bind(programme)
+        .bind(batch)
+        .bind(lines)
+        .bind(total)
+        .bind(&file)
+        .bind(&sha)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ())
     })?;
     Ok((path, lines, total))
 }

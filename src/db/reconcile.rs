@@ -81,6 +81,13 @@ pub fn due_date(month: Month) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(month.year(), month.month(), 15)
 }
 
+/// The end of the due date (23:59:59 WIB) as an instant: money booked after it is late.
+pub fn due_deadline(month: Month) -> Option<DateTime<Utc>> {
+    due_date(month)?
+        .and_hms_opt(23, 59, 59)
+        .map(|t| t.and_utc() - chrono::Duration::hours(7))
+}
+
 pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     let m = month.yyyymm();
     let due = due_date(month);
@@ -100,21 +107,40 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     .await
     })?;
     for (code, programme, funded_sum) in [(1i64, "JKK", funded.1), (2, "JKM", funded.2)] {
-        let remitted: Option<(i64, i64)> = on_db!(db, |pool| sqlx::query_as(
-            "SELECT lines, total FROM remittances WHERE month = $1 AND programme = $2"
+        // Every batch's file (a month has more than one when money came after it was
+        // remitted), and what each batch paid to BPJS.
+        let remitted: (i64, i64, i64) = on_db!(db, |pool| {
+            sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(lines), 0) AS BIGINT), CAST(COALESCE(SUM(total), 0) AS BIGINT)
+             FROM remittances WHERE month = $1 AND programme = $2"
         )
         .bind(m)
         .bind(programme)
-        .fetch_optional(pool)
-        .await)?;
-        let paid: i64 = on_db!(db, |pool| {
-            sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers WHERE id = $1"
-        )
-        .bind(super::ledger::id_text(transfer_id(Purpose::PayBpjs, m * 10 + code)))
         .fetch_one(pool)
         .await
         })?;
+        let remitted = (remitted.0 > 0).then_some((remitted.1, remitted.2));
+        let batches: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
+            "SELECT DISTINCT batch FROM remittance_items WHERE month = $1 ORDER BY batch"
+        )
+        .bind(m)
+        .fetch_all(pool)
+        .await)?;
+        let mut paid = 0;
+        for b in &batches {
+            let amount: i64 = on_db!(db, |pool| {
+                sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers WHERE id = $1"
+            )
+            .bind(super::ledger::id_text(transfer_id(
+                Purpose::PayBpjs,
+                super::cycle::pay_key(m, code, *b),
+            )))
+            .fetch_one(pool)
+            .await
+            })?;
+            paid += amount;
+        }
         let confirmed: (i64, i64, i64) = on_db!(db, |pool| {
             sqlx::query_as(
             "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), 0) AS BIGINT),
@@ -255,11 +281,7 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         })
         .collect();
     // Money that came after the due date (end of the 15th in WIB) for this month.
-    if let Some(due) = due {
-        let deadline = due
-            .and_hms_opt(23, 59, 59)
-            .map(|t| t.and_utc() - chrono::Duration::hours(7))
-            .unwrap_or_default();
+    if let Some(deadline) = due_deadline(month) {
         type LateRow = (i64, String, DateTime<Utc>, i64, i64);
         let late: Vec<LateRow> = on_db!(db, |pool| {
             sqlx::query_as(
