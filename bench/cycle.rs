@@ -170,6 +170,11 @@ async fn fresh(store: &str, a: &Args, dir: &std::path::Path) -> (String, Option<
 }
 
 async fn drop_db(a: &Args, name: Option<String>) {
+    // BENCH_KEEP_DB=1 keeps the PostgreSQL database, to look at plans afterwards.
+    if std::env::var("BENCH_KEEP_DB").is_ok_and(|v| v == "1") {
+        eprintln!("kept database {name:?}");
+        return;
+    }
     if let Some(name) = name {
         let admin = Db::connect(&a.pg).await.unwrap();
         lingkaran::on_db!(&admin, |pool| {
