@@ -191,3 +191,197 @@ both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
     assert!(check.violations.is_empty(), "{:?}", check.violations);
     assert!(made > 0);
 });
+
+/// Signs in at `/masuk` in a fresh cookie-keeping client.
+async fn signed_in(app: &TestApp, username: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = http
+        .get(app.url("/masuk"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = r#"name="csrf" value=""#;
+    let start = html.find(key).unwrap() + key.len();
+    let csrf = html[start..].split('"').next().unwrap().to_string();
+    let r = http
+        .post(app.url("/masuk"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", common::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "signing in as {username}");
+    http
+}
+
+fn csrf_of(html: &str) -> String {
+    let key = r#"name="csrf" value=""#;
+    let start = html.find(key).unwrap() + key.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+// The officers' forms on /siklus: a self-payment and a death, in the officer's words.
+both_dbs!(
+    officers_record_after_the_funded_months_on_the_page,
+    |db| async move {
+        let app = TestApp::spawn(db).await;
+        let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
+        let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
+        let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
+        app.user("disnaker", Role::Viewer, None, &["35.25"]).await;
+        let workers = lingkaran::demo::verified_workers(
+            &app.db,
+            (proposer.id, org),
+            officer.id,
+            "35.25.01",
+            2,
+            9,
+        )
+        .await
+        .unwrap();
+        let donor = donors::create(
+            &app.db,
+            &donors::NewDonor {
+                kind: "institution",
+                name: "Baznas Gresik",
+                npwp: None,
+                region_code: None,
+                user_id: None,
+                created_by: officer.id,
+            },
+        )
+        .await
+        .unwrap();
+        let choice = Choice::Criteria {
+            criteria: Criteria::default(),
+            count: 2,
+        };
+        common::give_and_pay(&app.db, donor, officer.id, choice, 2, "PAGE-1").await;
+        let start = Month::first_payable(lingkaran::clock::today());
+        let nik_of = |id: i64| {
+            let db = app.db.clone();
+            async move {
+                lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, String>(
+                    "SELECT nik FROM workers WHERE id = $1"
+                )
+                .bind(id)
+                .fetch_one(pool)
+                .await
+                .unwrap())
+            }
+        };
+        let (a, b) = (nik_of(workers[0]).await, nik_of(workers[1]).await);
+
+        let http = signed_in(&app, "petugas").await;
+        let html = http
+            .get(app.url("/siklus"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("form-mandiri") && html.contains("form-berhenti"),
+            "{html}"
+        );
+        let csrf = csrf_of(&html);
+        // A month the donor pays: refused, in words.
+        let r = http
+            .post(app.url("/siklus/mandiri"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("nik", a.as_str()),
+                ("bulan", &start.to_string()),
+                ("iuran", "16.800"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("sudah dibayar donatur"));
+        // Two months after the funded ones: recorded, the worker is mandiri.
+        let after = start.plus(2).to_string();
+        let r = http
+            .post(app.url("/siklus/mandiri"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("nik", a.as_str()),
+                ("bulan", after.as_str()),
+                ("iuran", "16.800"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("status: mandiri"));
+        // A death in the first month stops the second.
+        let on = format!("{start}-20");
+        let r = http
+            .post(app.url("/siklus/berhenti"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("nik", b.as_str()),
+                ("alasan", "deceased"),
+                ("tanggal", on.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.unwrap();
+        assert!(text.contains("1 bulan dihentikan"), "{text}");
+        // A NIK outside the officer's region reads as unregistered; a viewer may not post.
+        let r = http
+            .post(app.url("/siklus/mandiri"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("nik", "3515014107900003"),
+                ("bulan", after.as_str()),
+                ("iuran", "16800"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("tidak terdaftar di wilayah Anda"));
+        let viewer = signed_in(&app, "disnaker").await;
+        let vhtml = viewer
+            .get(app.url("/siklus"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!vhtml.contains("form-mandiri"), "viewers see no forms");
+        let r = viewer
+            .post(app.url("/siklus/mandiri"))
+            .form(&[
+                ("csrf", csrf_of(&vhtml).as_str()),
+                ("nik", a.as_str()),
+                ("bulan", after.as_str()),
+                ("iuran", "16800"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let check = ledger::check(&app.db).await.unwrap();
+        assert!(check.violations.is_empty(), "{:?}", check.violations);
+    }
+);

@@ -3,20 +3,24 @@
 //! the insurer rejected (and whether their money went back), the money that came after the
 //! due date, graduation per donor and per region, and the outbox.
 
+use super::i18n::S;
 use super::layout;
 use super::money::{self, rupiah};
-use super::page::{no_store, Ctx, PageResult};
+use super::page::{field, no_store, Ctx, PageResult};
 use crate::app::AppState;
 use crate::auth::Role;
-use crate::db::lifecycle::{self, Graduation, GraduationBy};
-use crate::db::{outbox, reconcile};
-use axum::extract::State;
+use crate::db::lifecycle::{self, Graduation, GraduationBy, Recorded, SelfPayment, StopReason};
+use crate::db::{outbox, reconcile, workers};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::Problem;
 use maud::{html, Markup};
 
 const READERS: [Role; 3] = [Role::Admin, Role::Officer, Role::Viewer];
+const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 
 fn share(paying: i64, n: i64) -> String {
     if n == 0 {
@@ -59,11 +63,31 @@ fn graduation_table(ctx: &Ctx, id: &str, rows: &[Graduation], first: &str) -> Ma
 /// `GET /siklus`.
 pub async fn page(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     ctx.require(&READERS)?;
-    let pick = |a, b| ctx.lang.pick(a, b);
     let month = ctx
         .param("bulan")
         .and_then(Month::parse)
         .unwrap_or_else(|| Month::of(crate::clock::today()));
+    render(&ctx, &state, month, None, StatusCode::OK).await
+}
+
+/// What an officer's form did: done (a sentence) or refused (its problems).
+enum Outcome {
+    Done(String),
+    Refused(Vec<Problem>),
+}
+
+async fn render(
+    ctx: &Ctx,
+    state: &AppState,
+    month: Month,
+    outcome: Option<Outcome>,
+    status: StatusCode,
+) -> PageResult {
+    let pick = |a, b| ctx.lang.pick(a, b);
+    let staff = ctx
+        .user
+        .as_ref()
+        .is_some_and(|p| matches!(p.role, Role::Admin | Role::Officer));
     let r = reconcile::month(&state.db, month)
         .await
         .map_err(|e| ctx.internal(e))?;
@@ -80,6 +104,13 @@ pub async fn page(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let lang = ctx.lang.code();
     let body = html! {
         h1 { (pick("Siklus bulanan", "Monthly cycle")) " · " (label) }
+        @match &outcome {
+            Some(Outcome::Done(text)) => { p.ok role="status" id="tersimpan" { (text) } }
+            Some(Outcome::Refused(problems)) => {
+                (money::problems_box(ctx, "galat-siklus", S::ActionFailed, problems))
+            }
+            None => {}
+        }
         form method="get" action="/siklus" {
             label for="bulan" { (pick("Bulan", "Month")) }
             input type="month" id="bulan" name="bulan" value=(month.to_string());
@@ -168,7 +199,7 @@ pub async fn page(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tr {
                         td { a href={ "/donasi/" (x.donation_id) } { "DON-" (x.donation_id) } }
                         td { (x.donor) }
-                        td { (layout::when(x.funded_at, &ctx)) }
+                        td { (layout::when(x.funded_at, ctx)) }
                         td.num { (x.worker_months) }
                         td.num { (rupiah(x.amount)) }
                     }
@@ -179,9 +210,45 @@ pub async fn page(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         p { (pick("Dari pekerja yang masa donasinya sudah berakhir, berapa yang membayar sendiri 3, 6 dan 12 bulan kemudian.",
                   "Of the workers whose sponsorship has ended, how many pay alone 3, 6 and 12 months later.")) }
         h3 { (pick("Per donatur", "By donor")) }
-        (graduation_table(&ctx, "kelulusan-donatur", &by_donor, pick("Donatur", "Donor")))
+        (graduation_table(ctx, "kelulusan-donatur", &by_donor, pick("Donatur", "Donor")))
         h3 { (pick("Per wilayah", "By region")) }
-        (graduation_table(&ctx, "kelulusan-wilayah", &by_region, pick("Kabupaten/Kota", "Regency/City")))
+        (graduation_table(ctx, "kelulusan-wilayah", &by_region, pick("Kabupaten/Kota", "Regency/City")))
+        @if staff {
+            h2 { (pick("Setelah masa donasi", "After the funded months")) }
+            div.grid2 {
+                form.card method="post" action="/siklus/mandiri" id="form-mandiri" {
+                    h3 { (pick("Catat iuran mandiri", "Record a self-payment")) }
+                    p.muted { (pick("Pekerja membayar sendiri satu bulan (bukti dari kantor BPJS atau JMO).",
+                                    "The worker paid one month alone (receipt from BPJS or JMO).")) }
+                    input type="hidden" name="csrf" value=(ctx.csrf());
+                    label for="mandiri-nik" { "NIK" }
+                    input type="text" id="mandiri-nik" name="nik" inputmode="numeric" required;
+                    label for="mandiri-bulan" { (pick("Bulan", "Month")) }
+                    input type="month" id="mandiri-bulan" name="bulan" value=(month.to_string()) required;
+                    label for="mandiri-iuran" { (pick("Iuran (rupiah)", "Contribution (rupiah)")) }
+                    input type="text" id="mandiri-iuran" name="iuran" inputmode="numeric" value="16800" required;
+                    label for="mandiri-ref" { (pick("Nomor bukti", "Receipt number")) }
+                    input type="text" id="mandiri-ref" name="referensi";
+                    p { button type="submit" id="catat-mandiri" { (pick("Catat", "Record")) } }
+                }
+                form.card method="post" action="/siklus/berhenti" id="form-berhenti" {
+                    h3 { (pick("Pekerja meninggal atau keluar", "A worker died or left")) }
+                    p.muted { (pick("Bulan-bulan berikutnya yang belum disetor dihentikan; iurannya kembali ke donatur.",
+                                    "The later months not yet remitted stop; their money goes back to the donor.")) }
+                    input type="hidden" name="csrf" value=(ctx.csrf());
+                    label for="berhenti-nik" { "NIK" }
+                    input type="text" id="berhenti-nik" name="nik" inputmode="numeric" required;
+                    label for="berhenti-alasan" { (pick("Alasan", "Reason")) }
+                    select id="berhenti-alasan" name="alasan" {
+                        option value="deceased" { (pick("Meninggal dunia", "Died")) }
+                        option value="left" { (pick("Keluar dari program", "Left the programme")) }
+                    }
+                    label for="berhenti-tanggal" { (pick("Tanggal", "Date")) }
+                    input type="date" id="berhenti-tanggal" name="tanggal" required;
+                    p { button type="submit" id="hentikan" { (pick("Hentikan", "Stop")) } }
+                }
+            }
+        }
         h2 { (pick("Pesan", "Messages")) }
         dl.counts id="pesan" {
             @for (status, n) in &counts { div { dt { (status) } dd data-status=(status) { (n) } } }
@@ -193,10 +260,196 @@ pub async fn page(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     };
     let title = pick("Siklus bulanan", "Monthly cycle");
     let mut resp = (
-        StatusCode::OK,
-        layout::page(&ctx, title, html! { (money::style()) (body) }),
+        status,
+        layout::page(ctx, title, html! { (money::style()) (body) }),
     )
         .into_response();
     no_store(&mut resp);
     Ok(resp)
+}
+
+type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
+
+/// The worker with this NIK, if the officer's regions hold them; otherwise the same words as
+/// for a NIK nobody registered.
+async fn worker_by_nik(
+    ctx: &Ctx,
+    state: &AppState,
+    p: &crate::auth::Principal,
+    nik: &str,
+) -> Result<Result<workers::WorkerRecord, Vec<Problem>>, super::page::Fail> {
+    let unknown = || {
+        vec![Problem::new(
+            "unknown_nik",
+            "NIK ini tidak terdaftar di wilayah Anda.",
+            "No worker with this NIK is registered in your region.",
+        )]
+    };
+    let nik = match lingkaran_domain::Nik::parse(nik, crate::clock::today()) {
+        Ok(n) => n.to_string(),
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let w = workers::by_nik(&state.db, &nik)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    Ok(w.filter(|w| p.covers(&w.village_code)).ok_or_else(unknown))
+}
+
+/// `POST /siklus/mandiri`: an officer records a month the worker paid alone.
+pub async fn record_self_payment(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    form: FormFields,
+) -> PageResult {
+    let p = ctx.require(&STAFF)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(field(&form, "csrf"))?;
+    let text = |k: &str| field(&form, k).unwrap_or("").trim().to_string();
+    let month = Month::parse(&text("bulan"));
+    let back = month.unwrap_or_else(|| Month::of(crate::clock::today()));
+    let refused = |problems| async {
+        render(
+            &ctx,
+            &state,
+            back,
+            Some(Outcome::Refused(problems)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
+    let Some(month) = month else {
+        return refused(vec![Problem::new(
+            "invalid_month",
+            "Bulan harus berbentuk TTTT-BB.",
+            "The month must look like YYYY-MM.",
+        )])
+        .await;
+    };
+    let Some(amount) = lingkaran_domain::worker::parse_rupiah(&text("iuran")) else {
+        return refused(vec![Problem::new(
+            "bad_amount",
+            format!("Iuran \"{}\" bukan jumlah rupiah.", text("iuran")),
+            format!(
+                "The contribution \"{}\" is not an amount in rupiah.",
+                text("iuran")
+            ),
+        )])
+        .await;
+    };
+    let w = match worker_by_nik(&ctx, &state, p, &text("nik")).await? {
+        Ok(w) => w,
+        Err(problems) => return refused(problems).await,
+    };
+    let reference = text("referensi");
+    let sp = SelfPayment {
+        nik: &w.nik,
+        month,
+        amount,
+        source: "manual",
+        reference: (!reference.is_empty()).then_some(reference.as_str()),
+    };
+    match lifecycle::record_self_payment(&state.db, &sp, p.user_id)
+        .await
+        .map_err(|e| ctx.internal(e))?
+    {
+        Ok(Recorded::New { status, .. }) => {
+            let done = ctx
+                .lang
+                .pick(
+                    &format!(
+                        "Iuran mandiri {} untuk {} dicatat; status: {status}.",
+                        lifecycle::month_label(month),
+                        w.full_name
+                    ),
+                    &format!(
+                        "Self-payment for {month} recorded for {}; status: {status}.",
+                        w.full_name
+                    ),
+                )
+                .to_string();
+            render(
+                &ctx,
+                &state,
+                month,
+                Some(Outcome::Done(done)),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Ok(Recorded::Duplicate { .. }) => {
+            let done = ctx
+                .lang
+                .pick(
+                    "Bulan ini sudah tercatat; tidak ada yang berubah.",
+                    "This month was already recorded; nothing changed.",
+                )
+                .to_string();
+            render(
+                &ctx,
+                &state,
+                month,
+                Some(Outcome::Done(done)),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(problem) => refused(vec![problem]).await,
+    }
+}
+
+/// `POST /siklus/berhenti`: a worker died or left.
+pub async fn stop_worker(ctx: Ctx, State(state): State<AppState>, form: FormFields) -> PageResult {
+    let p = ctx.require(&STAFF)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(field(&form, "csrf"))?;
+    let text = |k: &str| field(&form, k).unwrap_or("").trim().to_string();
+    let today = Month::of(crate::clock::today());
+    let refused = |problems| async {
+        render(
+            &ctx,
+            &state,
+            today,
+            Some(Outcome::Refused(problems)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
+    let reason = match text("alasan").as_str() {
+        "deceased" => StopReason::Deceased,
+        _ => StopReason::Left,
+    };
+    let Ok(on) = chrono::NaiveDate::parse_from_str(&text("tanggal"), "%Y-%m-%d") else {
+        return refused(vec![Problem::new(
+            "invalid_date",
+            "Tanggal harus diisi.",
+            "The date is required.",
+        )])
+        .await;
+    };
+    let w = match worker_by_nik(&ctx, &state, p, &text("nik")).await? {
+        Ok(w) => w,
+        Err(problems) => return refused(problems).await,
+    };
+    match lifecycle::stop_worker(&state.db, w.id, reason, on, None, p.user_id)
+        .await
+        .map_err(|e| ctx.internal(e))?
+    {
+        Ok(s) => {
+            let done = ctx.lang.pick(
+                &format!("{}: {} bulan dihentikan; {} kembali ke kredit donatur, {} ke dana program.",
+                    w.full_name, s.months, rupiah(s.to_credit), rupiah(s.to_pool)),
+                &format!("{}: {} months stopped; {} back to donors' credit, {} to the programme pool.",
+                    w.full_name, s.months, rupiah(s.to_credit), rupiah(s.to_pool)),
+            ).to_string();
+            render(
+                &ctx,
+                &state,
+                today,
+                Some(Outcome::Done(done)),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(problem) => refused(vec![problem]).await,
+    }
 }

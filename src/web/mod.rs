@@ -26,6 +26,7 @@
 //! | `POST /mutasi/baris/{id}` | officer, admin | book such a line to an invoice or donor, or ignore it |
 //! | `GET /pembayaran/manual`, `POST /pembayaran/manual` | officer, admin | record a payment with evidence |
 //! | `GET /siklus?bulan=YYYY-MM` | officer, admin, viewer | the month's reconciliation, rejected and late months, graduation, messages |
+//! | `POST /siklus/mandiri`, `POST /siklus/berhenti` | officer, admin | record a self-payment; a worker died or left |
 //!
 //! `?lang=en` or `?lang=id` on any page sets the `lang` cookie. Every form POST carries the
 //! session's CSRF token in a hidden `csrf` field and is refused with 403 without it.
@@ -77,6 +78,8 @@ pub fn router() -> Router<AppState> {
             get(donate::extend_link).post(donate::extend),
         )
         .route("/siklus", get(cycle::page))
+        .route("/siklus/mandiri", post(cycle::record_self_payment))
+        .route("/siklus/berhenti", post(cycle::stop_worker))
         .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))
         .route("/akun", get(account::account))
         .route("/akun/preferensi", post(account::save_preferences))
