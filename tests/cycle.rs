@@ -7,7 +7,7 @@ mod common;
 
 use lingkaran::db::donations::{self, Choice, Criteria};
 use lingkaran::db::payments;
-use lingkaran::db::{cycle, donors, ledger, Db};
+use lingkaran::db::{cycle, ledger, Db};
 use lingkaran_domain::rates::Month;
 
 async fn balance(db: &Db, code: &str) -> i64 {
@@ -28,19 +28,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     let w = lingkaran::demo::funding_world(&db, "35.25.01", 3, 21)
         .await
         .unwrap();
-    let donor = donors::create(
-        &db,
-        &donors::NewDonor {
-            kind: "institution",
-            name: "Baznas Gresik",
-            npwp: None,
-            region_code: None,
-            user_id: None,
-            created_by: w.officer,
-        },
-    )
-    .await
-    .unwrap();
+    let donor = common::staff_donor(&db, "institution", "Baznas Gresik", w.officer).await;
     let start = Month::first_payable(lingkaran::clock::today());
     let choice = Choice::Criteria {
         criteria: Criteria::default(),
@@ -155,19 +143,7 @@ both_urls!(
         let w = lingkaran::demo::funding_world(&db, "35.25.01", 120, 23)
             .await
             .unwrap();
-        let donor = donors::create(
-            &db,
-            &donors::NewDonor {
-                kind: "company",
-                name: "PT Banyak Donasi",
-                npwp: Some("013456789012000"),
-                region_code: None,
-                user_id: None,
-                created_by: w.officer,
-            },
-        )
-        .await
-        .unwrap();
+        let donor = common::staff_donor(&db, "company", "PT Banyak Donasi", w.officer).await;
         let start = Month::first_payable(lingkaran::clock::today());
         // 120 one-worker donations, each paid.
         for i in 0..120 {
@@ -302,19 +278,7 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     let w = lingkaran::demo::funding_world(&db, "35.25.01", 5, 55)
         .await
         .unwrap();
-    let donor = donors::create(
-        &db,
-        &donors::NewDonor {
-            kind: "institution",
-            name: "Baznas Gresik",
-            npwp: None,
-            region_code: None,
-            user_id: None,
-            created_by: w.officer,
-        },
-    )
-    .await
-    .unwrap();
+    let donor = common::staff_donor(&db, "institution", "Baznas Gresik", w.officer).await;
     let start = Month::first_payable(lingkaran::clock::today());
     let three = Choice::Criteria {
         criteria: Criteria::default(),

@@ -48,19 +48,7 @@ async fn sponsored(db: &Db) -> (i64, i64, i64, Vec<String>, Month) {
     let w = lingkaran::demo::funding_world(db, "35.25.01", 3, 33)
         .await
         .unwrap();
-    let donor = donors::create(
-        db,
-        &donors::NewDonor {
-            kind: "company",
-            name: "PT Nelayan Sejahtera",
-            npwp: Some("012345678901234"),
-            region_code: None,
-            user_id: None,
-            created_by: w.officer,
-        },
-    )
-    .await
-    .unwrap();
+    let donor = common::staff_donor(db, "company", "PT Nelayan Sejahtera", w.officer).await;
     let choice = Choice::Criteria {
         criteria: Criteria::default(),
         count: 3,

@@ -8,11 +8,25 @@ mod common;
 use common::TestApp;
 use lingkaran::auth::Role;
 use lingkaran::db::donations::{Choice, Criteria};
-use lingkaran::db::{cycle, donors, ledger};
+use lingkaran::db::{cycle, ledger};
 use lingkaran_domain::rates::Month;
 use serde_json::json;
 
-both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
+/// A village's proposer, officers in and outside Gresik, a viewer, `n` verified workers of
+/// Kecamatan Dukun funded by one donor for two months from the first payable month.
+struct World {
+    app: TestApp,
+    proposer: common::Token,
+    officer: common::Token,
+    elsewhere: common::Token,
+    viewer: common::Token,
+    workers: Vec<i64>,
+    donor: i64,
+    donation: i64,
+    start: Month,
+}
+
+async fn world(db: lingkaran::db::Db, n: usize, donor_kind: &str, donor_name: &str) -> World {
     let app = TestApp::spawn(db).await;
     let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
     let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
@@ -26,30 +40,42 @@ both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
         (proposer.id, org),
         officer.id,
         "35.25.01",
-        3,
+        n,
         5,
     )
     .await
     .unwrap();
-    let donor = donors::create(
-        &app.db,
-        &donors::NewDonor {
-            kind: "company",
-            name: "PT Pelabuhan Gresik",
-            npwp: Some("012345678901234"),
-            region_code: None,
-            user_id: None,
-            created_by: officer.id,
-        },
-    )
-    .await
-    .unwrap();
+    let donor = common::staff_donor(&app.db, donor_kind, donor_name, officer.id).await;
     let choice = Choice::Criteria {
         criteria: Criteria::default(),
-        count: 3,
+        count: n as i64,
     };
-    let (made, _) = common::give_and_pay(&app.db, donor, officer.id, choice, 2, "API-1").await;
-    let start = Month::first_payable(lingkaran::clock::today());
+    let (donation, _) = common::give_and_pay(&app.db, donor, officer.id, choice, 2, "API-1").await;
+    World {
+        app,
+        proposer,
+        officer,
+        elsewhere,
+        viewer,
+        workers,
+        donor,
+        donation,
+        start: Month::first_payable(lingkaran::clock::today()),
+    }
+}
+
+both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
+    let World {
+        app,
+        proposer,
+        officer,
+        elsewhere,
+        viewer,
+        workers,
+        donor,
+        donation: made,
+        start,
+    } = world(db, 3, "company", "PT Pelabuhan Gresik").await;
 
     // Preferences: staff set them; a bad address is refused, a viewer may not.
     let path = format!("/api/v1/donors/{donor}/preferences");
@@ -234,40 +260,12 @@ fn csrf_of(html: &str) -> String {
 both_dbs!(
     officers_record_after_the_funded_months_on_the_page,
     |db| async move {
-        let app = TestApp::spawn(db).await;
-        let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
-        let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
-        let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
-        app.user("disnaker", Role::Viewer, None, &["35.25"]).await;
-        let workers = lingkaran::demo::verified_workers(
-            &app.db,
-            (proposer.id, org),
-            officer.id,
-            "35.25.01",
-            2,
-            9,
-        )
-        .await
-        .unwrap();
-        let donor = donors::create(
-            &app.db,
-            &donors::NewDonor {
-                kind: "institution",
-                name: "Baznas Gresik",
-                npwp: None,
-                region_code: None,
-                user_id: None,
-                created_by: officer.id,
-            },
-        )
-        .await
-        .unwrap();
-        let choice = Choice::Criteria {
-            criteria: Criteria::default(),
-            count: 2,
-        };
-        common::give_and_pay(&app.db, donor, officer.id, choice, 2, "PAGE-1").await;
-        let start = Month::first_payable(lingkaran::clock::today());
+        let World {
+            app,
+            workers,
+            start,
+            ..
+        } = world(db, 2, "institution", "Baznas Gresik").await;
         let nik_of = |id: i64| {
             let db = app.db.clone();
             async move {

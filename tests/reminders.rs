@@ -135,19 +135,7 @@ both_dbs!(reminders_are_queued_once_and_sent_once, |db| async move {
     let w = lingkaran::demo::funding_world(&db, "35.25.01", 4, 44)
         .await
         .unwrap();
-    let donor = donors::create(
-        &db,
-        &donors::NewDonor {
-            kind: "institution",
-            name: "Baznas Gresik",
-            npwp: None,
-            region_code: None,
-            user_id: None,
-            created_by: w.officer,
-        },
-    )
-    .await
-    .unwrap();
+    let donor = common::staff_donor(&db, "institution", "Baznas Gresik", w.officer).await;
     donors::set_preferences(
         &db,
         donor,

@@ -444,3 +444,20 @@ pub async fn give_and_pay(
     .unwrap();
     (made.id, inv.amount)
 }
+
+/// A donor that staff created: a `company` (with an NPWP) or an `institution`.
+pub async fn staff_donor(db: &Db, kind: &str, name: &str, by: i64) -> i64 {
+    lingkaran::db::donors::create(
+        db,
+        &lingkaran::db::donors::NewDonor {
+            kind,
+            name,
+            npwp: (kind == "company").then_some("012345678901234"),
+            region_code: None,
+            user_id: None,
+            created_by: by,
+        },
+    )
+    .await
+    .unwrap()
+}
