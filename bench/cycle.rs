@@ -24,6 +24,9 @@
 //! Finally `ledger check` must be clean.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+#[path = "scratch.rs"]
+mod scratch;
+
 use chrono::Duration;
 use lingkaran::db::donations::{self, Choice, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
@@ -143,47 +146,6 @@ impl Interference {
             println!("[{store}] WARNING: other processes ran during {phase}: {seen:?}");
         }
         seen.is_empty()
-    }
-}
-
-/// A fresh, migrated database: its URL and, for PostgreSQL, its name (to drop).
-async fn fresh(store: &str, a: &Args, dir: &std::path::Path) -> (String, Option<String>) {
-    if store == "postgres" {
-        let name = format!("lingkaran_bench_cycle_{}", std::process::id());
-        let admin = Db::connect(&a.pg).await.unwrap();
-        lingkaran::on_db!(&admin, |pool| {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(pool)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(pool)
-                .await
-                .unwrap();
-        });
-        admin.close().await;
-        let base = a.pg.rsplit_once('/').map(|(b, _)| b).unwrap_or(&a.pg);
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (format!("sqlite://{}", dir.join("cycle.db").display()), None)
-    }
-}
-
-async fn drop_db(a: &Args, name: Option<String>) {
-    // BENCH_KEEP_DB=1 keeps the PostgreSQL database, to look at plans afterwards.
-    if std::env::var("BENCH_KEEP_DB").is_ok_and(|v| v == "1") {
-        eprintln!("kept database {name:?}");
-        return;
-    }
-    if let Some(name) = name {
-        let admin = Db::connect(&a.pg).await.unwrap();
-        lingkaran::on_db!(&admin, |pool| {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(pool)
-                .await
-                .unwrap();
-        });
-        admin.close().await;
     }
 }
 
@@ -366,7 +328,7 @@ async fn main() {
     );
     for store in &a.stores {
         println!("\n== {store} ==");
-        let (url, name) = fresh(store, &a, dir.path()).await;
+        let (url, name) = scratch::fresh(store, &a.pg, dir.path(), "cycle").await;
         let db = Db::connect(&url).await.unwrap();
         let donations = setup(&db, &a).await;
         let out = a
@@ -489,7 +451,7 @@ async fn main() {
             println!("ledger check: NOT clean: {:?}", check.violations);
         }
         db.close().await;
-        drop_db(&a, name).await;
+        scratch::drop_db(&a.pg, name).await;
         if a.keep.is_none() {
             let _ = std::fs::remove_dir_all(&out);
         }

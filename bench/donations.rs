@@ -18,6 +18,9 @@
 //!    of the same 120,000 rows into a table shaped and indexed like `worker_months`.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+#[path = "scratch.rs"]
+mod scratch;
+
 use chrono::Duration;
 use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
@@ -69,50 +72,6 @@ fn status_kb(key: &str) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
-}
-
-/// A fresh, migrated database: its URL and, for PostgreSQL, its name (to drop).
-async fn fresh(
-    store: &str,
-    a: &Args,
-    dir: &std::path::Path,
-    label: &str,
-) -> (String, Option<String>) {
-    if store == "postgres" {
-        let name = format!("lingkaran_bench_{label}_{}", std::process::id());
-        let admin = Db::connect(&a.pg).await.unwrap();
-        lingkaran::on_db!(&admin, |pool| {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(pool)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(pool)
-                .await
-                .unwrap();
-        });
-        admin.close().await;
-        let base = a.pg.rsplit_once('/').map(|(b, _)| b).unwrap_or(&a.pg);
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (
-            format!("sqlite://{}", dir.join(format!("{label}.db")).display()),
-            None,
-        )
-    }
-}
-
-async fn drop_db(a: &Args, name: Option<String>) {
-    if let Some(name) = name {
-        let admin = Db::connect(&a.pg).await.unwrap();
-        lingkaran::on_db!(&admin, |pool| {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(pool)
-                .await
-                .unwrap();
-        });
-        admin.close().await;
-    }
 }
 
 /// Migrates and registers `n` verified workers in Gresik; returns (donor id, officer id).
@@ -337,13 +296,13 @@ async fn main() {
     for store in &a.stores {
         println!("\n== {store} ==");
         // The physical limit first, on its own fresh database.
-        let (limit_url, limit_name) = fresh(store, &a, dir.path(), "tpcb").await;
+        let (limit_url, limit_name) = scratch::fresh(store, &a.pg, dir.path(), "tpcb").await;
         let limit_tps = if store == "postgres" {
             pgbench_tps(&limit_url, a.clients, a.seconds)
         } else {
             sqlite_tpcb_tps(&limit_url, a.clients, a.seconds).await
         };
-        drop_db(&a, limit_name).await;
+        scratch::drop_db(&a.pg, limit_name).await;
         let limit_name_text = if store == "postgres" {
             "pgbench TPC-B-like"
         } else {
@@ -351,7 +310,7 @@ async fn main() {
         };
         println!("{limit_name_text:<42} {limit_tps:>10.0} tx/s");
 
-        let (url, name) = fresh(store, &a, dir.path(), "don").await;
+        let (url, name) = scratch::fresh(store, &a.pg, dir.path(), "don").await;
         let db = Db::connect(&url).await.unwrap();
         let (donor, officer) = world(&db, a.singles + a.big).await;
 
@@ -454,7 +413,7 @@ async fn main() {
         assert!(check.violations.is_empty(), "{:?}", check.violations);
         println!("ledger check: clean ({} transfers)", check.transfers);
         db.close().await;
-        drop_db(&a, name).await;
+        scratch::drop_db(&a.pg, name).await;
     }
     println!("\npeak RSS: {} MB", status_kb("VmHWM:") / 1024);
 }
