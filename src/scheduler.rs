@@ -104,20 +104,9 @@ pub fn spawn(db: Db, schedule: Schedule) {
 pub async fn daily(db: &Db, schedule: &Schedule, today: NaiveDate) -> anyhow::Result<()> {
     if schedule.cycle_day > 0 && today.day() >= schedule.cycle_day {
         let month = Month::of(today);
-        // A month nobody funds has nothing to remit: no empty files.
-        let funded: bool = crate::on_db!(db, |pool| {
-            sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
-                            WHERE m.month = $1 AND d.status = 'funded')"
-        )
-        .bind(month.yyyymm())
-        .fetch_one(pool)
-        .await
-        })?;
-        if funded {
-            let r = crate::db::cycle::run(db, month, &schedule.remittance_dir).await?;
-            tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
-        }
+        // A month nobody funds has no batch: the cycle posts nothing and writes no file.
+        let r = crate::db::cycle::run(db, month, &schedule.remittance_dir).await?;
+        tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
         let life = crate::db::lifecycle::run(db, month).await?;
         tracing::info!(month = %month, mandiri = life.mandiri, lapsed = life.lapsed,
             back_to_pool = life.back_to_pool, "monthly cycle: workers");

@@ -286,6 +286,10 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     };
     let (_, paid_first) = common::give_and_pay(&db, donor, w.officer, three, 1, "BATCH-1").await;
     let dir = tempfile::tempdir().unwrap();
+    // A month nobody funds: nothing posted, no file written.
+    let empty = cycle::run(&db, start.prev(), dir.path()).await.unwrap();
+    assert_eq!((empty.posted, empty.files.len()), (0, 0));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     let first = cycle::run(&db, start, dir.path()).await.unwrap();
     assert_eq!(first.posted, 4);
     let jkk1 = dir.path().join(format!("remit-{start}-JKK.csv"));

@@ -1,6 +1,7 @@
 //! After the funded months, over the API: self-payments, death or leaving, graduation, the
 //! month's reconciliation, the outbox, and a donor's preferences.
 
+use super::donations::acting_donor;
 use super::error::{ApiError, Result};
 use super::extract::Caller;
 use crate::app::AppState;
@@ -198,30 +199,14 @@ pub async fn list_outbox(
     })))
 }
 
-/// The donor whose preferences these are, if the caller may see them: the donor themself,
-/// or staff.
-async fn own_donor(state: &AppState, p: &Principal, id: i64) -> Result<()> {
-    match p.role {
-        Role::Admin | Role::Officer => Ok(()),
-        Role::Donor => {
-            let own = donors::list(&state.db, Some(p.user_id)).await?;
-            if own.iter().any(|d| d.id == id) {
-                Ok(())
-            } else {
-                Err(ApiError::not_found("Donatur"))
-            }
-        }
-        _ => Err(ApiError::forbidden()),
-    }
-}
-
 /// `GET /api/v1/donors/{id}/preferences`.
 pub async fn preferences(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
-    own_donor(&state, &caller.0, id).await?;
+    // The donor themself, or staff (the same rule as giving on a donor's behalf).
+    acting_donor(&state, &caller.0, Some(id)).await?;
     let p = donors::preferences(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("Donatur"))?;
@@ -243,7 +228,7 @@ pub async fn set_preferences(
     Path(id): Path<i64>,
     Json(body): Json<PreferencesInput>,
 ) -> Result<Json<Value>> {
-    own_donor(&state, &caller.0, id).await?;
+    acting_donor(&state, &caller.0, Some(id)).await?;
     let email = body
         .email
         .map(|e| e.trim().to_string())

@@ -3,7 +3,7 @@
 
 use super::open;
 use crate::db::lifecycle::{self, GraduationBy, SelfPayment, StopReason};
-use crate::db::{outbox, reminders, users, Db};
+use crate::db::{outbox, reminders, users, workers, Db};
 use anyhow::Context;
 use clap::Subcommand;
 use lingkaran_domain::rates::Month;
@@ -205,13 +205,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
             json,
         } => {
             let by = actor(&db, &by).await?;
-            let worker: Option<i64> = crate::on_db!(&db, |pool| sqlx::query_scalar(
-                "SELECT id FROM workers WHERE nik = $1"
-            )
-            .bind(&nik)
-            .fetch_optional(pool)
-            .await)?;
-            let Some(worker) = worker else {
+            let Some(worker) = workers::by_nik(&db, &nik).await?.map(|w| w.id) else {
                 eprintln!("NIK ini tidak terdaftar / no worker has this NIK");
                 return Ok(ExitCode::from(1));
             };

@@ -43,6 +43,12 @@ pub(crate) fn donation_month(donation_id: i64, yyyymm: i64) -> i64 {
     (donation_id << 20) | yyyymm
 }
 
+/// The key of a rejected worker-month's refund (worker, month, programme): one per
+/// confirmation line, so importing the same file again refunds nothing twice.
+pub(crate) fn rejected_key(worker_id: i64, yyyymm: i64, jkm: bool) -> i64 {
+    ((worker_id << 20) | yyyymm) * 2 + i64::from(jkm)
+}
+
 /// The PayBpjs transfer key of a month, programme (1 JKK, 2 JKM) and batch. Batch 1 keeps
 /// the key it had before batches existed.
 pub(crate) fn pay_key(yyyymm: i64, code: i64, batch: i64) -> i64 {
@@ -245,13 +251,7 @@ async fn post_items(
 /// Applies a batch in its own transaction; returns how many transfers were new. A transfer
 /// already posted (a re-run) is fine; any other refusal is an error.
 async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<usize> {
-    let results = on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let r = tx.apply_transfers(batch).await?;
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(r)
-    })?;
-    count_new(batch, results)
+    count_new(batch, super::ledger::apply(db, batch).await?)
 }
 
 fn count_new(batch: &[Transfer], results: Vec<Result<(), Refusal>>) -> anyhow::Result<usize> {
@@ -515,10 +515,12 @@ pub async fn import_confirmation(
                     .execute(&mut *tx)
                     .await?;
             } else if status == "rejected" && amount > 0 {
-                let key = ((worker << 20) | month.yyyymm()) * 2 + i64::from(jkm);
                 let r = tx
                     .apply_transfers(&[Transfer {
-                        id: transfer_id(Purpose::Rejected, key),
+                        id: transfer_id(
+                            Purpose::Rejected,
+                            rejected_key(worker, month.yyyymm(), jkm),
+                        ),
                         debit: Account::Remitted,
                         credit: Account::DonorCredit(donor),
                         amount,

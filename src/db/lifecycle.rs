@@ -62,18 +62,13 @@ pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
     let system = system_user(db).await?;
     let now = Utc::now();
     let m = month.yyyymm();
-    let label = month_label(month);
-    let prev = Month::from_yyyymm(if month.month() == 1 {
-        (i64::from(month.year()) - 1) * 100 + 12
-    } else {
-        m - 1
-    })
-    .unwrap_or(month);
+    let label = format::month(month, "id");
+    let prev = month.prev();
 
     // Paid alone this month → mandiri.
     let paid_alone = "w.status IN ('verified', 'lapsed')
         AND EXISTS (SELECT 1 FROM self_payments s WHERE s.worker_id = w.id AND s.month = $1)";
-    let mandiri_reason = format!("Membayar iuran sendiri untuk {label}");
+    let mandiri_reason = self_paid_reason(month);
     // Three months after the last covered one, none paid → lapsed (domain.md §2: "after 3
     // consecutive unpaid months the membership becomes non-active").
     let unpaid = format!(
@@ -88,7 +83,7 @@ pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
     // (an event only: `verified` is the pool).
     let pool_reason = format!(
         "Masa donasi berakhir {}; kembali ke daftar tunggu donatur",
-        month_label(prev)
+        format::month(prev, "id")
     );
     let ended = "w.status = 'verified'
         AND w.id IN (SELECT m.worker_id FROM worker_months m JOIN donations d ON d.id = m.donation_id
@@ -158,13 +153,9 @@ pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
     Ok(report)
 }
 
-/// `Mei 2026`.
-pub fn month_label(m: Month) -> String {
-    let first = NaiveDate::from_ymd_opt(m.year(), m.month(), 1).unwrap_or_default();
-    format::date(first, "id")
-        .split_once(' ')
-        .map(|(_, rest)| rest.to_string())
-        .unwrap_or_default()
+/// Why a worker became `mandiri`, as the event says it.
+fn self_paid_reason(m: Month) -> String {
+    format!("Membayar iuran sendiri untuk {}", format::month(m, "id"))
 }
 
 /// A month the worker paid alone.
@@ -203,7 +194,7 @@ pub async fn record_self_payment(
     }
     let now = Utc::now();
     let m = p.month.yyyymm();
-    let label = month_label(p.month);
+    let label = format::month(p.month, "id");
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         let worker: Option<(i64, String)> =
@@ -258,7 +249,7 @@ pub async fn record_self_payment(
         }
         let mut status = status;
         if status == "verified" || status == "lapsed" {
-            let reason = format!("Membayar iuran sendiri untuk {label}");
+            let reason = self_paid_reason(p.month);
             sqlx::query(
                 "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
                  VALUES ($1, $2, 'mandiri', 'self_payment', $3, $4, $5)",

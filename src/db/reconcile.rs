@@ -88,6 +88,16 @@ pub fn due_deadline(month: Month) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc() - chrono::Duration::hours(7))
 }
 
+/// The amount of the transfer with this id, 0 when it was never posted.
+async fn posted(db: &Db, id: u128) -> anyhow::Result<i64> {
+    Ok(on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers WHERE id = $1"
+    )
+    .bind(super::ledger::id_text(id))
+    .fetch_one(pool)
+    .await)?)
+}
+
 pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     let m = month.yyyymm();
     let due = due_date(month);
@@ -106,9 +116,15 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     .fetch_one(pool)
     .await
     })?;
+    // A month has more than one batch when money came after it was remitted.
+    let batches: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT DISTINCT batch FROM remittance_items WHERE month = $1 ORDER BY batch"
+    )
+    .bind(m)
+    .fetch_all(pool)
+    .await)?;
     for (code, programme, funded_sum) in [(1i64, "JKK", funded.1), (2, "JKM", funded.2)] {
-        // Every batch's file (a month has more than one when money came after it was
-        // remitted), and what each batch paid to BPJS.
+        // Every batch's file, and what each batch paid to BPJS.
         let remitted: (i64, i64, i64) = on_db!(db, |pool| {
             sqlx::query_as(
             "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(lines), 0) AS BIGINT), CAST(COALESCE(SUM(total), 0) AS BIGINT)
@@ -120,26 +136,13 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         .await
         })?;
         let remitted = (remitted.0 > 0).then_some((remitted.1, remitted.2));
-        let batches: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
-            "SELECT DISTINCT batch FROM remittance_items WHERE month = $1 ORDER BY batch"
-        )
-        .bind(m)
-        .fetch_all(pool)
-        .await)?;
         let mut paid = 0;
         for b in &batches {
-            let amount: i64 = on_db!(db, |pool| {
-                sqlx::query_scalar(
-                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers WHERE id = $1"
+            paid += posted(
+                db,
+                transfer_id(Purpose::PayBpjs, super::cycle::pay_key(m, code, *b)),
             )
-            .bind(super::ledger::id_text(transfer_id(
-                Purpose::PayBpjs,
-                super::cycle::pay_key(m, code, *b),
-            )))
-            .fetch_one(pool)
-            .await
-            })?;
-            paid += amount;
+            .await?;
         }
         let confirmed: (i64, i64, i64) = on_db!(db, |pool| {
             sqlx::query_as(
@@ -165,16 +168,8 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         })?;
         let mut refunded = 0;
         for w in rejected_workers {
-            let key = ((w << 20) | m) * 2 + i64::from(programme == "JKM");
-            let amount: i64 = on_db!(db, |pool| {
-                sqlx::query_scalar(
-                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers WHERE id = $1"
-            )
-            .bind(super::ledger::id_text(transfer_id(Purpose::Rejected, key)))
-            .fetch_one(pool)
-            .await
-            })?;
-            refunded += amount;
+            let key = super::cycle::rejected_key(w, m, programme == "JKM");
+            refunded += posted(db, transfer_id(Purpose::Rejected, key)).await?;
         }
         let p = Programme {
             programme: programme.into(),

@@ -29,11 +29,6 @@ pub struct History {
     pub reminders: usize,
 }
 
-fn months_before(m: Month, n: i64) -> Month {
-    let index = i64::from(m.year()) * 12 + i64::from(m.month()) - 1 - n;
-    Month::from_yyyymm((index / 12) * 100 + index % 12 + 1).unwrap_or(m)
-}
-
 fn day(m: Month, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(m.year(), m.month(), d).unwrap_or_default()
 }
@@ -155,7 +150,7 @@ pub async fn seed(
     )
     .await?;
 
-    let first = months_before(now, 6);
+    let first = now.minus(6);
     let small = past_donation(
         db,
         (donor, donor_user),
@@ -166,7 +161,7 @@ pub async fn seed(
         "DEMO-VA-PAST-1",
     )
     .await?;
-    let recent = months_before(now, 1);
+    let recent = now.prev();
     past_donation(
         db,
         (donor, donor_user),
@@ -229,18 +224,4 @@ pub async fn seed(
     let r = reminders::queue(db, today, &reminders::DEFAULT_DAYS, "http://127.0.0.1:8080").await?;
     h.reminders = r.worker_messages + r.donor_messages;
     Ok(h)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::months_before;
-    use lingkaran_domain::rates::Month;
-
-    #[test]
-    fn months_before_crosses_years() {
-        let m = Month::parse("2026-11").unwrap_or_else(|| unreachable!());
-        assert_eq!(months_before(m, 6).to_string(), "2026-05");
-        assert_eq!(months_before(m, 11).to_string(), "2025-12");
-        assert_eq!(months_before(m, 0).to_string(), "2026-11");
-    }
 }

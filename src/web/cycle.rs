@@ -100,7 +100,7 @@ async fn render(
     let (counts, stuck) = outbox::counts(&state.db, chrono::Utc::now())
         .await
         .map_err(|e| ctx.internal(e))?;
-    let label = lifecycle::month_label(month);
+    let label = lingkaran_domain::format::month(month, "id");
     let lang = ctx.lang.code();
     let body = html! {
         h1 { (pick("Siklus bulanan", "Monthly cycle")) " · " (label) }
@@ -358,7 +358,7 @@ pub async fn record_self_payment(
                 .pick(
                     &format!(
                         "Iuran mandiri {} untuk {} dicatat; status: {status}.",
-                        lifecycle::month_label(month),
+                        lingkaran_domain::format::month(month, "id"),
                         w.full_name
                     ),
                     &format!(

@@ -33,15 +33,8 @@ pub fn month_label(m: Month, lang: Lang) -> String {
 
 /// A month kept as `202612`, as a reader names it.
 pub fn month_of(yyyymm: i64, lang: Lang) -> String {
-    let first = i32::try_from(yyyymm / 100)
-        .ok()
-        .and_then(|y| NaiveDate::from_ymd_opt(y, u32::try_from(yyyymm % 100).ok()?, 1));
-    match first {
-        Some(d) => {
-            let full = format::date(d, lang.code());
-            full.split_once(' ')
-                .map_or(full.clone(), |(_, rest)| rest.to_string())
-        }
+    match Month::from_yyyymm(yyyymm) {
+        Some(m) => format::month(m, lang.code()),
         None => yyyymm.to_string(),
     }
 }

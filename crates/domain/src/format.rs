@@ -48,6 +48,16 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// `Desember 2022` (or `December 2022` for `lang == "en"`).
+pub fn month(m: crate::rates::Month, lang: &str) -> String {
+    let names = if lang == "en" { &MONTHS } else { &BULAN };
+    let name = names
+        .get(m.month().saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("");
+    format!("{name} {}", m.year())
+}
+
 /// `23 Desember 2022` (or `23 December 2022` for `lang == "en"`).
 pub fn date(d: NaiveDate, lang: &str) -> String {
     let names = if lang == "en" { &MONTHS } else { &BULAN };
@@ -68,5 +78,17 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2022, 12, 23).unwrap_or_default();
         assert_eq!(date(d, "id"), "23 Desember 2022");
         assert_eq!(date(d, "en"), "23 December 2022");
+        let m = crate::rates::Month::parse("2026-05").unwrap_or_else(|| unreachable!());
+        assert_eq!(month(m, "id"), "Mei 2026");
+        assert_eq!(month(m, "en"), "May 2026");
+    }
+
+    #[test]
+    fn months_before_cross_years() {
+        let m = crate::rates::Month::parse("2026-11").unwrap_or_else(|| unreachable!());
+        assert_eq!(m.minus(6).to_string(), "2026-05");
+        assert_eq!(m.minus(11).to_string(), "2025-12");
+        assert_eq!(m.minus(0).to_string(), "2026-11");
+        assert_eq!(m.minus(11).plus(11), m);
     }
 }

@@ -65,6 +65,25 @@ impl Month {
         (0..n).fold(self, |m, _| m.next())
     }
 
+    pub fn prev(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// The month `n` months before this one.
+    pub fn minus(self, n: u32) -> Month {
+        (0..n).fold(self, |m, _| m.prev())
+    }
+
     pub fn of(date: chrono::NaiveDate) -> Month {
         use chrono::Datelike;
         Month {
