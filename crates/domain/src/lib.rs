@@ -7,10 +7,12 @@ pub mod donor;
 pub mod format;
 pub mod ledger;
 pub mod message;
+pub mod money;
 pub mod nik;
 pub mod rates;
 pub mod region;
 pub mod worker;
 
 pub use message::Problem;
+pub use money::{Overflow, Rupiah};
 pub use nik::{Nik, Sex};

@@ -62,6 +62,11 @@ pub fn regency_of(code: &str) -> Option<&str> {
         .filter(|_| level_of(code).is_some_and(|l| l >= 2))
 }
 
+/// Whether `code` is `area` itself or lies inside it (`35.25.01.2001` is within `35.25`).
+pub fn within(code: &str, area: &str) -> bool {
+    code == area || (code.starts_with(area) && code.as_bytes().get(area.len()) == Some(&b'.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,9 +85,4 @@ mod tests {
         assert_eq!(parent_of("35.25.01"), Some("35.25"));
         assert_eq!(regency_of("35.25.01.2001"), Some("35.25"));
     }
-}
-
-/// Whether `code` is `area` itself or lies inside it (`35.25.01.2001` is within `35.25`).
-pub fn within(code: &str, area: &str) -> bool {
-    code == area || (code.starts_with(area) && code.as_bytes().get(area.len()) == Some(&b'.'))
 }
