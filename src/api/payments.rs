@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use lingkaran_domain::format::rupiah;
+use lingkaran_domain::Rupiah;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -55,6 +56,7 @@ pub async fn provider_callback(
     let paid = callback::verify(&state.settings.provider, &h, &body, Utc::now()).map_err(|p| {
         let status = match p.code {
             "bad_body" | "missing_field" => StatusCode::BAD_REQUEST,
+            "amount_out_of_bounds" => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::UNAUTHORIZED,
         };
         tracing::warn!(code = p.code, "payment callback refused");
@@ -86,10 +88,10 @@ pub async fn provider_callback(
     )
     .await?
     .map_err(|p| {
-        let status = if p.code == "unknown_va" {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::CONFLICT
+        let status = match p.code {
+            "unknown_va" => StatusCode::NOT_FOUND,
+            "amount_out_of_bounds" => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::CONFLICT,
         };
         ApiError {
             status,
@@ -477,11 +479,11 @@ pub async fn refund(
     crate::db::donors::get(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("Donatur"))?;
-    if r.amount <= 0 || r.reason.trim().is_empty() {
+    if Rupiah::positive(r.amount).is_none() || r.reason.trim().is_empty() {
         return Err(bad(
             "invalid_refund",
-            "Jumlah pengembalian lebih dari Rp 0 dan alasannya wajib diisi.",
-            "A refund is more than Rp 0 and needs a reason.",
+            "Jumlah pengembalian lebih dari Rp 0, paling banyak saldo kredit donatur, dan alasannya wajib diisi.",
+            "A refund is more than Rp 0, at most the donor's credit, and needs a reason.",
         ));
     }
     let refund_id = payments::refund(&state.db, id, r.amount, r.reason.trim(), p.user_id)

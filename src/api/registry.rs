@@ -206,6 +206,21 @@ impl SearchQuery {
     }
 }
 
+/// A page number outside 1 ..= `paging::MAX_PAGE`, in words.
+fn bad_page() -> ApiError {
+    ApiError::invalid(vec![lingkaran_domain::Problem::new(
+        "invalid_page",
+        format!(
+            "Nomor halaman (page) harus antara 1 dan {}.",
+            lingkaran_domain::paging::MAX_PAGE
+        ),
+        format!(
+            "The page number must be between 1 and {}.",
+            lingkaran_domain::paging::MAX_PAGE
+        ),
+    )])
+}
+
 async fn page_of(
     state: &AppState,
     p: &Principal,
@@ -213,7 +228,10 @@ async fn page_of(
     q: &SearchQuery,
 ) -> Result<Json<Value>> {
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1);
+    if lingkaran_domain::paging::offset(page, per_page).is_none() {
+        return Err(bad_page());
+    }
     let (rows, total) = workers::search(&state.db, &f, p, page, per_page).await?;
     Ok(Json(json!({
         "page": page, "per_page": per_page, "total": total,

@@ -10,7 +10,8 @@ use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Refusal, Transfer};
+use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
+use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -35,24 +36,6 @@ pub struct CycleReport {
     pub jkk: i64,
     pub jkm: i64,
     pub files: Vec<(String, PathBuf, i64)>,
-}
-
-/// The id of a per-donation, per-month transfer: the donation in the high bits, the month
-/// (yyyymm, under 2^20) in the low 20.
-pub(crate) fn donation_month(donation_id: i64, yyyymm: i64) -> i64 {
-    (donation_id << 20) | yyyymm
-}
-
-/// The key of a rejected worker-month's refund (worker, month, programme): one per
-/// confirmation line, so importing the same file again refunds nothing twice.
-pub(crate) fn rejected_key(worker_id: i64, yyyymm: i64, jkm: bool) -> i64 {
-    ((worker_id << 20) | yyyymm) * 2 + i64::from(jkm)
-}
-
-/// The PayBpjs transfer key of a month, programme (1 JKK, 2 JKM) and batch. Batch 1 keeps
-/// the key it had before batches existed.
-pub(crate) fn pay_key(yyyymm: i64, code: i64, batch: i64) -> i64 {
-    ((batch - 1) << 32) | (yyyymm * 10 + code)
 }
 
 /// Runs `f` on one connection with SQLite's temporary files on disk: the month's sorts and
@@ -135,10 +118,11 @@ pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleRepor
     .fetch_all(pool)
     .await)?;
     for batch in batches {
-        for (programme, payable, code) in [
-            ("JKK", Account::PayableJkk, 1i64),
-            ("JKM", Account::PayableJkm, 2i64),
+        for (p, payable) in [
+            (Programme::Jkk, Account::PayableJkk),
+            (Programme::Jkm, Account::PayableJkm),
         ] {
+            let programme = p.code();
             let written: Option<(String, i64, i64)> = on_db!(db, |pool| {
                 sqlx::query_as(
                 "SELECT file, lines, total FROM remittances WHERE month = $1 AND programme = $2 AND batch = $3"
@@ -158,7 +142,12 @@ pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleRepor
                 report.posted += apply(
                     db,
                     &[Transfer {
-                        id: transfer_id(Purpose::PayBpjs, pay_key(m, code, batch)),
+                        id: TransferKey::PayBpjs {
+                            month,
+                            programme: p,
+                            batch,
+                        }
+                        .id(),
                         debit: payable,
                         credit: Account::Remitted,
                         amount: total,
@@ -207,14 +196,18 @@ async fn post_items(
     let m = month.yyyymm();
     let mut transfers = Vec::with_capacity(items.len() * 2);
     for (donation, jkk, jkm, _) in items {
-        let key = donation_month(*donation, m);
-        for (purpose, credit, amount) in [
-            (Purpose::RemitJkk, Account::PayableJkk, *jkk),
-            (Purpose::RemitJkm, Account::PayableJkm, *jkm),
+        for (programme, credit, amount) in [
+            (Programme::Jkk, Account::PayableJkk, *jkk),
+            (Programme::Jkm, Account::PayableJkm, *jkm),
         ] {
             if amount > 0 {
                 transfers.push(Transfer {
-                    id: transfer_id(purpose, key),
+                    id: TransferKey::Remit {
+                        donation: *donation,
+                        month,
+                        programme,
+                    }
+                    .id(),
                     debit: Account::Escrow(*donation),
                     credit,
                     amount,
@@ -517,10 +510,12 @@ pub async fn import_confirmation(
             } else if status == "rejected" && amount > 0 {
                 let r = tx
                     .apply_transfers(&[Transfer {
-                        id: transfer_id(
-                            Purpose::Rejected,
-                            rejected_key(worker, month.yyyymm(), jkm),
-                        ),
+                        id: TransferKey::Rejected {
+                            worker,
+                            month,
+                            programme: if jkm { Programme::Jkm } else { Programme::Jkk },
+                        }
+                        .id(),
                         debit: Account::Remitted,
                         credit: Account::DonorCredit(donor),
                         amount,

@@ -18,7 +18,7 @@ use super::{BeginWrite, Db};
 use crate::{bind_all, on_db};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lingkaran_domain::allocation::{self, Candidate};
-use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Transfer};
+use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::nik::Nik;
 use lingkaran_domain::rates::{quote, Contribution, Month, Rate};
@@ -606,7 +606,10 @@ macro_rules! impl_donation_tx {
             ) -> anyhow::Result<bool> {
                 let first: Vec<Transfer> = first.into_iter().collect();
                 let fund = |donor_id: i64, amount: i64| Transfer {
-                    id: transfer_id(Purpose::Fund, donation_id),
+                    id: TransferKey::Fund {
+                        donation: donation_id,
+                    }
+                    .id(),
                     debit: Account::DonorCredit(donor_id),
                     credit: Account::Escrow(donation_id),
                     amount,

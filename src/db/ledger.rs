@@ -301,7 +301,7 @@ macro_rules! impl_ledger_tx {
                 .bind(account.code())
                 .fetch_optional(&mut *self)
                 .await?;
-                Ok(row.map(|(c, d)| c - d).unwrap_or(0))
+                Ok(row.map(|(c, d)| Balance { credits_posted: c, debits_posted: d, ..Balance::default() }.net_posted()).unwrap_or(0))
             }
         }
     };
@@ -348,7 +348,8 @@ pub async fn check(db: &Db) -> anyhow::Result<CheckReport> {
     report.violations.extend(replay.check());
     // Limited accounts: the cached balance must be what the transfers add up to. Unlimited
     // ones are never cached, so anything but zeros there was written by someone else.
-    let mut sum = 0i64;
+    // In i128: a wrapped or out-of-bound total is reported, never hidden by wrapping back.
+    let mut sum = 0i128;
     for r in &stored {
         let Some(a) = Account::parse(&r.code) else {
             report
@@ -363,9 +364,9 @@ pub async fn check(db: &Db) -> anyhow::Result<CheckReport> {
             (balance_of(r), Balance::default())
         };
         sum += if a.debits_must_not_exceed_credits() {
-            cached.credits_posted - cached.debits_posted
+            cached.net_posted_wide()
         } else {
-            want.net_posted()
+            want.net_posted_wide()
         };
         if cached != expected {
             report.violations.push(format!(

@@ -12,8 +12,9 @@ use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::{NaiveDate, Utc};
 use lingkaran_domain::format;
-use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Transfer};
+use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
+use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 
 /// The user the monthly cycle acts as (seeded by migration 0007).
@@ -473,10 +474,17 @@ pub async fn stop_worker(
         let mut stop = Vec::new();
         for row in rows {
             let (month, donation) = (row.0, row.1);
-            let remit = super::ledger::id_text(transfer_id(
-                Purpose::RemitJkk,
-                super::cycle::donation_month(donation, month),
-            ));
+            let Some(m) = Month::from_yyyymm(month) else {
+                anyhow::bail!("worker-month {month} of donation {donation} is not a month");
+            };
+            let remit = super::ledger::id_text(
+                TransferKey::Remit {
+                    donation,
+                    month: m,
+                    programme: Programme::Jkk,
+                }
+                .id(),
+            );
             let remitted: bool =
                 sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE id = $1)")
                     .bind(remit)
@@ -528,7 +536,12 @@ pub async fn stop_worker(
                 to_credit += jkk + jkm;
             }
             transfers.push(Transfer {
-                id: transfer_id(Purpose::Stopped, (stop_id << 20) | month),
+                id: TransferKey::Stopped {
+                    stop: stop_id,
+                    month: Month::from_yyyymm(*month)
+                        .ok_or_else(|| anyhow::anyhow!("{month} is not a month"))?,
+                }
+                .id(),
                 debit: Account::Escrow(*donation),
                 credit: if *pool_choice {
                     Account::ProgrammePool

@@ -18,8 +18,9 @@ use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format::rupiah;
-use lingkaran_domain::ledger::{transfer_id, Account, Phase, Purpose, Transfer};
+use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
+use lingkaran_domain::Rupiah;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,7 +253,10 @@ macro_rules! impl_payment_tx {
                     }));
                 };
                 let money_in = Transfer {
-                    id: transfer_id(Purpose::PaymentIn, payment_id),
+                    id: TransferKey::PaymentIn {
+                        payment: payment_id,
+                    }
+                    .id(),
                     debit: Account::BankClearing,
                     credit: Account::DonorCredit(donor_id),
                     amount: p.amount,
@@ -311,6 +315,11 @@ impl_payment_tx!(sqlx::PgConnection);
 /// Books a payment in one transaction (see the module's steps). Safe to call any number of
 /// times with the same (source, reference).
 pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
+    if Rupiah::positive(p.amount).is_none() {
+        return Ok(Err(lingkaran_domain::money::out_of_bounds(
+            "Jumlah / amount",
+        )));
+    }
     super::retrying(|| async move {
         on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -370,6 +379,11 @@ pub async fn refund(
     reason: &str,
     by: i64,
 ) -> anyhow::Result<Result<i64, Problem>> {
+    if Rupiah::positive(amount).is_none() {
+        return Ok(Err(lingkaran_domain::money::out_of_bounds(
+            "Jumlah pengembalian / refund amount",
+        )));
+    }
     let now = Utc::now();
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
@@ -385,7 +399,7 @@ pub async fn refund(
         .await?;
         let r = tx
             .apply_transfers(&[Transfer {
-                id: transfer_id(Purpose::Refund, id),
+                id: TransferKey::Refund { refund: id }.id(),
                 debit: Account::DonorCredit(donor_id),
                 credit: Account::Refunds,
                 amount,

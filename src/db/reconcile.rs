@@ -7,7 +7,8 @@ use super::Db;
 use crate::on_db;
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format::rupiah;
-use lingkaran_domain::ledger::{transfer_id, Purpose};
+use lingkaran_domain::ledger::TransferKey;
+use lingkaran_domain::programme::Programme as Prog;
 use lingkaran_domain::rates::Month;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -123,7 +124,8 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     .bind(m)
     .fetch_all(pool)
     .await)?;
-    for (code, programme, funded_sum) in [(1i64, "JKK", funded.1), (2, "JKM", funded.2)] {
+    for (p, funded_sum) in [(Prog::Jkk, funded.1), (Prog::Jkm, funded.2)] {
+        let programme = p.code();
         // Every batch's file, and what each batch paid to BPJS.
         let remitted: (i64, i64, i64) = on_db!(db, |pool| {
             sqlx::query_as(
@@ -140,7 +142,12 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         for b in &batches {
             paid += posted(
                 db,
-                transfer_id(Purpose::PayBpjs, super::cycle::pay_key(m, code, *b)),
+                TransferKey::PayBpjs {
+                    month,
+                    programme: p,
+                    batch: *b,
+                }
+                .id(),
             )
             .await?;
         }
@@ -168,8 +175,12 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         })?;
         let mut refunded = 0;
         for w in rejected_workers {
-            let key = super::cycle::rejected_key(w, m, programme == "JKM");
-            refunded += posted(db, transfer_id(Purpose::Rejected, key)).await?;
+            let key = TransferKey::Rejected {
+                worker: w,
+                month,
+                programme: p,
+            };
+            refunded += posted(db, key.id()).await?;
         }
         let p = Programme {
             programme: programme.into(),

@@ -129,7 +129,7 @@ pub async fn search(
     list.push(" ORDER BY w.id LIMIT ")
         .int_arg(per_page)
         .push(" OFFSET ")
-        .int_arg((page.max(1) - 1) * per_page);
+        .int_arg(lingkaran_domain::paging::offset(page, per_page).unwrap_or(0));
     let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&count.text), count)
         .fetch_one(pool)
         .await)?;

@@ -27,6 +27,7 @@ use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use lingkaran_domain::message::Problem;
+use lingkaran_domain::Rupiah;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -206,20 +207,27 @@ pub fn verify(
         .and_then(|v| v.virtual_account_number)
         .ok_or_else(|| missing("virtual_account_info.virtual_account_number"))?;
     let order = body.order.ok_or_else(|| missing("order"))?;
-    // DOKU sends the amount as a number; some gateways send "100800.00".
+    // DOKU sends the amount as a number; some gateways send "100800.00". A float is taken
+    // only while it is exact (below 2^53): `1e30 as i64` would saturate to 2^63 − 1.
     let amount = match order.amount {
-        Some(serde_json::Value::Number(n)) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Some(serde_json::Value::Number(n)) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0)
+                .map(|f| f as i64)
+        }),
         Some(serde_json::Value::String(s)) => {
             let s = s.trim();
             let s = s.strip_suffix(".00").unwrap_or(s);
             s.parse().ok()
         }
-        _ => None,
-    }
-    .filter(|a| *a > 0)
-    .ok_or_else(|| missing("order.amount (whole rupiah, more than zero)"))?;
+        Some(_) => None,
+        None => return Err(missing("order.amount (whole rupiah, more than zero)")),
+    };
+    // Outside the bound the gateway gets a final 4xx in words, so it stops redelivering.
+    let amount = amount
+        .and_then(Rupiah::positive)
+        .ok_or_else(|| lingkaran_domain::money::out_of_bounds("order.amount"))?
+        .get();
     let paid_on = txn
         .date
         .as_deref()

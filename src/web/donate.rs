@@ -770,11 +770,7 @@ async fn detail(
         .await
         .map_err(|e| ctx.internal(e))?;
     let pages = ((d.workers + WORKERS_PER_PAGE - 1) / WORKERS_PER_PAGE).max(1);
-    let page: i64 = ctx
-        .param("page")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
+    let page = lingkaran_domain::paging::lenient(ctx.param("page"), pages);
     let rows = donations::workers_of(
         &state.db,
         d.id,

@@ -13,6 +13,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use lingkaran_domain::paging;
 use lingkaran_domain::worker::{Occupation, WorkerStatus};
 use maud::{html, Markup};
 use std::collections::HashMap;
@@ -136,11 +137,7 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let t = |s| ctx.t(s);
     let lang = ctx.lang.code();
     let f = filter(&ctx);
-    let page: i64 = ctx
-        .param("page")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = lingkaran_domain::paging::lenient(ctx.param("page"), paging::MAX_PAGE);
     let (rows, total) = workers::search(&state.db, &f, p, page, PER_PAGE)
         .await
         .map_err(|e| ctx.internal(e))?;

@@ -337,9 +337,19 @@ pub async fn send_callback(
     amount: i64,
     txn: &str,
 ) -> (u16, Value) {
+    let body = lingkaran::payments::callback::body(va, invoice, amount, txn, chrono::Utc::now());
+    send_raw_callback(client, base, body, txn).await
+}
+
+/// Signs and sends `body` as the provider would, whatever it holds (for hostile bodies).
+pub async fn send_raw_callback(
+    client: &reqwest::Client,
+    base: &str,
+    body: String,
+    txn: &str,
+) -> (u16, Value) {
     use lingkaran::payments::callback;
     let now = chrono::Utc::now();
-    let body = callback::body(va, invoice, amount, txn, now);
     let ts = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let request_id = format!(
         "req-{txn}-{}",

@@ -6,6 +6,9 @@
 //! This module is the rule book, pure and in memory; the store applies the same rules in its
 //! transactions, and `ledger check` re-derives every balance from the transfers with it.
 
+use crate::money::Rupiah;
+use crate::programme::{self, Programme};
+use crate::rates::Month;
 use std::collections::HashMap;
 
 /// What an account holds; the kind decides its balance limit.
@@ -75,7 +78,7 @@ impl Account {
 /// id and the ledger applies it once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
-pub enum Purpose {
+enum Purpose {
     /// Money received (payment id): bank clearing → donor credit.
     PaymentIn = 1,
     /// A donation's worker-months paid for (donation id): donor credit → escrow.
@@ -97,9 +100,90 @@ pub enum Purpose {
 }
 
 /// The transfer id of `purpose` for record `id`: the purpose in the high 64 bits, the record
-/// in the low 64.
-pub fn transfer_id(purpose: Purpose, id: i64) -> u128 {
-    ((purpose as u128) << 64) | u128::from(id as u64)
+/// in the low 64. Callers name an event with [`TransferKey`]; this is its encoding.
+fn transfer_id(purpose: Purpose, id: u128) -> u128 {
+    ((purpose as u128) << 64) | (id & u128::from(u64::MAX))
+}
+
+/// The event a transfer records. Its [`TransferKey::id`] is the transfer's id, and so its
+/// idempotency key: the same event always proposes the same id, and the ledger applies it
+/// once. The one place where ids are made: nobody packs a key by hand.
+///
+/// The encodings are those the store already holds, so existing transfers keep their ids.
+/// Records and months share the low 64 bits: a month (`yyyymm`, years of four digits) takes
+/// 20 bits, so a donation, worker or stop id below 2^43 (8.8 × 10^12) fits with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferKey {
+    /// Money received (payment): bank clearing → donor credit.
+    PaymentIn { payment: i64 },
+    /// A donation's worker-months paid for: donor credit → escrow.
+    Fund { donation: i64 },
+    /// Credit returned to a donor (refund): donor credit → refunds.
+    Refund { refund: i64 },
+    /// A month's contribution of one donation falls due: escrow → the programme's payable.
+    Remit {
+        donation: i64,
+        month: Month,
+        programme: Programme,
+    },
+    /// A month's remittance of one programme and batch paid to BPJS: payable → remitted.
+    /// Batch 1 keeps the id it had before batches existed.
+    PayBpjs {
+        month: Month,
+        programme: Programme,
+        batch: i64,
+    },
+    /// The insurer rejected a worker-month of a programme: remitted → the donor's credit.
+    Rejected {
+        worker: i64,
+        month: Month,
+        programme: Programme,
+    },
+    /// A future month stopped (the worker died or left): escrow → credit or the pool.
+    Stopped { stop: i64, month: Month },
+}
+
+impl TransferKey {
+    pub fn id(self) -> u128 {
+        // Record ids are positive; `as u64` keeps the bits the store has always used.
+        let n = |id: i64| u128::from(id as u64);
+        let ym = |m: Month| u128::from(m.yyyymm() as u64);
+        match self {
+            TransferKey::PaymentIn { payment } => transfer_id(Purpose::PaymentIn, n(payment)),
+            TransferKey::Fund { donation } => transfer_id(Purpose::Fund, n(donation)),
+            TransferKey::Refund { refund } => transfer_id(Purpose::Refund, n(refund)),
+            TransferKey::Remit {
+                donation,
+                month,
+                programme,
+            } => {
+                let purpose = match programme {
+                    Programme::Jkk => Purpose::RemitJkk,
+                    Programme::Jkm => Purpose::RemitJkm,
+                };
+                transfer_id(purpose, (n(donation) << 20) | ym(month))
+            }
+            TransferKey::PayBpjs {
+                month,
+                programme,
+                batch,
+            } => transfer_id(
+                Purpose::PayBpjs,
+                (n(batch.saturating_sub(1)) << 32) | (ym(month) * 10 + programme::key(programme)),
+            ),
+            TransferKey::Rejected {
+                worker,
+                month,
+                programme,
+            } => transfer_id(
+                Purpose::Rejected,
+                ((n(worker) << 20) | ym(month)) * 2 + u128::from(programme == Programme::Jkm),
+            ),
+            TransferKey::Stopped { stop, month } => {
+                transfer_id(Purpose::Stopped, (n(stop) << 20) | ym(month))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -111,10 +195,30 @@ pub struct Balance {
 }
 
 impl Balance {
-    /// Credits minus debits, posted only.
+    /// Credits minus debits, posted only. Saturates rather than wraps: the ledger refuses any
+    /// transfer that would take a total past the bound, so only a corrupted store can reach
+    /// the edges, and [`Balance::net_posted_wide`] is what audits use.
     pub fn net_posted(&self) -> i64 {
-        self.credits_posted - self.debits_posted
+        self.credits_posted.saturating_sub(self.debits_posted)
     }
+
+    /// Credits minus debits, posted only, in `i128`: never wraps, whatever the fields hold.
+    pub fn net_posted_wide(&self) -> i128 {
+        i128::from(self.credits_posted) - i128::from(self.debits_posted)
+    }
+}
+
+/// `a + b` if the result stays within ±[`Rupiah::MAX`], else the refusal `why`.
+fn add(a: i64, b: i64, why: Refusal) -> Result<i64, Refusal> {
+    a.checked_add(b)
+        .filter(|v| v.unsigned_abs() <= Rupiah::MAX.get().unsigned_abs())
+        .ok_or(why)
+}
+
+/// `a - b` for pending totals being released; a result below zero means the stored state is
+/// already wrong, and is refused like an overflow rather than written.
+fn release(a: i64, b: i64, why: Refusal) -> Result<i64, Refusal> {
+    a.checked_sub(b).filter(|v| *v >= 0).ok_or(why)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +252,8 @@ pub enum Refusal {
     /// The id was used for a different transfer.
     ExistsWithDifferentFields,
     AmountMustBePositive,
+    /// Above [`Rupiah::MAX`]: no single movement of money is that large.
+    AmountExceedsLimit,
     SameAccount,
     /// A `DonorCredit` or `Escrow` account would go below zero.
     ExceedsCredits,
@@ -159,6 +265,16 @@ pub enum Refusal {
     LinkedEventFailed,
     /// The batch ended inside a linked chain.
     LinkedChainOpen,
+    /// A balance would leave `i64` or the bound of [`Rupiah::MAX`] (after TigerBeetle's
+    /// `overflows_*`): refused rather than wrapped, so no balance can turn into money that never
+    /// existed.
+    OverflowsDebitsPending,
+    OverflowsCreditsPending,
+    OverflowsDebitsPosted,
+    OverflowsCreditsPosted,
+    /// Posted plus pending debits (or credits) would leave the bound.
+    OverflowsDebits,
+    OverflowsCredits,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -264,6 +380,9 @@ impl Ledger {
                 if t.amount <= 0 {
                     return Err(Refusal::AmountMustBePositive);
                 }
+                if t.amount > Rupiah::MAX.get() {
+                    return Err(Refusal::AmountExceedsLimit);
+                }
                 if t.debit == t.credit {
                     return Err(Refusal::SameAccount);
                 }
@@ -287,54 +406,115 @@ impl Ledger {
                 if (&orig.debit, &orig.credit, orig.amount) != (&t.debit, &t.credit, t.amount) {
                     return Err(Refusal::PendingMismatch);
                 }
-                // Release the reservation first.
-                self.entry(&orig.debit).debits_pending -= orig.amount;
-                self.entry(&orig.credit).credits_pending -= orig.amount;
-                self.open.insert(p, false);
+                // Release the reservation first. Everything is computed before anything is
+                // written, so a refusal leaves the ledger as it was.
+                let mut d = self.balance(&orig.debit);
+                let mut c = self.balance(&orig.credit);
+                d.debits_pending = release(
+                    d.debits_pending,
+                    orig.amount,
+                    Refusal::OverflowsDebitsPending,
+                )?;
+                c.credits_pending = release(
+                    c.credits_pending,
+                    orig.amount,
+                    Refusal::OverflowsCreditsPending,
+                )?;
                 if matches!(t.phase, Phase::Void(_)) {
+                    self.balances.insert(orig.debit.clone(), d);
+                    self.balances.insert(orig.credit.clone(), c);
+                    self.open.insert(p, false);
                     self.transfers.insert(t.id, t.clone());
                     return Ok(());
                 }
-                (orig.debit, orig.credit, orig.amount, false)
+                let (d, c) = Self::posted(&orig.debit, d, c, orig.amount)?;
+                self.balances.insert(orig.debit.clone(), d);
+                self.balances.insert(orig.credit.clone(), c);
+                self.open.insert(p, false);
+                self.transfers.insert(t.id, t.clone());
+                return Ok(());
             }
         };
         let d = self.balance(&debit);
-        if debit.debits_must_not_exceed_credits()
-            && d.debits_posted + d.debits_pending + amount > d.credits_posted
-        {
-            return Err(Refusal::ExceedsCredits);
-        }
-        if pending {
-            self.entry(&debit).debits_pending += amount;
-            self.entry(&credit).credits_pending += amount;
-            self.open.insert(t.id, true);
+        let c = self.balance(&credit);
+        let (d, c) = if pending {
+            let mut d = d;
+            let mut c = c;
+            d.debits_pending = add(d.debits_pending, amount, Refusal::OverflowsDebitsPending)?;
+            c.credits_pending = add(c.credits_pending, amount, Refusal::OverflowsCreditsPending)?;
+            add(d.debits_posted, d.debits_pending, Refusal::OverflowsDebits)?;
+            add(
+                c.credits_posted,
+                c.credits_pending,
+                Refusal::OverflowsCredits,
+            )?;
+            Self::within_credits(&debit, &d)?;
+            (d, c)
         } else {
-            self.entry(&debit).debits_posted += amount;
-            self.entry(&credit).credits_posted += amount;
+            Self::posted(&debit, d, c, amount)?
+        };
+        self.balances.insert(debit, d);
+        self.balances.insert(credit, c);
+        if pending {
+            self.open.insert(t.id, true);
         }
         self.transfers.insert(t.id, t.clone());
         Ok(())
     }
 
-    fn entry(&mut self, a: &Account) -> &mut Balance {
-        self.balances.entry(a.clone()).or_default()
+    /// The two balances after `amount` is posted from the first to the second, or why not.
+    fn posted(
+        debit: &Account,
+        mut d: Balance,
+        mut c: Balance,
+        amount: i64,
+    ) -> Result<(Balance, Balance), Refusal> {
+        d.debits_posted = add(d.debits_posted, amount, Refusal::OverflowsDebitsPosted)?;
+        c.credits_posted = add(c.credits_posted, amount, Refusal::OverflowsCreditsPosted)?;
+        add(d.debits_posted, d.debits_pending, Refusal::OverflowsDebits)?;
+        add(
+            c.credits_posted,
+            c.credits_pending,
+            Refusal::OverflowsCredits,
+        )?;
+        Self::within_credits(debit, &d)?;
+        Ok((d, c))
+    }
+
+    /// A limited account's posted and pending debits may not exceed its posted credits.
+    fn within_credits(account: &Account, b: &Balance) -> Result<(), Refusal> {
+        let debits = i128::from(b.debits_posted) + i128::from(b.debits_pending);
+        if account.debits_must_not_exceed_credits() && debits > i128::from(b.credits_posted) {
+            return Err(Refusal::ExceedsCredits);
+        }
+        Ok(())
     }
 
     /// Every invariant the ledger promises, re-derived; each violation named.
+    /// Every total is recomputed in `i128`, so a wrapped or out-of-bound value is reported
+    /// rather than hidden by wrapping the same way it was made.
     pub fn check(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let sum: i64 = self.balances.values().map(Balance::net_posted).sum();
+        let sum: i128 = self.balances.values().map(Balance::net_posted_wide).sum();
         if sum != 0 {
             out.push(format!("postings do not sum to zero: {sum}"));
         }
+        let bound = i128::from(Rupiah::MAX.get());
         for (a, b) in &self.balances {
-            if a.debits_must_not_exceed_credits()
-                && b.debits_posted + b.debits_pending > b.credits_posted
-            {
+            let debits = i128::from(b.debits_posted) + i128::from(b.debits_pending);
+            let credits = i128::from(b.credits_posted) + i128::from(b.credits_pending);
+            if a.debits_must_not_exceed_credits() && debits > i128::from(b.credits_posted) {
                 out.push(format!("{a:?} is below zero"));
             }
-            if b.debits_pending < 0 || b.credits_pending < 0 {
-                out.push(format!("{a:?} has negative pending amounts"));
+            if b.debits_pending < 0
+                || b.credits_pending < 0
+                || b.debits_posted < 0
+                || b.credits_posted < 0
+            {
+                out.push(format!("{a:?} has a negative total"));
+            }
+            if debits > bound || credits > bound {
+                out.push(format!("{a:?} has a total beyond Rp 10^15"));
             }
         }
         out
@@ -456,5 +636,69 @@ mod tests {
         );
         assert_eq!(l.balance(&Account::DonorCredit(1)).net_posted(), 100);
         assert!(l.check().is_empty());
+    }
+
+    #[test]
+    fn a_refund_of_two_to_the_63_is_refused_not_wrapped() {
+        let mut l = Ledger::default();
+        l.apply(&[t(1, Account::BankClearing, Account::DonorCredit(1), 10_000)]);
+        assert_eq!(
+            l.apply(&[t(2, Account::DonorCredit(1), Account::Refunds, i64::MAX)]),
+            vec![Err(Refusal::AmountExceedsLimit)]
+        );
+        assert_eq!(
+            l.apply(&[t(
+                3,
+                Account::DonorCredit(1),
+                Account::Refunds,
+                Rupiah::MAX.get()
+            )]),
+            vec![Err(Refusal::ExceedsCredits)]
+        );
+        // Bank clearing pushed to the bound, then one rupiah more: refused as an overflow.
+        let rest = Rupiah::MAX.get() - 10_000;
+        assert_eq!(
+            l.apply(&[t(4, Account::BankClearing, Account::Escrow(9), rest)]),
+            vec![Ok(())]
+        );
+        assert_eq!(
+            l.apply(&[t(5, Account::BankClearing, Account::Escrow(9), 1)]),
+            vec![Err(Refusal::OverflowsDebitsPosted)]
+        );
+        assert_eq!(l.balance(&Account::DonorCredit(1)).net_posted(), 10_000);
+        assert!(l.check().is_empty(), "{:?}", l.check());
+    }
+
+    #[test]
+    fn keys_keep_the_ids_the_store_already_holds() {
+        let m = Month::new(2026, 5).unwrap_or_else(|| panic!("month"));
+        let old = |purpose: u128, low: i64| (purpose << 64) | u128::from(low as u64);
+        assert_eq!(TransferKey::PaymentIn { payment: 7 }.id(), old(1, 7));
+        assert_eq!(TransferKey::Fund { donation: 7 }.id(), old(2, 7));
+        assert_eq!(TransferKey::Refund { refund: 7 }.id(), old(3, 7));
+        let remit = |programme| TransferKey::Remit {
+            donation: 9,
+            month: m,
+            programme,
+        };
+        assert_eq!(remit(Programme::Jkk).id(), old(4, (9 << 20) | 202605));
+        assert_eq!(remit(Programme::Jkm).id(), old(5, (9 << 20) | 202605));
+        let pay = |batch, programme| TransferKey::PayBpjs {
+            month: m,
+            programme,
+            batch,
+        };
+        assert_eq!(pay(1, Programme::Jkk).id(), old(6, 2026051));
+        assert_eq!(pay(2, Programme::Jkm).id(), old(6, (1 << 32) | 2026052));
+        let rejected = TransferKey::Rejected {
+            worker: 3,
+            month: m,
+            programme: Programme::Jkm,
+        };
+        assert_eq!(rejected.id(), old(7, ((3 << 20) | 202605) * 2 + 1));
+        assert_eq!(
+            TransferKey::Stopped { stop: 4, month: m }.id(),
+            old(8, (4 << 20) | 202605)
+        );
     }
 }

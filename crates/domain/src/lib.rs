@@ -9,6 +9,8 @@ pub mod ledger;
 pub mod message;
 pub mod money;
 pub mod nik;
+pub mod paging;
+pub mod programme;
 pub mod rates;
 pub mod region;
 pub mod worker;

@@ -102,6 +102,22 @@ impl Rupiah {
     }
 }
 
+/// The words for an amount outside the bound: `field` names it as the user typed or sent it
+/// (`order.amount`, `Jumlah`). One sentence for every edge that takes money.
+pub fn out_of_bounds(field: &str) -> crate::Problem {
+    crate::Problem::new(
+        "amount_out_of_bounds",
+        format!(
+            "{field} harus rupiah bulat, lebih dari Rp 0 dan paling banyak {}.",
+            Rupiah::MAX
+        ),
+        format!(
+            "{field} must be whole rupiah, more than Rp 0 and at most {}.",
+            Rupiah::MAX
+        ),
+    )
+}
+
 impl TryFrom<i64> for Rupiah {
     type Error = Overflow;
     fn try_from(n: i64) -> Result<Rupiah, Overflow> {
