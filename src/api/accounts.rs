@@ -160,7 +160,7 @@ pub async fn list_organisations(
     caller: Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Viewer])?;
+    let p = caller.require(&crate::auth::role::READERS)?;
     let list: Vec<Value> = users::organisations(&state.db)
         .await?
         .into_iter()

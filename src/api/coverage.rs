@@ -5,7 +5,6 @@
 use super::error::{ApiError, Result};
 use super::extract::Caller;
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::db::coverage::{self, Answer};
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -23,7 +22,7 @@ pub async fn check(
     Path(nik): Path<String>,
     Query(q): Query<On>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Viewer])?;
+    let p = caller.require(&crate::auth::role::READERS)?;
     let today = crate::clock::today();
     let day = match q.on.as_deref() {
         None | Some("") => today,

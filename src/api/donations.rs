@@ -5,6 +5,7 @@ use super::error::{ApiError, Result};
 use super::extract::Caller;
 use super::wire::{problem_json, region_json};
 use crate::app::AppState;
+use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
 use crate::db::donations::{
     self, Choice, Criteria, DonationRow, DonationWorker, InvoiceRow, NewDonation,
@@ -19,8 +20,6 @@ use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::Occupation;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 
 /// The donor a caller acts for: a donor account acts for its own donor record; staff name
 /// one with `donor_id`.
@@ -411,7 +410,7 @@ pub async fn create(
     State(state): State<AppState>,
     Json(input): Json<DonationInput>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let p = caller.require(&crate::auth::role::GIVERS)?;
     let donor = acting_donor(&state, p, input.donor_id).await?;
     let v = make(&state, p, &donor, input).await?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -427,7 +426,7 @@ pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let p = caller.require(&crate::auth::role::GIVERS)?;
     let donor = match p.role {
         Role::Donor => Some(acting_donor(&state, p, q.donor_id).await?.id),
         _ => q.donor_id,
@@ -489,7 +488,7 @@ pub async fn extend(
     Path(id): Path<i64>,
     Json(input): Json<ExtendInput>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let p = caller.require(&crate::auth::role::GIVERS)?;
     let d = visible(&state, p, id).await?;
     if d.status != "funded" {
         return Err(ApiError::conflict(
@@ -548,7 +547,7 @@ pub async fn pay_from_credit(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let p = caller.require(&crate::auth::role::GIVERS)?;
     let d = visible(&state, p, id).await?;
     if !donations::settle(&state.db, d.id).await? {
         let credit = crate::db::payments::credit_of(&state.db, d.donor_id).await?;

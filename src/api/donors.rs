@@ -3,6 +3,7 @@
 use super::error::{ApiError, Result};
 use super::extract::Caller;
 use crate::app::AppState;
+use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
 use crate::db::donors::{self, BudgetLine, Donor, NewDonor};
 use axum::extract::{Path, State};
@@ -11,8 +12,6 @@ use axum::Json;
 use lingkaran_domain::donor::{parse_npwp, BudgetSource, DonorKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 
 fn donor_json(d: &Donor, lines: &[BudgetLine]) -> Value {
     json!({
@@ -113,7 +112,7 @@ pub async fn create(
 }
 
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let p = caller.require(&crate::auth::role::GIVERS)?;
     let own = (p.role == Role::Donor).then_some(p.user_id);
     let all = donors::list(&state.db, own).await?;
     Ok(Json(

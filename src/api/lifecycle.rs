@@ -5,7 +5,8 @@ use super::donations::acting_donor;
 use super::error::{ApiError, Result};
 use super::extract::Caller;
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::role::{READERS, STAFF};
+use crate::auth::Principal;
 use crate::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
 use crate::db::{donors, outbox, reconcile, workers};
 use axum::extract::{Path, Query, State};
@@ -13,9 +14,6 @@ use axum::Json;
 use lingkaran_domain::rates::Month;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
-const READERS: [Role; 3] = [Role::Admin, Role::Officer, Role::Viewer];
 
 fn month_param(s: &str) -> Result<Month> {
     Month::parse(s).ok_or_else(|| {

@@ -7,6 +7,7 @@ use super::error::{ApiError, Result};
 use super::extract::Caller;
 use super::wire::problem_json;
 use crate::app::AppState;
+use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
 use crate::db::donations;
 use crate::db::payments::{self, NewPayment, PaymentRow, Source, Target};
@@ -22,8 +23,6 @@ use lingkaran_domain::format::rupiah;
 use lingkaran_domain::Rupiah;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 
 pub fn payment_json(p: &PaymentRow) -> Value {
     json!({
@@ -443,7 +442,7 @@ pub async fn account(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let p = caller.require(&crate::auth::role::GIVERS)?;
     let donor = if p.role == Role::Donor {
         acting_donor(&state, p, Some(id)).await?
     } else {

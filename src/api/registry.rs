@@ -4,6 +4,7 @@ use super::error::{ApiError, Result};
 use super::extract::Caller;
 use super::wire;
 use crate::app::AppState;
+use crate::auth::role::{REGISTRY_READERS, STAFF};
 use crate::auth::{Principal, Role};
 use crate::db::imports::{self, Pending, Submitter};
 use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter};
@@ -15,9 +16,6 @@ use lingkaran_domain::worker::{self, Eligibility, Occupation, RawWorker, WorkerS
 use lingkaran_domain::Problem;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-const READERS: [Role; 4] = [Role::Admin, Role::Officer, Role::Viewer, Role::Proposer];
-const DECIDERS: [Role; 2] = [Role::Admin, Role::Officer];
 
 #[derive(Deserialize, Default)]
 pub struct WorkerInput {
@@ -245,7 +243,7 @@ pub async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&READERS)?;
+    let p = caller.require(&REGISTRY_READERS)?;
     let f = q.filter()?;
     page_of(&state, p, f, &q).await
 }
@@ -257,7 +255,7 @@ pub async fn queue(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&DECIDERS)?;
+    let p = caller.require(&STAFF)?;
     let mut f = q.filter()?;
     f.status = Some(WorkerStatus::Proposed.code().to_string());
     page_of(&state, p, f, &q).await
@@ -268,7 +266,7 @@ pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&READERS)?;
+    let p = caller.require(&REGISTRY_READERS)?;
     let w = workers::get(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("Pekerja"))?;
@@ -344,7 +342,7 @@ pub async fn verify(
     Path(id): Path<i64>,
     body: Option<Json<ReasonInput>>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&DECIDERS)?;
+    let p = caller.require(&STAFF)?;
     let reason = body.and_then(|b| b.0.reason);
     Ok(Json(decide(&state, p, id, true, reason.as_deref()).await?))
 }
@@ -355,7 +353,7 @@ pub async fn reject(
     Path(id): Path<i64>,
     Json(body): Json<ReasonInput>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&DECIDERS)?;
+    let p = caller.require(&STAFF)?;
     Ok(Json(
         decide(&state, p, id, false, body.reason.as_deref()).await?,
     ))
@@ -375,7 +373,7 @@ pub async fn decide_bulk(
     State(state): State<AppState>,
     Json(b): Json<BulkDecision>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&DECIDERS)?;
+    let p = caller.require(&STAFF)?;
     let verify = match b.action.as_str() {
         "verify" => true,
         "reject" => false,
@@ -425,7 +423,7 @@ pub async fn resolve_duplicate(
     Path(id): Path<i64>,
     Json(d): Json<DuplicateDecision>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&DECIDERS)?;
+    let p = caller.require(&STAFF)?;
     let merge = match d.decision.as_str() {
         "merge" => true,
         "distinct" => false,
@@ -444,7 +442,7 @@ pub async fn resolve_duplicate(
 }
 
 pub async fn get_eligibility(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
-    caller.require(&[Role::Admin, Role::Officer, Role::Proposer, Role::Viewer])?;
+    caller.require(&crate::auth::role::REGISTRY_READERS)?;
     let e = workers::eligibility(&state.db).await?;
     Ok(Json(
         json!({ "programme": crate::db::DEFAULT_PROGRAMME, "min_age": e.min_age, "max_age": e.max_age }),
@@ -490,7 +488,7 @@ pub async fn add_covered(
     State(state): State<AppState>,
     body: String,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&DECIDERS)?;
+    let p = caller.require(&STAFF)?;
     let today = crate::clock::today();
     let list = lingkaran_domain::nik::parse_list(&body, today);
     let niks: Vec<String> = list.niks.iter().map(|n| n.to_string()).collect();

@@ -38,6 +38,17 @@ impl Role {
     }
 }
 
+/// Who may do what, named once: every edge checks a caller against one of these lists.
+///
+/// BPJS staff: decide workers, book money, run the cycle.
+pub const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
+/// Those who give: a donor account for itself, staff on a donor's behalf.
+pub const GIVERS: [Role; 3] = [Role::Donor, Role::Admin, Role::Officer];
+/// Those who read within their scope and change nothing there: staff and a regional government.
+pub const READERS: [Role; 3] = [Role::Admin, Role::Officer, Role::Viewer];
+/// Those who read the registry within their scope (a proposer reads its own organisation's).
+pub const REGISTRY_READERS: [Role; 4] = [Role::Admin, Role::Officer, Role::Viewer, Role::Proposer];
+
 /// The signed-in caller of a request.
 #[derive(Debug, Clone)]
 pub struct Principal {

@@ -7,6 +7,7 @@ use super::page::{no_store, Ctx, PageResult};
 use crate::api::donations::acting_donor;
 use crate::api::extract::Caller;
 use crate::app::AppState;
+use crate::auth::role::GIVERS;
 use crate::auth::Role;
 use crate::db::{donations, donors, payments};
 use axum::extract::{Path, State};
@@ -14,8 +15,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use maud::{html, PreEscaped};
-
-const GIVERS: [Role; 3] = [Role::Donor, Role::Admin, Role::Officer];
 
 /// What a receipt hides when printed: the site's header and the page's buttons.
 const PRINT_STYLE: &str =

@@ -7,7 +7,7 @@ use super::money::{self, problem, problems_box, read_upload, rupiah, Upload};
 use super::page::{field, no_store, query_string, redirect, Ctx, Fail, PageResult};
 use crate::api::extract::Caller;
 use crate::app::AppState;
-use crate::auth::Role;
+use crate::auth::role::STAFF;
 use crate::db::payments::{self, NewPayment};
 use crate::db::statements::{self, LineRow, Report};
 use axum::extract::multipart::MultipartRejection;
@@ -20,7 +20,6 @@ use lingkaran_domain::Problem;
 use maud::{html, Markup};
 use serde_json::json;
 
-const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 /// A bank statement of a month is a few hundred kilobytes; this leaves room for years.
 const MAX_STATEMENT_BYTES: usize = 20 * 1024 * 1024;
 /// A photo or scan of a receipt.

@@ -8,6 +8,7 @@ use super::layout;
 use super::money::{self, rupiah};
 use super::page::{field, no_store, Ctx, PageResult};
 use crate::app::AppState;
+use crate::auth::role::{READERS, STAFF};
 use crate::auth::Role;
 use crate::db::lifecycle::{self, Graduation, GraduationBy, Recorded, SelfPayment, StopReason};
 use crate::db::{outbox, reconcile, workers};
@@ -18,9 +19,6 @@ use axum::response::IntoResponse;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
-
-const READERS: [Role; 3] = [Role::Admin, Role::Officer, Role::Viewer];
-const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 
 fn share(paying: i64, n: i64) -> String {
     if n == 0 {

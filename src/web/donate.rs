@@ -14,6 +14,7 @@ use crate::api::donations as api;
 use crate::api::error::ApiError;
 use crate::api::extract::{Caller, SESSION_COOKIE};
 use crate::app::AppState;
+use crate::auth::role::{GIVERS, STAFF};
 use crate::auth::{Principal, Role};
 use crate::db::donations::{self, DonationWorker};
 use crate::db::{donors, payments, users};
@@ -32,8 +33,6 @@ use maud::{html, Markup};
 use serde_json::{json, Value};
 
 /// Who may give through these pages: a donor for themself, staff for a donor they name.
-const GIVERS: [Role; 3] = [Role::Donor, Role::Admin, Role::Officer];
-const STAFF: [Role; 2] = [Role::Admin, Role::Officer];
 /// Workers shown per page of a donation.
 pub const WORKERS_PER_PAGE: i64 = 100;
 /// The region the donate form suggests: Kabupaten Gresik, where the programme began.

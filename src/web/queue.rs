@@ -5,7 +5,8 @@ use super::i18n::S;
 use super::layout;
 use super::page::{field, no_store, query_string, redirect, Ctx, PageResult};
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::role::STAFF;
+use crate::auth::Principal;
 use crate::db::users;
 use crate::db::workers::{self, Filter, WorkerRecord, FLAG_POSSIBLE_DUPLICATE};
 use crate::regions::RegionTable;
@@ -18,7 +19,6 @@ use lingkaran_domain::worker::{Occupation, WorkerStatus};
 use maud::{html, Markup};
 use std::collections::HashMap;
 
-const DECIDERS: [Role; 2] = [Role::Officer, Role::Admin];
 pub const PER_PAGE: i64 = 50;
 /// The most workers one form may decide.
 const MAX_IDS: usize = 500;
@@ -133,7 +133,7 @@ fn flash(ctx: &Ctx) -> Option<Markup> {
 }
 
 pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
-    let p = ctx.require(&DECIDERS)?;
+    let p = ctx.require(&STAFF)?;
     let t = |s| ctx.t(s);
     let lang = ctx.lang.code();
     let f = filter(&ctx);
@@ -310,7 +310,7 @@ fn back_view(form: &[(String, String)]) -> String {
 type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
 
 pub async fn decide(ctx: Ctx, State(state): State<AppState>, form: FormFields) -> PageResult {
-    let p = ctx.require(&DECIDERS)?;
+    let p = ctx.require(&STAFF)?;
     let form = form.map(|f| f.0).unwrap_or_default();
     ctx.check_csrf(field(&form, "csrf"))?;
     let view = back_view(&form);
@@ -368,7 +368,7 @@ pub async fn duplicate(
     Path(id): Path<String>,
     form: FormFields,
 ) -> PageResult {
-    let p = ctx.require(&DECIDERS)?;
+    let p = ctx.require(&STAFF)?;
     let form = form.map(|f| f.0).unwrap_or_default();
     ctx.check_csrf(field(&form, "csrf"))?;
     let view = back_view(&form);
