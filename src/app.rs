@@ -13,6 +13,7 @@ pub struct AppState {
     pub settings: std::sync::Arc<Settings>,
     /// Checks per network address on the public protection page.
     pub limiter: std::sync::Arc<crate::web::protection::RateLimiter>,
+    pub clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 impl AppState {
@@ -22,7 +23,13 @@ impl AppState {
             db,
             settings: std::sync::Arc::new(Settings::from_env()),
             limiter: std::sync::Arc::default(),
+            clock: std::sync::Arc::new(crate::clock::SystemClock),
         }
+    }
+
+    /// The use cases' context for `actor`.
+    pub fn ctx<'a>(&'a self, actor: &'a crate::auth::Principal) -> crate::usecase::Ctx<'a> {
+        crate::usecase::Ctx::new(&self.db, actor, self.clock.as_ref())
     }
 }
 

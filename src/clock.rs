@@ -3,6 +3,36 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 
+/// The time, as a value the use cases are given rather than a call they make: a test or a
+/// replay can fix it, and every part of one request sees the same "now".
+pub trait Clock: Send + Sync {
+    fn now(&self) -> chrono::DateTime<Utc>;
+    /// Today in Indonesia (WIB).
+    fn today(&self) -> NaiveDate {
+        wib_date(self.now())
+    }
+}
+
+/// The wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that always says the same instant (tests, replays).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub chrono::DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        self.0
+    }
+}
+
 pub fn today() -> NaiveDate {
     (Utc::now() + Duration::hours(7)).date_naive()
 }

@@ -14,4 +14,5 @@ pub mod messages;
 pub mod payments;
 pub mod regions;
 pub mod scheduler;
+pub mod usecase;
 pub mod web;

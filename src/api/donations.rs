@@ -21,36 +21,13 @@ use lingkaran_domain::worker::Occupation;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// The donor a caller acts for: a donor account acts for its own donor record; staff name
-/// one with `donor_id`.
+/// The donor a caller acts for ([`crate::usecase::account::acting_donor`]).
 pub(crate) async fn acting_donor(
     state: &AppState,
     p: &Principal,
     donor_id: Option<i64>,
 ) -> Result<Donor> {
-    match p.role {
-        Role::Donor => {
-            let own = donors::list(&state.db, Some(p.user_id)).await?;
-            let d = match donor_id {
-                Some(id) => own.into_iter().find(|d| d.id == id),
-                None => own.into_iter().next(),
-            };
-            d.ok_or_else(|| ApiError::not_found("Donatur"))
-        }
-        Role::Admin | Role::Officer => {
-            let id = donor_id.ok_or_else(|| {
-                ApiError::bad_request(
-                    "donor_required",
-                    "Sebutkan donatur (donor_id) yang berdonasi.",
-                    "Name the donor (donor_id) who gives.",
-                )
-            })?;
-            donors::get(&state.db, id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("Donatur"))
-        }
-        _ => Err(ApiError::forbidden()),
-    }
+    Ok(crate::usecase::account::acting_donor(state.ctx(p), donor_id).await?)
 }
 
 /// A donation the caller may see: staff see all, a donor account its own.

@@ -83,6 +83,24 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A use case's answer, by variant: the status follows from what went wrong, never from a
+/// code string.
+impl From<crate::usecase::Error> for ApiError {
+    fn from(e: crate::usecase::Error) -> Self {
+        use crate::usecase::Error;
+        match e {
+            Error::Forbidden => ApiError::forbidden(),
+            Error::NotFound(what) => ApiError::not_found(what),
+            Error::Invalid(problems) => ApiError::invalid(problems),
+            Error::Conflict(p) => ApiError {
+                status: StatusCode::CONFLICT,
+                problems: vec![p],
+            },
+            Error::Internal(e) => e.into(),
+        }
+    }
+}
+
 /// Unexpected failures: logged with their cause, answered with a bare 500.
 impl<E: Into<anyhow::Error>> From<E> for ApiError {
     fn from(e: E) -> Self {

@@ -1,14 +1,13 @@
 //! After the funded months, over the API: self-payments, death or leaving, graduation, the
 //! month's reconciliation, the outbox, and a donor's preferences.
 
-use super::donations::acting_donor;
 use super::error::{ApiError, Result};
 use super::extract::Caller;
 use crate::app::AppState;
 use crate::auth::role::{READERS, STAFF};
 use crate::auth::Principal;
 use crate::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
-use crate::db::{donors, outbox, reconcile, workers};
+use crate::db::{outbox, reconcile, workers};
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use lingkaran_domain::rates::Month;
@@ -197,17 +196,13 @@ pub async fn list_outbox(
     })))
 }
 
-/// `GET /api/v1/donors/{id}/preferences`.
+/// `GET /api/v1/donors/{id}/preferences`: the donor themself, or staff.
 pub async fn preferences(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
-    // The donor themself, or staff (the same rule as giving on a donor's behalf).
-    acting_donor(&state, &caller.0, Some(id)).await?;
-    let p = donors::preferences(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Donatur"))?;
+    let p = crate::usecase::account::preferences(state.ctx(&caller.0), id).await?;
     Ok(Json(serde_json::to_value(p).unwrap_or_default()))
 }
 
@@ -226,27 +221,11 @@ pub async fn set_preferences(
     Path(id): Path<i64>,
     Json(body): Json<PreferencesInput>,
 ) -> Result<Json<Value>> {
-    acting_donor(&state, &caller.0, Some(id)).await?;
-    let email = body
-        .email
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty());
-    if let Some(e) = &email {
-        if e.parse::<lettre::Address>().is_err() {
-            return Err(ApiError::bad_request(
-                "invalid_email",
-                format!("\"{e}\" bukan alamat e-mail."),
-                format!("\"{e}\" is not an e-mail address."),
-            ));
-        }
-    }
-    let p = donors::Preferences {
-        email,
+    let input = crate::usecase::account::PreferencesInput {
+        email: body.email,
         public_name: body.public_name,
         leftover_to_pool: body.leftover_to_pool,
     };
-    if !donors::set_preferences(&state.db, id, &p).await? {
-        return Err(ApiError::not_found("Donatur"));
-    }
+    let p = crate::usecase::account::set_preferences(state.ctx(&caller.0), id, input).await?;
     Ok(Json(serde_json::to_value(p).unwrap_or_default()))
 }

@@ -8,7 +8,7 @@ use super::extract::Caller;
 use super::wire::problem_json;
 use crate::app::AppState;
 use crate::auth::role::STAFF;
-use crate::auth::{Principal, Role};
+use crate::auth::Role;
 use crate::db::donations;
 use crate::db::payments::{self, NewPayment, PaymentRow, Source, Target};
 use crate::db::statements::{self, Decision, LineRow};
@@ -105,31 +105,16 @@ pub async fn provider_callback(
     })))
 }
 
-/// A payment the caller may see: staff see all, a donor their own.
-async fn visible_payment(state: &AppState, p: &Principal, id: i64) -> Result<PaymentRow> {
-    let pay = payments::get(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Pembayaran"))?;
-    if STAFF.contains(&p.role) {
-        return Ok(pay);
-    }
-    if p.role == Role::Donor && acting_donor(state, p, Some(pay.donor_id)).await.is_ok() {
-        return Ok(pay);
-    }
-    Err(ApiError::not_found("Pembayaran"))
-}
-
 /// `GET /api/v1/payments/{id}`: the receipt (kuitansi) of one payment.
 pub async fn receipt(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
-    let pay = visible_payment(&state, &caller.0, id).await?;
-    let donor = crate::db::donors::get(&state.db, pay.donor_id).await?;
-    let mut v = payment_json(&pay);
-    v["receipt_number"] = json!(format!("KW-{}", pay.id));
-    v["donor_name"] = json!(donor.map(|d| d.name));
+    let r = crate::usecase::account::receipt(state.ctx(&caller.0), id).await?;
+    let mut v = payment_json(&r.payment);
+    v["receipt_number"] = json!(r.number);
+    v["donor_name"] = json!(r.donor_name);
     Ok(Json(v))
 }
 

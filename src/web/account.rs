@@ -4,16 +4,15 @@ use super::i18n::S;
 use super::layout;
 use super::money::{self, rupiah};
 use super::page::{no_store, Ctx, PageResult};
-use crate::api::donations::acting_donor;
-use crate::api::extract::Caller;
 use crate::app::AppState;
 use crate::auth::role::GIVERS;
 use crate::auth::Role;
 use crate::db::{donations, donors, payments};
+use crate::usecase::account as uc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
+use lingkaran_domain::format::receipt_number;
 use maud::{html, PreEscaped};
 
 /// What a receipt hides when printed: the site's header and the page's buttons.
@@ -28,9 +27,9 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let lang = ctx.lang;
     let donor = if p.role == Role::Donor {
         Some(
-            acting_donor(&state, p, None)
+            uc::acting_donor(state.ctx(p), None)
                 .await
-                .map_err(|e| ctx.api_error(e))?,
+                .map_err(|e| ctx.failed(e))?,
         )
     } else {
         match ctx.param("donor").and_then(|d| d.parse::<i64>().ok()) {
@@ -146,7 +145,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for pay in &pays {
                             tr id={ "pembayaran-" (pay.id) } {
-                                td { a href={ "/kuitansi/" (pay.id) } { "KW-" (pay.id) } }
+                                td { a href={ "/kuitansi/" (pay.id) } { (receipt_number(pay.id)) } }
                                 td { (money::day(&pay.paid_on, lang)) }
                                 td.num { (rupiah(pay.amount)) }
                                 td { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
@@ -163,7 +162,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     Ok(r)
 }
 
-/// `POST /akun/preferensi`: the donor's preferences, through the API's rules.
+/// `POST /akun/preferensi`: the donor's preferences (`usecase::account::set_preferences`).
 pub async fn save_preferences(
     ctx: Ctx,
     State(state): State<AppState>,
@@ -178,20 +177,14 @@ pub async fn save_preferences(
     let Some(donor) = super::page::field(&form, "donor").and_then(|d| d.parse::<i64>().ok()) else {
         return Err(ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound));
     };
-    let input = serde_json::from_value(serde_json::json!({
-        "email": super::page::field(&form, "email"),
-        "public_name": super::page::field(&form, "public_name").is_some(),
-        "leftover_to_pool": super::page::field(&form, "leftover_to_pool").is_some(),
-    }))
-    .map_err(|e| ctx.internal(e))?;
-    let _saved = crate::api::lifecycle::set_preferences(
-        Caller(p.clone()),
-        State(state),
-        Path(donor),
-        Json(input),
-    )
-    .await
-    .map_err(|e| ctx.api_error(e))?;
+    let input = uc::PreferencesInput {
+        email: super::page::field(&form, "email").map(str::to_string),
+        public_name: super::page::field(&form, "public_name").is_some(),
+        leftover_to_pool: super::page::field(&form, "leftover_to_pool").is_some(),
+    };
+    uc::set_preferences(state.ctx(p), donor, input)
+        .await
+        .map_err(|e| ctx.failed(e))?;
     let to = if p.role == Role::Donor {
         "/akun?msg=preferensi".to_string()
     } else {
@@ -201,7 +194,7 @@ pub async fn save_preferences(
 }
 
 /// `GET /kuitansi/{id}`: the receipt of one payment, to print or save. Who may see it is
-/// the API's rule (staff, or the donor who paid).
+/// the use case's rule (staff, or the donor who paid).
 pub async fn receipt(
     ctx: Ctx,
     State(state): State<AppState>,
@@ -212,17 +205,11 @@ pub async fn receipt(
     let lang = ctx.lang;
     let not_found = || ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound);
     let id: i64 = id.parse().map_err(|_| not_found())?;
-    let Json(v) = crate::api::payments::receipt(Caller(p.clone()), State(state.clone()), Path(id))
+    let r = uc::receipt(state.ctx(p), id)
         .await
-        .map_err(|e| ctx.api_error(e))?;
-    let pay = payments::get(&state.db, id)
-        .await
-        .map_err(|e| ctx.internal(e))?
-        .ok_or_else(not_found)?;
-    let number = v["receipt_number"]
-        .as_str()
-        .map_or_else(|| format!("KW-{}", pay.id), str::to_string);
-    let donor_name = v["donor_name"].as_str().unwrap_or("");
+        .map_err(|e| ctx.failed(e))?;
+    let (pay, number) = (&r.payment, &r.number);
+    let donor_name = r.donor_name.as_deref().unwrap_or("");
     let title = format!("{} {number}", t(S::Receipt));
     let body = html! {
         style { (PreEscaped(PRINT_STYLE)) }

@@ -154,7 +154,7 @@ fn report_page(ctx: &Ctx, name: &str, r: &Report, lines: &[LineRow]) -> Response
                                 td {
                                     (money::line_status(lang, &l.status))
                                     @if let Some(pid) = l.payment_id {
-                                        " · " a href={ "/kuitansi/" (pid) } { "KW-" (pid) }
+                                        " · " a href={ "/kuitansi/" (pid) } { (lingkaran_domain::format::receipt_number(pid)) }
                                     }
                                     @if let (Some(why), "unmatched") = (&l.reason, l.status.as_str()) {
                                         br; span.muted { (money::bilingual(why, lang)) }

@@ -168,6 +168,32 @@ impl Ctx {
         self.error_page(e.status, self.t(title), &text)
     }
 
+    /// A use case's refusal as a page, by variant: its own words in the reader's language.
+    pub fn failed(&self, e: crate::usecase::Error) -> Fail {
+        use crate::usecase::Error;
+        let words = |ps: &[lingkaran_domain::Problem]| {
+            ps.iter()
+                .map(|p| p.message(self.lang.code()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        match e {
+            Error::Forbidden => self.refuse(StatusCode::FORBIDDEN, S::ForbiddenTitle, S::Forbidden),
+            Error::NotFound(_) => self.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound),
+            Error::Invalid(ps) => self.error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                self.t(S::ErrorTitle),
+                &words(&ps),
+            ),
+            Error::Conflict(p) => self.error_page(
+                StatusCode::CONFLICT,
+                self.t(S::ErrorTitle),
+                &words(std::slice::from_ref(&p)),
+            ),
+            Error::Internal(e) => self.internal(e),
+        }
+    }
+
     /// An unexpected failure (database, I/O): logged, shown as a plain error page.
     pub fn internal(&self, e: impl Into<ApiError>) -> Fail {
         self.api_error(e.into())

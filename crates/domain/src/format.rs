@@ -19,6 +19,12 @@ pub fn rupiah(amount: i64) -> String {
     }
 }
 
+/// The number of a payment's receipt (kuitansi): `KW-12`. One rule for the API, the pages
+/// and anything printed.
+pub fn receipt_number(payment_id: i64) -> String {
+    format!("KW-{payment_id}")
+}
+
 const BULAN: [&str; 12] = [
     "Januari",
     "Februari",

@@ -1,0 +1,42 @@
+//! Use cases: the layer between the edges and storage (ARCHITECTURE.md, "Layers").
+//!
+//! Each operation is a plain `async fn` that takes a [`Ctx`] (who acts, on which store, at
+//! what time) and a typed input, and returns a typed view or a typed [`Error`]. The JSON API,
+//! the pages and the CLI call the same function, so a rule (who may see a receipt, what a
+//! receipt is numbered) lives here once. Nothing here knows HTTP, HTML or JSON: the edges map
+//! [`Error`] to a status by its variant and render the view their own way.
+//!
+//! Dependency rule: domain ← storage (`db`) ← use cases ← api / web / cli / jobs. A use case
+//! never imports `api` or `web`.
+
+pub mod account;
+pub mod error;
+
+pub use error::Error;
+
+use crate::auth::Principal;
+use crate::clock::Clock;
+use crate::db::Db;
+
+/// What every use case is given: the store, the acting principal and the clock.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub db: &'a Db,
+    pub actor: &'a Principal,
+    pub clock: &'a dyn Clock,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(db: &'a Db, actor: &'a Principal, clock: &'a dyn Clock) -> Ctx<'a> {
+        Ctx { db, actor, clock }
+    }
+
+    /// Refuses a caller whose role is not among `roles`.
+    pub fn require(&self, roles: &[crate::auth::Role]) -> Result<&'a Principal, Error> {
+        if roles.contains(&self.actor.role) {
+            Ok(self.actor)
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+}
