@@ -389,6 +389,7 @@ async fn officer_pages(db: Db) {
     let csv = format!("tanggal;keterangan;referensi;jumlah\n{today};BUNGA JASA GIRO;;12.345,00\n");
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
+        .text("account", "1230004567890")
         .part(
             "file",
             reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("mutasi.csv"),
