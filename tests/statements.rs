@@ -469,3 +469,38 @@ both_dbs!(
         ledger_clean(&w.app.db).await;
     }
 );
+
+both_dbs!(
+    two_officers_uploading_both_exports_at_once_book_the_transfer_once,
+    |db| async move {
+        let w = world(db).await;
+        let (t, donor, donation, inv) =
+            donor_with_invoice(&w, "pt.semen", "PT Semen Sejahtera").await;
+        let va = inv["va_number"].as_str().unwrap();
+        let amount = inv["amount"].as_i64().unwrap();
+        let csv = format!(
+            "Nomor Rekening;Tanggal;Keterangan;Referensi;Jumlah;CR/DB\n\
+             {ACCOUNT};25/11/2026;TRF VA {va} PT SEMEN;FT26329ABC12;{amount};CR\n"
+        );
+        let text = format!("UBP {va} PT SEMEN");
+        let sta = mt940(
+            "00330",
+            0,
+            &[("261125", amount, "NONREF", "FT26329ABC12", &text)],
+            None,
+        );
+        let ((s1, r1), (s2, r2)) = futures_util::future::join(
+            upload(&w, "mutasi.csv", csv.as_bytes(), None),
+            upload(&w, "mutasi.sta", sta.as_bytes(), None),
+        )
+        .await;
+        assert_eq!((s1, s2), (201, 201), "{r1} {r2}");
+        let matched = r1["matched"].as_i64().unwrap() + r2["matched"].as_i64().unwrap();
+        let duplicates = r1["duplicates"].as_i64().unwrap() + r2["duplicates"].as_i64().unwrap();
+        assert_eq!((matched, duplicates), (1, 1), "{r1} {r2}");
+        let inv = invoice_of(&w, &t, donation).await;
+        assert_eq!(inv["paid"], amount, "{inv}");
+        assert_eq!(credit_of(&w, &t, donor).await, 0);
+        ledger_clean(&w.app.db).await;
+    }
+);
