@@ -178,16 +178,13 @@ fn say(code: &'static str, id: String, en: String) -> Problem {
 }
 
 /// The codes a stored notice may carry (a `Problem`'s code is `'static`).
-const NOTICE_CODES: [&str; 9] = [
+const NOTICE_CODES: [&str; 6] = [
     "amounts_whole_rupiah",
     "account_assumed",
     "statement_missing",
     "statement_again",
     "balance_discontinuity",
     "no_sequence",
-    "no_account",
-    "statement_unordered",
-    "notice",
 ];
 
 /// Which account the lines that name none are counted under: the officer's, else the file's

@@ -18,6 +18,19 @@
 //!   currency, tag order, opening + entries = closing balance) and lenient where it is not
 //!   (field lengths, characters in free text such as the apostrophe in "Nur'aini").
 //!
+//! What banks and their converters really send is accepted: MT940 lines indented with
+//! spaces, CR-only line ends, Danamon-style CSV (`Nilai Transaksi`, `Debet Credit` with
+//! `D`/`C`/`Debet`/`Kredit`, dates `20261125 101502`), and amounts written without a decimal
+//! part. The last is decided per file and said in [`Parsed::notes`]: an MT940 file in which
+//! no amount has a decimal comma is read as whole rupiah; in one where some have it, an
+//! amount without it is refused as ambiguous (rupiah or sen?).
+//!
+//! Each credit carries what identifies the transfer across files and formats
+//! ([`StatementLine::value_date`], [`StatementLine::bank_reference`],
+//! [`StatementLine::account`], and [`keys`]); each MT940 statement its account, `:28C:`
+//! number and balances ([`Parsed::statements`]) for the gap checks done in the store.
+//! Amounts above Rp 10^15 are a bad line (`amount_too_large`).
+//!
 //! **Credits only.** A statement also lists money going out (fees, transfers, taxes) and
 //! reversals. None of those can pay a worker's contribution, so they are counted in
 //! [`Parsed::skipped_debits`] for the officer's totals but never offered for matching, and they
