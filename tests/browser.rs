@@ -901,6 +901,8 @@ async fn donate_pay_and_reconcile(db: Db) {
     )
     .await
     .unwrap();
+    // A CSV export names no account: the officer says which one it is.
+    b.type_into("#rekening", "1230004567890").await;
     b.click("#unggah-mutasi").await;
     b.wait_text("Laporan mutasi bank").await;
     assert_eq!(b.text("#jumlah-baris").await, "2");

@@ -202,7 +202,11 @@ both_dbs!(
             app.client
                 .post(app.url("/api/v1/statements"))
                 .bearer_auth(&w.officer.token)
-                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .multipart(
+                    reqwest::multipart::Form::new()
+                        .text("account", "1230004567890")
+                        .part("file", part),
+                )
                 .send()
         };
         let (s, r) = common::status_json(upload(csv.clone().into_bytes()).await.unwrap()).await;

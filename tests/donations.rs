@@ -421,11 +421,16 @@ both_dbs!(
             "tanggal;keterangan;referensi;jumlah\n25/11/2026;VA {} DONASI;FT1;{amount}\n",
             inv.va_number
         );
-        let report =
-            lingkaran::db::statements::import(&db, "mutasi.csv", csv.as_bytes(), w.officer)
-                .await
-                .unwrap()
-                .unwrap();
+        let report = lingkaran::db::statements::import(
+            &db,
+            "mutasi.csv",
+            csv.as_bytes(),
+            Some("1230004567890"),
+            w.officer,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(report.matched, 1);
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
         assert_eq!(d.status, "funded");

@@ -389,6 +389,7 @@ async fn officer_pages(db: Db) {
     let csv = format!("tanggal;keterangan;referensi;jumlah\n{today};BUNGA JASA GIRO;;12.345,00\n");
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
+        .text("account", "1230004567890")
         .part(
             "file",
             reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("mutasi.csv"),
@@ -538,6 +539,58 @@ async fn officer_pages(db: Db) {
         .to_str()
         .unwrap()
         .ends_with("?sudah=1"));
+
+    // A transfer nobody can place; the officer books it to Budi's invoice, already paid: the
+    // page says whose credit the money becomes and asks for a confirmation first.
+    let today = lingkaran::clock::today().format("%d/%m/%Y").to_string();
+    let csv =
+        format!("tanggal;keterangan;referensi;jumlah\n{today};TRF DR B SANTOSO;FT-BS-9;16.800\n");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("mutasi-2.csv"),
+        );
+    let r = http
+        .post(app.url("/mutasi"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("satu-satunya rekening yang dikenal"),
+        "the account assumed is said: {body}"
+    );
+    let line = lingkaran::db::statements::unmatched(&db, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    let path = format!("/mutasi/baris/{}", line.id);
+    let assign = [
+        ("csrf", csrf.as_str()),
+        ("action", "assign"),
+        ("invoice_number", invoice.number.as_str()),
+    ];
+    let r = post_form(&http, &app, &path, &assign).await;
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Rp 16.800 akan menjadi saldo Budi Santoso"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(r#"id="konfirmasi-{}""#, line.id)),
+        "{body}"
+    );
+    let mut confirmed = assign.to_vec();
+    confirmed.push(("confirm_overpayment", "1"));
+    let r = post_form(&http, &app, &path, &confirmed).await;
+    assert_eq!(r.status(), 303);
+    let credit = lingkaran::db::payments::credit_of(&db, line_donor(&db, &invoice.number).await)
+        .await
+        .unwrap();
+    assert_eq!(credit, 16_800);
 
     // Budi extends his paid donation by two months: the same two workers, held again.
     let csrf_budi = csrf_of(&budi, &app, &format!("/donasi/{id}")).await;
@@ -735,3 +788,14 @@ async fn donor_preferences(db: Db) {
     assert_eq!(r.status(), 404);
 }
 both_dbs!(a_donor_sets_preferences, donor_preferences);
+
+/// The donor of an invoice.
+async fn line_donor(db: &Db, number: &str) -> i64 {
+    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT donor_id FROM invoices WHERE number = $1"
+    )
+    .bind(number)
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}

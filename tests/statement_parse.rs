@@ -47,6 +47,9 @@ fn mt940_fixture_gives_every_credit_with_its_line_date_reference_and_va() {
             StatementLine {
                 line_no: 5,
                 booked_on: date(2026, 11, 25),
+                value_date: date(2026, 11, 25),
+                bank_reference: None,
+                account: Some("1230004567890".into()),
                 amount: 1_500_000,
                 reference: None,
                 description: "UBP 8890800000000012 IURAN BPJSTK NOV 2026 SITI AMINAH DESA SUKAMAJU"
@@ -56,6 +59,9 @@ fn mt940_fixture_gives_every_credit_with_its_line_date_reference_and_va() {
             StatementLine {
                 line_no: 8,
                 booked_on: date(2026, 11, 25),
+                value_date: date(2026, 11, 25),
+                bank_reference: Some("FT26329ABC12".into()),
+                account: Some("1230004567890".into()),
                 amount: 756_000,
                 reference: Some("INV-2026-0042".into()),
                 description: "TRF DARI YAYASAN PEDULI PEKERJA".into(),
@@ -65,6 +71,9 @@ fn mt940_fixture_gives_every_credit_with_its_line_date_reference_and_va() {
             StatementLine {
                 line_no: 12,
                 booked_on: date(2026, 11, 25),
+                value_date: date(2026, 11, 24),
+                bank_reference: None,
+                account: Some("1230004567890".into()),
                 amount: 1_008_000,
                 reference: None,
                 description: "SETORAN TUNAI KANTOR DESA".into(),
@@ -74,6 +83,9 @@ fn mt940_fixture_gives_every_credit_with_its_line_date_reference_and_va() {
             StatementLine {
                 line_no: 21,
                 booked_on: date(2026, 11, 26),
+                value_date: date(2026, 11, 26),
+                bank_reference: None,
+                account: Some("1230004567890".into()),
                 amount: 3_024_000,
                 reference: Some("8890800000000029".into()),
                 description: "UBP IURAN BPJSTK 12 PEKERJA".into(),
@@ -152,7 +164,8 @@ fn mt940_unreadable_lines_are_named_and_the_others_still_come_through() {
     assert_eq!(
         error_codes(&p),
         vec![
-            (7, "bad_amount"),
+            // Without a decimal comma while the file's other amounts have one: rupiah or sen?
+            (7, "ambiguous_amount"),
             (8, "fractional_rupiah"),
             (9, "bad_date"),
             (10, "bad_mark"),
@@ -165,7 +178,7 @@ fn mt940_unreadable_lines_are_named_and_the_others_still_come_through() {
         e.id
     );
     assert!(
-        e.en.contains("Line 7") && e.en.contains("1500000,00"),
+        e.en.contains("Line 7") && e.en.contains("rupiah or sen"),
         "{}",
         e.en
     );
@@ -293,6 +306,9 @@ fn csv_indonesian_semicolons_latin1_with_cr_db_column() {
             StatementLine {
                 line_no: 2,
                 booked_on: date(2026, 11, 25),
+                value_date: date(2026, 11, 25),
+                bank_reference: Some("FT26329001".into()),
+                account: None,
                 amount: 1_500_000,
                 reference: Some("FT26329001".into()),
                 description: "SETORAN UBP 8890800000000012 SITI AMINAH".into(),
@@ -301,6 +317,9 @@ fn csv_indonesian_semicolons_latin1_with_cr_db_column() {
             StatementLine {
                 line_no: 4,
                 booked_on: date(2026, 11, 26),
+                value_date: date(2026, 11, 26),
+                bank_reference: Some("FT26330002".into()),
+                account: None,
                 amount: 756_000,
                 reference: Some("FT26330002".into()),
                 description: "Transfer dari Koperasi Café Tani Makmur".into(),
@@ -539,4 +558,207 @@ fn a_pdf_or_spreadsheet_is_refused_as_not_text() {
     assert!(e.id.contains("PDF"));
     let e = parse("mutasi.xlsx", b"PK\x03\x04\x14\x00\x06\x00").unwrap_err();
     assert_eq!(e.code, "not_text");
+}
+
+// ---------------------------------------------------------------------------------------------
+// What Indonesian banks and their converters actually send
+
+const BRI_INDENTED: &[u8] = include_bytes!("fixtures/statements/bri_indented_2026-11.sta");
+const BCA_CR_ONLY: &[u8] = include_bytes!("fixtures/statements/bca_cr_only_2026-11.sta");
+const BNI_NO_DECIMALS: &[u8] = include_bytes!("fixtures/statements/bni_no_decimals_2026-11.sta");
+const DANAMON_CSV: &[u8] = include_bytes!("fixtures/statements/danamon_mutasi_2026-11.csv");
+
+/// (line, amount, bank reference, account) of every credit.
+fn summary(p: &Parsed) -> Vec<(usize, i64, Option<&str>, Option<&str>)> {
+    p.lines
+        .iter()
+        .map(|l| {
+            (
+                l.line_no,
+                l.amount,
+                l.bank_reference.as_deref(),
+                l.account.as_deref(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mt940_indented_with_spaces_reads_as_if_it_were_not() {
+    assert_eq!(Format::detect("bri.sta", BRI_INDENTED), Format::Mt940);
+    let p = parse("bri.sta", BRI_INDENTED).unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(
+        summary(&p),
+        vec![
+            (5, 16_800, Some("BRI2611250042"), Some("034501000123305")),
+            (
+                10,
+                1_008_000,
+                Some("BRI2611250051"),
+                Some("034501000123305")
+            ),
+        ]
+    );
+    // The indented continuation of `:86:` still belongs to its line.
+    assert_eq!(
+        p.lines[0].description,
+        "UBP 8890800000000012 IURAN BPJSTK SITI AMINAH"
+    );
+    assert_eq!(p.lines[1].reference.as_deref(), Some("INV-2026-000042"));
+    assert_eq!(p.skipped_debits, 1);
+    assert_eq!(p.statements.len(), 1);
+    assert_eq!(p.statements[0].number, Some((118, 1)));
+    assert_eq!(
+        p.statements[0].closing,
+        Some((date(2026, 11, 25), 601_830_000))
+    );
+}
+
+#[test]
+fn mt940_with_carriage_returns_only_keeps_its_line_numbers() {
+    assert!(
+        !BCA_CR_ONLY.contains(&b'\n'),
+        "the fixture has CR-only line ends"
+    );
+    let p = parse("bca.sta", BCA_CR_ONLY).unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(
+        summary(&p),
+        vec![
+            (5, 33_600, Some("BCA26112600017"), Some("8830123456")),
+            (7, 16_800, Some("BCA26112600018"), Some("8830123456")),
+        ]
+    );
+    assert_eq!(p.lines[0].va_number.as_deref(), Some("8890800000000029"));
+    // A CSV saved the same way.
+    let csv = "tanggal;keterangan;referensi;jumlah\r25/11/2026;SETORAN;FT1;16.800\r\r26/11/2026;SETORAN;FT2;23.800\r";
+    let p = parse("mutasi.csv", csv.as_bytes()).unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    let lines: Vec<(usize, i64)> = p.lines.iter().map(|l| (l.line_no, l.amount)).collect();
+    assert_eq!(lines, vec![(2, 16_800), (4, 23_800)]);
+}
+
+#[test]
+fn mt940_without_any_decimal_comma_is_whole_rupiah_and_the_report_says_so() {
+    let p = parse("bni.sta", BNI_NO_DECIMALS).unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    let amounts: Vec<i64> = p.lines.iter().map(|l| l.amount).collect();
+    assert_eq!(amounts, vec![16_800, 23_800]);
+    // Opening + entries = closing, in whole rupiah: the decision is consistent.
+    assert_eq!(
+        p.statements[0].opening,
+        Some((date(2026, 11, 26), 200_000_000))
+    );
+    let codes: Vec<&str> = p.notes.iter().map(|n| n.code).collect();
+    assert_eq!(codes, vec!["amounts_whole_rupiah"]);
+    assert!(p.notes[0].id.contains("rupiah utuh"), "{}", p.notes[0].id);
+    assert!(p.notes[0].en.contains("All 5 amounts"), "{}", p.notes[0].en);
+    // With the decimal comma, as SWIFT writes it, nothing is said.
+    let p = parse("mandiri_2026-11.sta", MANDIRI_STA).unwrap();
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+}
+
+#[test]
+fn danamon_csv_with_nilai_transaksi_debet_credit_and_compact_dates() {
+    let p = parse("danamon.csv", DANAMON_CSV).unwrap();
+    assert_eq!(p.format, Some(Format::Csv));
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(
+        summary(&p),
+        vec![
+            (2, 16_800, Some("DN2611250001"), Some("003512345678")),
+            (4, 23_800, Some("DN2611250003"), Some("003512345678")),
+            (6, 1_008_000, Some("DN2611260002"), Some("003512345678")),
+        ]
+    );
+    assert_eq!(p.skipped_debits, 2, "D and Debet are money out");
+    assert_eq!(p.lines[0].booked_on, date(2026, 11, 25));
+    assert_eq!(p.lines[2].value_date, date(2026, 11, 26));
+    // The reference's digits come first; the matcher tries every run, the VA among them.
+    assert!(p.lines[0].description.contains("8890800000000012"));
+    assert!(p.notes.is_empty(), "amounts carry decimals: {:?}", p.notes);
+}
+
+#[test]
+fn a_csv_whose_amounts_have_no_decimals_says_it_read_whole_rupiah() {
+    let csv =
+        "tanggal;keterangan;referensi;jumlah\n25/11/2026;A;FT1;16800\n25/11/2026;B;FT2;23.800\n";
+    let p = parse("mutasi.csv", csv.as_bytes()).unwrap();
+    assert_eq!(
+        p.lines.iter().map(|l| l.amount).collect::<Vec<_>>(),
+        vec![16_800, 23_800]
+    );
+    assert_eq!(p.notes.len(), 1);
+    assert!(p.notes[0].en.contains("\"16800\""), "{}", p.notes[0].en);
+}
+
+#[test]
+fn an_amount_beyond_rp_10_15_fails_alone_naming_line_column_and_value() {
+    let csv = "Tanggal;Keterangan;Referensi;Jumlah\n\
+               25/11/2026;SALAH KETIK;FT1;9.223.372.036.854.775.000\n\
+               25/11/2026;BATAS;FT2;1.000.000.000.000.000\n\
+               25/11/2026;SETORAN;FT3;16.800\n";
+    let p = parse("mutasi.csv", csv.as_bytes()).unwrap();
+    assert_eq!(error_codes(&p), vec![(2, "amount_too_large")]);
+    let e = error_at(&p, 2);
+    assert!(
+        e.id.starts_with("Baris 2, kolom Jumlah: \"9.223.372.036.854.775.000\""),
+        "{}",
+        e.id
+    );
+    let amounts: Vec<i64> = p.lines.iter().map(|l| l.amount).collect();
+    assert_eq!(amounts, vec![1_000_000_000_000_000, 16_800]);
+
+    let text = mt940_with(
+        ":61:2611251125C9223372036854775000,00NTRFNONREF\n\
+         :61:2611251125C16800,00NTRFNONREF\n",
+        "C261125IDR10016800,00",
+    );
+    let p = parse("bni.sta", text.as_bytes()).unwrap();
+    assert_eq!(error_codes(&p), vec![(5, "amount_too_large")]);
+    assert_eq!(
+        p.lines.iter().map(|l| l.amount).collect::<Vec<_>>(),
+        vec![16_800]
+    );
+}
+
+#[test]
+fn the_csv_and_mt940_exports_of_one_transfer_have_one_key() {
+    let csv = "Nomor Rekening;Tanggal;Keterangan;Referensi;Jumlah\n\
+               123-000-456-7890;25/11/2026;TRF VA 8890800000000012;ft26329abc12;23.800\n";
+    let sta = ":20:X\n:25:BMRIIDJA/1230004567890\n:28C:1/1\n:60F:C261124IDR0,00\n\
+               :61:2611251125C23800,00NTRFNONREF//FT26329ABC12\n:86:UBP 8890800000000012\n\
+               :62F:C261125IDR23800,00\n";
+    let a = parse("m.csv", csv.as_bytes()).unwrap();
+    let b = parse("m.sta", sta.as_bytes()).unwrap();
+    let (la, lb) = (&a.lines[0], &b.lines[0]);
+    assert_eq!(
+        (&la.account, la.value_date, la.amount),
+        (&lb.account, lb.value_date, lb.amount)
+    );
+    assert_eq!(keys(&a.lines, "x"), keys(&b.lines, "x"));
+    assert_eq!(keys(&a.lines, "x"), vec!["ref:FT26329ABC12".to_string()]);
+}
+
+#[test]
+fn identical_lines_without_a_bank_reference_stay_distinct_within_a_file() {
+    let csv = "tanggal;keterangan;jumlah\n\
+               25/11/2026;SETORAN TUNAI;16.800\n\
+               25/11/2026;SETORAN  TUNAI;16.800\n\
+               25/11/2026;SETORAN TUNAI;23.800\n";
+    let p = parse("m.csv", csv.as_bytes()).unwrap();
+    let k = keys(&p.lines, "1230004567890");
+    assert!(k[0].starts_with("text:") && k[0].ends_with(":0"), "{k:?}");
+    assert!(
+        k[1].ends_with(":1"),
+        "the second identical deposit is its own: {k:?}"
+    );
+    assert_eq!(k[0][..k[0].len() - 2], k[1][..k[1].len() - 2]);
+    assert!(
+        k[2].ends_with(":0"),
+        "another amount counts from zero: {k:?}"
+    );
+    // The same file read again (an overlapping statement) gives the same keys.
+    assert_eq!(keys(&p.lines, "1230004567890"), k);
 }

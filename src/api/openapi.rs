@@ -402,7 +402,7 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "post",
         "/api/v1/statements",
         "payments",
-        "Upload a bank statement (CSV or MT940, multipart field file); lines are matched by VA or invoice number",
+        "Upload a bank statement (CSV or MT940, multipart fields file and account); lines are matched by VA or invoice number, and a transfer is booked once whichever file brings it",
         "admin, officer",
     ),
     (
@@ -416,7 +416,7 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "post",
         "/api/v1/statement-lines/{id}/resolve",
         "payments",
-        "Assign an unmatched line to an invoice or donor, or ignore it with a note",
+        "Assign an unmatched line to an invoice or donor, or ignore it with a note; booking to a paid invoice needs confirm_overpayment (409 otherwise)",
         "admin, officer",
     ),
 ];

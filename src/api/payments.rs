@@ -312,13 +312,16 @@ pub async fn manual(
 pub fn line_json(l: &LineRow) -> Value {
     json!({
         "id": l.id, "statement_id": l.statement_id, "filename": l.filename, "line": l.line_no,
-        "booked_on": l.booked_on, "amount": l.amount, "amount_text": rupiah(l.amount),
-        "reference": l.reference, "description": l.description, "va_number": l.va_number,
+        "booked_on": l.booked_on, "value_date": l.value_date, "account": l.account,
+        "amount": l.amount, "amount_text": rupiah(l.amount),
+        "reference": l.reference, "bank_reference": l.bank_reference,
+        "description": l.description, "va_number": l.va_number,
         "status": l.status, "payment_id": l.payment_id, "reason": l.reason,
     })
 }
 
-/// `POST /api/v1/statements` (multipart, field `file`): a bank statement, CSV or MT940.
+/// `POST /api/v1/statements` (multipart, field `file`, optional `account`: the account the
+/// file is of, needed when the file names none): a bank statement, CSV or MT940.
 pub async fn upload_statement(
     caller: Caller,
     State(state): State<AppState>,
@@ -326,10 +329,15 @@ pub async fn upload_statement(
 ) -> Result<(StatusCode, Json<Value>)> {
     let p = caller.require(&STAFF)?;
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut account: Option<String> = None;
     while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("mutasi.csv").to_string();
-            file = Some((name, field.bytes().await.map_err(multipart_error)?.to_vec()));
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("mutasi.csv").to_string();
+                file = Some((name, field.bytes().await.map_err(multipart_error)?.to_vec()));
+            }
+            Some("account") => account = Some(field.text().await.map_err(multipart_error)?),
+            _ => {}
         }
     }
     let Some((name, bytes)) = file else {
@@ -339,7 +347,7 @@ pub async fn upload_statement(
             "Choose a bank statement file (CSV or MT940) in the field file.",
         ));
     };
-    let report = statements::import(&state.db, &name, &bytes, p.user_id)
+    let report = statements::import(&state.db, &name, &bytes, account.as_deref(), p.user_id)
         .await?
         .map_err(|p| ApiError::invalid(vec![p]))?;
     let lines = statements::lines_of(&state.db, report.statement_id).await?;
@@ -352,9 +360,12 @@ pub async fn upload_statement(
         status,
         Json(json!({
             "statement_id": report.statement_id, "format": report.format, "again": report.again,
+            "account": report.account,
             "lines": report.lines, "matched": report.matched, "reconciled": report.reconciled,
-            "unmatched": report.unmatched, "skipped_debits": report.skipped_debits,
+            "unmatched": report.unmatched, "duplicates": report.duplicates,
+            "skipped_debits": report.skipped_debits,
             "errors": report.errors.iter().map(|(line, p)| json!({ "line": line, "problem": problem_json(p) })).collect::<Vec<_>>(),
+            "notices": report.notices.iter().map(problem_json).collect::<Vec<_>>(),
             "entries": lines.iter().map(line_json).collect::<Vec<_>>(),
         })),
     ))
@@ -376,6 +387,11 @@ pub struct ResolveInput {
     #[serde(default)]
     ignore: bool,
     note: Option<String>,
+    /// Book it even though the invoice is already paid, or would be paid past its amount;
+    /// the excess becomes the donor's credit. Without it such a booking answers 409
+    /// `overpayment_unconfirmed`, saying whose credit it would become.
+    #[serde(default)]
+    confirm_overpayment: bool,
 }
 
 /// `POST /api/v1/statement-lines/{id}/resolve`: an officer assigns an unmatched line to an
@@ -409,15 +425,23 @@ pub async fn resolve_line(
             ))
         }
     };
-    let line = statements::resolve(&state.db, id, decision, note, p.user_id)
-        .await?
-        .map_err(|p| {
-            if p.code == "not_found" {
-                ApiError::not_found("Baris mutasi")
-            } else {
-                ApiError::invalid(vec![p])
-            }
-        })?;
+    let line = statements::resolve(
+        &state.db,
+        id,
+        decision,
+        note,
+        r.confirm_overpayment,
+        p.user_id,
+    )
+    .await?
+    .map_err(|p| match p.code {
+        "not_found" => ApiError::not_found("Baris mutasi"),
+        "overpayment_unconfirmed" => ApiError {
+            status: StatusCode::CONFLICT,
+            problems: vec![p],
+        },
+        _ => ApiError::invalid(vec![p]),
+    })?;
     Ok(Json(line_json(&line)))
 }
 

@@ -98,8 +98,85 @@ const SELECT_PAYMENT: &str =
     p.donor_id, p.amount, p.paid_on, p.channel, p.evidence_name, p.note, p.received_at
     FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id";
 
+/// What to do with money that would pay an invoice past its amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overpayment {
+    /// Book it; what the invoice does not need stays the donor's credit. The provider's
+    /// callback and manual entries, and an officer who confirmed it.
+    ToCredit,
+    /// Refuse it with `overpayment` (nothing written), naming whose credit it would become:
+    /// statement lines, and an officer who has not confirmed yet.
+    Refuse,
+}
+
 pub(crate) trait PaymentTx {
-    async fn book_payment(&mut self, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>>;
+    /// Books one payment (the module's steps) in the caller's transaction, refusing (per
+    /// `over`) money that would pay an invoice that is already paid, or past its amount. On
+    /// `Err(problem)` the caller must roll back.
+    async fn book_payment_within(
+        &mut self,
+        p: &NewPayment,
+        over: Overpayment,
+    ) -> anyhow::Result<Result<Booked, Problem>>;
+}
+
+/// The refusal of money that would pay invoice `number` past its amount: how much of it
+/// would become whose credit.
+fn overpayment(
+    number: &str,
+    invoice: Rupiah,
+    paid: Rupiah,
+    settled: bool,
+    amount: Rupiah,
+    donor: &str,
+) -> Problem {
+    let due = if settled {
+        Rupiah::ZERO
+    } else {
+        invoice
+            .checked_sub(paid)
+            .unwrap_or(Rupiah::ZERO)
+            .max(Rupiah::ZERO)
+    };
+    let excess = amount.checked_sub(due).unwrap_or(amount);
+    let (id_state, en_state) = if due == Rupiah::ZERO {
+        (
+            format!(
+                "Tagihan {number} sudah lunas ({} dari {})",
+                rupiah(paid.get()),
+                rupiah(invoice.get())
+            ),
+            format!(
+                "Invoice {number} is already paid ({} of {})",
+                rupiah(paid.get()),
+                rupiah(invoice.get())
+            ),
+        )
+    } else {
+        (
+            format!(
+                "Tagihan {number} tinggal {} lagi, tetapi uang ini {}",
+                rupiah(due.get()),
+                rupiah(amount.get())
+            ),
+            format!(
+                "Invoice {number} has {} still due, but this money is {}",
+                rupiah(due.get()),
+                rupiah(amount.get())
+            ),
+        )
+    };
+    Problem::new(
+        "overpayment",
+        format!(
+            "{id_state}: {} akan menjadi saldo {donor}.",
+            rupiah(excess.get())
+        ),
+        format!(
+            "{en_state}: {} would become the credit of {donor}.",
+            rupiah(excess.get())
+        ),
+    )
 }
 
 /// What a payment's target resolves to: (invoice, donor, donation, a statement payment of
@@ -129,15 +206,19 @@ fn unknown_target(t: &Target) -> Problem {
 macro_rules! impl_payment_tx {
     ($conn:ty) => {
         impl PaymentTx for $conn {
-            async fn book_payment(&mut self, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
+            async fn book_payment_within(
+                &mut self,
+                p: &NewPayment,
+                over: Overpayment,
+            ) -> anyhow::Result<Result<Booked, Problem>> {
                 let now = Utc::now();
-                if p.amount <= 0 {
+                let Some(amount) = Rupiah::positive(p.amount) else {
                     return Ok(Err(Problem::new(
                         "bad_amount",
-                        format!("Jumlah pembayaran harus lebih dari nol, bukan {}.", rupiah(p.amount)),
-                        format!("A payment must be more than zero, not {}.", rupiah(p.amount)),
+                        format!("Jumlah pembayaran harus lebih dari nol dan paling banyak Rp 1.000.000.000.000.000, bukan {}.", rupiah(p.amount)),
+                        format!("A payment must be more than zero and at most Rp 1.000.000.000.000.000, not {}.", rupiah(p.amount)),
                     )));
-                }
+                };
                 let (by_va, key) = match &p.target {
                     Target::Va(va) => (true, va.as_str()),
                     Target::InvoiceNumber(n) => (false, n.as_str()),
@@ -252,6 +333,25 @@ macro_rules! impl_payment_tx {
                         funded_donation: None,
                     }));
                 };
+                if let (Overpayment::Refuse, Some(invoice_id)) = (over, invoice_id) {
+                    // A no-op update: it locks the invoice's row on PostgreSQL, so two
+                    // payments racing for the last rupiah due are decided one after the other.
+                    let (number, total, paid, status, donor): (String, i64, i64, String, String) = sqlx::query_as(
+                        "UPDATE invoices SET paid = paid WHERE id = $1
+                         RETURNING number, amount, paid, status, (SELECT name FROM donors WHERE id = invoices.donor_id)",
+                    )
+                    .bind(invoice_id)
+                    .fetch_one(&mut *self)
+                    .await?;
+                    let total = Rupiah::new(total)?;
+                    let paid = Rupiah::new(paid)?;
+                    let settled = status == "paid";
+                    let within = !settled
+                        && paid.checked_add(amount).is_ok_and(|after| after <= total);
+                    if !within {
+                        return Ok(Err(overpayment(&number, total, paid, settled, amount, &donor)));
+                    }
+                }
                 let money_in = Transfer {
                     id: TransferKey::PaymentIn {
                         payment: payment_id,
@@ -294,7 +394,13 @@ macro_rules! impl_payment_tx {
                     None => {
                         let r = self.apply_new_transfers(&[money_in]).await?;
                         if let Some(Err(e)) = r.into_iter().next() {
-                            anyhow::bail!("the ledger refused payment {payment_id}: {e:?}");
+                            // Only money past every bound gets here; the caller rolls back.
+                            tracing::warn!(payment.id = payment_id, "the ledger refused a payment: {e:?}");
+                            return Ok(Err(Problem::new(
+                                "ledger_refused",
+                                format!("Buku besar menolak pembayaran {} ini (saldo akan melewati batas); tidak ada yang dibukukan.", rupiah(p.amount)),
+                                format!("The ledger refused this payment of {} (a balance would leave its bound); nothing was booked.", rupiah(p.amount)),
+                            )));
                         }
                     }
                 }
@@ -323,7 +429,7 @@ pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Prob
     super::retrying(|| async move {
         on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
-            let out = tx.book_payment(p).await?;
+            let out = tx.book_payment_within(p, Overpayment::ToCredit).await?;
             if out.is_ok() {
                 tx.commit().await?;
             } else {

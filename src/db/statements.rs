@@ -2,15 +2,32 @@
 //! or invoice number, booked as a payment (or recognised as money a callback already
 //! booked), or left in the officers' "unmatched" queue with the reason.
 //!
-//! Reading the same file again is safe: the statement is known by its SHA-256, its lines by
-//! (statement, line number), and each line's payment by a fingerprint of the line, so a
-//! second upload (or an upload after a crash half-way) books only what was not booked.
+//! **A transfer is booked once, whichever file or format brings it.** A bank credit is known
+//! by (account, value date, amount, bank key): the bank's own reference of the transfer
+//! (MT940 `:61:` after `//`, a CSV's reference column) or, when the line has none, the weaker
+//! hash of its description with the number of identical lines before it in the file
+//! ([`statement::keys`]). The first line that brings a credit claims it in `bank_credits`
+//! (a unique key), in the same transaction that books it or queues it; any later line with
+//! the same identity, from the CSV export, the MT940 export or an overlapping statement, is a
+//! `duplicate` and books nothing.
+//!
+//! **An invoice is never paid past its amount automatically**: a line that would pay an
+//! invoice already paid, or more than what is still due, waits in the queue with the reason.
+//! An officer may book it there ([`resolve`]) only after confirming whose credit the excess
+//! becomes.
+//!
+//! Reading the same file again is safe: the statement is known by its SHA-256 and its lines
+//! by (statement, line number), so a second upload (or an upload after a crash half-way)
+//! processes only what was not processed, and answers with the same report: the notices
+//! about the file as a whole (gaps and balances between MT940 statements, the account
+//! assumed, amounts read as whole rupiah) are kept with it.
 
-use super::payments::{self, NewPayment, Source, Target};
-use super::Db;
+use super::payments::{NewPayment, Overpayment, PaymentTx, Source, Target};
+use super::{BeginWrite, Db};
 use crate::on_db;
-use crate::payments::statement::{self, StatementLine};
+use crate::payments::statement::{self, StatementInfo, StatementLine};
 use chrono::{DateTime, Utc};
+use lingkaran_domain::format::rupiah;
 use lingkaran_domain::message::Problem;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
@@ -21,12 +38,19 @@ pub struct Report {
     pub format: String,
     /// The file was uploaded before; this report is of what it holds now.
     pub again: bool,
+    /// The account its lines without one were counted under, if any.
+    pub account: Option<String>,
     pub lines: usize,
     pub matched: usize,
     pub reconciled: usize,
     pub unmatched: usize,
+    /// Lines whose bank credit an earlier line (of any file) already brought.
+    pub duplicates: usize,
     pub skipped_debits: usize,
     pub errors: Vec<(usize, Problem)>,
+    /// About the file as a whole: gaps, overlaps and balances between statements, the account
+    /// assumed, amounts read as whole rupiah.
+    pub notices: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -44,15 +68,21 @@ pub struct LineRow {
     pub payment_id: Option<i64>,
     pub reason: Option<String>,
     pub resolved_at: Option<DateTime<Utc>>,
+    pub account: Option<String>,
+    pub value_date: Option<String>,
+    pub bank_reference: Option<String>,
+    pub credit_id: Option<i64>,
 }
 
 const SELECT_LINE: &str =
     "SELECT l.id, l.statement_id, s.filename, l.line_no, l.booked_on, l.amount, l.reference,
-    l.description, l.va_number, l.status, l.payment_id, l.reason, l.resolved_at
+    l.description, l.va_number, l.status, l.payment_id, l.reason, l.resolved_at,
+    l.account, l.value_date, l.bank_reference, l.credit_id
     FROM statement_lines l JOIN bank_statements s ON s.id = l.statement_id";
 
-/// The payment reference of a bank line: the bank's own reference where it gave one,
-/// otherwise a fingerprint of the day, amount and description.
+/// The payment reference of a line read before bank credits had an identity (migration
+/// 0009): the bank's reference where it gave one, otherwise a fingerprint of the day, amount
+/// and description.
 pub fn fingerprint(
     booked_on: &str,
     amount: i64,
@@ -66,6 +96,11 @@ pub fn fingerprint(
             format!("bank:{booked_on}:{amount}:{}", hex::encode(&h[..12]))
         }
     }
+}
+
+/// The payment reference of a bank credit: its identity.
+fn credit_reference(account: &str, value_date: &str, amount: i64, key: &str) -> String {
+    format!("bank:{account}:{value_date}:{amount}:{key}")
 }
 
 /// `INV-2026-000123` anywhere in a text.
@@ -137,12 +172,548 @@ async fn invoice_for(db: &Db, l: &StatementLine) -> sqlx::Result<Option<(Target,
     Ok(None)
 }
 
-/// Reads a statement file, books what it can, queues the rest. `Err` when the file as a
-/// whole cannot be read (nothing stored).
+/// A problem said once, in both languages.
+fn say(code: &'static str, id: String, en: String) -> Problem {
+    Problem::new(code, id, en)
+}
+
+/// The codes a stored notice may carry (a `Problem`'s code is `'static`).
+const NOTICE_CODES: [&str; 6] = [
+    "amounts_whole_rupiah",
+    "account_assumed",
+    "statement_missing",
+    "statement_again",
+    "balance_discontinuity",
+    "no_sequence",
+];
+
+/// Which account the lines that name none are counted under: the officer's, else the file's
+/// only account, else the only account Lingkaran knows (said in a notice). `Err` when the
+/// file and the officer disagree, or nobody says.
+async fn choose_account(
+    db: &Db,
+    parsed: &statement::Parsed,
+    given: Option<&str>,
+) -> anyhow::Result<Result<(Option<String>, Option<Problem>), Problem>> {
+    let given = match given.map(str::trim).filter(|g| !g.is_empty()) {
+        None => None,
+        Some(raw) => match statement::normalise_account(raw) {
+            Some(a) => Some(a),
+            None => {
+                return Ok(Err(Problem::new(
+                    "bad_account",
+                    format!("Nomor rekening \"{raw}\" tidak terbaca; tulis angkanya saja, misalnya 1230004567890."),
+                    format!("Account number \"{raw}\" cannot be read; write its digits only, such as 1230004567890."),
+                )))
+            }
+        },
+    };
+    let mut in_file: Vec<String> = parsed
+        .lines
+        .iter()
+        .filter_map(|l| l.account.clone())
+        .chain(parsed.statements.iter().filter_map(|s| s.account.clone()))
+        .collect();
+    in_file.sort();
+    in_file.dedup();
+    if let Some(g) = &given {
+        if let Some(other) = in_file.iter().find(|a| *a != g) {
+            return Ok(Err(Problem::new(
+                "account_mismatch",
+                format!("Berkas ini mutasi rekening {other}, bukan rekening {g} yang Anda tulis. Periksa berkasnya, atau kosongkan kolom rekening."),
+                format!("This file is the statement of account {other}, not of account {g} that you wrote. Check the file, or leave the account field empty."),
+            )));
+        }
+    }
+    let needs = parsed.lines.iter().any(|l| l.account.is_none())
+        || parsed.statements.iter().any(|s| s.account.is_none());
+    if !needs {
+        return Ok(Ok((given, None)));
+    }
+    if let Some(g) = given {
+        return Ok(Ok((Some(g), None)));
+    }
+    if let [only] = in_file.as_slice() {
+        return Ok(Ok((Some(only.clone()), None)));
+    }
+    let known: Vec<String> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT DISTINCT account FROM bank_credits ORDER BY account"
+    )
+    .fetch_all(pool)
+    .await)?;
+    if let [only] = known.as_slice() {
+        let note = say(
+            "account_assumed",
+            format!("Berkas ini tidak menyebut nomor rekening; barisnya dicatat sebagai rekening {only}, satu-satunya rekening yang dikenal Lingkaran. Bila salah, unggah lagi dengan nomor rekening yang benar."),
+            format!("This file names no account; its lines were counted as account {only}, the only account Lingkaran knows. If that is wrong, upload it again with the right account number."),
+        );
+        return Ok(Ok((Some(only.clone()), Some(note))));
+    }
+    let list = if known.is_empty() {
+        ("belum ada".to_string(), "none yet".to_string())
+    } else {
+        (known.join(", "), known.join(", "))
+    };
+    Ok(Err(Problem::new(
+        "account_required",
+        format!("Berkas ini tidak menyebut nomor rekening, padahal uang yang sama dikenali dari rekening, tanggal valuta, jumlah dan referensi bank. Tulis nomor rekening di kolom rekening (account). Rekening yang dikenal: {}.", list.0),
+        format!("This file names no account, yet the same money is recognised by account, value date, amount and bank reference. Write the account number in the account field. Known accounts: {}.", list.1),
+    )))
+}
+
+/// A statement number as the file pads it: 11 in the width of `00012` is `00011`.
+fn padded(n: u64, like: &str) -> String {
+    let width = like.split('/').next().unwrap_or(like).trim().len();
+    format!("{n:0width$}")
+}
+
+/// One stored MT940 statement of the same account, as the checks compare it.
+#[derive(FromRow)]
+struct Neighbour {
+    sequence: Option<String>,
+    number: Option<i64>,
+    page: Option<i64>,
+    opening: Option<i64>,
+    closing: Option<i64>,
+    filename: String,
+}
+
+const SELECT_NEIGHBOUR: &str =
+    "SELECT a.sequence, a.number, a.page, a.opening, a.closing, s.filename
+    FROM account_statements a JOIN bank_statements s ON s.id = a.statement_id";
+
+fn idr(sen: i64) -> (String, String) {
+    statement::rupiah_sen(i128::from(sen))
+}
+
+/// What an MT940 statement says next to the account's statements already stored: a number
+/// skipped, the same statement again, an opening balance that is not the previous closing
+/// one. Runs in the upload's transaction, before the statement is stored.
+fn sequence_notices(
+    st: &StatementInfo,
+    account: &str,
+    same: Option<&Neighbour>,
+    prev: Option<&Neighbour>,
+    next: Option<&Neighbour>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let Some((n, page)) = st.number else {
+        out.push(say(
+            "no_sequence",
+            format!("Rekening {account}, mutasi di baris {}: tidak ada nomor urut (:28C:), jadi celah antar mutasi tidak bisa diperiksa dari nomornya.", st.line_no),
+            format!("Account {account}, statement at line {}: it has no sequence number (:28C:), so gaps between statements cannot be checked by number.", st.line_no),
+        ));
+        return out;
+    };
+    let written = st.sequence.clone().unwrap_or_else(|| n.to_string());
+    let me = padded(n, &written);
+    if let Some(s) = same {
+        out.push(say(
+            "statement_again",
+            format!("Rekening {account}: mutasi {written} sudah diunggah di berkas {}; barisnya dikenali dan tidak dibukukan dua kali.", s.filename),
+            format!("Account {account}: statement {written} was already uploaded in file {}; its lines are recognised and not booked twice.", s.filename),
+        ));
+        return out;
+    }
+    let num = |x: &Neighbour| x.number.and_then(|v| u64::try_from(v).ok());
+    let pg = |x: &Neighbour| x.page.and_then(|v| u64::try_from(v).ok()).unwrap_or(1);
+    let adjacent = |a: (u64, u64), b: (u64, u64)| b.0 == a.0 + 1 || (b.0 == a.0 && b.1 == a.1 + 1);
+    if let Some(p) = prev {
+        if let Some(pn) = num(p) {
+            let before = padded(pn, p.sequence.as_deref().unwrap_or(&written));
+            if n > pn + 1 {
+                let (id_missing, en_missing) = if n == pn + 2 {
+                    let m = padded(pn + 1, &written);
+                    (
+                        format!("mutasi {m} tidak ada"),
+                        format!("statement {m} is missing"),
+                    )
+                } else {
+                    let (a, b) = (padded(pn + 1, &written), padded(n - 1, &written));
+                    (
+                        format!("mutasi {a} sampai {b} tidak ada"),
+                        format!("statements {a} to {b} are missing"),
+                    )
+                };
+                out.push(say(
+                    "statement_missing",
+                    format!("Rekening {account}: mutasi {me} menyusul {before}: {id_missing} (belum diunggah). Unduh dari bank dan unggah, agar tidak ada uang masuk yang terlewat."),
+                    format!("Account {account}: statement {me} follows {before}: {en_missing} (not uploaded). Download it from the bank and upload it, so no money in is overlooked."),
+                ));
+            } else if n == pn && page > pg(p) + 1 {
+                out.push(say(
+                    "statement_missing",
+                    format!("Rekening {account}: mutasi {me} halaman {page} menyusul halaman {}: halaman di antaranya tidak ada.", pg(p)),
+                    format!("Account {account}: statement {me} page {page} follows page {}: the pages between are missing.", pg(p)),
+                ));
+            }
+            if adjacent((pn, pg(p)), (n, page)) {
+                if let (Some((_, open)), Some(close)) = (st.opening, p.closing) {
+                    if open != close {
+                        let (id_o, en_o) = idr(open);
+                        let (id_c, en_c) = idr(close);
+                        out.push(say(
+                            "balance_discontinuity",
+                            format!("Rekening {account}, mutasi {me}: saldo awal {id_o} tidak sama dengan saldo akhir sebelumnya {id_c} (mutasi {before}, berkas {}); ada uang yang bergerak tanpa tercatat di mutasi yang diunggah, atau salah satu berkas telah diubah.", p.filename),
+                            format!("Account {account}, statement {me}: opening balance {en_o} does not equal the previous closing balance {en_c} (statement {before}, file {}); money moved that no uploaded statement shows, or one of the files was edited.", p.filename),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(x) = next {
+        if let Some(xn) = num(x) {
+            let after = padded(xn, x.sequence.as_deref().unwrap_or(&written));
+            if xn > n + 1 {
+                let (id_missing, en_missing) = if xn == n + 2 {
+                    let m = padded(n + 1, &written);
+                    (
+                        format!("mutasi {m} tidak ada"),
+                        format!("statement {m} is missing"),
+                    )
+                } else {
+                    let (a, b) = (padded(n + 1, &written), padded(xn - 1, &written));
+                    (
+                        format!("mutasi {a} sampai {b} tidak ada"),
+                        format!("statements {a} to {b} are missing"),
+                    )
+                };
+                out.push(say(
+                    "statement_missing",
+                    format!("Rekening {account}: mutasi {me} disusul {after} (berkas {}): {id_missing} (belum diunggah).", x.filename),
+                    format!("Account {account}: statement {me} is followed by {after} (file {}): {en_missing} (not uploaded).", x.filename),
+                ));
+            }
+            if adjacent((n, page), (xn, pg(x))) {
+                if let (Some((_, close)), Some(open)) = (st.closing, x.opening) {
+                    if open != close {
+                        let (id_o, en_o) = idr(open);
+                        let (id_c, en_c) = idr(close);
+                        out.push(say(
+                            "balance_discontinuity",
+                            format!("Rekening {account}, mutasi {me}: saldo akhir {id_c} tidak sama dengan saldo awal mutasi berikutnya {id_o} (mutasi {after}, berkas {}).", x.filename),
+                            format!("Account {account}, statement {me}: closing balance {en_c} does not equal the next opening balance {en_o} (statement {after}, file {}).", x.filename),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A statement file about to be recorded.
+struct NewFile<'a> {
+    sha: &'a str,
+    filename: &'a str,
+    format: &'a str,
+    /// The account its lines without one are counted under.
+    account: Option<&'a str>,
+    by: i64,
+}
+
+/// Records a new statement file with its MT940 statements and notices, in one transaction.
+/// `None` when the same bytes were recorded meanwhile (a concurrent upload).
+async fn record_file(
+    db: &Db,
+    file: &NewFile<'_>,
+    parsed: &statement::Parsed,
+    first_notices: &[Problem],
+) -> anyhow::Result<Option<(i64, Vec<Problem>)>> {
+    let now = Utc::now();
+    let NewFile {
+        sha,
+        filename,
+        format,
+        account,
+        by,
+    } = *file;
+    super::retrying(|| async move {
+        on_db!(db, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO bank_statements (sha256, filename, format, uploaded_by, created_at, account)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+            )
+            .bind(sha)
+            .bind(filename)
+            .bind(format)
+            .bind(by)
+            .bind(now)
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else {
+                tx.rollback().await?;
+                return Ok::<_, anyhow::Error>(None);
+            };
+            let mut notices: Vec<Problem> = first_notices.to_vec();
+            for st in &parsed.statements {
+                let Some(acct) = st.account.as_deref().or(account) else {
+                    continue;
+                };
+                let number = st.number.map(|(n, _)| i64::try_from(n).unwrap_or(i64::MAX));
+                let page = st.number.map(|(_, p)| i64::try_from(p).unwrap_or(i64::MAX));
+                let (same, prev, next) = if let (Some(n), Some(p)) = (number, page) {
+                    let same: Option<Neighbour> = sqlx::query_as(&format!(
+                        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number = $2 AND a.page = $3 ORDER BY a.id LIMIT 1"
+                    ))
+                    .bind(acct)
+                    .bind(n)
+                    .bind(p)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let prev: Option<Neighbour> = sqlx::query_as(&format!(
+                        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number IS NOT NULL
+                           AND (a.number < $2 OR (a.number = $2 AND a.page < $3))
+                         ORDER BY a.number DESC, a.page DESC LIMIT 1"
+                    ))
+                    .bind(acct)
+                    .bind(n)
+                    .bind(p)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let next: Option<Neighbour> = sqlx::query_as(&format!(
+                        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number IS NOT NULL
+                           AND (a.number > $2 OR (a.number = $2 AND a.page > $3))
+                         ORDER BY a.number, a.page LIMIT 1"
+                    ))
+                    .bind(acct)
+                    .bind(n)
+                    .bind(p)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    (same, prev, next)
+                } else {
+                    (None, None, None)
+                };
+                notices.extend(sequence_notices(st, acct, same.as_ref(), prev.as_ref(), next.as_ref()));
+                let day = |d: Option<(chrono::NaiveDate, i64)>| d.map(|(d, _)| d.format("%Y-%m-%d").to_string());
+                sqlx::query(
+                    "INSERT INTO account_statements (statement_id, line_no, account, sequence, number, page,
+                       opening_on, opening, closing_on, closing)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(id)
+                .bind(i64::try_from(st.line_no).unwrap_or(i64::MAX))
+                .bind(acct)
+                .bind(&st.sequence)
+                .bind(number)
+                .bind(page)
+                .bind(day(st.opening))
+                .bind(st.opening.map(|(_, b)| b))
+                .bind(day(st.closing))
+                .bind(st.closing.map(|(_, b)| b))
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (seq, n) in notices.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO statement_notices (statement_id, seq, code, message, message_en) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+                .bind(n.code)
+                .bind(&n.id)
+                .bind(&n.en)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(Some((id, notices)))
+        })
+    })
+    .await
+}
+
+async fn stored_notices(db: &Db, statement_id: i64) -> sqlx::Result<Vec<Problem>> {
+    let rows: Vec<(String, String, String)> = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT code, message, message_en FROM statement_notices WHERE statement_id = $1 ORDER BY seq"
+    )
+    .bind(statement_id)
+    .fetch_all(pool)
+    .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, id, en)| {
+            let code = NOTICE_CODES
+                .iter()
+                .find(|c| **c == code)
+                .copied()
+                .unwrap_or("notice");
+            Problem::new(code, id, en)
+        })
+        .collect())
+}
+
+/// What every line of one upload shares.
+struct Upload<'a> {
+    statement_id: i64,
+    format: &'a str,
+    account: &'a str,
+    by: i64,
+}
+
+/// Decides and records one credit line, in one transaction: the line, its claim on the bank
+/// credit, and its payment (or its place in the queue). A line already recorded is left as it
+/// is.
+async fn process_line(
+    db: &Db,
+    up: &Upload<'_>,
+    l: &StatementLine,
+    key: &str,
+) -> anyhow::Result<()> {
+    let target = invoice_for(db, l).await?;
+    let account = l.account.as_deref().unwrap_or(up.account);
+    let value_date = l.value_date.format("%Y-%m-%d").to_string();
+    let booked_on = l.booked_on.format("%Y-%m-%d").to_string();
+    let line_no = i64::try_from(l.line_no).unwrap_or(i64::MAX);
+    let payment = |target: Target| NewPayment {
+        source: Source::Statement,
+        reference: credit_reference(account, &value_date, l.amount, key),
+        target,
+        amount: l.amount,
+        paid_on: l.booked_on,
+        channel: Some(format!("statement:{}", up.format)),
+        evidence_name: None,
+        evidence: None,
+        recorded_by: Some(up.by),
+        note: Some(l.description.clone()),
+    };
+    let (account, value_date, booked_on, target, payment) =
+        (&account, &value_date, &booked_on, &target, &payment);
+    super::retrying(|| async move {
+        on_db!(db, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let line_id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO statement_lines (statement_id, line_no, booked_on, amount, reference, description,
+                   va_number, status, account, value_date, bank_reference)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'unmatched', $8, $9, $10)
+                 ON CONFLICT (statement_id, line_no) DO NOTHING RETURNING id",
+            )
+            .bind(up.statement_id)
+            .bind(line_no)
+            .bind(booked_on)
+            .bind(l.amount)
+            .bind(&l.reference)
+            .bind(&l.description)
+            .bind(&l.va_number)
+            .bind(*account)
+            .bind(value_date)
+            .bind(&l.bank_reference)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(line_id) = line_id else {
+                tx.rollback().await?;
+                return Ok::<_, anyhow::Error>(());
+            };
+            let credit: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO bank_credits (account, value_date, amount, bank_key, line_id) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (account, value_date, amount, bank_key) DO NOTHING RETURNING id",
+            )
+            .bind(*account)
+            .bind(value_date)
+            .bind(l.amount)
+            .bind(key)
+            .bind(line_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (status, payment_id, reason, credit_id) = match credit {
+                None => {
+                    // Brought before, by this or another file, in this or another format.
+                    let (credit_id, first_payment, file, first_line): (i64, Option<i64>, String, i64) = sqlx::query_as(
+                        "SELECT c.id, f.payment_id, s.filename, f.line_no FROM bank_credits c
+                           JOIN statement_lines f ON f.id = c.line_id JOIN bank_statements s ON s.id = f.statement_id
+                         WHERE c.account = $1 AND c.value_date = $2 AND c.amount = $3 AND c.bank_key = $4",
+                    )
+                    .bind(*account)
+                    .bind(value_date)
+                    .bind(l.amount)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let what = l.bank_reference.as_deref().map_or_else(
+                        || ("keterangan yang sama".to_string(), "the same description".to_string()),
+                        |r| (format!("referensi bank {r}"), format!("bank reference {r}")),
+                    );
+                    let reason = format!(
+                        "Transfer yang sama (rekening {account}, valuta {value_date}, {}, {}) sudah ada di berkas {file} baris {first_line}; tidak dibukukan lagi. / The same transfer (account {account}, value date {value_date}, {}, {}) is already in file {file} line {first_line}; it is not booked again.",
+                        rupiah(l.amount), what.0, rupiah(l.amount), what.1
+                    );
+                    ("duplicate", first_payment, Some(reason), credit_id)
+                }
+                Some(credit_id) => match target {
+                    None => (
+                        "unmatched",
+                        None,
+                        Some("Tidak ada nomor virtual account atau nomor tagihan yang dikenal. / No known virtual-account or invoice number.".to_string()),
+                        credit_id,
+                    ),
+                    Some((target, invoice_id)) => {
+                        // Money a callback already booked shows up on the statement too:
+                        // recognise it rather than count it twice.
+                        let callback: Option<i64> = sqlx::query_scalar(
+                            "SELECT p.id FROM payments p WHERE p.invoice_id = $1 AND p.amount = $2 AND p.source = 'callback'
+                               AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.payment_id = p.id)
+                             ORDER BY p.id LIMIT 1",
+                        )
+                        .bind(*invoice_id)
+                        .bind(l.amount)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(pid) = callback {
+                            ("reconciled", Some(pid), None, credit_id)
+                        } else {
+                            // A savepoint: a refused booking leaves the line to be queued.
+                            let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+                            let p = payment(target.clone());
+                            match sp.book_payment_within(&p, Overpayment::Refuse).await? {
+                                Ok(b) => {
+                                    sp.commit().await?;
+                                    let status = if b.new { "matched" } else { "reconciled" };
+                                    (status, Some(b.payment_id), None, credit_id)
+                                }
+                                Err(p) => {
+                                    sp.rollback().await?;
+                                    let reason = format!(
+                                        "{} Menunggu keputusan petugas. / {} It waits for an officer's decision.",
+                                        p.id, p.en
+                                    );
+                                    ("unmatched", None, Some(reason), credit_id)
+                                }
+                            }
+                        }
+                    }
+                },
+            };
+            sqlx::query(
+                "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3, credit_id = $4 WHERE id = $5",
+            )
+            .bind(status)
+            .bind(payment_id)
+            .bind(reason)
+            .bind(credit_id)
+            .bind(line_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Reads a statement file, books what it can, queues the rest. `account` is the account the
+/// officer says the file is of (needed when the file names none). `Err` when the file as a
+/// whole cannot be read, or its account is unknown (nothing stored).
 pub async fn import(
     db: &Db,
     filename: &str,
     bytes: &[u8],
+    account: Option<&str>,
     by: i64,
 ) -> anyhow::Result<Result<Report, Problem>> {
     let parsed = match statement::parse(filename, bytes) {
@@ -155,31 +726,41 @@ pub async fn import(
         .code()
         .to_string();
     let sha = hex::encode(Sha256::digest(bytes));
-    let now = Utc::now();
-    let inserted: Option<i64> = on_db!(db, |pool| {
-        sqlx::query_scalar(
-        "INSERT INTO bank_statements (sha256, filename, format, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (sha256) DO NOTHING RETURNING id"
+    let known: Option<(i64, Option<String>)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, account FROM bank_statements WHERE sha256 = $1"
     )
     .bind(&sha)
-    .bind(filename)
-    .bind(&format)
-    .bind(by)
-    .bind(now)
     .fetch_optional(pool)
-    .await
-    })?;
-    let (statement_id, again) = match inserted {
-        Some(id) => (id, false),
-        None => (
-            on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
-                "SELECT id FROM bank_statements WHERE sha256 = $1"
-            )
-            .bind(&sha)
-            .fetch_one(pool)
-            .await)?,
-            true,
-        ),
+    .await)?;
+    let (statement_id, again, account, notices) = match known {
+        Some((id, account)) => (id, true, account, stored_notices(db, id).await?),
+        None => {
+            let (account, assumed) = match choose_account(db, &parsed, account).await? {
+                Ok(a) => a,
+                Err(p) => return Ok(Err(p)),
+            };
+            let first: Vec<Problem> = parsed.notes.iter().cloned().chain(assumed).collect();
+            let file = NewFile {
+                sha: &sha,
+                filename,
+                format: &format,
+                account: account.as_deref(),
+                by,
+            };
+            match record_file(db, &file, &parsed, &first).await? {
+                Some((id, notices)) => (id, false, account, notices),
+                None => {
+                    // Recorded by a concurrent upload of the same bytes.
+                    let (id, account): (i64, Option<String>) = on_db!(db, |pool| sqlx::query_as(
+                        "SELECT id, account FROM bank_statements WHERE sha256 = $1"
+                    )
+                    .bind(&sha)
+                    .fetch_one(pool)
+                    .await)?;
+                    (id, true, account, stored_notices(db, id).await?)
+                }
+            }
+        }
     };
     let done: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
         "SELECT line_no FROM statement_lines WHERE statement_id = $1"
@@ -188,77 +769,19 @@ pub async fn import(
     .fetch_all(pool)
     .await)?;
     let done: std::collections::HashSet<i64> = done.into_iter().collect();
-    for l in &parsed.lines {
-        let line_no = l.line_no as i64;
-        if done.contains(&line_no) {
+    let default_account = account.clone().unwrap_or_default();
+    let keys = statement::keys(&parsed.lines, &default_account);
+    let up = Upload {
+        statement_id,
+        format: &format,
+        account: &default_account,
+        by,
+    };
+    for (l, key) in parsed.lines.iter().zip(&keys) {
+        if done.contains(&i64::try_from(l.line_no).unwrap_or(i64::MAX)) {
             continue;
         }
-        let booked_on = l.booked_on.format("%Y-%m-%d").to_string();
-        let (status, payment_id, reason) = match invoice_for(db, l).await? {
-            None => (
-                "unmatched",
-                None,
-                Some("Tidak ada nomor virtual account atau nomor tagihan yang dikenal. / No known virtual-account or invoice number.".to_string()),
-            ),
-            Some((target, invoice_id)) => {
-                // Money a callback already booked shows up on the statement too: recognise
-                // it rather than count it twice.
-                let callback: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(
-                    "SELECT p.id FROM payments p WHERE p.invoice_id = $1 AND p.amount = $2 AND p.source = 'callback'
-                       AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.payment_id = p.id)
-                     ORDER BY p.id LIMIT 1"
-                )
-                .bind(invoice_id)
-                .bind(l.amount)
-                .fetch_optional(pool)
-                .await)?;
-                if let Some(pid) = callback {
-                    ("reconciled", Some(pid), None)
-                } else {
-                    let booked = payments::book(
-                        db,
-                        &NewPayment {
-                            source: Source::Statement,
-                            reference: fingerprint(&booked_on, l.amount, l.reference.as_deref(), &l.description),
-                            target,
-                            amount: l.amount,
-                            paid_on: l.booked_on,
-                            channel: Some(format!("statement:{format}")),
-                            evidence_name: None,
-                            evidence: None,
-                            recorded_by: Some(by),
-                            note: Some(l.description.clone()),
-                        },
-                    )
-                    .await?;
-                    match booked {
-                        Ok(b) if b.new => ("matched", Some(b.payment_id), None),
-                        Ok(b) => ("reconciled", Some(b.payment_id), None),
-                        Err(p) => ("unmatched", None, Some(format!("{} / {}", p.id, p.en))),
-                    }
-                }
-            }
-        };
-        on_db!(db, |pool| {
-            sqlx::query(
-            "INSERT INTO statement_lines (statement_id, line_no, booked_on, amount, reference, description, va_number,
-               status, payment_id, reason)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (statement_id, line_no) DO NOTHING"
-        )
-        .bind(statement_id)
-        .bind(line_no)
-        .bind(&booked_on)
-        .bind(l.amount)
-        .bind(&l.reference)
-        .bind(&l.description)
-        .bind(&l.va_number)
-        .bind(status)
-        .bind(payment_id)
-        .bind(&reason)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
+        process_line(db, &up, l, key).await?;
     }
     let counts: Vec<(String, i64)> = on_db!(db, |pool| {
         sqlx::query_as(
@@ -272,19 +795,22 @@ pub async fn import(
         counts
             .iter()
             .filter(|(k, _)| k == s)
-            .map(|(_, n)| *n as usize)
+            .map(|(_, n)| usize::try_from(*n).unwrap_or(0))
             .sum::<usize>()
     };
     Ok(Ok(Report {
         statement_id,
         format,
         again,
+        account,
         lines: parsed.lines.len(),
         matched: count("matched") + count("resolved"),
         reconciled: count("reconciled"),
         unmatched: count("unmatched"),
+        duplicates: count("duplicate"),
         skipped_debits: parsed.skipped_debits,
         errors: parsed.errors,
+        notices,
     }))
 }
 
@@ -321,83 +847,130 @@ pub enum Decision {
     Ignore,
 }
 
-/// Settles an unmatched line: books it as the officer says, or sets it aside. Only a line
-/// still unmatched can be decided; deciding twice changes nothing.
+fn not_found() -> Problem {
+    Problem::new(
+        "not_found",
+        "Baris mutasi tidak ditemukan.",
+        "Statement line not found.",
+    )
+}
+
+fn already_decided(status: &str) -> Problem {
+    Problem::new(
+        "already_decided",
+        format!("Baris ini sudah diputuskan ({status})."),
+        format!("This line is already decided ({status})."),
+    )
+}
+
+/// Settles an unmatched line: books it as the officer says, or sets it aside, in one
+/// transaction. Only a line still unmatched can be decided; deciding twice changes nothing.
+/// Booking to an invoice that is already paid, or past what it still needs, is refused with
+/// `overpayment_unconfirmed` (saying whose credit the excess becomes) unless
+/// `confirm_overpayment`.
 pub async fn resolve(
     db: &Db,
     id: i64,
     decision: Decision,
     note: &str,
+    confirm_overpayment: bool,
     by: i64,
 ) -> anyhow::Result<Result<LineRow, Problem>> {
     let Some(l) = line(db, id).await? else {
-        return Ok(Err(Problem::new(
-            "not_found",
-            "Baris mutasi tidak ditemukan.",
-            "Statement line not found.",
-        )));
+        return Ok(Err(not_found()));
     };
     if l.status != "unmatched" {
-        return Ok(Err(Problem::new(
-            "already_decided",
-            format!("Baris ini sudah diputuskan ({}).", l.status),
-            format!("This line is already decided ({}).", l.status),
-        )));
+        return Ok(Err(already_decided(&l.status)));
     }
-    let (status, payment_id) = match decision {
-        Decision::Ignore => ("ignored", None),
-        Decision::Assign(target) => {
-            let paid_on = chrono::NaiveDate::parse_from_str(&l.booked_on, "%Y-%m-%d")?;
-            let booked = payments::book(
-                db,
-                &NewPayment {
-                    source: Source::Statement,
-                    reference: fingerprint(
-                        &l.booked_on,
-                        l.amount,
-                        l.reference.as_deref(),
-                        &l.description,
-                    ),
-                    target,
-                    amount: l.amount,
-                    paid_on,
-                    channel: Some("statement:resolved".into()),
-                    evidence_name: None,
-                    evidence: None,
-                    recorded_by: Some(by),
-                    note: Some(note.to_string()),
-                },
-            )
-            .await?;
-            match booked {
-                Ok(b) => ("resolved", Some(b.payment_id)),
-                Err(p) => return Ok(Err(p)),
-            }
+    let reference = match l.credit_id {
+        Some(credit) => {
+            let (account, value_date, amount, key): (String, String, i64, String) =
+                on_db!(db, |pool| sqlx::query_as(
+                    "SELECT account, value_date, amount, bank_key FROM bank_credits WHERE id = $1"
+                )
+                .bind(credit)
+                .fetch_one(pool)
+                .await)?;
+            credit_reference(&account, &value_date, amount, &key)
         }
+        None => fingerprint(
+            &l.booked_on,
+            l.amount,
+            l.reference.as_deref(),
+            &l.description,
+        ),
+    };
+    let payment = match &decision {
+        Decision::Ignore => None,
+        Decision::Assign(target) => Some(NewPayment {
+            source: Source::Statement,
+            reference,
+            target: target.clone(),
+            amount: l.amount,
+            paid_on: chrono::NaiveDate::parse_from_str(&l.booked_on, "%Y-%m-%d")?,
+            channel: Some("statement:resolved".into()),
+            evidence_name: None,
+            evidence: None,
+            recorded_by: Some(by),
+            note: Some(note.to_string()),
+        }),
+    };
+    let over = if confirm_overpayment {
+        Overpayment::ToCredit
+    } else {
+        Overpayment::Refuse
     };
     let now = Utc::now();
-    on_db!(db, |pool| {
-        sqlx::query(
-        "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3, resolved_by = $4, resolved_at = $5
-         WHERE id = $6 AND status = 'unmatched'"
-    )
-    .bind(status)
-    .bind(payment_id)
-    .bind(note)
-    .bind(by)
-    .bind(now)
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    Ok(line(db, id).await?.ok_or_else(|| {
-        Problem::new(
-            "not_found",
-            "Baris mutasi tidak ditemukan.",
-            "Statement line not found.",
-        )
-    }))
+    let payment = &payment;
+    let decided = super::retrying(|| async move {
+        on_db!(db, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let (status, payment_id) = match payment {
+                None => ("ignored", None),
+                Some(p) => match tx.book_payment_within(p, over).await? {
+                    Ok(b) => ("resolved", Some(b.payment_id)),
+                    Err(p) => {
+                        tx.rollback().await?;
+                        let p = if p.code == "overpayment" {
+                            Problem::new(
+                                "overpayment_unconfirmed",
+                                format!("{} Untuk tetap membukukannya, konfirmasi (confirm_overpayment: true).", p.id),
+                                format!("{} To book it anyway, confirm it (confirm_overpayment: true).", p.en),
+                            )
+                        } else {
+                            p
+                        };
+                        return Ok::<_, anyhow::Error>(Err(p));
+                    }
+                },
+            };
+            let n = sqlx::query(
+                "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3, resolved_by = $4, resolved_at = $5
+                 WHERE id = $6 AND status = 'unmatched'",
+            )
+            .bind(status)
+            .bind(payment_id)
+            .bind(note)
+            .bind(by)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                // Another officer decided it meanwhile: nothing of this decision is kept.
+                tx.rollback().await?;
+                return Ok(Err(already_decided("?")));
+            }
+            tx.commit().await?;
+            Ok(Ok(()))
+        })
+    })
+    .await?;
+    if let Err(p) = decided {
+        return Ok(Err(p));
+    }
+    Ok(line(db, id).await?.ok_or_else(not_found))
 }
 
 #[cfg(test)]

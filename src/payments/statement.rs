@@ -18,6 +18,19 @@
 //!   currency, tag order, opening + entries = closing balance) and lenient where it is not
 //!   (field lengths, characters in free text such as the apostrophe in "Nur'aini").
 //!
+//! What banks and their converters really send is accepted: MT940 lines indented with
+//! spaces, CR-only line ends, Danamon-style CSV (`Nilai Transaksi`, `Debet Credit` with
+//! `D`/`C`/`Debet`/`Kredit`, dates `20261125 101502`), and amounts written without a decimal
+//! part. The last is decided per file and said in [`Parsed::notes`]: an MT940 file in which
+//! no amount has a decimal comma is read as whole rupiah; in one where some have it, an
+//! amount without it is refused as ambiguous (rupiah or sen?).
+//!
+//! Each credit carries what identifies the transfer across files and formats
+//! ([`StatementLine::value_date`], [`StatementLine::bank_reference`],
+//! [`StatementLine::account`], and [`keys`]); each MT940 statement its account, `:28C:`
+//! number and balances ([`Parsed::statements`]) for the gap checks done in the store.
+//! Amounts above Rp 10^15 are a bad line (`amount_too_large`).
+//!
 //! **Credits only.** A statement also lists money going out (fees, transfers, taxes) and
 //! reversals. None of those can pay a worker's contribution, so they are counted in
 //! [`Parsed::skipped_debits`] for the officer's totals but never offered for matching, and they
@@ -35,6 +48,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use lingkaran_domain::message::Problem;
+use lingkaran_domain::Rupiah;
 use std::borrow::Cow;
 
 /// The kind of statement file.
@@ -74,7 +88,7 @@ impl Format {
         if MT940_EXTENSIONS.contains(&ext.as_str()) {
             let head = &body[..body.len().min(MT940_SNIFF_BYTES)];
             if head
-                .split(|b| *b == b'\n')
+                .split(|b| matches!(b, b'\n' | b'\r'))
                 .any(|line| line.trim_ascii_start().starts_with(b":20:"))
             {
                 return Format::Mt940;
@@ -93,16 +107,110 @@ pub struct StatementLine {
     /// CSV: the date column. MT940: the entry (booking) date of `:61:` when given, else its
     /// value date.
     pub booked_on: NaiveDate,
-    /// Whole rupiah, > 0 (credits only).
+    /// The day the money counts from, part of the transfer's identity: MT940 the value date
+    /// of `:61:`; CSV the value-date column (`tanggal valuta`, `value date`) when there is
+    /// one, else the date column.
+    pub value_date: NaiveDate,
+    /// Whole rupiah, > 0 and at most Rp 10^15 (credits only).
     pub amount: i64,
-    /// The bank's/customer's reference: MT940 `:61:` customer reference unless `NONREF`;
-    /// CSV `referensi`/`reference` column. Empty, `-` and `NONREF` are `None`.
+    /// The reference a payer wrote, used to find the invoice: MT940 `:61:` customer
+    /// reference unless `NONREF`; CSV `referensi`/`reference` column. Empty, `-` and
+    /// `NONREF` are `None`.
     pub reference: Option<String>,
+    /// The bank's own reference of the transfer, part of its identity: MT940 the `:61:`
+    /// reference after `//`; CSV the reference column. Normalised: upper case, no spaces.
+    pub bank_reference: Option<String>,
+    /// The account the money came into, normalised ([`normalise_account`]): MT940 the `:25:`
+    /// of the line's statement; CSV an account column (`nomor rekening`, `account`), if any.
+    pub account: Option<String>,
     /// MT940 `:86:` text joined into one line; CSV `keterangan`/`description`.
     pub description: String,
     /// The first run of 10 to 20 digits in the reference, else in the description (a
     /// virtual-account number), if any.
     pub va_number: Option<String>,
+}
+
+impl StatementLine {
+    /// The transfer's key within its account, value date and amount: `ref:<bank reference>`
+    /// when the bank gave one; otherwise, weaker, `text:<hash of the description>:<n>` where
+    /// `n` counts the earlier lines of the same file with the same account, value date,
+    /// amount and description (so two identical cash deposits of one day stay two). See
+    /// [`keys`].
+    fn key_with(&self, occurrence: usize) -> String {
+        match &self.bank_reference {
+            Some(r) => format!("ref:{r}"),
+            None => {
+                let text = self
+                    .description
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_uppercase();
+                use sha2::Digest;
+                let h = sha2::Sha256::digest(text.as_bytes());
+                format!("text:{}:{occurrence}", hex::encode(&h[..12]))
+            }
+        }
+    }
+}
+
+/// Each line's key ([`StatementLine::key_with`]), in order: the occurrence number of a line
+/// without a bank reference is counted per (account, value date, amount, description) among
+/// the lines before it in the same file. `account` stands in for lines that name none.
+pub fn keys(lines: &[StatementLine], account: &str) -> Vec<String> {
+    let mut seen: std::collections::HashMap<(String, NaiveDate, i64, String), usize> =
+        std::collections::HashMap::new();
+    lines
+        .iter()
+        .map(|l| {
+            if l.bank_reference.is_some() {
+                return l.key_with(0);
+            }
+            let k = (
+                l.account.clone().unwrap_or_else(|| account.to_string()),
+                l.value_date,
+                l.amount,
+                l.key_with(0),
+            );
+            let n = seen.entry(k).or_insert(0);
+            let key = l.key_with(*n);
+            *n += 1;
+            key
+        })
+        .collect()
+}
+
+/// An account number as compared: what follows the last `/` (MT940 `:25:` may start with the
+/// bank's BIC), without spaces, dots and dashes, upper case, and without a trailing currency
+/// code `IDR`. `None` when nothing is left.
+pub fn normalise_account(raw: &str) -> Option<String> {
+    let tail = raw.rsplit('/').next().unwrap_or(raw);
+    let mut a: String = tail
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-'))
+        .collect::<String>()
+        .to_uppercase();
+    if a.len() > 3 && a.ends_with("IDR") {
+        a.truncate(a.len() - 3);
+    }
+    (!a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric())).then_some(a)
+}
+
+/// One MT940 statement (`:20:` … `:62F:`) as the sequence checks need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementInfo {
+    /// The line of its `:20:` tag.
+    pub line_no: usize,
+    /// `:25:`, normalised.
+    pub account: Option<String>,
+    /// `:28C:` as written (`00325/001`), when present.
+    pub sequence: Option<String>,
+    /// The statement number of `:28C:` and its sequence (page) number (1 when absent).
+    pub number: Option<(u64, u64)>,
+    /// `:60F:`/`:60M:`: its date and the balance in sen (hundredths of a rupiah), signed.
+    pub opening: Option<(NaiveDate, i64)>,
+    /// `:62F:`/`:62M:`, the same way.
+    pub closing: Option<(NaiveDate, i64)>,
 }
 
 /// What a statement file held.
@@ -116,6 +224,11 @@ pub struct Parsed {
     /// (line number, what is wrong) for rows that could not be read; other rows still come
     /// through.
     pub errors: Vec<(usize, Problem)>,
+    /// Decisions the parser took about the whole file that the officer should know, such as
+    /// reading amounts written without a decimal comma as whole rupiah.
+    pub notes: Vec<Problem>,
+    /// MT940: each statement in the file, in order.
+    pub statements: Vec<StatementInfo>,
 }
 
 /// Reads a bank statement. `Err` only when the whole file is unusable: empty, not text, a CSV
@@ -142,7 +255,7 @@ pub fn parse(filename: &str, bytes: &[u8]) -> Result<Parsed, Problem> {
         ));
     }
     let format = Format::detect(filename, bytes);
-    let text = decode(body);
+    let text = lone_cr_to_lf(decode(body));
     let mut parsed = match format {
         Format::Mt940 => mt940::parse(&text)?,
         Format::Csv => {
@@ -229,6 +342,26 @@ fn decode(body: &[u8]) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Line ends as old Mac tools and some banks' converters write them, a carriage return alone,
+/// become `\n`, so lines are counted as an editor shows them. `\r\n` is left as it is.
+fn lone_cr_to_lf(text: Cow<'_, str>) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// The first run of 10 to 20 digits (a virtual-account number) in the reference, else in the
 /// description.
 fn va_number(reference: Option<&str>, description: &str) -> Option<String> {
@@ -253,6 +386,26 @@ fn reference_of(raw: &str) -> Option<String> {
     }
 }
 
+/// A bank reference as compared: upper case, without spaces; `None` for the bank's "none".
+fn bank_reference_of(raw: &str) -> Option<String> {
+    let r: String = reference_of(raw)?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    (!r.is_empty()).then_some(r)
+}
+
+/// The note a file gets when every amount in it was written without a decimal part, and was
+/// therefore read as whole rupiah.
+fn whole_rupiah_note(count: usize, example: &str) -> Problem {
+    Problem::new(
+        "amounts_whole_rupiah",
+        format!("Semua {count} jumlah di berkas ini ditulis tanpa desimal (misalnya \"{example}\"), jadi semuanya dibaca sebagai rupiah utuh (16800 = Rp 16.800)."),
+        format!("All {count} amounts in this file are written without decimals (such as \"{example}\"), so all of them were read as whole rupiah (16800 = Rp 16.800)."),
+    )
+}
+
 /// A value quoted back in a message, cut so a runaway cell does not flood the screen.
 fn snippet(value: &str) -> String {
     const MAX: usize = 60;
@@ -265,6 +418,10 @@ fn snippet(value: &str) -> String {
 }
 
 /// Rupiah as each language writes it: `Rp 1.500.000` / `IDR 1,500,000`, with cents when any.
+pub fn rupiah_sen(cents: i128) -> (String, String) {
+    rupiah(cents)
+}
+
 fn rupiah(cents: i128) -> (String, String) {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
@@ -315,16 +472,65 @@ mod csv_statement {
 
     struct Columns {
         date: Col,
+        value_date: Option<Col>,
+        account: Option<Col>,
         description: Option<Col>,
         reference: Option<Col>,
         amounts: Amounts,
     }
 
-    const DATE: [&str; 4] = ["tanggal", "tgl", "date", "tanggal transaksi"];
+    const DATE: [&str; 6] = [
+        "tanggal",
+        "tgl",
+        "date",
+        "tanggal transaksi",
+        "tgl transaksi",
+        "transaction date",
+    ];
+    const VALUE_DATE: [&str; 5] = [
+        "tanggal valuta",
+        "tgl valuta",
+        "tgl. valuta",
+        "valuta",
+        "value date",
+    ];
+    const ACCOUNT: [&str; 7] = [
+        "nomor rekening",
+        "no. rekening",
+        "no rekening",
+        "rekening",
+        "account",
+        "account no",
+        "account number",
+    ];
     const DESCRIPTION: [&str; 4] = ["keterangan", "deskripsi", "description", "uraian"];
-    const REFERENCE: [&str; 4] = ["referensi", "ref", "reference", "no. referensi"];
-    const AMOUNT: [&str; 4] = ["jumlah", "nominal", "amount", "mutasi"];
-    const DIRECTION: [&str; 4] = ["cr/db", "db/cr", "jenis", "type"];
+    const REFERENCE: [&str; 7] = [
+        "referensi",
+        "ref",
+        "reference",
+        "no. referensi",
+        "no referensi",
+        "nomor referensi",
+        "reference no",
+    ];
+    const AMOUNT: [&str; 6] = [
+        "jumlah",
+        "nominal",
+        "amount",
+        "mutasi",
+        "nilai transaksi",
+        "nilai",
+    ];
+    const DIRECTION: [&str; 8] = [
+        "cr/db",
+        "db/cr",
+        "jenis",
+        "type",
+        "debet credit",
+        "debet/credit",
+        "debit credit",
+        "d/c",
+    ];
     const CREDIT: [&str; 2] = ["kredit", "credit"];
     const DEBIT: [&str; 2] = ["debet", "debit"];
 
@@ -359,6 +565,7 @@ mod csv_statement {
         let mut record = csv::StringRecord::new();
         let mut parsed = Parsed::default();
         let mut columns: Option<Columns> = None;
+        let mut decimals = Decimals::default();
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
@@ -386,7 +593,7 @@ mod csv_statement {
                 .map_or(0, |p| record_line(text, &lines, p.byte()));
             match &columns {
                 None => columns = Some(header(&record, line)?),
-                Some(cols) => row(cols, &record, line, &mut parsed),
+                Some(cols) => row(cols, &record, line, &mut parsed, &mut decimals),
             }
         }
         if columns.is_none() {
@@ -395,6 +602,12 @@ mod csv_statement {
                 "Berkas kosong: tidak ada baris yang bisa dibaca. Unduh ulang mutasi rekening dari bank.",
                 "The file is empty: there is no line to read. Download the statement from the bank again.",
             ));
+        }
+        if decimals.without > 0 && decimals.with == 0 {
+            let example = decimals.example.unwrap_or_default();
+            parsed
+                .notes
+                .push(whole_rupiah_note(decimals.without, &example));
         }
         Ok(parsed)
     }
@@ -477,6 +690,8 @@ mod csv_statement {
         match (date, amounts) {
             (Some(date), Some(amounts)) => Ok(Columns {
                 date,
+                value_date: find(&VALUE_DATE),
+                account: find(&ACCOUNT),
                 description: find(&DESCRIPTION),
                 reference: find(&REFERENCE),
                 amounts,
@@ -495,10 +710,10 @@ mod csv_statement {
                 Err(Problem::new(
                     "missing_column",
                     format!(
-                        "Baris {line}: kolom {id_missing} tidak ditemukan di judul kolom. Judul kolom harus ada di baris pertama yang tidak kosong. Judul yang dikenali: tanggal (tanggal, tgl, tanggal transaksi, date); jumlah (jumlah, nominal, mutasi, amount) atau dua kolom kredit dan debet (kredit atau credit, debet atau debit); boleh juga keterangan (keterangan, deskripsi, uraian, description), referensi (referensi, ref, no. referensi, reference) dan jenis (cr/db, db/cr, jenis, type). Judul di berkas ini: {found}."
+                        "Baris {line}: kolom {id_missing} tidak ditemukan di judul kolom. Judul kolom harus ada di baris pertama yang tidak kosong. Judul yang dikenali: tanggal (tanggal, tgl, tanggal transaksi, date); jumlah (jumlah, nominal, mutasi, nilai transaksi, amount) atau dua kolom kredit dan debet (kredit atau credit, debet atau debit); boleh juga keterangan (keterangan, deskripsi, uraian, description), referensi (referensi, ref, no. referensi, reference) dan jenis (cr/db, db/cr, jenis, type). Judul di berkas ini: {found}."
                     ),
                     format!(
-                        "Line {line}: no {en_missing} in the header. The headers must be on the first non-blank line. Recognised headers: date (tanggal, tgl, tanggal transaksi, date); amount (jumlah, nominal, mutasi, amount) or two columns credit and debit (kredit or credit, debet or debit); optionally description (keterangan, deskripsi, uraian, description), reference (referensi, ref, no. referensi, reference) and type (cr/db, db/cr, jenis, type). Headers in this file: {found}."
+                        "Line {line}: no {en_missing} in the header. The headers must be on the first non-blank line. Recognised headers: date (tanggal, tgl, tanggal transaksi, date); amount (jumlah, nominal, mutasi, nilai transaksi, amount) or two columns credit and debit (kredit or credit, debet or debit); optionally description (keterangan, deskripsi, uraian, description), reference (referensi, ref, no. referensi, reference) and type (cr/db, db/cr, jenis, type). Headers in this file: {found}."
                     ),
                 ))
             }
@@ -522,7 +737,22 @@ mod csv_statement {
         }
     }
 
-    fn row(cols: &Columns, record: &csv::StringRecord, line: usize, parsed: &mut Parsed) {
+    /// How many credit amounts of the file were written with a decimal part and without.
+    #[derive(Default)]
+    struct Decimals {
+        with: usize,
+        without: usize,
+        /// The first amount written without one, quoted in the note.
+        example: Option<String>,
+    }
+
+    fn row(
+        cols: &Columns,
+        record: &csv::StringRecord,
+        line: usize,
+        parsed: &mut Parsed,
+        decimals: &mut Decimals,
+    ) {
         let mut problems = Vec::new();
         let amount = match &cols.amounts {
             Amounts::Single { amount, direction } => {
@@ -660,8 +890,39 @@ mod csv_statement {
                 }
             }
         };
-        match (date, amount) {
-            (Some(booked_on), Some(amount)) if problems.is_empty() => {
+        let value_date = match cols.value_date.as_ref() {
+            Some(col) if !cell(record, col).is_empty() => {
+                let v = cell(record, col);
+                let d = parse_date(v);
+                if d.is_none() {
+                    problems.push(Problem::new(
+                        "bad_date",
+                        format!(
+                            "Baris {line}, kolom {}: \"{}\" bukan tanggal yang dikenal; tulis seperti 25/11/2026 atau 2026-11-25.",
+                            col.name, snippet(v)
+                        ),
+                        format!(
+                            "Line {line}, column {}: \"{}\" is not a date we can read; write it like 25/11/2026 or 2026-11-25.",
+                            col.name, snippet(v)
+                        ),
+                    ));
+                }
+                d
+            }
+            _ => date,
+        };
+        match (date, value_date, amount) {
+            (Some(booked_on), Some(value_date), Some(amount)) if problems.is_empty() => {
+                let amount_text = match &cols.amounts {
+                    Amounts::Single { amount, .. } => cell(record, amount),
+                    Amounts::Split { credit, .. } => cell(record, credit),
+                };
+                if has_decimals(amount_text) {
+                    decimals.with += 1;
+                } else {
+                    decimals.without += 1;
+                    decimals.example.get_or_insert_with(|| snippet(amount_text));
+                }
                 let reference = cols
                     .reference
                     .as_ref()
@@ -674,8 +935,14 @@ mod csv_statement {
                 parsed.lines.push(StatementLine {
                     line_no: line,
                     booked_on,
+                    value_date,
                     amount,
+                    bank_reference: reference.as_deref().and_then(bank_reference_of),
                     reference,
+                    account: cols
+                        .account
+                        .as_ref()
+                        .and_then(|col| normalise_account(cell(record, col))),
                     description,
                     va_number,
                 });
@@ -746,6 +1013,7 @@ mod csv_statement {
                     col.name
                 ),
             ),
+            AmountError::TooLarge => too_large(line, &col.name, value),
             AmountError::Invalid => Problem::new(
                 "bad_amount",
                 format!(
@@ -768,6 +1036,29 @@ enum AmountError {
     Invalid,
     /// A well-formed amount with a nonzero decimal part (the part, as written).
     Fractional(String),
+    /// Above Rp 10^15 ([`Rupiah::MAX`]), the most Lingkaran holds anywhere.
+    TooLarge,
+}
+
+/// Whether an amount as written has a decimal part (`,00`, `.00`): for the file's note on
+/// amounts written without one.
+fn has_decimals(raw: &str) -> bool {
+    let t = raw.trim().trim_end_matches(['-']).trim_end();
+    let b = t.as_bytes();
+    let n = b.len();
+    n >= 3
+        && matches!(b[n - 3], b'.' | b',')
+        && b[n - 2].is_ascii_digit()
+        && b[n - 1].is_ascii_digit()
+}
+
+fn too_large(line: usize, column: &str, value: &str) -> Problem {
+    let v = snippet(value);
+    Problem::new(
+        "amount_too_large",
+        format!("Baris {line}, kolom {column}: \"{v}\" melebihi batas Rp 1.000.000.000.000.000 untuk satu transaksi, jadi baris ini tidak dibukukan; periksa angka ini di mutasi bank."),
+        format!("Line {line}, column {column}: \"{v}\" is above the bound of Rp 1.000.000.000.000.000 for one transaction, so this line is not booked; check this figure against the bank statement."),
+    )
 }
 
 /// Rupiah in Indonesian (`1.500.000`, `1.500.000,00`, `Rp 1.500.000,-`) or English
@@ -844,7 +1135,14 @@ fn parse_amount(raw: &str) -> Result<i64, AmountError> {
         return Err(AmountError::Invalid);
     }
     let digits: String = int_part.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0');
+    if significant.len() > 16 {
+        return Err(AmountError::TooLarge);
+    }
     let value: i64 = digits.parse().map_err(|_| AmountError::Invalid)?;
+    if value > Rupiah::MAX.get() {
+        return Err(AmountError::TooLarge);
+    }
     if !frac.is_empty() && frac != "00" {
         let sep = decimal_sep.map_or(',', char::from);
         return Err(AmountError::Fractional(format!("{sep}{frac}")));
@@ -868,6 +1166,15 @@ fn parse_date(raw: &str) -> Option<NaiveDate> {
         {
             t = date;
         }
+    }
+    // `20261125` (Danamon's exports, with a time `101502` after it).
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::from_ymd_opt(
+            t[..4].parse().ok()?,
+            t[4..6].parse().ok()?,
+            t[6..].parse().ok()?,
+        )
+        .filter(|d| (1990..=2100).contains(&d.year()));
     }
     let sep = t.bytes().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
     let parts: Vec<&str> = t.split(char::from(sep)).collect();
@@ -922,7 +1229,8 @@ mod mt940 {
         let mut in_field = false;
         for (i, raw) in text.split('\n').enumerate() {
             let line_no = i + 1;
-            let mut line = raw.trim_end_matches(['\r', '\n']);
+            // Some banks' converters indent every line with spaces.
+            let mut line = raw.trim_end_matches(['\r', '\n']).trim_start();
             if line.starts_with('{') {
                 // `{1:…}{2:…}{4:` opens the text block; what follows `{4:` may be a tag.
                 match line.find("{4:") {
@@ -980,24 +1288,57 @@ mod mt940 {
         )
     }
 
-    /// An amount with a comma decimal (`1500000,00`, `1500000,`), in cents; more decimals are
-    /// allowed only as zeros.
-    fn amount_cents(s: &str) -> Option<i128> {
-        let (whole, frac) = s.split_once(',')?;
+    /// How the file writes amounts, decided once for the whole file.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub(super) enum AmountMode {
+        /// SWIFT's way: a decimal comma, always (`1500000,00`, `1500000,`).
+        Comma,
+        /// No amount in the file has a decimal comma (`16800`, as some banks' converters
+        /// write): every amount is whole rupiah. The report says so.
+        Whole,
+    }
+
+    pub(super) enum AmountFault {
+        Unreadable,
+        /// No decimal comma, in a file whose other amounts have one: rupiah or sen?
+        NoComma,
+        /// Above Rp 10^15.
+        TooLarge,
+    }
+
+    /// An amount in sen (hundredths); more decimals are allowed only as zeros.
+    pub(super) fn amount_cents(s: &str, mode: AmountMode) -> Result<i128, AmountFault> {
+        let (whole, frac) = match (s.split_once(','), mode) {
+            (Some(parts), _) => parts,
+            (None, AmountMode::Whole) => (s, ""),
+            (None, AmountMode::Comma) => {
+                return Err(if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                    AmountFault::NoComma
+                } else {
+                    AmountFault::Unreadable
+                })
+            }
+        };
         if whole.is_empty()
             || !whole.bytes().all(|b| b.is_ascii_digit())
             || !frac.bytes().all(|b| b.is_ascii_digit())
-            || whole.len() > 15
         {
-            return None;
+            return Err(AmountFault::Unreadable);
         }
         if frac.len() > 2 && frac.bytes().skip(2).any(|b| b != b'0') {
-            return None;
+            return Err(AmountFault::Unreadable);
+        }
+        if whole.trim_start_matches('0').len() > 16 {
+            return Err(AmountFault::TooLarge);
         }
         let cents: i128 = format!("{:0<2}", frac.get(..2).unwrap_or(frac))
             .parse()
-            .ok()?;
-        Some(whole.parse::<i128>().ok()? * 100 + cents)
+            .map_err(|_| AmountFault::Unreadable)?;
+        let cents = whole.parse::<i128>().map_err(|_| AmountFault::Unreadable)? * 100 + cents;
+        if cents > i128::from(Rupiah::MAX.get()) * 100 {
+            return Err(AmountFault::TooLarge);
+        }
+        Ok(cents)
     }
 
     #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1024,9 +1365,12 @@ mod mt940 {
     struct Entry<'t> {
         mark: Mark,
         booked_on: Result<NaiveDate, Problem>,
+        value_date: Option<NaiveDate>,
         amount: Result<i128, Problem>,
         amount_text: &'t str,
         reference: Option<String>,
+        /// After `//`: the bank's own reference.
+        bank_reference: Option<String>,
     }
 
     fn problem(code: &'static str, line: usize, tag: &str, id: String, en: String) -> Problem {
@@ -1048,7 +1392,7 @@ mod mt940 {
         )
     }
 
-    fn parse_61<'t>(line: usize, value: &'t str) -> Result<Entry<'t>, Problem> {
+    fn parse_61<'t>(line: usize, value: &'t str, mode: AmountMode) -> Result<Entry<'t>, Problem> {
         let v = value.trim();
         let b = v.as_bytes();
         let value_date_text = v.get(0..6).unwrap_or(v);
@@ -1128,7 +1472,8 @@ mod mt940 {
         }
         pos += 4;
         let refs = v.get(pos..).unwrap_or("");
-        let customer_ref = refs.split_once("//").map_or(refs, |(c, _)| c);
+        let (customer_ref, bank_ref) = refs.split_once("//").unwrap_or((refs, ""));
+        let bank_ref = bank_ref.split_whitespace().next().unwrap_or("");
 
         let booked_on = match (value_date, entry_text) {
             (None, _) => Err(bad_date(line, "61", value_date_text)),
@@ -1143,21 +1488,37 @@ mod mt940 {
                 nearest.ok_or_else(|| bad_date(line, "61", mmdd))
             }
         };
-        let amount = amount_cents(amount_text).ok_or_else(|| {
-            problem(
+        let amount = amount_cents(amount_text, mode).map_err(|fault| match fault {
+            AmountFault::Unreadable => problem(
                 "bad_amount",
                 line,
                 "61",
                 format!("jumlah \"{amount_text}\" tidak terbaca; MT940 menulis jumlah tanpa titik ribuan dan dengan koma desimal, misalnya 1500000,00."),
                 format!("amount \"{amount_text}\" cannot be read; MT940 writes amounts without thousands separators and with a decimal comma, such as 1500000,00."),
-            )
+            ),
+            AmountFault::NoComma => problem(
+                "ambiguous_amount",
+                line,
+                "61",
+                format!("jumlah \"{amount_text}\" ditulis tanpa koma desimal, padahal jumlah lain di berkas ini memakainya; tidak jelas apakah ini rupiah atau sen, jadi baris ini tidak dibukukan. Periksa di mutasi bank dan catat secara manual bila perlu."),
+                format!("amount \"{amount_text}\" has no decimal comma while the other amounts in this file have one; it is unclear whether it is rupiah or sen, so this line is not booked. Check it against the bank statement and record it by hand if needed."),
+            ),
+            AmountFault::TooLarge => problem(
+                "amount_too_large",
+                line,
+                "61",
+                format!("jumlah \"{}\" melebihi batas Rp 1.000.000.000.000.000 untuk satu transaksi, jadi baris ini tidak dibukukan; periksa angka ini di mutasi bank.", snippet(amount_text)),
+                format!("amount \"{}\" is above the bound of Rp 1.000.000.000.000.000 for one transaction, so this line is not booked; check this figure against the bank statement.", snippet(amount_text)),
+            ),
         });
         Ok(Entry {
             mark,
             booked_on,
+            value_date,
             amount,
             amount_text,
             reference: reference_of(customer_ref),
+            bank_reference: bank_reference_of(bank_ref),
         })
     }
 
@@ -1165,10 +1526,11 @@ mod mt940 {
     /// that a foreign-currency statement is named as such even if the rest is damaged.
     struct Balance {
         currency: Option<String>,
+        date: Option<NaiveDate>,
         cents: Option<i128>,
     }
 
-    fn parse_balance(value: &str) -> Balance {
+    fn parse_balance(value: &str, mode: AmountMode) -> Balance {
         let v = value.trim();
         let currency = v
             .get(7..10)
@@ -1179,11 +1541,19 @@ mod mt940 {
             Some(b'D') => Some(-1),
             _ => None,
         };
-        let cents = match (sign, v.get(1..7).and_then(date6), &currency) {
-            (Some(sign), Some(_), Some(_)) => v.get(10..).and_then(amount_cents).map(|c| c * sign),
+        let date = v.get(1..7).and_then(date6);
+        let cents = match (sign, date, &currency) {
+            (Some(sign), Some(_), Some(_)) => v
+                .get(10..)
+                .and_then(|a| amount_cents(a, mode).ok())
+                .map(|c| c * sign),
             _ => None,
         };
-        Balance { currency, cents }
+        Balance {
+            currency,
+            date,
+            cents,
+        }
     }
 
     /// One statement (`:20:` … `:62F:`) while it is read.
@@ -1194,10 +1564,57 @@ mod mt940 {
         opening: Option<i128>,
         /// The sum of the entries, while every one of them could be read.
         movement: Option<i128>,
+        info: StatementInfo,
+    }
+
+    /// Amounts as written in `:60:`, `:61:` and `:62:` fields: (with a decimal comma, without
+    /// one, the first without one).
+    fn count_commas<'t>(fields: &[Field<'t>]) -> (usize, usize, Option<&'t str>) {
+        let (mut with, mut without, mut example) = (0, 0, None);
+        for f in fields {
+            let first = f.lines.first().copied().unwrap_or("");
+            let text = match f.tag {
+                "60F" | "60M" | "62F" | "62M" => first.trim().get(10..),
+                "61" => parse_61(f.line, first, AmountMode::Comma)
+                    .ok()
+                    .map(|e| e.amount_text),
+                _ => None,
+            };
+            match text {
+                Some(t) if t.contains(',') => with += 1,
+                Some(t) if !t.is_empty() => {
+                    without += 1;
+                    example.get_or_insert(t);
+                }
+                _ => {}
+            }
+        }
+        (with, without, example)
+    }
+
+    /// `:28C:` `00325/001`: the statement number and its sequence (page) number.
+    fn sequence(value: &str) -> Option<(u64, u64)> {
+        let v = value.trim();
+        let (n, page) = v.split_once('/').unwrap_or((v, "1"));
+        Some((n.trim().parse().ok()?, page.trim().parse().ok()?))
+    }
+
+    fn sen(cents: Option<i128>) -> Option<i64> {
+        cents.and_then(|c| i64::try_from(c).ok())
     }
 
     pub(super) fn parse(text: &str) -> Result<Parsed, Problem> {
         let mut parsed = Parsed::default();
+        let fields = fields(text);
+        let (with, without, example) = count_commas(&fields);
+        let mode = if with == 0 && without > 0 {
+            parsed
+                .notes
+                .push(whole_rupiah_note(without, example.unwrap_or("")));
+            AmountMode::Whole
+        } else {
+            AmountMode::Comma
+        };
         let mut current: Option<Statement> = None;
         let mut statements_opened = 0usize;
         // Where a following `:86:` belongs: the index of the last credit read, or a
@@ -1217,7 +1634,7 @@ mod mt940 {
             )
         };
 
-        for field in fields(text) {
+        for field in &fields {
             let line = field.line;
             let first = field.lines.first().copied().unwrap_or("");
             let tag = field.tag;
@@ -1230,6 +1647,7 @@ mod mt940 {
                         if !st.closed {
                             parsed.errors.push(incomplete(&st));
                         }
+                        parsed.statements.push(st.info);
                     }
                     current = Some(Statement {
                         start_line: line,
@@ -1237,9 +1655,29 @@ mod mt940 {
                         closed: false,
                         opening: None,
                         movement: Some(0),
+                        info: StatementInfo {
+                            line_no: line,
+                            account: None,
+                            sequence: None,
+                            number: None,
+                            opening: None,
+                            closing: None,
+                        },
                     });
                 }
-                "21" | "25" | "28" | "28C" | "64" | "65" if current.is_some() => {}
+                "25" if current.is_some() => {
+                    if let Some(st) = current.as_mut() {
+                        st.info.account = normalise_account(first);
+                    }
+                }
+                "28C" | "28" if current.is_some() => {
+                    if let Some(st) = current.as_mut() {
+                        let v = first.trim();
+                        st.info.sequence = (!v.is_empty()).then(|| snippet(v));
+                        st.info.number = sequence(v);
+                    }
+                }
+                "21" | "64" | "65" if current.is_some() => {}
                 "60F" | "60M" | "62F" | "62M" => {
                     let opening = tag.starts_with("60");
                     let Some(st) = current.as_mut().filter(|st| {
@@ -1252,7 +1690,7 @@ mod mt940 {
                         parsed.errors.push((line, unexpected(line, tag)));
                         continue;
                     };
-                    let balance = parse_balance(first);
+                    let balance = parse_balance(first, mode);
                     if let Some(cur) = balance.currency.as_deref().filter(|c| *c != "IDR") {
                         return Err(Problem::new(
                             "wrong_currency",
@@ -1273,12 +1711,15 @@ mod mt940 {
                             ),
                         ));
                     }
+                    let dated = balance.date.zip(sen(balance.cents));
                     if opening {
                         st.opened = true;
                         st.opening = balance.cents;
+                        st.info.opening = dated;
                         statements_opened += 1;
                     } else {
                         st.closed = true;
+                        st.info.closing = dated;
                         if let (Some(open), Some(moved), Some(close)) =
                             (st.opening, st.movement, balance.cents)
                         {
@@ -1306,7 +1747,7 @@ mod mt940 {
                         continue;
                     };
                     after_61 = Some(None);
-                    let entry = match parse_61(line, first) {
+                    let entry = match parse_61(line, first, mode) {
                         Ok(entry) => entry,
                         Err(p) => {
                             st.movement = None;
@@ -1364,15 +1805,20 @@ mod mt940 {
                             None
                         }
                     };
-                    match (booked_on, amount) {
-                        (Some(booked_on), Some(amount)) if problems.is_empty() => {
+                    match (booked_on, entry.value_date, amount) {
+                        (Some(booked_on), Some(value_date), Some(amount))
+                            if problems.is_empty() =>
+                        {
                             after_61 = Some(Some(parsed.lines.len()));
                             parsed.lines.push(StatementLine {
                                 line_no: line,
                                 booked_on,
+                                value_date,
                                 amount,
                                 va_number: va_number(entry.reference.as_deref(), ""),
                                 reference: entry.reference,
+                                bank_reference: entry.bank_reference,
+                                account: st.info.account.clone(),
                                 description: String::new(),
                             });
                         }
@@ -1415,6 +1861,7 @@ mod mt940 {
             if !st.closed && st.opened {
                 parsed.errors.push(incomplete(&st));
             }
+            parsed.statements.push(st.info);
         }
         if statements_opened == 0 {
             return Err(Problem::new(
@@ -1465,9 +1912,20 @@ mod tests {
             "Rp",
             ".50",
             "1.5000",
-            "99999999999999999999",
         ] {
             assert_eq!(parse_amount(bad), Err(AmountError::Invalid), "{bad}");
+        }
+        assert_eq!(
+            parse_amount("1.000.000.000.000.000"),
+            Ok(1_000_000_000_000_000)
+        );
+        for huge in [
+            "1.000.000.000.000.001",
+            "9.223.372.036.854.775.000",
+            "99999999999999999999",
+            "-9223372036854775808",
+        ] {
+            assert_eq!(parse_amount(huge), Err(AmountError::TooLarge), "{huge}");
         }
     }
 
@@ -1481,6 +1939,8 @@ mod tests {
             "25/11/26",
             "25.11.2026",
             "25/11/2026 10:15",
+            "20261125 101502",
+            "20261125",
         ] {
             assert_eq!(parse_date(s), d, "{s}");
         }
@@ -1491,6 +1951,8 @@ mod tests {
             "1-2-3",
             "kemarin",
             "2026-11",
+            "20261325 101502",
+            "00001125",
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }

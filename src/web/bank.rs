@@ -66,6 +66,10 @@ async fn statement_form(
                 label for="file" { (t(S::StatementFile)) }
                 input type="file" id="file" name="file" required
                     accept=".csv,.txt,.sta,.mt940,.940,text/csv,text/plain";
+                label for="rekening" { (t(S::StatementAccount)) }
+                input type="text" id="rekening" name="account" inputmode="numeric"
+                    autocomplete="off" placeholder="1230004567890" aria-describedby="rekening-bantuan";
+                p.muted id="rekening-bantuan" { (t(S::StatementAccountHelp)) }
                 p { button type="submit" id="unggah-mutasi" { (t(S::UploadButton)) } }
             }
         }
@@ -97,13 +101,21 @@ fn report_page(ctx: &Ctx, name: &str, r: &Report, lines: &[LineRow]) -> Response
         ("jumlah-cocok", S::Matched, r.matched),
         ("jumlah-rekonsiliasi", S::Reconciled, r.reconciled),
         ("jumlah-belum-cocok", S::Unmatched, r.unmatched),
+        ("jumlah-duplikat", S::StatementDuplicates, r.duplicates),
         ("jumlah-debit", S::SkippedDebits, r.skipped_debits),
         ("jumlah-galat", S::ErrorLines, r.errors.len()),
     ];
     let body = html! {
         h1 { (t(S::StatementReport)) }
         p { strong { (name) } " · " code { (r.format.to_uppercase()) } }
+        @if let Some(a) = &r.account { p { (t(S::StatementAccount)) ": " code id="rekening" { (a) } } }
         @if r.again { p.warn role="status" id="sudah-diunggah" { (t(S::StatementAgain)) } }
+        @if !r.notices.is_empty() {
+            section.warn id="catatan-berkas" aria-labelledby="judul-catatan" {
+                h2 id="judul-catatan" { (t(S::StatementNotices)) }
+                ul { @for n in &r.notices { li data-code=(n.code) { (n.message(lang.code())) } } }
+            }
+        }
         dl.counts {
             @for (key, label, n) in counts {
                 div { dt { (t(label)) } dd id=(key) { (n) } }
@@ -156,7 +168,7 @@ fn report_page(ctx: &Ctx, name: &str, r: &Report, lines: &[LineRow]) -> Response
                                     @if let Some(pid) = l.payment_id {
                                         " · " a href={ "/kuitansi/" (pid) } { (lingkaran_domain::format::receipt_number(pid)) }
                                     }
-                                    @if let (Some(why), "unmatched") = (&l.reason, l.status.as_str()) {
+                                    @if let (Some(why), "unmatched" | "duplicate") = (&l.reason, l.status.as_str()) {
                                         br; span.muted { (money::bilingual(why, lang)) }
                                     }
                                 }
@@ -200,7 +212,8 @@ pub async fn upload_statement(
         )
         .await;
     };
-    let report = match statements::import(&state.db, &name, &bytes, p.user_id)
+    let account = up.fields.get("account").map(String::as_str);
+    let report = match statements::import(&state.db, &name, &bytes, account, p.user_id)
         .await
         .map_err(|e| ctx.internal(e))?
     {
@@ -233,6 +246,8 @@ struct Tried {
     donor_id: String,
     note: String,
     problems: Vec<Problem>,
+    /// The booking waits for the officer's confirmation that the excess becomes credit.
+    confirm: bool,
 }
 
 fn line_card(ctx: &Ctx, l: &LineRow, tried: Option<&Tried>) -> Markup {
@@ -263,6 +278,16 @@ fn line_card(ctx: &Ctx, l: &LineRow, tried: Option<&Tried>) -> Markup {
             }
             @if let Some(x) = tried {
                 (problems_box(ctx, &format!("galat-baris-{id}"), S::ActionFailed, &x.problems))
+                @if x.confirm {
+                    form method="post" action={ "/mutasi/baris/" (id) } {
+                        input type="hidden" name="csrf" value=(ctx.csrf());
+                        input type="hidden" name="invoice_number" value=(x.invoice_number);
+                        input type="hidden" name="donor_id" value=(x.donor_id);
+                        input type="hidden" name="note" value=(x.note);
+                        input type="hidden" name="confirm_overpayment" value="1";
+                        p { button.danger type="submit" name="action" value="assign" id={ "konfirmasi-" (id) } { (t(S::ConfirmOverpayment)) } }
+                    }
+                }
             }
             form method="post" action={ "/mutasi/baris/" (id) } {
                 input type="hidden" name="csrf" value=(ctx.csrf());
@@ -345,6 +370,7 @@ pub async fn resolve(
         donor_id: text("donor_id"),
         note: text("note"),
         problems: Vec::new(),
+        confirm: false,
     };
     let ignore = field(&form, "action") == Some("ignore");
     let donor_id = match tried.donor_id.as_str() {
@@ -365,6 +391,7 @@ pub async fn resolve(
         "donor_id": if ignore { None } else { donor_id },
         "ignore": ignore,
         "note": blank(&tried.note),
+        "confirm_overpayment": field(&form, "confirm_overpayment") == Some("1"),
     }))
     .map_err(|e| ctx.internal(e))?;
     match crate::api::payments::resolve_line(
@@ -384,6 +411,10 @@ pub async fn resolve(
             )))
         }
         Err(e) if e.status.is_client_error() => {
+            tried.confirm = e
+                .problems
+                .iter()
+                .any(|p| p.code == "overpayment_unconfirmed");
             tried.problems = e.problems;
             queue_page(&ctx, &state, Some(&tried), e.status).await
         }

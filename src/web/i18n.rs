@@ -364,6 +364,12 @@ strings! {
     LineUnmatched => "Belum cocok", "Unmatched";
     LineResolved => "Dibukukan petugas", "Booked by an officer";
     LineIgnored => "Diabaikan", "Ignored";
+    LineDuplicate => "Sudah ada di mutasi lain", "Already in another statement";
+    StatementDuplicates => "Sudah ada di mutasi lain (tidak dibukukan lagi)", "Already in another statement (not booked again)";
+    StatementAccount => "Nomor rekening", "Account number";
+    StatementAccountHelp => "Wajib bila berkas tidak menyebut nomor rekening, misalnya CSV tanpa kolom rekening (MT940 menyebutnya di :25:). Transfer yang sama dikenali dari rekening, tanggal valuta, jumlah dan referensi bank, jadi tidak dibukukan dua kali.", "Needed when the file names no account, such as a CSV without an account column (MT940 names it in :25:). The same transfer is recognised by account, value date, amount and bank reference, so it is never booked twice.";
+    StatementNotices => "Catatan tentang berkas ini", "Notes on this file";
+    ConfirmOverpayment => "Ya, bukukan ke tagihan ini; kelebihannya menjadi saldo donatur", "Yes, book it to this invoice; the excess becomes the donor's credit";
     UploadAnotherStatement => "Unggah mutasi lain", "Upload another statement";
     UnmatchedTitle => "Mutasi belum cocok", "Unmatched statement lines";
     UnmatchedIntro => "Uang masuk yang tidak menyebut nomor virtual account atau nomor tagihan yang dikenal. Bukukan ke tagihan atau ke saldo kredit seorang donatur, atau abaikan dengan catatan bila bukan donasi (bunga bank, pindah buku).", "Money in that names no known virtual-account or invoice number. Book it to an invoice or to a donor's credit, or ignore it with a note if it is not a donation (bank interest, an internal transfer).";

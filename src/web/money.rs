@@ -114,6 +114,7 @@ pub fn line_status(lang: Lang, status: &str) -> &str {
         "unmatched" => lang.t(S::LineUnmatched),
         "resolved" => lang.t(S::LineResolved),
         "ignored" => lang.t(S::LineIgnored),
+        "duplicate" => lang.t(S::LineDuplicate),
         other => other,
     }
 }
