@@ -94,6 +94,9 @@ pub enum Purpose {
     /// A future month stopped because the worker died or left (stop and month): escrow → the
     /// donor's credit or the programme pool.
     Stopped = 8,
+    /// A month funded above the price due when it is remitted (a relief that came after the
+    /// money, donation and month): the difference, escrow → the donor's credit.
+    Repriced = 9,
 }
 
 /// The transfer id of `purpose` for record `id`: the purpose in the high 64 bits, the record

@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod message;
 pub mod money;
 pub mod nik;
+pub mod pricing;
 pub mod rates;
 pub mod region;
 pub mod worker;
