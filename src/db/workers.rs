@@ -393,3 +393,69 @@ pub async fn status_counts(db: &Db, who: &Principal) -> sqlx::Result<Vec<(String
         .fetch_all(pool)
         .await)
 }
+
+/// Changes a worker's sector (a pricing input under PP 50/2025), keeping the change in
+/// `worker_sector_changes` with who, when and why, in the same transaction. Returns the
+/// sector it had. The same sector again changes nothing and records nothing.
+pub async fn set_sector(
+    db: &Db,
+    nik: &str,
+    sector: lingkaran_domain::pricing::Sector,
+    reason: &str,
+    actor: i64,
+) -> anyhow::Result<Result<String, lingkaran_domain::Problem>> {
+    use super::BeginWrite;
+    if reason.trim().is_empty() {
+        return Ok(Err(lingkaran_domain::Problem::new(
+            "reason_required",
+            "Tuliskan alasan perubahan sektor.",
+            "Give the reason for the change of sector.",
+        )));
+    }
+    let now = chrono::Utc::now();
+    on_db!(db, |pool| {
+        async {
+        let mut tx = pool.begin_write().await?;
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, sector FROM workers WHERE nik = $1")
+                .bind(nik)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((id, from)) = row else {
+            return Ok(Err(lingkaran_domain::Problem::new(
+                "unknown_nik",
+                "NIK ini tidak terdaftar di Lingkaran.",
+                "No worker with this NIK is registered.",
+            )));
+        };
+        if from != sector.as_str() {
+            // Conditional on the sector read, so two officers cannot both record a change.
+            let n = sqlx::query("UPDATE workers SET sector = $1, updated_at = $2 WHERE id = $3 AND sector = $4")
+                .bind(sector.as_str())
+                .bind(now)
+                .bind(id)
+                .bind(&from)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                sqlx::query(
+                    "INSERT INTO worker_sector_changes (worker_id, from_sector, to_sector, reason, actor_id, at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(&from)
+                .bind(sector.as_str())
+                .bind(reason.trim())
+                .bind(actor)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(Ok(from))
+    }
+    .await
+    })
+}
