@@ -86,6 +86,7 @@ both_dbs!(after_the_funded_months, |db| async move {
         amount: 16_800,
         source: "manual",
         reference: Some("BPJS-KW-1"),
+        today: NaiveDate::from_ymd_opt(m1.year(), m1.month(), 5).unwrap(),
     };
     let rec = lifecycle::record_self_payment(&db, &paid, officer)
         .await
@@ -129,7 +130,7 @@ both_dbs!(after_the_funded_months, |db| async move {
     let file = format!(
         "nik,bulan,iuran,referensi\n{c},{m3},16800,JMO-77\n{b},2027-13,16800,\n9999999999999999,{m3},16800,\n"
     );
-    let imp = lifecycle::import_self_payments(&db, &file, officer)
+    let imp = lifecycle::import_self_payments(&db, &file, officer, NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap())
         .await
         .unwrap();
     assert_eq!(imp.recorded, 1);
@@ -143,7 +144,7 @@ both_dbs!(after_the_funded_months, |db| async move {
         (4, "unknown_nik")
     );
     assert_eq!(status(&db, c).await, "mandiri");
-    let imp2 = lifecycle::import_self_payments(&db, &file, officer)
+    let imp2 = lifecycle::import_self_payments(&db, &file, officer, NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap())
         .await
         .unwrap();
     assert_eq!((imp2.recorded, imp2.duplicates), (0, 1));

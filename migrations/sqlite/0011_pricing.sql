@@ -90,10 +90,12 @@ END;
 -- A month funded above the price due when it is remitted (a relief that came after the
 -- money): the cycle remits what is due and returns the difference to the donor's credit
 -- (ledger purpose Repriced, keyed by donation and month). remittance_items.jkk/jkm are what
--- was remitted; repriced is what went back. repriced_months holds, for each such
--- worker-month, the contribution remitted (worker_months keeps what was paid, which is what
--- `ledger check` counts against the escrow).
-ALTER TABLE remittance_items ADD COLUMN repriced BIGINT NOT NULL DEFAULT 0 CHECK (repriced >= 0);
+-- was remitted; repriced_jkk/_jkm what went back, so funded = remitted + repriced.
+-- repriced_months holds, for each such worker-month, the contribution remitted (worker_months
+-- keeps what was paid, which is what `ledger check` counts against the escrow); the files and
+-- a rejected month's refund read it first.
+ALTER TABLE remittance_items ADD COLUMN repriced_jkk BIGINT NOT NULL DEFAULT 0 CHECK (repriced_jkk >= 0);
+ALTER TABLE remittance_items ADD COLUMN repriced_jkm BIGINT NOT NULL DEFAULT 0 CHECK (repriced_jkm >= 0);
 CREATE TABLE repriced_months (
     worker_id   BIGINT NOT NULL,
     month       BIGINT NOT NULL,              -- yyyymm

@@ -39,6 +39,7 @@ pub fn worker_json(w: &WorkerRecord, who: &Principal) -> Value {
         "regency": region_json(&w.regency_code),
         "phone": if full { w.phone.clone() } else { None },
         "occupation": { "code": w.occupation, "label": occupation.map(|o| o.label("id")), "label_en": occupation.map(|o| o.label("en")) },
+        "sector": w.sector,
         "income": w.income,
         "decile": w.decile,
         "organisation": { "id": w.organisation_id, "name": w.organisation_name },

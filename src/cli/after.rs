@@ -368,6 +368,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
                 amount,
                 source: "manual",
                 reference: reference.as_deref(),
+                today: crate::clock::today(),
             };
             let by = actor(&db, &by).await?;
             match lifecycle::record_self_payment(&db, &p, by).await? {
@@ -389,7 +390,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let by = actor(&db, &by).await?;
-            let r = lifecycle::import_self_payments(&db, &text, by).await?;
+            let r = lifecycle::import_self_payments(&db, &text, by, crate::clock::today()).await?;
             print(json, &r, || {
                 let mut out = format!(
                     "{} dicatat, {} sudah ada, {} baris salah",

@@ -21,6 +21,8 @@ pub struct WorkerRecord {
     pub regency_code: String,
     pub phone: Option<String>,
     pub occupation: String,
+    /// `transport` or `other` (PP 50/2025), from the occupation; changes keep their history.
+    pub sector: String,
     pub income: i64,
     pub decile: Option<i64>,
     pub organisation_id: i64,
@@ -36,7 +38,7 @@ pub struct WorkerRecord {
 }
 
 const SELECT_WORKER: &str = "SELECT w.id, w.nik, w.full_name, w.sex, w.birth_date, w.village_code, w.regency_code,
-    w.phone, w.occupation, w.income, w.decile, w.organisation_id, o.name AS organisation_name, w.proposed_by,
+    w.phone, w.occupation, w.sector, w.income, w.decile, w.organisation_id, o.name AS organisation_name, w.proposed_by,
     w.import_id, w.status, w.status_reason, w.flag, w.possible_duplicate_of, w.created_at, w.updated_at
     FROM workers w JOIN organisations o ON o.id = w.organisation_id";
 
