@@ -64,6 +64,28 @@ async fn sponsored(db: &Db) -> (i64, i64, i64, Vec<String>, Month) {
     (w.officer, donor, made, niks, start)
 }
 
+/// What a worker paying alone owes for `month`: `price_month` with funding `self`.
+async fn self_price(db: &Db, nik: &str, month: Month) -> i64 {
+    let w = lingkaran::db::workers::by_nik(db, nik)
+        .await
+        .unwrap()
+        .unwrap();
+    let sector = lingkaran_domain::pricing::Sector::parse(&w.sector).unwrap();
+    lingkaran::db::rates::pricing(db)
+        .await
+        .unwrap()
+        .price(
+            month,
+            w.income,
+            lingkaran_domain::pricing::FundingSource::SelfPaid,
+            sector,
+        )
+        .unwrap()
+        .total()
+        .unwrap()
+        .get()
+}
+
 both_dbs!(after_the_funded_months, |db| async move {
     let (officer, _donor, _made, niks, start) = sponsored(&db).await;
     let last = start.next();
@@ -83,7 +105,7 @@ both_dbs!(after_the_funded_months, |db| async move {
     let paid = SelfPayment {
         nik: a,
         month: m1,
-        amount: 16_800,
+        amount: self_price(&db, a, m1).await,
         source: "manual",
         reference: Some("BPJS-KW-1"),
         today: NaiveDate::from_ymd_opt(m1.year(), m1.month(), 5).unwrap(),
@@ -127,12 +149,18 @@ both_dbs!(after_the_funded_months, |db| async move {
 
     // The insurer's data says C paid month m3 alone: imported, C becomes mandiri. A bad line is
     // named and the rest recorded; the same file again records nothing.
+    let c_price = self_price(&db, c, m3).await;
     let file = format!(
-        "nik,bulan,iuran,referensi\n{c},{m3},16800,JMO-77\n{b},2027-13,16800,\n9999999999999999,{m3},16800,\n"
+        "nik,bulan,iuran,referensi\n{c},{m3},{c_price},JMO-77\n{b},2027-13,16800,\n9999999999999999,{m3},16800,\n"
     );
-    let imp = lifecycle::import_self_payments(&db, &file, officer, NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap())
-        .await
-        .unwrap();
+    let imp = lifecycle::import_self_payments(
+        &db,
+        &file,
+        officer,
+        NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!(imp.recorded, 1);
     assert_eq!(imp.errors.len(), 2);
     assert_eq!(
@@ -144,9 +172,14 @@ both_dbs!(after_the_funded_months, |db| async move {
         (4, "unknown_nik")
     );
     assert_eq!(status(&db, c).await, "mandiri");
-    let imp2 = lifecycle::import_self_payments(&db, &file, officer, NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap())
-        .await
-        .unwrap();
+    let imp2 = lifecycle::import_self_payments(
+        &db,
+        &file,
+        officer,
+        NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!((imp2.recorded, imp2.duplicates), (0, 1));
 
     // Graduation as of m3: the three ended with `last`; 3 months after is m3, when only C paid

@@ -83,7 +83,8 @@ pub async fn import_self_payments(
     body: String,
 ) -> Result<Json<Value>> {
     let p = caller.require(&STAFF)?;
-    let r = lifecycle::import_self_payments(&state.db, &body, p.user_id, crate::clock::today()).await?;
+    let r =
+        lifecycle::import_self_payments(&state.db, &body, p.user_id, crate::clock::today()).await?;
     Ok(Json(serde_json::to_value(r).unwrap_or_default()))
 }
 

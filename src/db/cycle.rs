@@ -248,12 +248,15 @@ fn due_items(
     use lingkaran_domain::pricing::{FundingSource, Sector};
     use lingkaran_domain::Rupiah;
     let add = |a: i64, b: i64, n: i64| -> anyhow::Result<i64> {
-        Ok(Rupiah::new(a)?.checked_add(Rupiah::new(b)?.times(n)?)?.get())
+        Ok(Rupiah::new(a)?
+            .checked_add(Rupiah::new(b)?.times(n)?)?
+            .get())
     };
     let mut out: Vec<Item> = Vec::new();
     for (donation, donor, funding, funded_at, income, sector, jkk, jkm, n) in groups {
-        let f = FundingSource::parse(&funding)
-            .ok_or_else(|| anyhow::anyhow!("donation {donation}: unknown funding source {funding:?}"))?;
+        let f = FundingSource::parse(&funding).ok_or_else(|| {
+            anyhow::anyhow!("donation {donation}: unknown funding source {funding:?}")
+        })?;
         let sec = Sector::parse(&sector).unwrap_or(Sector::Other);
         let due = pricing.price(month, income, f, sec)?;
         let (due_jkk, due_jkm) = (due.jkk.get().min(jkk), due.jkm.get().min(jkm));
@@ -273,7 +276,8 @@ fn due_items(
         item.back_jkk = add(item.back_jkk, jkk - due_jkk, n)?;
         item.back_jkm = add(item.back_jkm, jkm - due_jkm, n)?;
         if (due_jkk, due_jkm) != (jkk, jkm) {
-            item.repriced.push((income, sector, jkk, jkm, due_jkk, due_jkm));
+            item.repriced
+                .push((income, sector, jkk, jkm, due_jkk, due_jkm));
         }
     }
     Ok(out)
@@ -596,7 +600,8 @@ pub async fn import_confirmation(
                 continue;
             }
         };
-        let found: Option<(i64, i64, i64, i64, i64)> = on_db!(db, |pool| sqlx::query_as(
+        let found: Option<(i64, i64, i64, i64, i64)> = on_db!(db, |pool| {
+            sqlx::query_as(
             "SELECT m.worker_id, m.donation_id, COALESCE(r.jkk, m.jkk), COALESCE(r.jkm, m.jkm), d.donor_id
              FROM worker_months m
              JOIN workers w ON w.id = m.worker_id JOIN donations d ON d.id = m.donation_id
@@ -606,7 +611,8 @@ pub async fn import_confirmation(
         .bind(&nik)
         .bind(month.yyyymm())
         .fetch_optional(pool)
-        .await)?;
+        .await
+        })?;
         let Some((worker, donation, c_jkk, c_jkm, donor)) = found else {
             report.unknown.push((
                 line,

@@ -261,7 +261,12 @@ pub async fn record_self_payment(
             let why = due
                 .relief
                 .as_ref()
-                .map(|r| (format!(" (keringanan {})", r.basis), format!(" (relief under {})", r.basis)))
+                .map(|r| {
+                    (
+                        format!(" (keringanan {})", r.basis),
+                        format!(" (relief under {})", r.basis),
+                    )
+                })
                 .unwrap_or_default();
             return Ok(Err(Problem::new(
                 "wrong_amount",

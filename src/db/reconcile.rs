@@ -126,20 +126,24 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     .bind(m)
     .fetch_all(pool)
     .await)?;
-    let repriced: (i64, i64) = on_db!(db, |pool| sqlx::query_as(
+    let repriced: (i64, i64) = on_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(repriced_jkk), 0) AS BIGINT), CAST(COALESCE(SUM(repriced_jkm), 0) AS BIGINT)
          FROM remittance_items WHERE month = $1"
     )
     .bind(m)
     .fetch_one(pool)
-    .await)?;
+    .await
+    })?;
     // What the ledger returned: one Repriced transfer per donation and month.
-    let repriced_donations: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
+    let repriced_donations: Vec<i64> = on_db!(db, |pool| {
+        sqlx::query_scalar(
         "SELECT donation_id FROM remittance_items WHERE month = $1 AND repriced_jkk + repriced_jkm > 0"
     )
     .bind(m)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     let mut returned = 0i64;
     for d in repriced_donations {
         returned += posted(
