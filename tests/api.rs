@@ -742,7 +742,7 @@ both_dbs!(
             .post(
                 &w.donor,
                 "/api/v1/quotes",
-                json!({"workers": 1, "months": 3, "from": this_month.to_string()}),
+                json!({"workers": 1, "months": 3, "from": this_month.to_string(), "funding": "apbd"}),
             )
             .await;
         let jkm: Vec<i64> = q["by_month"]
@@ -761,10 +761,10 @@ both_dbs!(
             .post(
                 &w.donor,
                 "/api/v1/quotes",
-                json!({"workers": 1, "months": 13}),
+                json!({"workers": 1, "months": 121}),
             )
             .await;
-        assert_eq!(s, 422);
+        assert_eq!(s, 422, "at most 120 months");
     }
 );
 

@@ -213,6 +213,141 @@ both_urls!(
 );
 
 both_urls!(
+    quote_prices_by_funding_source_and_sector_under_pp_50_2025,
+    |url| async move {
+        let q = |args: &[&str]| {
+            let mut all = vec!["quote", "--json"];
+            all.extend_from_slice(args);
+            json_of(&lingkaran(&url, &all))
+        };
+        // domain.md: a CSR donor, 1,000 non-transport workers, January–December 2026.
+        let v = q(&[
+            "--workers",
+            "1000",
+            "--months",
+            "12",
+            "--from",
+            "2026-01",
+            "--funding",
+            "csr",
+            "--sector",
+            "other",
+        ]);
+        assert_eq!(v["total"], 126_000_000);
+        assert_eq!(
+            (v["funding"].as_str(), v["sector"].as_str()),
+            (Some("csr"), Some("other"))
+        );
+        assert_eq!(v["funding_assumed"], false);
+        let months = v["by_month"].as_array().unwrap();
+        assert_eq!(
+            months[0]["per_worker"], 16_800,
+            "January: other sectors not relieved yet"
+        );
+        assert!(months[0]["relief"].is_null());
+        assert_eq!(months[11]["per_worker"], 8_400, "December 2026");
+        assert_eq!(months[11]["relief"]["basis"], "PP 50/2025");
+        // A regency's APBD pays the full price; transport is relieved from January.
+        let v = q(&[
+            "--workers",
+            "1",
+            "--months",
+            "1",
+            "--from",
+            "2026-12",
+            "--funding",
+            "apbd",
+            "--sector",
+            "other",
+        ]);
+        assert_eq!(v["total"], 16_800);
+        let v = q(&[
+            "--workers",
+            "1",
+            "--months",
+            "1",
+            "--from",
+            "2026-01",
+            "--funding",
+            "csr",
+            "--sector",
+            "transport",
+        ]);
+        assert_eq!(v["total"], 8_400);
+        let v = q(&[
+            "--workers",
+            "1",
+            "--months",
+            "1",
+            "--from",
+            "2027-04",
+            "--funding",
+            "self",
+            "--sector",
+            "transport",
+        ]);
+        assert_eq!(
+            v["total"], 16_800,
+            "after March 2027 everybody pays the full price"
+        );
+        // Without --funding the source assumed is said.
+        let v = q(&["--workers", "1", "--months", "1", "--from", "2026-12"]);
+        assert_eq!(
+            (v["funding"].as_str(), v["funding_assumed"].as_bool()),
+            (Some("apbd"), Some(true))
+        );
+        assert!(v["assumption"]["en"].as_str().unwrap().contains("apbd"));
+        // 2^63 − 1 workers (today: a negative JKK) and an unknown source are refused in words.
+        for bad in [
+            vec![
+                "--workers",
+                "9223372036854775807",
+                "--months",
+                "1",
+                "--from",
+                "2026-12",
+            ],
+            vec![
+                "--workers",
+                "1",
+                "--months",
+                "1",
+                "--from",
+                "2026-12",
+                "--income",
+                "9223372036854775807",
+            ],
+            vec![
+                "--workers",
+                "1",
+                "--months",
+                "1",
+                "--from",
+                "2026-12",
+                "--funding",
+                "bumn",
+            ],
+        ] {
+            let mut all = vec!["quote", "--json"];
+            all.extend_from_slice(&bad);
+            let out = lingkaran(&url, &all);
+            assert!(!out.status.success(), "{bad:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("invalid_workers")
+                    || err.contains("invalid_income")
+                    || err.contains("invalid_funding"),
+                "{bad:?}: {err}"
+            );
+            assert!(
+                String::from_utf8_lossy(&out.stdout).trim().is_empty(),
+                "no price printed"
+            );
+        }
+    }
+);
+
+both_urls!(
     quote_prices_workers_months_at_the_rate_in_force,
     |url| async move {
         let v = json_of(&lingkaran(
@@ -270,7 +405,7 @@ both_urls!(
                 "--workers",
                 "1",
                 "--months",
-                "13",
+                "121",
                 "--from",
                 "2026-07"
             ]

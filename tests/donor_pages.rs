@@ -259,7 +259,26 @@ async fn donate_form_errors(db: Db) {
     assert_eq!(r.status(), 200);
     let body = r.text().await.unwrap();
     assert!(body.contains("Perkiraan harga"), "{body}");
-    assert!(body.contains("Rp 705.600"), "7 × 6 × Rp 16.800: {body}");
+    // A person gives (`individual`): priced month by month, PP 50/2025 relief included.
+    let pricing = lingkaran::db::rates::pricing(&app.db).await.unwrap();
+    let q = lingkaran_domain::pricing::quote(
+        &pricing,
+        7,
+        6,
+        Month::first_payable(lingkaran::clock::today()),
+        1_000_000,
+        lingkaran_domain::pricing::FundingSource::Individual,
+        lingkaran_domain::pricing::Sector::Other,
+    )
+    .unwrap();
+    let expected = q.total().unwrap().to_string();
+    assert!(body.contains(&expected), "{expected}: {body}");
+    if Month::first_payable(lingkaran::clock::today()) == Month::parse("2026-12").unwrap() {
+        assert!(
+            body.contains("Rp 646.800"),
+            "7 × (8.400 + 5 × 16.800): {body}"
+        );
+    }
 
     // Without the session's token: refused.
     let r = post_form(

@@ -64,6 +64,28 @@ async fn sponsored(db: &Db) -> (i64, i64, i64, Vec<String>, Month) {
     (w.officer, donor, made, niks, start)
 }
 
+/// What a worker paying alone owes for `month`: `price_month` with funding `self`.
+async fn self_price(db: &Db, nik: &str, month: Month) -> i64 {
+    let w = lingkaran::db::workers::by_nik(db, nik)
+        .await
+        .unwrap()
+        .unwrap();
+    let sector = lingkaran_domain::pricing::Sector::parse(&w.sector).unwrap();
+    lingkaran::db::rates::pricing(db)
+        .await
+        .unwrap()
+        .price(
+            month,
+            w.income,
+            lingkaran_domain::pricing::FundingSource::SelfPaid,
+            sector,
+        )
+        .unwrap()
+        .total()
+        .unwrap()
+        .get()
+}
+
 both_dbs!(after_the_funded_months, |db| async move {
     let (officer, _donor, _made, niks, start) = sponsored(&db).await;
     let last = start.next();
@@ -83,9 +105,10 @@ both_dbs!(after_the_funded_months, |db| async move {
     let paid = SelfPayment {
         nik: a,
         month: m1,
-        amount: 16_800,
+        amount: self_price(&db, a, m1).await,
         source: "manual",
         reference: Some("BPJS-KW-1"),
+        today: NaiveDate::from_ymd_opt(m1.year(), m1.month(), 5).unwrap(),
     };
     let rec = lifecycle::record_self_payment(&db, &paid, officer)
         .await
@@ -114,6 +137,52 @@ both_dbs!(after_the_funded_months, |db| async move {
         .unwrap_err();
     assert_eq!(refused.code, "month_funded");
 
+    // A self-payment must be the month's price for this worker paying alone, for a month near
+    // the day it is recorded; 2^63 rupiah for month 0000-01 is refused in words.
+    let m2 = m1.next();
+    let wrong = SelfPayment {
+        month: m2,
+        amount: self_price(&db, a, m2).await + 1,
+        ..paid.clone()
+    };
+    let refused = lifecycle::record_self_payment(&db, &wrong, officer)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.code, "wrong_amount");
+    assert!(refused.en.contains("does not match"), "{}", refused.en);
+    let far = m1.plus(6);
+    let late = SelfPayment {
+        month: far,
+        amount: self_price(&db, a, far).await,
+        ..paid.clone()
+    };
+    let refused = lifecycle::record_self_payment(&db, &late, officer)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.code, "month_outside_window");
+    for amount in [i64::MAX, 16_800] {
+        let absurd = SelfPayment {
+            month: Month::parse("0000-01").unwrap(),
+            amount,
+            ..paid.clone()
+        };
+        let refused = lifecycle::record_self_payment(&db, &absurd, officer)
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            ["bad_amount", "month_outside_window"].contains(&refused.code),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        status(&db, b).await,
+        "verified",
+        "nothing recorded for the others"
+    );
+
     // Three months after the last funded month with nothing paid: B and C lapse; A paid one of
     // them and stays mandiri.
     let m3 = last.plus(3);
@@ -126,12 +195,18 @@ both_dbs!(after_the_funded_months, |db| async move {
 
     // The insurer's data says C paid month m3 alone: imported, C becomes mandiri. A bad line is
     // named and the rest recorded; the same file again records nothing.
+    let c_price = self_price(&db, c, m3).await;
     let file = format!(
-        "nik,bulan,iuran,referensi\n{c},{m3},16800,JMO-77\n{b},2027-13,16800,\n9999999999999999,{m3},16800,\n"
+        "nik,bulan,iuran,referensi\n{c},{m3},{c_price},JMO-77\n{b},2027-13,16800,\n9999999999999999,{m3},16800,\n"
     );
-    let imp = lifecycle::import_self_payments(&db, &file, officer)
-        .await
-        .unwrap();
+    let imp = lifecycle::import_self_payments(
+        &db,
+        &file,
+        officer,
+        NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!(imp.recorded, 1);
     assert_eq!(imp.errors.len(), 2);
     assert_eq!(
@@ -143,9 +218,14 @@ both_dbs!(after_the_funded_months, |db| async move {
         (4, "unknown_nik")
     );
     assert_eq!(status(&db, c).await, "mandiri");
-    let imp2 = lifecycle::import_self_payments(&db, &file, officer)
-        .await
-        .unwrap();
+    let imp2 = lifecycle::import_self_payments(
+        &db,
+        &file,
+        officer,
+        NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!((imp2.recorded, imp2.duplicates), (0, 1));
 
     // Graduation as of m3: the three ended with `last`; 3 months after is m3, when only C paid
@@ -293,6 +373,44 @@ both_dbs!(the_demo_runs_months_end_to_end, |db| async move {
         "JKK and JKM of the one active participant"
     );
     assert!(first.rejected.iter().all(|x| x.nik_masked.contains('•')));
+    // Every demo worker-month is priced by the rules: the CSR donor's months in a relieved
+    // month (PP 50/2025) cost half, JKM Rp 3.400 instead of Rp 6.800.
+    let pricing = lingkaran::db::rates::pricing(&db).await.unwrap();
+    let months: Vec<(i64, i64, i64, String, String, i64)> = lingkaran::on_db!(&db, |pool| {
+        sqlx::query_as(
+            "SELECT m.month, m.jkk, m.jkm, d.funding_source, w.sector, w.income FROM worker_months m
+             JOIN donations d ON d.id = m.donation_id JOIN workers w ON w.id = m.worker_id
+             WHERE d.status = 'funded'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    });
+    assert!(!months.is_empty());
+    let mut relieved = 0;
+    for (m, jkk, jkm, funding, sector, income) in &months {
+        let p = pricing
+            .price(
+                Month::from_yyyymm(*m).unwrap(),
+                *income,
+                lingkaran_domain::pricing::FundingSource::parse(funding).unwrap(),
+                lingkaran_domain::pricing::Sector::parse(sector).unwrap(),
+            )
+            .unwrap();
+        assert_eq!(
+            (p.jkk.get(), p.jkm.get()),
+            (*jkk, *jkm),
+            "{m} {funding} {sector}"
+        );
+        assert_eq!(funding, "csr");
+        if p.relief.is_some() {
+            assert_eq!(*jkm, 3_400);
+            relieved += 1;
+        }
+    }
+    if Month::of(lingkaran::clock::today()) <= Month::parse("2026-12").unwrap() {
+        assert!(relieved > 0, "the CSR donor's 2026 months are relieved");
+    }
     let check = ledger::check(&db).await.unwrap();
     assert!(check.violations.is_empty(), "{:?}", check.violations);
     for f in std::fs::read_dir(&summary.dir).unwrap() {

@@ -70,6 +70,7 @@ pub fn donation_json(d: &DonationRow, invoice: Option<&InvoiceRow>) -> Value {
         "donor": { "id": d.donor_id, "name": d.donor_name },
         "mode": d.mode,
         "status": d.status,
+        "funding": d.funding_source,
         "start": start.map(|m| m.to_string()),
         "end": end.map(|m| m.to_string()),
         "months": d.months,

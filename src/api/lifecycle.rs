@@ -59,6 +59,7 @@ pub async fn self_payment(
         amount: body.amount,
         source: "manual",
         reference: body.reference.as_deref(),
+        today: crate::clock::today(),
     };
     match lifecycle::record_self_payment(&state.db, &sp, p.user_id).await? {
         Ok(Recorded::New { status, .. }) => Ok(Json(
@@ -79,7 +80,8 @@ pub async fn import_self_payments(
     body: String,
 ) -> Result<Json<Value>> {
     let p = caller.require(&STAFF)?;
-    let r = lifecycle::import_self_payments(&state.db, &body, p.user_id).await?;
+    let r =
+        lifecycle::import_self_payments(&state.db, &body, p.user_id, crate::clock::today()).await?;
     Ok(Json(serde_json::to_value(r).unwrap_or_default()))
 }
 

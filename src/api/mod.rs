@@ -58,6 +58,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/imports/{id}/errors.csv", get(imports::errors_csv))
         .route("/api/v1/rates", get(quotes::list).post(quotes::add))
         .route("/api/v1/quotes", post(quotes::quote))
+        .route(
+            "/api/v1/reliefs",
+            get(quotes::reliefs).post(quotes::add_relief),
+        )
         .route("/api/v1/donors", get(donors::list).post(donors::create))
         .route("/api/v1/donors/{id}", get(donors::show))
         .route(

@@ -213,8 +213,22 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "post",
         "/api/v1/quotes",
         "donations",
-        "Price workers × months (from defaults to the first month not yet due)",
+        "Price workers × months (from defaults to the first month not yet due) for a funding source and sector; each month says which relief applied",
         "any signed-in user",
+    ),
+    (
+        "get",
+        "/api/v1/reliefs",
+        "donations",
+        "The relief rules (PP 50/2025 seeded) and the pricing settings",
+        "any signed-in user",
+    ),
+    (
+        "post",
+        "/api/v1/reliefs",
+        "donations",
+        "Add a relief rule for months to come (a rule in force is never edited); held donations are re-priced",
+        "admin",
     ),
     (
         "get",

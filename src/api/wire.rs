@@ -39,6 +39,7 @@ pub fn worker_json(w: &WorkerRecord, who: &Principal) -> Value {
         "regency": region_json(&w.regency_code),
         "phone": if full { w.phone.clone() } else { None },
         "occupation": { "code": w.occupation, "label": occupation.map(|o| o.label("id")), "label_en": occupation.map(|o| o.label("en")) },
+        "sector": w.sector,
         "income": w.income,
         "decile": w.decile,
         "organisation": { "id": w.organisation_id, "name": w.organisation_name },
@@ -116,19 +117,43 @@ pub fn nik_check_json(c: &nik::NikCheck) -> Value {
 /// `lingkaran quote --json` and `POST /api/v1/quotes` share this shape:
 /// `{"workers","months","from","per_worker_month","total","breakdown":{"jkk","jkm"}}` plus
 /// the income and each month's price.
-pub fn quote_json(q: &lingkaran_domain::rates::Quote, income: i64) -> Value {
-    json!({
+pub fn quote_json(
+    q: &lingkaran_domain::pricing::Quote,
+    funding_assumed: bool,
+    sector_assumed: bool,
+) -> Result<Value, lingkaran_domain::Overflow> {
+    let mut by_month = Vec::with_capacity(q.months.len());
+    for p in &q.months {
+        by_month.push(json!({
+            "month": p.month.to_string(), "jkk": p.jkk.get(), "jkm": p.jkm.get(),
+            "per_worker": p.total()?.get(),
+            "relief": p.relief.as_ref().map(|r| json!({
+                "id": r.id, "basis": r.basis, "basis_points": r.basis_points,
+            })),
+        }));
+    }
+    let first = q.months.first().map(|p| p.total()).transpose()?;
+    let mut v = json!({
         "workers": q.workers,
         "months": q.months.len(),
-        "from": q.months.first().map(|(m, _)| m.to_string()),
-        "income": income,
-        "per_worker_month": q.months.first().map(|(_, c)| c.total()).unwrap_or_default(),
-        "total": q.total.total(),
-        "breakdown": { "jkk": q.total.jkk, "jkm": q.total.jkm },
-        "by_month": q.months.iter().map(|(m, c)| json!({
-            "month": m.to_string(), "jkk": c.jkk, "jkm": c.jkm, "per_worker": c.total()
-        })).collect::<Vec<_>>(),
-    })
+        "from": q.months.first().map(|p| p.month.to_string()),
+        "income": q.income,
+        "funding": q.funding.as_str(),
+        "sector": q.sector.as_str(),
+        "funding_assumed": funding_assumed,
+        "sector_assumed": sector_assumed,
+        "per_worker_month": first.map(|r| r.get()).unwrap_or_default(),
+        "total": q.total()?.get(),
+        "breakdown": { "jkk": q.jkk.get(), "jkm": q.jkm.get() },
+        "by_month": by_month,
+    });
+    if funding_assumed {
+        v["assumption"] = json!({
+            "id": format!("Sumber dana tidak disebut; dihitung sebagai {}.", q.funding.as_str()),
+            "en": format!("No funding source given; priced as {}.", q.funding.as_str()),
+        });
+    }
+    Ok(v)
 }
 
 /// `lingkaran coverage check --json` and `GET /api/v1/coverage/{nik}`:

@@ -11,6 +11,217 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
+pub enum RatesCmd {
+    /// Relief rules (PP 50/2025 is seeded).
+    Relief {
+        #[command(subcommand)]
+        cmd: ReliefCmd,
+    },
+    /// Show or change the pricing settings: whether Dana Desa counts as APBN (no relief), and
+    /// the self-payment window. Held donations are re-priced.
+    Settings {
+        #[arg(long)]
+        dana_desa_is_apbn: Option<bool>,
+        /// Months before the current month a self-payment may be for (with --self-pay-ahead).
+        #[arg(long, requires = "self_pay_ahead")]
+        self_pay_back: Option<u32>,
+        #[arg(long, requires = "self_pay_back")]
+        self_pay_ahead: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a worker's sector (transport or other), with the reason; kept in its history.
+    Sector {
+        nik: String,
+        #[arg(long)]
+        sector: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReliefCmd {
+    /// Every relief rule.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a rule for months to come (a rule in force is never edited). Held, unpaid
+    /// donations are re-priced.
+    Add {
+        /// The legal basis, e.g. "PP 50/2025".
+        #[arg(long)]
+        basis: String,
+        /// The share of each programme's contribution still paid: 5000 = 50%.
+        #[arg(long)]
+        basis_points: i64,
+        /// First coverage month, YYYY-MM (after the current month).
+        #[arg(long)]
+        from: String,
+        /// Last coverage month, YYYY-MM.
+        #[arg(long)]
+        to: String,
+        /// transport or other; repeat for both.
+        #[arg(long = "sector", required = true)]
+        sectors: Vec<String>,
+        /// Funding sources excluded (apbn, apbd, dana-desa, csr, zakat, individual, self); repeat.
+        #[arg(long = "exclude")]
+        excludes: Vec<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        by: String,
+    },
+}
+
+pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
+    let db = open(db_url).await?;
+    let words = |e: crate::api::error::ApiError| {
+        let w: Vec<String> = e
+            .problems
+            .iter()
+            .map(|p| format!("{}: {} / {}", p.code, p.id, p.en))
+            .collect();
+        anyhow::anyhow!("{}", w.join("; "))
+    };
+    match cmd {
+        RatesCmd::Relief {
+            cmd: ReliefCmd::List { json },
+        } => {
+            let all = crate::db::rates::reliefs(&db).await?;
+            if json {
+                let v: Vec<_> = all
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "id": r.id, "basis": r.basis, "basis_points": r.basis_points,
+                            "from": r.from.to_string(), "to": r.to.to_string(),
+                            "sectors": r.sectors.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                            "excludes": r.excludes.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::from(v));
+            } else {
+                for r in &all {
+                    let ex: Vec<&str> = r.excludes.iter().map(|f| f.as_str()).collect();
+                    let se: Vec<&str> = r.sectors.iter().map(|s| s.as_str()).collect();
+                    println!(
+                        "#{} {}: {} bp, {}..{}, sektor {}, kecuali {}",
+                        r.id,
+                        r.basis,
+                        r.basis_points,
+                        r.from,
+                        r.to,
+                        se.join(","),
+                        ex.join(",")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RatesCmd::Relief {
+            cmd:
+                ReliefCmd::Add {
+                    basis,
+                    basis_points,
+                    from,
+                    to,
+                    sectors,
+                    excludes,
+                    note,
+                    by,
+                },
+        } => {
+            let by = actor(&db, &by).await?;
+            let input = crate::api::quotes::ReliefInput {
+                basis,
+                basis_points,
+                from,
+                to,
+                sectors,
+                excludes,
+                note,
+            };
+            let rule =
+                crate::api::quotes::check_relief(&input, crate::clock::today()).map_err(words)?;
+            let (id, repriced) =
+                crate::db::rates::add_relief(&db, &rule, input.note.as_deref(), by).await?;
+            println!(
+                "aturan keringanan #{id} ditambahkan; {} donasi yang ditahan dihitung ulang",
+                repriced.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        RatesCmd::Settings {
+            dana_desa_is_apbn,
+            self_pay_back,
+            self_pay_ahead,
+            json,
+        } => {
+            let window = match (self_pay_back, self_pay_ahead) {
+                (Some(back), Some(ahead)) => {
+                    if back > 24 || ahead > 12 {
+                        anyhow::bail!(
+                            "--self-pay-back is at most 24 and --self-pay-ahead at most 12 months"
+                        );
+                    }
+                    Some(crate::db::rates::SelfPayWindow { back, ahead })
+                }
+                _ => None,
+            };
+            let (p, w) = if dana_desa_is_apbn.is_some() || window.is_some() {
+                crate::db::rates::set_settings(&db, dana_desa_is_apbn, window).await?
+            } else {
+                let (p, w) = crate::db::rates::pricing_and_window(&db).await?;
+                (p.settings, w)
+            };
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "dana_desa_is_apbn": p.dana_desa_is_apbn,
+                        "self_pay_months_back": w.back, "self_pay_months_ahead": w.ahead,
+                    })
+                );
+            } else {
+                println!(
+                    "Dana Desa dihitung sebagai APBN (tanpa keringanan): {}; iuran mandiri untuk {} bulan ke belakang s.d. {} bulan ke depan",
+                    if p.dana_desa_is_apbn { "ya" } else { "tidak" },
+                    w.back,
+                    w.ahead
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RatesCmd::Sector {
+            nik,
+            sector,
+            reason,
+            by,
+        } => {
+            let Some(sector) = lingkaran_domain::pricing::Sector::parse(sector.trim()) else {
+                anyhow::bail!("--sector {sector:?}: transport atau other / transport or other");
+            };
+            let by = actor(&db, &by).await?;
+            match workers::set_sector(&db, &nik, sector, &reason, by).await? {
+                Ok(from) => {
+                    println!("sektor {from} → {}", sector.as_str());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(p) => {
+                    eprintln!("{}\n{}", p.id, p.en);
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
 pub enum LifecycleCmd {
     /// The month's step on its own (`cycle run` does it too): paid alone → mandiri, three
     /// unpaid months → lapsed, sponsorship just ended → back in the pool.
@@ -157,6 +368,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
                 amount,
                 source: "manual",
                 reference: reference.as_deref(),
+                today: crate::clock::today(),
             };
             let by = actor(&db, &by).await?;
             match lifecycle::record_self_payment(&db, &p, by).await? {
@@ -178,7 +390,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let by = actor(&db, &by).await?;
-            let r = lifecycle::import_self_payments(&db, &text, by).await?;
+            let r = lifecycle::import_self_payments(&db, &text, by, crate::clock::today()).await?;
             print(json, &r, || {
                 let mut out = format!(
                     "{} dicatat, {} sudah ada, {} baris salah",

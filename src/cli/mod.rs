@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod after;
-pub use after::{LifecycleCmd, OutboxCmd, RemindersCmd};
+pub use after::{LifecycleCmd, OutboxCmd, RatesCmd, RemindersCmd};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -72,21 +72,34 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
-    /// Price a donation: workers × months at the rate in force in each month.
+    /// Price a donation: every worker-month by `price_month` (the month's rate, the income,
+    /// the payer's funding source, the workers' sector, and any relief rule).
     Quote {
+        /// 1 to 10.000.000.
         #[arg(long)]
         workers: i64,
-        /// 1 to 12.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=12))]
+        /// 1 to 120.
+        #[arg(long)]
         months: u32,
         /// First month, YYYY-MM.
         #[arg(long)]
         from: String,
-        /// Declared monthly income in whole rupiah.
+        /// Declared monthly income in whole rupiah (Rp 1.000.000 to Rp 1.000.000.000).
         #[arg(long, default_value_t = lingkaran_domain::worker::DEFAULT_INCOME)]
         income: i64,
+        /// apbn, apbd, dana-desa, csr, zakat, individual or self (default: apbd, said so).
+        #[arg(long)]
+        funding: Option<String>,
+        /// transport or other (default: other, said so).
+        #[arg(long)]
+        sector: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Contribution rates, relief rules and the pricing settings.
+    Rates {
+        #[command(subcommand)]
+        cmd: RatesCmd,
     },
     /// The ledger.
     Ledger {
@@ -574,29 +587,61 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             months,
             from,
             income,
+            funding,
+            sector,
             json,
         } => {
             use lingkaran_domain::format::rupiah;
-            let start = lingkaran_domain::rates::Month::parse(&from).with_context(|| {
-                format!("--from {from:?}: write the month as YYYY-MM, e.g. 2026-01")
-            })?;
-            if workers < 1 || income < lingkaran_domain::worker::DEFAULT_INCOME {
-                anyhow::bail!("--workers must be at least 1 and --income at least Rp 1.000.000");
-            }
             let db = open(&cli.db).await?;
-            let rates = crate::db::rates::all(&db).await?;
-            let q = lingkaran_domain::rates::quote(&rates, workers, months, start, income)
-                .with_context(|| {
-                    format!("no contribution rate is in force for a month from {start}")
-                })?;
-            let per = q.months.first().map(|(_, c)| c.total()).unwrap_or_default();
+            let pricing = crate::db::rates::pricing(&db).await?;
+            let input = crate::api::quotes::QuoteInput {
+                workers,
+                months,
+                from: Some(from),
+                income: Some(income),
+                funding,
+                sector,
+            };
+            // Without --funding, the full price (APBD: no relief) is assumed, and said.
+            let v = crate::api::quotes::price_quote(
+                &pricing,
+                &input,
+                lingkaran_domain::pricing::FundingSource::Apbd,
+                crate::clock::today(),
+            )
+            .map_err(|e| {
+                let words: Vec<String> = e
+                    .problems
+                    .iter()
+                    .map(|p| format!("{}: {} / {}", p.code, p.id, p.en))
+                    .collect();
+                anyhow::anyhow!("{}", words.join("; "))
+            })?;
             if json {
-                println!("{}", wire::quote_json(&q, income));
+                println!("{v}");
             } else {
+                let n = |k: &str| v[k].as_i64().unwrap_or_default();
                 println!(
-                    "{workers} pekerja × {months} bulan mulai {start}: {} (JKK {}, JKM {}); {} per pekerja per bulan",
-                    rupiah(q.total.total()), rupiah(q.total.jkk), rupiah(q.total.jkm), rupiah(per)
+                    "{workers} pekerja × {months} bulan mulai {}: {} (JKK {}, JKM {}); sumber dana {}{}, sektor {}",
+                    v["from"].as_str().unwrap_or(""),
+                    rupiah(n("total")),
+                    rupiah(v["breakdown"]["jkk"].as_i64().unwrap_or_default()),
+                    rupiah(v["breakdown"]["jkm"].as_i64().unwrap_or_default()),
+                    v["funding"].as_str().unwrap_or(""),
+                    if v["funding_assumed"].as_bool() == Some(true) { " (dianggap)" } else { "" },
+                    v["sector"].as_str().unwrap_or(""),
                 );
+                for m in v["by_month"].as_array().into_iter().flatten() {
+                    println!(
+                        "  {}: {} per pekerja{}",
+                        m["month"].as_str().unwrap_or(""),
+                        rupiah(m["per_worker"].as_i64().unwrap_or_default()),
+                        m["relief"]["basis"]
+                            .as_str()
+                            .map(|b| format!(" (keringanan {b})"))
+                            .unwrap_or_default()
+                    );
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -629,6 +674,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Cmd::Lifecycle { cmd } => after::lifecycle(&cli.db, cmd).await,
+        Cmd::Rates { cmd } => after::rates(&cli.db, cmd).await,
         Cmd::Reminders { cmd } => after::reminders(&cli.db, cmd).await,
         Cmd::Outbox { cmd } => after::outbox(&cli.db, cmd).await,
         Cmd::Org {

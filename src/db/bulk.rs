@@ -7,6 +7,7 @@
 
 use super::imports::{Pending, Submitter};
 use chrono::{DateTime, Utc};
+use lingkaran_domain::pricing::Sector;
 use lingkaran_domain::worker::WorkerStatus;
 use sqlx::{FromRow, PgConnection, QueryBuilder, SqliteConnection};
 
@@ -83,11 +84,11 @@ impl Bulk for SqliteConnection {
         now: DateTime<Utc>,
     ) -> sqlx::Result<Vec<(i64, String)>> {
         let mut out = Vec::with_capacity(rows.len());
-        // 17 binds a row; 1,000 rows stay under SQLite's 32,766 parameters.
+        // 18 binds a row; 1,000 rows stay under SQLite's 32,766 parameters.
         for chunk in rows.chunks(1000) {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
-                 occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at) ",
+                 occupation, sector, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at) ",
             );
             qb.push_values(chunk, |mut b, p| {
                 let w = &p.worker;
@@ -100,6 +101,7 @@ impl Bulk for SqliteConnection {
                     .push_bind(w.village_code.get(0..5).unwrap_or_default())
                     .push_bind(w.phone.as_deref())
                     .push_bind(w.occupation.code())
+                    .push_bind(Sector::of(w.occupation).as_str())
                     .push_bind(w.income)
                     .push_bind(w.decile.map(i64::from))
                     .push_bind(who.organisation_id)
@@ -183,7 +185,8 @@ impl Bulk for PgConnection {
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
-        let (mut phone, mut occupation, mut income, mut decile) = (
+        let (mut phone, mut occupation, mut income, mut decile, mut sector) = (
+            Vec::with_capacity(n),
             Vec::with_capacity(n),
             Vec::with_capacity(n),
             Vec::with_capacity(n),
@@ -200,18 +203,20 @@ impl Bulk for PgConnection {
             regency.push(w.village_code.get(0..5).unwrap_or_default());
             phone.push(w.phone.as_deref());
             occupation.push(w.occupation.code());
+            sector.push(Sector::of(w.occupation).as_str());
             income.push(w.income);
             decile.push(w.decile.map(i64::from));
         }
         sqlx::query_as(
             "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
-                 occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at)
+                 occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at,
+                 sector)
              SELECT t.nik, t.full_name, t.name_key, t.sex, t.birth_date, t.village_code, t.regency_code, t.phone,
-                 t.occupation, t.income, t.decile, $12, $13, $14, $15, $16, $16
+                 t.occupation, t.income, t.decile, $12, $13, $14, $15, $16, $16, t.sector
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
-                         $8::text[], $9::text[], $10::int8[], $11::int8[])
+                         $8::text[], $9::text[], $10::int8[], $11::int8[], $17::text[])
                AS t(nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone, occupation,
-                    income, decile)
+                    income, decile, sector)
              ON CONFLICT (nik) DO NOTHING RETURNING id, nik",
         )
         .bind(nik)
@@ -230,6 +235,7 @@ impl Bulk for PgConnection {
         .bind(who.import_id)
         .bind(WorkerStatus::Proposed.code())
         .bind(now)
+        .bind(sector)
         .fetch_all(&mut *self)
         .await
     }

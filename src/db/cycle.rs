@@ -70,20 +70,30 @@ pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleRepor
     let m = month.yyyymm();
     // 1. Donation-months funded for this month and in no batch yet: normally every one on the
     //    first run, none on a re-run, and the late ones on a run after the month was paid.
-    let new: Vec<(i64, i64, i64, Option<DateTime<Utc>>)> = with_temp_on_disk!(db, |conn| {
+    //    Grouped by what prices a worker-month (income, sector, the donation's funding source)
+    //    and by the price paid, so each group is priced once by `price_month`.
+    let groups: Vec<GroupRow> = with_temp_on_disk!(db, |conn| {
         sqlx::query_as(
-            "SELECT m.donation_id, CAST(SUM(m.jkk) AS BIGINT), CAST(SUM(m.jkm) AS BIGINT), d.funded_at
+            "SELECT m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector,
+                    m.jkk, m.jkm, CAST(COUNT(*) AS BIGINT)
              FROM worker_months m JOIN donations d ON d.id = m.donation_id
+             JOIN workers w ON w.id = m.worker_id
              WHERE m.month = $1 AND d.status = 'funded'
                AND NOT EXISTS (SELECT 1 FROM remittance_items i
                                WHERE i.month = $1 AND i.donation_id = m.donation_id)
-             GROUP BY m.donation_id, d.funded_at ORDER BY m.donation_id",
+             GROUP BY m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector, m.jkk, m.jkm
+             ORDER BY m.donation_id",
         )
         .bind(m)
         .fetch_all(&mut *conn)
         .await
         .map_err(anyhow::Error::from)
     })?;
+    let new = if groups.is_empty() {
+        Vec::new()
+    } else {
+        due_items(&super::rates::pricing(db).await?, month, groups)?
+    };
     if !new.is_empty() {
         let batch = open_batch(db, month).await?;
         let deadline = crate::db::reconcile::due_deadline(month);
@@ -183,32 +193,122 @@ async fn open_batch(db: &Db, month: Month) -> anyhow::Result<i64> {
     })
 }
 
+/// One group of a month's worker-months: (donation, donor, funding source, funded at, income,
+/// sector, JKK paid, JKM paid, how many).
+type GroupRow = (
+    i64,
+    i64,
+    String,
+    Option<DateTime<Utc>>,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+);
+
+/// Worker-months of one donation whose price due is below the price paid: (income, sector,
+/// JKK paid, JKM paid, JKK due, JKM due).
+type Repriced = (i64, String, i64, i64, i64, i64);
+
+/// What one donation remits for the month.
+#[derive(Debug, Default)]
+struct Item {
+    donation: i64,
+    donor: i64,
+    funded_at: Option<DateTime<Utc>>,
+    /// What is due and remitted.
+    jkk: i64,
+    jkm: i64,
+    /// What was paid above it, going back to the donor's credit.
+    back_jkk: i64,
+    back_jkm: i64,
+    repriced: Vec<Repriced>,
+}
+
+/// Prices each group with `price_month` and sums per donation: a worker-month remits what is
+/// due, never more than was paid for it (a price that rose after the money came is not
+/// collected here), and the rest goes back.
+fn due_items(
+    pricing: &lingkaran_domain::pricing::Pricing,
+    month: Month,
+    groups: Vec<GroupRow>,
+) -> anyhow::Result<Vec<Item>> {
+    use lingkaran_domain::pricing::{FundingSource, Sector};
+    use lingkaran_domain::Rupiah;
+    let add = |a: i64, b: i64, n: i64| -> anyhow::Result<i64> {
+        Ok(Rupiah::new(a)?
+            .checked_add(Rupiah::new(b)?.times(n)?)?
+            .get())
+    };
+    let mut out: Vec<Item> = Vec::new();
+    for (donation, donor, funding, funded_at, income, sector, jkk, jkm, n) in groups {
+        let f = FundingSource::parse(&funding).ok_or_else(|| {
+            anyhow::anyhow!("donation {donation}: unknown funding source {funding:?}")
+        })?;
+        let sec = Sector::parse(&sector).unwrap_or(Sector::Other);
+        let due = pricing.price(month, income, f, sec)?;
+        let (due_jkk, due_jkm) = (due.jkk.get().min(jkk), due.jkm.get().min(jkm));
+        if out.last().map(|i| i.donation) != Some(donation) {
+            out.push(Item {
+                donation,
+                donor,
+                funded_at,
+                ..Item::default()
+            });
+        }
+        let Some(item) = out.last_mut() else {
+            continue;
+        };
+        item.jkk = add(item.jkk, due_jkk, n)?;
+        item.jkm = add(item.jkm, due_jkm, n)?;
+        item.back_jkk = add(item.back_jkk, jkk - due_jkk, n)?;
+        item.back_jkm = add(item.back_jkm, jkm - due_jkm, n)?;
+        if (due_jkk, due_jkm) != (jkk, jkm) {
+            item.repriced
+                .push((income, sector, jkk, jkm, due_jkk, due_jkm));
+        }
+    }
+    Ok(out)
+}
+
 /// Records donation-months in `batch` and moves their contributions from each donation's
 /// escrow to the payables, in one transaction: a donation-month is in a batch exactly when
-/// its money has left escrow. Returns the transfers posted.
+/// its money has left escrow. What was paid above the price due goes back to the donor's
+/// credit in the same transaction (`TransferKey::Repriced`, by donation and month), and the
+/// worker-months concerned get their remitted price in `repriced_months`. Returns the
+/// transfers posted.
 async fn post_items(
     db: &Db,
     month: Month,
     batch: i64,
-    items: &[(i64, i64, i64, Option<DateTime<Utc>>)],
+    items: &[Item],
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<usize> {
     let m = month.yyyymm();
     let mut transfers = Vec::with_capacity(items.len() * 2);
-    for (donation, jkk, jkm, _) in items {
-        for (programme, credit, amount) in [
-            (Programme::Jkk, Account::PayableJkk, *jkk),
-            (Programme::Jkm, Account::PayableJkm, *jkm),
+    for it in items {
+        let remit = |programme| TransferKey::Remit {
+            donation: it.donation,
+            month,
+            programme,
+        };
+        for (key, credit, amount) in [
+            (remit(Programme::Jkk), Account::PayableJkk, it.jkk),
+            (remit(Programme::Jkm), Account::PayableJkm, it.jkm),
+            (
+                TransferKey::Repriced {
+                    donation: it.donation,
+                    month,
+                },
+                Account::DonorCredit(it.donor),
+                it.back_jkk + it.back_jkm,
+            ),
         ] {
             if amount > 0 {
                 transfers.push(Transfer {
-                    id: TransferKey::Remit {
-                        donation: *donation,
-                        month,
-                        programme,
-                    }
-                    .id(),
-                    debit: Account::Escrow(*donation),
+                    id: key.id(),
+                    debit: Account::Escrow(it.donation),
                     credit,
                     amount,
                     phase: Phase::Single,
@@ -219,20 +319,46 @@ async fn post_items(
     }
     let results = on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        for (donation, jkk, jkm, funded_at) in items {
-            let late = matches!((funded_at, deadline), (Some(f), Some(d)) if *f > d);
-            sqlx::query(
-                "INSERT INTO remittance_items (month, donation_id, batch, jkk, jkm, late)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (month, donation_id) DO NOTHING",
+        for it in items {
+            let late = matches!((it.funded_at, deadline), (Some(f), Some(d)) if f > d);
+            let new = sqlx::query(
+                "INSERT INTO remittance_items (month, donation_id, batch, jkk, jkm, late, repriced_jkk, repriced_jkm)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (month, donation_id) DO NOTHING",
             )
             .bind(m)
-            .bind(donation)
+            .bind(it.donation)
             .bind(batch)
-            .bind(jkk)
-            .bind(jkm)
+            .bind(it.jkk)
+            .bind(it.jkm)
             .bind(late)
+            .bind(it.back_jkk)
+            .bind(it.back_jkm)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if new == 0 {
+                continue;
+            }
+            for (income, sector, jkk, jkm, due_jkk, due_jkm) in &it.repriced {
+                sqlx::query(
+                    "INSERT INTO repriced_months (worker_id, month, donation_id, jkk, jkm)
+                     SELECT m.worker_id, m.month, m.donation_id, $1, $2 FROM worker_months m
+                     JOIN workers w ON w.id = m.worker_id
+                     WHERE m.donation_id = $3 AND m.month = $4 AND m.jkk = $5 AND m.jkm = $6
+                       AND w.income = $7 AND w.sector = $8
+                     ON CONFLICT (worker_id, month) DO NOTHING",
+                )
+                .bind(due_jkk)
+                .bind(due_jkm)
+                .bind(it.donation)
+                .bind(m)
+                .bind(jkk)
+                .bind(jkm)
+                .bind(income)
+                .bind(sector)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         let r = tx.apply_transfers(&transfers).await?;
         tx.commit().await?;
@@ -326,11 +452,17 @@ async fn write_file(
         json,
         "{{\"bulan\":\"{month}\",\"program\":\"{programme}\",\"setoran\":{batch},\"baris\":["
     )?;
-    let amount = if programme == "JKK" { "m.jkk" } else { "m.jkm" };
+    // What was remitted: the re-priced contribution where the month was re-priced.
+    let amount = if programme == "JKK" {
+        "COALESCE(r.jkk, m.jkk)"
+    } else {
+        "COALESCE(r.jkm, m.jkm)"
+    };
     let sql = format!(
         "SELECT w.nik, w.full_name, w.income, {amount}, o.name, d.id
          FROM worker_months m
          JOIN remittance_items i ON i.month = m.month AND i.donation_id = m.donation_id AND i.batch = $2
+         LEFT JOIN repriced_months r ON r.worker_id = m.worker_id AND r.month = m.month
          JOIN donations d ON d.id = m.donation_id
          JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
          WHERE m.month = $1 ORDER BY w.nik"
@@ -464,15 +596,19 @@ pub async fn import_confirmation(
                 continue;
             }
         };
-        let found: Option<(i64, i64, i64, i64, i64)> = on_db!(db, |pool| sqlx::query_as(
-            "SELECT m.worker_id, m.donation_id, m.jkk, m.jkm, d.donor_id FROM worker_months m
+        let found: Option<(i64, i64, i64, i64, i64)> = on_db!(db, |pool| {
+            sqlx::query_as(
+            "SELECT m.worker_id, m.donation_id, COALESCE(r.jkk, m.jkk), COALESCE(r.jkm, m.jkm), d.donor_id
+             FROM worker_months m
              JOIN workers w ON w.id = m.worker_id JOIN donations d ON d.id = m.donation_id
+             LEFT JOIN repriced_months r ON r.worker_id = m.worker_id AND r.month = m.month
              WHERE w.nik = $1 AND m.month = $2 AND d.status = 'funded'"
         )
         .bind(&nik)
         .bind(month.yyyymm())
         .fetch_optional(pool)
-        .await)?;
+        .await
+        })?;
         let Some((worker, donation, c_jkk, c_jkm, donor)) = found else {
             report.unknown.push((
                 line,

@@ -21,7 +21,9 @@ use lingkaran_domain::allocation::{self, Candidate};
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::nik::Nik;
-use lingkaran_domain::rates::{quote, Contribution, Month, Rate};
+use lingkaran_domain::pricing::{FundingSource, Priced, Pricing, Sector};
+use lingkaran_domain::rates::Month;
+use lingkaran_domain::Rupiah;
 use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -105,11 +107,13 @@ pub struct DonationRow {
     pub created_at: DateTime<Utc>,
     pub hold_expires_at: DateTime<Utc>,
     pub funded_at: Option<DateTime<Utc>>,
+    /// Who pays, as PP 50/2025 distinguishes payers (`FundingSource` codes).
+    pub funding_source: String,
 }
 
 pub(crate) const SELECT_DONATION: &str = "SELECT d.id, d.donor_id, o.name AS donor_name, d.budget_line_id, d.mode,
     d.request, d.start_month, d.months, d.workers, d.total, d.funded_total, d.status, d.extends_id, d.created_at,
-    d.hold_expires_at, d.funded_at FROM donations d JOIN donors o ON o.id = d.donor_id";
+    d.hold_expires_at, d.funded_at, d.funding_source FROM donations d JOIN donors o ON o.id = d.donor_id";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InvoiceRow {
@@ -148,31 +152,52 @@ struct CandidateRow {
     income: i64,
     decile: Option<i64>,
     verified_at: Option<DateTime<Utc>>,
+    sector: String,
 }
 
-/// Prices each worker's block of months at the rate of each month, caching by income (most
-/// workers declare the same Rp 1.000.000).
+/// Prices each worker's block of months with `price_month` (the month, the worker's income
+/// and sector, the donation's funding source), caching by income and sector (most workers
+/// declare the same Rp 1.000.000).
 struct Pricer<'a> {
-    rates: &'a [Rate],
+    pricing: &'a Pricing,
+    funding: FundingSource,
     start: Month,
     months: u32,
-    cache: HashMap<i64, Vec<(Month, Contribution)>>,
+    cache: HashMap<(i64, Sector), Vec<Priced>>,
+}
+
+/// A worker's sector as stored (an unknown code prices as `other`: no relief is assumed).
+fn sector_of(code: &str) -> Sector {
+    Sector::parse(code).unwrap_or(Sector::Other)
 }
 
 impl Pricer<'_> {
-    fn block(&mut self, income: i64) -> anyhow::Result<&[(Month, Contribution)]> {
-        if !self.cache.contains_key(&income) {
-            let q = quote(self.rates, 1, self.months, self.start, income).ok_or_else(|| {
-                anyhow::anyhow!("no contribution rate is in force for {}", self.start)
-            })?;
-            self.cache.insert(income, q.months);
+    fn block(&mut self, income: i64, sector: Sector) -> anyhow::Result<&[Priced]> {
+        if !self.cache.contains_key(&(income, sector)) {
+            let b = self
+                .pricing
+                .block(self.start, self.months, income, self.funding, sector)?;
+            self.cache.insert((income, sector), b);
         }
-        Ok(self.cache.get(&income).map(Vec::as_slice).unwrap_or(&[]))
+        Ok(self
+            .cache
+            .get(&(income, sector))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]))
     }
 
-    fn block_total(&mut self, income: i64) -> anyhow::Result<i64> {
-        Ok(self.block(income)?.iter().map(|(_, c)| c.total()).sum())
+    fn block_total(&mut self, income: i64, sector: Sector) -> anyhow::Result<i64> {
+        let mut sum = Rupiah::ZERO;
+        for p in self.block(income, sector)? {
+            sum = sum.checked_add(p.total()?)?;
+        }
+        Ok(sum.get())
     }
+}
+
+/// `a + b` on amounts, refused past the bound.
+fn add(a: i64, b: i64) -> anyhow::Result<i64> {
+    Ok(Rupiah::new(a)?.checked_add(Rupiah::new(b)?)?.get())
 }
 
 fn problem_nik(nik: &str, code: &'static str, id: &str, en: &str) -> (String, Problem) {
@@ -187,7 +212,7 @@ pub(crate) trait DonationTx {
     /// (nothing written, once the caller rolls back) says why it cannot be made.
     async fn create_donation(
         &mut self,
-        rates: &[Rate],
+        pricing: &Pricing,
         d: &NewDonation,
     ) -> anyhow::Result<Result<Created, Vec<Problem>>>;
 
@@ -196,7 +221,7 @@ pub(crate) trait DonationTx {
     async fn take_months(
         &mut self,
         donation_id: i64,
-        blocks: &[(i64, Vec<(Month, Contribution)>)],
+        blocks: &[(i64, Vec<Priced>)],
         now: DateTime<Utc>,
     ) -> anyhow::Result<HashSet<i64>>;
 
@@ -220,7 +245,7 @@ macro_rules! impl_donation_tx {
         impl DonationTx for $conn {
             async fn create_donation(
                 &mut self,
-                rates: &[Rate],
+                pricing: &Pricing,
                 d: &NewDonation,
             ) -> anyhow::Result<Result<Created, Vec<Problem>>> {
                 let now = Utc::now();
@@ -255,15 +280,16 @@ macro_rules! impl_donation_tx {
                 // A budget line's ceiling: lock the line, then count what is invoiced on it
                 // (held or paid donations; an expired one no longer counts).
                 let mut ceiling_left: Option<i64> = None;
+                let mut budget_source = None;
                 if let Some(line) = d.budget_line_id {
-                    let ceiling: Option<i64> = sqlx::query_scalar(
-                        "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1 AND donor_id = $2 RETURNING ceiling",
+                    let ceiling: Option<(i64, String)> = sqlx::query_as(
+                        "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1 AND donor_id = $2 RETURNING ceiling, source",
                     )
                     .bind(line)
                     .bind(d.donor_id)
                     .fetch_optional(&mut *self)
                     .await?;
-                    let Some(ceiling) = ceiling else {
+                    let Some((ceiling, source)) = ceiling else {
                         return Ok(Err(vec![Problem::new(
                             "unknown_budget_line",
                             "Mata anggaran itu tidak ada, atau bukan milik donatur ini.",
@@ -280,10 +306,20 @@ macro_rules! impl_donation_tx {
                     .fetch_one(&mut *self)
                     .await?;
                     ceiling_left = Some(ceiling - committed);
+                    budget_source = lingkaran_domain::donor::BudgetSource::parse(&source);
                 }
+                // Who pays: the budget line's source, else the donor's kind (PP 50/2025).
+                let kind: String = sqlx::query_scalar("SELECT kind FROM donors WHERE id = $1")
+                    .bind(d.donor_id)
+                    .fetch_one(&mut *self)
+                    .await?;
+                let kind = lingkaran_domain::donor::DonorKind::parse(&kind)
+                    .ok_or_else(|| anyhow::anyhow!("donor {} has unknown kind {kind:?}", d.donor_id))?;
+                let funding = FundingSource::of_donor(kind, budget_source);
 
                 let mut pricer = Pricer {
-                    rates,
+                    pricing,
+                    funding,
                     start: d.start,
                     months: d.months,
                     cache: HashMap::new(),
@@ -300,13 +336,14 @@ macro_rules! impl_donation_tx {
                         skip_unavailable,
                     } => {
                         let mut qb = super::bulk::in_list(
-                            "SELECT id, nik, income, decile, verified_at, status FROM workers WHERE nik IN (",
+                            "SELECT id, nik, income, decile, verified_at, status, sector FROM workers WHERE nik IN (",
                             niks,
                             ")",
                         );
-                        let found: Vec<(i64, String, i64, Option<i64>, Option<DateTime<Utc>>, String)> =
+                        type Found = (i64, String, i64, Option<i64>, Option<DateTime<Utc>>, String, String);
+                        let found: Vec<Found> =
                             qb.build_query_as().fetch_all(&mut *self).await?;
-                        let by_nik: HashMap<&str, &(i64, String, i64, Option<i64>, Option<DateTime<Utc>>, String)> =
+                        let by_nik: HashMap<&str, &Found> =
                             found.iter().map(|r| (r.1.as_str(), r)).collect();
                         let mut wanted: Vec<CandidateRow> = Vec::new();
                         let mut seen = HashSet::new();
@@ -333,19 +370,20 @@ macro_rules! impl_donation_tx {
                                     income: r.2,
                                     decile: r.3,
                                     verified_at: r.4,
+                                    sector: r.6.clone(),
                                 }),
                             }
                         }
                         let mut blocks = Vec::with_capacity(wanted.len());
                         for w in &wanted {
-                            blocks.push((w.id, pricer.block(w.income)?.to_vec()));
+                            blocks.push((w.id, pricer.block(w.income, sector_of(&w.sector))?.to_vec()));
                         }
                         let taken = self
                             .take_months(id, &blocks, now)
                             .await?;
                         for w in wanted {
                             if taken.contains(&w.id) {
-                                total += pricer.block_total(w.income)?;
+                                total = add(total, pricer.block_total(w.income, sector_of(&w.sector))?)?;
                                 chosen.push(w);
                             } else {
                                 skipped.push(problem_nik(
@@ -380,7 +418,10 @@ macro_rules! impl_donation_tx {
                             }
                             let limit = match budget {
                                 Some(b) => {
-                                    let cheapest = pricer.block_total(1)?.max(1);
+                                    let cheapest = pricer
+                                        .block_total(1, Sector::Transport)?
+                                        .min(pricer.block_total(1, Sector::Other)?)
+                                        .max(1);
                                     ((b - total) / cheapest).clamp(0, 50_000)
                                 }
                                 None => need.min(50_000),
@@ -389,7 +430,7 @@ macro_rules! impl_donation_tx {
                                 break;
                             }
                             let mut sql = Sql::new(
-                                "SELECT w.id, w.nik, w.income, w.decile, w.verified_at FROM workers w
+                                "SELECT w.id, w.nik, w.income, w.decile, w.verified_at, w.sector FROM workers w
                                  WHERE w.status = 'verified'",
                             );
                             if let Some(r) = &criteria.region {
@@ -420,17 +461,17 @@ macro_rules! impl_donation_tx {
                             let mut round: Vec<CandidateRow> = Vec::new();
                             let mut planned = total;
                             for c in cands {
-                                let price = pricer.block_total(c.income)?;
+                                let price = pricer.block_total(c.income, sector_of(&c.sector))?;
                                 if let Some(b) = budget {
                                     // Strictly in the fair order: stop at the first worker
                                     // the rest of the budget cannot cover.
-                                    if planned + price > b {
+                                    if add(planned, price)? > b {
                                         exhausted = true;
                                         break;
                                     }
                                 }
-                                planned += price;
-                                blocks.push((c.id, pricer.block(c.income)?.to_vec()));
+                                planned = add(planned, price)?;
+                                blocks.push((c.id, pricer.block(c.income, sector_of(&c.sector))?.to_vec()));
                                 round.push(c);
                             }
                             if round.is_empty() {
@@ -441,7 +482,7 @@ macro_rules! impl_donation_tx {
                                 .await?;
                             for c in round {
                                 if taken.contains(&c.id) {
-                                    total += pricer.block_total(c.income)?;
+                                    total = add(total, pricer.block_total(c.income, sector_of(&c.sector))?)?;
                                     chosen.push(c);
                                 }
                             }
@@ -528,9 +569,10 @@ macro_rules! impl_donation_tx {
                     }
                 };
                 self.insert_chosen(id, &reasons).await?;
-                sqlx::query("UPDATE donations SET workers = $1, total = $2 WHERE id = $3")
+                sqlx::query("UPDATE donations SET workers = $1, total = $2, funding_source = $3 WHERE id = $4")
                     .bind(chosen.len() as i64)
                     .bind(total)
+                    .bind(funding.as_str())
                     .bind(id)
                     .execute(&mut *self)
                     .await?;
@@ -557,7 +599,7 @@ macro_rules! impl_donation_tx {
             async fn take_months(
                 &mut self,
                 donation_id: i64,
-                blocks: &[(i64, Vec<(Month, Contribution)>)],
+                blocks: &[(i64, Vec<Priced>)],
                 now: DateTime<Utc>,
             ) -> anyhow::Result<HashSet<i64>> {
                 if blocks.is_empty() {
@@ -566,13 +608,13 @@ macro_rules! impl_donation_tx {
                 let ids: Vec<i64> = blocks.iter().map(|b| b.0).collect();
                 let (first, last) = blocks
                     .iter()
-                    .flat_map(|b| b.1.iter().map(|(m, _)| m.yyyymm()))
+                    .flat_map(|b| b.1.iter().map(|p| p.month.yyyymm()))
                     .fold((i64::MAX, i64::MIN), |(lo, hi), m| (lo.min(m), hi.max(m)));
                 // Expired holds of other donations give their months back.
                 self.release_expired(&ids, first, last, now).await?;
                 let rows: Vec<MonthRow> = blocks
                     .iter()
-                    .flat_map(|(w, ms)| ms.iter().map(move |(m, c)| (*w, m.yyyymm(), c.jkk, c.jkm)))
+                    .flat_map(|(w, ms)| ms.iter().map(move |p| (*w, p.month.yyyymm(), p.jkk.get(), p.jkm.get())))
                     .collect();
                 let mut got: BTreeMap<i64, usize> = BTreeMap::new();
                 for w in self.insert_months(donation_id, &rows).await? {
@@ -694,8 +736,8 @@ macro_rules! impl_donation_tx {
                     self.apply_transfers(&first).await?;
                     sqlx::query("SAVEPOINT settle").execute(&mut *self).await?;
                     if !intact {
-                        let lost: Vec<(i64, i64)> = sqlx::query_as(
-                            "SELECT w.id, w.income FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+                        let lost: Vec<(i64, i64, String)> = sqlx::query_as(
+                            "SELECT w.id, w.income, w.sector FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
                              WHERE dw.donation_id = $1
                                AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id AND m.donation_id = $1) < $2",
                         )
@@ -703,14 +745,18 @@ macro_rules! impl_donation_tx {
                         .bind(months)
                         .fetch_all(&mut *self)
                         .await?;
-                        let rates: Vec<super::rates::RateRow> = sqlx::query_as(super::rates::SELECT_RATES)
-                            .fetch_all(&mut *self)
+                        let (pricing, _) = crate::load_pricing!(self).await?;
+                        let funding: String = sqlx::query_scalar("SELECT funding_source FROM donations WHERE id = $1")
+                            .bind(donation_id)
+                            .fetch_one(&mut *self)
                             .await?;
-                        let rates = super::rates::from_rows(rates)?;
+                        let funding = FundingSource::parse(&funding)
+                            .ok_or_else(|| anyhow::anyhow!("donation {donation_id}: unknown funding source {funding:?}"))?;
                         let start = Month::from_yyyymm(start_month)
                             .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
                         let mut pricer = Pricer {
-                            rates: &rates,
+                            pricing: &pricing,
+                            funding,
                             start,
                             months: u32::try_from(months)?,
                             cache: HashMap::new(),
@@ -718,8 +764,8 @@ macro_rules! impl_donation_tx {
                         let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
                         self.delete_months(donation_id, &lost_ids).await?;
                         let mut blocks = Vec::with_capacity(lost.len());
-                        for (w, income) in &lost {
-                            blocks.push((*w, pricer.block(*income)?.to_vec()));
+                        for (w, income, sector) in &lost {
+                            blocks.push((*w, pricer.block(*income, sector_of(sector))?.to_vec()));
                         }
                         self.take_months(donation_id, &blocks, now).await?;
                     }
@@ -806,12 +852,12 @@ pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec
 /// Makes a donation in one transaction (see [`DonationTx::create_donation`]). A transaction
 /// that lost a deadlock is run again, up to five times.
 pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, Vec<Problem>>> {
-    let rates = super::rates::all(db).await?;
-    let rates = &rates;
+    let pricing = super::rates::pricing(db).await?;
+    let pricing = &pricing;
     super::retrying(|| async move {
         on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
-            let out = tx.create_donation(rates, d).await?;
+            let out = tx.create_donation(pricing, d).await?;
             if out.is_ok() {
                 tx.commit().await?;
             } else {
@@ -963,4 +1009,102 @@ pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
         tx.commit().await?;
         Ok(expired.len() as u64)
     })
+}
+
+/// Re-prices every held, unpaid donation whose months the rules now price differently (a
+/// relief rule, a rate or a pricing setting was added or changed): its worker-months get the
+/// current prices, its total follows, and so does its invoice (a budget donation's invoice
+/// stays the budget the donor chose). Each donation is locked first, as a payment settling it
+/// locks it, so a payment either comes before (and funds it at the price it was invoiced, the
+/// cycle returning any difference) or after (and meets the new invoice). Returns the donations
+/// whose price changed.
+pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
+    let pricing = super::rates::pricing(db).await?;
+    let held: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT d.id FROM donations d JOIN invoices i ON i.donation_id = d.id
+         WHERE d.status = 'held' AND i.status = 'open' AND i.paid = 0 ORDER BY d.id"
+    )
+    .fetch_all(pool)
+    .await)?;
+    let mut changed = Vec::new();
+    for id in held {
+        let pricing = &pricing;
+        let moved = on_db!(db, |pool| {
+            async {
+            let mut tx = pool.begin_write().await?;
+            let row: Option<(String, String)> = sqlx::query_as(
+                "UPDATE donations SET status = status WHERE id = $1 AND status = 'held' RETURNING funding_source, mode",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((funding, mode)) = row else {
+                return Ok::<_, anyhow::Error>(false);
+            };
+            let funding = FundingSource::parse(&funding)
+                .ok_or_else(|| anyhow::anyhow!("donation {id}: unknown funding source {funding:?}"))?;
+            // Months priced alike (same month, income, sector and stored price) move together.
+            let groups: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT m.month, w.income, w.sector, m.jkk, m.jkm FROM worker_months m
+                 JOIN workers w ON w.id = m.worker_id WHERE m.donation_id = $1
+                 GROUP BY m.month, w.income, w.sector, m.jkk, m.jkm",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut moved = false;
+            for (month, income, sector, jkk, jkm) in groups {
+                let m = Month::from_yyyymm(month)
+                    .ok_or_else(|| anyhow::anyhow!("donation {id}: bad month {month}"))?;
+                let p = pricing.price(m, income, funding, sector_of(&sector))?;
+                if (p.jkk.get(), p.jkm.get()) == (jkk, jkm) {
+                    continue;
+                }
+                moved = true;
+                sqlx::query(
+                    "UPDATE worker_months SET jkk = $1, jkm = $2
+                     WHERE donation_id = $3 AND month = $4 AND jkk = $5 AND jkm = $6
+                       AND worker_id IN (SELECT id FROM workers WHERE income = $7 AND sector = $8)",
+                )
+                .bind(p.jkk.get())
+                .bind(p.jkm.get())
+                .bind(id)
+                .bind(month)
+                .bind(jkk)
+                .bind(jkm)
+                .bind(income)
+                .bind(&sector)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if moved {
+                let total: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT) FROM worker_months WHERE donation_id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE donations SET total = $1 WHERE id = $2")
+                    .bind(total)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if mode != "budget" {
+                    sqlx::query("UPDATE invoices SET amount = $1 WHERE donation_id = $2 AND status = 'open' AND paid = 0")
+                        .bind(total)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(moved)
+        }
+        .await
+        })?;
+        if moved {
+            changed.push(id);
+        }
+    }
+    Ok(changed)
 }

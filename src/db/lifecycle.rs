@@ -168,6 +168,9 @@ pub struct SelfPayment<'a> {
     /// `manual` (an officer saw the receipt) or `insurer` (from BPJS's data).
     pub source: &'a str,
     pub reference: Option<&'a str>,
+    /// The day it is recorded (WIB): the month must lie within the self-payment window
+    /// around this day's month (`pricing_settings`, 3 months back to 1 ahead by default).
+    pub today: NaiveDate,
 }
 
 /// What recording a self-payment did.
@@ -179,18 +182,29 @@ pub enum Recorded {
     Duplicate { worker_id: i64 },
 }
 
-/// Records one self-paid month. A month a donor already pays is refused (it would be paid
-/// twice); a verified or lapsed worker becomes `mandiri` in the same transaction.
+/// Records one self-paid month. The month must lie within the self-payment window around
+/// `p.today`, and the amount must be exactly the month's contribution for this worker paying
+/// alone (`price_month` with funding `self`: the worker's income and sector, relief included).
+/// A month a donor already pays is refused (it would be paid twice); a verified or lapsed
+/// worker becomes `mandiri` in the same transaction.
 pub async fn record_self_payment(
     db: &Db,
     p: &SelfPayment<'_>,
     actor: i64,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
-    if p.amount <= 0 {
+    if lingkaran_domain::Rupiah::positive(p.amount).is_none() {
         return Ok(Err(Problem::new(
             "bad_amount",
-            format!("Iuran harus lebih dari Rp 0, bukan {}.", p.amount),
-            format!("The contribution must be more than Rp 0, not {}.", p.amount),
+            format!(
+                "Iuran {} tidak mungkin: harus lebih dari Rp 0 dan paling banyak {}.",
+                p.amount,
+                format::rupiah(lingkaran_domain::Rupiah::MAX.get())
+            ),
+            format!(
+                "A contribution of {} is impossible: above Rp 0 and at most {}.",
+                p.amount,
+                format::rupiah(lingkaran_domain::Rupiah::MAX.get())
+            ),
         )));
     }
     let now = Utc::now();
@@ -198,12 +212,29 @@ pub async fn record_self_payment(
     let label = format::month(p.month, "id");
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        let worker: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, status FROM workers WHERE nik = $1")
+        let (pricing, window) = crate::load_pricing!(tx).await?;
+        let current = Month::of(p.today);
+        let (earliest, latest) = (current.minus(window.back), current.plus(window.ahead));
+        if p.month < earliest || p.month > latest {
+            return Ok(Err(Problem::new(
+                "month_outside_window",
+                format!(
+                    "Iuran mandiri untuk {label} tidak dapat dicatat hari ini: bulannya harus antara {} dan {}.",
+                    format::month(earliest, "id"),
+                    format::month(latest, "id")
+                ),
+                format!(
+                    "A self-payment for {} cannot be recorded today: the month must lie between {earliest} and {latest}.",
+                    p.month
+                ),
+            )));
+        }
+        let worker: Option<(i64, String, i64, String)> =
+            sqlx::query_as("SELECT id, status, income, sector FROM workers WHERE nik = $1")
                 .bind(p.nik)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let Some((worker, status)) = worker else {
+        let Some((worker, status, income, sector)) = worker else {
             return Ok(Err(Problem::new(
                 "unknown_nik",
                 "NIK ini tidak terdaftar di Lingkaran.",
@@ -218,6 +249,43 @@ pub async fn record_self_payment(
         .bind(m)
         .fetch_one(&mut *tx)
         .await?;
+        let sector = lingkaran_domain::pricing::Sector::parse(&sector)
+            .unwrap_or(lingkaran_domain::pricing::Sector::Other);
+        let due = pricing.price(
+            p.month,
+            income,
+            lingkaran_domain::pricing::FundingSource::SelfPaid,
+            sector,
+        )?;
+        let due_total = due.total()?.get();
+        if p.amount != due_total && !funded {
+            let why = due
+                .relief
+                .as_ref()
+                .map(|r| {
+                    (
+                        format!(" (keringanan {})", r.basis),
+                        format!(" (relief under {})", r.basis),
+                    )
+                })
+                .unwrap_or_default();
+            return Ok(Err(Problem::new(
+                "wrong_amount",
+                format!(
+                    "Iuran {} untuk {label} tidak sesuai: iuran pekerja ini untuk bulan itu {}{}.",
+                    format::rupiah(p.amount),
+                    format::rupiah(due_total),
+                    why.0
+                ),
+                format!(
+                    "A contribution of {} for {} does not match: this worker's contribution for that month is {}{}.",
+                    format::rupiah(p.amount),
+                    p.month,
+                    format::rupiah(due_total),
+                    why.1
+                ),
+            )));
+        }
         if funded {
             return Ok(Err(Problem::new(
                 "month_funded",
@@ -301,6 +369,7 @@ pub async fn import_self_payments(
     db: &Db,
     text: &str,
     actor: i64,
+    today: NaiveDate,
 ) -> anyhow::Result<SelfPaymentImport> {
     let mut out = SelfPaymentImport::default();
     let mut reader = csv::ReaderBuilder::new()
@@ -350,6 +419,7 @@ pub async fn import_self_payments(
             amount,
             source: "insurer",
             reference: (!reference.is_empty()).then_some(reference.as_str()),
+            today,
         };
         match record_self_payment(db, &p, actor).await? {
             Ok(Recorded::New { .. }) => out.recorded += 1,

@@ -43,7 +43,7 @@ pub async fn all(db: &Db) -> anyhow::Result<Vec<Rate>> {
 }
 
 /// Adds a rate for a future month. `Ok(false)` when that month already has one.
-pub async fn add(db: &Db, r: &Rate, source: &str) -> sqlx::Result<bool> {
+pub async fn add(db: &Db, r: &Rate, source: &str) -> anyhow::Result<bool> {
     let n = on_db!(db, |pool| {
         sqlx::query(
         "INSERT INTO contribution_rates (effective_from, jkk_basis_points, jkk_min, jkk_max, jkm_flat, source)
@@ -59,5 +59,190 @@ pub async fn add(db: &Db, r: &Rate, source: &str) -> sqlx::Result<bool> {
     .await
     .map(|r| r.rows_affected())
     })?;
+    if n == 1 {
+        // A new rate changes the price of months to come: held donations follow it.
+        super::donations::reprice_held(db).await?;
+    }
     Ok(n == 1)
+}
+
+// ---- Relief rules and the pricing settings (issue 9 §3) --------------------------------------
+
+use lingkaran_domain::pricing::{FundingSource, PriceSettings, Pricing, Relief, Sector};
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReliefRow {
+    id: i64,
+    basis: String,
+    basis_points: i64,
+    from_month: i64,
+    to_month: i64,
+    sectors: String,
+    excludes: String,
+}
+
+pub(crate) const SELECT_RELIEFS: &str =
+    "SELECT id, basis, basis_points, from_month, to_month, sectors, excludes FROM relief_rules ORDER BY id";
+
+pub(crate) const SELECT_SETTINGS: &str =
+    "SELECT dana_desa_is_apbn, self_pay_months_back, self_pay_months_ahead FROM pricing_settings WHERE id = 1";
+
+/// The settings row: (Dana Desa counts as APBN, self-payment months back, months ahead).
+pub(crate) type SettingsRow = (bool, i64, i64);
+
+fn codes<T>(
+    text: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+    id: i64,
+) -> anyhow::Result<Vec<T>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse(s).ok_or_else(|| anyhow::anyhow!("relief rule {id}: unknown {what} {s:?}")))
+        .collect()
+}
+
+pub(crate) fn reliefs_from_rows(rows: Vec<ReliefRow>) -> anyhow::Result<Vec<Relief>> {
+    rows.into_iter()
+        .map(|r| {
+            let month = |n: i64| {
+                Month::from_yyyymm(n)
+                    .ok_or_else(|| anyhow::anyhow!("relief rule {}: bad month {n}", r.id))
+            };
+            Ok(Relief {
+                id: r.id,
+                basis: r.basis.clone(),
+                basis_points: r.basis_points,
+                from: month(r.from_month)?,
+                to: month(r.to_month)?,
+                sectors: codes(&r.sectors, Sector::parse, "sector", r.id)?,
+                excludes: codes(&r.excludes, FundingSource::parse, "funding source", r.id)?,
+            })
+        })
+        .collect()
+}
+
+/// The self-payment window: months before and after the current month a self-payment may be
+/// for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelfPayWindow {
+    pub back: u32,
+    pub ahead: u32,
+}
+
+pub(crate) fn settings_from_row(row: Option<SettingsRow>) -> (PriceSettings, SelfPayWindow) {
+    let (dd, back, ahead) = row.unwrap_or((true, 3, 1));
+    (
+        PriceSettings {
+            dana_desa_is_apbn: dd,
+        },
+        SelfPayWindow {
+            back: u32::try_from(back).unwrap_or(3),
+            ahead: u32::try_from(ahead).unwrap_or(1),
+        },
+    )
+}
+
+/// Reads everything pricing needs on an open connection or transaction of either store:
+/// `load_pricing!(&mut *tx)` gives `anyhow::Result<(Pricing, SelfPayWindow)>`.
+#[macro_export]
+macro_rules! load_pricing {
+    ($conn:expr) => {
+        async {
+            let rates: Vec<$crate::db::rates::RateRow> =
+                sqlx::query_as($crate::db::rates::SELECT_RATES)
+                    .fetch_all(&mut *$conn)
+                    .await?;
+            let reliefs: Vec<$crate::db::rates::ReliefRow> =
+                sqlx::query_as($crate::db::rates::SELECT_RELIEFS)
+                    .fetch_all(&mut *$conn)
+                    .await?;
+            let settings: Option<$crate::db::rates::SettingsRow> =
+                sqlx::query_as($crate::db::rates::SELECT_SETTINGS)
+                    .fetch_optional(&mut *$conn)
+                    .await?;
+            let (settings, window) = $crate::db::rates::settings_from_row(settings);
+            Ok::<_, anyhow::Error>((
+                lingkaran_domain::pricing::Pricing {
+                    rates: $crate::db::rates::from_rows(rates)?,
+                    reliefs: $crate::db::rates::reliefs_from_rows(reliefs)?,
+                    settings,
+                },
+                window,
+            ))
+        }
+    };
+}
+
+/// Everything pricing needs: the rates, the relief rules, the settings.
+pub async fn pricing(db: &Db) -> anyhow::Result<Pricing> {
+    Ok(pricing_and_window(db).await?.0)
+}
+
+pub async fn pricing_and_window(db: &Db) -> anyhow::Result<(Pricing, SelfPayWindow)> {
+    on_db!(db, |pool| {
+        let mut conn = pool.acquire().await?;
+        crate::load_pricing!(conn).await
+    })
+}
+
+/// Every relief rule, oldest first.
+pub async fn reliefs(db: &Db) -> anyhow::Result<Vec<Relief>> {
+    Ok(pricing(db).await?.reliefs)
+}
+
+/// Adds a relief rule (the caller checks that its first month is still to come), then
+/// re-prices every held, unpaid donation's months that the rules now price differently.
+/// Returns the rule's id and the donations re-priced.
+pub async fn add_relief(
+    db: &Db,
+    r: &Relief,
+    note: Option<&str>,
+    by: i64,
+) -> anyhow::Result<(i64, Vec<i64>)> {
+    let join = |xs: Vec<&str>| xs.join(",");
+    let sectors = join(r.sectors.iter().map(|s| s.as_str()).collect());
+    let excludes = join(r.excludes.iter().map(|s| s.as_str()).collect());
+    let id: i64 = on_db!(db, |pool| {
+        sqlx::query_scalar(
+        "INSERT INTO relief_rules (basis, basis_points, from_month, to_month, sectors, excludes, note, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+    )
+    .bind(r.basis.trim())
+    .bind(r.basis_points)
+    .bind(r.from.yyyymm())
+    .bind(r.to.yyyymm())
+    .bind(&sectors)
+    .bind(&excludes)
+    .bind(note)
+    .bind(by)
+    .bind(chrono::Utc::now())
+    .fetch_one(pool)
+    .await
+    })?;
+    let repriced = super::donations::reprice_held(db).await?;
+    Ok((id, repriced))
+}
+
+/// Changes the pricing settings; held donations are re-priced as for a new rule.
+pub async fn set_settings(
+    db: &Db,
+    dana_desa_is_apbn: Option<bool>,
+    window: Option<SelfPayWindow>,
+) -> anyhow::Result<(PriceSettings, SelfPayWindow)> {
+    on_db!(db, |pool| sqlx::query(
+        "UPDATE pricing_settings SET dana_desa_is_apbn = COALESCE($1, dana_desa_is_apbn),
+             self_pay_months_back = COALESCE($2, self_pay_months_back),
+             self_pay_months_ahead = COALESCE($3, self_pay_months_ahead) WHERE id = 1"
+    )
+    .bind(dana_desa_is_apbn)
+    .bind(window.map(|w| i64::from(w.back)))
+    .bind(window.map(|w| i64::from(w.ahead)))
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    super::donations::reprice_held(db).await?;
+    let (p, w) = pricing_and_window(db).await?;
+    Ok((p.settings, w))
 }

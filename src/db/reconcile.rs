@@ -20,6 +20,9 @@ pub struct Programme {
     /// The remittance files written (lines, total); `None` before the cycle ran.
     pub remitted_lines: Option<i64>,
     pub remitted: Option<i64>,
+    /// Funded above the price due when remitted (a relief that came after the money): what
+    /// went back to donors' credit instead of BPJS. Funded = remitted + repriced.
+    pub repriced: i64,
     /// What the ledger paid to BPJS for the month.
     pub paid_to_bpjs: i64,
     pub accepted: i64,
@@ -124,7 +127,46 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     .bind(m)
     .fetch_all(pool)
     .await)?;
-    for (p, funded_sum) in [(Prog::Jkk, funded.1), (Prog::Jkm, funded.2)] {
+    let repriced: (i64, i64) = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(repriced_jkk), 0) AS BIGINT), CAST(COALESCE(SUM(repriced_jkm), 0) AS BIGINT)
+         FROM remittance_items WHERE month = $1"
+    )
+    .bind(m)
+    .fetch_one(pool)
+    .await
+    })?;
+    // What the ledger returned: one Repriced transfer per donation and month.
+    let repriced_donations: Vec<i64> = on_db!(db, |pool| {
+        sqlx::query_scalar(
+        "SELECT donation_id FROM remittance_items WHERE month = $1 AND repriced_jkk + repriced_jkm > 0"
+    )
+    .bind(m)
+    .fetch_all(pool)
+    .await
+    })?;
+    let mut returned = 0i64;
+    for d in repriced_donations {
+        returned += posted(db, TransferKey::Repriced { donation: d, month }.id()).await?;
+    }
+    if returned != repriced.0 + repriced.1 {
+        r.differences.push(diff(
+            format!(
+                "Selisih harga {} tetapi yang kembali ke donatur {}",
+                rupiah(repriced.0 + repriced.1),
+                rupiah(returned)
+            ),
+            format!(
+                "Funded above the price due by {} but {} went back to donors",
+                rupiah(repriced.0 + repriced.1),
+                rupiah(returned)
+            ),
+        ));
+    }
+    for (p, funded_sum, repriced) in [
+        (Prog::Jkk, funded.1, repriced.0),
+        (Prog::Jkm, funded.2, repriced.1),
+    ] {
         let programme = p.code();
         // Every batch's file, and what each batch paid to BPJS.
         let remitted: (i64, i64, i64) = on_db!(db, |pool| {
@@ -188,6 +230,7 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
             funded: funded_sum,
             remitted_lines: remitted.map(|x| x.0),
             remitted: remitted.map(|x| x.1),
+            repriced,
             paid_to_bpjs: paid,
             accepted: confirmed.0,
             rejected: confirmed.1,
@@ -196,12 +239,12 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
             unconfirmed: remitted.map(|x| x.0).unwrap_or(0) - confirmed.0 - confirmed.1,
         };
         if let Some((lines, total)) = remitted {
-            if total != funded_sum || lines != funded.0 {
+            if total + repriced != funded_sum || lines != funded.0 {
                 r.differences.push(diff(
-                    format!("{programme}: donatur mendanai {} bulan-pekerja ({}) tetapi berkas setoran berisi {lines} ({})",
-                        funded.0, rupiah(funded_sum), rupiah(total)),
-                    format!("{programme}: donors funded {} worker-months ({}) but the remittance file has {lines} ({})",
-                        funded.0, rupiah(funded_sum), rupiah(total)),
+                    format!("{programme}: donatur mendanai {} bulan-pekerja ({}) tetapi berkas setoran berisi {lines} ({}) dan selisih harga yang dikembalikan {}",
+                        funded.0, rupiah(funded_sum), rupiah(total), rupiah(repriced)),
+                    format!("{programme}: donors funded {} worker-months ({}) but the remittance file has {lines} ({}) and {} went back as repriced",
+                        funded.0, rupiah(funded_sum), rupiah(total), rupiah(repriced)),
                 ));
             }
             if paid != total {

@@ -10,7 +10,8 @@ use crate::on_db;
 use chrono::{NaiveDate, Utc};
 use lingkaran_domain::coverage::last_day;
 use lingkaran_domain::format;
-use lingkaran_domain::rates::{rate_for, Month};
+use lingkaran_domain::pricing::{FundingSource, Sector};
+use lingkaran_domain::rates::Month;
 
 /// By default a reminder goes 30 and 7 days before the last protected day.
 pub const DEFAULT_DAYS: [i64; 2] = [30, 7];
@@ -51,7 +52,7 @@ pub async fn queue(
         let next = months[months.len() - 1].next();
         months.push(next);
     }
-    let rates = super::rates::all(db).await?;
+    let pricing = super::rates::pricing(db).await?;
     let now = Utc::now();
     let month_list = months
         .iter()
@@ -70,9 +71,11 @@ pub async fn queue(
         String,
         bool,
         Option<String>,
+        String,
     );
-    let rows: Vec<Row> = on_db!(db, |pool| sqlx::query_as(&format!(
-        "SELECT w.id, w.full_name, w.phone, w.income, l.last, d.id, o.name, o.public_name, o.email
+    let rows: Vec<Row> = on_db!(db, |pool| {
+        sqlx::query_as(&format!(
+        "SELECT w.id, w.full_name, w.phone, w.income, l.last, d.id, o.name, o.public_name, o.email, w.sector
          FROM (SELECT m.worker_id, MAX(m.month) AS last FROM worker_months m
                JOIN donations d0 ON d0.id = m.donation_id WHERE d0.status = 'funded'
                GROUP BY m.worker_id) l
@@ -83,10 +86,11 @@ pub async fn queue(
          ORDER BY d.id, w.id"
     ))
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     // Donor e-mails: one per (donation, end month, threshold), counting its workers.
     let mut donations: Vec<(i64, String, Option<String>, NaiveDate, i64, usize)> = Vec::new();
-    for (worker, name, phone, income, last, donation, donor, public, email) in rows {
+    for (worker, name, phone, income, last, donation, donor, public, email, sector) in rows {
         let Some(end_month) = Month::from_yyyymm(last) else {
             continue;
         };
@@ -104,11 +108,14 @@ pub async fn queue(
             report.no_phone += 1;
             continue;
         };
-        // What paying alone costs from the next month, at the worker's declared income.
+        // What paying alone costs from the next month: the worker's declared income and
+        // sector, paid by the worker (`self`), relief included.
         let next = end_month.next();
-        let cost = rate_for(&rates, next)
-            .map(|r| r.jkk(income) + r.jkm)
-            .unwrap_or(0);
+        let sector = Sector::parse(&sector).unwrap_or(Sector::Other);
+        let cost = pricing
+            .price(next, income, FundingSource::SelfPaid, sector)?
+            .total()?
+            .get();
         let from = if public {
             donor
         } else {

@@ -21,6 +21,8 @@ pub struct WorkerRecord {
     pub regency_code: String,
     pub phone: Option<String>,
     pub occupation: String,
+    /// `transport` or `other` (PP 50/2025), from the occupation; changes keep their history.
+    pub sector: String,
     pub income: i64,
     pub decile: Option<i64>,
     pub organisation_id: i64,
@@ -36,7 +38,7 @@ pub struct WorkerRecord {
 }
 
 const SELECT_WORKER: &str = "SELECT w.id, w.nik, w.full_name, w.sex, w.birth_date, w.village_code, w.regency_code,
-    w.phone, w.occupation, w.income, w.decile, w.organisation_id, o.name AS organisation_name, w.proposed_by,
+    w.phone, w.occupation, w.sector, w.income, w.decile, w.organisation_id, o.name AS organisation_name, w.proposed_by,
     w.import_id, w.status, w.status_reason, w.flag, w.possible_duplicate_of, w.created_at, w.updated_at
     FROM workers w JOIN organisations o ON o.id = w.organisation_id";
 
@@ -392,4 +394,70 @@ pub async fn status_counts(db: &Db, who: &Principal) -> sqlx::Result<Vec<(String
     on_db!(db, |pool| bind_all!(sqlx::query_as(&sql.text), sql)
         .fetch_all(pool)
         .await)
+}
+
+/// Changes a worker's sector (a pricing input under PP 50/2025), keeping the change in
+/// `worker_sector_changes` with who, when and why, in the same transaction. Returns the
+/// sector it had. The same sector again changes nothing and records nothing.
+pub async fn set_sector(
+    db: &Db,
+    nik: &str,
+    sector: lingkaran_domain::pricing::Sector,
+    reason: &str,
+    actor: i64,
+) -> anyhow::Result<Result<String, lingkaran_domain::Problem>> {
+    use super::BeginWrite;
+    if reason.trim().is_empty() {
+        return Ok(Err(lingkaran_domain::Problem::new(
+            "reason_required",
+            "Tuliskan alasan perubahan sektor.",
+            "Give the reason for the change of sector.",
+        )));
+    }
+    let now = chrono::Utc::now();
+    on_db!(db, |pool| {
+        async {
+        let mut tx = pool.begin_write().await?;
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, sector FROM workers WHERE nik = $1")
+                .bind(nik)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((id, from)) = row else {
+            return Ok(Err(lingkaran_domain::Problem::new(
+                "unknown_nik",
+                "NIK ini tidak terdaftar di Lingkaran.",
+                "No worker with this NIK is registered.",
+            )));
+        };
+        if from != sector.as_str() {
+            // Conditional on the sector read, so two officers cannot both record a change.
+            let n = sqlx::query("UPDATE workers SET sector = $1, updated_at = $2 WHERE id = $3 AND sector = $4")
+                .bind(sector.as_str())
+                .bind(now)
+                .bind(id)
+                .bind(&from)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                sqlx::query(
+                    "INSERT INTO worker_sector_changes (worker_id, from_sector, to_sector, reason, actor_id, at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(&from)
+                .bind(sector.as_str())
+                .bind(reason.trim())
+                .bind(actor)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(Ok(from))
+    }
+    .await
+    })
 }

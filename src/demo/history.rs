@@ -195,14 +195,31 @@ pub async fn seed(
     }
     // From the month after the sponsorship, A pays alone every month (the insurer's data),
     // and each month's lifecycle step runs.
+    // Each month at its own price for A paying alone (PP 50/2025 halves it in 2026).
+    let pricing = crate::db::rates::pricing(db).await?;
+    let w = workers::by_nik(db, a)
+        .await?
+        .context("the demo's worker A is missing")?;
+    let sector = lingkaran_domain::pricing::Sector::parse(&w.sector)
+        .unwrap_or(lingkaran_domain::pricing::Sector::Other);
     let mut m = first.plus(2);
     while m <= now {
+        let amount = pricing
+            .price(
+                m,
+                w.income,
+                lingkaran_domain::pricing::FundingSource::SelfPaid,
+                sector,
+            )?
+            .total()?
+            .get();
         let paid = SelfPayment {
             nik: a,
             month: m,
-            amount: 16_800,
+            amount,
             source: "insurer",
             reference: Some("JMO"),
+            today: day(m, 10),
         };
         lifecycle::record_self_payment(db, &paid, officer)
             .await?

@@ -124,6 +124,7 @@ async fn render(
                 th scope="col" { (pick("Program", "Programme")) }
                 th scope="col" { (pick("Didanai donatur", "Funded by donors")) }
                 th scope="col" { (pick("Berkas setoran", "Remittance file")) }
+                th scope="col" { (pick("Selisih harga kembali ke donatur", "Repriced, back to donors")) }
                 th scope="col" { (pick("Dibayar ke BPJS", "Paid to BPJS")) }
                 th scope="col" { (pick("Diterima", "Accepted")) }
                 th scope="col" { (pick("Ditolak", "Rejected")) }
@@ -138,6 +139,7 @@ async fn render(
                         (Some(l), Some(t)) => { (l) " · " (rupiah(t)) }
                         _ => { span.muted { (pick("belum dibuat", "not yet written")) } }
                     } }
+                    td.num { (rupiah(p.repriced)) }
                     td.num { (rupiah(p.paid_to_bpjs)) }
                     td.num { (p.accepted) }
                     td.num { (p.rejected) " · " (rupiah(p.rejected_amount)) }
@@ -345,6 +347,7 @@ pub async fn record_self_payment(
         amount,
         source: "manual",
         reference: (!reference.is_empty()).then_some(reference.as_str()),
+        today: crate::clock::today(),
     };
     match lifecycle::record_self_payment(&state.db, &sp, p.user_id)
         .await

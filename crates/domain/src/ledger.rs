@@ -97,6 +97,9 @@ enum Purpose {
     /// A future month stopped because the worker died or left (stop and month): escrow → the
     /// donor's credit or the programme pool.
     Stopped = 8,
+    /// A month funded above the price due when it is remitted (a relief that came after the
+    /// money, donation and month): the difference, escrow → the donor's credit.
+    Repriced = 9,
 }
 
 /// The transfer id of `purpose` for record `id`: the purpose in the high 64 bits, the record
@@ -141,6 +144,9 @@ pub enum TransferKey {
     },
     /// A future month stopped (the worker died or left): escrow → credit or the pool.
     Stopped { stop: i64, month: Month },
+    /// A donation's month funded above the price due when it is remitted: the difference,
+    /// escrow → the donor's credit.
+    Repriced { donation: i64, month: Month },
 }
 
 impl TransferKey {
@@ -181,6 +187,9 @@ impl TransferKey {
             ),
             TransferKey::Stopped { stop, month } => {
                 transfer_id(Purpose::Stopped, (n(stop) << 20) | ym(month))
+            }
+            TransferKey::Repriced { donation, month } => {
+                transfer_id(Purpose::Repriced, (n(donation) << 20) | ym(month))
             }
         }
     }
@@ -699,6 +708,14 @@ mod tests {
         assert_eq!(
             TransferKey::Stopped { stop: 4, month: m }.id(),
             old(8, (4 << 20) | 202605)
+        );
+        assert_eq!(
+            TransferKey::Repriced {
+                donation: 9,
+                month: m
+            }
+            .id(),
+            old(9, (9 << 20) | 202605)
         );
     }
 }

@@ -1,4 +1,4 @@
-//! Contribution rates for BPU workers and exact quotes (domain.md §2).
+//! Contribution rates for BPU workers (domain.md §2); `crate::pricing` prices a worker-month.
 //!
 //! Rates change (PP 49/2020 once cut JKM to Rp 68), so they live in a table with effective
 //! months, and a quote for a coverage month uses the rate in force in that month. Amounts are
@@ -137,26 +137,6 @@ impl Rate {
             jkm: 6_800,
         }
     }
-
-    /// JKK for one worker-month: the percentage of income, rounded half up to the rupiah,
-    /// then held between the minimum and the maximum.
-    pub fn jkk(&self, income: i64) -> i64 {
-        let raw = (income.saturating_mul(self.jkk_basis_points) + 5_000) / 10_000;
-        raw.clamp(self.jkk_min, self.jkk_max)
-    }
-}
-
-/// What one worker-month costs, by programme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Contribution {
-    pub jkk: i64,
-    pub jkm: i64,
-}
-
-impl Contribution {
-    pub fn total(self) -> i64 {
-        self.jkk + self.jkm
-    }
 }
 
 /// The rate in force in `month`: the latest row that starts on or before it.
@@ -165,37 +145,6 @@ pub fn rate_for(rates: &[Rate], month: Month) -> Option<&Rate> {
         .iter()
         .filter(|r| r.from <= month)
         .max_by_key(|r| r.from)
-}
-
-/// An exact quote: every worker-month priced at the rate of its own month.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quote {
-    pub workers: i64,
-    pub months: Vec<(Month, Contribution)>,
-    pub total: Contribution,
-}
-
-/// Quotes `workers` workers at `income` for `months` months from `from`. `None` when a month
-/// has no rate in force.
-pub fn quote(rates: &[Rate], workers: i64, months: u32, from: Month, income: i64) -> Option<Quote> {
-    let mut out = Quote {
-        workers,
-        months: Vec::new(),
-        total: Contribution::default(),
-    };
-    let mut m = from;
-    for _ in 0..months {
-        let r = rate_for(rates, m)?;
-        let per = Contribution {
-            jkk: r.jkk(income),
-            jkm: r.jkm,
-        };
-        out.total.jkk += per.jkk * workers;
-        out.total.jkm += per.jkm * workers;
-        out.months.push((m, per));
-        m = m.next();
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -207,32 +156,6 @@ mod tests {
     }
 
     #[test]
-    fn published_budgets_come_out_exactly() {
-        let rates = [Rate::permenaker_5_2021()];
-        // Penajam Paser Utara: 5,000 workers × 12 months.
-        let q = quote(&rates, 5_000, 12, month("2026-01"), 1_000_000);
-        assert_eq!(q.map(|q| q.total.total()), Some(1_008_000_000));
-        // Jawa Tengah + Bank Jateng 2017 figures at today's rate: 7,000 × 6.
-        let q = quote(&rates, 7_000, 6, month("2026-01"), 1_000_000);
-        assert_eq!(q.map(|q| q.total.total()), Some(705_600_000));
-        // Makassar: 5 workers, one month.
-        let q = quote(&rates, 5, 1, month("2026-01"), 1_000_000);
-        assert_eq!(
-            q.map(|q| (q.total.jkk, q.total.jkm, q.total.total())),
-            Some((50_000, 34_000, 84_000))
-        );
-    }
-
-    #[test]
-    fn jkk_is_held_between_its_minimum_and_maximum() {
-        let r = Rate::permenaker_5_2021();
-        assert_eq!(r.jkk(1_000_000), 10_000);
-        assert_eq!(r.jkk(2_345_678), 23_457);
-        assert_eq!(r.jkk(500_000), 10_000);
-        assert_eq!(r.jkk(50_000_000), 207_000);
-    }
-
-    #[test]
     fn each_month_uses_the_rate_in_force_then() {
         let cut = Rate {
             from: month("2026-03"),
@@ -240,11 +163,12 @@ mod tests {
             ..Rate::permenaker_5_2021()
         };
         let rates = [Rate::permenaker_5_2021(), cut];
-        let q = quote(&rates, 1, 4, month("2026-01"), 1_000_000).unwrap_or_else(|| panic!("quote"));
-        let jkm: Vec<i64> = q.months.iter().map(|(_, c)| c.jkm).collect();
+        let jkm: Vec<i64> = (0..4)
+            .filter_map(|i| rate_for(&rates, month("2026-01").plus(i)).map(|r| r.jkm))
+            .collect();
         assert_eq!(jkm, vec![6_800, 6_800, 68, 68]);
         assert_eq!(
-            quote(&rates, 1, 1, month("2021-03"), 1_000_000),
+            rate_for(&rates, month("2021-03")),
             None,
             "no rate before April 2021"
         );

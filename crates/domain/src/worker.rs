@@ -19,7 +19,10 @@ pub enum Occupation {
     Peternak,
     PedagangKakiLima,
     Ojek,
+    OjekOnline,
     Becak,
+    Sopir,
+    Kurir,
     BuruhHarianLepas,
     Pemulung,
     TukangTambalBan,
@@ -31,14 +34,17 @@ pub enum Occupation {
 }
 
 impl Occupation {
-    pub const ALL: [Occupation; 15] = [
+    pub const ALL: [Occupation; 18] = [
         Occupation::Petani,
         Occupation::BuruhTani,
         Occupation::Nelayan,
         Occupation::Peternak,
         Occupation::PedagangKakiLima,
         Occupation::Ojek,
+        Occupation::OjekOnline,
         Occupation::Becak,
+        Occupation::Sopir,
+        Occupation::Kurir,
         Occupation::BuruhHarianLepas,
         Occupation::Pemulung,
         Occupation::TukangTambalBan,
@@ -83,7 +89,25 @@ impl Occupation {
                 "ojek",
                 "Ojek",
                 "Motorcycle taxi driver",
-                &["ojol", "motorcycle_taxi", "ojek_online"],
+                &["ojek_pangkalan", "motorcycle_taxi"],
+            ),
+            Occupation::OjekOnline => (
+                "ojek_online",
+                "Ojek online",
+                "App-based motorcycle taxi driver",
+                &["ojol", "ride_hailing_driver"],
+            ),
+            Occupation::Sopir => (
+                "sopir",
+                "Sopir (angkot, truk, taksi)",
+                "Driver",
+                &["supir", "driver", "sopir_angkot", "sopir_truk"],
+            ),
+            Occupation::Kurir => (
+                "kurir",
+                "Kurir",
+                "Courier",
+                &["courier", "kurir_paket", "delivery_rider"],
             ),
             Occupation::Becak => (
                 "becak",
