@@ -105,6 +105,50 @@ fn nik_check_prints_the_contract_and_exits_by_validity() {
     );
 }
 
+#[test]
+fn a_nik_under_papuas_pre_2022_codes_is_valid_and_named_by_todays_regions() {
+    // Merauke district under its old code 91.01.01 (today 93.01.01), born 12-03-1985.
+    let o = lingkaran(
+        "sqlite://unused.db",
+        &["nik", "check", "9101011203850001", "--json"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let v = json_of(&o);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["errors"], serde_json::json!([]));
+    assert_eq!(v["regency"]["code"], "91.01");
+    assert_eq!(v["regency"]["name"], "Kabupaten Merauke");
+    assert_eq!(v["regency"]["current_code"], "93.01");
+    assert_eq!(v["district"]["name"], "Merauke");
+    assert_eq!(v["district"]["current_code"], "93.01.01");
+    assert_eq!(v["warnings"][0]["code"], "historical_code");
+    assert!(v["warnings"][0]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("old one"));
+    // Mimika (91.09 → 94.04) and Kota Sorong (92.71 → 96.71) too.
+    for (nik, now) in [("9109011203850001", "94.04"), ("9271011203850001", "96.71")] {
+        let v = json_of(&lingkaran(
+            "sqlite://unused.db",
+            &["nik", "check", nik, "--json"],
+        ));
+        assert_eq!(v["valid"], true, "{nik}: {v}");
+        assert_eq!(v["regency"]["current_code"], now, "{nik}: {v}");
+    }
+    // A code that never existed is still refused.
+    let o = lingkaran(
+        "sqlite://unused.db",
+        &["nik", "check", "9199011203850001", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json_of(&o)["errors"][0]["code"], "unknown_regency");
+}
+
 both_urls!(
     workers_import_prints_the_report_and_logs_no_nik,
     |url| async move {

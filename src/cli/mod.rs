@@ -664,13 +664,15 @@ fn print_nik_check(c: &lingkaran_domain::nik::NikCheck) {
         }
         None => println!("NIK tidak sah / invalid"),
     }
-    for (label, v) in [
-        ("provinsi", &c.province),
-        ("kabupaten/kota", &c.regency),
-        ("kecamatan", &c.district),
+    for (label, v, now) in [
+        ("provinsi", &c.province, &None),
+        ("kabupaten/kota", &c.regency, &c.regency_now),
+        ("kecamatan", &c.district, &c.district_now),
     ] {
-        if let Some((code, name)) = v {
-            println!("  {label}: {code} {name}");
+        match (v, now) {
+            (Some((code, name)), Some(now)) => println!("  {label}: {code} (kini {now}) {name}"),
+            (Some((code, name)), None) => println!("  {label}: {code} {name}"),
+            _ => {}
         }
     }
     for e in &c.errors {
