@@ -16,11 +16,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state with settings read from the environment.
+    /// The state with settings read from the environment (the demo provider secret when
+    /// none is set: for tests and embedding; `serve` uses [`Settings::for_serve`]).
     pub fn new(db: Db) -> AppState {
+        AppState::with_settings(db, Settings::from_env())
+    }
+
+    pub fn with_settings(db: Db, settings: Settings) -> AppState {
         AppState {
             db,
-            settings: std::sync::Arc::new(Settings::from_env()),
+            settings: std::sync::Arc::new(settings),
             limiter: std::sync::Arc::default(),
         }
     }
@@ -41,15 +46,37 @@ pub struct Settings {
 pub const DEMO_PROVIDER_SECRET: &str = "lingkaran-demo-provider-secret";
 pub const DEMO_PROVIDER_CLIENT_ID: &str = "MCH-LINGKARAN-DEMO";
 
+/// `serve` without `LINGKARAN_PROVIDER_SECRET` and without `--demo`.
+pub const NO_PROVIDER_SECRET: &str = "LINGKARAN_PROVIDER_SECRET belum diisi: tanpa rahasia \
+penyedia pembayaran, siapa pun yang membaca docs/payments.md bisa memalsukan callback pembayaran. \
+Isi LINGKARAN_PROVIDER_SECRET dengan rahasia dari penyedia pembayaran, atau jalankan \
+`lingkaran serve --demo` untuk demo. / LINGKARAN_PROVIDER_SECRET is not set: without the payment \
+provider's secret, anyone who reads docs/payments.md could forge payment callbacks. Set \
+LINGKARAN_PROVIDER_SECRET to the secret your payment provider gave you, or run \
+`lingkaran serve --demo` for the demo.";
+
 impl Settings {
+    /// The settings `serve` runs with: it fails closed. Without `LINGKARAN_PROVIDER_SECRET`
+    /// it refuses to start (a callback signed with the published demo secret would otherwise
+    /// be money), unless `demo` is set.
+    pub fn for_serve(demo: bool) -> Result<Settings, &'static str> {
+        let set = std::env::var("LINGKARAN_PROVIDER_SECRET").is_ok_and(|v| !v.trim().is_empty());
+        if !set && !demo {
+            return Err(NO_PROVIDER_SECRET);
+        }
+        if !set {
+            tracing::warn!(
+                "demo: LINGKARAN_PROVIDER_SECRET is not set, payment callbacks use the demo secret"
+            );
+        }
+        Ok(Settings::from_env())
+    }
+
+    /// Every setting from the environment; the demo provider values when none are set.
     pub fn from_env() -> Settings {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let secret = var("LINGKARAN_PROVIDER_SECRET").unwrap_or_else(|| {
-            tracing::warn!(
-                "LINGKARAN_PROVIDER_SECRET is not set: payment callbacks use the demo secret"
-            );
-            DEMO_PROVIDER_SECRET.to_string()
-        });
+        let secret =
+            var("LINGKARAN_PROVIDER_SECRET").unwrap_or_else(|| DEMO_PROVIDER_SECRET.to_string());
         Settings {
             provider: crate::payments::callback::Provider {
                 client_id: var("LINGKARAN_PROVIDER_CLIENT_ID")

@@ -149,6 +149,74 @@ fn a_nik_under_papuas_pre_2022_codes_is_valid_and_named_by_todays_regions() {
     assert_eq!(json_of(&o)["errors"][0]["code"], "unknown_regency");
 }
 
+/// Starts `lingkaran serve` on a free port with `secret` (or none) and `extra` arguments.
+/// Returns its exit status if it stopped, or `None` once it printed its address (it is
+/// serving; it is then killed), and what it wrote to stderr.
+fn serve_outcome(secret: Option<&str>, extra: &[&str]) -> (Option<i32>, String) {
+    use std::io::{BufRead, Read};
+    let dir = std::env::temp_dir().join(format!(
+        "lingkaran-serve-{}-{}",
+        std::process::id(),
+        extra.len() + secret.map_or(0, |s| s.len() + 1)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/serve.db", dir.display());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lingkaran"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .env("LINGKARAN_DB", &db)
+        .env_remove("LINGKARAN_PROVIDER_SECRET")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(s) = secret {
+        cmd.env("LINGKARAN_PROVIDER_SECRET", s);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let out = child.stdout.take().unwrap();
+    // The first line that starts with "Lingkaran: " means it is listening.
+    let serving = std::io::BufReader::new(out)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.starts_with("Lingkaran: "));
+    let status = if serving {
+        child.kill().unwrap();
+        child.wait().unwrap();
+        None
+    } else {
+        child.wait().unwrap().code()
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (status, err)
+}
+
+#[test]
+fn serve_refuses_to_start_without_the_provider_secret_except_for_the_demo() {
+    let (status, err) = serve_outcome(None, &[]);
+    assert_eq!(status, Some(2), "serve must stop: {err}");
+    assert!(
+        err.contains("LINGKARAN_PROVIDER_SECRET belum diisi"),
+        "{err}"
+    );
+    assert!(err.contains("forge payment callbacks"), "{err}");
+    assert!(err.contains("--demo"), "{err}");
+    // Blank counts as unset.
+    let (status, _) = serve_outcome(Some("  "), &[]);
+    assert_eq!(status, Some(2));
+    // With a secret, or for the demo, it serves.
+    let (status, err) = serve_outcome(Some("rahasia-penyedia"), &[]);
+    assert_eq!(status, None, "{err}");
+    let (status, err) = serve_outcome(None, &["--demo"]);
+    assert_eq!(status, None, "{err}");
+}
+
 both_urls!(
     workers_import_prints_the_report_and_logs_no_nik,
     |url| async move {

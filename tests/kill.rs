@@ -21,6 +21,11 @@ fn serve(url: &str) -> (Child, String) {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env("LINGKARAN_DB", url)
         .env("LINGKARAN_LOG", "warn")
+        // The callbacks below are signed with the demo secret; serve needs it set.
+        .env(
+            "LINGKARAN_PROVIDER_SECRET",
+            lingkaran::app::DEMO_PROVIDER_SECRET,
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
