@@ -40,6 +40,9 @@ pub struct Settings {
     /// How long a donation's worker-months stay held, and its invoice open, unpaid
     /// (`LINGKARAN_HOLD_HOURS`, default 24: a virtual account's usual validity).
     pub hold: chrono::Duration,
+    /// How long an `Idempotency-Key`'s answer is kept (`LINGKARAN_IDEMPOTENCY_HOURS`,
+    /// default 24).
+    pub idempotency_ttl: chrono::Duration,
 }
 
 /// The demo's provider secret: a real deployment sets `LINGKARAN_PROVIDER_SECRET`.
@@ -87,6 +90,12 @@ impl Settings {
                 var("LINGKARAN_HOLD_HOURS")
                     .and_then(|h| h.parse().ok())
                     .filter(|h| *h > 0)
+                    .unwrap_or(24),
+            ),
+            idempotency_ttl: chrono::Duration::hours(
+                var("LINGKARAN_IDEMPOTENCY_HOURS")
+                    .and_then(|h| h.parse().ok())
+                    .filter(|h| (1..=24 * 365).contains(h))
                     .unwrap_or(24),
             ),
         }
@@ -158,7 +167,11 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
-    crate::scheduler::spawn(state.db.clone(), crate::scheduler::Schedule::from_env());
+    let schedule = crate::scheduler::Schedule {
+        idempotency_ttl: state.settings.idempotency_ttl,
+        ..crate::scheduler::Schedule::from_env()
+    };
+    crate::scheduler::spawn(state.db.clone(), schedule);
     // The peer's address reaches handlers (the protection page limits checks by it).
     axum::serve(
         listener,
