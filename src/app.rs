@@ -43,6 +43,16 @@ pub struct Settings {
     /// How long an `Idempotency-Key`'s answer is kept (`LINGKARAN_IDEMPOTENCY_HOURS`,
     /// default 24).
     pub idempotency_ttl: chrono::Duration,
+    /// What a donor who signed up alone (an individual, self-registered) may hold at a time,
+    /// unless an officer set another limit for them: workers
+    /// (`LINGKARAN_SELF_DONOR_MAX_WORKERS`, 50) and unpaid donations
+    /// (`LINGKARAN_SELF_DONOR_MAX_HELD`, 3).
+    pub self_donor_limits: crate::db::donations::HoldLimits,
+    /// How far ahead a donation may start, in months after the first payable one
+    /// (`LINGKARAN_MAX_MONTHS_AHEAD`, 12).
+    pub max_months_ahead: u32,
+    /// Sign-ups per network address per hour (`LINGKARAN_SIGNUPS_PER_HOUR`, 5).
+    pub signups_per_hour: i64,
 }
 
 /// The demo's provider secret: a real deployment sets `LINGKARAN_PROVIDER_SECRET`.
@@ -78,6 +88,13 @@ impl Settings {
     /// Every setting from the environment; the demo provider values when none are set.
     pub fn from_env() -> Settings {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        // A whole number ≥ 0, or the default.
+        let number = |k: &str, default: i64| {
+            var(k)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|n| *n >= 0)
+                .unwrap_or(default)
+        };
         let secret =
             var("LINGKARAN_PROVIDER_SECRET").unwrap_or_else(|| DEMO_PROVIDER_SECRET.to_string());
         Settings {
@@ -98,6 +115,13 @@ impl Settings {
                     .filter(|h| (1..=24 * 365).contains(h))
                     .unwrap_or(24),
             ),
+            self_donor_limits: crate::db::donations::HoldLimits {
+                workers: number("LINGKARAN_SELF_DONOR_MAX_WORKERS", 50),
+                donations: number("LINGKARAN_SELF_DONOR_MAX_HELD", 3),
+            },
+            max_months_ahead: u32::try_from(number("LINGKARAN_MAX_MONTHS_AHEAD", 12).min(120))
+                .unwrap_or(12),
+            signups_per_hour: number("LINGKARAN_SIGNUPS_PER_HOUR", 5),
         }
     }
 }

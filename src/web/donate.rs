@@ -161,7 +161,15 @@ pub async fn sign_up(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    let user_id = match sign_up_donor(&state, &username, &full_name, password).await {
+    let address = crate::api::accounts::peer_address(&parts);
+    if let Err((e, secs)) = crate::api::accounts::signup_throttle(&state, &address).await {
+        let mut r = signup_page(&ctx, &token, &username, &full_name, &e.problems, e.status);
+        if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return Ok(r);
+    }
+    let user_id = match sign_up_donor(&state, &address, &username, &full_name, password).await {
         Ok((user_id, _donor_id)) => user_id,
         Err(e) if client_error(&e) => {
             return Ok(signup_page(
@@ -296,7 +304,7 @@ struct Hint {
 async fn price_hint(state: &AppState, p: &Principal, g: &Gift) -> Result<Hint, ApiError> {
     let today = crate::clock::today();
     let months = api::parse_months(g.months.parse().ok())?;
-    let start = api::parse_start(Some(&g.start), today)?;
+    let start = api::parse_start(Some(&g.start), today, state.settings.max_months_ahead)?;
     let q = serde_json::from_value(json!({
         "workers": 1, "months": months, "from": start.to_string(),
     }))?;
