@@ -323,13 +323,13 @@ pub(crate) async fn created_json(state: &AppState, made: &donations::Created) ->
     Ok(v)
 }
 
-/// Makes the donation and, when asked, pays it from the donor's credit.
-pub(crate) async fn make(
+/// The donation a request asks for, checked; and whether to pay it from credit.
+fn new_donation(
     state: &AppState,
     p: &Principal,
     donor: &Donor,
     input: DonationInput,
-) -> Result<Value> {
+) -> Result<(NewDonation, bool)> {
     let today = crate::clock::today();
     let months = parse_months(input.months)?;
     let start = parse_start(
@@ -407,9 +407,8 @@ pub(crate) async fn make(
         },
         "count": input.count, "budget": input.budget, "months": months, "start": start.to_string(),
     });
-    let made = donations::create_limited(
-        &state.db,
-        &NewDonation {
+    Ok((
+        NewDonation {
             donor_id: donor.id,
             budget_line_id: input.budget_line_id,
             choice,
@@ -421,14 +420,39 @@ pub(crate) async fn make(
             request_json: request.to_string(),
             today,
         },
-        Some(state.settings.self_donor_limits),
-    )
-    .await?
-    .map_err(ApiError::invalid)?;
-    if input.pay_from_credit {
+        input.pay_from_credit,
+    ))
+}
+
+/// Makes the donation and, when asked, pays it from the donor's credit.
+pub(crate) async fn make(
+    state: &AppState,
+    p: &Principal,
+    donor: &Donor,
+    input: DonationInput,
+) -> Result<Value> {
+    let (d, pay_from_credit) = new_donation(state, p, donor, input)?;
+    let made = donations::create_limited(&state.db, &d, Some(state.settings.self_donor_limits))
+        .await?
+        .map_err(ApiError::invalid)?;
+    if pay_from_credit {
         donations::settle(&state.db, made.id).await?;
     }
     created_json(state, &made).await
+}
+
+/// What the donation would be, made and rolled back: the workers it would choose now and
+/// their exact price, by the same code that writes the invoice. Nothing is held.
+pub(crate) async fn review(
+    state: &AppState,
+    p: &Principal,
+    donor: &Donor,
+    input: DonationInput,
+) -> Result<donations::Preview> {
+    let (d, _) = new_donation(state, p, donor, input)?;
+    donations::preview(&state.db, &d, Some(state.settings.self_donor_limits))
+        .await?
+        .map_err(ApiError::invalid)
 }
 
 pub async fn create(

@@ -934,6 +934,58 @@ pub async fn create_limited(
     .await
 }
 
+/// What a donation would be if it were made now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub workers: i64,
+    pub start: Month,
+    pub months: u32,
+    /// The price of the chosen workers' months.
+    pub total: i64,
+    /// What the invoice would ask (a budget donation invoices its whole budget).
+    pub invoice: i64,
+    pub shortfall: i64,
+}
+
+/// Makes the donation in a transaction that is rolled back: the review step's exact price,
+/// computed by the very code that writes the invoice. Nothing is held.
+pub async fn preview(
+    db: &Db,
+    d: &NewDonation,
+    limits: Option<HoldLimits>,
+) -> anyhow::Result<Result<Preview, Vec<Problem>>> {
+    let rates = super::rates::all(db).await?;
+    let rates = &rates;
+    super::retrying(|| async move {
+        on_db!(db, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let out = match tx.create_donation(rates, d, limits).await? {
+                Ok(made) => {
+                    let (workers, total, invoice): (i64, i64, i64) = sqlx::query_as(
+                        "SELECT d.workers, d.total, i.amount FROM donations d
+                         JOIN invoices i ON i.donation_id = d.id WHERE d.id = $1",
+                    )
+                    .bind(made.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Ok(Preview {
+                        workers,
+                        start: d.start,
+                        months: d.months,
+                        total,
+                        invoice,
+                        shortfall: made.shortfall,
+                    })
+                }
+                Err(problems) => Err(problems),
+            };
+            tx.rollback().await?;
+            Ok::<_, anyhow::Error>(out)
+        })
+    })
+    .await
+}
+
 /// Funds a held donation from its donor's credit (a donor paying with credit they have).
 pub async fn settle(db: &Db, donation_id: i64) -> anyhow::Result<bool> {
     let now = Utc::now();
