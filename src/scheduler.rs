@@ -1,6 +1,7 @@
 //! What `serve` does by itself, on a clock (WIB decides the day):
 //!
-//! - every minute: gives back expired holds, and sends the outbox's due messages;
+//! - every minute: gives back expired holds, deletes expired idempotency keys, and sends the
+//!   outbox's due messages;
 //! - once a day, from `LINGKARAN_CYCLE_DAY` of the month on (default the 10th, before the
 //!   15th when contributions are due): runs the month's cycle (escrow → payables, remittance
 //!   files in `LINGKARAN_REMITTANCE_DIR`, payment to BPJS) and its lifecycle step (mandiri,
@@ -23,6 +24,8 @@ pub struct Schedule {
     pub remittance_dir: PathBuf,
     /// The public address, for links in messages.
     pub base_url: String,
+    /// Idempotency keys older than this are deleted every minute.
+    pub idempotency_ttl: chrono::Duration,
 }
 
 impl Schedule {
@@ -40,6 +43,7 @@ impl Schedule {
                 .unwrap_or_else(|| "http://127.0.0.1:8080".into())
                 .trim_end_matches('/')
                 .to_string(),
+            idempotency_ttl: chrono::Duration::hours(24),
         }
     }
 }
@@ -47,6 +51,7 @@ impl Schedule {
 /// Starts the jobs in the background.
 pub fn spawn(db: Db, schedule: Schedule) {
     let minute_db = db.clone();
+    let idempotency_ttl = schedule.idempotency_ttl;
     tokio::spawn(async move {
         let senders = match crate::messages::Senders::from_env() {
             Ok(s) => Some(s),
@@ -61,6 +66,10 @@ pub fn spawn(db: Db, schedule: Schedule) {
             if let Err(e) = crate::db::donations::expire_holds(&minute_db, chrono::Utc::now()).await
             {
                 tracing::warn!(error = %e, "expiring holds failed");
+            }
+            let before = chrono::Utc::now() - idempotency_ttl;
+            if let Err(e) = crate::db::idempotency::purge(&minute_db, before).await {
+                tracing::warn!(error = %e, "purging idempotency keys failed");
             }
             if let Some(s) = &senders {
                 match crate::messages::deliver_due(&minute_db, s, 500).await {

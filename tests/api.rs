@@ -867,3 +867,76 @@ both_dbs!(
         assert_eq!(s, 404);
     }
 );
+
+both_dbs!(
+    a_worker_whose_nik_has_an_old_merauke_code_is_stored_in_todays_merauke,
+    |db| async move {
+        // A man born 12-03-1985 whose NIK was issued in Merauke district before Papua's 2022
+        // split, under 91.01.01; today Merauke is 93.01, and he lives in Samkai, 93.01.01.1002.
+        let app = TestApp::spawn(db).await;
+        let org = app.org("Pemerintah Desa Samkai", "93.01.01.1002").await;
+        let proposer = app
+            .user("desa.samkai", Role::Proposer, Some(org), &[])
+            .await;
+        let merauke = app
+            .user("petugas.merauke", Role::Officer, None, &["93.01"])
+            .await;
+        let gresik = app
+            .user("petugas.gresik", Role::Officer, None, &["35.25"])
+            .await;
+        let csv = "nik,nama,jenis_kelamin,tanggal_lahir,kode_desa,pekerjaan\n\
+                   9101011203850001,Yohanes Gebze,L,12-03-1985,93.01.01.1002,nelayan\n";
+        let (s, r) = app.upload(&proposer, "merauke.csv", csv.into()).await;
+        assert_eq!(s, 201, "{r}");
+        assert_eq!(r["accepted"], 1, "{r}");
+        assert_eq!(r["rejected"], 0, "{r}");
+        let w0 = &r["warnings"][0];
+        assert_eq!(w0["line"], 2);
+        assert_eq!(w0["code"], "historical_code", "{r}");
+        assert!(w0["message"]
+            .as_str()
+            .unwrap()
+            .contains("93.01 Kabupaten Merauke"));
+
+        // Stored with today's regency, so Merauke's officer sees and verifies him …
+        let (_, found) = app
+            .get(&merauke, "/api/v1/workers?nik=9101011203850001")
+            .await;
+        assert_eq!(found["total"], 1, "{found}");
+        let id = found["workers"][0]["id"].as_i64().unwrap();
+        assert_eq!(found["workers"][0]["regency"]["code"], "93.01");
+        let (s, v) = app
+            .post(&merauke, &format!("/api/v1/workers/{id}/verify"), json!({}))
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["status"], "verified");
+        // … and Gresik's does not.
+        let (s, _) = app.get(&gresik, &format!("/api/v1/workers/{id}")).await;
+        assert_eq!(s, 404);
+
+        // One worker entered by hand: accepted with the same warning.
+        let (s, one) = app
+            .post(
+                &proposer,
+                "/api/v1/workers",
+                json!({"nik": "9101014507900002", "full_name": "Maria Kaize",
+                       "village_code": "93.01.01.1002", "occupation": "petani"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{one}");
+        assert_eq!(one["warnings"][0]["code"], "historical_code");
+
+        // The API's NIK check names the current regency.
+        let (s, c) = app
+            .post(
+                &merauke,
+                "/api/v1/nik/check",
+                json!({"nik": "9101011203850001"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(c["valid"], true);
+        assert_eq!(c["regency"]["name"], "Kabupaten Merauke");
+        assert_eq!(c["regency"]["current_code"], "93.01");
+    }
+);

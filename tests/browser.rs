@@ -753,6 +753,9 @@ impl Browser {
         self.type_into("#count", &count.to_string()).await;
         self.click(&format!("#months option[value='{months}']"))
             .await;
+        // Review first (the exact price, nothing held), then hold.
+        self.click("#tinjau").await;
+        self.wait_text("Tinjauan").await;
         self.click("#donasikan").await;
         let url = self.wait_url("baru=1").await;
         url.split("/donasi/")

@@ -105,6 +105,118 @@ fn nik_check_prints_the_contract_and_exits_by_validity() {
     );
 }
 
+#[test]
+fn a_nik_under_papuas_pre_2022_codes_is_valid_and_named_by_todays_regions() {
+    // Merauke district under its old code 91.01.01 (today 93.01.01), born 12-03-1985.
+    let o = lingkaran(
+        "sqlite://unused.db",
+        &["nik", "check", "9101011203850001", "--json"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let v = json_of(&o);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["errors"], serde_json::json!([]));
+    assert_eq!(v["regency"]["code"], "91.01");
+    assert_eq!(v["regency"]["name"], "Kabupaten Merauke");
+    assert_eq!(v["regency"]["current_code"], "93.01");
+    assert_eq!(v["district"]["name"], "Merauke");
+    assert_eq!(v["district"]["current_code"], "93.01.01");
+    assert_eq!(v["warnings"][0]["code"], "historical_code");
+    assert!(v["warnings"][0]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("old one"));
+    // Mimika (91.09 → 94.04) and Kota Sorong (92.71 → 96.71) too.
+    for (nik, now) in [("9109011203850001", "94.04"), ("9271011203850001", "96.71")] {
+        let v = json_of(&lingkaran(
+            "sqlite://unused.db",
+            &["nik", "check", nik, "--json"],
+        ));
+        assert_eq!(v["valid"], true, "{nik}: {v}");
+        assert_eq!(v["regency"]["current_code"], now, "{nik}: {v}");
+    }
+    // A code that never existed is still refused.
+    let o = lingkaran(
+        "sqlite://unused.db",
+        &["nik", "check", "9199011203850001", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json_of(&o)["errors"][0]["code"], "unknown_regency");
+}
+
+/// Starts `lingkaran serve` on a free port with `secret` (or none) and `extra` arguments.
+/// Returns its exit status if it stopped, or `None` once it printed its address (it is
+/// serving; it is then killed), and what it wrote to stderr.
+fn serve_outcome(secret: Option<&str>, extra: &[&str]) -> (Option<i32>, String) {
+    use std::io::{BufRead, Read};
+    let dir = std::env::temp_dir().join(format!(
+        "lingkaran-serve-{}-{}",
+        std::process::id(),
+        extra.len() + secret.map_or(0, |s| s.len() + 1)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/serve.db", dir.display());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lingkaran"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .env("LINGKARAN_DB", &db)
+        .env_remove("LINGKARAN_PROVIDER_SECRET")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(s) = secret {
+        cmd.env("LINGKARAN_PROVIDER_SECRET", s);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let out = child.stdout.take().unwrap();
+    // The first line that starts with "Lingkaran: " means it is listening.
+    let serving = std::io::BufReader::new(out)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.starts_with("Lingkaran: "));
+    let status = if serving {
+        child.kill().unwrap();
+        child.wait().unwrap();
+        None
+    } else {
+        child.wait().unwrap().code()
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (status, err)
+}
+
+#[test]
+fn serve_refuses_to_start_without_the_provider_secret_except_for_the_demo() {
+    let (status, err) = serve_outcome(None, &[]);
+    assert_eq!(status, Some(2), "serve must stop: {err}");
+    assert!(
+        err.contains("LINGKARAN_PROVIDER_SECRET belum diisi"),
+        "{err}"
+    );
+    assert!(err.contains("forge payment callbacks"), "{err}");
+    assert!(err.contains("--demo"), "{err}");
+    // Blank counts as unset.
+    let (status, _) = serve_outcome(Some("  "), &[]);
+    assert_eq!(status, Some(2));
+    // With a secret, or for the demo, it serves.
+    let (status, err) = serve_outcome(Some("rahasia-penyedia"), &[]);
+    assert_eq!(status, None, "{err}");
+    let (status, err) = serve_outcome(None, &["--demo"]);
+    assert_eq!(status, None, "{err}");
+}
+
 both_urls!(
     workers_import_prints_the_report_and_logs_no_nik,
     |url| async move {

@@ -199,7 +199,11 @@ async fn donate_form_errors(db: Db) {
     let http = sign_up(&app, "ani", "Ani Wijaya").await;
     let (status, html) = page(&http, &app, "/donasi/baru").await;
     assert_eq!(status, 200);
-    assert!(html.contains("Hitung harga"));
+    assert!(html.contains(r#"id="tinjau""#) && html.contains("Tinjau"));
+    assert!(
+        !html.contains(r#"id="donasikan""#),
+        "nothing is held before the review"
+    );
     let month = Month::first_payable(lingkaran::clock::today());
     let label = lingkaran::web::money::month_label(month, lingkaran::web::i18n::Lang::Id);
     assert!(html.contains(&label), "the start month reads {label}");
@@ -251,34 +255,17 @@ async fn donate_form_errors(db: Db) {
         .unwrap()
         .contains("Wilayah 99.99 tidak dikenal"));
 
-    // The price hint: 7 workers × 6 months at the lowest income.
-    let mut quote = form;
-    quote[4] = ("months", "6");
-    quote[6] = ("action", "quote");
-    let r = post_form(&http, &app, "/donasi/baru", &quote).await;
-    assert_eq!(r.status(), 200);
-    let body = r.text().await.unwrap();
-    assert!(body.contains("Perkiraan harga"), "{body}");
-    // A person gives (`individual`): priced month by month, PP 50/2025 relief included.
-    let pricing = lingkaran::db::rates::pricing(&app.db).await.unwrap();
-    let q = lingkaran_domain::pricing::quote(
-        &pricing,
-        7,
-        6,
-        Month::first_payable(lingkaran::clock::today()),
-        1_000_000,
-        lingkaran_domain::pricing::FundingSource::Individual,
-        lingkaran_domain::pricing::Sector::Other,
-    )
-    .unwrap();
-    let expected = q.total().unwrap().to_string();
-    assert!(body.contains(&expected), "{expected}: {body}");
-    if Month::first_payable(lingkaran::clock::today()) == Month::parse("2026-12").unwrap() {
-        assert!(
-            body.contains("Rp 646.800"),
-            "7 × (8.400 + 5 × 16.800): {body}"
-        );
-    }
+    // The review with no workers registered: the same words as donating.
+    let mut review = form;
+    review[4] = ("months", "6");
+    review[6] = ("action", "review");
+    let r = post_form(&http, &app, "/donasi/baru", &review).await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Tidak ada pekerja terverifikasi"));
 
     // Without the session's token: refused.
     let r = post_form(
@@ -818,3 +805,111 @@ async fn line_donor(db: &Db, number: &str) -> i64 {
     .await
     .unwrap())
 }
+
+/// The review shows the exact price of the workers who would be chosen (their incomes vary,
+/// so the lowest-income estimate was wrong), holds nothing, and the invoice then asks that
+/// very amount; a held donation is cancelled from its page and its workers are free again.
+async fn review_then_hold_then_cancel(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    seed_workers(&app, 40).await;
+    let http = sign_up(&app, "ani", "Ani Wijaya").await;
+    let csrf = csrf_of(&http, &app, "/donasi/baru").await;
+    let start = first_month();
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("mode", "criteria"),
+        ("region", "35.25.01"),
+        ("occupation", ""),
+        ("count", "12"),
+        ("months", "6"),
+        ("start", start.as_str()),
+        ("action", "review"),
+    ];
+    let r = post_form(&http, &app, "/donasi/baru", &form).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="tinjauan""#), "{html}");
+    assert!(html.contains("Tahan &amp; buat tagihan") && html.contains(r#"id="donasikan""#));
+    let shown = html
+        .split(r#"id="tinjauan-jumlah">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_string();
+    // Nothing is held by the review.
+    assert!(lingkaran::db::donations::list(&db, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let held: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(held, 0);
+
+    form[7] = ("action", "donate");
+    let r = post_form(&http, &app, "/donasi/baru", &form).await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = to
+        .trim_start_matches("/donasi/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let inv = lingkaran::db::donations::invoice_of(&db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shown,
+        lingkaran_domain::format::rupiah(inv.amount),
+        "the review's price is the invoice's"
+    );
+    assert!(
+        inv.amount > 12 * 6 * 16_800,
+        "incomes above the minimum cost more"
+    );
+
+    // The donation page offers to cancel it; cancelling releases the workers.
+    let (status, html) = page(&http, &app, &format!("/donasi/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(r#"action="/donasi/{id}/batal""#)));
+    let csrf = csrf_field(&html);
+    let r = post_form(
+        &http,
+        &app,
+        &format!("/donasi/{id}/batal"),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = page(&http, &app, &format!("/donasi/{id}?msg=batal")).await;
+    assert!(html.contains("Donasi dibatalkan"), "{html}");
+    assert!(!html.contains(r#"id="batalkan-donasi""#));
+    let held: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(held, 0, "its months were given back");
+    // Cancelling again is refused in words on the page.
+    let r = post_form(
+        &http,
+        &app,
+        &format!("/donasi/{id}/batal"),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("sudah dibatalkan"));
+}
+
+both_dbs!(
+    the_donate_page_reviews_the_exact_price_and_a_held_donation_can_be_cancelled,
+    review_then_hold_then_cancel
+);

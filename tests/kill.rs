@@ -21,6 +21,11 @@ fn serve(url: &str) -> (Child, String) {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env("LINGKARAN_DB", url)
         .env("LINGKARAN_LOG", "warn")
+        // The callbacks below are signed with the demo secret; serve needs it set.
+        .env(
+            "LINGKARAN_PROVIDER_SECRET",
+            lingkaran::app::DEMO_PROVIDER_SECRET,
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -129,11 +134,15 @@ both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
     lingkaran::demo::funding_world(&db, "35.25", WORKERS, 5)
         .await
         .unwrap();
-    let (donor_user, _) =
+    let (donor_user, donor_id) =
         lingkaran::db::donors::sign_up(&db, "csr.besar", "PT Besar", "rahasia-sekali")
             .await
             .unwrap()
             .unwrap();
+    // It signed up alone, so an officer lifts its hold limit for the 10,000 workers.
+    lingkaran::db::donors::set_hold_limits(&db, donor_id, Some(1_000_000), None)
+        .await
+        .unwrap();
     let token = users::create_api_token(&db, donor_user, "kill-test")
         .await
         .unwrap();

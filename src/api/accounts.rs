@@ -179,16 +179,70 @@ pub struct SignUp {
     password: String,
 }
 
+/// The network address a request came from (the peer; `0.0.0.0` when unknown).
+pub fn peer_address(parts: &axum::http::request::Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "0.0.0.0".into())
+}
+
+/// Sign-up is throttled per network address (`LINGKARAN_SIGNUPS_PER_HOUR`, store-backed so
+/// that every instance counts the same): `Err` is the 429 to answer and the seconds to wait.
+pub async fn signup_throttle(state: &AppState, address: &str) -> Result<(), (ApiError, i64)> {
+    let per_hour = state.settings.signups_per_hour;
+    match crate::db::donors::signup_allowed(&state.db, address, chrono::Utc::now(), per_hour).await
+    {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(secs)) => {
+            let minutes = (secs + 59) / 60;
+            Err((
+                ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_signups",
+                    format!(
+                        "Terlalu banyak pendaftaran dari alamat jaringan ini ({per_hour} dalam satu jam). \
+                         Coba lagi dalam {minutes} menit."
+                    ),
+                    format!(
+                        "Too many sign-ups from this network address ({per_hour} in an hour). \
+                         Try again in {minutes} minutes."
+                    ),
+                ),
+                secs,
+            ))
+        }
+        Err(e) => Err((ApiError::from(e), 0)),
+    }
+}
+
 /// `POST /api/v1/signup`: an individual becomes a donor. Answers with a bearer token, so a
-/// script can go on to donate; the web page signs them in instead.
+/// script can go on to donate; the web page signs them in instead. At most
+/// `LINGKARAN_SIGNUPS_PER_HOUR` sign-ups per network address an hour (then 429 with
+/// `Retry-After`).
 pub async fn sign_up(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     Json(s): Json<SignUp>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> std::result::Result<(StatusCode, Json<Value>), axum::response::Response> {
+    use axum::response::IntoResponse;
+    let address = peer_address(&parts);
+    if let Err((e, secs)) = signup_throttle(&state, &address).await {
+        let mut r = e.into_response();
+        if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return Err(r);
+    }
     let username = s.username.trim().to_lowercase();
     let full_name = s.full_name.trim();
-    let (user_id, donor_id) = sign_up_donor(&state, &username, full_name, &s.password).await?;
-    let token = users::create_api_token(&state.db, user_id, "signup").await?;
+    let (user_id, donor_id) = sign_up_donor(&state, &address, &username, full_name, &s.password)
+        .await
+        .map_err(axum::response::IntoResponse::into_response)?;
+    let token = users::create_api_token(&state.db, user_id, "signup")
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -201,6 +255,7 @@ pub async fn sign_up(
 /// Checks a sign-up and creates the donor; shared by the API and the page.
 pub async fn sign_up_donor(
     state: &AppState,
+    address: &str,
     username: &str,
     full_name: &str,
     password: &str,
@@ -230,7 +285,7 @@ pub async fn sign_up_donor(
             "The password needs at least 8 characters.",
         ));
     }
-    crate::db::donors::sign_up(&state.db, username, full_name, password)
+    let made = crate::db::donors::sign_up(&state.db, username, full_name, password)
         .await?
         .ok_or_else(|| {
             ApiError::conflict(
@@ -238,5 +293,7 @@ pub async fn sign_up_donor(
                 format!("Nama pengguna {username} sudah dipakai."),
                 format!("Username {username} is already taken."),
             )
-        })
+        })?;
+    crate::db::donors::record_signup(&state.db, address, chrono::Utc::now()).await?;
+    Ok(made)
 }

@@ -218,8 +218,13 @@ fn parse_criteria(c: Option<CriteriaInput>) -> Result<Criteria> {
 }
 
 /// The start month: the one asked for, or the first whose due date (the 15th) has not
-/// passed. A month already past its due date cannot be paid for any more.
-pub(crate) fn parse_start(start: Option<&str>, today: chrono::NaiveDate) -> Result<Month> {
+/// passed. A month already past its due date cannot be paid for any more, and one more than
+/// `max_ahead` months after the first payable one cannot be paid for yet.
+pub(crate) fn parse_start(
+    start: Option<&str>,
+    today: chrono::NaiveDate,
+    max_ahead: u32,
+) -> Result<Month> {
     let first = Month::first_payable(today);
     match start.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(first),
@@ -238,9 +243,24 @@ pub(crate) fn parse_start(start: Option<&str>, today: chrono::NaiveDate) -> Resu
                     format!("Contributions for {m} are past their due date (the 15th); the earliest month that can be funded is {first}."),
                 ));
             }
+            check_ahead(m, today, max_ahead)?;
             Ok(m)
         }
     }
+}
+
+/// Refuses a start more than `max_ahead` months after the first payable month: a hold far
+/// in the future would keep workers from donors who would pay now.
+pub(crate) fn check_ahead(m: Month, today: chrono::NaiveDate, max_ahead: u32) -> Result<()> {
+    let latest = Month::first_payable(today).plus(max_ahead);
+    if m > latest {
+        return Err(bad(
+            "start_too_far",
+            format!("Donasi paling jauh dimulai {max_ahead} bulan ke depan, yaitu {latest}; bulan {m} terlalu jauh."),
+            format!("A donation may start at most {max_ahead} months ahead, that is {latest}; {m} is too far."),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn parse_months(months: Option<i64>) -> Result<u32> {
@@ -280,16 +300,20 @@ pub(crate) async fn created_json(state: &AppState, made: &donations::Created) ->
     Ok(v)
 }
 
-/// Makes the donation and, when asked, pays it from the donor's credit.
-pub(crate) async fn make(
+/// The donation a request asks for, checked; and whether to pay it from credit.
+fn new_donation(
     state: &AppState,
     p: &Principal,
     donor: &Donor,
     input: DonationInput,
-) -> Result<Value> {
+) -> Result<(NewDonation, bool)> {
     let today = crate::clock::today();
     let months = parse_months(input.months)?;
-    let start = parse_start(input.start.as_deref(), today)?;
+    let start = parse_start(
+        input.start.as_deref(),
+        today,
+        state.settings.max_months_ahead,
+    )?;
     let choice = match input.mode.as_str() {
         "named" => {
             let niks = input.niks.clone().unwrap_or_default();
@@ -360,9 +384,8 @@ pub(crate) async fn make(
         },
         "count": input.count, "budget": input.budget, "months": months, "start": start.to_string(),
     });
-    let made = donations::create(
-        &state.db,
-        &NewDonation {
+    Ok((
+        NewDonation {
             donor_id: donor.id,
             budget_line_id: input.budget_line_id,
             choice,
@@ -374,13 +397,39 @@ pub(crate) async fn make(
             request_json: request.to_string(),
             today,
         },
-    )
-    .await?
-    .map_err(ApiError::invalid)?;
-    if input.pay_from_credit {
+        input.pay_from_credit,
+    ))
+}
+
+/// Makes the donation and, when asked, pays it from the donor's credit.
+pub(crate) async fn make(
+    state: &AppState,
+    p: &Principal,
+    donor: &Donor,
+    input: DonationInput,
+) -> Result<Value> {
+    let (d, pay_from_credit) = new_donation(state, p, donor, input)?;
+    let made = donations::create_limited(&state.db, &d, Some(state.settings.self_donor_limits))
+        .await?
+        .map_err(ApiError::invalid)?;
+    if pay_from_credit {
         donations::settle(&state.db, made.id).await?;
     }
     created_json(state, &made).await
+}
+
+/// What the donation would be, made and rolled back: the workers it would choose now and
+/// their exact price, by the same code that writes the invoice. Nothing is held.
+pub(crate) async fn review(
+    state: &AppState,
+    p: &Principal,
+    donor: &Donor,
+    input: DonationInput,
+) -> Result<donations::Preview> {
+    let (d, _) = new_donation(state, p, donor, input)?;
+    donations::preview(&state.db, &d, Some(state.settings.self_donor_limits))
+        .await?
+        .map_err(ApiError::invalid)
 }
 
 pub async fn create(
@@ -479,10 +528,12 @@ pub async fn extend(
     let after = Month::from_yyyymm(d.start_month)
         .map(|s| s.plus(u32::try_from(d.months).unwrap_or(0)))
         .unwrap_or_else(|| Month::first_payable(today));
+    let ahead = state.settings.max_months_ahead;
     let start = match input.start.as_deref() {
-        Some(s) => parse_start(Some(s), today)?,
+        Some(s) => parse_start(Some(s), today, ahead)?,
         None => after.max(Month::first_payable(today)),
     };
+    check_ahead(start, today, ahead)?;
     let months = parse_months(input.months)?;
     let niks: Vec<String> = donations::workers_of(&state.db, d.id, i64::MAX, 0)
         .await?
@@ -493,7 +544,7 @@ pub async fn extend(
     let donor = donors::get(&state.db, d.donor_id)
         .await?
         .ok_or_else(|| ApiError::not_found("Donatur"))?;
-    let made = donations::create(
+    let made = donations::create_limited(
         &state.db,
         &NewDonation {
             donor_id: donor.id,
@@ -510,6 +561,7 @@ pub async fn extend(
             request_json: json!({ "mode": "extend", "extends": d.id, "months": months, "start": start.to_string() }).to_string(),
             today,
         },
+        Some(state.settings.self_donor_limits),
     )
     .await?
     .map_err(ApiError::invalid)?;
@@ -546,6 +598,42 @@ pub async fn pay_from_credit(
         ));
     }
     let d = visible(&state, p, id).await?;
+    let inv = donations::invoice_of(&state.db, id).await?;
+    Ok(Json(donation_json(&d, inv.as_ref())))
+}
+
+/// `POST /api/v1/donations/{id}/cancel`: the donor (or staff) cancels a held donation. Its
+/// months are given back as an expired hold's are, its invoice is cancelled; a paid or
+/// otherwise ended donation is refused.
+pub async fn cancel(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>> {
+    let p = caller.require(&[Role::Admin, Role::Officer, Role::Donor])?;
+    let d = visible(&state, p, id).await?;
+    if let Err(status) = donations::cancel(&state.db, d.id).await? {
+        let (why_id, why_en) = match status.as_str() {
+            "funded" => (
+                "sudah dibayar; uangnya sudah menjadi iuran pekerja",
+                "is paid; its money already pays the workers' contributions",
+            ),
+            "expired" => (
+                "sudah kedaluwarsa; pekerjanya sudah dilepas",
+                "has expired; its workers were already released",
+            ),
+            "cancelled" => ("sudah dibatalkan", "is already cancelled"),
+            _ => ("tidak sedang ditahan", "is not held"),
+        };
+        return Err(ApiError::conflict(
+            "not_held",
+            format!("Donasi {id} tidak dapat dibatalkan: donasi ini {why_id}."),
+            format!("Donation {id} cannot be cancelled: it {why_en}."),
+        ));
+    }
+    let d = donations::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Donasi"))?;
     let inv = donations::invoice_of(&state.db, id).await?;
     Ok(Json(donation_json(&d, inv.as_ref())))
 }

@@ -198,3 +198,65 @@ pub async fn add_budget_line(
         ),
     ))
 }
+
+#[derive(Deserialize)]
+pub struct HoldLimitsInput {
+    /// Workers in unpaid donations at a time; `null` for the default.
+    max_workers: Option<i64>,
+    /// Unpaid (held) donations at a time; `null` for the default.
+    max_donations: Option<i64>,
+}
+
+/// What a donor may hold: their own limits, or the default (which limits only individuals
+/// who signed up alone), and what is in force.
+async fn hold_limits_json(state: &AppState, id: i64) -> Result<Value> {
+    let (workers, donations, alone) = donors::hold_limits(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Donatur"))?;
+    let d = state.settings.self_donor_limits;
+    Ok(json!({
+        "donor_id": id,
+        "max_workers": workers, "max_donations": donations,
+        "signed_up_alone": alone,
+        "in_force": {
+            "max_workers": workers.or(alone.then_some(d.workers)),
+            "max_donations": donations.or(alone.then_some(d.donations)),
+        },
+    }))
+}
+
+pub async fn hold_limits(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>> {
+    let d = visible(&state, &caller.0, id).await?;
+    Ok(Json(hold_limits_json(&state, d.id).await?))
+}
+
+/// `PUT /api/v1/donors/{id}/hold-limits`: an officer or admin sets how many workers and
+/// unpaid donations this donor may hold at a time (`null`: the default).
+pub async fn set_hold_limits(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(input): Json<HoldLimitsInput>,
+) -> Result<Json<Value>> {
+    caller.require(&STAFF)?;
+    for (field, v, max) in [
+        ("max_workers", input.max_workers, 1_000_000),
+        ("max_donations", input.max_donations, 1_000),
+    ] {
+        if let Some(v) = v.filter(|v| !(0..=max).contains(v)) {
+            return Err(ApiError::bad_request(
+                "invalid_limit",
+                format!("{field} harus 0 sampai {max}, atau null untuk bawaan; bukan {v}."),
+                format!("{field} is 0 to {max}, or null for the default; not {v}."),
+            ));
+        }
+    }
+    if !donors::set_hold_limits(&state.db, id, input.max_workers, input.max_donations).await? {
+        return Err(ApiError::not_found("Donatur"));
+    }
+    Ok(Json(hold_limits_json(&state, id).await?))
+}

@@ -41,11 +41,14 @@ pub async fn principal(
     state: &AppState,
     check_csrf: bool,
 ) -> Result<Option<Principal>, ApiError> {
+    // `Bearer X`, `bearer  X ` …: the scheme is case-insensitive and spaces do not matter.
     let bearer = parts
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token);
     if let Some(token) = bearer {
         return match users::token_principal(&state.db, token.trim()).await? {
             Some(p) => Ok(Some(p)),

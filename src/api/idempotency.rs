@@ -4,6 +4,22 @@
 //! The key is claimed before the handler runs (a second request with the key while the first
 //! runs gets 409), the answer is stored after, and an answer of 5xx is not kept so that a
 //! retry runs again. A key reused with another method, path or body is refused (422).
+//!
+//! - **Whose key**: the caller is the authenticated user (`user:<id>`), resolved the way the
+//!   handlers resolve it, so `Bearer X` and `Bearer  X ` and a second token of the same user
+//!   are one caller. Nothing of the credential is kept.
+//! - **Refusals before the work are not kept**: an unknown token or a failed CSRF check passes
+//!   straight to the handler, which refuses it, and nothing is claimed; a 401 or 403 answer
+//!   is forgotten. A retry after fixing the credentials runs the request.
+//! - **Anonymous callers are not served from storage**: without an authenticated user there
+//!   is no one to scope the key to (one anonymous caller would receive another's answer).
+//!   The anonymous POSTs are idempotent by themselves: the payment callback by its
+//!   transaction id, sign-up by its username, a token request makes a new token.
+//! - **No secrets kept**: answers that issue a credential (`POST /api/v1/auth/token`,
+//!   `POST /api/v1/signup`) are never kept, even for a signed-in caller.
+//! - **The key** is trimmed and must be 1–255 printable ASCII characters, else 400.
+//! - **Kept for** `LINGKARAN_IDEMPOTENCY_HOURS` (default 24) from the first request: an older
+//!   key is a new key, and the once-a-minute job deletes expired ones.
 
 use super::error::ApiError;
 use crate::app::AppState;
@@ -19,46 +35,59 @@ use sha2::{Digest, Sha256};
 /// idempotent by their content anyway).
 const MAX_BODY: usize = 32 * 1024 * 1024;
 
-/// Who is asking, without keeping their credential: a hash of the bearer token or session
-/// cookie, or "anonymous".
-fn owner(req: &Request) -> String {
-    let cred = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| {
-            crate::api::extract::cookie_in(req.headers(), crate::api::extract::SESSION_COOKIE)
-                .map(str::to_string)
-        });
-    match cred {
-        Some(c) => hex::encode(&Sha256::digest(c.as_bytes())[..16]),
-        None => "anonymous".into(),
+/// The longest key accepted.
+pub const MAX_KEY_LEN: usize = 255;
+
+/// Answers that carry a fresh credential: never stored.
+const ISSUES_SECRETS: [&str; 2] = ["/api/v1/auth/token", "/api/v1/signup"];
+
+/// The key as sent, trimmed; `Err` with the words to answer when it is not 1–255 printable
+/// ASCII characters.
+pub fn normalise_key(raw: &HeaderValue) -> Result<String, ApiError> {
+    let bad = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_idempotency_key",
+            format!(
+                "Idempotency-Key harus 1–{MAX_KEY_LEN} karakter ASCII yang terlihat \
+                 (huruf, angka, tanda baca; tanpa huruf beraksen atau karakter kendali)."
+            ),
+            format!(
+                "An Idempotency-Key has 1–{MAX_KEY_LEN} printable ASCII characters \
+                 (letters, digits, punctuation; no accented letters or control characters)."
+            ),
+        )
+    };
+    let text = std::str::from_utf8(raw.as_bytes()).map_err(|_| bad())?;
+    let key = text.trim();
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| (0x20..=0x7e).contains(&b))
+    {
+        return Err(bad());
     }
+    Ok(key.to_string())
 }
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
     }
-    let Some(key) = req
-        .headers()
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(|k| k.trim().to_string())
-    else {
+    let Some(raw) = req.headers().get("idempotency-key") else {
         return next.run(req).await;
     };
-    if key.is_empty() || key.len() > 255 {
-        return ApiError::bad_request(
-            "bad_idempotency_key",
-            "Idempotency-Key berisi 1–255 karakter.",
-            "An Idempotency-Key has 1–255 characters.",
-        )
-        .into_response();
+    let key = match normalise_key(raw) {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
+    if ISSUES_SECRETS.contains(&req.uri().path()) {
+        return next.run(req).await;
     }
-    let who = owner(&req);
     let (parts, body) = req.into_parts();
+    // The caller as the handler will see it. A refusal (unknown token, CSRF) or nobody
+    // signed in: the request runs unkept, and the handler answers it.
+    let who = match crate::api::extract::principal(&parts, &state, true).await {
+        Ok(Some(p)) => format!("user:{}", p.user_id),
+        Ok(None) | Err(_) => return next.run(Request::from_parts(parts, body)).await,
+    };
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -75,7 +104,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     h.update(b"\n");
     h.update(&bytes);
     let request_hash = hex::encode(h.finalize());
-    let claim = match idempotency::claim(&state.db, &who, &key, &request_hash).await {
+    let ttl = state.settings.idempotency_ttl;
+    let claim = match idempotency::claim(&state.db, &who, &key, &request_hash, ttl).await {
         Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -114,8 +144,10 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             };
             let text = std::str::from_utf8(&out).ok();
+            // 401/403 are refusals before the work: a retry with better credentials runs.
+            let refused = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
             let stored = match text {
-                Some(t) if !status.is_server_error() => {
+                Some(t) if !status.is_server_error() && !refused => {
                     let ct = rparts
                         .headers
                         .get(header::CONTENT_TYPE)

@@ -68,6 +68,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/donors/{id}/budget-lines",
             post(donors::add_budget_line),
         )
+        .route(
+            "/api/v1/donors/{id}/hold-limits",
+            get(donors::hold_limits).put(donors::set_hold_limits),
+        )
         .route("/api/v1/donors/{id}/account", get(payments::account))
         .route("/api/v1/donors/{id}/refunds", post(payments::refund))
         .route("/api/v1/signup", post(accounts::sign_up))
@@ -95,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/donations/{id}", get(donations::show))
         .route("/api/v1/donations/{id}/workers", get(donations::workers))
         .route("/api/v1/donations/{id}/extend", post(donations::extend))
+        .route("/api/v1/donations/{id}/cancel", post(donations::cancel))
         .route(
             "/api/v1/donations/{id}/pay-from-credit",
             post(donations::pay_from_credit),

@@ -260,6 +260,20 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
     ),
     (
         "get",
+        "/api/v1/donors/{id}/hold-limits",
+        "donations",
+        "How many workers and unpaid donations the donor may hold at a time",
+        "admin, officer, the donor",
+    ),
+    (
+        "put",
+        "/api/v1/donors/{id}/hold-limits",
+        "donations",
+        "Set the donor's own hold limits (null: the default, which limits individuals who signed up alone)",
+        "admin, officer",
+    ),
+    (
+        "get",
         "/api/v1/donors/{id}/account",
         "donations",
         "A donor's credit, invoices and payments",
@@ -375,6 +389,13 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "/api/v1/donations/{id}/extend",
         "donations",
         "Fund the same workers for more months",
+        "admin, officer, the donor",
+    ),
+    (
+        "post",
+        "/api/v1/donations/{id}/cancel",
+        "donations",
+        "Cancel a held (unpaid) donation: its workers are released, its invoice cancelled",
         "admin, officer, the donor",
     ),
     (

@@ -6,7 +6,7 @@ use super::wire;
 use crate::app::AppState;
 use crate::auth::role::{REGISTRY_READERS, STAFF};
 use crate::auth::{Principal, Role};
-use crate::db::imports::{self, Pending, Submitter};
+use crate::db::imports::{self, ErrorRow, Pending, Submitter};
 use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter};
 use crate::regions::RegionTable;
 use axum::extract::{Path, Query, State};
@@ -89,6 +89,11 @@ pub async fn create(
         user_id: p.user_id,
         import_id: None,
     };
+    let warnings = valid
+        .nik_warnings
+        .iter()
+        .map(|p| ErrorRow::warning(1, "nik", &raw.nik, p))
+        .collect();
     let out = imports::write_batch(
         &state.db,
         who,
@@ -96,7 +101,7 @@ pub async fn create(
             line: 1,
             worker: valid,
         }],
-        Vec::new(),
+        warnings,
         0,
         0,
     )

@@ -97,18 +97,22 @@ pub fn import_json(
 
 /// `lingkaran nik check --json` and `POST /api/v1/nik/check` share this shape.
 pub fn nik_check_json(c: &nik::NikCheck) -> Value {
-    let pair = |p: &Option<(String, String)>| {
-        p.as_ref()
-            .map(|(code, name)| json!({"code": code, "name": name}))
+    // An old code (`91.01`) keeps its place and is named by its current region, whose code
+    // comes as `current_code`.
+    let pair = |p: &Option<(String, String)>, now: &Option<String>| {
+        p.as_ref().map(|(code, name)| match now {
+            Some(now) => json!({"code": code, "name": name, "current_code": now}),
+            None => json!({"code": code, "name": name}),
+        })
     };
     json!({
         "valid": c.is_valid(),
         "nik": c.nik.map(|n| n.to_string()),
         "sex": c.nik.map(|n| n.sex().code()),
         "birth_date": c.nik.map(|n| n.birth_date().to_string()),
-        "province": pair(&c.province),
-        "regency": pair(&c.regency),
-        "district": pair(&c.district),
+        "province": pair(&c.province, &None),
+        "regency": pair(&c.regency, &c.regency_now),
+        "district": pair(&c.district, &c.district_now),
         "errors": c.errors.iter().map(problem_json).collect::<Vec<_>>(),
         "warnings": c.warnings.iter().map(problem_json).collect::<Vec<_>>(),
     })

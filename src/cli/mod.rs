@@ -39,7 +39,9 @@ pub enum Cmd {
     Serve {
         #[arg(long, env = "LINGKARAN_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Create the Gresik demo data when the database is empty.
+        /// Create the Gresik demo data when the database is empty, and accept payment
+        /// callbacks signed with the published demo secret when `LINGKARAN_PROVIDER_SECRET`
+        /// is not set (without `--demo`, `serve` refuses to start without it).
         #[arg(long)]
         demo: bool,
     },
@@ -275,6 +277,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging();
     match cli.cmd {
         Cmd::Serve { addr, demo } => {
+            // Fail closed before touching the database or the port.
+            let settings = app::Settings::for_serve(demo).map_err(|e| anyhow::anyhow!(e))?;
             let db = open(&cli.db).await?;
             if demo {
                 if crate::demo::is_empty(&db).await? {
@@ -292,7 +296,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Lingkaran: http://{}/  (API: /api/v1, OpenAPI: /api/openapi.json)",
                 listener.local_addr()?
             );
-            app::serve(AppState::new(db), listener).await?;
+            app::serve(AppState::with_settings(db, settings), listener).await?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {
@@ -710,13 +714,15 @@ fn print_nik_check(c: &lingkaran_domain::nik::NikCheck) {
         }
         None => println!("NIK tidak sah / invalid"),
     }
-    for (label, v) in [
-        ("provinsi", &c.province),
-        ("kabupaten/kota", &c.regency),
-        ("kecamatan", &c.district),
+    for (label, v, now) in [
+        ("provinsi", &c.province, &None),
+        ("kabupaten/kota", &c.regency, &c.regency_now),
+        ("kecamatan", &c.district, &c.district_now),
     ] {
-        if let Some((code, name)) = v {
-            println!("  {label}: {code} {name}");
+        match (v, now) {
+            (Some((code, name)), Some(now)) => println!("  {label}: {code} (kini {now}) {name}"),
+            (Some((code, name)), None) => println!("  {label}: {code} {name}"),
+            _ => {}
         }
     }
     for e in &c.errors {

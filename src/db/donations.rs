@@ -79,6 +79,15 @@ pub struct NewDonation {
     pub today: NaiveDate,
 }
 
+/// How much a donor may hold at a time: workers across their held (unpaid) donations, and
+/// held donations. Individuals who signed up themselves get the settings' defaults; an
+/// officer may set other limits on any donor (`donors.max_held_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoldLimits {
+    pub workers: i64,
+    pub donations: i64,
+}
+
 /// A donation that was made.
 #[derive(Debug, Clone)]
 pub struct Created {
@@ -200,6 +209,36 @@ fn add(a: i64, b: i64) -> anyhow::Result<i64> {
     Ok(Rupiah::new(a)?.checked_add(Rupiah::new(b)?)?.get())
 }
 
+fn too_many_held(held: i64, max: i64) -> Problem {
+    Problem::new(
+        "hold_limit_donations",
+        format!(
+            "Anda sudah menahan {held} donasi yang belum dibayar (batas {max} sekaligus). \
+             Bayar atau batalkan salah satunya dulu, atau minta petugas menaikkan batas Anda."
+        ),
+        format!(
+            "You already hold {held} unpaid donations (the limit is {max} at a time). Pay or \
+             cancel one of them first, or ask an officer to raise your limit."
+        ),
+    )
+}
+
+fn too_many_workers(asked: i64, left: i64, max: i64) -> Problem {
+    Problem::new(
+        "hold_limit_workers",
+        format!(
+            "Donasi ini akan menahan {asked} pekerja, tetapi Anda hanya boleh menahan {left} lagi \
+             (batas {max} pekerja dalam donasi yang belum dibayar). Kurangi jumlah pekerja, bayar \
+             donasi yang ditahan, atau minta petugas menaikkan batas Anda."
+        ),
+        format!(
+            "This donation would hold {asked} workers, but you may hold only {left} more (the \
+             limit is {max} workers in unpaid donations). Ask for fewer workers, pay a held \
+             donation, or ask an officer to raise your limit."
+        ),
+    )
+}
+
 fn problem_nik(nik: &str, code: &'static str, id: &str, en: &str) -> (String, Problem) {
     (
         nik.to_string(),
@@ -214,6 +253,7 @@ pub(crate) trait DonationTx {
         &mut self,
         pricing: &Pricing,
         d: &NewDonation,
+        limits: Option<HoldLimits>,
     ) -> anyhow::Result<Result<Created, Vec<Problem>>>;
 
     /// Takes the worker-months of these candidates for `donation_id`, all of a worker's
@@ -247,6 +287,7 @@ macro_rules! impl_donation_tx {
                 &mut self,
                 pricing: &Pricing,
                 d: &NewDonation,
+                limits: Option<HoldLimits>,
             ) -> anyhow::Result<Result<Created, Vec<Problem>>> {
                 let now = Utc::now();
                 let hold_until = now + d.hold;
@@ -276,6 +317,50 @@ macro_rules! impl_donation_tx {
                 .bind(true)
                 .execute(&mut *self)
                 .await?;
+
+                // No hoarding: lock the donor, then count what they hold unpaid.
+                // (how many more workers, the limit)
+                let mut workers_left: Option<(i64, i64)> = None;
+                if let Some(defaults) = limits {
+                    let row: Option<(String, Option<i64>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+                        "UPDATE donors SET max_held_workers = max_held_workers WHERE id = $1
+                         RETURNING kind, user_id, created_by, max_held_workers, max_held_donations",
+                    )
+                    .bind(d.donor_id)
+                    .fetch_optional(&mut *self)
+                    .await?;
+                    if let Some((kind, user_id, created_by, own_workers, own_donations)) = row {
+                        let alone = kind == "individual" && user_id == Some(created_by);
+                        let max_workers = own_workers.or(alone.then_some(defaults.workers));
+                        let max_donations = own_donations.or(alone.then_some(defaults.donations));
+                        if max_workers.is_some() || max_donations.is_some() {
+                            let (held, held_workers): (i64, i64) = sqlx::query_as(
+                                "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(workers), 0) AS BIGINT)
+                                 FROM donations WHERE donor_id = $1 AND status = 'held'
+                                 AND hold_expires_at >= $2 AND id <> $3",
+                            )
+                            .bind(d.donor_id)
+                            .bind(now)
+                            .bind(id)
+                            .fetch_one(&mut *self)
+                            .await?;
+                            if let Some(m) = max_donations.filter(|m| held >= *m) {
+                                return Ok(Err(vec![too_many_held(held, m)]));
+                            }
+                            workers_left = max_workers.map(|m| ((m - held_workers).max(0), m));
+                            if let Some((left, max)) = workers_left {
+                                let asked = match &d.choice {
+                                    Choice::Named { niks, .. } => niks.iter().collect::<HashSet<_>>().len() as i64,
+                                    Choice::Criteria { count, .. } => *count,
+                                    Choice::Budget { .. } => 0,
+                                };
+                                if asked > left {
+                                    return Ok(Err(vec![too_many_workers(asked, left, max)]));
+                                }
+                            }
+                        }
+                    }
+                }
 
                 // A budget line's ceiling: lock the line, then count what is invoiced on it
                 // (held or paid donations; an expired one no longer counts).
@@ -406,7 +491,12 @@ macro_rules! impl_donation_tx {
                             }
                             _ => None,
                         };
-                        let want = if budget.is_some() { i64::MAX } else { *count };
+                        // A limited donor's budget looks one worker past the limit, to refuse it.
+                        let want = match (budget, workers_left) {
+                            (Some(_), Some((left, _))) => left.saturating_add(1),
+                            (Some(_), None) => i64::MAX,
+                            (None, _) => *count,
+                        };
                         let mut exhausted = false;
                         // Each round takes the next candidates in the fair order; a candidate
                         // another donation took meanwhile is skipped and the next round
@@ -445,9 +535,17 @@ macro_rules! impl_donation_tx {
                             if let Some(m) = criteria.max_decile {
                                 sql.push(" AND w.decile <= ").int_arg(m);
                             }
-                            // Not taken in or after the first month (a hold that ran out is
-                            // given back by the expiry job, which recounts the worker).
-                            sql.push(" AND w.taken_through < ").int_arg(first);
+                            // Free in the months asked for: nothing taken from the first
+                            // month on (the index's fast path), or nothing taken in the
+                            // range itself, so a hold for 9999-12 does not hide the worker
+                            // from earlier months. A hold that ran out is given back by the
+                            // expiry job.
+                            sql.push(" AND (w.taken_through < ").int_arg(first);
+                            sql.push(" OR NOT EXISTS (SELECT 1 FROM worker_months m WHERE m.worker_id = w.id AND m.month >= ")
+                                .int_arg(first)
+                                .push(" AND m.month <= ")
+                                .int_arg(d.start.plus(d.months - 1).yyyymm())
+                                .push("))");
                             sql                            .push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
                             .int_arg(limit);
                             let cands: Vec<CandidateRow> =
@@ -516,6 +614,11 @@ macro_rules! impl_donation_tx {
                         ),
                     });
                     return Ok(Err(problems));
+                }
+                if let Some((left, max)) = workers_left {
+                    if chosen.len() as i64 > left {
+                        return Ok(Err(vec![too_many_workers(chosen.len() as i64, left, max)]));
+                    }
                 }
                 let invoice_amount = invoice_amount.unwrap_or(total);
                 if let Some(left) = ceiling_left {
@@ -852,17 +955,80 @@ pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec
 /// Makes a donation in one transaction (see [`DonationTx::create_donation`]). A transaction
 /// that lost a deadlock is run again, up to five times.
 pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, Vec<Problem>>> {
+    create_limited(db, d, None).await
+}
+
+/// [`create`] for a donor who may be limited in what they hold (`limits` are the defaults
+/// for an individual who signed up alone; a donor's own limits win): the donor-facing edges
+/// call this one.
+pub async fn create_limited(
+    db: &Db,
+    d: &NewDonation,
+    limits: Option<HoldLimits>,
+) -> anyhow::Result<Result<Created, Vec<Problem>>> {
     let pricing = super::rates::pricing(db).await?;
     let pricing = &pricing;
     super::retrying(|| async move {
         on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
-            let out = tx.create_donation(pricing, d).await?;
+            let out = tx.create_donation(pricing, d, limits).await?;
             if out.is_ok() {
                 tx.commit().await?;
             } else {
                 tx.rollback().await?;
             }
+            Ok::<_, anyhow::Error>(out)
+        })
+    })
+    .await
+}
+
+/// What a donation would be if it were made now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub workers: i64,
+    pub start: Month,
+    pub months: u32,
+    /// The price of the chosen workers' months.
+    pub total: i64,
+    /// What the invoice would ask (a budget donation invoices its whole budget).
+    pub invoice: i64,
+    pub shortfall: i64,
+}
+
+/// Makes the donation in a transaction that is rolled back: the review step's exact price,
+/// computed by the very code that writes the invoice. Nothing is held.
+pub async fn preview(
+    db: &Db,
+    d: &NewDonation,
+    limits: Option<HoldLimits>,
+) -> anyhow::Result<Result<Preview, Vec<Problem>>> {
+    let pricing = super::rates::pricing(db).await?;
+    let pricing = &pricing;
+    super::retrying(|| async move {
+        on_db!(db, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let out = match tx.create_donation(pricing, d, limits).await? {
+                Ok(made) => {
+                    let (workers, total, invoice): (i64, i64, i64) = sqlx::query_as(
+                        "SELECT d.workers, d.total, i.amount FROM donations d
+                         JOIN invoices i ON i.donation_id = d.id WHERE d.id = $1",
+                    )
+                    .bind(made.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Ok(Preview {
+                        workers,
+                        start: d.start,
+                        months: d.months,
+                        total,
+                        invoice,
+                        shortfall: made.shortfall,
+                    })
+                }
+                Err(problems) => Err(problems),
+            };
+            tx.rollback().await?;
             Ok::<_, anyhow::Error>(out)
         })
     })
@@ -975,17 +1141,40 @@ pub async fn workers_of(
 /// worker-months back (recounting how far each of those workers is taken), so the next
 /// donation can choose them. A payment that arrives later still funds what is free then.
 pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
+    Ok(end_holds(db, EndHold::Expired(now)).await?.len() as u64)
+}
+
+/// Why a hold ends before it is paid.
+#[derive(Debug, Clone, Copy)]
+enum EndHold {
+    /// Every hold that ran out before this instant.
+    Expired(DateTime<Utc>),
+    /// The donor cancelled this donation.
+    Cancelled(i64),
+}
+
+/// The one path that ends holds: marks the donations (which locks them), gives their months
+/// back and recounts those workers, and closes their open invoices. Returns the donations.
+async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         // Marking them locks them: a late payment settling one waits, or goes first and the
         // donation is no longer held.
-        let expired: Vec<i64> = sqlx::query_scalar(
-            "UPDATE donations SET status = 'expired' WHERE status = 'held' AND hold_expires_at < $1 RETURNING id",
-        )
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await?;
-        for chunk in expired.chunks(1_000) {
+        let ended: Vec<i64> = match end {
+            EndHold::Expired(now) => sqlx::query_scalar(
+                "UPDATE donations SET status = 'expired' WHERE status = 'held' AND hold_expires_at < $1 RETURNING id",
+            )
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?,
+            EndHold::Cancelled(id) => sqlx::query_scalar(
+                "UPDATE donations SET status = 'cancelled' WHERE status = 'held' AND id = $1 RETURNING id",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?,
+        };
+        for chunk in ended.chunks(1_000) {
             let mut qb = super::bulk::in_list(
                 "SELECT DISTINCT worker_id FROM worker_months WHERE donation_id IN (",
                 chunk,
@@ -1000,14 +1189,22 @@ pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
             qb.build().execute(&mut *tx).await?;
             tx.recount_taken(&workers).await?;
         }
-        sqlx::query(
-            "UPDATE invoices SET status = 'expired' WHERE status = 'open' AND expires_at < $1",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        match end {
+            EndHold::Expired(now) => sqlx::query(
+                "UPDATE invoices SET status = 'expired' WHERE status = 'open' AND expires_at < $1",
+            )
+            .bind(now)
+            .execute(&mut *tx)
+            .await?,
+            EndHold::Cancelled(id) => sqlx::query(
+                "UPDATE invoices SET status = 'cancelled' WHERE status = 'open' AND donation_id = $1",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?,
+        };
         tx.commit().await?;
-        Ok(expired.len() as u64)
+        Ok(ended)
     })
 }
 
@@ -1107,4 +1304,16 @@ pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
         }
     }
     Ok(changed)
+}
+
+/// The donor cancels a held donation: its months are given back exactly as an expired
+/// hold's, its invoice is `cancelled`; its escrow is untouched (nothing was paid into it).
+/// `Err` with the donation's status when it is not held (paid, expired, cancelled).
+pub async fn cancel(db: &Db, id: i64) -> anyhow::Result<Result<(), String>> {
+    let ended = end_holds(db, EndHold::Cancelled(id)).await?;
+    if ended.contains(&id) {
+        return Ok(Ok(()));
+    }
+    let status = get(db, id).await?.map(|d| d.status).unwrap_or_default();
+    Ok(Err(status))
 }

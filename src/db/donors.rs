@@ -192,3 +192,84 @@ pub async fn set_preferences(db: &Db, id: i64, p: &Preferences) -> sqlx::Result<
     .await
     .map(|r| r.rows_affected() == 1))
 }
+
+/// A donor's own hold limits (`None`: the default for their kind). Returns whether the donor
+/// exists.
+pub async fn set_hold_limits(
+    db: &Db,
+    donor_id: i64,
+    max_workers: Option<i64>,
+    max_donations: Option<i64>,
+) -> sqlx::Result<bool> {
+    on_db!(db, |pool| sqlx::query(
+        "UPDATE donors SET max_held_workers = $1, max_held_donations = $2 WHERE id = $3"
+    )
+    .bind(max_workers)
+    .bind(max_donations)
+    .bind(donor_id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// A donor's own hold limits and whether they signed up alone (an individual who created
+/// their own record): (max workers, max donations, alone).
+pub async fn hold_limits(
+    db: &Db,
+    donor_id: i64,
+) -> sqlx::Result<Option<(Option<i64>, Option<i64>, bool)>> {
+    let row: Option<(Option<i64>, Option<i64>, bool)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT max_held_workers, max_held_donations,
+                (kind = 'individual' AND user_id IS NOT NULL AND user_id = created_by)
+         FROM donors WHERE id = $1"
+    )
+    .bind(donor_id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row)
+}
+
+/// Sign-up throttling per network address: `Ok(())` when `address` has signed up fewer
+/// than `per_hour` times in the hour before `now`, else `Err(seconds)` until it may again.
+/// Forgets attempts older than an hour as it goes.
+pub async fn signup_allowed(
+    db: &Db,
+    address: &str,
+    now: chrono::DateTime<Utc>,
+    per_hour: i64,
+) -> sqlx::Result<Result<(), i64>> {
+    let hour_ago = now - chrono::Duration::hours(1);
+    on_db!(db, |pool| sqlx::query(
+        "DELETE FROM signup_attempts WHERE at < $1"
+    )
+    .bind(hour_ago)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    let (n, oldest): (i64, Option<chrono::DateTime<Utc>>) = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT), MIN(at) FROM signup_attempts WHERE address = $1 AND at >= $2"
+    )
+    .bind(address)
+    .bind(hour_ago)
+    .fetch_one(pool)
+    .await
+    })?;
+    if n < per_hour {
+        return Ok(Ok(()));
+    }
+    let free_at = oldest.unwrap_or(now) + chrono::Duration::hours(1);
+    Ok(Err((free_at - now).num_seconds().max(1)))
+}
+
+/// Counts one sign-up from `address`.
+pub async fn record_signup(db: &Db, address: &str, now: chrono::DateTime<Utc>) -> sqlx::Result<()> {
+    on_db!(db, |pool| sqlx::query(
+        "INSERT INTO signup_attempts (address, at) VALUES ($1, $2)"
+    )
+    .bind(address)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|_| ()))
+}

@@ -29,7 +29,15 @@ type KeyRow = (
 /// A first request that left no answer for this long is taken to have died with its server.
 const ABANDONED_AFTER_MINUTES: i64 = 10;
 
-pub async fn claim(db: &Db, owner: &str, key: &str, request_hash: &str) -> sqlx::Result<Claim> {
+/// Claims `key` for `owner`. A key first used more than `ttl` ago is expired: it is taken
+/// over as a new key.
+pub async fn claim(
+    db: &Db,
+    owner: &str,
+    key: &str,
+    request_hash: &str,
+    ttl: Duration,
+) -> sqlx::Result<Claim> {
     let now = Utc::now();
     let inserted = on_db!(db, |pool| {
         sqlx::query(
@@ -58,6 +66,26 @@ pub async fn claim(db: &Db, owner: &str, key: &str, request_hash: &str) -> sqlx:
     let Some((hash, status, content_type, body, created_at)) = row else {
         return Ok(Claim::Run);
     };
+    if created_at < now - ttl {
+        // Expired: a new key. Only one taker wins the conditional update.
+        let n = on_db!(db, |pool| sqlx::query(
+            "UPDATE idempotency_keys SET request_hash = $1, status = NULL, content_type = NULL,
+             body = NULL, created_at = $2 WHERE owner = $3 AND key = $4 AND created_at = $5"
+        )
+        .bind(request_hash)
+        .bind(now)
+        .bind(owner)
+        .bind(key)
+        .bind(created_at)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        return Ok(if n == 1 {
+            Claim::Run
+        } else {
+            Claim::InProgress
+        });
+    }
     if hash != request_hash {
         return Ok(Claim::Mismatch);
     }
@@ -124,4 +152,15 @@ pub async fn release(db: &Db, owner: &str, key: &str) -> sqlx::Result<()> {
     .execute(pool)
     .await
     .map(|_| ()))
+}
+
+/// Deletes the keys first used before `before` (the once-a-minute job). Returns how many.
+pub async fn purge(db: &Db, before: DateTime<Utc>) -> sqlx::Result<u64> {
+    on_db!(db, |pool| sqlx::query(
+        "DELETE FROM idempotency_keys WHERE created_at < $1"
+    )
+    .bind(before)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
 }

@@ -184,6 +184,19 @@ impl ErrorRow {
             severity: "error".into(),
         }
     }
+
+    /// A report line for a row that is stored anyway.
+    pub fn warning(
+        line: i64,
+        column: &str,
+        value: &str,
+        p: &lingkaran_domain::Problem,
+    ) -> ErrorRow {
+        ErrorRow {
+            severity: "warning".into(),
+            ..ErrorRow::error(line, column, value, p)
+        }
+    }
 }
 
 pub async fn errors(

@@ -201,6 +201,7 @@ fn people(
             occupation: *rng.pick(occupations),
             income: 1_000_000 + 100_000 * rng.below(16) as i64,
             decile: (rng.below(5) > 0).then(|| 1 + rng.below(5) as u8),
+            nik_warnings: Vec::new(),
         });
     }
     out

@@ -379,6 +379,11 @@ fn parse_rows(
                     ));
                 } else {
                     seen.insert(key, row.line);
+                    for p in &w.nik_warnings {
+                        batch
+                            .invalid
+                            .push(ErrorRow::warning(row.line, "nik", &raw.nik, p));
+                    }
                     batch.pending.push(Pending {
                         line: row.line,
                         worker: w,

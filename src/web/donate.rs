@@ -160,7 +160,15 @@ pub async fn sign_up(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    let user_id = match sign_up_donor(&state, &username, &full_name, password).await {
+    let address = crate::api::accounts::peer_address(&parts);
+    if let Err((e, secs)) = crate::api::accounts::signup_throttle(&state, &address).await {
+        let mut r = signup_page(&ctx, &token, &username, &full_name, &e.problems, e.status);
+        if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return Ok(r);
+    }
+    let user_id = match sign_up_donor(&state, &address, &username, &full_name, password).await {
         Ok((user_id, _donor_id)) => user_id,
         Err(e) if client_error(&e) => {
             return Ok(signup_page(
@@ -284,47 +292,13 @@ impl Gift {
     }
 }
 
-/// What "Hitung harga" answers: an estimate at the lowest income a worker may declare.
-struct Hint {
-    workers: i64,
-    months: u32,
-    start: Month,
-    per_worker: i64,
-}
-
-async fn price_hint(state: &AppState, p: &Principal, g: &Gift) -> Result<Hint, ApiError> {
-    let today = crate::clock::today();
-    let months = api::parse_months(g.months.parse().ok())?;
-    let start = api::parse_start(Some(&g.start), today)?;
-    let q = serde_json::from_value(json!({
-        "workers": 1, "months": months, "from": start.to_string(),
-    }))?;
-    let Json(v) =
-        crate::api::quotes::quote(Caller(p.clone()), State(state.clone()), Json(q)).await?;
-    let per_worker = v["total"].as_i64().unwrap_or(0);
-    let workers = match g.mode.as_str() {
-        "named" => g.nik_list().len() as i64,
-        "budget" => match parse_rupiah(&g.budget) {
-            Some(b) if per_worker > 0 => b / per_worker,
-            _ => 0,
-        },
-        _ => g.count.replace(['.', ','], "").parse().unwrap_or(0),
-    };
-    Ok(Hint {
-        workers,
-        months,
-        start,
-        per_worker,
-    })
-}
-
 async fn donate_page(
     ctx: &Ctx,
     state: &AppState,
     p: &Principal,
     g: &Gift,
     problems: &[Problem],
-    hint: Option<&Hint>,
+    review: Option<&donations::Preview>,
     status: StatusCode,
 ) -> PageResult {
     let t = |s| ctx.t(s);
@@ -351,15 +325,21 @@ async fn donate_page(
         h1 { (t(S::DonateTitle)) }
         p { (t(S::DonateIntro)) }
         (problems_box(ctx, "galat-donasi", S::DonateFailed, problems))
-        @if let Some(h) = hint {
-            div.notice role="status" id="perkiraan" {
+        @if let Some(r) = review {
+            div.notice role="status" id="tinjauan" {
                 p {
-                    strong { (t(S::PriceEstimate)) ": " }
-                    (h.workers) " " (t(S::WorkersTimes)) " " (h.months) " " (t(S::MonthsFrom)) " "
-                    (money::month_label(h.start, lang)) " = "
-                    strong id="perkiraan-jumlah" { (rupiah(h.workers.saturating_mul(h.per_worker))) }
+                    strong { (t(S::ReviewTitle)) ": " }
+                    span id="tinjauan-pekerja" { (r.workers) } " " (t(S::WorkersTimes)) " " (r.months) " "
+                    (t(S::MonthsFrom)) " " (money::month_label(r.start, lang)) " = "
+                    strong id="tinjauan-jumlah" { (rupiah(r.total)) }
                 }
-                p.muted { (rupiah(h.per_worker)) " " (t(S::PerWorkerNote)) }
+                @if r.invoice != r.total {
+                    p { (t(S::ReviewInvoice)) ": " strong id="tinjauan-tagihan" { (rupiah(r.invoice)) } }
+                }
+                @if r.shortfall > 0 {
+                    p { (r.shortfall) " " (t(S::ReviewShortfall)) }
+                }
+                p.muted { (t(S::ReviewNote)) }
             }
         }
         form.card method="post" action="/donasi/baru" id="form-donasi" enctype="multipart/form-data" {
@@ -436,9 +416,14 @@ async fn donate_page(
                 @if let Some(c) = credit { " (" (t(S::CreditBalance)) ": " span id="saldo" { (rupiah(c)) } ")" }
             }
             p {
-                button.secondary type="submit" name="action" value="quote" id="hitung" { (t(S::Quote)) }
-                " "
-                button type="submit" name="action" value="donate" id="donasikan" { (t(S::DonateButton)) }
+                // First "Tinjau" (nothing held), then "Tahan & buat tagihan".
+                @if review.is_some() {
+                    button.secondary type="submit" name="action" value="review" id="tinjau" { (t(S::ReviewAgain)) }
+                    " "
+                    button type="submit" name="action" value="donate" id="donasikan" { (t(S::DonateButton)) }
+                } @else {
+                    button type="submit" name="action" value="review" id="tinjau" { (t(S::Review)) }
+                }
             }
         }
     };
@@ -452,8 +437,8 @@ pub async fn donate_form(ctx: Ctx, State(state): State<AppState>) -> PageResult 
     donate_page(&ctx, &state, p, &g, &[], None, StatusCode::OK).await
 }
 
-/// `POST /donasi/baru`: "Hitung harga" shows the price; "Donasikan" makes the donation and
-/// goes to it.
+/// `POST /donasi/baru`: "Tinjau" shows the exact price of the workers who would be chosen,
+/// holding nothing; "Tahan & buat tagihan" makes the donation and goes to it.
 /// The largest list of NIKs a donor may upload (a million NIKs is about 18 MB).
 const MAX_NIK_LIST_BYTES: usize = 32 * 1024 * 1024;
 
@@ -565,9 +550,15 @@ pub async fn donate(
         )
         .await;
     }
-    if field(&form, "action") == Some("quote") {
-        return match price_hint(&state, p, &g).await {
-            Ok(h) => donate_page(&ctx, &state, p, &g, &[], Some(&h), StatusCode::OK).await,
+    // The review step ("quote" was its old name): the exact price, nothing held.
+    if matches!(field(&form, "action"), Some("review" | "quote")) {
+        let reviewed = async {
+            let donor = api::acting_donor(&state, p, g.donor_for(p)).await?;
+            api::review(&state, p, &donor, g.input()?).await
+        }
+        .await;
+        return match reviewed {
+            Ok(r) => donate_page(&ctx, &state, p, &g, &[], Some(&r), StatusCode::OK).await,
             Err(e) if client_error(&e) => {
                 donate_page(&ctx, &state, p, &g, &e.problems, None, e.status).await
             }
@@ -749,6 +740,9 @@ fn notices(ctx: &Ctx) -> Markup {
         @if ctx.param("msg") == Some("lunas") {
             p.notice role="status" id="pesan" { (t(S::PaidFromCredit)) }
         }
+        @if ctx.param("msg") == Some("batal") {
+            p.notice role="status" id="pesan" { (t(S::Cancelled)) }
+        }
     }
 }
 
@@ -835,6 +829,11 @@ async fn detail(
                 input type="hidden" name="csrf" value=(ctx.csrf());
                 p { (t(S::CreditBalance)) ": " strong id="saldo-kredit" { (rupiah(credit)) } }
                 button type="submit" id="bayar-dengan-kredit" { (t(S::PayWithCredit)) }
+            }
+            form.card method="post" action={ "/donasi/" (d.id) "/batal" } id="batalkan" {
+                input type="hidden" name="csrf" value=(ctx.csrf());
+                p.muted { (t(S::CancelNote)) }
+                button.secondary type="submit" id="batalkan-donasi" { (t(S::CancelDonation)) }
             }
         }
         @if d.status == "funded" {
@@ -973,6 +972,24 @@ pub async fn pay_with_credit(
     let id = donation_id(&ctx, &id)?;
     match api::pay_from_credit(Caller(p.clone()), State(state.clone()), Path(id)).await {
         Ok(_) => Ok(redirect(&format!("/donasi/{id}?msg=lunas"))),
+        Err(e) if client_error(&e) => detail(&ctx, &state, p, id, &e.problems, e.status).await,
+        Err(e) => Err(ctx.api_error(e)),
+    }
+}
+
+/// `POST /donasi/{id}/batal`: the donor cancels a held donation.
+pub async fn cancel(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(field(&form, "csrf"))?;
+    let id = donation_id(&ctx, &id)?;
+    match api::cancel(Caller(p.clone()), State(state.clone()), Path(id)).await {
+        Ok(_) => Ok(redirect(&format!("/donasi/{id}?msg=batal"))),
         Err(e) if client_error(&e) => detail(&ctx, &state, p, id, &e.problems, e.status).await,
         Err(e) => Err(ctx.api_error(e)),
     }

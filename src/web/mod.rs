@@ -12,12 +12,13 @@
 //! | `GET /antrian`, `POST /antrian` | officer, admin | verification queue, bulk decisions |
 //! | `POST /antrian/{id}/duplikat` | officer, admin | resolve a possible duplicate |
 //! | `GET /daftar`, `POST /daftar` | anyone | sign up as an individual donor, then signed in |
-//! | `GET /donasi/baru`, `POST /donasi/baru` | donor (staff for a donor) | donate: criteria, budget or NIKs; price hint |
+//! | `GET /donasi/baru`, `POST /donasi/baru` | donor (staff for a donor) | donate: criteria, budget or NIKs; "Tinjau" shows the exact price (nothing held), then "Tahan & buat tagihan" |
 //! | `GET /donasi` | donor (staff: all, `?donor=`) | donations and credit |
 //! | `GET /donasi/{id}` | the donor, officer, admin | a donation: invoice, status, workers (100 a page) |
 //! | `GET /donasi/{id}/perpanjang` | anyone (then signed in) | the reminder's link: the donation at its extension form |
 //! | `POST /donasi/{id}/perpanjang` | the donor, officer, admin | extend a paid donation |
 //! | `POST /donasi/{id}/bayar-kredit` | the donor, officer, admin | pay a held donation from credit |
+//! | `POST /donasi/{id}/batal` | the donor, officer, admin | cancel a held donation (workers released, invoice cancelled) |
 //! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
 //! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, public name, where stopped months' money goes |
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
@@ -81,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .route("/siklus/mandiri", post(cycle::record_self_payment))
         .route("/siklus/berhenti", post(cycle::stop_worker))
         .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))
+        .route("/donasi/{id}/batal", post(donate::cancel))
         .route("/akun", get(account::account))
         .route("/akun/preferensi", post(account::save_preferences))
         .route("/kuitansi/{id}", get(account::receipt))

@@ -93,6 +93,7 @@ pub fn invoice_status(lang: Lang, status: &str) -> &str {
         "open" => lang.t(S::InvoiceOpen),
         "paid" => lang.t(S::InvoicePaid),
         "expired" => lang.t(S::InvoiceExpired),
+        "cancelled" => lang.t(S::InvoiceCancelled),
         other => other,
     }
 }

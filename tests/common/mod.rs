@@ -215,10 +215,24 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The service with the environment's settings, except that every test client comes
+    /// from 127.0.0.1 and signs up many donors who give freely: sign-up throttling and the
+    /// hold limits of donors who signed up alone are lifted. Tests of those use
+    /// [`TestApp::spawn_with`].
     pub async fn spawn(db: Db) -> TestApp {
+        let mut settings = lingkaran::app::Settings::from_env();
+        settings.signups_per_hour = i64::MAX;
+        settings.self_donor_limits = lingkaran::db::donations::HoldLimits {
+            workers: i64::MAX,
+            donations: i64::MAX,
+        };
+        TestApp::spawn_with(db, settings).await
+    }
+
+    pub async fn spawn_with(db: Db, settings: lingkaran::app::Settings) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState::new(db.clone());
+        let state = AppState::with_settings(db.clone(), settings);
         tokio::spawn(async move {
             let _ = lingkaran::app::serve(state, listener).await;
         });

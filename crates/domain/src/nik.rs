@@ -8,7 +8,7 @@
 //! table can tell (is the province known?) and is what every edge of the system calls.
 
 use crate::message::Problem;
-use crate::region::RegionLookup;
+use crate::region::{OldCode, RegionLookup};
 use chrono::{Datelike, NaiveDate};
 
 /// A NIK whose digits, birth date and serial are valid. Construct it with [`Nik::parse`] or
@@ -297,6 +297,11 @@ pub struct NikCheck {
     pub province: Option<(String, String)>,
     pub regency: Option<(String, String)>,
     pub district: Option<(String, String)>,
+    /// Today's code of the regency when the NIK carries an old one (`91.01` → `93.01`): the
+    /// pairs above keep the NIK's own code, named by the region's current name.
+    pub regency_now: Option<String>,
+    /// Today's code of the district when the NIK carries an old one.
+    pub district_now: Option<String>,
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
 }
@@ -310,13 +315,17 @@ impl NikCheck {
 /// Parses `input` and checks its issuing regions against `regions`.
 ///
 /// An unknown province or regency is an error; an unknown district only a warning, because
-/// districts are split and renumbered after NIKs are issued (domain.md §4).
+/// districts are split and renumbered after NIKs are issued (domain.md §4). A regency or
+/// district code of an earlier table (`regions.historical`) is valid: it is named by its
+/// region's current name, with a `historical_code` warning.
 pub fn check(input: &str, today: NaiveDate, regions: &impl RegionLookup) -> NikCheck {
     let mut out = NikCheck {
         nik: None,
         province: None,
         regency: None,
         district: None,
+        regency_now: None,
+        district_now: None,
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -357,27 +366,51 @@ pub fn check(input: &str, today: NaiveDate, regions: &impl RegionLookup) -> NikC
         if out.province.is_some() {
             match regions.name(&regency) {
                 Some(name) => out.regency = Some((regency.clone(), name.to_string())),
-                None => out.errors.push(Problem::new(
-                    "unknown_regency",
-                    format!("Kode kabupaten/kota {regency} dari NIK tidak dikenal."),
-                    format!("Regency/city code {regency} in the NIK does not exist."),
-                )),
+                None => match regions.historical(&regency) {
+                    Some(old) => {
+                        out.regency = Some((regency.clone(), now_name(regions, old)));
+                        out.regency_now = old.current.map(str::to_string);
+                        out.warnings.push(old_code_warning(
+                            "kabupaten/kota",
+                            "regency/city",
+                            &regency,
+                            old,
+                            regions,
+                        ));
+                    }
+                    None => out.errors.push(Problem::new(
+                        "unknown_regency",
+                        format!("Kode kabupaten/kota {regency} dari NIK tidak dikenal."),
+                        format!("Regency/city code {regency} in the NIK does not exist."),
+                    )),
+                },
             }
         }
         if out.regency.is_some() {
             match regions.name(&district) {
                 Some(name) => out.district = Some((district.clone(), name.to_string())),
-                None => out.warnings.push(Problem::new(
-                    "unknown_district",
-                    format!(
-                        "Kode kecamatan {district} dari NIK tidak ada di tabel wilayah sekarang \
-                         (mungkin kecamatan sudah dimekarkan). NIK tetap diterima."
-                    ),
-                    format!(
-                        "District code {district} in the NIK is not in today's region table \
-                         (it may have been split since). The NIK is still accepted."
-                    ),
-                )),
+                None => match regions.historical(&district) {
+                    Some(old) => {
+                        out.district = Some((district.clone(), now_name(regions, old)));
+                        out.district_now = old.current.map(str::to_string);
+                        // One warning says the NIK's codes are old; a second only when the
+                        // regency itself is current.
+                        if out.regency_now.is_none() {
+                            out.warnings.push(old_code_warning("kecamatan", "district", &district, old, regions));
+                        }
+                    }
+                    None => out.warnings.push(Problem::new(
+                        "unknown_district",
+                        format!(
+                            "Kode kecamatan {district} dari NIK tidak ada di tabel wilayah sekarang \
+                             (mungkin kecamatan sudah dimekarkan). NIK tetap diterima."
+                        ),
+                        format!(
+                            "District code {district} in the NIK is not in today's region table \
+                             (it may have been split since). The NIK is still accepted."
+                        ),
+                    )),
+                },
             }
         }
     }
@@ -392,6 +425,54 @@ pub fn check(input: &str, today: NaiveDate, regions: &impl RegionLookup) -> NikC
         out.nik = None;
     }
     out
+}
+
+/// The current name of an old code's region, or its old name when it has no current code.
+fn now_name(regions: &impl RegionLookup, old: OldCode<'_>) -> String {
+    old.current
+        .and_then(|c| regions.name(c))
+        .unwrap_or(old.name)
+        .to_string()
+}
+
+/// A warning, not an error: a NIK never changes when its regions are renumbered.
+fn old_code_warning(
+    level_id: &str,
+    level_en: &str,
+    code: &str,
+    old: OldCode<'_>,
+    regions: &impl RegionLookup,
+) -> Problem {
+    let year = old.last_seen;
+    match old.current {
+        Some(now) => {
+            let name = regions.name(now).unwrap_or(old.name);
+            Problem::new(
+                "historical_code",
+                format!(
+                    "Kode {level_id} {code} dari NIK adalah kode lama (terakhir dipakai di tabel \
+                     Kemendagri {year}); wilayahnya sekarang {now} {name}. NIK tetap berlaku."
+                ),
+                format!(
+                    "The {level_en} code {code} in the NIK is an old one (last in Kemendagri's \
+                     {year} table); the region is now {now} {name}. The NIK remains valid."
+                ),
+            )
+        }
+        None => Problem::new(
+            "historical_code",
+            format!(
+                "Kode {level_id} {code} ({name}) dari NIK adalah kode lama (terakhir dipakai di \
+                 tabel Kemendagri {year}) tanpa padanan di tabel sekarang. NIK tetap berlaku.",
+                name = old.name
+            ),
+            format!(
+                "The {level_en} code {code} ({name}) in the NIK is an old one (last in \
+                 Kemendagri's {year} table) with no match in today's table. The NIK remains valid.",
+                name = old.name
+            ),
+        ),
+    }
 }
 
 /// A list of NIKs, one per line, as the insurer sends its active participants: a header line

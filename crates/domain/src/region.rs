@@ -6,6 +6,25 @@
 pub trait RegionLookup {
     /// The region's name, if the code exists.
     fn name(&self, code: &str) -> Option<&str>;
+
+    /// A code of an earlier Kepmendagri table that today's table no longer has (Papua's
+    /// regencies before the 2022 split): NIKs issued under it stay valid (domain.md §4).
+    /// `None` for a code that is current or that never existed.
+    fn historical(&self, _code: &str) -> Option<OldCode<'_>> {
+        None
+    }
+}
+
+/// A region code that an earlier table had and today's does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OldCode<'a> {
+    /// Its name in the last table that had it.
+    pub name: &'a str,
+    /// Today's code of the same region, if it could be matched (a few renamed districts
+    /// cannot; they stay valid, named by their old name).
+    pub current: Option<&'a str>,
+    /// The year of the last table that had it.
+    pub last_seen: u16,
 }
 
 impl RegionLookup for std::collections::HashMap<String, String> {

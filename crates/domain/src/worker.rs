@@ -486,6 +486,9 @@ pub struct ValidWorker {
     pub occupation: Occupation,
     pub income: i64,
     pub decile: Option<u8>,
+    /// What the NIK check warned about without refusing the row (an old region code, an
+    /// unknown district); the import reports them as warnings.
+    pub nik_warnings: Vec<Problem>,
 }
 
 /// A problem with one field of one row.
@@ -575,6 +578,7 @@ pub fn validate(
         push("nik", &raw.nik, e.clone());
     }
     let nik = checked.nik;
+    let nik_warnings = checked.warnings;
 
     let name = tidy_name(&raw.name);
     if name.is_empty() {
@@ -863,6 +867,7 @@ pub fn validate(
                 occupation,
                 income,
                 decile,
+                nik_warnings,
             })
         }
         _ => Err(problems),

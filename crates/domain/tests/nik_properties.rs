@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use lingkaran_domain::nik::{self, Nik, Sex};
+use lingkaran_domain::region::{OldCode, RegionLookup};
 use proptest::prelude::*;
 
 fn today() -> NaiveDate {
@@ -126,4 +127,99 @@ fn regions_are_checked_and_an_unknown_district_only_warns() {
     let c = nik::check("9925013203850001", today(), &regions);
     let codes: Vec<_> = c.errors.iter().map(|e| e.code).collect();
     assert_eq!(codes, vec!["impossible_date", "unknown_province"]);
+}
+
+/// Today's table plus two old codes, as the app's region table holds them.
+struct WithOld(std::collections::HashMap<String, String>);
+
+impl RegionLookup for WithOld {
+    fn name(&self, code: &str) -> Option<&str> {
+        self.0.name(code)
+    }
+    fn historical(&self, code: &str) -> Option<OldCode<'_>> {
+        match code {
+            "91.01" => Some(OldCode {
+                name: "KAB. MERAUKE",
+                current: Some("93.01"),
+                last_seen: 2022,
+            }),
+            "91.01.01" => Some(OldCode {
+                name: "Merauke",
+                current: Some("93.01.01"),
+                last_seen: 2022,
+            }),
+            "91.13.36" => Some(OldCode {
+                name: "Holuon",
+                current: None,
+                last_seen: 2022,
+            }),
+            "91.13" => Some(OldCode {
+                name: "KAB. JAYAWIJAYA",
+                current: Some("95.01"),
+                last_seen: 2022,
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn papua() -> WithOld {
+    let mut m = std::collections::HashMap::new();
+    for (c, n) in [
+        ("91", "Papua"),
+        ("93", "Papua Selatan"),
+        ("95", "Papua Pegunungan"),
+        ("93.01", "Kabupaten Merauke"),
+        ("93.01.01", "Merauke"),
+        ("95.01", "Kabupaten Jayawijaya"),
+    ] {
+        m.insert(c.to_string(), n.to_string());
+    }
+    WithOld(m)
+}
+
+#[test]
+fn a_nik_under_an_old_merauke_code_is_valid_named_by_todays_region_with_a_warning() {
+    // Issued in Merauke district before 2022: 91.01.01, born 12-03-1985, serial 0001.
+    let c = nik::check("9101011203850001", today(), &papua());
+    assert!(c.is_valid(), "{:?}", c.errors);
+    assert_eq!(
+        c.regency,
+        Some(("91.01".to_string(), "Kabupaten Merauke".to_string()))
+    );
+    assert_eq!(c.regency_now.as_deref(), Some("93.01"));
+    assert_eq!(
+        c.district,
+        Some(("91.01.01".to_string(), "Merauke".to_string()))
+    );
+    assert_eq!(c.district_now.as_deref(), Some("93.01.01"));
+    assert!(c.errors.is_empty());
+    let codes: Vec<_> = c.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, vec!["historical_code"]);
+    assert!(c.warnings[0].id.contains("93.01 Kabupaten Merauke"));
+    assert!(c.warnings[0].en.contains("old"));
+}
+
+#[test]
+fn an_old_district_without_a_current_match_stays_valid_under_its_old_name() {
+    let c = nik::check("9113361203850001", today(), &papua());
+    assert!(c.is_valid(), "{:?}", c.errors);
+    assert_eq!(
+        c.district,
+        Some(("91.13.36".to_string(), "Holuon".to_string()))
+    );
+    assert_eq!(c.district_now, None);
+}
+
+#[test]
+fn a_code_that_never_existed_is_still_refused() {
+    // 91.99 was never a regency, in any table.
+    let c = nik::check("9199011203850001", today(), &papua());
+    assert!(!c.is_valid());
+    assert_eq!(c.errors[0].code, "unknown_regency");
+    // A current code is not reported as old.
+    let c = nik::check("9301011203850001", today(), &papua());
+    assert!(c.is_valid());
+    assert!(c.warnings.is_empty());
+    assert_eq!(c.regency_now, None);
 }
