@@ -1,5 +1,6 @@
 //! The application state shared by every request, and the whole router.
 
+use crate::config::Config;
 use crate::db::Db;
 use axum::Router;
 use std::time::Duration;
@@ -17,8 +18,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state with settings read from the environment (the demo provider secret when
-    /// none is set: for tests and embedding; `serve` uses [`Settings::for_serve`]).
+    /// The state with settings from the environment and the defaults (the demo provider
+    /// secret when none is set): for tests and embedding. `serve` uses [`Settings::for_serve`].
     pub fn new(db: Db) -> AppState {
         AppState::with_settings(db, Settings::from_env())
     }
@@ -38,33 +39,25 @@ impl AppState {
     }
 }
 
-/// What an operator sets, from the environment.
+/// What the request handlers need of the [`Config`], in the types they use.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The payment provider's client id and shared secret (`LINGKARAN_PROVIDER_CLIENT_ID`,
-    /// `LINGKARAN_PROVIDER_SECRET`). The defaults are for the demo and tests only.
+    /// The payment provider's client id and shared secret.
     pub provider: crate::payments::callback::Provider,
-    /// How long a donation's worker-months stay held, and its invoice open, unpaid
-    /// (`LINGKARAN_HOLD_HOURS`, default 24: a virtual account's usual validity).
+    /// How long a donation's worker-months stay held, and its invoice open, unpaid.
     pub hold: chrono::Duration,
-    /// How long an `Idempotency-Key`'s answer is kept (`LINGKARAN_IDEMPOTENCY_HOURS`,
-    /// default 24).
+    /// How long an `Idempotency-Key`'s answer is kept.
     pub idempotency_ttl: chrono::Duration,
     /// What a donor who signed up alone (an individual, self-registered) may hold at a time,
-    /// unless an officer set another limit for them: workers
-    /// (`LINGKARAN_SELF_DONOR_MAX_WORKERS`, 50) and unpaid donations
-    /// (`LINGKARAN_SELF_DONOR_MAX_HELD`, 3).
+    /// unless an officer set another limit for them.
     pub self_donor_limits: crate::db::donations::HoldLimits,
-    /// How far ahead a donation may start, in months after the first payable one
-    /// (`LINGKARAN_MAX_MONTHS_AHEAD`, 12).
+    /// How far ahead a donation may start, in months after the first payable one.
     pub max_months_ahead: u32,
-    /// Sign-ups per network address per hour (`LINGKARAN_SIGNUPS_PER_HOUR`, 5).
+    /// Sign-ups per network address per hour.
     pub signups_per_hour: i64,
 }
 
-/// The demo's provider secret: a real deployment sets `LINGKARAN_PROVIDER_SECRET`.
-pub const DEMO_PROVIDER_SECRET: &str = "lingkaran-demo-provider-secret";
-pub const DEMO_PROVIDER_CLIENT_ID: &str = "MCH-LINGKARAN-DEMO";
+pub use crate::config::{DEMO_PROVIDER_CLIENT_ID, DEMO_PROVIDER_SECRET};
 
 /// `serve` without `LINGKARAN_PROVIDER_SECRET` and without `--demo`.
 pub const NO_PROVIDER_SECRET: &str = "LINGKARAN_PROVIDER_SECRET belum diisi: tanpa rahasia \
@@ -76,59 +69,43 @@ LINGKARAN_PROVIDER_SECRET to the secret your payment provider gave you, or run \
 `lingkaran serve --demo` for the demo.";
 
 impl Settings {
-    /// The settings `serve` runs with: it fails closed. Without `LINGKARAN_PROVIDER_SECRET`
-    /// it refuses to start (a callback signed with the published demo secret would otherwise
-    /// be money), unless `demo` is set.
-    pub fn for_serve(demo: bool) -> Result<Settings, &'static str> {
-        let set = std::env::var("LINGKARAN_PROVIDER_SECRET").is_ok_and(|v| !v.trim().is_empty());
-        if !set && !demo {
-            return Err(NO_PROVIDER_SECRET);
-        }
-        if !set {
+    /// The settings `serve` runs with: it fails closed. Without a provider secret it refuses
+    /// to start (a callback signed with the published demo secret would otherwise be money),
+    /// unless `demo` is set.
+    pub fn for_serve(config: &Config, demo: bool) -> Result<Settings, &'static str> {
+        let secret = config.provider_secret_for(demo).ok_or(NO_PROVIDER_SECRET)?;
+        if config.provider_secret_for(false).is_none() {
             tracing::warn!(
                 "demo: LINGKARAN_PROVIDER_SECRET is not set, payment callbacks use the demo secret"
             );
         }
-        Ok(Settings::from_env())
+        Ok(Settings::from_config(config, secret))
     }
 
-    /// Every setting from the environment; the demo provider values when none are set.
+    /// From the environment and the defaults; the demo provider secret when none is set.
+    /// A setting out of its bound stops the program with clap's words naming it.
     pub fn from_env() -> Settings {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        // A whole number ≥ 0, or the default.
-        let number = |k: &str, default: i64| {
-            var(k)
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|n| *n >= 0)
-                .unwrap_or(default)
-        };
-        let secret =
-            var("LINGKARAN_PROVIDER_SECRET").unwrap_or_else(|| DEMO_PROVIDER_SECRET.to_string());
+        let config = Config::from_env().unwrap_or_else(|e| panic!("{e}"));
+        let secret = config
+            .provider_secret_for(true)
+            .unwrap_or_else(|| crate::config::Secret::new(DEMO_PROVIDER_SECRET));
+        Settings::from_config(&config, secret)
+    }
+
+    pub fn from_config(config: &Config, secret: crate::config::Secret) -> Settings {
         Settings {
             provider: crate::payments::callback::Provider {
-                client_id: var("LINGKARAN_PROVIDER_CLIENT_ID")
-                    .unwrap_or_else(|| DEMO_PROVIDER_CLIENT_ID.to_string()),
+                client_id: config.provider_client_id.clone(),
                 secret,
             },
-            hold: chrono::Duration::hours(
-                var("LINGKARAN_HOLD_HOURS")
-                    .and_then(|h| h.parse().ok())
-                    .filter(|h| *h > 0)
-                    .unwrap_or(24),
-            ),
-            idempotency_ttl: chrono::Duration::hours(
-                var("LINGKARAN_IDEMPOTENCY_HOURS")
-                    .and_then(|h| h.parse().ok())
-                    .filter(|h| (1..=24 * 365).contains(h))
-                    .unwrap_or(24),
-            ),
+            hold: chrono::Duration::hours(i64::from(config.hold_hours)),
+            idempotency_ttl: chrono::Duration::hours(i64::from(config.idempotency_hours)),
             self_donor_limits: crate::db::donations::HoldLimits {
-                workers: number("LINGKARAN_SELF_DONOR_MAX_WORKERS", 50),
-                donations: number("LINGKARAN_SELF_DONOR_MAX_HELD", 3),
+                workers: i64::from(config.self_donor_max_workers),
+                donations: i64::from(config.self_donor_max_held),
             },
-            max_months_ahead: u32::try_from(number("LINGKARAN_MAX_MONTHS_AHEAD", 12).min(120))
-                .unwrap_or(12),
-            signups_per_hour: number("LINGKARAN_SIGNUPS_PER_HOUR", 5),
+            max_months_ahead: config.max_months_ahead,
+            signups_per_hour: i64::from(config.signups_per_hour),
         }
     }
 }
@@ -196,13 +173,16 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 }
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
-pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    config: &Config,
+) -> std::io::Result<()> {
     // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
-    let schedule = crate::scheduler::Schedule {
-        idempotency_ttl: state.settings.idempotency_ttl,
-        ..crate::scheduler::Schedule::from_env()
-    };
-    crate::scheduler::spawn(state.db.clone(), schedule);
+    crate::scheduler::spawn(
+        state.db.clone(),
+        crate::scheduler::Schedule::from_config(config),
+    );
     // The peer's address reaches handlers (the protection page limits checks by it).
     axum::serve(
         listener,

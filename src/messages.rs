@@ -37,7 +37,7 @@ pub enum Sms {
     Http {
         client: reqwest::Client,
         url: String,
-        token: Option<String>,
+        token: Option<crate::config::Secret>,
     },
     File(PathBuf),
 }
@@ -56,37 +56,31 @@ pub struct SendError {
 }
 
 impl Senders {
-    /// From the environment (see the module's doc); files under `outbox/` by default.
-    pub fn from_env() -> anyhow::Result<Senders> {
-        let from: Mailbox = std::env::var("LINGKARAN_MAIL_FROM")
-            .unwrap_or_else(|_| "GN Lingkaran <noreply@lingkaran.local>".into())
+    /// From the configuration (see the module's doc); files under `outbox/` by default.
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Senders> {
+        let from: Mailbox = config
+            .mail_from
             .parse()
             .map_err(|e| anyhow::anyhow!("LINGKARAN_MAIL_FROM is not an address: {e}"))?;
-        let email = match std::env::var("LINGKARAN_SMTP_URL") {
-            Ok(url) if !url.is_empty() => Email::Smtp {
-                transport: smtp_transport(&url)?,
+        let email = match &config.smtp_url {
+            Some(url) if !url.expose().is_empty() => Email::Smtp {
+                transport: smtp_transport(url.expose())?,
                 from,
             },
             _ => Email::Files {
-                dir: std::env::var("LINGKARAN_MAIL_DIR")
-                    .unwrap_or_else(|_| "outbox/email".into())
-                    .into(),
+                dir: config.mail_dir.clone(),
                 from,
             },
         };
-        let sms = match std::env::var("LINGKARAN_SMS_URL") {
-            Ok(url) if !url.is_empty() => Sms::Http {
+        let sms = match &config.sms_url {
+            Some(url) if !url.is_empty() => Sms::Http {
                 client: reqwest::Client::builder()
                     .timeout(Duration::from_secs(20))
                     .build()?,
-                url,
-                token: std::env::var("LINGKARAN_SMS_TOKEN").ok(),
+                url: url.clone(),
+                token: config.sms_token.clone(),
             },
-            _ => Sms::File(
-                std::env::var("LINGKARAN_SMS_FILE")
-                    .unwrap_or_else(|_| "outbox/sms.jsonl".into())
-                    .into(),
-            ),
+            _ => Sms::File(config.sms_file.clone()),
         };
         Ok(Senders { email, sms })
     }
@@ -167,7 +161,7 @@ impl Senders {
                     .header("Idempotency-Key", &reference)
                     .json(&payload);
                 if let Some(t) = token {
-                    req = req.bearer_auth(t);
+                    req = req.bearer_auth(t.expose());
                 }
                 let resp = req.send().await.map_err(|e| SendError {
                     message: format!("gateway unreachable: {e}"),

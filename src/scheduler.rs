@@ -21,29 +21,26 @@ use std::time::Duration;
 pub struct Schedule {
     /// Day of the month from which the month's cycle runs; 0 turns it off.
     pub cycle_day: u32,
+    /// Donations per transaction when the cycle moves money to the payables.
+    pub cycle_batch: u32,
     pub remittance_dir: PathBuf,
     /// The public address, for links in messages.
     pub base_url: String,
     /// Idempotency keys older than this are deleted every minute.
     pub idempotency_ttl: chrono::Duration,
+    /// Where messages go (SMTP or files, an SMS gateway or a file).
+    pub messages: crate::config::Config,
 }
 
 impl Schedule {
-    pub fn from_env() -> Schedule {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    pub fn from_config(config: &crate::config::Config) -> Schedule {
         Schedule {
-            cycle_day: var("LINGKARAN_CYCLE_DAY")
-                .and_then(|d| d.parse().ok())
-                .filter(|d| *d <= 28)
-                .unwrap_or(10),
-            remittance_dir: var("LINGKARAN_REMITTANCE_DIR")
-                .unwrap_or_else(|| "remittances".into())
-                .into(),
-            base_url: var("LINGKARAN_BASE_URL")
-                .unwrap_or_else(|| "http://127.0.0.1:8080".into())
-                .trim_end_matches('/')
-                .to_string(),
-            idempotency_ttl: chrono::Duration::hours(24),
+            cycle_day: config.cycle_day,
+            cycle_batch: config.cycle_batch,
+            remittance_dir: config.remittance_dir.clone(),
+            base_url: config.base_url().to_string(),
+            idempotency_ttl: chrono::Duration::hours(i64::from(config.idempotency_hours)),
+            messages: config.clone(),
         }
     }
 }
@@ -52,8 +49,9 @@ impl Schedule {
 pub fn spawn(db: Db, schedule: Schedule) {
     let minute_db = db.clone();
     let idempotency_ttl = schedule.idempotency_ttl;
+    let schedule_messages = schedule.messages.clone();
     tokio::spawn(async move {
-        let senders = match crate::messages::Senders::from_env() {
+        let senders = match crate::messages::Senders::from_config(&schedule_messages) {
             Ok(s) => Some(s),
             Err(e) => {
                 tracing::error!(error = %e, "messages will not be sent");
@@ -114,7 +112,8 @@ pub async fn daily(db: &Db, schedule: &Schedule, today: NaiveDate) -> anyhow::Re
     if schedule.cycle_day > 0 && today.day() >= schedule.cycle_day {
         let month = Month::of(today);
         // A month nobody funds has no batch: the cycle posts nothing and writes no file.
-        let r = crate::db::cycle::run(db, month, &schedule.remittance_dir).await?;
+        let r = crate::db::cycle::run_in(db, month, &schedule.remittance_dir, schedule.cycle_batch)
+            .await?;
         tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
         let life = crate::db::lifecycle::run(db, month).await?;
         tracing::info!(month = %month, mandiri = life.mandiri, lapsed = life.lapsed,

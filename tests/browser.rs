@@ -322,7 +322,9 @@ async fn upload_report_and_queue(db: Db) {
         return;
     };
     let app = TestApp::spawn(db.clone()).await;
-    let demo = lingkaran::demo::seed(&db).await.unwrap();
+    let demo = lingkaran::demo::seed(&db, std::path::Path::new("remittances"))
+        .await
+        .unwrap();
     let seeded = started.elapsed();
     let b = driver.browser().await;
 

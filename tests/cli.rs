@@ -557,3 +557,40 @@ both_urls!(
         );
     }
 );
+
+/// Every setting is a flag and a variable, bounded: a value out of bounds stops the program
+/// with words that name it, instead of quietly becoming the default.
+#[test]
+fn a_setting_out_of_its_bound_is_refused_by_name() {
+    for (var, value) in [
+        ("LINGKARAN_HOLD_HOURS", "0"),
+        ("LINGKARAN_CYCLE_DAY", "31"),
+        ("LINGKARAN_SELF_DONOR_MAX_WORKERS", "-5"),
+        ("LINGKARAN_IDEMPOTENCY_HOURS", "banyak"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+            .args(["nik", "check", "3525015608900001"])
+            .env(var, value)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{var}={value}: {err}");
+        let flag = var
+            .trim_start_matches("LINGKARAN_")
+            .to_lowercase()
+            .replace('_', "-");
+        assert!(err.contains(&format!("--{flag}")), "{var}: {err}");
+        assert!(err.contains(value), "{var}: {err}");
+    }
+    // The same setting as a flag, in bounds, is taken.
+    let o = Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+        .args(["--hold-hours", "48", "nik", "check", "3525015608900001"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -346,7 +346,9 @@ both_dbs!(death_stops_future_months, |db| async move {
 
 // The "done when": the demo runs several months end to end.
 both_dbs!(the_demo_runs_months_end_to_end, |db| async move {
-    let summary = lingkaran::demo::seed(&db).await.unwrap();
+    let summary = lingkaran::demo::seed(&db, std::path::Path::new("remittances"))
+        .await
+        .unwrap();
     let h = &summary.history;
     assert!(h.cycles.len() >= 2, "two cycles or more: {:?}", h.cycles);
     assert!(h.rejected_refunded >= 1, "a rejected worker-month refunded");

@@ -224,7 +224,7 @@ both_dbs!(reminders_are_queued_once_and_sent_once, |db| async move {
         sms: Sms::Http {
             client: reqwest::Client::new(),
             url: gateway,
-            token: Some("rahasia".into()),
+            token: Some(lingkaran::config::Secret::new("rahasia")),
         },
     };
     let first = messages::deliver_due(&db, &senders, 100).await.unwrap();

@@ -494,11 +494,15 @@ pub async fn reminders(db_url: &str, cmd: RemindersCmd) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn outbox(db_url: &str, cmd: OutboxCmd) -> anyhow::Result<ExitCode> {
+pub async fn outbox(
+    db_url: &str,
+    config: &crate::config::Config,
+    cmd: OutboxCmd,
+) -> anyhow::Result<ExitCode> {
     let db = open(db_url).await?;
     match cmd {
         OutboxCmd::Send { limit, json } => {
-            let senders = crate::messages::Senders::from_env()?;
+            let senders = crate::messages::Senders::from_config(config)?;
             let d = crate::messages::deliver_due(&db, &senders, limit).await?;
             print(json, &d, || {
                 format!(

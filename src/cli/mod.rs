@@ -29,6 +29,9 @@ pub struct Cli {
         global = true
     )]
     pub db: String,
+    /// Every other setting (src/config.rs): a flag and a `LINGKARAN_*` variable each.
+    #[command(flatten)]
+    pub config: crate::config::Config,
     #[command(subcommand)]
     pub cmd: Cmd,
 }
@@ -157,9 +160,9 @@ pub enum CycleCmd {
         /// YYYY-MM.
         #[arg(long)]
         month: String,
-        /// Where the remittance files go.
-        #[arg(long, default_value = "remittances")]
-        dir: std::path::PathBuf,
+        /// Where the remittance files go (default: `--remittance-dir`).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -278,11 +281,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.cmd {
         Cmd::Serve { addr, demo } => {
             // Fail closed before touching the database or the port.
-            let settings = app::Settings::for_serve(demo).map_err(|e| anyhow::anyhow!(e))?;
+            let settings =
+                app::Settings::for_serve(&cli.config, demo).map_err(|e| anyhow::anyhow!(e))?;
             let db = open(&cli.db).await?;
             if demo {
                 if crate::demo::is_empty(&db).await? {
-                    let summary = crate::demo::seed(&db).await?;
+                    let summary = crate::demo::seed(&db, &cli.config.remittance_dir).await?;
                     println!("{}", summary.credentials());
                 } else {
                     tracing::info!("database not empty; demo data not created again");
@@ -296,7 +300,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Lingkaran: http://{}/  (API: /api/v1, OpenAPI: /api/openapi.json)",
                 listener.local_addr()?
             );
-            app::serve(AppState::with_settings(db, settings), listener).await?;
+            app::serve(AppState::with_settings(db, settings), listener, &cli.config).await?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {
@@ -313,7 +317,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if !crate::demo::is_empty(&db).await? {
                 anyhow::bail!("the database already has workers; the demo needs an empty one");
             }
-            let summary = crate::demo::seed(&db).await?;
+            let summary = crate::demo::seed(&db, &cli.config.remittance_dir).await?;
             println!("{}", summary.credentials());
             Ok(ExitCode::SUCCESS)
         }
@@ -400,7 +404,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             };
             let db = open(&cli.db).await?;
-            let r = crate::db::cycle::run(&db, m, &dir).await?;
+            let dir = dir.unwrap_or_else(|| cli.config.remittance_dir.clone());
+            let r = crate::db::cycle::run_in(&db, m, &dir, cli.config.cycle_batch).await?;
             // Then the workers whose funded months ended: mandiri, lapsed, back to the pool.
             let life = crate::db::lifecycle::run(&db, m).await?;
             let v = serde_json::json!({
@@ -680,7 +685,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Lifecycle { cmd } => after::lifecycle(&cli.db, cmd).await,
         Cmd::Rates { cmd } => after::rates(&cli.db, cmd).await,
         Cmd::Reminders { cmd } => after::reminders(&cli.db, cmd).await,
-        Cmd::Outbox { cmd } => after::outbox(&cli.db, cmd).await,
+        Cmd::Outbox { cmd } => after::outbox(&cli.db, &cli.config, cmd).await,
         Cmd::Org {
             cmd: OrgCmd::Add { name, kind, region },
         } => {

@@ -17,15 +17,10 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Donations moved to the payables per transaction; `LINGKARAN_CYCLE_BATCH` changes it (the
-/// kill-and-rerun test makes it small, to have many commits to interrupt).
-fn donations_per_batch() -> usize {
-    std::env::var("LINGKARAN_CYCLE_BATCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n: &usize| *n > 0)
-        .unwrap_or(500)
-}
+/// Donations moved to the payables per transaction, unless the caller says otherwise
+/// (`--cycle-batch` / `LINGKARAN_CYCLE_BATCH`: the kill-and-rerun test makes it small, to have
+/// many commits to interrupt).
+pub const DONATIONS_PER_TRANSACTION: u32 = 500;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CycleReport {
@@ -63,6 +58,17 @@ macro_rules! with_temp_on_disk {
 }
 
 pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleReport> {
+    run_in(db, month, dir, DONATIONS_PER_TRANSACTION).await
+}
+
+/// [`run`], moving `per_transaction` donations to the payables in each transaction.
+pub async fn run_in(
+    db: &Db,
+    month: Month,
+    dir: &Path,
+    per_transaction: u32,
+) -> anyhow::Result<CycleReport> {
+    let per_transaction = usize::try_from(per_transaction.max(1)).unwrap_or(1);
     let mut report = CycleReport {
         month: month.to_string(),
         ..CycleReport::default()
@@ -97,7 +103,7 @@ pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleRepor
     if !new.is_empty() {
         let batch = open_batch(db, month).await?;
         let deadline = crate::db::reconcile::due_deadline(month);
-        for chunk in new.chunks(donations_per_batch()) {
+        for chunk in new.chunks(per_transaction) {
             report.posted += post_items(db, month, batch, chunk, deadline).await?;
         }
         // The file query joins the batch's items; without fresh statistics PostgreSQL takes

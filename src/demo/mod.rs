@@ -208,7 +208,7 @@ fn people(
 }
 
 /// Creates the demo. Call only on an empty database.
-pub async fn seed(db: &Db) -> anyhow::Result<DemoSummary> {
+pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<DemoSummary> {
     let today = crate::clock::today();
     let mut rng = Rng(0x4C49_4E47_4B41_5241);
     let table = RegionTable::get();
@@ -379,12 +379,10 @@ pub async fn seed(db: &Db) -> anyhow::Result<DemoSummary> {
     let csr = donors(db, ids["donatur"].0, ids["petugas"].0, today).await?;
     // The past months: cycles, confirmations, a rejection, mandiri, lapsed, reminders. Each
     // demo writes its remittance files in a directory of its own.
-    let dir = crate::scheduler::Schedule::from_env()
-        .remittance_dir
-        .join(format!(
-            "demo-{}",
-            chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f")
-        ));
+    let dir = remittance_dir.join(format!(
+        "demo-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f")
+    ));
     let history = history::seed(db, csr, ids["donatur"].0, ids["petugas"].0, &dir).await?;
     Ok(DemoSummary {
         organisations: proposers.len(),

@@ -41,7 +41,7 @@ pub const REPLAY_WINDOW_SECONDS: i64 = 300;
 #[derive(Debug, Clone)]
 pub struct Provider {
     pub client_id: String,
-    pub secret: String,
+    pub secret: crate::config::Secret,
 }
 
 /// The headers that carry the signature.
@@ -152,7 +152,7 @@ pub fn verify(
             "Unknown Client-Id.",
         ));
     }
-    let mut mac = Hmac::<Sha256>::new_from_slice(provider.secret.as_bytes())
+    let mut mac = Hmac::<Sha256>::new_from_slice(provider.secret.expose().as_bytes())
         .expect("HMAC takes a key of any length");
     mac.update(components(client_id, request_id, timestamp, body).as_bytes());
     let given = signature
@@ -276,7 +276,7 @@ mod tests {
     fn provider() -> Provider {
         Provider {
             client_id: "MCH-1".into(),
-            secret: "s3cret".into(),
+            secret: crate::config::Secret::new("s3cret"),
         }
     }
 
@@ -333,7 +333,7 @@ mod tests {
             Err("bad_signature")
         );
         let other = Provider {
-            secret: "other".into(),
+            secret: crate::config::Secret::new("other"),
             ..provider()
         };
         assert_eq!(

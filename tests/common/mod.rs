@@ -234,7 +234,8 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let state = AppState::with_settings(db.clone(), settings);
         tokio::spawn(async move {
-            let _ = lingkaran::app::serve(state, listener).await;
+            let config = lingkaran::config::Config::from_env().unwrap();
+            let _ = lingkaran::app::serve(state, listener, &config).await;
         });
         TestApp {
             db,
