@@ -30,7 +30,7 @@ mod scratch;
 use chrono::Duration;
 use lingkaran::db::donations::{self, Choice, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
-use lingkaran::db::{cycle, donors, ledger, Db};
+use lingkaran::db::{donors, ledger, Db};
 use lingkaran_domain::rates::Month;
 use std::time::Instant;
 
@@ -342,7 +342,9 @@ async fn main() {
         let reset = reset_peak_rss();
         let watch = Interference::start();
         let start = Instant::now();
-        let report = cycle::run(&db, a.month, &out).await.unwrap();
+        let report = lingkaran::usecase::cycle::run(&db, a.month, &out)
+            .await
+            .unwrap();
         let cycle_s = start.elapsed().as_secs_f64();
         let peak = status_kb("VmHWM:");
         let clean = watch.clean(store, "the cycle");
@@ -403,7 +405,9 @@ async fn main() {
         // 2. The cycle again: nothing to post, the files written again.
         let watch = Interference::start();
         let start = Instant::now();
-        let again = cycle::run(&db, a.month, &out).await.unwrap();
+        let again = lingkaran::usecase::cycle::run(&db, a.month, &out)
+            .await
+            .unwrap();
         let again_s = start.elapsed().as_secs_f64();
         let clean_again = watch.clean(store, "the re-run");
         assert_eq!(again.posted, 0);

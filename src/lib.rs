@@ -14,6 +14,7 @@ pub mod insurer;
 pub mod messages;
 pub mod payments;
 pub mod regions;
+pub mod remittance;
 pub mod scheduler;
 pub mod usecase;
 pub mod web;

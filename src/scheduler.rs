@@ -112,8 +112,13 @@ pub async fn daily(db: &Db, schedule: &Schedule, today: NaiveDate) -> anyhow::Re
     if schedule.cycle_day > 0 && today.day() >= schedule.cycle_day {
         let month = Month::of(today);
         // A month nobody funds has no batch: the cycle posts nothing and writes no file.
-        let r = crate::db::cycle::run_in(db, month, &schedule.remittance_dir, schedule.cycle_batch)
-            .await?;
+        let r = crate::usecase::cycle::run_in(
+            db,
+            month,
+            &schedule.remittance_dir,
+            schedule.cycle_batch,
+        )
+        .await?;
         tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
         let life = crate::db::lifecycle::run(db, month).await?;
         tracing::info!(month = %month, mandiri = life.mandiri, lapsed = life.lapsed,

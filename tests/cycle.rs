@@ -50,7 +50,9 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     .unwrap()
     });
     let dir = tempfile::tempdir().unwrap();
-    let first = cycle::run(&db, start, dir.path()).await.unwrap();
+    let first = lingkaran::usecase::cycle::run(&db, start, dir.path())
+        .await
+        .unwrap();
     assert_eq!(first.donations, 1);
     // Two transfers to the payables and two payments to BPJS.
     assert_eq!(first.posted, 4);
@@ -66,7 +68,9 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     assert_eq!(lines[4], format!("TOTAL,3,,{},,", first.jkk));
 
     // Again: nothing new is posted, the files are the same.
-    let again = cycle::run(&db, start, dir.path()).await.unwrap();
+    let again = lingkaran::usecase::cycle::run(&db, start, dir.path())
+        .await
+        .unwrap();
     assert_eq!(again.posted, 0);
     assert_eq!((again.jkk, again.jkm), (first.jkk, first.jkm));
     assert_eq!(
@@ -139,7 +143,9 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     assert_eq!(stray.unknown[0].0, 2);
 
     // The second month empties the escrow.
-    let second = cycle::run(&db, start.next(), dir.path()).await.unwrap();
+    let second = lingkaran::usecase::cycle::run(&db, start.next(), dir.path())
+        .await
+        .unwrap();
     assert_eq!(second.posted, 4);
     assert_eq!(balance(&db, &escrow).await, 0);
     let r = ledger::check(&db).await.unwrap();
@@ -298,10 +304,14 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     let (_, paid_first) = common::give_and_pay(&db, donor, w.officer, three, 1, "BATCH-1").await;
     let dir = tempfile::tempdir().unwrap();
     // A month nobody funds: nothing posted, no file written.
-    let empty = cycle::run(&db, start.prev(), dir.path()).await.unwrap();
+    let empty = lingkaran::usecase::cycle::run(&db, start.prev(), dir.path())
+        .await
+        .unwrap();
     assert_eq!((empty.posted, empty.files.len()), (0, 0));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-    let first = cycle::run(&db, start, dir.path()).await.unwrap();
+    let first = lingkaran::usecase::cycle::run(&db, start, dir.path())
+        .await
+        .unwrap();
     assert_eq!(first.posted, 4);
     let jkk1 = dir.path().join(format!("remit-{start}-JKK.csv"));
     let before = std::fs::read(&jkk1).unwrap();
@@ -332,7 +342,9 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
         "{:?}",
         gap.differences
     );
-    let second = cycle::run(&db, start, dir.path()).await.unwrap();
+    let second = lingkaran::usecase::cycle::run(&db, start, dir.path())
+        .await
+        .unwrap();
     assert_eq!(
         second.posted, 4,
         "two to the payables, two payments to BPJS"
@@ -357,7 +369,13 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     );
     assert_eq!(balance(&db, "remitted").await, paid_first + paid_late);
     assert_eq!(balance(&db, "payable_jkk").await, 0);
-    assert_eq!(cycle::run(&db, start, dir.path()).await.unwrap().posted, 0);
+    assert_eq!(
+        lingkaran::usecase::cycle::run(&db, start, dir.path())
+            .await
+            .unwrap()
+            .posted,
+        0
+    );
 
     let r = lingkaran::db::reconcile::month(&db, start).await.unwrap();
     assert_eq!(r.programmes[0].remitted_lines, Some(5));

@@ -9,7 +9,7 @@ mod common;
 use chrono::NaiveDate;
 use lingkaran::db::donations::{self, Choice, Criteria};
 use lingkaran::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
-use lingkaran::db::{coverage, cycle, donors, ledger, payments, Db};
+use lingkaran::db::{coverage, donors, ledger, payments, Db};
 use lingkaran_domain::rates::Month;
 
 async fn status(db: &Db, nik: &str) -> String {
@@ -259,7 +259,9 @@ both_dbs!(death_stops_future_months, |db| async move {
     let credit_before = payments::credit_of(&db, donor).await.unwrap();
     // The first month is remitted; then the worker dies in it.
     let dir = tempfile::tempdir().unwrap();
-    cycle::run(&db, start, dir.path()).await.unwrap();
+    lingkaran::usecase::cycle::run(&db, start, dir.path())
+        .await
+        .unwrap();
     let died = NaiveDate::from_ymd_opt(start.year(), start.month(), 20).unwrap();
     let worker: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
         "SELECT id FROM workers WHERE nik = $1"
@@ -337,7 +339,9 @@ both_dbs!(death_stops_future_months, |db| async move {
     assert_eq!(status(&db, &niks[1]).await, "left");
 
     // The cycle of the next month remits only the one worker left.
-    let r = cycle::run(&db, last, dir.path()).await.unwrap();
+    let r = lingkaran::usecase::cycle::run(&db, last, dir.path())
+        .await
+        .unwrap();
     assert_eq!(r.files[0].2, 1, "one worker-month remitted");
     let check = ledger::check(&db).await.unwrap();
     assert!(check.violations.is_empty(), "{:?}", check.violations);

@@ -8,7 +8,7 @@ mod common;
 use common::TestApp;
 use lingkaran::auth::Role;
 use lingkaran::db::donations::{Choice, Criteria};
-use lingkaran::db::{cycle, ledger};
+use lingkaran::db::ledger;
 use lingkaran_domain::rates::Month;
 use serde_json::json;
 
@@ -128,7 +128,9 @@ both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
         .contains("belum disetor"));
     // After it: remitted equals funded, paid to BPJS; the insurer has not answered yet.
     let dir = tempfile::tempdir().unwrap();
-    cycle::run(&app.db, start, dir.path()).await.unwrap();
+    lingkaran::usecase::cycle::run(&app.db, start, dir.path())
+        .await
+        .unwrap();
     let (_, v) = app.get(&viewer, &month_path).await;
     for p in v["programmes"].as_array().unwrap() {
         assert_eq!(p["remitted"], p["funded"], "{v}");

@@ -270,7 +270,9 @@ both_dbs!(
 
         // The cycle remits what is due, and the difference goes back to the donor's credit.
         let dir = tempfile::tempdir().unwrap();
-        let r = cycle::run(&db, m, dir.path()).await.unwrap();
+        let r = lingkaran::usecase::cycle::run(&db, m, dir.path())
+            .await
+            .unwrap();
         assert_eq!((r.jkk, r.jkm), (2 * 5_000, 2 * 3_400));
         assert_eq!(
             payments::credit_of(&db, donor).await.unwrap(),
@@ -280,7 +282,9 @@ both_dbs!(
         assert!(jkk.lines().nth(1).unwrap().contains(",5000,"), "{jkk}");
         assert_eq!(jkk.lines().last().unwrap(), "TOTAL,2,,10000,,");
         // Again: nothing moves.
-        let again = cycle::run(&db, m, dir.path()).await.unwrap();
+        let again = lingkaran::usecase::cycle::run(&db, m, dir.path())
+            .await
+            .unwrap();
         assert_eq!(again.posted, 0);
         assert_eq!(
             payments::credit_of(&db, donor).await.unwrap(),

@@ -405,7 +405,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let db = open(&cli.db).await?;
             let dir = dir.unwrap_or_else(|| cli.config.remittance_dir.clone());
-            let r = crate::db::cycle::run_in(&db, m, &dir, cli.config.cycle_batch).await?;
+            let r = crate::usecase::cycle::run_in(&db, m, &dir, cli.config.cycle_batch).await?;
             // Then the workers whose funded months ended: mandiri, lapsed, back to the pool.
             let life = crate::db::lifecycle::run(&db, m).await?;
             let v = serde_json::json!({

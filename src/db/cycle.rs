@@ -1,7 +1,8 @@
-//! The monthly cycle (issue 4), first steps: for a month, every funded worker-month's
-//! contribution moves from its donation's escrow to the JKK and JKM payables, one remittance
-//! file per programme is written (streamed: one row in memory at a time), and each
-//! programme's total is paid to BPJS Ketenagakerjaan. Every ledger transfer's id is made from
+//! The monthly cycle's storage (issue 4; the steps are put together by `usecase::cycle`):
+//! for a month, every funded worker-month's contribution moves from its donation's escrow to
+//! the JKK and JKM payables, the rows of each remittance file are streamed (one row in memory
+//! at a time; `crate::remittance` writes the file), and each programme's total is paid to
+//! BPJS Ketenagakerjaan. Every ledger transfer's id is made from
 //! (donation, month) or (month, programme), so running the cycle again posts nothing new, and
 //! a run killed half-way finishes exactly the rest.
 
@@ -13,25 +14,11 @@ use futures_util::TryStreamExt;
 use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
-use sha2::{Digest, Sha256};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 /// Donations moved to the payables per transaction, unless the caller says otherwise
 /// (`--cycle-batch` / `LINGKARAN_CYCLE_BATCH`: the kill-and-rerun test makes it small, to have
 /// many commits to interrupt).
 pub const DONATIONS_PER_TRANSACTION: u32 = 500;
-
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct CycleReport {
-    pub month: String,
-    pub donations: usize,
-    /// Transfers this run posted (0 when the month was already done).
-    pub posted: usize,
-    pub jkk: i64,
-    pub jkm: i64,
-    pub files: Vec<(String, PathBuf, i64)>,
-}
 
 /// Runs `f` on one connection with SQLite's temporary files on disk: the month's sorts and
 /// groupings are as big as the month, and the pool's `temp_store = memory` (set for imports)
@@ -57,26 +44,20 @@ macro_rules! with_temp_on_disk {
     };
 }
 
-pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleReport> {
-    run_in(db, month, dir, DONATIONS_PER_TRANSACTION).await
-}
-
-/// [`run`], moving `per_transaction` donations to the payables in each transaction.
-pub async fn run_in(
+/// Step 1 of the month's cycle (`usecase::cycle::run`): every donation-month funded for
+/// `month` and in no batch yet (normally every one on the first run, none on a re-run, the
+/// late ones on a run after the month was paid) moves from escrow to the payables, in
+/// transactions of `per_transaction` donations, and enters a batch. Returns the transfers
+/// posted.
+pub async fn move_to_payables(
     db: &Db,
     month: Month,
-    dir: &Path,
     per_transaction: u32,
-) -> anyhow::Result<CycleReport> {
+) -> anyhow::Result<usize> {
     let per_transaction = usize::try_from(per_transaction.max(1)).unwrap_or(1);
-    let mut report = CycleReport {
-        month: month.to_string(),
-        ..CycleReport::default()
-    };
+    let mut posted = 0;
     let m = month.yyyymm();
-    // 1. Donation-months funded for this month and in no batch yet: normally every one on the
-    //    first run, none on a re-run, and the late ones on a run after the month was paid.
-    //    Grouped by what prices a worker-month (income, sector, the donation's funding source)
+    // Grouped by what prices a worker-month (income, sector, the donation's funding source)
     //    and by the price paid, so each group is priced once by `price_month`.
     let groups: Vec<GroupRow> = with_temp_on_disk!(db, |conn| {
         sqlx::query_as(
@@ -104,7 +85,7 @@ pub async fn run_in(
         let batch = open_batch(db, month).await?;
         let deadline = crate::db::reconcile::due_deadline(month);
         for chunk in new.chunks(per_transaction) {
-            report.posted += post_items(db, month, batch, chunk, deadline).await?;
+            posted += post_items(db, month, batch, chunk, deadline).await?;
         }
         // The file query joins the batch's items; without fresh statistics PostgreSQL takes
         // the just-written table for empty and probes `workers` once per row (1.7× slower
@@ -115,67 +96,84 @@ pub async fn run_in(
                 .await?;
         }
     }
-    let (donations, jkk, jkm): (i64, i64, i64) = on_db!(db, |pool| {
+    Ok(posted)
+}
+
+/// The month's batches so far: (donations, JKK, JKM) over all of them.
+pub async fn month_totals(db: &Db, month: Month) -> anyhow::Result<(i64, i64, i64)> {
+    Ok(on_db!(db, |pool| {
         sqlx::query_as(
         "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(jkk), 0) AS BIGINT), CAST(COALESCE(SUM(jkm), 0) AS BIGINT)
          FROM remittance_items WHERE month = $1"
     )
-    .bind(m)
+    .bind(month.yyyymm())
     .fetch_one(pool)
     .await
-    })?;
-    report.donations = donations as usize;
-    (report.jkk, report.jkm) = (jkk, jkm);
-    // 2. Each batch's file per programme (written once), then 3. its total paid to BPJS.
-    let batches: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
+    })?)
+}
+
+/// The month's batch numbers, in order.
+pub async fn batches(db: &Db, month: Month) -> anyhow::Result<Vec<i64>> {
+    Ok(on_db!(db, |pool| sqlx::query_scalar(
         "SELECT DISTINCT batch FROM remittance_items WHERE month = $1 ORDER BY batch"
     )
-    .bind(m)
+    .bind(month.yyyymm())
     .fetch_all(pool)
-    .await)?;
-    for batch in batches {
-        for (p, payable) in [
-            (Programme::Jkk, Account::PayableJkk),
-            (Programme::Jkm, Account::PayableJkm),
-        ] {
-            let programme = p.code();
-            let written: Option<(String, i64, i64)> = on_db!(db, |pool| {
-                sqlx::query_as(
-                "SELECT file, lines, total FROM remittances WHERE month = $1 AND programme = $2 AND batch = $3"
-            )
-            .bind(m)
-            .bind(programme)
-            .bind(batch)
-            .fetch_optional(pool)
-            .await
-            })?;
-            let (path, lines, total) = match written {
-                Some((file, lines, total)) => (PathBuf::from(file), lines, total),
-                None => write_file(db, month, programme, batch, dir).await?,
-            };
-            report.files.push((programme.to_string(), path, lines));
-            if total > 0 {
-                report.posted += apply(
-                    db,
-                    &[Transfer {
-                        id: TransferKey::PayBpjs {
-                            month,
-                            programme: p,
-                            batch,
-                        }
-                        .id(),
-                        debit: payable,
-                        credit: Account::Remitted,
-                        amount: total,
-                        phase: Phase::Single,
-                        linked: false,
-                    }],
-                )
-                .await?;
-            }
-        }
+    .await)?)
+}
+
+/// The file already written for a batch and programme: (file, lines, total).
+pub async fn written(
+    db: &Db,
+    month: Month,
+    programme: Programme,
+    batch: i64,
+) -> anyhow::Result<Option<(String, i64, i64)>> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT file, lines, total FROM remittances WHERE month = $1 AND programme = $2 AND batch = $3"
+    )
+    .bind(month.yyyymm())
+    .bind(programme.code())
+    .bind(batch)
+    .fetch_optional(pool)
+    .await
+    })?)
+}
+
+/// A batch's total for a programme paid to BPJS: payable → remitted, keyed by (month,
+/// programme, batch). Returns the transfers posted (0 when it was already paid).
+pub async fn pay_bpjs(
+    db: &Db,
+    month: Month,
+    programme: Programme,
+    batch: i64,
+    total: i64,
+) -> anyhow::Result<usize> {
+    if total <= 0 {
+        return Ok(0);
     }
-    Ok(report)
+    let payable = match programme {
+        Programme::Jkk => Account::PayableJkk,
+        Programme::Jkm => Account::PayableJkm,
+    };
+    apply(
+        db,
+        &[Transfer {
+            id: TransferKey::PayBpjs {
+                month,
+                programme,
+                batch,
+            }
+            .id(),
+            debit: payable,
+            credit: Account::Remitted,
+            amount: total,
+            phase: Phase::Single,
+            linked: false,
+        }],
+    )
+    .await
 }
 
 /// The batch new donation-months go in: the month's last batch while none of its files is
@@ -396,73 +394,30 @@ fn count_new(batch: &[Transfer], results: Vec<Result<(), Refusal>>) -> anyhow::R
     Ok(new)
 }
 
-/// A writer that hashes every byte it passes on.
-struct Hashing<W> {
-    inner: W,
-    sha: Sha256,
+/// One line of a remittance file, borrowed from the row the store streams.
+pub struct RemitRow<'a> {
+    pub nik: &'a str,
+    pub name: &'a str,
+    pub income: i64,
+    /// What was remitted for this worker-month: the re-priced contribution where the month
+    /// was re-priced.
+    pub contribution: i64,
+    pub donor: &'a str,
+    pub donation: i64,
 }
 
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.sha.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// The file name of a batch: `remit-2026-05-JKK` for the first, `remit-2026-05-JKK-2` after.
-fn file_stem(month: Month, programme: &str, batch: i64) -> String {
-    if batch == 1 {
-        format!("remit-{month}-{programme}")
-    } else {
-        format!("remit-{month}-{programme}-{batch}")
-    }
-}
-
-/// Writes a batch's `remit-YYYY-MM-<programme>[-<batch>].csv` (a header, one line per
-/// worker-month: NIK, name, declared income, the programme's contribution, donor and donation
-/// reference; and a totals line) and its JSON twin `.json` (docs/cycle.md), from one
-/// streamed query. Each row's fields are borrowed from the row and go through one CSV writer
-/// and one JSON writer into buffered files, so memory stays bounded whatever the month's
-/// size; the CSV's SHA-256 is taken of the bytes as they are written. Both are written to
-/// temporary files and renamed, so a file that exists is whole. Returns (CSV path, lines,
-/// total).
-async fn write_file(
+/// Streams a batch's worker-months of one programme, in NIK order, to `each`: one row in
+/// memory at a time, whatever the month's size (`crate::remittance` writes them).
+pub async fn stream_rows(
     db: &Db,
     month: Month,
-    programme: &str,
+    programme: Programme,
     batch: i64,
-    dir: &Path,
-) -> anyhow::Result<(PathBuf, i64, i64)> {
-    std::fs::create_dir_all(dir)?;
-    let stem = file_stem(month, programme, batch);
-    let path = dir.join(format!("{stem}.csv"));
-    let tmp = dir.join(format!(".{stem}.csv.tmp"));
-    let json_path = dir.join(format!("{stem}.json"));
-    let json_tmp = dir.join(format!(".{stem}.json.tmp"));
-    let file = Hashing {
-        inner: std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?),
-        sha: Sha256::new(),
-    };
-    let mut out = csv::WriterBuilder::new()
-        .has_headers(false)
-        .buffer_capacity(1 << 16)
-        .from_writer(file);
-    let amount_key = programme.to_lowercase();
-    out.write_record(["nik", "nama", "upah", &amount_key, "donatur", "donasi"])?;
-    let mut json = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&json_tmp)?);
-    write!(
-        json,
-        "{{\"bulan\":\"{month}\",\"program\":\"{programme}\",\"setoran\":{batch},\"baris\":["
-    )?;
-    // What was remitted: the re-priced contribution where the month was re-priced.
-    let amount = if programme == "JKK" {
-        "COALESCE(r.jkk, m.jkk)"
-    } else {
-        "COALESCE(r.jkm, m.jkm)"
+    mut each: impl FnMut(RemitRow<'_>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let amount = match programme {
+        Programme::Jkk => "COALESCE(r.jkk, m.jkk)",
+        Programme::Jkm => "COALESCE(r.jkm, m.jkm)",
     };
     let sql = format!(
         "SELECT w.nik, w.full_name, w.income, {amount}, o.name, d.id
@@ -473,9 +428,6 @@ async fn write_file(
          JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
          WHERE m.month = $1 ORDER BY w.nik"
     );
-    let (mut lines, mut total) = (0i64, 0i64);
-    // Numbers are formatted into this one buffer, reused for every field.
-    let mut num: Vec<u8> = Vec::with_capacity(32);
     with_temp_on_disk!(db, |conn| {
         use sqlx::Row;
         let mut rows = sqlx::query(&sql)
@@ -483,54 +435,32 @@ async fn write_file(
             .bind(batch)
             .fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
-            let (nik, name, donor): (&str, &str, &str) =
-                (row.try_get(0)?, row.try_get(1)?, row.try_get(4)?);
-            let (income, contribution, donation): (i64, i64, i64) =
-                (row.try_get(2)?, row.try_get(3)?, row.try_get(5)?);
-            out.write_field(nik)?;
-            out.write_field(name)?;
-            num.clear();
-            write!(num, "{income}")?;
-            out.write_field(&num)?;
-            num.clear();
-            write!(num, "{contribution}")?;
-            out.write_field(&num)?;
-            out.write_field(donor)?;
-            num.clear();
-            write!(num, "DON-{donation}")?;
-            out.write_field(&num)?;
-            out.write_record(None::<&[u8]>)?;
-            if lines > 0 {
-                json.write_all(b",")?;
-            }
-            json.write_all(b"\n{\"nik\":")?;
-            serde_json::to_writer(&mut json, nik)?;
-            json.write_all(b",\"nama\":")?;
-            serde_json::to_writer(&mut json, name)?;
-            write!(
-                json,
-                ",\"upah\":{income},\"{amount_key}\":{contribution},\"donatur\":"
-            )?;
-            serde_json::to_writer(&mut json, donor)?;
-            write!(json, ",\"donasi\":\"DON-{donation}\"}}")?;
-            lines += 1;
-            total += contribution;
+            each(RemitRow {
+                nik: row.try_get(0)?,
+                name: row.try_get(1)?,
+                income: row.try_get(2)?,
+                contribution: row.try_get(3)?,
+                donor: row.try_get(4)?,
+                donation: row.try_get(5)?,
+            })?;
         }
         Ok::<_, anyhow::Error>(())
-    })?;
-    out.write_record(["TOTAL", &lines.to_string(), "", &total.to_string(), "", ""])?;
-    let mut file = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    file.flush()?;
-    let sha = hex::encode(file.sha.finalize());
-    file.inner
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    writeln!(json, "\n],\"jumlah_baris\":{lines},\"total\":{total}}}")?;
-    json.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    std::fs::rename(&json_tmp, &json_path)?;
-    std::fs::rename(&tmp, &path)?;
+    })
+}
+
+/// Records a batch's file once it is on disk: path, lines, total and the CSV's SHA-256.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_file(
+    db: &Db,
+    month: Month,
+    programme: Programme,
+    batch: i64,
+    lines: i64,
+    total: i64,
+    file: &str,
+    sha256: &str,
+) -> anyhow::Result<()> {
     let now = Utc::now();
-    let file = path.display().to_string();
     on_db!(db, |pool| {
         sqlx::query(
             "INSERT INTO remittances (month, programme, batch, lines, total, file, sha256, created_at)
@@ -538,18 +468,18 @@ async fn write_file(
              ON CONFLICT (month, programme, batch) DO UPDATE SET lines = $4, total = $5, file = $6, sha256 = $7",
         )
         .bind(month.yyyymm())
-        .bind(programme)
+        .bind(programme.code())
         .bind(batch)
         .bind(lines)
         .bind(total)
-        .bind(&file)
-        .bind(&sha)
+        .bind(file)
+        .bind(sha256)
         .bind(now)
         .execute(pool)
         .await
         .map(|_| ())
     })?;
-    Ok((path, lines, total))
+    Ok(())
 }
 
 /// What importing a confirmation file did.

@@ -113,7 +113,7 @@ async fn cycle_and_confirm(
     dir: &Path,
     active: &HashSet<String>,
 ) -> anyhow::Result<usize> {
-    let r = cycle::run(db, month, dir).await?;
+    let r = crate::usecase::cycle::run(db, month, dir).await?;
     let mut refunded = 0;
     for (programme, file, _) in &r.files {
         let answer = dir.join(format!("konfirmasi-{month}-{programme}.csv"));

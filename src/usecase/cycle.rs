@@ -1,0 +1,71 @@
+//! The month's cycle, put together: money to the payables (storage), each batch's remittance
+//! files (`crate::remittance`, written once), and each batch's total paid to BPJS. Every step
+//! is keyed, so running it again posts nothing new and a run killed half-way finishes exactly
+//! the rest. Called by `lingkaran cycle run`, the scheduler and the demo.
+
+use crate::db::cycle as store;
+use crate::db::Db;
+use crate::remittance::RemittanceFile;
+use lingkaran_domain::programme::Programme;
+use lingkaran_domain::rates::Month;
+use std::path::{Path, PathBuf};
+
+pub use store::DONATIONS_PER_TRANSACTION;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CycleReport {
+    pub month: String,
+    pub donations: usize,
+    /// Transfers this run posted (0 when the month was already done).
+    pub posted: usize,
+    pub jkk: i64,
+    pub jkm: i64,
+    /// (programme, CSV path, lines) per batch and programme.
+    pub files: Vec<(String, PathBuf, i64)>,
+}
+
+/// Runs `month`'s cycle, writing files into `dir`.
+pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleReport> {
+    run_in(db, month, dir, DONATIONS_PER_TRANSACTION).await
+}
+
+/// [`run`], moving `per_transaction` donations to the payables in each transaction.
+pub async fn run_in(
+    db: &Db,
+    month: Month,
+    dir: &Path,
+    per_transaction: u32,
+) -> anyhow::Result<CycleReport> {
+    let mut report = CycleReport {
+        month: month.to_string(),
+        posted: store::move_to_payables(db, month, per_transaction).await?,
+        ..CycleReport::default()
+    };
+    let (donations, jkk, jkm) = store::month_totals(db, month).await?;
+    report.donations = usize::try_from(donations).unwrap_or(0);
+    (report.jkk, report.jkm) = (jkk, jkm);
+    // Each batch's file per programme (written once), then its total paid to BPJS.
+    for batch in store::batches(db, month).await? {
+        for programme in Programme::ALL {
+            let (path, lines, total) = match store::written(db, month, programme, batch).await? {
+                Some((file, lines, total)) => (PathBuf::from(file), lines, total),
+                None => {
+                    let mut file = RemittanceFile::create(dir, month, programme.code(), batch)?;
+                    store::stream_rows(db, month, programme, batch, |row| file.row(&row)).await?;
+                    let w = file.finish()?;
+                    let shown = w.path.display().to_string();
+                    store::record_file(
+                        db, month, programme, batch, w.lines, w.total, &shown, &w.sha256,
+                    )
+                    .await?;
+                    (w.path, w.lines, w.total)
+                }
+            };
+            report
+                .files
+                .push((programme.code().to_string(), path, lines));
+            report.posted += store::pay_bpjs(db, month, programme, batch, total).await?;
+        }
+    }
+    Ok(report)
+}
