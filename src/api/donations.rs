@@ -14,7 +14,7 @@ use crate::db::donors::{self, Donor};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use lingkaran_domain::format::rupiah;
+use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
 use lingkaran_domain::nik;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::Occupation;
@@ -56,7 +56,11 @@ fn month_text(yyyymm: i64) -> String {
 pub fn invoice_json(i: &InvoiceRow) -> Value {
     json!({
         "id": i.id, "number": i.number, "va_number": i.va_number, "amount": i.amount,
-        "amount_text": rupiah(i.amount), "paid": i.paid, "outstanding": (i.amount - i.paid).max(0),
+        "amount_text": rupiah(i.amount), "paid": i.paid, "outstanding": i.outstanding(),
+        "credit_applied": i.credit_applied, "credit_applied_text": rupiah(i.credit_applied),
+        "credit_receipt": i.credit_settlement_id.map(|id| json!({
+            "id": id, "number": receipt_number(ReceiptOf::CreditSettlement(id)),
+        })),
         "status": i.status, "created_at": i.created_at.to_rfc3339(), "expires_at": i.expires_at.to_rfc3339(),
         "paid_at": i.paid_at.map(|t| t.to_rfc3339()),
     })
@@ -413,7 +417,7 @@ pub(crate) async fn make(
         .await?
         .map_err(ApiError::invalid)?;
     if pay_from_credit {
-        donations::settle(&state.db, made.id).await?;
+        donations::settle(&state.db, made.id, Some(p.user_id), state.clock.now()).await?;
     }
     created_json(state, &made).await
 }
@@ -579,7 +583,7 @@ pub async fn pay_from_credit(
 ) -> Result<Json<Value>> {
     let p = caller.require(&crate::auth::role::GIVERS)?;
     let d = visible(&state, p, id).await?;
-    if !donations::settle(&state.db, d.id).await? {
+    if !donations::settle(&state.db, d.id, Some(p.user_id), state.clock.now()).await? {
         let credit = crate::db::payments::credit_of(&state.db, d.donor_id).await?;
         return Err(ApiError::conflict(
             "credit_insufficient",

@@ -25,6 +25,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use lingkaran_domain::format::{receipt_number, ReceiptOf};
 use lingkaran_domain::nik;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::{parse_rupiah, Occupation};
@@ -813,10 +814,22 @@ async fn detail(
                     dd id="jumlah-tagihan" { (rupiah(i.amount)) }
                     dt { (t(S::Paid)) }
                     dd id="sudah-dibayar" { (rupiah(i.paid)) }
+                    @if i.credit_applied > 0 {
+                        dt { (t(S::PaidFromCreditLabel)) }
+                        dd id="kredit-dipakai" { (rupiah(i.credit_applied)) }
+                    }
                     dt { (t(S::Outstanding)) }
-                    dd id="sisa" { strong { (rupiah((i.amount - i.paid).max(0))) } }
+                    dd id="sisa" { strong { (rupiah(i.outstanding())) } }
                     dt { (t(S::InvoiceStatus)) }
                     dd id="status-tagihan" { (money::invoice_status(lang, &i.status)) }
+                }
+                @if let (true, Some(sid)) = (i.credit_applied > 0, i.credit_settlement_id) {
+                    p id="dibayar-kredit" {
+                        (t(S::PaidFromCreditLabel)) " " strong { (rupiah(i.credit_applied)) }
+                    }
+                    p { a href={ "/kuitansi/kredit/" (sid) } id="kuitansi-kredit" {
+                        (t(S::Receipt)) " " (receipt_number(ReceiptOf::CreditSettlement(sid)))
+                    } }
                 }
                 @if i.status == "open" && d.status == "held" {
                     p id="batas-bayar" { (t(S::PayBefore)) " " strong { (layout::when(i.expires_at, ctx)) } "." }
