@@ -10,6 +10,7 @@
 //! never imports `api` or `web`.
 
 pub mod account;
+pub mod donations;
 pub mod error;
 
 pub use error::Error;
