@@ -344,7 +344,9 @@ both_dbs!(
         assert_eq!(d.workers, 1);
         // Pay it from the credit left by the budget, if it covers it.
         let credit = payments::credit_of(&db, a).await.unwrap();
-        let funded = donations::settle(&db, made.id).await.unwrap();
+        let funded = donations::settle(&db, made.id, None, chrono::Utc::now())
+            .await
+            .unwrap();
         assert_eq!(funded, credit >= d.total);
         assert_ledger_clean(&db).await;
     }

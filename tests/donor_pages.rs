@@ -913,3 +913,178 @@ both_dbs!(
     the_donate_page_reviews_the_exact_price_and_a_held_donation_can_be_cancelled,
     review_then_hold_then_cancel
 );
+
+/// The text of the element with this id, tags stripped (`<dd id="sisa"><strong>Rp 0</strong>`
+/// reads "Rp 0").
+fn text_of(html: &str, id: &str) -> String {
+    let key = format!(r#"id="{id}""#);
+    let start = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no #{id} in {html}"));
+    let rest = &html[start..];
+    let rest = &rest[rest.find('>').unwrap() + 1..];
+    let mut depth = 1;
+    let mut out = String::new();
+    let mut i = 0;
+    let b = rest.as_bytes();
+    while i < b.len() && depth > 0 {
+        if b[i] == b'<' {
+            let end = i + rest[i..].find('>').unwrap();
+            if b[i + 1] == b'/' {
+                depth -= 1;
+            } else if b[end - 1] != b'/' {
+                depth += 1;
+            }
+            i = end + 1;
+        } else {
+            let next = rest[i..].find('<').map_or(rest.len(), |n| i + n);
+            out.push_str(&rest[i..next]);
+            i = next;
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Paying a held donation from credit settles its invoice on the page and in the API (no
+/// "Lunas" next to "Sisa tagihan Rp …"), says how much the credit paid, and gives the donor a
+/// receipt they can open, listed on /akun, naming the amount and the donation.
+async fn paid_from_credit(db: Db) {
+    let app = TestApp::spawn(db.clone()).await;
+    seed_workers(&app, 5).await;
+    let budi = sign_up(&app, "budi", "Budi Santoso").await;
+    let id = donate(&budi, &app, "35.25.01", "3").await;
+    let donation = lingkaran::db::donations::get(&db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let invoice = lingkaran::db::donations::invoice_of(&db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let amount = invoice.amount;
+    assert!(amount > 0);
+    let amount_text = lingkaran_domain::format::rupiah(amount);
+    // An officer books Budi's transfer to his credit (no invoice named): enough and a bit.
+    lingkaran::db::payments::book(
+        &db,
+        &lingkaran::db::payments::NewPayment {
+            source: lingkaran::db::payments::Source::Manual,
+            reference: "KWT-0001".into(),
+            target: lingkaran::db::payments::Target::Donor(donation.donor_id),
+            amount: amount + 1_000,
+            paid_on: lingkaran::clock::today(),
+            channel: None,
+            evidence_name: Some("bukti.pdf".into()),
+            evidence: Some(b"%PDF".to_vec()),
+            recorded_by: None,
+            note: None,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+
+    let csrf = csrf_of(&budi, &app, &format!("/donasi/{id}")).await;
+    let r = post_form(
+        &budi,
+        &app,
+        &format!("/donasi/{id}/bayar-kredit"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+
+    // The page: paid, nothing outstanding, and what the credit paid.
+    let (status, html) = page(&budi, &app, &format!("/donasi/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_of(&html, "status-tagihan"), "Lunas", "{html}");
+    assert_eq!(text_of(&html, "sisa"), "Rp 0", "{html}");
+    assert_eq!(
+        text_of(&html, "dibayar-kredit"),
+        format!("Dibayar dari saldo kredit {amount_text}"),
+        "{html}"
+    );
+
+    // The API says the same.
+    let r = budi
+        .get(app.url(&format!("/api/v1/donations/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let (status, v) = common::status_json(r).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "funded");
+    assert_eq!(v["invoice"]["status"], "paid");
+    assert_eq!(v["invoice"]["outstanding"], 0, "{v}");
+    assert_eq!(v["invoice"]["credit_applied"], amount, "{v}");
+    let number = v["invoice"]["credit_receipt"]["number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a receipt for the credit: {v}"))
+        .to_string();
+    let receipt_id = v["invoice"]["credit_receipt"]["id"].as_i64().unwrap();
+    assert!(number.starts_with("KWK-"), "{number}");
+
+    // The receipt, in the API and as a printable page, names the amount and the donation.
+    let r = budi
+        .get(app.url(&format!("/api/v1/credit-receipts/{receipt_id}")))
+        .send()
+        .await
+        .unwrap();
+    let (status, rc) = common::status_json(r).await;
+    assert_eq!(status, 200, "{rc}");
+    assert_eq!(rc["receipt_number"], number.as_str());
+    assert_eq!(rc["amount"], amount);
+    assert_eq!(rc["donation_id"], id);
+    assert_eq!(rc["invoice_number"], invoice.number.as_str());
+    let (status, html) = page(&budi, &app, &format!("/kuitansi/kredit/{receipt_id}")).await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(text_of(&html, "nomor-kuitansi"), number);
+    assert_eq!(text_of(&html, "jumlah-kuitansi"), amount_text);
+    assert!(
+        text_of(&html, "untuk-donasi").contains(&format!("#{id}")),
+        "{html}"
+    );
+    assert!(
+        text_of(&html, "untuk-tagihan").contains(&invoice.number),
+        "{html}"
+    );
+
+    // Listed on /akun, next to the payment receipts.
+    let (status, html) = page(&budi, &app, "/akun").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!(r#"href="/kuitansi/kredit/{receipt_id}""#)),
+        "{html}"
+    );
+    assert!(html.contains(&number));
+
+    // Another donor cannot open it, and it is not a payment's receipt.
+    let ani = sign_up(&app, "ani", "Ani Wijaya").await;
+    let (status, _) = page(&ani, &app, &format!("/kuitansi/kredit/{receipt_id}")).await;
+    assert_eq!(status, 404);
+    let r = ani
+        .get(app.url(&format!("/api/v1/credit-receipts/{receipt_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // Paying again is refused, and no second receipt appears.
+    let r = post_form(
+        &budi,
+        &app,
+        &format!("/donasi/{id}/bayar-kredit"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    let (_, html) = page(&budi, &app, "/akun").await;
+    assert_eq!(html.matches("/kuitansi/kredit/").count(), 1, "{html}");
+    let report = lingkaran::db::ledger::check(&db).await.unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+}
+
+both_dbs!(
+    paying_from_credit_settles_the_invoice_and_gives_a_receipt,
+    paid_from_credit
+);

@@ -110,6 +110,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/payments/manual", post(payments::manual))
         .route("/api/v1/payments/{id}", get(payments::receipt))
+        .route(
+            "/api/v1/credit-receipts/{id}",
+            get(payments::credit_receipt),
+        )
         .route("/api/v1/payments/{id}/evidence", get(payments::evidence))
         .route("/api/v1/statements", post(payments::upload_statement))
         .route("/api/v1/statements/unmatched", get(payments::unmatched))

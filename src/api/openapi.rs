@@ -428,6 +428,13 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
     ),
     (
         "get",
+        "/api/v1/credit-receipts/{id}",
+        "payments",
+        "The receipt (KWK-n) of a donation paid from the donor's credit: the amount the credit paid, the donation and its invoice",
+        "admin, officer, the donor",
+    ),
+    (
+        "get",
         "/api/v1/payments/{id}/evidence",
         "payments",
         "The evidence file of a manual payment",

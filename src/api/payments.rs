@@ -19,7 +19,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
-use lingkaran_domain::format::rupiah;
+use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
 use lingkaran_domain::Rupiah;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -116,6 +116,33 @@ pub async fn receipt(
     v["receipt_number"] = json!(r.number);
     v["donor_name"] = json!(r.donor_name);
     Ok(Json(v))
+}
+
+/// `GET /api/v1/credit-receipts/{id}`: the receipt of a donation paid from credit.
+pub async fn credit_receipt(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>> {
+    let r = crate::usecase::account::credit_receipt(state.ctx(&caller.0), id).await?;
+    Ok(Json(credit_receipt_json(
+        &r.settlement,
+        &r.number,
+        r.donor_name.as_deref(),
+    )))
+}
+
+fn credit_receipt_json(
+    s: &donations::CreditSettlement,
+    number: &str,
+    donor_name: Option<&str>,
+) -> Value {
+    json!({
+        "id": s.id, "receipt_number": number, "donation_id": s.donation_id,
+        "invoice_id": s.invoice_id, "invoice_number": s.invoice_number, "donor_id": s.donor_id,
+        "donor_name": donor_name, "amount": s.amount, "amount_text": rupiah(s.amount),
+        "source": "credit", "settled_at": s.settled_at.to_rfc3339(),
+    })
 }
 
 /// `GET /api/v1/payments/{id}/evidence`: the file an officer attached to a manual entry.
@@ -462,11 +489,15 @@ pub async fn account(
     let credit = payments::credit_of(&state.db, donor.id).await?;
     let invoices = donations::invoices_of_donor(&state.db, donor.id).await?;
     let pays = payments::of_donor(&state.db, donor.id).await?;
+    let settled = donations::credit_settlements_of_donor(&state.db, donor.id).await?;
     Ok(Json(json!({
         "donor": { "id": donor.id, "name": donor.name, "kind": donor.kind },
         "credit": credit, "credit_text": rupiah(credit),
         "invoices": invoices.iter().map(invoice_json).collect::<Vec<_>>(),
         "payments": pays.iter().map(payment_json).collect::<Vec<_>>(),
+        "credit_receipts": settled.iter().map(|s| credit_receipt_json(
+            s, &receipt_number(ReceiptOf::CreditSettlement(s.id)), Some(&donor.name),
+        )).collect::<Vec<_>>(),
     })))
 }
 

@@ -137,11 +137,68 @@ pub struct InvoiceRow {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub paid_at: Option<DateTime<Utc>>,
+    /// What the donor's credit paid of it (migration 0013): the donation was paid from credit.
+    pub credit_applied: i64,
+    /// The credit settlement that paid it, whose receipt is `KWK-<id>`.
+    pub credit_settlement_id: Option<i64>,
+}
+
+impl InvoiceRow {
+    /// What is left to pay: the amount less what was paid to it and what credit paid of it;
+    /// nothing once the invoice is settled, expired or cancelled (money sent to its VA then
+    /// becomes credit). The one rule for the API and the pages.
+    pub fn outstanding(&self) -> i64 {
+        if self.status != "open" {
+            return 0;
+        }
+        self.amount
+            .saturating_sub(self.paid)
+            .saturating_sub(self.credit_applied)
+            .max(0)
+    }
 }
 
 pub(crate) const SELECT_INVOICE: &str =
     "SELECT id, number, va_number, donation_id, donor_id, amount, paid,
-    status, created_at, expires_at, paid_at FROM invoices";
+    status, created_at, expires_at, paid_at, credit_applied,
+    (SELECT s.id FROM credit_settlements s WHERE s.invoice_id = invoices.id) AS credit_settlement_id
+    FROM invoices";
+
+/// A donation paid from its donor's credit: the record its receipt (`KWK-<id>`) is made from.
+#[derive(Debug, Clone, FromRow)]
+pub struct CreditSettlement {
+    pub id: i64,
+    pub donation_id: i64,
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub donor_id: i64,
+    /// What the credit paid: the donation's funding less what was paid to its invoice.
+    pub amount: i64,
+    pub settled_at: DateTime<Utc>,
+}
+
+const SELECT_SETTLEMENT: &str = "SELECT s.id, s.donation_id, s.invoice_id, i.number AS invoice_number,
+    s.donor_id, s.amount, s.settled_at FROM credit_settlements s JOIN invoices i ON i.id = s.invoice_id";
+
+pub async fn credit_settlement(db: &Db, id: i64) -> sqlx::Result<Option<CreditSettlement>> {
+    let sql = format!("{SELECT_SETTLEMENT} WHERE s.id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// A donor's donations paid from credit, newest first.
+pub async fn credit_settlements_of_donor(
+    db: &Db,
+    donor_id: i64,
+) -> sqlx::Result<Vec<CreditSettlement>> {
+    let sql = format!("{SELECT_SETTLEMENT} WHERE s.donor_id = $1 ORDER BY s.id DESC");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(donor_id)
+        .fetch_all(pool)
+        .await)
+}
 
 /// The virtual-account number of a donation's invoice: the programme's company code at the
 /// bank (`88908`, five digits, as VA numbers are issued) and the donation id in eleven.
@@ -1036,20 +1093,47 @@ pub async fn preview(
 }
 
 /// Funds a held donation from its donor's credit (a donor paying with credit they have).
-pub async fn settle(db: &Db, donation_id: i64) -> anyhow::Result<bool> {
-    let now = Utc::now();
+/// In the same transaction the invoice is settled with what the credit paid of it
+/// (`credit_applied`: the funding less what was already paid to the invoice, whose money went
+/// through the credit too) and, when the credit paid anything, a credit settlement is
+/// recorded for the donor's receipt. `false` when the credit does not cover it or the
+/// donation is not held.
+pub async fn settle(
+    db: &Db,
+    donation_id: i64,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         let done = tx.settle_donation(donation_id, None, now).await?;
         if done {
             // Paid from credit: the invoice is settled; money sent to its VA later is credit.
-            sqlx::query(
-                "UPDATE invoices SET status = 'paid', paid_at = COALESCE(paid_at, $1) WHERE donation_id = $2",
+            let settled: Option<(i64, i64, i64)> = sqlx::query_as(
+                "UPDATE invoices SET status = 'paid', paid_at = COALESCE(paid_at, $1),
+                   credit_applied = CASE WHEN (SELECT funded_total FROM donations WHERE id = $2) > paid
+                     THEN (SELECT funded_total FROM donations WHERE id = $2) - paid ELSE 0 END
+                 WHERE donation_id = $2
+                 RETURNING id, donor_id, credit_applied",
             )
             .bind(now)
             .bind(donation_id)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            if let Some((invoice_id, donor_id, applied)) = settled.filter(|s| s.2 > 0) {
+                sqlx::query(
+                    "INSERT INTO credit_settlements (donation_id, invoice_id, donor_id, amount, settled_at, settled_by)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(donation_id)
+                .bind(invoice_id)
+                .bind(donor_id)
+                .bind(applied)
+                .bind(now)
+                .bind(by)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(done)

@@ -3,8 +3,10 @@
 use super::{Ctx, Error};
 use crate::auth::role::STAFF;
 use crate::auth::Role;
+use crate::db::donations::{self, CreditSettlement};
 use crate::db::donors::{self, Donor, Preferences};
 use crate::db::payments::{self, PaymentRow};
+use lingkaran_domain::format::{receipt_number, ReceiptOf};
 
 /// The donor a caller acts for: a donor account acts for its own donor record (the one named,
 /// or its first); staff must name one. Anyone else is refused.
@@ -50,7 +52,7 @@ pub async fn visible_payment(ctx: Ctx<'_>, id: i64) -> Result<PaymentRow, Error>
 
 /// The receipt (kuitansi) of one payment.
 pub struct Receipt {
-    /// `KW-12`: [`lingkaran_domain::format::receipt_number`].
+    /// `KW-12`: [`receipt_number`].
     pub number: String,
     pub payment: PaymentRow,
     pub donor_name: Option<String>,
@@ -60,8 +62,35 @@ pub async fn receipt(ctx: Ctx<'_>, payment_id: i64) -> Result<Receipt, Error> {
     let payment = visible_payment(ctx, payment_id).await?;
     let donor = donors::get(ctx.db, payment.donor_id).await?;
     Ok(Receipt {
-        number: lingkaran_domain::format::receipt_number(payment.id),
+        number: receipt_number(ReceiptOf::Payment(payment.id)),
         payment,
+        donor_name: donor.map(|d| d.name),
+    })
+}
+
+/// The receipt of a donation paid from the donor's credit: no money came in, the credit the
+/// donor already had paid the invoice, and this says how much and for which donation.
+pub struct CreditReceipt {
+    /// `KWK-5`: [`receipt_number`].
+    pub number: String,
+    pub settlement: CreditSettlement,
+    pub donor_name: Option<String>,
+}
+
+/// Who may see it as for a payment: staff, or the donor whose credit paid.
+pub async fn credit_receipt(ctx: Ctx<'_>, settlement_id: i64) -> Result<CreditReceipt, Error> {
+    let settlement = donations::credit_settlement(ctx.db, settlement_id)
+        .await?
+        .ok_or(Error::NotFound("Kuitansi"))?;
+    let own =
+        ctx.actor.role == Role::Donor && acting_donor(ctx, Some(settlement.donor_id)).await.is_ok();
+    if !(STAFF.contains(&ctx.actor.role) || own) {
+        return Err(Error::NotFound("Kuitansi"));
+    }
+    let donor = donors::get(ctx.db, settlement.donor_id).await?;
+    Ok(CreditReceipt {
+        number: receipt_number(ReceiptOf::CreditSettlement(settlement.id)),
+        settlement,
         donor_name: donor.map(|d| d.name),
     })
 }

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod cycle;
+pub mod donations;
 pub mod error;
 
 pub use error::Error;

@@ -12,7 +12,7 @@ use crate::usecase::account as uc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use lingkaran_domain::format::receipt_number;
+use lingkaran_domain::format::{receipt_number, ReceiptOf};
 use maud::{html, PreEscaped};
 
 /// What a receipt hides when printed: the site's header and the page's buttons.
@@ -65,6 +65,9 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         .await
         .map_err(|e| ctx.internal(e))?;
     let pays = payments::of_donor(&state.db, donor.id)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let settled = donations::credit_settlements_of_donor(&state.db, donor.id)
         .await
         .map_err(|e| ctx.internal(e))?;
     let prefs = donors::preferences(&state.db, donor.id)
@@ -145,11 +148,36 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for pay in &pays {
                             tr id={ "pembayaran-" (pay.id) } {
-                                td { a href={ "/kuitansi/" (pay.id) } { (receipt_number(pay.id)) } }
+                                td { a href={ "/kuitansi/" (pay.id) } { (receipt_number(ReceiptOf::Payment(pay.id))) } }
                                 td { (money::day(&pay.paid_on, lang)) }
                                 td.num { (rupiah(pay.amount)) }
                                 td { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
                                 td { (money::source_label(lang, &pay.source)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !settled.is_empty() {
+            h2 { (t(S::CreditReceiptsTitle)) }
+            div.scroll {
+                table id="kuitansi-kredit" {
+                    thead { tr {
+                        th scope="col" { (t(S::Receipt)) }
+                        th scope="col" { (t(S::SettledOn)) }
+                        th scope="col" { (t(S::Amount)) }
+                        th scope="col" { (t(S::InvoiceNumber)) }
+                        th scope="col" { (t(S::Donation)) }
+                    } }
+                    tbody {
+                        @for c in &settled {
+                            tr id={ "kredit-" (c.id) } {
+                                td { a href={ "/kuitansi/kredit/" (c.id) } { (receipt_number(ReceiptOf::CreditSettlement(c.id))) } }
+                                td { (layout::when(c.settled_at, &ctx)) }
+                                td.num { (rupiah(c.amount)) }
+                                td { code { (c.invoice_number) } }
+                                td { a href={ "/donasi/" (c.donation_id) } { "#" (c.donation_id) } }
                             }
                         }
                     }
@@ -241,6 +269,51 @@ pub async fn receipt(
                 dt { (t(S::RecordedAt)) }
                 dd { (layout::when(pay.received_at, &ctx)) }
             }
+            p { (t(S::ReceiptPurpose)) }
+        }
+        p.noprint.muted { (t(S::PrintHint)) }
+        @if p.role == Role::Donor { p.noprint { a href="/akun" { (t(S::BackToAccount)) } } }
+    };
+    let mut r = layout::page(&ctx, &title, body).into_response();
+    no_store(&mut r);
+    Ok(r)
+}
+
+/// `GET /kuitansi/kredit/{id}`: the receipt of a donation paid from the donor's credit, to
+/// print or save. Who may see it is the use case's rule (staff, or the donor whose credit paid).
+pub async fn credit_receipt(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let t = |s| ctx.t(s);
+    let not_found = || ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound);
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let r = uc::credit_receipt(state.ctx(p), id)
+        .await
+        .map_err(|e| ctx.failed(e))?;
+    let (c, number) = (&r.settlement, &r.number);
+    let title = format!("{} {number}", t(S::Receipt));
+    let body = html! {
+        style { (PreEscaped(PRINT_STYLE)) }
+        (money::style())
+        div.card id="kuitansi" {
+            h1 { (t(S::Receipt)) " " span id="nomor-kuitansi" { (number) } }
+            p.muted { (t(S::CreditReceipt)) }
+            dl.pairs {
+                dt { (t(S::Donor)) }
+                dd id="penyetor" { (r.donor_name.as_deref().unwrap_or("")) }
+                dt { (t(S::PaidFromCreditLabel)) }
+                dd id="jumlah-kuitansi" { strong { (rupiah(c.amount)) } }
+                dt { (t(S::ForDonation)) }
+                dd id="untuk-donasi" { a href={ "/donasi/" (c.donation_id) } { "#" (c.donation_id) } }
+                dt { (t(S::ForInvoice)) }
+                dd id="untuk-tagihan" { code { (c.invoice_number) } }
+                dt { (t(S::SettledOn)) }
+                dd id="tanggal-lunas" { (layout::when(c.settled_at, &ctx)) }
+            }
+            p { (t(S::CreditReceiptNote)) }
             p { (t(S::ReceiptPurpose)) }
         }
         p.noprint.muted { (t(S::PrintHint)) }

@@ -166,7 +166,7 @@ fn report_page(ctx: &Ctx, name: &str, r: &Report, lines: &[LineRow]) -> Response
                                 td {
                                     (money::line_status(lang, &l.status))
                                     @if let Some(pid) = l.payment_id {
-                                        " · " a href={ "/kuitansi/" (pid) } { (lingkaran_domain::format::receipt_number(pid)) }
+                                        " · " a href={ "/kuitansi/" (pid) } { (lingkaran_domain::format::receipt_number(lingkaran_domain::format::ReceiptOf::Payment(pid))) }
                                     }
                                     @if let (Some(why), "unmatched" | "duplicate") = (&l.reason, l.status.as_str()) {
                                         br; span.muted { (money::bilingual(why, lang)) }

@@ -1,36 +1,36 @@
 //! The donor's pages: signing up, giving, their donations one by one, extending a paid
 //! donation and paying a held one from credit.
 //!
-//! Every rule lives in the API code these pages call (`sign_up_donor`, `donations::make`,
-//! `extend`, `pay_from_credit`, the quote); a page only reads the form, shows the answer and
-//! shows the API's problems in the reader's language.
+//! Every rule lives in the use cases these pages call (`usecase::donations::{make, review,
+//! extend, pay_from_credit, cancel}`, sign-up); a page only reads the form, shows the view and
+//! shows the use case's problems in the reader's language.
 
 use super::i18n::{Lang, S};
 use super::layout;
 use super::money::{self, problem, problems_box, rupiah};
 use super::page::{field, no_store, query_string, redirect, same_secret, Ctx, Fail, PageResult};
 use crate::api::accounts::sign_up_donor;
-use crate::api::donations as api;
 use crate::api::error::ApiError;
-use crate::api::extract::{Caller, SESSION_COOKIE};
+use crate::api::extract::SESSION_COOKIE;
 use crate::app::AppState;
 use crate::auth::role::{GIVERS, STAFF};
 use crate::auth::{Principal, Role};
 use crate::db::donations::{self, DonationWorker};
 use crate::db::{donors, payments, users};
 use crate::regions::RegionTable;
+use crate::usecase::account::acting_donor;
+use crate::usecase::donations::{self as uc, Terms};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use lingkaran_domain::format::{receipt_number, ReceiptOf};
 use lingkaran_domain::nik;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::{parse_rupiah, Occupation};
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
-use serde_json::{json, Value};
 
 /// Who may give through these pages: a donor for themself, staff for a donor they name.
 /// Workers shown per page of a donation.
@@ -52,6 +52,17 @@ fn signup_token(parts: &Parts) -> String {
 
 fn client_error(e: &ApiError) -> bool {
     e.status.is_client_error()
+}
+
+/// A use case's refusal the page shows next to the form (the input or the state is wrong), or
+/// the error to turn into an error page.
+fn shown(e: crate::usecase::Error) -> Result<(StatusCode, Vec<Problem>), crate::usecase::Error> {
+    use crate::usecase::Error;
+    match e {
+        Error::Invalid(ps) => Ok((StatusCode::UNPROCESSABLE_ENTITY, ps)),
+        Error::Conflict(p) => Ok((StatusCode::CONFLICT, vec![p])),
+        other => Err(other),
+    }
 }
 
 fn not_found(ctx: &Ctx) -> Fail {
@@ -270,25 +281,27 @@ impl Gift {
         }
     }
 
-    /// The same request the API takes, so the API's rules judge it.
-    fn input(&self) -> Result<api::DonationInput, ApiError> {
+    /// The use case's input, so the same rules judge the page and the API.
+    fn input(&self, p: &Principal) -> uc::DonationInput {
         let named = self.mode == "named";
         let blank = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        let v = json!({
-            "mode": self.mode,
-            "niks": named.then(|| self.nik_list()),
-            "skip_unavailable": self.skip_unavailable,
-            "criteria": (!named).then(|| json!({
-                "region": blank(&self.region),
-                "occupation": blank(&self.occupation),
-            })),
-            "count": self.count.replace(['.', ','], "").parse::<i64>().ok(),
-            "budget": parse_rupiah(&self.budget),
-            "months": self.months.parse::<i64>().ok(),
-            "start": blank(&self.start),
-            "pay_from_credit": self.pay_from_credit,
-        });
-        serde_json::from_value(v).map_err(ApiError::from)
+        uc::DonationInput {
+            donor_id: self.donor_for(p),
+            mode: self.mode.clone(),
+            niks: named.then(|| self.nik_list()),
+            skip_unavailable: self.skip_unavailable,
+            criteria: (!named).then(|| uc::CriteriaInput {
+                region: blank(&self.region),
+                occupation: blank(&self.occupation),
+                ..uc::CriteriaInput::default()
+            }),
+            count: self.count.replace(['.', ','], "").parse::<i64>().ok(),
+            budget: parse_rupiah(&self.budget),
+            months: self.months.parse::<i64>().ok(),
+            start: blank(&self.start),
+            budget_line_id: None,
+            pay_from_credit: self.pay_from_credit,
+        }
     }
 }
 
@@ -304,9 +317,9 @@ async fn donate_page(
     let t = |s| ctx.t(s);
     let lang = ctx.lang;
     let credit = if p.role == Role::Donor {
-        let d = api::acting_donor(state, p, None)
+        let d = acting_donor(state.ctx(p), None)
             .await
-            .map_err(|e| ctx.api_error(e))?;
+            .map_err(|e| ctx.failed(e))?;
         Some(
             payments::credit_of(&state.db, d.id)
                 .await
@@ -552,41 +565,45 @@ pub async fn donate(
     }
     // The review step ("quote" was its old name): the exact price, nothing held.
     if matches!(field(&form, "action"), Some("review" | "quote")) {
-        let reviewed = async {
-            let donor = api::acting_donor(&state, p, g.donor_for(p)).await?;
-            api::review(&state, p, &donor, g.input()?).await
-        }
-        .await;
-        return match reviewed {
+        let terms = Terms::of(&state.settings);
+        return match uc::review(state.ctx(p), terms, g.input(p)).await {
             Ok(r) => donate_page(&ctx, &state, p, &g, &[], Some(&r), StatusCode::OK).await,
-            Err(e) if client_error(&e) => {
-                donate_page(&ctx, &state, p, &g, &e.problems, None, e.status).await
+            Err(e) => {
+                let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
+                donate_page(&ctx, &state, p, &g, &problems, None, status).await
             }
-            Err(e) => Err(ctx.api_error(e)),
         };
     }
-    let made = async {
-        let donor = api::acting_donor(&state, p, g.donor_for(p)).await?;
-        api::make(&state, p, &donor, g.input()?).await
-    }
-    .await;
-    let v = match made {
-        Ok(v) => v,
-        Err(e) if client_error(&e) => {
-            return donate_page(&ctx, &state, p, &g, &e.problems, None, e.status).await
+    let made = match uc::make(state.ctx(p), Terms::of(&state.settings), g.input(p)).await {
+        Ok(made) => made,
+        Err(e) => {
+            let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
+            return donate_page(&ctx, &state, p, &g, &problems, None, status).await;
         }
-        Err(e) => return Err(ctx.api_error(e)),
     };
-    let id = v["id"]
-        .as_i64()
-        .ok_or_else(|| ctx.internal(anyhow::anyhow!("the donation has no id")))?;
-    Ok(redirect(&donation_url(id, &v, g.pay_from_credit, None)))
+    Ok(redirect(&donation_url(&made, g.pay_from_credit, None)))
 }
 
 /// Where a new donation is shown, with what the donor should know about how it went.
-fn donation_url(id: i64, made: &Value, wanted_credit: bool, extends: Option<i64>) -> String {
-    let shortfall = made["shortfall"].as_i64().unwrap_or(0).to_string();
-    let skipped = made["skipped"].as_array().map_or(0, Vec::len).to_string();
+fn donation_url(made: &uc::Made, wanted_credit: bool, extends: Option<i64>) -> String {
+    url_for(
+        made.donation.id,
+        made.shortfall,
+        made.skipped.len(),
+        wanted_credit && made.donation.status != "funded",
+        extends,
+    )
+}
+
+fn url_for(
+    id: i64,
+    shortfall: i64,
+    skipped: usize,
+    credit_short: bool,
+    extends: Option<i64>,
+) -> String {
+    let shortfall = shortfall.to_string();
+    let skipped = skipped.to_string();
     let extends = extends.map(|e| e.to_string());
     let mut q: Vec<(&str, &str)> = vec![("baru", "1")];
     if shortfall != "0" {
@@ -595,7 +612,7 @@ fn donation_url(id: i64, made: &Value, wanted_credit: bool, extends: Option<i64>
     if skipped != "0" {
         q.push(("lewati", &skipped));
     }
-    if wanted_credit && made["status"] != "funded" {
+    if credit_short {
         q.push(("kredit", "0"));
     }
     if let Some(e) = &extends {
@@ -627,9 +644,9 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         }
     } else {
         Some(
-            api::acting_donor(&state, p, None)
+            acting_donor(state.ctx(p), None)
                 .await
-                .map_err(|e| ctx.api_error(e))?,
+                .map_err(|e| ctx.failed(e))?,
         )
     };
     let rows = donations::list(&state.db, donor.as_ref().map(|d| d.id), 500)
@@ -754,9 +771,9 @@ async fn detail(
     problems: &[Problem],
     status: StatusCode,
 ) -> PageResult {
-    let d = api::visible(state, p, id)
+    let d = uc::visible(state.ctx(p), id)
         .await
-        .map_err(|e| ctx.api_error(e))?;
+        .map_err(|e| ctx.failed(e))?;
     let t = |s| ctx.t(s);
     let lang = ctx.lang;
     let inv = donations::invoice_of(&state.db, d.id)
@@ -813,10 +830,22 @@ async fn detail(
                     dd id="jumlah-tagihan" { (rupiah(i.amount)) }
                     dt { (t(S::Paid)) }
                     dd id="sudah-dibayar" { (rupiah(i.paid)) }
+                    @if i.credit_applied > 0 {
+                        dt { (t(S::PaidFromCreditLabel)) }
+                        dd id="kredit-dipakai" { (rupiah(i.credit_applied)) }
+                    }
                     dt { (t(S::Outstanding)) }
-                    dd id="sisa" { strong { (rupiah((i.amount - i.paid).max(0))) } }
+                    dd id="sisa" { strong { (rupiah(i.outstanding())) } }
                     dt { (t(S::InvoiceStatus)) }
                     dd id="status-tagihan" { (money::invoice_status(lang, &i.status)) }
+                }
+                @if let (true, Some(sid)) = (i.credit_applied > 0, i.credit_settlement_id) {
+                    p id="dibayar-kredit" {
+                        (t(S::PaidFromCreditLabel)) " " strong { (rupiah(i.credit_applied)) }
+                    }
+                    p { a href={ "/kuitansi/kredit/" (sid) } id="kuitansi-kredit" {
+                        (t(S::Receipt)) " " (receipt_number(ReceiptOf::CreditSettlement(sid)))
+                    } }
                 }
                 @if i.status == "open" && d.status == "held" {
                     p id="batas-bayar" { (t(S::PayBefore)) " " strong { (layout::when(i.expires_at, ctx)) } "." }
@@ -879,7 +908,7 @@ async fn detail(
                             tr id={ "pekerja-" (w.worker_id) } {
                                 td.num { (w.rank) }
                                 td { code { @if full { (w.nik) } @else { (nik::mask(&w.nik)) } } }
-                                td { @if full { (w.full_name) } @else { (api::initials(&w.full_name)) } }
+                                td { @if full { (w.full_name) } @else { (uc::initials(&w.full_name)) } }
                                 td { (village_label(&w.village_code)) }
                                 td { (Occupation::parse(&w.occupation).map_or(w.occupation.as_str(), |o| o.label(lang.code()))) }
                                 td { (worker_months(w, lang)) }
@@ -934,28 +963,19 @@ pub async fn extend(
     let form = form.map(|f| f.0).unwrap_or_default();
     ctx.check_csrf(field(&form, "csrf"))?;
     let id = donation_id(&ctx, &id)?;
-    let months = field(&form, "months").and_then(|m| m.trim().parse::<i64>().ok());
-    let start = field(&form, "start")
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let input = serde_json::from_value(json!({ "months": months, "start": start }))
-        .map_err(|e| ctx.internal(e))?;
-    match api::extend(
-        Caller(p.clone()),
-        State(state.clone()),
-        Path(id),
-        Json(input),
-    )
-    .await
-    {
-        Ok((_, Json(v))) => {
-            let new = v["id"]
-                .as_i64()
-                .ok_or_else(|| ctx.internal(anyhow::anyhow!("the extension has no id")))?;
-            Ok(redirect(&donation_url(new, &v, false, Some(id))))
+    let input = uc::ExtendInput {
+        months: field(&form, "months").and_then(|m| m.trim().parse::<i64>().ok()),
+        start: field(&form, "start")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    };
+    match uc::extend(state.ctx(p), Terms::of(&state.settings), id, input).await {
+        Ok(made) => Ok(redirect(&donation_url(&made, false, Some(id)))),
+        Err(e) => {
+            let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
+            detail(&ctx, &state, p, id, &problems, status).await
         }
-        Err(e) if client_error(&e) => detail(&ctx, &state, p, id, &e.problems, e.status).await,
-        Err(e) => Err(ctx.api_error(e)),
     }
 }
 
@@ -970,10 +990,12 @@ pub async fn pay_with_credit(
     let form = form.map(|f| f.0).unwrap_or_default();
     ctx.check_csrf(field(&form, "csrf"))?;
     let id = donation_id(&ctx, &id)?;
-    match api::pay_from_credit(Caller(p.clone()), State(state.clone()), Path(id)).await {
+    match uc::pay_from_credit(state.ctx(p), id).await {
         Ok(_) => Ok(redirect(&format!("/donasi/{id}?msg=lunas"))),
-        Err(e) if client_error(&e) => detail(&ctx, &state, p, id, &e.problems, e.status).await,
-        Err(e) => Err(ctx.api_error(e)),
+        Err(e) => {
+            let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
+            detail(&ctx, &state, p, id, &problems, status).await
+        }
     }
 }
 
@@ -988,10 +1010,12 @@ pub async fn cancel(
     let form = form.map(|f| f.0).unwrap_or_default();
     ctx.check_csrf(field(&form, "csrf"))?;
     let id = donation_id(&ctx, &id)?;
-    match api::cancel(Caller(p.clone()), State(state.clone()), Path(id)).await {
+    match uc::cancel(state.ctx(p), id).await {
         Ok(_) => Ok(redirect(&format!("/donasi/{id}?msg=batal"))),
-        Err(e) if client_error(&e) => detail(&ctx, &state, p, id, &e.problems, e.status).await,
-        Err(e) => Err(ctx.api_error(e)),
+        Err(e) => {
+            let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
+            detail(&ctx, &state, p, id, &problems, status).await
+        }
     }
 }
 
@@ -1021,22 +1045,30 @@ mod tests {
             ]
         );
         assert!(g.skip_unavailable && !g.pay_from_credit);
-        assert!(g.input().is_ok());
+        let donor = Principal {
+            user_id: 1,
+            username: "budi".into(),
+            full_name: "Budi".into(),
+            role: Role::Donor,
+            organisation_id: None,
+            scopes: Vec::new(),
+            csrf_token: None,
+        };
+        let input = g.input(&donor);
+        assert_eq!(input.niks.map(|n| n.len()), Some(2));
+        assert_eq!(input.months, Some(6));
         let g = Gift::read(&form(&[("mode", "criteria"), ("count", "1.000")]));
-        assert_eq!(g.count.replace(['.', ','], ""), "1000");
-        assert!(g.input().is_ok());
+        assert_eq!(g.input(&donor).count, Some(1000));
     }
 
     #[test]
     fn a_new_donation_says_how_it_went() {
-        let v = json!({ "shortfall": 3, "skipped": [], "status": "held" });
         assert_eq!(
-            donation_url(7, &v, true, None),
+            url_for(7, 3, 0, true, None),
             "/donasi/7?baru=1&kurang=3&kredit=0"
         );
-        let v = json!({ "shortfall": 0, "skipped": [1, 2], "status": "held" });
         assert_eq!(
-            donation_url(8, &v, false, Some(7)),
+            url_for(8, 0, 2, false, Some(7)),
             "/donasi/8?baru=1&lewati=2&dari=7"
         );
     }

@@ -339,6 +339,12 @@ strings! {
     SourceManual => "Dicatat petugas", "Recorded by an officer";
     ReceivedFrom => "Telah diterima dari", "Received from";
     ForInvoice => "Untuk tagihan", "For invoice";
+    ForDonation => "Untuk donasi", "For donation";
+    PaidFromCreditLabel => "Dibayar dari saldo kredit", "Paid from credit";
+    CreditReceipt => "Kuitansi pembayaran dari saldo kredit", "Receipt of a payment from credit";
+    CreditReceiptsTitle => "Dibayar dari saldo kredit", "Paid from credit";
+    CreditReceiptNote => "Tidak ada uang baru yang diterima: saldo kredit donatur (dari pembayaran sebelumnya) melunasi tagihan ini.", "No new money was received: the donor's credit (from earlier payments) settled this invoice.";
+    SettledOn => "Tanggal pelunasan", "Date settled";
     PaymentReference => "Referensi", "Reference";
     RecordedAt => "Dicatat", "Recorded";
     ReceiptPurpose => "Untuk pembayaran iuran Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM) BPJS Ketenagakerjaan bagi pekerja rentan melalui Lingkaran.", "For the BPJS Ketenagakerjaan Work Accident (JKK) and Death (JKM) contributions of vulnerable workers through Lingkaran.";

@@ -22,6 +22,7 @@
 //! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
 //! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, public name, where stopped months' money goes |
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
+//! | `GET /kuitansi/kredit/{id}` | the donor, officer, admin | the receipt of a donation paid from credit |
 //! | `GET /mutasi`, `POST /mutasi` | officer, admin | upload a bank statement (CSV, MT940), its report |
 //! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
 //! | `POST /mutasi/baris/{id}` | officer, admin | book such a line to an invoice or donor, or ignore it |
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .route("/akun", get(account::account))
         .route("/akun/preferensi", post(account::save_preferences))
         .route("/kuitansi/{id}", get(account::receipt))
+        .route("/kuitansi/kredit/{id}", get(account::credit_receipt))
         .route(
             "/mutasi",
             get(bank::statement_page).post(bank::upload_statement),

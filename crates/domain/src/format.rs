@@ -19,10 +19,22 @@ pub fn rupiah(amount: i64) -> String {
     }
 }
 
-/// The number of a payment's receipt (kuitansi): `KW-12`. One rule for the API, the pages
-/// and anything printed.
-pub fn receipt_number(payment_id: i64) -> String {
-    format!("KW-{payment_id}")
+/// What a receipt (kuitansi) is for: money received (a payment, by its id) or a donation
+/// paid from the donor's credit (a credit settlement, by its id). The two are numbered
+/// apart, so a number never names two receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptOf {
+    Payment(i64),
+    CreditSettlement(i64),
+}
+
+/// The number of a receipt: `KW-12` for payment 12, `KWK-5` (kuitansi kredit) for credit
+/// settlement 5. The one rule for the API, the pages and anything printed.
+pub fn receipt_number(of: ReceiptOf) -> String {
+    match of {
+        ReceiptOf::Payment(id) => format!("KW-{id}"),
+        ReceiptOf::CreditSettlement(id) => format!("KWK-{id}"),
+    }
 }
 
 const BULAN: [&str; 12] = [
@@ -74,6 +86,12 @@ pub fn date(d: NaiveDate, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn receipts_are_numbered_apart() {
+        assert_eq!(receipt_number(ReceiptOf::Payment(12)), "KW-12");
+        assert_eq!(receipt_number(ReceiptOf::CreditSettlement(12)), "KWK-12");
+    }
 
     #[test]
     fn indonesian_forms() {
