@@ -918,7 +918,11 @@ async fn donate_pay_and_reconcile(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(funded.status, "funded", "B's transfer funded B's donation");
+    assert_eq!(
+        funded.status.code(),
+        "funded",
+        "B's transfer funded B's donation"
+    );
 
     // The unknown line waits in the queue until the officer sets it aside with a note.
     b.click("a.button[href='/mutasi/belum-cocok']").await;

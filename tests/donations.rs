@@ -104,7 +104,7 @@ both_dbs!(
             .unwrap();
         assert_eq!(made.shortfall, 0);
         let d1 = donations::get(&db, made.id).await.unwrap().unwrap();
-        assert_eq!((d1.workers, d1.status.as_str()), (100, "held"));
+        assert_eq!((d1.workers, d1.status.code()), (100, "held"));
         // Every demo income is Rp 1.000.000–2.500.000: JKK 1% (10,000–25,000) + JKM 6,800.
         assert!(d1.total >= 100 * 6 * 16_800 && d1.total <= 100 * 6 * 31_800);
         let inv1 = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
@@ -152,7 +152,7 @@ both_dbs!(
         }
         assert_eq!(news, 1);
         let d1 = donations::get(&db, made.id).await.unwrap().unwrap();
-        assert_eq!((d1.status.as_str(), d1.funded_total), ("funded", d1.total));
+        assert_eq!((d1.status.code(), d1.funded_total), ("funded", d1.total));
         assert_eq!(payments::credit_of(&db, a).await.unwrap(), 0);
         assert_ledger_clean(&db).await;
 
@@ -176,7 +176,7 @@ both_dbs!(
             .unwrap()
             .unwrap();
         let d2 = donations::get(&db, made2.id).await.unwrap().unwrap();
-        assert_eq!(d2.status, "held", "half paid is not funded");
+        assert_eq!(d2.status.code(), "held", "half paid is not funded");
         let booked = payments::book(
             &db,
             &callback(&inv2.va_number, "DOKU-2b", inv2.amount - half + 50_000),
@@ -217,7 +217,7 @@ both_dbs!(
         let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
         donations::expire_holds(&db, Utc::now()).await.unwrap();
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
-        assert_eq!(d.status, "expired");
+        assert_eq!(d.status.code(), "expired");
         let fast = donations::create(&db, &criteria(b, w.officer, 10, 3))
             .await
             .unwrap()
@@ -250,7 +250,7 @@ both_dbs!(
             .unwrap();
         assert!(booked.new);
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
-        assert_eq!((d.status.as_str(), d.workers), ("funded", 10));
+        assert_eq!((d.status.code(), d.workers), ("funded", 10));
         assert_eq!(
             payments::credit_of(&db, a).await.unwrap(),
             inv.amount - d.funded_total
@@ -435,7 +435,7 @@ both_dbs!(
         .unwrap();
         assert_eq!(report.matched, 1);
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
-        assert_eq!(d.status, "funded");
+        assert_eq!(d.status.code(), "funded");
         // The provider's notification arrives a day late, twice.
         for _ in 0..2 {
             let late = payments::book(&db, &callback(&inv.va_number, "DOKU-LATE", inv.amount))

@@ -518,7 +518,7 @@ async fn officer_pages(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(d.status, "funded");
+    assert_eq!(d.status.code(), "funded");
 
     // The donor sees the payment and its receipt on their account; the same entry again is
     // not booked twice.

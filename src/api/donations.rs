@@ -45,7 +45,7 @@ pub fn invoice_json(i: &InvoiceRow) -> Value {
         "credit_receipt": i.credit_settlement_id.map(|id| json!({
             "id": id, "number": receipt_number(ReceiptOf::CreditSettlement(id)),
         })),
-        "status": i.status, "created_at": i.created_at.to_rfc3339(), "expires_at": i.expires_at.to_rfc3339(),
+        "status": i.status.code(), "created_at": i.created_at.to_rfc3339(), "expires_at": i.expires_at.to_rfc3339(),
         "paid_at": i.paid_at.map(|t| t.to_rfc3339()),
     })
 }
@@ -57,7 +57,7 @@ pub fn donation_json(d: &DonationRow, invoice: Option<&InvoiceRow>) -> Value {
         "id": d.id,
         "donor": { "id": d.donor_id, "name": d.donor_name },
         "mode": d.mode,
-        "status": d.status,
+        "status": d.status.code(),
         "funding": d.funding_source,
         "start": start.map(|m| m.to_string()),
         "end": end.map(|m| m.to_string()),

@@ -23,6 +23,7 @@ use lingkaran_domain::message::Problem;
 use lingkaran_domain::nik::Nik;
 use lingkaran_domain::pricing::{FundingSource, Priced, Pricing, Sector};
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::status::{DonationStatus, InvoiceStatus};
 use lingkaran_domain::Rupiah;
 use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -111,7 +112,8 @@ pub struct DonationRow {
     pub workers: i64,
     pub total: i64,
     pub funded_total: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DonationStatus,
     pub extends_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub hold_expires_at: DateTime<Utc>,
@@ -133,7 +135,8 @@ pub struct InvoiceRow {
     pub donor_id: i64,
     pub amount: i64,
     pub paid: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InvoiceStatus,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub paid_at: Option<DateTime<Utc>>,
@@ -148,7 +151,7 @@ impl InvoiceRow {
     /// nothing once the invoice is settled, expired or cancelled (money sent to its VA then
     /// becomes credit). The one rule for the API and the pages.
     pub fn outstanding(&self) -> i64 {
-        if self.status != "open" {
+        if self.status != InvoiceStatus::Open {
             return 0;
         }
         self.amount
@@ -862,12 +865,13 @@ macro_rules! impl_donation_tx {
                     self.apply_transfers(&first).await?;
                     return Ok(false);
                 };
-                if status == "funded" || status == "cancelled" {
+                let status = DonationStatus::try_from(status)?;
+                if matches!(status, DonationStatus::Funded | DonationStatus::Cancelled) {
                     self.apply_transfers(&first).await?;
                     return Ok(false);
                 }
                 // Only a hold that ran out can have lost months to another donation.
-                let intact = if status == "held" && hold_until > now {
+                let intact = if status == DonationStatus::Held && hold_until > now {
                     true
                 } else {
                     let held: i64 = sqlx::query_scalar(
@@ -1392,12 +1396,13 @@ pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
 
 /// The donor cancels a held donation: its months are given back exactly as an expired
 /// hold's, its invoice is `cancelled`; its escrow is untouched (nothing was paid into it).
-/// `Err` with the donation's status when it is not held (paid, expired, cancelled).
-pub async fn cancel(db: &Db, id: i64) -> anyhow::Result<Result<(), String>> {
+/// `Err` with the donation's status when it is not held (paid, expired, cancelled), `None`
+/// when there is no such donation.
+pub async fn cancel(db: &Db, id: i64) -> anyhow::Result<Result<(), Option<DonationStatus>>> {
     let ended = end_holds(db, EndHold::Cancelled(id)).await?;
     if ended.contains(&id) {
         return Ok(Ok(()));
     }
-    let status = get(db, id).await?.map(|d| d.status).unwrap_or_default();
+    let status = get(db, id).await?.map(|d| d.status);
     Ok(Err(status))
 }

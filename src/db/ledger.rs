@@ -14,6 +14,7 @@ use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::Utc;
 use lingkaran_domain::ledger::{Account, Balance, Ledger, Phase, Refusal, Transfer};
+use lingkaran_domain::status::DonationStatus;
 use sqlx::{FromRow, QueryBuilder};
 use std::collections::BTreeSet;
 
@@ -404,7 +405,7 @@ async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
         .await
     })?;
     for (id, status, funded_total, months, escrow_in) in backing {
-        if status != "funded" {
+        if DonationStatus::parse(&status) != Some(DonationStatus::Funded) {
             out.push(format!(
                 "donation {id} is {status} but its escrow received {escrow_in}"
             ));

@@ -20,6 +20,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format::rupiah;
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
+use lingkaran_domain::status::InvoiceStatus;
 use lingkaran_domain::Rupiah;
 use sqlx::FromRow;
 
@@ -345,7 +346,7 @@ macro_rules! impl_payment_tx {
                     .await?;
                     let total = Rupiah::new(total)?;
                     let paid = Rupiah::new(paid)?;
-                    let settled = status == "paid";
+                    let settled = InvoiceStatus::parse(&status) == Some(InvoiceStatus::Paid);
                     let within = !settled
                         && paid.checked_add(amount).is_ok_and(|after| after <= total);
                     if !within {

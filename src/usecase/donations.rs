@@ -12,6 +12,7 @@ use crate::db::donations::{
 use crate::db::donors::{self, Donor};
 use lingkaran_domain::format::rupiah;
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::status::DonationStatus;
 use lingkaran_domain::worker::Occupation;
 use lingkaran_domain::Problem;
 use serde_json::{json, Value};
@@ -415,7 +416,7 @@ pub async fn extend(
 ) -> Result<Made, Error> {
     ctx.require(&GIVERS)?;
     let d = visible(ctx, id).await?;
-    if d.status != "funded" {
+    if d.status != DonationStatus::Funded {
         return Err(Error::conflict(
             "not_funded",
             "Hanya donasi yang sudah terbayar yang dapat diperpanjang.",
@@ -471,15 +472,15 @@ pub async fn extend(
 pub async fn pay_from_credit(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
     ctx.require(&GIVERS)?;
     let d = visible(ctx, id).await?;
-    match d.status.as_str() {
-        "funded" => {
+    match d.status {
+        DonationStatus::Funded => {
             return Err(Error::conflict(
                 "already_paid",
                 format!("Donasi {id} sudah terbayar; saldo kredit tidak dipakai lagi."),
                 format!("Donation {id} is already paid; no credit was used again."),
             ))
         }
-        "cancelled" => {
+        DonationStatus::Cancelled => {
             return Err(Error::conflict(
                 "cancelled",
                 format!("Donasi {id} sudah dibatalkan dan tidak dapat dibayar."),
@@ -515,16 +516,16 @@ pub async fn cancel(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
     ctx.require(&[Role::Admin, Role::Officer, Role::Donor])?;
     let d = visible(ctx, id).await?;
     if let Err(status) = donations::cancel(ctx.db, d.id).await? {
-        let (why_id, why_en) = match status.as_str() {
-            "funded" => (
+        let (why_id, why_en) = match status {
+            Some(DonationStatus::Funded) => (
                 "sudah dibayar; uangnya sudah menjadi iuran pekerja",
                 "is paid; its money already pays the workers' contributions",
             ),
-            "expired" => (
+            Some(DonationStatus::Expired) => (
                 "sudah kedaluwarsa; pekerjanya sudah dilepas",
                 "has expired; its workers were already released",
             ),
-            "cancelled" => ("sudah dibatalkan", "is already cancelled"),
+            Some(DonationStatus::Cancelled) => ("sudah dibatalkan", "is already cancelled"),
             _ => ("tidak sedang ditahan", "is not held"),
         };
         return Err(Error::conflict(

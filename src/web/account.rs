@@ -124,8 +124,8 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                                 td { (money::grouped(&i.va_number)) }
                                 td.num { (rupiah(i.amount)) }
                                 td.num { (rupiah(i.paid)) }
-                                td { (money::invoice_status(lang, &i.status)) }
-                                td { @if i.status == "open" { (layout::when(i.expires_at, &ctx)) } }
+                                td { (money::invoice_status(lang, i.status.code())) }
+                                td { @if i.status == lingkaran_domain::status::InvoiceStatus::Open { (layout::when(i.expires_at, &ctx)) } }
                             }
                         }
                     }

@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use lingkaran_domain::format::{receipt_number, ReceiptOf};
 use lingkaran_domain::nik;
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::status::{DonationStatus, InvoiceStatus};
 use lingkaran_domain::worker::{parse_rupiah, Occupation};
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
@@ -590,7 +591,7 @@ fn donation_url(made: &uc::Made, wanted_credit: bool, extends: Option<i64>) -> S
         made.donation.id,
         made.shortfall,
         made.skipped.len(),
-        wanted_credit && made.donation.status != "funded",
+        wanted_credit && made.donation.status != DonationStatus::Funded,
         extends,
     )
 }
@@ -695,8 +696,8 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                                 @if staff { td { (d.donor_name) } }
                                 td { (money::period(d.start_month, d.months, lang)) }
                                 td.num { (d.workers) }
-                                td.num { (rupiah(if d.status == "funded" { d.funded_total } else { d.total })) }
-                                td { (money::donation_status(lang, &d.status)) }
+                                td.num { (rupiah(if d.status == DonationStatus::Funded { d.funded_total } else { d.total })) }
+                                td { (money::donation_status(lang, d.status.code())) }
                             }
                         }
                     }
@@ -794,7 +795,7 @@ async fn detail(
         .map_err(|e| ctx.internal(e))?;
     let full = STAFF.contains(&p.role);
     let first = Month::first_payable(crate::clock::today());
-    let total = if d.status == "funded" {
+    let total = if d.status == DonationStatus::Funded {
         d.funded_total
     } else {
         d.total
@@ -806,7 +807,7 @@ async fn detail(
         (notices(ctx))
         (problems_box(ctx, "galat-donasi", S::ActionFailed, problems))
         dl.counts {
-            div { dt { (t(S::Status)) } dd id="status" { (money::donation_status(lang, &d.status)) } }
+            div { dt { (t(S::Status)) } dd id="status" { (money::donation_status(lang, d.status.code())) } }
             div { dt { (t(S::Workers)) } dd id="jumlah-pekerja" { (d.workers) } }
             div { dt { (t(S::Period)) } dd id="periode" { (money::period(d.start_month, d.months, lang)) } }
             div { dt { (t(S::Total)) } dd id="jumlah-donasi" { (rupiah(total)) } }
@@ -837,7 +838,7 @@ async fn detail(
                     dt { (t(S::Outstanding)) }
                     dd id="sisa" { strong { (rupiah(i.outstanding())) } }
                     dt { (t(S::InvoiceStatus)) }
-                    dd id="status-tagihan" { (money::invoice_status(lang, &i.status)) }
+                    dd id="status-tagihan" { (money::invoice_status(lang, i.status.code())) }
                 }
                 @if let (true, Some(sid)) = (i.credit_applied > 0, i.credit_settlement_id) {
                     p id="dibayar-kredit" {
@@ -847,13 +848,13 @@ async fn detail(
                         (t(S::Receipt)) " " (receipt_number(ReceiptOf::CreditSettlement(sid)))
                     } }
                 }
-                @if i.status == "open" && d.status == "held" {
+                @if i.status == InvoiceStatus::Open && d.status == DonationStatus::Held {
                     p id="batas-bayar" { (t(S::PayBefore)) " " strong { (layout::when(i.expires_at, ctx)) } "." }
                     p.muted { (t(S::HowToPay)) }
                 }
             }
         }
-        @if d.status == "held" {
+        @if d.status == DonationStatus::Held {
             form.card method="post" action={ "/donasi/" (d.id) "/bayar-kredit" } {
                 input type="hidden" name="csrf" value=(ctx.csrf());
                 p { (t(S::CreditBalance)) ": " strong id="saldo-kredit" { (rupiah(credit)) } }
@@ -865,7 +866,7 @@ async fn detail(
                 button.secondary type="submit" id="batalkan-donasi" { (t(S::CancelDonation)) }
             }
         }
-        @if d.status == "funded" {
+        @if d.status == DonationStatus::Funded {
             form.card method="post" action={ "/donasi/" (d.id) "/perpanjang" } id="perpanjang" {
                 h2 { (t(S::Extend)) }
                 p { (t(S::ExtendIntro)) }

@@ -14,6 +14,7 @@ pub mod pricing;
 pub mod programme;
 pub mod rates;
 pub mod region;
+pub mod status;
 pub mod worker;
 
 pub use message::Problem;
