@@ -339,7 +339,7 @@ both_dbs!(
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.text().await.unwrap().contains("status: mandiri"));
+        assert!(r.text().await.unwrap().contains("status: Mandiri"));
         // A death in the first month stops the second.
         let on = format!("{start}-20");
         let r = http
