@@ -5,7 +5,6 @@
 mod common;
 
 use common::{TestApp, Token};
-use lingkaran::auth::Role;
 use lingkaran::db::{ledger, Db};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -17,39 +16,12 @@ struct World {
 
 async fn world(db: Db, workers: usize) -> World {
     let app = TestApp::spawn(db).await;
-    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
-    let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
-    let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
-    lingkaran::demo::verified_workers(
-        &app.db,
-        (proposer.id, org),
-        officer.id,
-        "35.25.01",
-        workers,
-        11,
-    )
-    .await
-    .unwrap();
+    let officer = app.village(workers, 11).await.officer;
     World { app, officer }
 }
 
 async fn sign_up(app: &TestApp, username: &str, name: &str) -> (Token, i64) {
-    let r = app
-        .client
-        .post(app.url("/api/v1/signup"))
-        .json(&json!({ "username": username, "full_name": name, "password": "rahasia-sekali" }))
-        .send()
-        .await
-        .unwrap();
-    let (status, v) = common::status_json(r).await;
-    assert_eq!(status, 201, "{v}");
-    (
-        Token {
-            id: v["user_id"].as_i64().unwrap(),
-            token: v["token"].as_str().unwrap().to_string(),
-        },
-        v["donor_id"].as_i64().unwrap(),
-    )
+    app.sign_up(username, name).await
 }
 
 async fn worker_ids(app: &TestApp, t: &Token, donation: i64) -> Vec<i64> {

@@ -23,13 +23,8 @@ struct World {
 /// donations, 12 months ahead, 5 sign-ups an hour).
 async fn world(db: Db, settings: Settings) -> World {
     let app = TestApp::spawn_with(db, settings).await;
-    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
-    let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
-    let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
+    let officer = app.village(60, 11).await.officer;
     let admin = app.user("admin", Role::Admin, None, &[]).await;
-    lingkaran::demo::verified_workers(&app.db, (proposer.id, org), officer.id, "35.25.01", 60, 11)
-        .await
-        .unwrap();
     World {
         app,
         officer,
@@ -49,22 +44,7 @@ fn shipped() -> Settings {
 }
 
 async fn sign_up(app: &TestApp, username: &str) -> (Token, i64) {
-    let r = app
-        .client
-        .post(app.url("/api/v1/signup"))
-        .json(&json!({ "username": username, "full_name": username, "password": "rahasia-sekali" }))
-        .send()
-        .await
-        .unwrap();
-    let (s, v) = common::status_json(r).await;
-    assert_eq!(s, 201, "{v}");
-    (
-        Token {
-            id: v["user_id"].as_i64().unwrap(),
-            token: v["token"].as_str().unwrap().to_string(),
-        },
-        v["donor_id"].as_i64().unwrap(),
-    )
+    app.sign_up(username, username).await
 }
 
 fn criteria(count: i64, months: i64) -> Value {

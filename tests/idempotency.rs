@@ -6,36 +6,18 @@
 mod common;
 
 use common::{TestApp, Token};
-use lingkaran::auth::Role;
 use lingkaran::db::{users, Db};
 use serde_json::{json, Value};
 
 async fn world(db: Db) -> TestApp {
     let app = TestApp::spawn(db).await;
-    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
-    let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
-    let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
-    lingkaran::demo::verified_workers(&app.db, (proposer.id, org), officer.id, "35.25.01", 40, 11)
-        .await
-        .unwrap();
+    app.village(40, 11).await;
     app
 }
 
 /// A donor who signed up (a user with a donor record).
 async fn sign_up(app: &TestApp, username: &str) -> Token {
-    let r = app
-        .client
-        .post(app.url("/api/v1/signup"))
-        .json(&json!({ "username": username, "full_name": username, "password": "rahasia-sekali" }))
-        .send()
-        .await
-        .unwrap();
-    let (s, v) = common::status_json(r).await;
-    assert_eq!(s, 201, "{v}");
-    Token {
-        id: v["user_id"].as_i64().unwrap(),
-        token: v["token"].as_str().unwrap().to_string(),
-    }
+    app.sign_up(username, username).await.0
 }
 
 const DONATION: &str = r#"{"mode":"criteria","count":2,"months":1}"#;

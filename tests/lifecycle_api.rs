@@ -28,23 +28,12 @@ struct World {
 
 async fn world(db: lingkaran::db::Db, n: usize, donor_kind: &str, donor_name: &str) -> World {
     let app = TestApp::spawn(db).await;
-    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
-    let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
-    let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
+    let village = app.village(n, 5).await;
+    let (proposer, officer, workers) = (village.proposer, village.officer, village.workers);
     let elsewhere = app
         .user("petugas.lain", Role::Officer, None, &["35.15"])
         .await;
     let viewer = app.user("disnaker", Role::Viewer, None, &["35.25"]).await;
-    let workers = lingkaran::demo::verified_workers(
-        &app.db,
-        (proposer.id, org),
-        officer.id,
-        "35.25.01",
-        n,
-        5,
-    )
-    .await
-    .unwrap();
     // Every worker declares Rp 1.000.000 outside transport, so paying alone costs Rp 16.800 a
     // month from 2027 (PP 50/2025 relieves other sectors only in 2026); these tests record
     // self-payments two months ahead of the real day, so the window is widened (a setting).
@@ -341,7 +330,7 @@ both_dbs!(
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.text().await.unwrap().contains("status: mandiri"));
+        assert!(r.text().await.unwrap().contains("status: Mandiri"));
         // A death in the first month stops the second.
         let on = format!("{start}-20");
         let r = http

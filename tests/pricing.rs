@@ -35,20 +35,8 @@ both_dbs!(
     csr_pays_the_relieved_price_and_apbd_the_full_one,
     |db| async move {
         let app = TestApp::spawn(db).await;
-        let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
-        let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
-        let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
+        let officer = app.village(8, 5).await.officer;
         let admin = app.user("admin", Role::Admin, None, &[]).await;
-        lingkaran::demo::verified_workers(
-            &app.db,
-            (proposer.id, org),
-            officer.id,
-            "35.25.01",
-            8,
-            5,
-        )
-        .await
-        .unwrap();
         plain_workers(&app.db).await;
 
         // December 2026 is relieved for every sector under PP 50/2025; once it can no longer

@@ -7,7 +7,6 @@
 mod common;
 
 use common::{TestApp, Token};
-use lingkaran::auth::Role;
 use lingkaran::db::{ledger, Db};
 use serde_json::{json, Value};
 
@@ -20,12 +19,7 @@ struct World {
 
 async fn world(db: Db) -> World {
     let app = TestApp::spawn(db).await;
-    let org = app.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
-    let proposer = app.user("desa", Role::Proposer, Some(org), &[]).await;
-    let officer = app.user("petugas", Role::Officer, None, &["35.25"]).await;
-    lingkaran::demo::verified_workers(&app.db, (proposer.id, org), officer.id, "35.25.01", 20, 11)
-        .await
-        .unwrap();
+    let officer = app.village(20, 11).await.officer;
     World { app, officer }
 }
 
@@ -33,20 +27,7 @@ async fn world(db: Db) -> World {
 /// donation id, invoice).
 async fn donor_with_invoice(w: &World, username: &str, name: &str) -> (Token, i64, i64, Value) {
     let app = &w.app;
-    let r = app
-        .client
-        .post(app.url("/api/v1/signup"))
-        .json(&json!({ "username": username, "full_name": name, "password": "rahasia-sekali" }))
-        .send()
-        .await
-        .unwrap();
-    let (s, v) = common::status_json(r).await;
-    assert_eq!(s, 201, "{v}");
-    let t = Token {
-        id: v["user_id"].as_i64().unwrap(),
-        token: v["token"].as_str().unwrap().to_string(),
-    };
-    let donor = v["donor_id"].as_i64().unwrap();
+    let (t, donor) = app.sign_up(username, name).await;
     let (s, d) = app
         .post(
             &t,

@@ -503,7 +503,7 @@ macro_rules! impl_donation_tx {
                                     "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
                                     "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
                                 )),
-                                Some(r) if r.5 != "verified" => skipped.push(problem_nik(
+                                Some(r) if lingkaran_domain::worker::WorkerStatus::parse(&r.5) != Some(lingkaran_domain::worker::WorkerStatus::Verified) => skipped.push(problem_nik(
                                     nik,
                                     "not_verified",
                                     &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),

@@ -8,6 +8,7 @@
 //! move has not happened.
 
 use super::ledger::LedgerTx;
+use super::worker_events::{Change, Param, WorkerEventsTx};
 use super::{BeginWrite, Db};
 use crate::on_db;
 use chrono::{NaiveDate, Utc};
@@ -16,6 +17,7 @@ use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::worker::WorkerStatus::{self, Lapsed, Mandiri, Verified};
 
 /// The user the monthly cycle acts as (seeded by migration 0007).
 pub const SYSTEM_USER: &str = "_sistem";
@@ -67,13 +69,13 @@ pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
     let prev = month.prev();
 
     // Paid alone this month → mandiri.
-    let paid_alone = "w.status IN ('verified', 'lapsed')
-        AND EXISTS (SELECT 1 FROM self_payments s WHERE s.worker_id = w.id AND s.month = $1)";
+    let paid_alone =
+        "EXISTS (SELECT 1 FROM self_payments s WHERE s.worker_id = w.id AND s.month = $1)";
     let mandiri_reason = self_paid_reason(month);
     // Three months after the last covered one, none paid → lapsed (domain.md §2: "after 3
     // consecutive unpaid months the membership becomes non-active").
     let unpaid = format!(
-        "w.status IN ('verified', 'mandiri') AND w.id IN (
+        "w.id IN (
             SELECT c.worker_id FROM ({COVERED_MONTHS}) c GROUP BY c.worker_id
             HAVING {} - {} >= 3)",
         month_index("$1"),
@@ -86,9 +88,9 @@ pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
         "Masa donasi berakhir {}; kembali ke daftar tunggu donatur",
         format::month(prev, "id")
     );
-    let ended = "w.status = 'verified'
-        AND w.id IN (SELECT m.worker_id FROM worker_months m JOIN donations d ON d.id = m.donation_id
-                     WHERE d.status = 'funded' GROUP BY m.worker_id HAVING MAX(m.month) = $4)
+    let ended =
+        "w.id IN (SELECT m.worker_id FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                     WHERE d.status = 'funded' GROUP BY m.worker_id HAVING MAX(m.month) = $3)
         AND NOT EXISTS (SELECT 1 FROM self_payments s WHERE s.worker_id = w.id AND s.month = $1)
         AND NOT EXISTS (SELECT 1 FROM worker_events e WHERE e.worker_id = w.id
                         AND e.action = 'back_to_pool' AND e.reason = $2)";
@@ -97,57 +99,45 @@ pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
         month: month.to_string(),
         ..LifecycleReport::default()
     };
+    let change = |to, action, reason| Change {
+        to,
+        action,
+        reason: Some(reason),
+        actor: system,
+        at: now,
+    };
+    let month_only = [Param::Int(m)];
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        for (filter, to, action, reason, count) in [
-            (
-                paid_alone.to_string(),
-                "mandiri",
-                "self_payment",
-                &mandiri_reason,
-                &mut report.mandiri,
-            ),
-            (
-                unpaid,
-                "lapsed",
-                "lapse",
-                &lapsed_reason,
-                &mut report.lapsed,
-            ),
-        ] {
-            sqlx::query(&format!(
-                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-                 SELECT w.id, w.status, '{to}', '{action}', $2, $3, $4 FROM workers w WHERE {filter}"
-            ))
-            .bind(m)
-            .bind(reason)
-            .bind(system)
-            .bind(now)
-            .execute(&mut *tx)
+        report.mandiri = tx
+            .change_workers(
+                &[Verified, Lapsed],
+                paid_alone,
+                &month_only,
+                &change(Mandiri, "self_payment", &mandiri_reason),
+            )
             .await?;
-            *count = sqlx::query(&format!(
-                "UPDATE workers SET status = '{to}', status_reason = $2, updated_at = $3
-                 WHERE id IN (SELECT w.id FROM workers w WHERE {filter})"
-            ))
-            .bind(m)
-            .bind(reason)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
-        report.back_to_pool = sqlx::query(&format!(
-            "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-             SELECT w.id, w.status, w.status, 'back_to_pool', $2, $3, $5 FROM workers w WHERE {ended}"
-        ))
-        .bind(m)
-        .bind(&pool_reason)
-        .bind(system)
-        .bind(prev.yyyymm())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        report.lapsed = tx
+            .change_workers(
+                &[Verified, Mandiri],
+                &unpaid,
+                &month_only,
+                &change(Lapsed, "lapse", &lapsed_reason),
+            )
+            .await?;
+        // A note: `verified` is the pool, so the status stays.
+        report.back_to_pool = tx
+            .change_workers(
+                &[Verified],
+                ended,
+                &[
+                    Param::Int(m),
+                    Param::Text(&pool_reason),
+                    Param::Int(prev.yyyymm()),
+                ],
+                &change(Verified, "back_to_pool", &pool_reason),
+            )
+            .await?;
         tx.commit().await?;
         Ok::<_, anyhow::Error>(())
     })?;
@@ -317,26 +307,18 @@ pub async fn record_self_payment(
             return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
         }
         let mut status = status;
-        if status == "verified" || status == "lapsed" {
+        if let Some(from @ (Verified | Lapsed)) = WorkerStatus::parse(&status) {
             let reason = self_paid_reason(p.month);
-            sqlx::query(
-                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-                 VALUES ($1, $2, 'mandiri', 'self_payment', $3, $4, $5)",
-            )
-            .bind(worker)
-            .bind(&status)
-            .bind(&reason)
-            .bind(actor)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE workers SET status = 'mandiri', status_reason = $1, updated_at = $2 WHERE id = $3")
-                .bind(&reason)
-                .bind(now)
-                .bind(worker)
-                .execute(&mut *tx)
-                .await?;
-            status = "mandiri".into();
+            let change = Change {
+                to: Mandiri,
+                action: "self_payment",
+                reason: Some(&reason),
+                actor,
+                at: now,
+            };
+            if tx.change_worker(worker, from, &change).await? {
+                status = Mandiri.code().into();
+            }
         }
         tx.commit().await?;
         Ok::<_, anyhow::Error>(Ok(Recorded::New {
@@ -487,11 +469,10 @@ pub async fn stop_worker(
             )));
         };
         let to = match reason {
-            StopReason::Deceased => lingkaran_domain::worker::WorkerStatus::Deceased,
-            StopReason::Left => lingkaran_domain::worker::WorkerStatus::Left,
+            StopReason::Deceased => WorkerStatus::Deceased,
+            StopReason::Left => WorkerStatus::Left,
         };
-        if !lingkaran_domain::worker::WorkerStatus::parse(&status).is_some_and(|s| s.can_become(to))
-        {
+        let Some(from_status) = WorkerStatus::parse(&status).filter(|s| s.can_become(to)) else {
             return Ok(Err(Problem::new(
                 "not_allowed",
                 format!(
@@ -503,32 +484,26 @@ pub async fn stop_worker(
                     to.code()
                 ),
             )));
-        }
+        };
         let why = note.map(str::to_string).unwrap_or_else(|| match reason {
             StopReason::Deceased => format!("Meninggal dunia pada {}", format::date(on, "id")),
             StopReason::Left => format!("Keluar dari program pada {}", format::date(on, "id")),
         });
-        sqlx::query("UPDATE workers SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5")
-            .bind(to.code())
-            .bind(&why)
-            .bind(now)
-            .bind(worker_id)
-            .bind(&status)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(worker_id)
-        .bind(&status)
-        .bind(to.code())
-        .bind(reason.code())
-        .bind(&why)
-        .bind(actor)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let change = Change {
+            to,
+            action: reason.code(),
+            reason: Some(&why),
+            actor,
+            at: now,
+        };
+        if !tx.change_worker(worker_id, from_status, &change).await? {
+            // Another change won the race since the status was read: nothing is written.
+            return Ok(Err(Problem::new(
+                "status_changed",
+                "Status pekerja baru saja diubah orang lain; muat ulang dan coba lagi.",
+                "The worker's status was changed meanwhile; reload and try again.",
+            )));
+        }
         // Funded months from `from` on, with their donor's choice.
         let rows: Vec<(i64, i64, i64, i64, i64, bool)> = sqlx::query_as(
             "SELECT m.month, m.donation_id, m.jkk, m.jkm, d.donor_id, o.leftover_to_pool

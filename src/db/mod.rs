@@ -23,6 +23,7 @@ pub mod reminders;
 pub mod sql;
 pub mod statements;
 pub mod users;
+pub(crate) mod worker_events;
 pub mod workers;
 
 use anyhow::Context;

@@ -24,22 +24,9 @@ use lingkaran_domain::status::InvoiceStatus;
 use lingkaran_domain::Rupiah;
 use sqlx::FromRow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Callback,
-    Statement,
-    Manual,
-}
-
-impl Source {
-    pub fn code(self) -> &'static str {
-        match self {
-            Source::Callback => "callback",
-            Source::Statement => "statement",
-            Source::Manual => "manual",
-        }
-    }
-}
+/// How a payment came in. The enum is the domain's `PaymentSource`; this name stays so the
+/// callers that book payments read as before.
+pub use lingkaran_domain::payment::PaymentSource as Source;
 
 /// Where a payment goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

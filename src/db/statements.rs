@@ -29,6 +29,9 @@ use crate::payments::statement::{self, StatementInfo, StatementLine};
 use chrono::{DateTime, Utc};
 use lingkaran_domain::format::rupiah;
 use lingkaran_domain::message::Problem;
+use lingkaran_domain::payment::StatementLineStatus::{
+    self, Duplicate, Ignored, Matched, Reconciled, Resolved, Unmatched,
+};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
@@ -72,6 +75,13 @@ pub struct LineRow {
     pub value_date: Option<String>,
     pub bank_reference: Option<String>,
     pub credit_id: Option<i64>,
+}
+
+impl LineRow {
+    /// The line's status as the domain's enum (`None` only for a word the schema forbids).
+    pub fn line_status(&self) -> Option<StatementLineStatus> {
+        StatementLineStatus::parse(&self.status)
+    }
 }
 
 const SELECT_LINE: &str =
@@ -591,7 +601,7 @@ async fn process_line(
             let line_id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO statement_lines (statement_id, line_no, booked_on, amount, reference, description,
                    va_number, status, account, value_date, bank_reference)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'unmatched', $8, $9, $10)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $8, $9, $10)
                  ON CONFLICT (statement_id, line_no) DO NOTHING RETURNING id",
             )
             .bind(up.statement_id)
@@ -604,6 +614,7 @@ async fn process_line(
             .bind(*account)
             .bind(value_date)
             .bind(&l.bank_reference)
+            .bind(Unmatched.code())
             .fetch_optional(&mut *tx)
             .await?;
             let Some(line_id) = line_id else {
@@ -643,11 +654,11 @@ async fn process_line(
                         "Transfer yang sama (rekening {account}, valuta {value_date}, {}, {}) sudah ada di berkas {file} baris {first_line}; tidak dibukukan lagi. / The same transfer (account {account}, value date {value_date}, {}, {}) is already in file {file} line {first_line}; it is not booked again.",
                         rupiah(l.amount), what.0, rupiah(l.amount), what.1
                     );
-                    ("duplicate", first_payment, Some(reason), credit_id)
+                    (Duplicate, first_payment, Some(reason), credit_id)
                 }
                 Some(credit_id) => match target {
                     None => (
-                        "unmatched",
+                        Unmatched,
                         None,
                         Some("Tidak ada nomor virtual account atau nomor tagihan yang dikenal. / No known virtual-account or invoice number.".to_string()),
                         credit_id,
@@ -665,7 +676,7 @@ async fn process_line(
                         .fetch_optional(&mut *tx)
                         .await?;
                         if let Some(pid) = callback {
-                            ("reconciled", Some(pid), None, credit_id)
+                            (Reconciled, Some(pid), None, credit_id)
                         } else {
                             // A savepoint: a refused booking leaves the line to be queued.
                             let mut sp = sqlx::Connection::begin(&mut *tx).await?;
@@ -673,7 +684,7 @@ async fn process_line(
                             match sp.book_payment_within(&p, Overpayment::Refuse).await? {
                                 Ok(b) => {
                                     sp.commit().await?;
-                                    let status = if b.new { "matched" } else { "reconciled" };
+                                    let status = if b.new { Matched } else { Reconciled };
                                     (status, Some(b.payment_id), None, credit_id)
                                 }
                                 Err(p) => {
@@ -682,7 +693,7 @@ async fn process_line(
                                         "{} Menunggu keputusan petugas. / {} It waits for an officer's decision.",
                                         p.id, p.en
                                     );
-                                    ("unmatched", None, Some(reason), credit_id)
+                                    (Unmatched, None, Some(reason), credit_id)
                                 }
                             }
                         }
@@ -692,7 +703,7 @@ async fn process_line(
             sqlx::query(
                 "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3, credit_id = $4 WHERE id = $5",
             )
-            .bind(status)
+            .bind(status.code())
             .bind(payment_id)
             .bind(reason)
             .bind(credit_id)
@@ -791,10 +802,10 @@ pub async fn import(
     .fetch_all(pool)
     .await
     })?;
-    let count = |s: &str| {
+    let count = |s: StatementLineStatus| {
         counts
             .iter()
-            .filter(|(k, _)| k == s)
+            .filter(|(k, _)| StatementLineStatus::parse(k) == Some(s))
             .map(|(_, n)| usize::try_from(*n).unwrap_or(0))
             .sum::<usize>()
     };
@@ -804,10 +815,10 @@ pub async fn import(
         again,
         account,
         lines: parsed.lines.len(),
-        matched: count("matched") + count("resolved"),
-        reconciled: count("reconciled"),
-        unmatched: count("unmatched"),
-        duplicates: count("duplicate"),
+        matched: count(Matched) + count(Resolved),
+        reconciled: count(Reconciled),
+        unmatched: count(Unmatched),
+        duplicates: count(Duplicate),
         skipped_debits: parsed.skipped_debits,
         errors: parsed.errors,
         notices,
@@ -816,9 +827,10 @@ pub async fn import(
 
 /// The officers' queue: lines that matched nothing, oldest first.
 pub async fn unmatched(db: &Db, limit: i64) -> sqlx::Result<Vec<LineRow>> {
-    let sql = format!("{SELECT_LINE} WHERE l.status = 'unmatched' ORDER BY l.id LIMIT $1");
+    let sql = format!("{SELECT_LINE} WHERE l.status = $2 ORDER BY l.id LIMIT $1");
     on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(limit)
+        .bind(Unmatched.code())
         .fetch_all(pool)
         .await)
 }
@@ -856,10 +868,12 @@ fn not_found() -> Problem {
 }
 
 fn already_decided(status: &str) -> Problem {
+    let (id, en) = StatementLineStatus::parse(status)
+        .map_or((status, status), |s| (s.label("id"), s.label("en")));
     Problem::new(
         "already_decided",
-        format!("Baris ini sudah diputuskan ({status})."),
-        format!("This line is already decided ({status})."),
+        format!("Baris ini sudah diputuskan ({id})."),
+        format!("This line is already decided ({en})."),
     )
 }
 
@@ -879,7 +893,7 @@ pub async fn resolve(
     let Some(l) = line(db, id).await? else {
         return Ok(Err(not_found()));
     };
-    if l.status != "unmatched" {
+    if !l.line_status().is_some_and(StatementLineStatus::open) {
         return Ok(Err(already_decided(&l.status)));
     }
     let reference = match l.credit_id {
@@ -926,9 +940,9 @@ pub async fn resolve(
         on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
             let (status, payment_id) = match payment {
-                None => ("ignored", None),
+                None => (Ignored, None),
                 Some(p) => match tx.book_payment_within(p, over).await? {
-                    Ok(b) => ("resolved", Some(b.payment_id)),
+                    Ok(b) => (Resolved, Some(b.payment_id)),
                     Err(p) => {
                         tx.rollback().await?;
                         let p = if p.code == "overpayment" {
@@ -946,14 +960,15 @@ pub async fn resolve(
             };
             let n = sqlx::query(
                 "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3, resolved_by = $4, resolved_at = $5
-                 WHERE id = $6 AND status = 'unmatched'",
+                 WHERE id = $6 AND status = $7",
             )
-            .bind(status)
+            .bind(status.code())
             .bind(payment_id)
             .bind(note)
             .bind(by)
             .bind(now)
             .bind(id)
+            .bind(Unmatched.code())
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -1,6 +1,7 @@
 //! The worker registry: records, status changes with their history, duplicates, search.
 
 use super::sql::Sql;
+use super::worker_events::{Change, WorkerEventsTx};
 use super::Db;
 use crate::auth::role::{Principal, Role};
 use crate::{bind_all, on_db};
@@ -203,39 +204,21 @@ pub async fn change_status(
     if !from.is_some_and(|f| f.can_become(to)) {
         return Ok(Err(ChangeError::NotAllowed { from: w.status }));
     }
-    let now = Utc::now();
+    let Some(from) = from else {
+        return Ok(Err(ChangeError::NotAllowed { from: w.status }));
+    };
+    let change = Change {
+        to,
+        action,
+        reason,
+        actor: actor.user_id,
+        at: Utc::now(),
+    };
     let changed = on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let n = sqlx::query(
-            "UPDATE workers SET status = $1, status_reason = $2, updated_at = $3,
-             verified_at = CASE WHEN $1 = 'verified' THEN $3 ELSE verified_at END
-             WHERE id = $4 AND status = $5",
-        )
-        .bind(to.code())
-        .bind(reason)
-        .bind(now)
-        .bind(worker_id)
-        .bind(&w.status)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
-            sqlx::query(
-                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(worker_id)
-            .bind(&w.status)
-            .bind(to.code())
-            .bind(action)
-            .bind(reason)
-            .bind(actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let changed = tx.change_worker(worker_id, from, &change).await?;
         tx.commit().await?;
-        Ok::<bool, sqlx::Error>(n == 1)
+        Ok::<bool, anyhow::Error>(changed)
     })?;
     if !changed {
         return Ok(Err(ChangeError::NotAllowed { from: w.status }));
@@ -262,19 +245,22 @@ pub async fn resolve_duplicate(
         return Ok(Err(ChangeError::NotFlagged));
     }
     let other = w.possible_duplicate_of.unwrap_or(0);
+    let Some(from) = WorkerStatus::parse(&w.status) else {
+        return Ok(Err(ChangeError::NotAllowed { from: w.status }));
+    };
     let (to, flag, action, reason) = if merge {
-        if !WorkerStatus::parse(&w.status).is_some_and(|s| s.can_become(WorkerStatus::Rejected)) {
+        if !from.can_become(WorkerStatus::Rejected) {
             return Ok(Err(ChangeError::NotAllowed { from: w.status }));
         }
         (
-            WorkerStatus::Rejected.code().to_string(),
+            WorkerStatus::Rejected,
             "merged",
             "merge",
             format!("duplikat dari pekerja #{other} / duplicate of worker #{other}"),
         )
     } else {
         (
-            w.status.clone(),
+            from,
             "distinct",
             "distinct",
             format!(
@@ -282,42 +268,33 @@ pub async fn resolve_duplicate(
             ),
         )
     };
-    let now = Utc::now();
+    let change = Change {
+        to,
+        action,
+        reason: Some(&reason),
+        actor: actor.user_id,
+        at: Utc::now(),
+    };
     let changed = on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
+        // The decision takes the flag; losing the race for it (another officer decided, or
+        // the status moved) changes nothing.
         let n = sqlx::query(
-            "UPDATE workers SET status = $1, flag = $2, status_reason = CASE WHEN $3 THEN $4 ELSE status_reason END,
-                    updated_at = $5
-             WHERE id = $6 AND flag = $7 AND status = $8",
+            "UPDATE workers SET flag = $1, updated_at = $2 WHERE id = $3 AND flag = $4 AND status = $5",
         )
-        .bind(&to)
         .bind(flag)
-        .bind(merge)
-        .bind(&reason)
-        .bind(now)
+        .bind(change.at)
         .bind(worker_id)
         .bind(FLAG_POSSIBLE_DUPLICATE)
-        .bind(&w.status)
+        .bind(from.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 1 {
-            sqlx::query(
-                "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(worker_id)
-            .bind(&w.status)
-            .bind(&to)
-            .bind(action)
-            .bind(&reason)
-            .bind(actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        let changed = n == 1 && tx.change_worker(worker_id, from, &change).await?;
+        if changed {
+            tx.commit().await?;
         }
-        tx.commit().await?;
-        Ok::<bool, sqlx::Error>(n == 1)
+        Ok::<bool, anyhow::Error>(changed)
     })?;
     if !changed {
         return Ok(Err(ChangeError::NotFlagged));

@@ -234,7 +234,11 @@ pub async fn seed(
         .bind(nik)
         .fetch_one(pool)
         .await)?;
-        if status == "mandiri" || status == "lapsed" {
+        use lingkaran_domain::worker::WorkerStatus::{Lapsed, Mandiri};
+        if matches!(
+            lingkaran_domain::worker::WorkerStatus::parse(&status),
+            Some(Mandiri | Lapsed)
+        ) {
             list.push(lingkaran_domain::nik::mask(nik));
         }
     }

@@ -9,6 +9,7 @@ pub mod history;
 use crate::auth::{Principal, Role};
 use crate::db::imports::{self, Pending, Submitter};
 use crate::db::users::{self, NewUser};
+use crate::db::worker_events::{Change, WorkerEventsTx};
 use crate::db::{workers, Db};
 use crate::on_db;
 use crate::regions::RegionTable;
@@ -522,7 +523,13 @@ pub async fn verified_workers(
             .collect();
         let out = imports::write_batch(db, who, &pending, Vec::new(), 0, 0).await?;
         let batch: Vec<i64> = out.stored.into_iter().map(|(_, id)| id).collect();
-        let now = chrono::Utc::now();
+        let verify = Change {
+            to: WorkerStatus::Verified,
+            action: "verify",
+            reason: None,
+            actor: officer,
+            at: chrono::Utc::now(),
+        };
         on_db!(db, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in batch.chunks(5_000) {
@@ -531,24 +538,17 @@ pub async fn verified_workers(
                     .map(|i| i.to_string())
                     .collect::<Vec<_>>()
                     .join(",");
+                let ids = format!("w.id IN ({list})");
+                tx.change_workers(&[WorkerStatus::Proposed], &ids, &[], &verify)
+                    .await?;
                 sqlx::query(&format!(
-                    "UPDATE workers SET status = 'verified', verified_at = $1, updated_at = $1, flag = NULL
-                     WHERE id IN ({list})"
+                    "UPDATE workers SET flag = NULL WHERE id IN ({list})"
                 ))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(&format!(
-                    "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-                     SELECT id, 'proposed', 'verified', 'verify', NULL, $1, $2 FROM workers WHERE id IN ({list})"
-                ))
-                .bind(officer)
-                .bind(now)
                 .execute(&mut *tx)
                 .await?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(())
+            Ok::<_, anyhow::Error>(())
         })?;
         ids.extend(batch);
     }

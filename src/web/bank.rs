@@ -168,7 +168,7 @@ fn report_page(ctx: &Ctx, name: &str, r: &Report, lines: &[LineRow]) -> Response
                                     @if let Some(pid) = l.payment_id {
                                         " · " a href={ "/kuitansi/" (pid) } { (lingkaran_domain::format::receipt_number(lingkaran_domain::format::ReceiptOf::Payment(pid))) }
                                     }
-                                    @if let (Some(why), "unmatched" | "duplicate") = (&l.reason, l.status.as_str()) {
+                                    @if let (Some(why), Some(lingkaran_domain::payment::StatementLineStatus::Unmatched | lingkaran_domain::payment::StatementLineStatus::Duplicate)) = (&l.reason, l.line_status()) {
                                         br; span.muted { (money::bilingual(why, lang)) }
                                     }
                                 }

@@ -354,6 +354,7 @@ pub async fn record_self_payment(
         .map_err(|e| ctx.internal(e))?
     {
         Ok(Recorded::New { status, .. }) => {
+            let status = money::worker_status(ctx.lang, &status);
             let done = ctx
                 .lang
                 .pick(

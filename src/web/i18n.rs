@@ -334,9 +334,6 @@ strings! {
     PaidOn => "Tanggal bayar", "Date paid";
     PaidHow => "Cara pembayaran", "Paid by";
     ToCredit => "Saldo kredit", "Credit";
-    SourceCallback => "Virtual account", "Virtual account";
-    SourceStatement => "Transfer (mutasi bank)", "Transfer (bank statement)";
-    SourceManual => "Dicatat petugas", "Recorded by an officer";
     ReceivedFrom => "Telah diterima dari", "Received from";
     ForInvoice => "Untuk tagihan", "For invoice";
     ForDonation => "Untuk donasi", "For donation";
@@ -372,12 +369,6 @@ strings! {
     ErrorLinesIntro => "Baris berikut tidak dapat dibaca dan tidak dibukukan. Periksa di berkas aslinya.", "These lines could not be read and were not booked. Check them in the original file.";
     NoCreditLines => "Tidak ada baris kredit di berkas ini.", "There are no credit lines in this file.";
     Description => "Keterangan", "Description";
-    LineMatched => "Cocok", "Matched";
-    LineReconciled => "Sudah tercatat", "Already recorded";
-    LineUnmatched => "Belum cocok", "Unmatched";
-    LineResolved => "Dibukukan petugas", "Booked by an officer";
-    LineIgnored => "Diabaikan", "Ignored";
-    LineDuplicate => "Sudah ada di mutasi lain", "Already in another statement";
     StatementDuplicates => "Sudah ada di mutasi lain (tidak dibukukan lagi)", "Already in another statement (not booked again)";
     StatementAccount => "Nomor rekening", "Account number";
     StatementAccountHelp => "Wajib bila berkas tidak menyebut nomor rekening, misalnya CSV tanpa kolom rekening (MT940 menyebutnya di :25:). Transfer yang sama dikenali dari rekening, tanggal valuta, jumlah dan referensi bank, jadi tidak dibukukan dua kali.", "Needed when the file names no account, such as a CSV without an account column (MT940 names it in :25:). The same transfer is recognised by account, value date, amount and bank reference, so it is never booked twice.";

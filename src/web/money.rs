@@ -6,7 +6,9 @@ use super::page::Ctx;
 use axum::extract::Multipart;
 use chrono::NaiveDate;
 use lingkaran_domain::format;
+use lingkaran_domain::payment::{PaymentSource, StatementLineStatus};
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::worker::WorkerStatus;
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
 use std::collections::HashMap;
@@ -108,26 +110,20 @@ pub fn month_state(lang: Lang, state: Option<&str>) -> &str {
     }
 }
 
+/// A statement line's status as an officer reads it (the words are the domain's
+/// `StatementLineStatus::label`).
 pub fn line_status(lang: Lang, status: &str) -> &str {
-    match status {
-        "matched" => lang.t(S::LineMatched),
-        "reconciled" => lang.t(S::LineReconciled),
-        "unmatched" => lang.t(S::LineUnmatched),
-        "resolved" => lang.t(S::LineResolved),
-        "ignored" => lang.t(S::LineIgnored),
-        "duplicate" => lang.t(S::LineDuplicate),
-        other => other,
-    }
+    StatementLineStatus::parse(status).map_or(status, |s| s.label(lang.code()))
 }
 
-/// How money came in, as a donor reads it.
+/// How money came in, as a donor reads it (the domain's `PaymentSource::label`).
 pub fn source_label(lang: Lang, source: &str) -> &str {
-    match source {
-        "callback" => lang.t(S::SourceCallback),
-        "statement" => lang.t(S::SourceStatement),
-        "manual" => lang.t(S::SourceManual),
-        other => other,
-    }
+    PaymentSource::parse(source).map_or(source, |s| s.label(lang.code()))
+}
+
+/// A worker's status as a reader sees it (the domain's `WorkerStatus::label`).
+pub fn worker_status(lang: Lang, status: &str) -> &str {
+    WorkerStatus::parse(status).map_or(status, |s| s.label(lang.code()))
 }
 
 /// A text the store keeps in both languages as `Indonesian / English` (a statement line's

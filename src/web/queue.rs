@@ -245,7 +245,7 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                                             p.muted {
                                                 (t(S::ResemblesWorker)) " #" (o.id) ": " (o.full_name)
                                                 " (" code { (shown_nik(p, o)) } ", " (o.organisation_name) ", "
-                                                (WorkerStatus::parse(&o.status).map_or(o.status.as_str(), |s| s.label(lang))) ")"
+                                                (super::money::worker_status(ctx.lang, &o.status)) ")"
                                             }
                                         }
                                         form method="post" action={ "/antrian/" (w.id) "/duplikat" } {

@@ -274,6 +274,51 @@ impl TestApp {
         Token { id, token }
     }
 
+    /// The village most donation tests fund: Desa Sawo's government (35.25.01.2001) proposes
+    /// as `desa`, `petugas` (an officer of 35.25) verifies, and `workers` verified workers live
+    /// in 35.25.01, made reproducibly from `seed`. Returns the verified workers' ids.
+    pub async fn village(&self, workers: usize, seed: u64) -> Village {
+        let org = self.org("Pemerintah Desa Sawo", "35.25.01.2001").await;
+        let proposer = self.user("desa", Role::Proposer, Some(org), &[]).await;
+        let officer = self.user("petugas", Role::Officer, None, &["35.25"]).await;
+        let workers = lingkaran::demo::verified_workers(
+            &self.db,
+            (proposer.id, org),
+            officer.id,
+            "35.25.01",
+            workers,
+            seed,
+        )
+        .await
+        .unwrap();
+        Village {
+            org,
+            proposer,
+            officer,
+            workers,
+        }
+    }
+
+    /// A donor who signs up alone over the API (201 asserted): their token and donor id.
+    pub async fn sign_up(&self, username: &str, full_name: &str) -> (Token, i64) {
+        let r = self
+            .client
+            .post(self.url("/api/v1/signup"))
+            .json(&serde_json::json!({ "username": username, "full_name": full_name, "password": "rahasia-sekali" }))
+            .send()
+            .await
+            .unwrap();
+        let (s, v) = status_json(r).await;
+        assert_eq!(s, 201, "{v}");
+        (
+            Token {
+                id: v["user_id"].as_i64().unwrap(),
+                token: v["token"].as_str().unwrap().to_string(),
+            },
+            v["donor_id"].as_i64().unwrap(),
+        )
+    }
+
     pub async fn org(&self, name: &str, region: &str) -> i64 {
         users::create_organisation(&self.db, name, "desa", region)
             .await
@@ -389,6 +434,14 @@ pub async fn send_raw_callback(
         .await
         .unwrap();
     status_json(r).await
+}
+
+/// What [`TestApp::village`] made.
+pub struct Village {
+    pub org: i64,
+    pub proposer: Token,
+    pub officer: Token,
+    pub workers: Vec<i64>,
 }
 
 pub struct Token {

@@ -10,6 +10,7 @@ pub mod message;
 pub mod money;
 pub mod nik;
 pub mod paging;
+pub mod payment;
 pub mod pricing;
 pub mod programme;
 pub mod rates;
