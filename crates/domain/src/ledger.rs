@@ -446,22 +446,7 @@ impl Ledger {
         };
         let d = self.balance(&debit);
         let c = self.balance(&credit);
-        let (d, c) = if pending {
-            let mut d = d;
-            let mut c = c;
-            d.debits_pending = add(d.debits_pending, amount, Refusal::OverflowsDebitsPending)?;
-            c.credits_pending = add(c.credits_pending, amount, Refusal::OverflowsCreditsPending)?;
-            add(d.debits_posted, d.debits_pending, Refusal::OverflowsDebits)?;
-            add(
-                c.credits_posted,
-                c.credits_pending,
-                Refusal::OverflowsCredits,
-            )?;
-            Self::within_credits(&debit, &d)?;
-            (d, c)
-        } else {
-            Self::posted(&debit, d, c, amount)?
-        };
+        let (d, c) = Self::moved(&debit, d, c, amount, pending)?;
         self.balances.insert(debit, d);
         self.balances.insert(credit, c);
         if pending {
@@ -474,12 +459,30 @@ impl Ledger {
     /// The two balances after `amount` is posted from the first to the second, or why not.
     fn posted(
         debit: &Account,
+        d: Balance,
+        c: Balance,
+        amount: i64,
+    ) -> Result<(Balance, Balance), Refusal> {
+        Self::moved(debit, d, c, amount, false)
+    }
+
+    /// The two balances after `amount` moves (posted, or reserved when `pending`) from the
+    /// first to the second, or why not: every total checked against the bound, and a limited
+    /// account kept within its credits.
+    fn moved(
+        debit: &Account,
         mut d: Balance,
         mut c: Balance,
         amount: i64,
+        pending: bool,
     ) -> Result<(Balance, Balance), Refusal> {
-        d.debits_posted = add(d.debits_posted, amount, Refusal::OverflowsDebitsPosted)?;
-        c.credits_posted = add(c.credits_posted, amount, Refusal::OverflowsCreditsPosted)?;
+        if pending {
+            d.debits_pending = add(d.debits_pending, amount, Refusal::OverflowsDebitsPending)?;
+            c.credits_pending = add(c.credits_pending, amount, Refusal::OverflowsCreditsPending)?;
+        } else {
+            d.debits_posted = add(d.debits_posted, amount, Refusal::OverflowsDebitsPosted)?;
+            c.credits_posted = add(c.credits_posted, amount, Refusal::OverflowsCreditsPosted)?;
+        }
         add(d.debits_posted, d.debits_pending, Refusal::OverflowsDebits)?;
         add(
             c.credits_posted,
