@@ -179,10 +179,7 @@ pub async fn serve(
     config: &Config,
 ) -> std::io::Result<()> {
     // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
-    crate::scheduler::spawn(
-        state.db.clone(),
-        crate::scheduler::Schedule::from_config(config),
-    );
+    crate::scheduler::spawn(state.db.clone(), config.clone());
     // The peer's address reaches handlers (the protection page limits checks by it).
     axum::serve(
         listener,

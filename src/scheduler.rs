@@ -11,47 +11,21 @@
 //! Every job is idempotent (the cycle's transfers are keyed, reminders are keyed, messages are
 //! claimed), so a restart, a second instance or a retry does nothing twice.
 
+use crate::config::Config;
 use crate::db::Db;
 use chrono::{Datelike, NaiveDate};
 use lingkaran_domain::rates::Month;
-use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    /// Day of the month from which the month's cycle runs; 0 turns it off.
-    pub cycle_day: u32,
-    /// Donations per transaction when the cycle moves money to the payables.
-    pub cycle_batch: u32,
-    pub remittance_dir: PathBuf,
-    /// The public address, for links in messages.
-    pub base_url: String,
-    /// Idempotency keys older than this are deleted every minute.
-    pub idempotency_ttl: chrono::Duration,
-    /// Where messages go (SMTP or files, an SMS gateway or a file).
-    pub messages: crate::config::Config,
-}
-
-impl Schedule {
-    pub fn from_config(config: &crate::config::Config) -> Schedule {
-        Schedule {
-            cycle_day: config.cycle_day,
-            cycle_batch: config.cycle_batch,
-            remittance_dir: config.remittance_dir.clone(),
-            base_url: config.base_url().to_string(),
-            idempotency_ttl: chrono::Duration::hours(i64::from(config.idempotency_hours)),
-            messages: config.clone(),
-        }
-    }
-}
-
 /// Starts the jobs in the background.
-pub fn spawn(db: Db, schedule: Schedule) {
+/// Everything they need is the [`Config`]: the cycle's day, batch size and directory, the
+/// idempotency keys' lifetime, where messages go, the public address for links.
+pub fn spawn(db: Db, config: Config) {
     let minute_db = db.clone();
-    let idempotency_ttl = schedule.idempotency_ttl;
-    let schedule_messages = schedule.messages.clone();
+    let idempotency_ttl = chrono::Duration::hours(i64::from(config.idempotency_hours));
+    let senders = crate::messages::Senders::from_config(&config);
     tokio::spawn(async move {
-        let senders = match crate::messages::Senders::from_config(&schedule_messages) {
+        let senders = match senders {
             Ok(s) => Some(s),
             Err(e) => {
                 tracing::error!(error = %e, "messages will not be sent");
@@ -99,7 +73,7 @@ pub fn spawn(db: Db, schedule: Schedule) {
             if last_day == Some(today) {
                 continue;
             }
-            match daily(&db, &schedule, today).await {
+            match daily(&db, &config, today).await {
                 Ok(()) => last_day = Some(today),
                 Err(e) => tracing::warn!(error = %e, "the daily jobs failed; retrying later"),
             }
@@ -108,17 +82,13 @@ pub fn spawn(db: Db, schedule: Schedule) {
 }
 
 /// The day's jobs; safe to run again.
-pub async fn daily(db: &Db, schedule: &Schedule, today: NaiveDate) -> anyhow::Result<()> {
-    if schedule.cycle_day > 0 && today.day() >= schedule.cycle_day {
+pub async fn daily(db: &Db, config: &Config, today: NaiveDate) -> anyhow::Result<()> {
+    if config.cycle_day > 0 && today.day() >= config.cycle_day {
         let month = Month::of(today);
         // A month nobody funds has no batch: the cycle posts nothing and writes no file.
-        let r = crate::usecase::cycle::run_in(
-            db,
-            month,
-            &schedule.remittance_dir,
-            schedule.cycle_batch,
-        )
-        .await?;
+        let r =
+            crate::usecase::cycle::run_in(db, month, &config.remittance_dir, config.cycle_batch)
+                .await?;
         tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
         let life = crate::db::lifecycle::run(db, month).await?;
         tracing::info!(month = %month, mandiri = life.mandiri, lapsed = life.lapsed,
@@ -128,7 +98,7 @@ pub async fn daily(db: &Db, schedule: &Schedule, today: NaiveDate) -> anyhow::Re
         db,
         today,
         &crate::db::reminders::DEFAULT_DAYS,
-        &schedule.base_url,
+        config.base_url(),
     )
     .await?;
     tracing::info!(

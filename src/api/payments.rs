@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
-use lingkaran_domain::Rupiah;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -87,10 +86,11 @@ pub async fn provider_callback(
     )
     .await?
     .map_err(|p| {
-        let status = match p.code {
-            "unknown_va" => StatusCode::NOT_FOUND,
-            "amount_out_of_bounds" => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::CONFLICT,
+        // `verify` has already refused an amount out of bounds.
+        let status = if p.code == "unknown_va" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::CONFLICT
         };
         ApiError {
             status,
@@ -518,11 +518,12 @@ pub async fn refund(
     crate::db::donors::get(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("Donatur"))?;
-    if Rupiah::positive(r.amount).is_none() || r.reason.trim().is_empty() {
+    // The amount's upper bounds (the credit, Rp 10^15) are `payments::refund`'s own.
+    if r.amount <= 0 || r.reason.trim().is_empty() {
         return Err(bad(
             "invalid_refund",
-            "Jumlah pengembalian lebih dari Rp 0, paling banyak saldo kredit donatur, dan alasannya wajib diisi.",
-            "A refund is more than Rp 0, at most the donor's credit, and needs a reason.",
+            "Jumlah pengembalian lebih dari Rp 0 dan alasannya wajib diisi.",
+            "A refund is more than Rp 0 and needs a reason.",
         ));
     }
     let refund_id = payments::refund(&state.db, id, r.amount, r.reason.trim(), p.user_id)

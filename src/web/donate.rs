@@ -764,6 +764,19 @@ fn notices(ctx: &Ctx) -> Markup {
     }
 }
 
+/// A refusal of an action on a donation (extend, pay from credit, cancel): its words on the
+/// donation's own page, with the refusal's status; anything else as an error page.
+async fn refused_on_detail(
+    ctx: &Ctx,
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    e: crate::usecase::Error,
+) -> PageResult {
+    let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
+    detail(ctx, state, p, id, &problems, status).await
+}
+
 async fn detail(
     ctx: &Ctx,
     state: &AppState,
@@ -973,10 +986,7 @@ pub async fn extend(
     };
     match uc::extend(state.ctx(p), Terms::of(&state.settings), id, input).await {
         Ok(made) => Ok(redirect(&donation_url(&made, false, Some(id)))),
-        Err(e) => {
-            let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
-            detail(&ctx, &state, p, id, &problems, status).await
-        }
+        Err(e) => refused_on_detail(&ctx, &state, p, id, e).await,
     }
 }
 
@@ -993,10 +1003,7 @@ pub async fn pay_with_credit(
     let id = donation_id(&ctx, &id)?;
     match uc::pay_from_credit(state.ctx(p), id).await {
         Ok(_) => Ok(redirect(&format!("/donasi/{id}?msg=lunas"))),
-        Err(e) => {
-            let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
-            detail(&ctx, &state, p, id, &problems, status).await
-        }
+        Err(e) => refused_on_detail(&ctx, &state, p, id, e).await,
     }
 }
 
@@ -1013,10 +1020,7 @@ pub async fn cancel(
     let id = donation_id(&ctx, &id)?;
     match uc::cancel(state.ctx(p), id).await {
         Ok(_) => Ok(redirect(&format!("/donasi/{id}?msg=batal"))),
-        Err(e) => {
-            let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
-            detail(&ctx, &state, p, id, &problems, status).await
-        }
+        Err(e) => refused_on_detail(&ctx, &state, p, id, e).await,
     }
 }
 

@@ -20,16 +20,14 @@ pub fn offset(page: i64, per_page: i64) -> Option<i64> {
 /// bounds shows the nearest real page (the first, or the last of `pages`).
 pub fn lenient(param: Option<&str>, pages: i64) -> i64 {
     let last = pages.clamp(1, MAX_PAGE);
-    match param.map(str::trim).map(str::parse::<i64>) {
-        Some(Ok(n)) => n.clamp(1, last),
-        Some(Err(_))
-            if param.is_some_and(|p| {
-                p.trim().bytes().all(|b| b.is_ascii_digit()) && !p.trim().is_empty()
-            }) =>
-        {
-            last
-        }
-        _ => 1,
+    let Some(p) = param.map(str::trim) else {
+        return 1;
+    };
+    match p.parse::<i64>() {
+        Ok(n) => n.clamp(1, last),
+        // Only digits, yet no i64: a page past any end.
+        Err(_) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => last,
+        Err(_) => 1,
     }
 }
 
