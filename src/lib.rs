@@ -13,6 +13,7 @@ pub mod import;
 pub mod insurer;
 pub mod messages;
 pub mod payments;
+pub mod privacy;
 pub mod regions;
 pub mod remittance;
 pub mod scheduler;
