@@ -111,6 +111,11 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: LedgerCmd,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
     /// Proposing organisations.
     Org {
         #[command(subcommand)]
@@ -234,6 +239,16 @@ pub enum UserCmd {
         /// Also issue a bearer token and print it.
         #[arg(long)]
         token: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Walk the hash chain from the first entry; exits 1 when an entry was edited, deleted or
+    /// inserted, naming the first one that does not hold.
+    Verify {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -653,6 +668,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Verify { json },
+        } => {
+            let db = open(&cli.db).await?;
+            let r = crate::db::audit::verify(&db).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "ok": r.ok, "entries": r.entries, "first_bad": r.first_bad, "head": r.head,
+                    })
+                );
+            } else if r.ok {
+                println!(
+                    "audit: {} entries, chain intact, head {}",
+                    r.entries, r.head
+                );
+            } else {
+                println!(
+                    "audit: {} entries, BROKEN at entry {} ({:?}); last good head {}",
+                    r.entries,
+                    r.first_bad.unwrap_or_default(),
+                    r.why,
+                    r.head
+                );
+            }
+            Ok(if r.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Cmd::Ledger {
             cmd: LedgerCmd::Check { json },

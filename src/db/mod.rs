@@ -4,6 +4,7 @@
 //! `ON CONFLICT`, `RETURNING`), and the [`on_db!`] macro compiles it for each backend. The two
 //! migration folders are twins; `tests/schema.rs` keeps them in step.
 
+pub mod audit;
 pub mod bulk;
 pub mod coverage;
 pub mod cycle;
