@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod http;
 pub mod import;
 pub mod insurer;
 pub mod messages;

@@ -160,13 +160,19 @@ both_dbs!(
         let again = payments::book(&db, &callback(&inv1.va_number, "DOKU-1", 5))
             .await
             .unwrap();
-        assert_eq!(again.unwrap_err().code, "reference_reused");
+        assert!(
+            matches!(again.unwrap_err(), payments::BookRefusal::ReferenceReused { ref reference, .. } if reference == "DOKU-1")
+        );
         // An unknown VA is refused with its number.
         let unknown = payments::book(&db, &callback("8890899999999999", "DOKU-X", 5))
             .await
             .unwrap()
             .unwrap_err();
-        assert!(unknown.id.contains("8890899999999999"));
+        assert_eq!(
+            unknown,
+            payments::BookRefusal::UnknownTarget(payments::Target::Va("8890899999999999".into()))
+        );
+        assert!(unknown.problem().id.contains("8890899999999999"));
 
         // B pays in two parts and a bit too much: funded after the second; the rest is credit.
         let inv2 = donations::invoice_of(&db, made2.id).await.unwrap().unwrap();

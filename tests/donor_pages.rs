@@ -598,6 +598,71 @@ async fn officer_pages(db: Db) {
         .unwrap();
     assert_eq!(credit, 16_800);
 
+    // A manual entry to the same paid invoice asks the same question, naming Budi, and
+    // books only once the officer ticks the confirmation (attaching the evidence again).
+    let extra = |confirm: bool| {
+        let f = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("invoice_number", invoice.number.clone())
+            .text("amount", "5.000")
+            .text(
+                "paid_on",
+                lingkaran::clock::today().format("%Y-%m-%d").to_string(),
+            )
+            .text("reference", "KW-CABANG-0002")
+            .part(
+                "evidence",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4 bukti".to_vec()).file_name("bukti.pdf"),
+            );
+        if confirm {
+            f.text("confirm_overpayment", "1")
+        } else {
+            f
+        }
+    };
+    let r = http
+        .post(app.url("/pembayaran/manual"))
+        .multipart(extra(false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Rp 5.000 akan menjadi saldo Budi Santoso"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"id="konfirmasi-manual""#)
+            && body
+                .contains(r#"type="checkbox" id="confirm_overpayment" name="confirm_overpayment""#),
+        "{body}"
+    );
+    assert!(
+        body.contains("KW-CABANG-0002"),
+        "the form keeps what was typed"
+    );
+    let donor = line_donor(&db, &invoice.number).await;
+    let credit = lingkaran::db::payments::credit_of(&db, donor)
+        .await
+        .unwrap();
+    assert_eq!(credit, 16_800, "nothing booked before the confirmation");
+    let r = http
+        .post(app.url("/pembayaran/manual"))
+        .multipart(extra(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("?baru=1"));
+    let credit = lingkaran::db::payments::credit_of(&db, donor)
+        .await
+        .unwrap();
+    assert_eq!(credit, 21_800);
+
     // Budi extends his paid donation by two months: the same two workers, held again.
     let csrf_budi = csrf_of(&budi, &app, &format!("/donasi/{id}")).await;
     let (_, html) = page(&budi, &app, &format!("/donasi/{id}")).await;

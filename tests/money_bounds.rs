@@ -152,7 +152,7 @@ both_dbs!(
         )
         .await
         .unwrap();
-        assert_eq!(r.unwrap_err().code, "amount_out_of_bounds");
+        assert_eq!(r.unwrap_err().problem().code, "amount_out_of_bounds");
         assert_eq!(
             payments::credit_of(&w.app.db, w.donor).await.unwrap(),
             10_000

@@ -411,6 +411,105 @@ both_dbs!(
     }
 );
 
+/// An officer's manual entry (`POST /api/v1/payments/manual`), with its evidence.
+async fn manual(
+    w: &World,
+    invoice: &str,
+    amount: i64,
+    reference: &str,
+    confirm: Option<&str>,
+) -> (u16, Value) {
+    let mut form = reqwest::multipart::Form::new()
+        .text("invoice_number", invoice.to_string())
+        .text("amount", amount.to_string())
+        .text(
+            "paid_on",
+            lingkaran::clock::today().format("%Y-%m-%d").to_string(),
+        )
+        .text("reference", reference.to_string())
+        .part(
+            "evidence",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4 kuitansi".to_vec()).file_name("bukti.pdf"),
+        );
+    if let Some(c) = confirm {
+        form = form.text("confirm_overpayment", c.to_string());
+    }
+    let r = w
+        .app
+        .client
+        .post(w.app.url("/api/v1/payments/manual"))
+        .bearer_auth(&w.officer.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    common::status_json(r).await
+}
+
+both_dbs!(
+    a_manual_entry_past_an_invoice_needs_the_same_confirmation_naming_whose_credit,
+    |db| async move {
+        let w = world(db).await;
+        let (t, donor, donation, inv) =
+            donor_with_invoice(&w, "pt.semen", "PT Semen Sejahtera").await;
+        let number = inv["number"].as_str().unwrap().to_string();
+        let amount = inv["amount"].as_i64().unwrap();
+        let before = payments_count(&w.app.db).await;
+        let asks = |e: &Value, excess: i64| {
+            let detail = e["errors"][0]["detail"].as_str().unwrap().to_string();
+            let rp = lingkaran_domain::format::rupiah(excess);
+            // The statement path's words: whose credit, and how to confirm.
+            detail.contains(&format!("{rp} akan menjadi saldo PT Semen Sejahtera."))
+                && detail
+                    .ends_with("Untuk tetap membukukannya, konfirmasi (confirm_overpayment: true).")
+        };
+
+        // More than the invoice still needs: refused, nothing booked, the excess named.
+        let (s, e) = manual(&w, &number, amount + 5_000, "KW-1", None).await;
+        assert_eq!(s, 409, "{e}");
+        assert_eq!(e["errors"][0]["code"], "overpayment_unconfirmed", "{e}");
+        assert!(asks(&e, 5_000), "{e}");
+        assert!(
+            e["errors"][0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("tinggal"),
+            "{e}"
+        );
+        assert_eq!(payments_count(&w.app.db).await, before, "nothing booked");
+        assert_eq!(invoice_of(&w, &t, donation).await["paid"], 0);
+
+        // Confirmed: the invoice is paid and the excess is the donor's credit.
+        let (s, p) = manual(&w, &number, amount + 5_000, "KW-1", Some("true")).await;
+        assert_eq!(s, 201, "{p}");
+        assert_eq!(p["funded_donation"], donation, "{p}");
+        assert_eq!(credit_of(&w, &t, donor).await, 5_000);
+        // The same receipt again is a retry: answered as then, not asked again.
+        let (s, again) = manual(&w, &number, amount + 5_000, "KW-1", None).await;
+        assert_eq!((s, &again["id"]), (200, &p["id"]), "{again}");
+
+        // To the invoice, now paid: all of it would be credit, so it asks again.
+        let (s, e) = manual(&w, &number, 10_000, "KW-2", None).await;
+        assert_eq!(s, 409, "{e}");
+        assert_eq!(e["errors"][0]["code"], "overpayment_unconfirmed", "{e}");
+        assert!(asks(&e, 10_000), "{e}");
+        assert!(
+            e["errors"][0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("sudah lunas"),
+            "{e}"
+        );
+        assert_eq!(credit_of(&w, &t, donor).await, 5_000);
+        let (s, p) = manual(&w, &number, 10_000, "KW-2", Some("1")).await;
+        assert_eq!(s, 201, "{p}");
+        assert_eq!(credit_of(&w, &t, donor).await, 15_000);
+        let inv = invoice_of(&w, &t, donation).await;
+        assert_eq!(inv["paid"], amount + 15_000, "{inv}");
+        ledger_clean(&w.app.db).await;
+    }
+);
+
 both_dbs!(
     a_line_of_nine_quintillion_rupiah_fails_alone_and_the_rest_is_booked,
     |db| async move {

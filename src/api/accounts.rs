@@ -179,44 +179,6 @@ pub struct SignUp {
     password: String,
 }
 
-/// The network address a request came from (the peer; `0.0.0.0` when unknown).
-pub fn peer_address(parts: &axum::http::request::Parts) -> String {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "0.0.0.0".into())
-}
-
-/// Sign-up is throttled per network address (`LINGKARAN_SIGNUPS_PER_HOUR`, store-backed so
-/// that every instance counts the same): `Err` is the 429 to answer and the seconds to wait.
-pub async fn signup_throttle(state: &AppState, address: &str) -> Result<(), (ApiError, i64)> {
-    let per_hour = state.settings.signups_per_hour;
-    match crate::db::donors::signup_allowed(&state.db, address, chrono::Utc::now(), per_hour).await
-    {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(secs)) => {
-            let minutes = (secs + 59) / 60;
-            Err((
-                ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_signups",
-                    format!(
-                        "Terlalu banyak pendaftaran dari alamat jaringan ini ({per_hour} dalam satu jam). \
-                         Coba lagi dalam {minutes} menit."
-                    ),
-                    format!(
-                        "Too many sign-ups from this network address ({per_hour} in an hour). \
-                         Try again in {minutes} minutes."
-                    ),
-                ),
-                secs,
-            ))
-        }
-        Err(e) => Err((ApiError::from(e), 0)),
-    }
-}
-
 /// `POST /api/v1/signup`: an individual becomes a donor. Answers with a bearer token, so a
 /// script can go on to donate; the web page signs them in instead. At most
 /// `LINGKARAN_SIGNUPS_PER_HOUR` sign-ups per network address an hour (then 429 with
@@ -227,19 +189,20 @@ pub async fn sign_up(
     Json(s): Json<SignUp>,
 ) -> std::result::Result<(StatusCode, Json<Value>), axum::response::Response> {
     use axum::response::IntoResponse;
-    let address = peer_address(&parts);
-    if let Err((e, secs)) = signup_throttle(&state, &address).await {
-        let mut r = e.into_response();
-        if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
-            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-        }
-        return Err(r);
-    }
-    let username = s.username.trim().to_lowercase();
-    let full_name = s.full_name.trim();
-    let (user_id, donor_id) = sign_up_donor(&state, &address, &username, full_name, &s.password)
-        .await
-        .map_err(axum::response::IntoResponse::into_response)?;
+    let made = crate::usecase::account::sign_up(
+        &state.db,
+        state.clock.as_ref(),
+        state.settings.signups_per_hour,
+        crate::usecase::account::SignUp {
+            username: s.username,
+            full_name: s.full_name,
+            password: s.password,
+            address: crate::http::request::peer_address(&parts),
+        },
+    )
+    .await
+    .map_err(super::error::refusal)?;
+    let (user_id, donor_id, username) = (made.user_id, made.donor_id, made.username);
     let token = users::create_api_token(&state.db, user_id, "signup")
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
@@ -250,50 +213,4 @@ pub async fn sign_up(
             "token": token, "token_type": "Bearer",
         })),
     ))
-}
-
-/// Checks a sign-up and creates the donor; shared by the API and the page.
-pub async fn sign_up_donor(
-    state: &AppState,
-    address: &str,
-    username: &str,
-    full_name: &str,
-    password: &str,
-) -> Result<(i64, i64)> {
-    let valid_name = (3..=40).contains(&username.chars().count())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !valid_name {
-        return Err(ApiError::bad_request(
-            "invalid_username",
-            "Nama pengguna 3–40 karakter: huruf, angka, titik, garis bawah atau tanda hubung.",
-            "A username has 3–40 characters: letters, digits, dot, underscore or hyphen.",
-        ));
-    }
-    if full_name.is_empty() {
-        return Err(ApiError::bad_request(
-            "missing_name",
-            "Nama lengkap wajib diisi.",
-            "Your full name is required.",
-        ));
-    }
-    if password.chars().count() < 8 {
-        return Err(ApiError::bad_request(
-            "weak_password",
-            "Kata sandi paling sedikit 8 karakter.",
-            "The password needs at least 8 characters.",
-        ));
-    }
-    let made = crate::db::donors::sign_up(&state.db, username, full_name, password)
-        .await?
-        .ok_or_else(|| {
-            ApiError::conflict(
-                "username_taken",
-                format!("Nama pengguna {username} sudah dipakai."),
-                format!("Username {username} is already taken."),
-            )
-        })?;
-    crate::db::donors::record_signup(&state.db, address, chrono::Utc::now()).await?;
-    Ok(made)
 }

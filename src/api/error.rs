@@ -92,13 +92,31 @@ impl From<crate::usecase::Error> for ApiError {
             Error::Forbidden => ApiError::forbidden(),
             Error::NotFound(what) => ApiError::not_found(what),
             Error::Invalid(problems) => ApiError::invalid(problems),
-            Error::Conflict(p) => ApiError {
+            Error::Conflict(p) | Error::Unconfirmed(p) => ApiError {
                 status: StatusCode::CONFLICT,
                 problems: vec![p],
+            },
+            Error::Throttled { problem, .. } => ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                problems: vec![problem],
             },
             Error::Internal(e) => e.into(),
         }
     }
+}
+
+/// A use case's answer as a whole response: the [`ApiError`] of its variant, and for
+/// `Throttled` the `Retry-After` header a client waits by.
+pub fn refusal(e: crate::usecase::Error) -> Response {
+    let wait = match &e {
+        crate::usecase::Error::Throttled { retry_after, .. } => Some(*retry_after),
+        _ => None,
+    };
+    let mut r = ApiError::from(e).into_response();
+    if let Some(v) = wait.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    r
 }
 
 /// Unexpected failures: logged with their cause, answered with a bare 500.

@@ -4,87 +4,18 @@ use super::error::{ApiError, Result};
 use super::extract::Caller;
 use super::wire;
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
-use crate::db::imports::{self, ImportRecord, Submitter};
-use crate::import::{self, ImportReport};
+use crate::auth::Role;
+use crate::db::imports;
+use crate::http::upload::save_file;
+use crate::usecase::imports::{self as uc, Report};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
-use tokio::io::AsyncWriteExt;
 
-/// The most report lines an API answer carries; the CSV has them all.
-pub const REPORT_LIMIT: i64 = 1000;
-
-/// Streams the multipart field `file` to a temporary file, so the upload never sits in memory.
-pub async fn save_upload(
-    mut mp: Multipart,
-) -> Result<(tempfile::TempPath, String, Option<String>)> {
-    let mut saved = None;
-    let mut csrf = None;
-    while let Some(mut field) = mp.next_field().await.map_err(bad_upload)? {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_string();
-                let tmp = tempfile::NamedTempFile::new().map_err(anyhow::Error::from)?;
-                let (std_file, path) = tmp.into_parts();
-                let mut f = tokio::fs::File::from_std(std_file);
-                while let Some(chunk) = field.chunk().await.map_err(bad_upload)? {
-                    f.write_all(&chunk).await.map_err(anyhow::Error::from)?;
-                }
-                f.flush().await.map_err(anyhow::Error::from)?;
-                saved = Some((path, name));
-            }
-            Some("csrf") => csrf = Some(field.text().await.map_err(bad_upload)?),
-            _ => {}
-        }
-    }
-    let (path, name) = saved.ok_or_else(|| {
-        ApiError::bad_request(
-            "no_file",
-            "Pilih berkas CSV atau XLSX untuk diunggah (kolom 'file').",
-            "Choose a CSV or XLSX file to upload (field 'file').",
-        )
-    })?;
-    Ok((path, name, csrf))
-}
-
-fn bad_upload(e: axum::extract::multipart::MultipartError) -> ApiError {
-    ApiError::bad_request(
-        "bad_upload",
-        format!("Unggahan terputus atau rusak: {e}"),
-        format!("The upload was cut off or malformed: {e}"),
-    )
-}
-
-/// Runs an import for a proposer and returns the report: the shared path of the API and the page.
-pub async fn import_for(
-    state: &AppState,
-    p: &Principal,
-    path: std::path::PathBuf,
-    file_name: &str,
-) -> Result<ImportReport> {
-    let who = Submitter {
-        organisation_id: p.organisation_id.ok_or_else(ApiError::forbidden)?,
-        user_id: p.user_id,
-        import_id: None,
-    };
-    match import::run(&state.db, path, file_name, who, crate::clock::today()).await? {
-        Ok(report) => Ok(report),
-        Err(e) => Err(ApiError::invalid(vec![e.0])),
-    }
-}
-
-pub async fn report_json(state: &AppState, r: &ImportReport) -> Result<Value> {
-    let errors = imports::errors(&state.db, r.import.id, "error", REPORT_LIMIT).await?;
-    let warnings = imports::errors(&state.db, r.import.id, "warning", REPORT_LIMIT).await?;
-    Ok(wire::import_json(
-        &r.import,
-        &errors,
-        &warnings,
-        r.already_imported,
-    ))
+fn report_json(r: &Report) -> Value {
+    wire::import_json(&r.import, &r.errors, &r.warnings, r.already_imported)
 }
 
 pub async fn upload(
@@ -92,39 +23,21 @@ pub async fn upload(
     State(state): State<AppState>,
     mp: Multipart,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let p = caller.require(&[Role::Proposer])?;
-    let (path, name, _) = save_upload(mp).await?;
-    let report = import_for(&state, p, path.to_path_buf(), &name).await?;
+    let p = caller.require(&uc::UPLOADERS)?;
+    let saved = save_file(mp)
+        .await?
+        .map_err(|e| ApiError::invalid(vec![e]))?;
+    let upload = uc::Upload {
+        path: &saved.path,
+        file_name: &saved.name,
+    };
+    let report = uc::import(state.ctx(p), upload).await?;
     let status = if report.already_imported {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(report_json(&state, &report).await?)))
-}
-
-/// The import, if the caller may see it: its proposer organisation, officers in scope of
-/// that organisation's region, and admins.
-pub async fn visible_import(state: &AppState, p: &Principal, id: i64) -> Result<ImportRecord> {
-    let rec = imports::get(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Unggahan"))?;
-    let ok = match p.role {
-        Role::Admin => true,
-        Role::Proposer => p.organisation_id == Some(rec.organisation_id),
-        Role::Officer => {
-            match crate::db::users::organisation(&state.db, rec.organisation_id).await? {
-                Some(o) => p.covers(&o.region_code),
-                None => false,
-            }
-        }
-        Role::Donor | Role::Viewer => false,
-    };
-    if ok {
-        Ok(rec)
-    } else {
-        Err(ApiError::not_found("Unggahan"))
-    }
+    Ok((status, Json(report_json(&report))))
 }
 
 pub async fn show(
@@ -132,12 +45,8 @@ pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
-    let rec = visible_import(&state, &caller.0, id).await?;
-    let report = ImportReport {
-        import: rec,
-        already_imported: false,
-    };
-    Ok(Json(report_json(&state, &report).await?))
+    let report = uc::report(state.ctx(&caller.0), id).await?;
+    Ok(Json(report_json(&report)))
 }
 
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
@@ -160,7 +69,7 @@ pub async fn errors_csv(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse> {
-    let rec = visible_import(&state, &caller.0, id).await?;
+    let rec = uc::visible(state.ctx(&caller.0), id).await?;
     let rows = imports::errors(&state.db, rec.id, "error", i64::MAX).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["baris", "kolom", "nilai", "kode", "pesan", "message"])

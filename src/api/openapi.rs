@@ -416,7 +416,7 @@ pub const OPERATIONS: &[(&str, &str, &str, &str, &str)] = &[
         "post",
         "/api/v1/payments/manual",
         "payments",
-        "Record a payment with its evidence (multipart: invoice_number or donor_id, amount, paid_on, reference, note, evidence)",
+        "Record a payment with its evidence (multipart: invoice_number or donor_id, amount, paid_on, reference, note, evidence; confirm_overpayment=true to book past an invoice's amount, else 409 overpayment_unconfirmed)",
         "admin, officer",
     ),
     (

@@ -10,15 +10,15 @@ use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::Role;
 use crate::db::donations;
-use crate::db::payments::{self, NewPayment, PaymentRow, Source, Target};
-use crate::db::statements::{self, Decision, LineRow};
-use crate::payments::callback::{self, Headers};
+use crate::db::payments::{self, BookRefusal, NewPayment, PaymentRow, Source, Target};
+use crate::db::statements::{self, LineRow};
+use crate::payments::callback::{self, Headers, Refusal};
+use crate::usecase::payments as uc;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{NaiveDate, Utc};
 use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -51,18 +51,19 @@ pub async fn provider_callback(
         timestamp: header(&headers, "request-timestamp"),
         signature: header(&headers, "signature"),
     };
-    let paid = callback::verify(&state.settings.provider, &h, &body, Utc::now()).map_err(|p| {
-        let status = match p.code {
-            "bad_body" | "missing_field" => StatusCode::BAD_REQUEST,
-            "amount_out_of_bounds" => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::UNAUTHORIZED,
-        };
-        tracing::warn!(code = p.code, "payment callback refused");
-        ApiError {
-            status,
-            problems: vec![p],
-        }
-    })?;
+    let paid =
+        callback::verify(&state.settings.provider, &h, &body, state.clock.now()).map_err(|r| {
+            let status = match r.kind {
+                Refusal::Unauthentic => StatusCode::UNAUTHORIZED,
+                Refusal::Malformed => StatusCode::BAD_REQUEST,
+                Refusal::AmountOutOfBounds => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            tracing::warn!(code = r.problem.code, "payment callback refused");
+            ApiError {
+                status,
+                problems: vec![r.problem],
+            }
+        })?;
     if paid.status != "SUCCESS" {
         // Failed or expired attempts move no money; acknowledge so the provider stops.
         return Ok(Json(
@@ -85,16 +86,18 @@ pub async fn provider_callback(
         },
     )
     .await?
-    .map_err(|p| {
-        // `verify` has already refused an amount out of bounds.
-        let status = if p.code == "unknown_va" {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::CONFLICT
+    .map_err(|r| {
+        let status = match r {
+            BookRefusal::UnknownTarget(_) => StatusCode::NOT_FOUND,
+            // `verify` has already refused these; said the same way if it ever did not.
+            BookRefusal::AmountOutOfBounds => StatusCode::UNPROCESSABLE_ENTITY,
+            BookRefusal::ReferenceReused { .. }
+            | BookRefusal::Overpayment(_)
+            | BookRefusal::LedgerRefused { .. } => StatusCode::CONFLICT,
         };
         ApiError {
             status,
-            problems: vec![p],
+            problems: vec![r.problem()],
         }
     })?;
     Ok(Json(json!({
@@ -184,97 +187,6 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     )
 }
 
-/// A manual entry as the officer typed it (the API's multipart fields or the page's form).
-pub(crate) struct ManualEntry<'a> {
-    pub invoice_number: &'a str,
-    pub donor_id: &'a str,
-    pub amount: &'a str,
-    pub paid_on: &'a str,
-    pub reference: &'a str,
-    pub note: &'a str,
-}
-
-/// Checks a manual entry, in this order, for the API and the page alike: evidence attached,
-/// an amount in rupiah, a payment date not in the future, a receipt or transfer number, and
-/// an invoice or a donor.
-pub(crate) fn manual_payment(
-    e: &ManualEntry,
-    evidence: Option<(String, Vec<u8>)>,
-    by: i64,
-) -> std::result::Result<NewPayment, lingkaran_domain::Problem> {
-    use lingkaran_domain::Problem;
-    let Some((evidence_name, evidence_bytes)) = evidence else {
-        return Err(Problem::new(
-            "evidence_required",
-            "Lampirkan bukti pembayaran (foto atau pindaian kuitansi/bukti transfer) di kolom evidence.",
-            "Attach the evidence (a photo or scan of the receipt or transfer) in the field evidence.",
-        ));
-    };
-    let amount = lingkaran_domain::worker::parse_rupiah(e.amount.trim())
-        .filter(|a| *a > 0)
-        .ok_or_else(|| {
-            Problem::new(
-                "bad_amount",
-                format!(
-                    "Jumlah \"{}\" bukan jumlah rupiah yang sah.",
-                    e.amount.trim()
-                ),
-                format!(
-                    "Amount \"{}\" is not a valid rupiah amount.",
-                    e.amount.trim()
-                ),
-            )
-        })?;
-    let paid_on = NaiveDate::parse_from_str(e.paid_on.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| *d <= crate::clock::today())
-        .ok_or_else(|| {
-            Problem::new(
-                "bad_date",
-                "Tanggal bayar (paid_on) berbentuk TTTT-BB-HH dan tidak di masa depan.",
-                "The payment date (paid_on) looks like YYYY-MM-DD and is not in the future.",
-            )
-        })?;
-    let reference = e.reference.trim();
-    if reference.is_empty() {
-        return Err(Problem::new(
-            "reference_required",
-            "Nomor kuitansi atau nomor transfer (reference) wajib diisi, agar pembayaran tidak tercatat dua kali.",
-            "The receipt or transfer number (reference) is required, so the payment is never booked twice.",
-        ));
-    }
-    let target = match (e.invoice_number.trim(), e.donor_id.trim()) {
-        ("", "") => {
-            return Err(Problem::new(
-                "target_required",
-                "Sebutkan nomor tagihan (invoice_number) atau donatur (donor_id).",
-                "Name the invoice (invoice_number) or the donor (donor_id).",
-            ))
-        }
-        ("", d) => Target::Donor(d.parse().map_err(|_| {
-            Problem::new(
-                "bad_donor",
-                "donor_id harus angka.",
-                "donor_id must be a number.",
-            )
-        })?),
-        (n, _) => Target::InvoiceNumber(n.to_uppercase()),
-    };
-    let note = e.note.trim();
-    Ok(NewPayment {
-        source: Source::Manual,
-        reference: reference.to_string(),
-        target,
-        amount,
-        paid_on,
-        channel: Some("manual".into()),
-        evidence_name: Some(evidence_name),
-        evidence: Some(evidence_bytes),
-        recorded_by: Some(by),
-        note: (!note.is_empty()).then(|| note.to_string()),
-    })
-}
-
 /// `POST /api/v1/payments/manual` (multipart): an officer records money that came another
 /// way (a transfer to the programme's account, cash at the branch), with the receipt's
 /// scan as evidence. Fields: `invoice_number` or `donor_id`, `amount`, `paid_on`
@@ -300,40 +212,35 @@ pub async fn manual(
             fields.insert(name, field.text().await.map_err(multipart_error)?);
         }
     }
-    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
-    let entry = ManualEntry {
-        invoice_number: get("invoice_number"),
-        donor_id: get("donor_id"),
-        amount: get("amount"),
-        paid_on: get("paid_on"),
-        reference: get("reference"),
-        note: get("note"),
+    let mut take = |k: &str| fields.remove(k).unwrap_or_default();
+    let entry = uc::Manual {
+        invoice_number: take("invoice_number"),
+        donor_id: take("donor_id"),
+        amount: take("amount"),
+        paid_on: take("paid_on"),
+        reference: take("reference"),
+        note: take("note"),
+        evidence,
+        confirm_overpayment: truthy(&take("confirm_overpayment")),
     };
-    let payment =
-        manual_payment(&entry, evidence, p.user_id).map_err(|e| ApiError::invalid(vec![e]))?;
-    let booked = payments::book(&state.db, &payment).await?.map_err(|p| {
-        let status = if p.code == "reference_reused" {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        ApiError {
-            status,
-            problems: vec![p],
-        }
-    })?;
-    let pay = payments::get(&state.db, booked.payment_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Pembayaran"))?;
-    let status = if booked.new {
+    let done = uc::manual(state.ctx(p), entry).await?;
+    let status = if done.new {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    let mut v = payment_json(&pay);
-    v["duplicate"] = json!(!booked.new);
-    v["funded_donation"] = json!(booked.funded_donation);
+    let mut v = payment_json(&done.payment);
+    v["duplicate"] = json!(!done.new);
+    v["funded_donation"] = json!(done.funded_donation);
     Ok((status, Json(v)))
+}
+
+/// A multipart yes: `true`, `1`, `yes` or `on` (a checkbox), in any case.
+fn truthy(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "on"
+    )
 }
 
 pub fn line_json(l: &LineRow) -> Value {
@@ -429,46 +336,14 @@ pub async fn resolve_line(
     Path(id): Path<i64>,
     Json(r): Json<ResolveInput>,
 ) -> Result<Json<Value>> {
-    let p = caller.require(&STAFF)?;
-    let note = r.note.as_deref().map(str::trim).unwrap_or("");
-    let decision = match (r.ignore, r.invoice_number.as_deref(), r.donor_id) {
-        (true, _, _) => {
-            if note.is_empty() {
-                return Err(bad(
-                    "note_required",
-                    "Tulis alasan baris ini bukan donasi (note).",
-                    "Say why this line is not a donation (note).",
-                ));
-            }
-            Decision::Ignore
-        }
-        (false, Some(n), _) => Decision::Assign(Target::InvoiceNumber(n.trim().to_uppercase())),
-        (false, None, Some(d)) => Decision::Assign(Target::Donor(d)),
-        (false, None, None) => {
-            return Err(bad(
-                "decision_required",
-                "Pilih tagihan (invoice_number), donatur (donor_id), atau abaikan (ignore) dengan alasan.",
-                "Choose an invoice (invoice_number), a donor (donor_id), or ignore it with a note.",
-            ))
-        }
+    let decision = uc::Resolve {
+        invoice_number: r.invoice_number,
+        donor_id: r.donor_id,
+        ignore: r.ignore,
+        note: r.note,
+        confirm_overpayment: r.confirm_overpayment,
     };
-    let line = statements::resolve(
-        &state.db,
-        id,
-        decision,
-        note,
-        r.confirm_overpayment,
-        p.user_id,
-    )
-    .await?
-    .map_err(|p| match p.code {
-        "not_found" => ApiError::not_found("Baris mutasi"),
-        "overpayment_unconfirmed" => ApiError {
-            status: StatusCode::CONFLICT,
-            problems: vec![p],
-        },
-        _ => ApiError::invalid(vec![p]),
-    })?;
+    let line = uc::resolve_line(state.ctx(&caller.0), id, decision).await?;
     Ok(Json(line_json(&line)))
 }
 

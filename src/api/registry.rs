@@ -118,21 +118,8 @@ pub async fn create(
             .collect::<Vec<_>>());
         return Ok((StatusCode::CREATED, Json(body)));
     }
-    let problems: Vec<Problem> = out
-        .report
-        .iter()
-        .map(|e| {
-            Problem::new(
-                if e.code == "duplicate_nik" {
-                    "duplicate_nik"
-                } else {
-                    "already_covered"
-                },
-                e.message_id.clone(),
-                e.message_en.clone(),
-            )
-        })
-        .collect();
+    // Not stored: the store says why (already covered, or registered before).
+    let problems: Vec<Problem> = out.refused.into_iter().map(|(_, why)| why).collect();
     Err(ApiError {
         status: StatusCode::CONFLICT,
         problems,

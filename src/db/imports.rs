@@ -243,6 +243,17 @@ pub struct BatchOutcome {
     pub stored: Vec<(i64, i64)>,
     /// The report lines this batch added (errors and warnings).
     pub report: Vec<ErrorRow>,
+    /// `(line, why)` of every row this step refused (already covered, NIK registered before),
+    /// also among `report`: a single worker's answer says it without reading codes back.
+    pub refused: Vec<(i64, lingkaran_domain::Problem)>,
+}
+
+impl BatchOutcome {
+    /// Records a row refused by `write_batch`: in the report, and in `refused`.
+    fn refuse(&mut self, line: i64, nik: &str, why: lingkaran_domain::Problem) {
+        self.report.push(ErrorRow::error(line, "nik", nik, &why));
+        self.refused.push((line, why));
+    }
 }
 
 /// Stores one batch in one transaction: refuses NIKs the insurer already covers and NIKs
@@ -317,15 +328,11 @@ pub async fn write_batch(
             let nik = p.worker.nik.to_string();
             if covered.contains(&nik) {
                 out.rejected += 1;
-                out.report.push(ErrorRow {
-                    line: p.line,
-                    column_name: "nik".into(),
-                    value: nik.clone(),
-                    code: "already_covered".into(),
-                    message_id: "Pekerja ini sudah menjadi peserta aktif BPJS Ketenagakerjaan; tidak perlu diusulkan.".into(),
-                    message_en: "This worker is already an active BPJS Ketenagakerjaan participant; no need to propose them.".into(),
-                    severity: "error".into(),
-                });
+                out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
+                    "already_covered",
+                    "Pekerja ini sudah menjadi peserta aktif BPJS Ketenagakerjaan; tidak perlu diusulkan.",
+                    "This worker is already an active BPJS Ketenagakerjaan participant; no need to propose them.",
+                ));
             } else if let Some(id) = inserted.get(&nik) {
                 out.accepted += 1;
                 out.stored.push((p.line, *id));
@@ -347,23 +354,19 @@ pub async fn write_batch(
                     }
                 } else {
                     out.duplicates += 1;
-                    out.report.push(ErrorRow {
-                        line: p.line,
-                        column_name: "nik".into(),
-                        value: nik.clone(),
-                        code: "duplicate_nik".into(),
-                        message_id: format!(
+                    out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
+                        "duplicate_nik",
+                        format!(
                             "NIK sudah terdaftar sebagai pekerja #{} ({}), diusulkan oleh {}, status {}. Tidak disimpan lagi.",
                             e.id, e.full_name, e.organisation_name,
                             WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("id"))
                         ),
-                        message_en: format!(
+                        format!(
                             "This NIK is already registered as worker #{} ({}), proposed by {}, status {}. Not stored again.",
                             e.id, e.full_name, e.organisation_name,
                             WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("en"))
                         ),
-                        severity: "error".into(),
-                    });
+                    ));
                 }
             }
         }

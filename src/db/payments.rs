@@ -90,106 +90,166 @@ const SELECT_PAYMENT: &str =
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overpayment {
     /// Book it; what the invoice does not need stays the donor's credit. The provider's
-    /// callback and manual entries, and an officer who confirmed it.
+    /// callback (the money has arrived; refusing it changes nothing), and an officer who
+    /// confirmed it.
     ToCredit,
-    /// Refuse it with `overpayment` (nothing written), naming whose credit it would become:
-    /// statement lines, and an officer who has not confirmed yet.
+    /// Refuse it ([`BookRefusal::Overpayment`], nothing written), naming whose credit it
+    /// would become: statement lines, and an officer's booking (a statement line, a manual
+    /// entry) not confirmed yet.
     Refuse,
 }
 
 pub(crate) trait PaymentTx {
     /// Books one payment (the module's steps) in the caller's transaction, refusing (per
     /// `over`) money that would pay an invoice that is already paid, or past its amount. On
-    /// `Err(problem)` the caller must roll back.
+    /// `Err(refusal)` the caller must roll back.
     async fn book_payment_within(
         &mut self,
         p: &NewPayment,
         over: Overpayment,
-    ) -> anyhow::Result<Result<Booked, Problem>>;
+    ) -> anyhow::Result<Result<Booked, BookRefusal>>;
 }
 
-/// The refusal of money that would pay invoice `number` past its amount: how much of it
-/// would become whose credit.
-fn overpayment(
-    number: &str,
-    invoice: Rupiah,
-    paid: Rupiah,
-    settled: bool,
-    amount: Rupiah,
-    donor: &str,
-) -> Problem {
-    let due = if settled {
-        Rupiah::ZERO
-    } else {
-        invoice
-            .checked_sub(paid)
-            .unwrap_or(Rupiah::ZERO)
-            .max(Rupiah::ZERO)
-    };
-    let excess = amount.checked_sub(due).unwrap_or(amount);
-    let (id_state, en_state) = if due == Rupiah::ZERO {
-        (
+/// Why a payment was not booked; nothing was written. What an edge answers follows from the
+/// variant; [`BookRefusal::problem`] says it in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookRefusal {
+    /// Not more than Rp 0, or beyond Rp 10^15.
+    AmountOutOfBounds,
+    /// No invoice has this virtual-account number or invoice number, or no such donor.
+    UnknownTarget(Target),
+    /// The reference is booked already, for another amount, invoice or donor (`booked`: the
+    /// amount booked under it).
+    ReferenceReused { reference: String, booked: i64 },
+    /// It would pay an invoice past its amount ([`Overpayment::Refuse`]).
+    Overpayment(Overpaid),
+    /// The ledger refused the transfer: a balance would leave its bound.
+    LedgerRefused { amount: i64 },
+}
+
+/// Money that would pay an invoice past its amount: the invoice as it stands, the money, and
+/// the donor whose credit the excess would become.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overpaid {
+    pub invoice_number: String,
+    pub invoice: Rupiah,
+    pub paid: Rupiah,
+    /// The invoice is settled (paid, in money or from credit).
+    pub settled: bool,
+    pub amount: Rupiah,
+    pub donor: String,
+}
+
+impl Overpaid {
+    /// What the invoice still needs: nothing once it is settled.
+    pub fn due(&self) -> Rupiah {
+        if self.settled {
+            Rupiah::ZERO
+        } else {
+            self.invoice
+                .checked_sub(self.paid)
+                .unwrap_or(Rupiah::ZERO)
+                .max(Rupiah::ZERO)
+        }
+    }
+
+    /// What would become the donor's credit.
+    pub fn excess(&self) -> Rupiah {
+        self.amount.checked_sub(self.due()).unwrap_or(self.amount)
+    }
+
+    /// The sentence: the invoice's state, then how much would become whose credit. A
+    /// statement line that waits for an officer keeps it as its reason.
+    pub fn problem(&self) -> Problem {
+        let number = &self.invoice_number;
+        let (due, excess, donor) = (self.due(), self.excess(), &self.donor);
+        let (id_state, en_state) = if due == Rupiah::ZERO {
+            (
+                format!(
+                    "Tagihan {number} sudah lunas ({} dari {})",
+                    rupiah(self.paid.get()),
+                    rupiah(self.invoice.get())
+                ),
+                format!(
+                    "Invoice {number} is already paid ({} of {})",
+                    rupiah(self.paid.get()),
+                    rupiah(self.invoice.get())
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "Tagihan {number} tinggal {} lagi, tetapi uang ini {}",
+                    rupiah(due.get()),
+                    rupiah(self.amount.get())
+                ),
+                format!(
+                    "Invoice {number} has {} still due, but this money is {}",
+                    rupiah(due.get()),
+                    rupiah(self.amount.get())
+                ),
+            )
+        };
+        Problem::new(
+            "overpayment",
             format!(
-                "Tagihan {number} sudah lunas ({} dari {})",
-                rupiah(paid.get()),
-                rupiah(invoice.get())
+                "{id_state}: {} akan menjadi saldo {donor}.",
+                rupiah(excess.get())
             ),
             format!(
-                "Invoice {number} is already paid ({} of {})",
-                rupiah(paid.get()),
-                rupiah(invoice.get())
+                "{en_state}: {} would become the credit of {donor}.",
+                rupiah(excess.get())
             ),
         )
-    } else {
-        (
-            format!(
-                "Tagihan {number} tinggal {} lagi, tetapi uang ini {}",
-                rupiah(due.get()),
-                rupiah(amount.get())
+    }
+}
+
+impl BookRefusal {
+    /// The refusal in words, in both languages.
+    pub fn problem(&self) -> Problem {
+        match self {
+            BookRefusal::AmountOutOfBounds => {
+                lingkaran_domain::money::out_of_bounds("Jumlah / amount")
+            }
+            BookRefusal::UnknownTarget(Target::Va(va)) => Problem::new(
+                "unknown_va",
+                format!("Nomor virtual account {va} tidak dikenal."),
+                format!("Virtual account number {va} is not known."),
             ),
-            format!(
-                "Invoice {number} has {} still due, but this money is {}",
-                rupiah(due.get()),
-                rupiah(amount.get())
+            BookRefusal::UnknownTarget(Target::InvoiceNumber(n)) => Problem::new(
+                "unknown_invoice",
+                format!("Tagihan {n} tidak ada."),
+                format!("There is no invoice {n}."),
             ),
-        )
-    };
-    Problem::new(
-        "overpayment",
-        format!(
-            "{id_state}: {} akan menjadi saldo {donor}.",
-            rupiah(excess.get())
-        ),
-        format!(
-            "{en_state}: {} would become the credit of {donor}.",
-            rupiah(excess.get())
-        ),
-    )
+            BookRefusal::UnknownTarget(Target::Donor(d)) => Problem::new(
+                "unknown_donor",
+                format!("Donatur {d} tidak ada."),
+                format!("There is no donor {d}."),
+            ),
+            BookRefusal::ReferenceReused { reference, booked } => Problem::new(
+                "reference_reused",
+                format!(
+                    "Referensi {reference} sudah tercatat untuk pembayaran lain ({}); pembayaran ini tidak dicatat dua kali.",
+                    rupiah(*booked)
+                ),
+                format!(
+                    "Reference {reference} is already booked for another payment ({}); this one is not booked twice.",
+                    rupiah(*booked)
+                ),
+            ),
+            BookRefusal::Overpayment(o) => o.problem(),
+            BookRefusal::LedgerRefused { amount } => Problem::new(
+                "ledger_refused",
+                format!("Buku besar menolak pembayaran {} ini (saldo akan melewati batas); tidak ada yang dibukukan.", rupiah(*amount)),
+                format!("The ledger refused this payment of {} (a balance would leave its bound); nothing was booked.", rupiah(*amount)),
+            ),
+        }
+    }
 }
 
 /// What a payment's target resolves to: (invoice, donor, donation, a statement payment of
 /// this invoice still waiting for its callback, this callback already confirmed one).
 type Resolved = (Option<i64>, i64, Option<i64>, bool, bool);
-
-fn unknown_target(t: &Target) -> Problem {
-    match t {
-        Target::Va(va) => Problem::new(
-            "unknown_va",
-            format!("Nomor virtual account {va} tidak dikenal."),
-            format!("Virtual account number {va} is not known."),
-        ),
-        Target::InvoiceNumber(n) => Problem::new(
-            "unknown_invoice",
-            format!("Tagihan {n} tidak ada."),
-            format!("There is no invoice {n}."),
-        ),
-        Target::Donor(d) => Problem::new(
-            "unknown_donor",
-            format!("Donatur {d} tidak ada."),
-            format!("There is no donor {d}."),
-        ),
-    }
-}
 
 macro_rules! impl_payment_tx {
     ($conn:ty) => {
@@ -198,14 +258,10 @@ macro_rules! impl_payment_tx {
                 &mut self,
                 p: &NewPayment,
                 over: Overpayment,
-            ) -> anyhow::Result<Result<Booked, Problem>> {
+            ) -> anyhow::Result<Result<Booked, BookRefusal>> {
                 let now = Utc::now();
                 let Some(amount) = Rupiah::positive(p.amount) else {
-                    return Ok(Err(Problem::new(
-                        "bad_amount",
-                        format!("Jumlah pembayaran harus lebih dari nol dan paling banyak Rp 1.000.000.000.000.000, bukan {}.", rupiah(p.amount)),
-                        format!("A payment must be more than zero and at most Rp 1.000.000.000.000.000, not {}.", rupiah(p.amount)),
-                    )));
+                    return Ok(Err(BookRefusal::AmountOutOfBounds));
                 };
                 let (by_va, key) = match &p.target {
                     Target::Va(va) => (true, va.as_str()),
@@ -236,7 +292,7 @@ macro_rules! impl_payment_tx {
                         .map(|d| (None, d, None, false, false)),
                 };
                 let Some((invoice_id, donor_id, donation_id, waiting, confirmed)) = resolved else {
-                    return Ok(Err(unknown_target(&p.target)));
+                    return Ok(Err(BookRefusal::UnknownTarget(p.target.clone())));
                 };
                 if p.source == Source::Callback && (waiting || confirmed) {
                     // The bank statement brought this money first; the callback confirms it
@@ -299,19 +355,10 @@ macro_rules! impl_payment_tx {
                     .fetch_one(&mut *self)
                     .await?;
                     if amount != p.amount || inv != invoice_id || donor != donor_id {
-                        return Ok(Err(Problem::new(
-                            "reference_reused",
-                            format!(
-                                "Referensi {} sudah tercatat untuk pembayaran lain ({}); pembayaran ini tidak dicatat dua kali.",
-                                p.reference,
-                                rupiah(amount)
-                            ),
-                            format!(
-                                "Reference {} is already booked for another payment ({}); this one is not booked twice.",
-                                p.reference,
-                                rupiah(amount)
-                            ),
-                        )));
+                        return Ok(Err(BookRefusal::ReferenceReused {
+                            reference: p.reference.clone(),
+                            booked: amount,
+                        }));
                     }
                     return Ok(Ok(Booked {
                         payment_id: id,
@@ -337,7 +384,14 @@ macro_rules! impl_payment_tx {
                     let within = !settled
                         && paid.checked_add(amount).is_ok_and(|after| after <= total);
                     if !within {
-                        return Ok(Err(overpayment(&number, total, paid, settled, amount, &donor)));
+                        return Ok(Err(BookRefusal::Overpayment(Overpaid {
+                            invoice_number: number,
+                            invoice: total,
+                            paid,
+                            settled,
+                            amount,
+                            donor,
+                        })));
                     }
                 }
                 let money_in = Transfer {
@@ -384,11 +438,7 @@ macro_rules! impl_payment_tx {
                         if let Some(Err(e)) = r.into_iter().next() {
                             // Only money past every bound gets here; the caller rolls back.
                             tracing::warn!(payment.id = payment_id, "the ledger refused a payment: {e:?}");
-                            return Ok(Err(Problem::new(
-                                "ledger_refused",
-                                format!("Buku besar menolak pembayaran {} ini (saldo akan melewati batas); tidak ada yang dibukukan.", rupiah(p.amount)),
-                                format!("The ledger refused this payment of {} (a balance would leave its bound); nothing was booked.", rupiah(p.amount)),
-                            )));
+                            return Ok(Err(BookRefusal::LedgerRefused { amount: p.amount }));
                         }
                     }
                 }
@@ -406,18 +456,27 @@ macro_rules! impl_payment_tx {
 impl_payment_tx!(sqlx::SqliteConnection);
 impl_payment_tx!(sqlx::PgConnection);
 
-/// Books a payment in one transaction (see the module's steps). Safe to call any number of
-/// times with the same (source, reference).
-pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
+/// Books a payment in one transaction (see the module's steps); what an invoice does not
+/// need stays the donor's credit. Safe to call any number of times with the same (source,
+/// reference).
+pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, BookRefusal>> {
+    book_as(db, p, Overpayment::ToCredit).await
+}
+
+/// [`book`], with `over` saying whether money that would pay an invoice past its amount is
+/// booked (the excess to credit) or refused.
+pub async fn book_as(
+    db: &Db,
+    p: &NewPayment,
+    over: Overpayment,
+) -> anyhow::Result<Result<Booked, BookRefusal>> {
     if Rupiah::positive(p.amount).is_none() {
-        return Ok(Err(lingkaran_domain::money::out_of_bounds(
-            "Jumlah / amount",
-        )));
+        return Ok(Err(BookRefusal::AmountOutOfBounds));
     }
     super::retrying(|| async move {
         on_db!(db, |pool| {
             let mut tx = pool.begin_write().await?;
-            let out = tx.book_payment_within(p, Overpayment::ToCredit).await?;
+            let out = tx.book_payment_within(p, over).await?;
             if out.is_ok() {
                 tx.commit().await?;
             } else {

@@ -22,7 +22,7 @@
 //! about the file as a whole (gaps and balances between MT940 statements, the account
 //! assumed, amounts read as whole rupiah) are kept with it.
 
-use super::payments::{NewPayment, Overpayment, PaymentTx, Source, Target};
+use super::payments::{BookRefusal, NewPayment, Overpayment, PaymentTx, Source, Target};
 use super::{BeginWrite, Db};
 use crate::on_db;
 use crate::payments::statement::{self, StatementInfo, StatementLine};
@@ -687,8 +687,9 @@ async fn process_line(
                                     let status = if b.new { Matched } else { Reconciled };
                                     (status, Some(b.payment_id), None, credit_id)
                                 }
-                                Err(p) => {
+                                Err(refusal) => {
                                     sp.rollback().await?;
+                                    let p = refusal.problem();
                                     let reason = format!(
                                         "{} Menunggu keputusan petugas. / {} It waits for an officer's decision.",
                                         p.id, p.en
@@ -859,28 +860,49 @@ pub enum Decision {
     Ignore,
 }
 
-fn not_found() -> Problem {
-    Problem::new(
-        "not_found",
-        "Baris mutasi tidak ditemukan.",
-        "Statement line not found.",
-    )
+/// Why an officer's decision about a line was not kept; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveRefusal {
+    /// No such statement line.
+    NotFound,
+    /// The line is decided already (`status`: its status code, `None` when another officer
+    /// decided it while this decision ran).
+    AlreadyDecided { status: Option<String> },
+    /// The payment could not be booked, or waits for `confirm_overpayment`.
+    Book(BookRefusal),
 }
 
-fn already_decided(status: &str) -> Problem {
-    let (id, en) = StatementLineStatus::parse(status)
-        .map_or((status, status), |s| (s.label("id"), s.label("en")));
-    Problem::new(
-        "already_decided",
-        format!("Baris ini sudah diputuskan ({id})."),
-        format!("This line is already decided ({en})."),
-    )
+impl ResolveRefusal {
+    /// The refusal in words, in both languages.
+    pub fn problem(&self) -> Problem {
+        match self {
+            ResolveRefusal::NotFound => Problem::new(
+                "not_found",
+                "Baris mutasi tidak ditemukan.",
+                "Statement line not found.",
+            ),
+            ResolveRefusal::AlreadyDecided { status } => {
+                let known = status.as_deref().and_then(StatementLineStatus::parse);
+                let (id, en) = match (known, status) {
+                    (Some(s), _) => (s.label("id"), s.label("en")),
+                    (None, Some(raw)) => (raw.as_str(), raw.as_str()),
+                    (None, None) => ("?", "?"),
+                };
+                Problem::new(
+                    "already_decided",
+                    format!("Baris ini sudah diputuskan ({id})."),
+                    format!("This line is already decided ({en})."),
+                )
+            }
+            ResolveRefusal::Book(b) => b.problem(),
+        }
+    }
 }
 
 /// Settles an unmatched line: books it as the officer says, or sets it aside, in one
 /// transaction. Only a line still unmatched can be decided; deciding twice changes nothing.
 /// Booking to an invoice that is already paid, or past what it still needs, is refused with
-/// `overpayment_unconfirmed` (saying whose credit the excess becomes) unless
+/// [`BookRefusal::Overpayment`] (saying whose credit the excess becomes) unless
 /// `confirm_overpayment`.
 pub async fn resolve(
     db: &Db,
@@ -889,12 +911,14 @@ pub async fn resolve(
     note: &str,
     confirm_overpayment: bool,
     by: i64,
-) -> anyhow::Result<Result<LineRow, Problem>> {
+) -> anyhow::Result<Result<LineRow, ResolveRefusal>> {
     let Some(l) = line(db, id).await? else {
-        return Ok(Err(not_found()));
+        return Ok(Err(ResolveRefusal::NotFound));
     };
     if !l.line_status().is_some_and(StatementLineStatus::open) {
-        return Ok(Err(already_decided(&l.status)));
+        return Ok(Err(ResolveRefusal::AlreadyDecided {
+            status: Some(l.status),
+        }));
     }
     let reference = match l.credit_id {
         Some(credit) => {
@@ -943,18 +967,9 @@ pub async fn resolve(
                 None => (Ignored, None),
                 Some(p) => match tx.book_payment_within(p, over).await? {
                     Ok(b) => (Resolved, Some(b.payment_id)),
-                    Err(p) => {
+                    Err(refusal) => {
                         tx.rollback().await?;
-                        let p = if p.code == "overpayment" {
-                            Problem::new(
-                                "overpayment_unconfirmed",
-                                format!("{} Untuk tetap membukukannya, konfirmasi (confirm_overpayment: true).", p.id),
-                                format!("{} To book it anyway, confirm it (confirm_overpayment: true).", p.en),
-                            )
-                        } else {
-                            p
-                        };
-                        return Ok::<_, anyhow::Error>(Err(p));
+                        return Ok::<_, anyhow::Error>(Err(ResolveRefusal::Book(refusal)));
                     }
                 },
             };
@@ -975,7 +990,7 @@ pub async fn resolve(
             if n == 0 {
                 // Another officer decided it meanwhile: nothing of this decision is kept.
                 tx.rollback().await?;
-                return Ok(Err(already_decided("?")));
+                return Ok(Err(ResolveRefusal::AlreadyDecided { status: None }));
             }
             tx.commit().await?;
             Ok(Ok(()))
@@ -985,7 +1000,7 @@ pub async fn resolve(
     if let Err(p) = decided {
         return Ok(Err(p));
     }
-    Ok(line(db, id).await?.ok_or_else(not_found))
+    Ok(line(db, id).await?.ok_or(ResolveRefusal::NotFound))
 }
 
 #[cfg(test)]

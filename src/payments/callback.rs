@@ -122,8 +122,38 @@ pub fn sign(
     )
 }
 
-fn refused(code: &'static str, id: &str, en: &str) -> Problem {
-    Problem::new(code, id, en)
+/// What kind of notification was refused: the receiver answers by the kind, never by the
+/// problem's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not from the provider as far as we can tell: unsigned, an unknown client, a wrong
+    /// signature, or a timestamp missing, unreadable or outside the replay window.
+    Unauthentic,
+    /// Signed, but not a notification we can read: not the expected JSON, or a field missing.
+    Malformed,
+    /// Signed and readable, but the amount is not whole rupiah within Rp 0 < a ≤ Rp 10^15.
+    AmountOutOfBounds,
+}
+
+/// A refused notification: its kind and the words.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub kind: Refusal,
+    pub problem: Problem,
+}
+
+fn refused(code: &'static str, id: &str, en: &str) -> Refused {
+    Refused {
+        kind: Refusal::Unauthentic,
+        problem: Problem::new(code, id, en),
+    }
+}
+
+fn malformed(problem: Problem) -> Refused {
+    Refused {
+        kind: Refusal::Malformed,
+        problem,
+    }
 }
 
 /// Checks the signature and the timestamp over the raw body, then reads the notification.
@@ -132,7 +162,7 @@ pub fn verify(
     h: &Headers,
     body: &[u8],
     now: DateTime<Utc>,
-) -> Result<Paid, Problem> {
+) -> Result<Paid, Refused> {
     let (Some(client_id), Some(request_id), Some(timestamp), Some(signature)) = (
         h.client_id.as_deref(),
         h.request_id.as_deref(),
@@ -184,18 +214,18 @@ pub fn verify(
         ));
     }
     let body: Body = serde_json::from_slice(body).map_err(|e| {
-        Problem::new(
+        malformed(Problem::new(
             "bad_body",
             format!("Isi notifikasi bukan JSON yang dikenal: {e}"),
             format!("The notification body is not the expected JSON: {e}"),
-        )
+        ))
     })?;
     let missing = |field: &str| {
-        Problem::new(
+        malformed(Problem::new(
             "missing_field",
             format!("Notifikasi tanpa {field}."),
             format!("The notification has no {field}."),
-        )
+        ))
     };
     let txn = body.transaction.ok_or_else(|| missing("transaction"))?;
     let transaction_id = txn
@@ -226,7 +256,10 @@ pub fn verify(
     // Outside the bound the gateway gets a final 4xx in words, so it stops redelivering.
     let amount = amount
         .and_then(Rupiah::positive)
-        .ok_or_else(|| lingkaran_domain::money::out_of_bounds("order.amount"))?
+        .ok_or_else(|| Refused {
+            kind: Refusal::AmountOutOfBounds,
+            problem: lingkaran_domain::money::out_of_bounds("order.amount"),
+        })?
         .get();
     let paid_on = txn
         .date
@@ -310,7 +343,7 @@ mod tests {
             b.as_bytes(),
             now(),
         );
-        let paid = paid.unwrap_or_else(|e| panic!("{e}"));
+        let paid = paid.unwrap_or_else(|e| panic!("{}", e.problem));
         assert_eq!(paid.amount, 100_800);
         assert_eq!(paid.transaction_id, "tx-1");
         assert_eq!(paid.va_number, "8890800000000001");
@@ -329,25 +362,38 @@ mod tests {
         let h = signed(&b, "2026-11-25T08:45:42Z");
         let tampered = b.replace("100800", "900800");
         assert_eq!(
-            verify(&provider(), &h, tampered.as_bytes(), now()).map_err(|e| e.code),
-            Err("bad_signature")
+            verify(&provider(), &h, tampered.as_bytes(), now())
+                .map_err(|e| (e.kind, e.problem.code)),
+            Err((Refusal::Unauthentic, "bad_signature"))
         );
         let other = Provider {
             secret: crate::config::Secret::new("other"),
             ..provider()
         };
         assert_eq!(
-            verify(&other, &h, b.as_bytes(), now()).map_err(|e| e.code),
-            Err("bad_signature")
+            verify(&other, &h, b.as_bytes(), now()).map_err(|e| (e.kind, e.problem.code)),
+            Err((Refusal::Unauthentic, "bad_signature"))
         );
         let old = signed(&b, "2026-11-25T08:35:00Z");
         assert_eq!(
-            verify(&provider(), &old, b.as_bytes(), now()).map_err(|e| e.code),
-            Err("stale_timestamp")
+            verify(&provider(), &old, b.as_bytes(), now()).map_err(|e| (e.kind, e.problem.code)),
+            Err((Refusal::Unauthentic, "stale_timestamp"))
         );
         assert_eq!(
-            verify(&provider(), &Headers::default(), b.as_bytes(), now()).map_err(|e| e.code),
-            Err("unsigned")
+            verify(&provider(), &Headers::default(), b.as_bytes(), now())
+                .map_err(|e| (e.kind, e.problem.code)),
+            Err((Refusal::Unauthentic, "unsigned"))
         );
+    }
+
+    #[test]
+    fn a_signed_body_that_cannot_be_read_is_malformed_and_a_bad_amount_is_said_so() {
+        let at = "2026-11-25T08:45:42Z";
+        let kind =
+            |b: &str| verify(&provider(), &signed(b, at), b.as_bytes(), now()).map_err(|e| e.kind);
+        assert_eq!(kind("not json"), Err(Refusal::Malformed));
+        assert_eq!(kind("{}"), Err(Refusal::Malformed));
+        let zero = body("8890800000000001", "INV-2026-000001", 0, "tx-1", now());
+        assert_eq!(kind(&zero), Err(Refusal::AmountOutOfBounds));
     }
 }

@@ -1,4 +1,5 @@
-//! A donor's account: who a caller acts for, receipts, and the donor's preferences.
+//! A donor's account: signing up, who a caller acts for, receipts, and the donor's
+//! preferences.
 
 use super::{Ctx, Error};
 use crate::auth::role::STAFF;
@@ -143,4 +144,93 @@ pub async fn set_preferences(
         return Err(Error::NotFound("Donatur"));
     }
     Ok(p)
+}
+
+/// An individual's sign-up as typed: the username is taken in lower case, the name trimmed.
+pub struct SignUp {
+    pub username: String,
+    pub full_name: String,
+    pub password: String,
+    /// The network address it came from, which the throttle counts.
+    pub address: String,
+}
+
+/// A donor who signed up: their user and donor records, and the username as stored.
+pub struct SignedUp {
+    pub user_id: i64,
+    pub donor_id: i64,
+    pub username: String,
+}
+
+/// An individual becomes a donor: at most `per_hour` sign-ups per network address an hour
+/// (`LINGKARAN_SIGNUPS_PER_HOUR`, counted in the store so that every instance counts the
+/// same), then a username of 3–40 characters, a name and a password of 8 or more.
+///
+/// Nobody is signed in yet, so it takes the store and the clock rather than a [`Ctx`].
+pub async fn sign_up(
+    db: &crate::db::Db,
+    clock: &dyn crate::clock::Clock,
+    per_hour: i64,
+    input: SignUp,
+) -> Result<SignedUp, Error> {
+    let now = clock.now();
+    if let Err(secs) = donors::signup_allowed(db, &input.address, now, per_hour).await? {
+        let minutes = (secs + 59) / 60;
+        return Err(Error::Throttled {
+            problem: lingkaran_domain::Problem::new(
+                "too_many_signups",
+                format!(
+                    "Terlalu banyak pendaftaran dari alamat jaringan ini ({per_hour} dalam satu jam). \
+                     Coba lagi dalam {minutes} menit."
+                ),
+                format!(
+                    "Too many sign-ups from this network address ({per_hour} in an hour). \
+                     Try again in {minutes} minutes."
+                ),
+            ),
+            retry_after: secs,
+        });
+    }
+    let username = input.username.trim().to_lowercase();
+    let full_name = input.full_name.trim();
+    let valid_name = (3..=40).contains(&username.chars().count())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !valid_name {
+        return Err(Error::invalid(
+            "invalid_username",
+            "Nama pengguna 3–40 karakter: huruf, angka, titik, garis bawah atau tanda hubung.",
+            "A username has 3–40 characters: letters, digits, dot, underscore or hyphen.",
+        ));
+    }
+    if full_name.is_empty() {
+        return Err(Error::invalid(
+            "missing_name",
+            "Nama lengkap wajib diisi.",
+            "Your full name is required.",
+        ));
+    }
+    if input.password.chars().count() < 8 {
+        return Err(Error::invalid(
+            "weak_password",
+            "Kata sandi paling sedikit 8 karakter.",
+            "The password needs at least 8 characters.",
+        ));
+    }
+    let (user_id, donor_id) = donors::sign_up(db, &username, full_name, &input.password)
+        .await?
+        .ok_or_else(|| {
+            Error::conflict(
+                "username_taken",
+                format!("Nama pengguna {username} sudah dipakai."),
+                format!("Username {username} is already taken."),
+            )
+        })?;
+    donors::record_signup(db, &input.address, now).await?;
+    Ok(SignedUp {
+        user_id,
+        donor_id,
+        username,
+    })
 }

@@ -16,6 +16,12 @@ pub enum Error {
     Invalid(Vec<Problem>),
     /// The input is fine but the state forbids it now (409).
     Conflict(Problem),
+    /// The input is fine, but doing it has a consequence the caller must confirm first, such
+    /// as money becoming a donor's credit (409); the problem says which. The edges offer
+    /// the confirmation.
+    Unconfirmed(Problem),
+    /// Too many attempts from one place: wait `retry_after` seconds (429).
+    Throttled { problem: Problem, retry_after: i64 },
     /// The store or the disk failed: logged, never shown (500).
     Internal(anyhow::Error),
 }
@@ -53,6 +59,8 @@ impl fmt::Debug for Error {
                 p.iter().map(|p| p.code).collect::<Vec<_>>()
             ),
             Error::Conflict(p) => write!(f, "Conflict({})", p.code),
+            Error::Unconfirmed(p) => write!(f, "Unconfirmed({})", p.code),
+            Error::Throttled { retry_after, .. } => write!(f, "Throttled({retry_after}s)"),
             Error::Internal(e) => write!(f, "Internal({e:#})"),
         }
     }

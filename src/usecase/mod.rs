@@ -13,6 +13,8 @@ pub mod account;
 pub mod cycle;
 pub mod donations;
 pub mod error;
+pub mod imports;
+pub mod payments;
 
 pub use error::Error;
 

@@ -5,20 +5,18 @@ use super::i18n::S;
 use super::layout;
 use super::money::{self, problem, problems_box, read_upload, rupiah, Upload};
 use super::page::{field, no_store, query_string, redirect, Ctx, Fail, PageResult};
-use crate::api::extract::Caller;
 use crate::app::AppState;
 use crate::auth::role::STAFF;
-use crate::db::payments::{self, NewPayment};
 use crate::db::statements::{self, LineRow, Report};
+use crate::usecase::payments as uc;
+use crate::usecase::Error;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
-use serde_json::json;
 
 /// A bank statement of a month is a few hundred kilobytes; this leaves room for years.
 const MAX_STATEMENT_BYTES: usize = 20 * 1024 * 1024;
@@ -350,7 +348,7 @@ pub async fn unmatched(ctx: Ctx, State(state): State<AppState>) -> PageResult {
 }
 
 /// `POST /mutasi/baris/{id}`: books a line to an invoice or a donor's credit, or sets it
-/// aside with a note. The decision is the API's (`resolve_line`), rules and all.
+/// aside with a note. The decision is the use case's (`usecase::payments::resolve_line`).
 pub async fn resolve(
     ctx: Ctx,
     State(state): State<AppState>,
@@ -386,40 +384,35 @@ pub async fn resolve(
         },
     };
     let blank = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let input = serde_json::from_value(json!({
-        "invoice_number": if ignore { None } else { blank(&tried.invoice_number) },
-        "donor_id": if ignore { None } else { donor_id },
-        "ignore": ignore,
-        "note": blank(&tried.note),
-        "confirm_overpayment": field(&form, "confirm_overpayment") == Some("1"),
-    }))
-    .map_err(|e| ctx.internal(e))?;
-    match crate::api::payments::resolve_line(
-        Caller(p.clone()),
-        State(state.clone()),
-        Path(id),
-        Json(input),
-    )
-    .await
-    {
-        Ok(Json(v)) => {
-            let status = v["status"].as_str().unwrap_or("resolved");
-            let line = id.to_string();
-            Ok(redirect(&format!(
+    let decision = uc::Resolve {
+        invoice_number: if ignore {
+            None
+        } else {
+            blank(&tried.invoice_number)
+        },
+        donor_id: if ignore { None } else { donor_id },
+        ignore,
+        note: blank(&tried.note),
+        confirm_overpayment: field(&form, "confirm_overpayment") == Some("1"),
+    };
+    let (status, problems) = match uc::resolve_line(state.ctx(p), id, decision).await {
+        Ok(line) => {
+            let done = id.to_string();
+            return Ok(redirect(&format!(
                 "/mutasi/belum-cocok?{}",
-                query_string(&[("selesai", &line), ("msg", status)])
-            )))
+                query_string(&[("selesai", &done), ("msg", &line.status)])
+            )));
         }
-        Err(e) if e.status.is_client_error() => {
-            tried.confirm = e
-                .problems
-                .iter()
-                .any(|p| p.code == "overpayment_unconfirmed");
-            tried.problems = e.problems;
-            queue_page(&ctx, &state, Some(&tried), e.status).await
+        Err(Error::Invalid(ps)) => (StatusCode::UNPROCESSABLE_ENTITY, ps),
+        Err(Error::Conflict(p)) => (StatusCode::CONFLICT, vec![p]),
+        Err(Error::Unconfirmed(p)) => {
+            tried.confirm = true;
+            (StatusCode::CONFLICT, vec![p])
         }
-        Err(e) => Err(ctx.api_error(e)),
-    }
+        Err(e) => return Err(ctx.failed(e)),
+    };
+    tried.problems = problems;
+    queue_page(&ctx, &state, Some(&tried), status).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -450,24 +443,30 @@ impl Manual {
         }
     }
 
-    /// Checks the entry with the API's own rules (`api::payments::manual_payment`).
-    fn payment(&self, evidence: Option<(String, Vec<u8>)>, by: i64) -> Result<NewPayment, Problem> {
-        crate::api::payments::manual_payment(
-            &crate::api::payments::ManualEntry {
-                invoice_number: &self.invoice_number,
-                donor_id: &self.donor_id,
-                amount: &self.amount,
-                paid_on: &self.paid_on,
-                reference: &self.reference,
-                note: &self.note,
-            },
+    /// The use case's input: the same rules judge the page and the API.
+    fn entry(&self, evidence: Option<(String, Vec<u8>)>, confirm: bool) -> uc::Manual {
+        uc::Manual {
+            invoice_number: self.invoice_number.clone(),
+            donor_id: self.donor_id.clone(),
+            amount: self.amount.clone(),
+            paid_on: self.paid_on.clone(),
+            reference: self.reference.clone(),
+            note: self.note.clone(),
             evidence,
-            by,
-        )
+            confirm_overpayment: confirm,
+        }
     }
 }
 
-fn manual_page(ctx: &Ctx, m: &Manual, problems: &[Problem], status: StatusCode) -> Response {
+/// What a refused manual entry shows: its problems, or the question whose answer books it.
+enum Refused<'a> {
+    Problems(&'a [Problem]),
+    /// The money would pay an invoice past its amount: the sentence says whose credit the
+    /// excess becomes, and the form asks for the officer's confirmation.
+    Unconfirmed(&'a Problem),
+}
+
+fn manual_page(ctx: &Ctx, m: &Manual, refused: Refused, status: StatusCode) -> Response {
     let t = |s| ctx.t(s);
     let today = crate::clock::today().format("%Y-%m-%d").to_string();
     let paid_on = if m.paid_on.is_empty() {
@@ -478,7 +477,9 @@ fn manual_page(ctx: &Ctx, m: &Manual, problems: &[Problem], status: StatusCode) 
     let body = html! {
         h1 { (t(S::ManualTitle)) }
         p { (t(S::ManualIntro)) }
-        (problems_box(ctx, "galat-manual", S::ManualFailed, problems))
+        @if let Refused::Problems(problems) = refused {
+            (problems_box(ctx, "galat-manual", S::ManualFailed, problems))
+        }
         form.card method="post" action="/pembayaran/manual" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(ctx.csrf());
             div.filters {
@@ -505,6 +506,16 @@ fn manual_page(ctx: &Ctx, m: &Manual, problems: &[Problem], status: StatusCode) 
             label for="evidence" { (t(S::Evidence)) }
             input type="file" id="evidence" name="evidence" required
                 accept="image/*,.pdf,application/pdf";
+            @if let Refused::Unconfirmed(question) = refused {
+                div.warn role="alert" id="konfirmasi-manual" {
+                    p { (question.message(ctx.lang.code())) }
+                    label for="confirm_overpayment" {
+                        input type="checkbox" id="confirm_overpayment" name="confirm_overpayment" value="1";
+                        " " (t(S::ConfirmOverpayment))
+                    }
+                    p.muted { (t(S::EvidenceAgain)) }
+                }
+            }
             p { button type="submit" id="catat" { (t(S::RecordPayment)) } }
         }
     };
@@ -514,7 +525,12 @@ fn manual_page(ctx: &Ctx, m: &Manual, problems: &[Problem], status: StatusCode) 
 /// `GET /pembayaran/manual`.
 pub async fn manual_form(ctx: Ctx) -> PageResult {
     ctx.require(&STAFF)?;
-    Ok(manual_page(&ctx, &Manual::default(), &[], StatusCode::OK))
+    Ok(manual_page(
+        &ctx,
+        &Manual::default(),
+        Refused::Problems(&[]),
+        StatusCode::OK,
+    ))
 }
 
 /// `POST /pembayaran/manual` (multipart): books the payment, then shows its receipt.
@@ -531,46 +547,35 @@ pub async fn manual(
             return Ok(manual_page(
                 &ctx,
                 &Manual::default(),
-                &[pr],
+                Refused::Problems(&[pr]),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ))
         }
     };
     ctx.check_csrf(up.fields.get("csrf").map(String::as_str))?;
     let m = Manual::from(&up);
-    let new = match m.payment(up.file.take(), p.user_id) {
-        Ok(n) => n,
-        Err(pr) => {
-            return Ok(manual_page(
-                &ctx,
-                &m,
-                &[pr],
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+    let confirm = up.get("confirm_overpayment").is_some();
+    let done = match uc::manual(state.ctx(p), m.entry(up.file.take(), confirm)).await {
+        Ok(done) => done,
+        Err(Error::Invalid(ps)) => {
+            let r = Refused::Problems(&ps);
+            return Ok(manual_page(&ctx, &m, r, StatusCode::UNPROCESSABLE_ENTITY));
         }
-    };
-    let booked = match payments::book(&state.db, &new)
-        .await
-        .map_err(|e| ctx.internal(e))?
-    {
-        Ok(b) => b,
-        Err(pr) => {
-            return Ok(manual_page(
-                &ctx,
-                &m,
-                &[pr],
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+        Err(Error::Conflict(p)) => {
+            let r = Refused::Problems(std::slice::from_ref(&p));
+            return Ok(manual_page(&ctx, &m, r, StatusCode::CONFLICT));
         }
+        Err(Error::Unconfirmed(p)) => {
+            let r = Refused::Unconfirmed(&p);
+            return Ok(manual_page(&ctx, &m, r, StatusCode::CONFLICT));
+        }
+        Err(e) => return Err(ctx.failed(e)),
     };
     tracing::info!(
-        payment.id = booked.payment_id,
-        new = booked.new,
+        payment.id = done.payment.id,
+        new = done.new,
         "manual payment recorded"
     );
-    let flag = if booked.new { "baru" } else { "sudah" };
-    Ok(redirect(&format!(
-        "/kuitansi/{}?{flag}=1",
-        booked.payment_id
-    )))
+    let flag = if done.new { "baru" } else { "sudah" };
+    Ok(redirect(&format!("/kuitansi/{}?{flag}=1", done.payment.id)))
 }

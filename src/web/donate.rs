@@ -2,21 +2,19 @@
 //! donation and paying a held one from credit.
 //!
 //! Every rule lives in the use cases these pages call (`usecase::donations::{make, review,
-//! extend, pay_from_credit, cancel}`, sign-up); a page only reads the form, shows the view and
-//! shows the use case's problems in the reader's language.
+//! extend, pay_from_credit, cancel}`, `usecase::account::sign_up`); a page only reads the
+//! form, shows the view and shows the use case's problems in the reader's language.
 
 use super::i18n::{Lang, S};
 use super::layout;
 use super::money::{self, problem, problems_box, rupiah};
 use super::page::{field, no_store, query_string, redirect, same_secret, Ctx, Fail, PageResult};
-use crate::api::accounts::sign_up_donor;
-use crate::api::error::ApiError;
-use crate::api::extract::SESSION_COOKIE;
 use crate::app::AppState;
 use crate::auth::role::{GIVERS, STAFF};
 use crate::auth::{Principal, Role};
 use crate::db::donations::{self, DonationWorker};
 use crate::db::{donors, payments, users};
+use crate::http::request::{cookie, peer_address, SESSION_COOKIE};
 use crate::regions::RegionTable;
 use crate::usecase::account::acting_donor;
 use crate::usecase::donations::{self as uc, Terms};
@@ -49,10 +47,6 @@ type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
 /// The sign-up token of this browser, or a fresh one.
 fn signup_token(parts: &Parts) -> String {
     super::session::form_token(parts, SIGNUP_COOKIE)
-}
-
-fn client_error(e: &ApiError) -> bool {
-    e.status.is_client_error()
 }
 
 /// A use case's refusal the page shows next to the form (the input or the state is wrong), or
@@ -153,12 +147,13 @@ pub async fn sign_up(
     form: FormFields,
 ) -> PageResult {
     let form = form.map(|f| f.0).unwrap_or_default();
-    let expected = crate::api::extract::cookie(&parts, SIGNUP_COOKIE);
+    let expected = cookie(&parts, SIGNUP_COOKIE);
     if !matches!((expected, field(&form, "csrf")), (Some(e), Some(s)) if same_secret(e, s)) {
         return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf));
     }
     let token = signup_token(&parts);
-    // As the API takes it: the username in lower case, the name trimmed.
+    // As the use case takes it (the username in lower case, the name trimmed), so the form
+    // comes back as it will be stored.
     let username = field(&form, "username").unwrap_or("").trim().to_lowercase();
     let full_name = field(&form, "full_name").unwrap_or("").trim().to_string();
     let password = field(&form, "password").unwrap_or("");
@@ -172,30 +167,48 @@ pub async fn sign_up(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    let address = crate::api::accounts::peer_address(&parts);
-    if let Err((e, secs)) = crate::api::accounts::signup_throttle(&state, &address).await {
-        let mut r = signup_page(&ctx, &token, &username, &full_name, &e.problems, e.status);
-        if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
-            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-        }
-        return Ok(r);
-    }
-    let user_id = match sign_up_donor(&state, &address, &username, &full_name, password).await {
-        Ok((user_id, _donor_id)) => user_id,
-        Err(e) if client_error(&e) => {
-            return Ok(signup_page(
+    let made = crate::usecase::account::sign_up(
+        &state.db,
+        state.clock.as_ref(),
+        state.settings.signups_per_hour,
+        crate::usecase::account::SignUp {
+            username: username.clone(),
+            full_name: full_name.clone(),
+            password: password.to_string(),
+            address: peer_address(&parts),
+        },
+    )
+    .await;
+    let user_id = match made {
+        Ok(made) => made.user_id,
+        Err(crate::usecase::Error::Throttled {
+            problem,
+            retry_after,
+        }) => {
+            let mut r = signup_page(
                 &ctx,
                 &token,
                 &username,
                 &full_name,
-                &e.problems,
-                e.status,
-            ))
+                &[problem],
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
+                r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+            return Ok(r);
         }
-        Err(e) => return Err(ctx.api_error(e)),
+        Err(e) => match shown(e) {
+            Ok((status, problems)) => {
+                return Ok(signup_page(
+                    &ctx, &token, &username, &full_name, &problems, status,
+                ))
+            }
+            Err(e) => return Err(ctx.failed(e)),
+        },
     };
     // A session this browser still holds is ended: one browser, one session.
-    if let Some(old) = crate::api::extract::cookie(&parts, SESSION_COOKIE) {
+    if let Some(old) = cookie(&parts, SESSION_COOKIE) {
         users::end_session(&state.db, old)
             .await
             .map_err(|e| ctx.internal(e))?;

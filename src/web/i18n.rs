@@ -128,6 +128,7 @@ strings! {
     NotFoundTitle => "Tidak ditemukan", "Not found";
     NotFound => "Halaman atau data yang Anda cari tidak ada, atau bukan wewenang Anda.", "The page or record you are looking for does not exist, or is not yours to see.";
     ErrorTitle => "Terjadi kesalahan", "Something went wrong";
+    InternalError => "Terjadi kesalahan di server. Coba lagi nanti.", "Something went wrong on the server. Try again later.";
     BackHome => "Kembali ke beranda", "Back to the home page";
     UploadTitle => "Unggah daftar pekerja", "Upload a list of workers";
     UploadIntro => "Unggah berkas CSV atau XLSX berisi satu pekerja per baris. Baris yang bermasalah tidak disimpan dan dicantumkan di laporan; baris lain tetap disimpan.", "Upload a CSV or XLSX file with one worker per row. Rows with problems are not stored and are listed in the report; the other rows are stored.";
@@ -395,6 +396,7 @@ strings! {
     AmountRupiah => "Jumlah (Rp)", "Amount (Rp)";
     ManualReference => "Nomor kuitansi atau nomor transfer", "Receipt or transfer number";
     Evidence => "Bukti pembayaran (foto atau pindaian)", "Evidence (photo or scan)";
+    EvidenceAgain => "Pilih berkas buktinya sekali lagi: berkas tidak disimpan sebelum pembayaran tercatat.", "Choose the evidence file once more: it is not kept until the payment is recorded.";
     RecordPayment => "Catat pembayaran", "Record the payment";
 }
 

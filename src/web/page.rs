@@ -3,9 +3,9 @@
 
 use super::i18n::{Lang, S};
 use super::layout;
-use crate::api::error::ApiError;
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
+use crate::http::request::{self, Refused};
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -54,7 +54,7 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Fail> {
         let lang = query_lang(parts)
-            .or_else(|| crate::api::extract::cookie(parts, LANG_COOKIE).and_then(Lang::parse))
+            .or_else(|| request::cookie(parts, LANG_COOKIE).and_then(Lang::parse))
             .unwrap_or_default();
         let query = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
             .map(|q| q.0)
@@ -69,11 +69,12 @@ impl FromRequestParts<AppState> for Ctx {
             query,
         };
         // `false`: a page checks the form's `csrf` field itself, not the API's header.
-        ctx.user = match crate::api::extract::principal(parts, state, false).await {
+        ctx.user = match request::principal(parts, &state.db, false).await {
             Ok(p) => p,
-            // A stale or foreign bearer token: for a page, simply nobody signed in.
-            Err(e) if e.status == StatusCode::UNAUTHORIZED => None,
-            Err(e) => return Err(ctx.api_error(e)),
+            // A stale or foreign bearer token: for a page, simply nobody signed in. (`Csrf`
+            // cannot come back unasked; it would mean the same.)
+            Err(Refused::UnknownToken | Refused::Csrf) => None,
+            Err(Refused::Internal(e)) => return Err(ctx.internal(e)),
         };
         Ok(ctx)
     }
@@ -148,26 +149,6 @@ impl Ctx {
         r.into()
     }
 
-    /// An error from the shared API code, as a page: its own message in the reader's language.
-    pub fn api_error(&self, e: ApiError) -> Fail {
-        let (title, default) = match e.status {
-            StatusCode::NOT_FOUND => (S::NotFoundTitle, S::NotFound),
-            StatusCode::FORBIDDEN => (S::ForbiddenTitle, S::Forbidden),
-            _ => (S::ErrorTitle, S::ErrorTitle),
-        };
-        let text: Vec<&str> = e
-            .problems
-            .iter()
-            .map(|p| p.message(self.lang.code()))
-            .collect();
-        let text = if e.status == StatusCode::NOT_FOUND || text.is_empty() {
-            self.t(default).to_string()
-        } else {
-            text.join(" ")
-        };
-        self.error_page(e.status, self.t(title), &text)
-    }
-
     /// A use case's refusal as a page, by variant: its own words in the reader's language.
     pub fn failed(&self, e: crate::usecase::Error) -> Fail {
         use crate::usecase::Error;
@@ -185,18 +166,30 @@ impl Ctx {
                 self.t(S::ErrorTitle),
                 &words(&ps),
             ),
-            Error::Conflict(p) => self.error_page(
+            Error::Conflict(p) | Error::Unconfirmed(p) => self.error_page(
                 StatusCode::CONFLICT,
                 self.t(S::ErrorTitle),
                 &words(std::slice::from_ref(&p)),
+            ),
+            Error::Throttled { problem, .. } => self.error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                self.t(S::ErrorTitle),
+                &words(std::slice::from_ref(&problem)),
             ),
             Error::Internal(e) => self.internal(e),
         }
     }
 
-    /// An unexpected failure (database, I/O): logged, shown as a plain error page.
-    pub fn internal(&self, e: impl Into<ApiError>) -> Fail {
-        self.api_error(e.into())
+    /// An unexpected failure (database, I/O): logged with its cause inside the request's
+    /// span, shown as a plain error page that says nothing internal.
+    pub fn internal(&self, e: impl Into<anyhow::Error>) -> Fail {
+        let e: anyhow::Error = e.into();
+        tracing::error!(error = %format!("{e:#}"), "request failed");
+        self.refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            S::ErrorTitle,
+            S::InternalError,
+        )
     }
 }
 

@@ -7,10 +7,10 @@
 use super::i18n::S;
 use super::layout;
 use super::page::{field, no_store, redirect, same_secret, Ctx, PageResult};
-use crate::api::extract::SESSION_COOKIE;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::db::users;
+use crate::http::request::{cookie, SESSION_COOKIE};
 use crate::regions::RegionTable;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
@@ -95,9 +95,9 @@ fn login_token(parts: &Parts) -> String {
 }
 
 /// The double-submit token a form before sign-in carries (sign-in, sign-up): the one this
-/// browser's cookie `cookie` holds, or a fresh one.
-pub(super) fn form_token(parts: &Parts, cookie: &str) -> String {
-    crate::api::extract::cookie(parts, cookie)
+/// browser's cookie `name` holds, or a fresh one.
+pub(super) fn form_token(parts: &Parts, name: &str) -> String {
+    cookie(parts, name)
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_string)
         .unwrap_or_else(crate::auth::password::random_token)
@@ -117,7 +117,7 @@ pub async fn sign_in(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> PageResult {
     let form = form.map(|f| f.0).unwrap_or_default();
-    let expected = crate::api::extract::cookie(&parts, LOGIN_COOKIE);
+    let expected = cookie(&parts, LOGIN_COOKIE);
     let sent = field(&form, "csrf");
     if !matches!((expected, sent), (Some(e), Some(s)) if same_secret(e, s)) {
         return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf));
@@ -136,7 +136,7 @@ pub async fn sign_in(
         return Ok(sign_in_form(&ctx, &login_token(&parts), username, true));
     };
     // A session this browser still holds is ended: one browser, one session.
-    if let Some(old) = crate::api::extract::cookie(&parts, SESSION_COOKIE) {
+    if let Some(old) = cookie(&parts, SESSION_COOKIE) {
         users::end_session(&state.db, old)
             .await
             .map_err(|e| ctx.internal(e))?;
@@ -171,7 +171,7 @@ pub async fn sign_out(
         return Ok(r);
     }
     ctx.check_csrf(field(&form, "csrf"))?;
-    if let Some(token) = crate::api::extract::cookie(&parts, SESSION_COOKIE) {
+    if let Some(token) = cookie(&parts, SESSION_COOKIE) {
         users::end_session(&state.db, token)
             .await
             .map_err(|e| ctx.internal(e))?;

@@ -3,10 +3,11 @@
 use super::i18n::{Lang, S};
 use super::layout;
 use super::page::{no_store, redirect, Ctx, PageResult};
-use crate::api::imports::{import_for, save_upload, visible_import, REPORT_LIMIT};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::db::imports::{self, ErrorRow, ImportRecord};
+use crate::http::upload::save_file;
+use crate::usecase::imports::{self as uc, REPORT_LIMIT};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
@@ -153,7 +154,7 @@ fn number(n: i64, en: bool) -> String {
 }
 
 pub async fn form(ctx: Ctx, State(state): State<AppState>) -> PageResult {
-    let p = ctx.require(&[Role::Proposer])?;
+    let p = ctx.require(&uc::UPLOADERS)?;
     upload_page(&ctx, &state, p, &[]).await
 }
 
@@ -162,29 +163,30 @@ pub async fn upload(
     State(state): State<AppState>,
     mp: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let p = ctx.require(&[Role::Proposer])?;
+    let p = ctx.require(&uc::UPLOADERS)?;
     let mp = match mp {
         Ok(mp) => mp,
         // Not a multipart form at all: nothing to read a token from.
         Err(_) => return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf)),
     };
-    let (path, name, csrf) = match save_upload(mp).await {
-        Ok(x) => x,
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            // Nothing was imported; showing the form again changes nothing.
-            return upload_page(&ctx, &state, p, &e.problems).await;
-        }
-        Err(e) => return Err(ctx.api_error(e)),
+    let saved = match save_file(mp).await.map_err(|e| ctx.internal(e))? {
+        Ok(saved) => saved,
+        // Nothing was imported; showing the form again changes nothing.
+        Err(pr) => return upload_page(&ctx, &state, p, &[pr]).await,
     };
-    ctx.check_csrf(csrf.as_deref())?;
-    let report = match import_for(&state, p, path.to_path_buf(), &name).await {
+    ctx.check_csrf(saved.csrf.as_deref())?;
+    let upload = uc::Upload {
+        path: &saved.path,
+        file_name: &saved.name,
+    };
+    let report = match uc::import(state.ctx(p), upload).await {
         Ok(r) => r,
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            return upload_page(&ctx, &state, p, &e.problems).await;
+        Err(crate::usecase::Error::Invalid(problems)) => {
+            return upload_page(&ctx, &state, p, &problems).await;
         }
-        Err(e) => return Err(ctx.api_error(e)),
+        Err(e) => return Err(ctx.failed(e)),
     };
-    drop(path);
+    drop(saved);
     let to = if report.already_imported {
         format!("/unggahan/{}?sudah=1", report.import.id)
     } else {
@@ -239,15 +241,14 @@ pub async fn report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<Stri
     let p = ctx.signed_in()?;
     let not_found = || ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound);
     let id: i64 = id.parse().map_err(|_| not_found())?;
-    let rec = visible_import(&state, p, id)
+    let uc::Report {
+        import: rec,
+        errors,
+        warnings,
+        ..
+    } = uc::report(state.ctx(p), id)
         .await
-        .map_err(|e| ctx.api_error(e))?;
-    let errors = imports::errors(&state.db, rec.id, "error", REPORT_LIMIT)
-        .await
-        .map_err(|e| ctx.internal(e))?;
-    let warnings = imports::errors(&state.db, rec.id, "warning", REPORT_LIMIT)
-        .await
-        .map_err(|e| ctx.internal(e))?;
+        .map_err(|e| ctx.failed(e))?;
     let t = |s| ctx.t(s);
     let en = ctx.lang == Lang::En;
     let notes = notes(&rec, ctx.lang);

@@ -1,0 +1,68 @@
+//! An uploaded list, streamed to a temporary file so that it never sits in memory whole: the
+//! API's and the upload page's multipart field `file`.
+
+use axum::extract::multipart::MultipartError;
+use axum::extract::Multipart;
+use lingkaran_domain::Problem;
+use tokio::io::AsyncWriteExt;
+
+/// A file saved from a multipart upload.
+pub struct Saved {
+    /// Deleted when dropped.
+    pub path: tempfile::TempPath,
+    /// The name the sender gave it.
+    pub name: String,
+    /// The form's `csrf` field, if it had one (a page's form checks it).
+    pub csrf: Option<String>,
+}
+
+fn bad_upload(e: MultipartError) -> Problem {
+    Problem::new(
+        "bad_upload",
+        format!("Unggahan terputus atau rusak: {e}"),
+        format!("The upload was cut off or malformed: {e}"),
+    )
+}
+
+/// Streams the multipart field `file` to a temporary file. `Ok(Err(problem))`: the upload
+/// is the sender's to fix (no file, cut off); `Err`: the disk failed.
+pub async fn save_file(mut mp: Multipart) -> anyhow::Result<Result<Saved, Problem>> {
+    let mut saved = None;
+    let mut csrf = None;
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Ok(Err(bad_upload(e))),
+        };
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                let (std_file, path) = tempfile::NamedTempFile::new()?.into_parts();
+                let mut f = tokio::fs::File::from_std(std_file);
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => f.write_all(&chunk).await?,
+                        Ok(None) => break,
+                        Err(e) => return Ok(Err(bad_upload(e))),
+                    }
+                }
+                f.flush().await?;
+                saved = Some((path, name));
+            }
+            Some("csrf") => match field.text().await {
+                Ok(t) => csrf = Some(t),
+                Err(e) => return Ok(Err(bad_upload(e))),
+            },
+            _ => {}
+        }
+    }
+    Ok(match saved {
+        Some((path, name)) => Ok(Saved { path, name, csrf }),
+        None => Err(Problem::new(
+            "no_file",
+            "Pilih berkas CSV atau XLSX untuk diunggah (kolom 'file').",
+            "Choose a CSV or XLSX file to upload (field 'file').",
+        )),
+    })
+}

@@ -1,0 +1,91 @@
+//! Lists of workers a proposer uploads: storing one, and who may read its report.
+
+use super::{Ctx, Error};
+use crate::auth::Role;
+use crate::db::imports::{self, ErrorRow, ImportRecord, Submitter};
+use std::path::Path;
+
+/// Who may upload a list: a proposer, for their organisation.
+pub const UPLOADERS: [Role; 1] = [Role::Proposer];
+
+/// The most report lines of each kind a view carries; the CSV has them all.
+pub const REPORT_LIMIT: i64 = 1000;
+
+/// An import and the first [`REPORT_LIMIT`] of its refused rows and of its warnings.
+pub struct Report {
+    pub import: ImportRecord,
+    /// These exact bytes were imported before: nothing new was stored.
+    pub already_imported: bool,
+    pub errors: Vec<ErrorRow>,
+    pub warnings: Vec<ErrorRow>,
+}
+
+/// An uploaded file, saved by the edge that received it.
+pub struct Upload<'a> {
+    pub path: &'a Path,
+    pub file_name: &'a str,
+}
+
+/// Stores an uploaded list for the proposer's organisation (`import::run`: each row checked,
+/// de-duplicated and stored in batches). A file that cannot be read at all is `Invalid`.
+pub async fn import(ctx: Ctx<'_>, upload: Upload<'_>) -> Result<Report, Error> {
+    let p = ctx.require(&UPLOADERS)?;
+    let who = Submitter {
+        organisation_id: p.organisation_id.ok_or(Error::Forbidden)?,
+        user_id: p.user_id,
+        import_id: None,
+    };
+    let run = crate::import::run(
+        ctx.db,
+        upload.path.to_path_buf(),
+        upload.file_name,
+        who,
+        ctx.clock.today(),
+    )
+    .await?;
+    let done = run.map_err(|e| Error::Invalid(vec![e.0]))?;
+    with_lines(ctx, done.import, done.already_imported).await
+}
+
+/// The import, if the caller may see it: its proposer organisation, officers in scope of
+/// that organisation's region, and admins. Anyone else: not found.
+pub async fn visible(ctx: Ctx<'_>, id: i64) -> Result<ImportRecord, Error> {
+    let rec = imports::get(ctx.db, id)
+        .await?
+        .ok_or(Error::NotFound("Unggahan"))?;
+    let p = ctx.actor;
+    let ok = match p.role {
+        Role::Admin => true,
+        Role::Proposer => p.organisation_id == Some(rec.organisation_id),
+        Role::Officer => crate::db::users::organisation(ctx.db, rec.organisation_id)
+            .await?
+            .is_some_and(|o| p.covers(&o.region_code)),
+        Role::Donor | Role::Viewer => false,
+    };
+    if ok {
+        Ok(rec)
+    } else {
+        Err(Error::NotFound("Unggahan"))
+    }
+}
+
+/// The report of an import the caller may see.
+pub async fn report(ctx: Ctx<'_>, id: i64) -> Result<Report, Error> {
+    let rec = visible(ctx, id).await?;
+    with_lines(ctx, rec, false).await
+}
+
+async fn with_lines(
+    ctx: Ctx<'_>,
+    import: ImportRecord,
+    already_imported: bool,
+) -> Result<Report, Error> {
+    let errors = imports::errors(ctx.db, import.id, "error", REPORT_LIMIT).await?;
+    let warnings = imports::errors(ctx.db, import.id, "warning", REPORT_LIMIT).await?;
+    Ok(Report {
+        import,
+        already_imported,
+        errors,
+        warnings,
+    })
+}
