@@ -10,6 +10,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::Method;
 
+mod body;
+pub use body::{body_too_large, upload_refused, Json, Multipart, Path, Query, Text};
+
 pub const SESSION_COOKIE: &str = "lk_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 

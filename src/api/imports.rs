@@ -1,16 +1,17 @@
 //! Uploads of lists and their reports.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::{upload_refused, Json, Multipart, Path};
+use super::shapes;
 use super::wire;
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::db::imports::{self, ImportRecord, Submitter};
 use crate::import::{self, ImportReport};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
@@ -19,24 +20,24 @@ pub const REPORT_LIMIT: i64 = 1000;
 
 /// Streams the multipart field `file` to a temporary file, so the upload never sits in memory.
 pub async fn save_upload(
-    mut mp: Multipart,
+    mut mp: axum::extract::Multipart,
 ) -> Result<(tempfile::TempPath, String, Option<String>)> {
     let mut saved = None;
     let mut csrf = None;
-    while let Some(mut field) = mp.next_field().await.map_err(bad_upload)? {
+    while let Some(mut field) = mp.next_field().await.map_err(upload_refused)? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or("upload.csv").to_string();
                 let tmp = tempfile::NamedTempFile::new().map_err(anyhow::Error::from)?;
                 let (std_file, path) = tmp.into_parts();
                 let mut f = tokio::fs::File::from_std(std_file);
-                while let Some(chunk) = field.chunk().await.map_err(bad_upload)? {
+                while let Some(chunk) = field.chunk().await.map_err(upload_refused)? {
                     f.write_all(&chunk).await.map_err(anyhow::Error::from)?;
                 }
                 f.flush().await.map_err(anyhow::Error::from)?;
                 saved = Some((path, name));
             }
-            Some("csrf") => csrf = Some(field.text().await.map_err(bad_upload)?),
+            Some("csrf") => csrf = Some(field.text().await.map_err(upload_refused)?),
             _ => {}
         }
     }
@@ -48,14 +49,6 @@ pub async fn save_upload(
         )
     })?;
     Ok((path, name, csrf))
-}
-
-fn bad_upload(e: axum::extract::multipart::MultipartError) -> ApiError {
-    ApiError::bad_request(
-        "bad_upload",
-        format!("Unggahan terputus atau rusak: {e}"),
-        format!("The upload was cut off or malformed: {e}"),
-    )
 }
 
 /// Runs an import for a proposer and returns the report: the shared path of the API and the page.
@@ -87,10 +80,20 @@ pub async fn report_json(state: &AppState, r: &ImportReport) -> Result<Value> {
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports",
+    summary = "Upload a CSV or XLSX list (multipart field 'file')",
+    description = "Roles: proposer.",
+    request_body(content = shapes::FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The import's report", body = wire::ImportReport),
+        (status = 200, description = "The same file was imported before: that report", body = wire::ImportReport),
+        (status = 403, description = "Not a proposer (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "No file, an unreadable upload, or a file that cannot be read as a list", body = ErrorEnvelope),
+    ))]
 pub async fn upload(
     caller: Caller,
     State(state): State<AppState>,
-    mp: Multipart,
+    Multipart(mp): Multipart,
 ) -> Result<(StatusCode, Json<Value>)> {
     let p = caller.require(&[Role::Proposer])?;
     let (path, name, _) = save_upload(mp).await?;
@@ -127,6 +130,14 @@ pub async fn visible_import(state: &AppState, p: &Principal, id: i64) -> Result<
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
+    summary = "An import's report",
+    description = "Roles: its proposer, officers in scope, admin.",
+    params(("id" = i64, Path, description = "The import's id")),
+    responses(
+        (status = 200, description = "The report (up to 1 000 rows of each kind)", body = wire::ImportReport),
+        (status = 404, description = "No such import that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn show(
     caller: Caller,
     State(state): State<AppState>,
@@ -140,6 +151,13 @@ pub async fn show(
     Ok(Json(report_json(&state, &report).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
+    summary = "Recent imports",
+    description = "Roles: admin, proposer (own).",
+    responses(
+        (status = 200, description = "Up to 100 imports, newest first", body = shapes::ImportList),
+        (status = 403, description = "Not an admin or proposer (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
     let p = caller.require(&[Role::Admin, Role::Proposer])?;
     let org = if p.role == Role::Proposer {
@@ -155,6 +173,14 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<
 
 /// The report as CSV, for a clerk to fix and re-upload just the bad rows:
 /// `baris,kolom,nilai,kode,pesan,message`.
+#[utoipa::path(get, path = "/api/v1/imports/{id}/errors.csv", tag = "imports",
+    summary = "The bad rows as CSV",
+    description = "Roles: its proposer, officers in scope, admin.",
+    params(("id" = i64, Path, description = "The import's id")),
+    responses(
+        (status = 200, description = "`baris,kolom,nilai,kode,pesan,message`, UTF-8 with a BOM", body = String, content_type = "text/csv"),
+        (status = 404, description = "No such import that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn errors_csv(
     caller: Caller,
     State(state): State<AppState>,

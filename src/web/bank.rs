@@ -15,7 +15,6 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
 use serde_json::json;
@@ -397,12 +396,12 @@ pub async fn resolve(
     match crate::api::payments::resolve_line(
         Caller(p.clone()),
         State(state.clone()),
-        Path(id),
-        Json(input),
+        crate::api::extract::Path(id),
+        crate::api::extract::Json(input),
     )
     .await
     {
-        Ok(Json(v)) => {
+        Ok(crate::api::extract::Json(v)) => {
             let status = v["status"].as_str().unwrap_or("resolved");
             let line = id.to_string();
             Ok(redirect(&format!(
