@@ -459,3 +459,78 @@ fn an_answer_of_another_shape_is_caught() {
 fn an_undocumented_status_is_caught() {
     common::conform::check("GET", "/api/v1/health", 404, &serde_json::json!({}));
 }
+
+/// A donor's path through the API, each answer checked against its schema by the helpers
+/// ([`common::conform::check`]): a quote, a donation with its invoice, the callback that pays
+/// it, the receipt, the account, the funded workers, and a worker as staff see them.
+both_dbs!(
+    a_donation_and_its_payment_fit_their_schemas,
+    |db| async move {
+        use serde_json::json;
+        let app = TestApp::spawn(db).await;
+        let village = app.village(3, 11).await;
+        let (donor, donor_id) = app.sign_up("budi", "Budi Santoso").await;
+
+        let (s, quote) = app
+            .post(
+                &donor,
+                "/api/v1/quotes",
+                json!({ "workers": 3, "months": 2 }),
+            )
+            .await;
+        assert_eq!(s, 200, "{quote}");
+        assert_eq!(quote["by_month"].as_array().unwrap().len(), 2);
+
+        let (s, d) = app
+        .post(
+            &donor,
+            "/api/v1/donations",
+            json!({ "mode": "criteria", "criteria": { "region": "35.25.01" }, "count": 3, "months": 2 }),
+        )
+        .await;
+        assert_eq!(s, 201, "{d}");
+        assert_eq!(d["workers"], 3, "{d}");
+        let inv = &d["invoice"];
+        let (s, paid) = app
+            .pay_callback(
+                inv["va_number"].as_str().unwrap(),
+                inv["number"].as_str().unwrap(),
+                inv["amount"].as_i64().unwrap(),
+                "DOKU-OPENAPI-1",
+            )
+            .await;
+        assert_eq!(s, 200, "{paid}");
+        assert_eq!(paid["funded_donation"], d["id"]);
+
+        let payment = paid["payment_id"].as_i64().unwrap();
+        let (s, receipt) = app
+            .get(&donor, &format!("/api/v1/payments/{payment}"))
+            .await;
+        assert_eq!(s, 200, "{receipt}");
+        assert_eq!(receipt["receipt_number"], format!("KW-{payment}"));
+        let (s, account) = app
+            .get(&donor, &format!("/api/v1/donors/{donor_id}/account"))
+            .await;
+        assert_eq!(s, 200, "{account}");
+        let (s, shown) = app
+            .get(&donor, &format!("/api/v1/donations/{}", d["id"]))
+            .await;
+        assert_eq!(
+            (s, shown["status"].as_str()),
+            (200, Some("funded")),
+            "{shown}"
+        );
+        let (s, funded) = app
+            .get(&donor, &format!("/api/v1/donations/{}/workers", d["id"]))
+            .await;
+        assert_eq!(s, 200, "{funded}");
+        let (s, worker) = app
+            .get(
+                &village.officer,
+                &format!("/api/v1/workers/{}", village.workers[0]),
+            )
+            .await;
+        assert_eq!(s, 200, "{worker}");
+        assert!(worker["history"].as_array().is_some_and(|h| !h.is_empty()));
+    }
+);
