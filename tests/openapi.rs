@@ -460,9 +460,9 @@ fn an_undocumented_status_is_caught() {
     common::conform::check("GET", "/api/v1/health", 404, &serde_json::json!({}));
 }
 
-/// A donor's path through the API, each answer checked against its schema by the helpers
-/// ([`common::conform::check`]): a quote, a donation with its invoice, the callback that pays
-/// it, the receipt, the account, the funded workers, and a worker as staff see them.
+// A donor's path through the API, each answer checked against its schema by the helpers
+// ([`common::conform::check`]): a quote, a donation with its invoice, the callback that pays
+// it, the receipt, the account, the funded workers, and a worker as staff see them.
 both_dbs!(
     a_donation_and_its_payment_fit_their_schemas,
     |db| async move {
