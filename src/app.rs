@@ -129,6 +129,10 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(600),
         ))
+        // Outside the limit and the timeout, so that their refusals reach it.
+        .layer(axum::middleware::from_fn(
+            crate::api::error::plain_errors_as_envelope,
+        ))
         // The span names the path only: a query string may carry a NIK (`?nik=`), and logs
         // never hold a whole NIK.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {

@@ -1,17 +1,19 @@
 //! Tokens, the caller's own account, users and organisations.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::Json;
+use super::shapes;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::db::users::{self, NewUser};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Login {
     username: String,
     password: String,
@@ -19,6 +21,14 @@ pub struct Login {
 }
 
 /// Exchanges a username and password for a bearer token, for scripts.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts",
+    summary = "Exchange username and password for a bearer token",
+    description = "Roles: anyone.",
+    security(),
+    responses(
+        (status = 201, description = "A new token", body = shapes::Token),
+        (status = 401, description = "Wrong username or password (`bad_credentials`)", body = ErrorEnvelope),
+    ))]
 pub async fn issue_token(
     State(state): State<AppState>,
     Json(l): Json<Login>,
@@ -39,6 +49,10 @@ pub async fn issue_token(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    summary = "The caller's account, role and region scopes",
+    description = "Roles: any signed-in user.",
+    responses((status = 200, description = "Your account", body = shapes::Me)))]
 pub async fn me(Caller(p): Caller) -> Json<Value> {
     Json(json!({
         "id": p.user_id, "username": p.username, "full_name": p.full_name, "role": p.role.code(),
@@ -46,7 +60,7 @@ pub async fn me(Caller(p): Caller) -> Json<Value> {
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct UserInput {
     username: String,
     full_name: String,
@@ -57,6 +71,15 @@ pub struct UserInput {
     regions: Vec<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts",
+    summary = "Create a user",
+    description = "Roles: admin.",
+    responses(
+        (status = 201, description = "The user", body = shapes::UserCreated),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorEnvelope),
+        (status = 409, description = "The username is taken (`username_taken`)", body = ErrorEnvelope),
+        (status = 422, description = "Role, password, organisation or regions do not hold", body = ErrorEnvelope),
+    ))]
 pub async fn create_user(
     caller: Caller,
     State(state): State<AppState>,
@@ -125,13 +148,21 @@ pub async fn create_user(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct OrganisationInput {
     name: String,
     kind: String,
     region_code: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts",
+    summary = "Create a proposing organisation",
+    description = "Roles: admin.",
+    responses(
+        (status = 201, description = "The organisation", body = shapes::Organisation),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "Unknown region (`unknown_region`)", body = ErrorEnvelope),
+    ))]
 pub async fn create_organisation(
     caller: Caller,
     State(state): State<AppState>,
@@ -156,6 +187,13 @@ pub async fn create_organisation(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "accounts",
+    summary = "Proposing organisations in the caller's scope",
+    description = "Roles: admin, officer, viewer.",
+    responses(
+        (status = 200, description = "The organisations", body = shapes::OrganisationList),
+        (status = 403, description = "Not staff or a viewer (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn list_organisations(
     caller: Caller,
     State(state): State<AppState>,
@@ -172,7 +210,7 @@ pub async fn list_organisations(
     Ok(Json(json!({ "organisations": list })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct SignUp {
     username: String,
     full_name: String,
@@ -183,6 +221,16 @@ pub struct SignUp {
 /// script can go on to donate; the web page signs them in instead. At most
 /// `LINGKARAN_SIGNUPS_PER_HOUR` sign-ups per network address an hour (then 429 with
 /// `Retry-After`).
+#[utoipa::path(post, path = "/api/v1/signup", tag = "accounts",
+    summary = "An individual signs up as a donor; answers with a bearer token",
+    description = "Roles: anyone.",
+    security(),
+    responses(
+        (status = 201, description = "The donor and a token", body = shapes::SignedUp),
+        (status = 409, description = "The username is taken (`username_taken`)", body = ErrorEnvelope),
+        (status = 422, description = "Username, name or password do not hold", body = ErrorEnvelope),
+        (status = 429, description = "Too many sign-ups from this address (`too_many_signups`), with `Retry-After`", body = ErrorEnvelope),
+    ))]
 pub async fn sign_up(
     State(state): State<AppState>,
     parts: axum::http::request::Parts,

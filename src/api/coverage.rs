@@ -2,26 +2,38 @@
 //! until when. For staff in the worker's region; a NIK outside the caller's region answers
 //! exactly as one nobody registered.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::{Json, Path, Query};
+use super::wire;
 use crate::app::AppState;
 use crate::db::coverage::{self, Answer};
-use axum::extract::{Path, Query, State};
-use axum::Json;
+use axum::extract::State;
 use serde::Deserialize;
-use serde_json::Value;
+use utoipa::IntoParams;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct On {
+    /// The day, YYYY-MM-DD; today when absent.
     on: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/coverage/{nik}", tag = "coverage",
+    summary = "Is this person protected on a day (?on=YYYY-MM-DD), by whom, until when",
+    description = "Roles: admin, officer and viewer in the worker's region (a NIK outside it answers `not_registered`).",
+    params(("nik" = String, Path, description = "The person's NIK"), On),
+    responses(
+        (status = 200, description = "The answer", body = wire::Coverage),
+        (status = 403, description = "Your role may not check coverage (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "The NIK or the date is not valid", body = ErrorEnvelope),
+    ))]
 pub async fn check(
     caller: Caller,
     State(state): State<AppState>,
     Path(nik): Path<String>,
     Query(q): Query<On>,
-) -> Result<Json<Value>> {
+) -> Result<Json<wire::Coverage>> {
     let p = caller.require(&crate::auth::role::READERS)?;
     let today = crate::clock::today();
     let day = match q.on.as_deref() {
@@ -48,5 +60,5 @@ pub async fn check(
             coverage: lingkaran_domain::coverage::on(&[], day),
         };
     }
-    Ok(Json(super::wire::coverage_json(&answer)))
+    Ok(Json(wire::Coverage::of(&answer)))
 }

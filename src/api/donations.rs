@@ -3,24 +3,24 @@
 //! Every rule is in `usecase::donations`; a handler reads the JSON, calls the use case and
 //! writes its view as JSON.
 
-use super::error::Result;
+use super::error::{ErrorEnvelope, Result};
 use super::extract::Caller;
-use super::wire::{problem_json, region_json};
+use super::extract::{Json, Path, Query};
+use super::wire::{problem_json, Labelled, Message, Named, RegionName};
 use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
-use crate::db::donations::{self, DonationRow, DonationWorker, InvoiceRow};
+use crate::db::donations::{self, DonationRow, InvoiceRow};
 use crate::db::donors::Donor;
 use crate::usecase::donations::{self as uc, Terms};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
 use lingkaran_domain::nik;
 use lingkaran_domain::rates::Month;
-use lingkaran_domain::worker::Occupation;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 /// The donor a caller acts for ([`crate::usecase::account::acting_donor`]).
 pub(crate) async fn acting_donor(
@@ -37,87 +37,202 @@ fn month_text(yyyymm: i64) -> String {
         .unwrap_or_default()
 }
 
-pub fn invoice_json(i: &InvoiceRow) -> Value {
-    json!({
-        "id": i.id, "number": i.number, "va_number": i.va_number, "amount": i.amount,
-        "amount_text": rupiah(i.amount), "paid": i.paid, "outstanding": i.outstanding(),
-        "credit_applied": i.credit_applied, "credit_applied_text": rupiah(i.credit_applied),
-        "credit_receipt": i.credit_settlement_id.map(|id| json!({
-            "id": id, "number": receipt_number(ReceiptOf::CreditSettlement(id)),
-        })),
-        "status": i.status.code(), "created_at": i.created_at.to_rfc3339(), "expires_at": i.expires_at.to_rfc3339(),
-        "paid_at": i.paid_at.map(|t| t.to_rfc3339()),
-    })
+/// The receipt of a donation paid from credit (`KWK-n`).
+#[derive(Serialize, ToSchema)]
+pub struct CreditReceiptRef {
+    pub id: i64,
+    pub number: String,
 }
 
-pub fn donation_json(d: &DonationRow, invoice: Option<&InvoiceRow>) -> Value {
+/// An invoice: what to pay, to which virtual account, and what has been paid.
+#[derive(Serialize, ToSchema)]
+pub struct Invoice {
+    pub id: i64,
+    /// `INV-<year>-<id>`.
+    pub number: String,
+    /// The virtual account to pay into: `88908` + the donation id in 11 digits.
+    pub va_number: String,
+    pub amount: i64,
+    pub amount_text: String,
+    pub paid: i64,
+    /// What is left to pay (amount − paid − credit applied; 0 once settled).
+    pub outstanding: i64,
+    pub credit_applied: i64,
+    pub credit_applied_text: String,
+    pub credit_receipt: Option<CreditReceiptRef>,
+    /// `open`, `paid`, `expired`, `cancelled`.
+    pub status: &'static str,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+    #[schema(format = DateTime)]
+    pub paid_at: Option<String>,
+}
+
+pub fn invoice_json(i: &InvoiceRow) -> Invoice {
+    Invoice {
+        id: i.id,
+        number: i.number.clone(),
+        va_number: i.va_number.clone(),
+        amount: i.amount,
+        amount_text: rupiah(i.amount),
+        paid: i.paid,
+        outstanding: i.outstanding(),
+        credit_applied: i.credit_applied,
+        credit_applied_text: rupiah(i.credit_applied),
+        credit_receipt: i.credit_settlement_id.map(|id| CreditReceiptRef {
+            id,
+            number: receipt_number(ReceiptOf::CreditSettlement(id)),
+        }),
+        status: i.status.code(),
+        created_at: i.created_at.to_rfc3339(),
+        expires_at: i.expires_at.to_rfc3339(),
+        paid_at: i.paid_at.map(|t| t.to_rfc3339()),
+    }
+}
+
+/// A donation with its invoice.
+#[derive(Serialize, ToSchema)]
+pub struct Donation {
+    pub id: i64,
+    pub donor: Named,
+    /// `named`, `criteria` or `budget`.
+    pub mode: String,
+    /// `held`, `funded`, `expired`, `cancelled`, …
+    pub status: &'static str,
+    /// The funding source the months were priced for.
+    pub funding: String,
+    /// The first month, YYYY-MM.
+    pub start: Option<String>,
+    /// The last month, YYYY-MM.
+    pub end: Option<String>,
+    pub months: i64,
+    pub workers: i64,
+    pub total: i64,
+    pub total_text: String,
+    pub funded_total: i64,
+    pub budget_line_id: Option<i64>,
+    /// The donation this one extends.
+    pub extends_id: Option<i64>,
+    /// The request as it was made.
+    pub request: Value,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub hold_expires_at: String,
+    #[schema(format = DateTime)]
+    pub funded_at: Option<String>,
+    pub invoice: Option<Invoice>,
+}
+
+pub fn donation_json(d: &DonationRow, invoice: Option<&InvoiceRow>) -> Donation {
     let start = Month::from_yyyymm(d.start_month);
     let end = start.map(|s| s.plus(u32::try_from(d.months - 1).unwrap_or(0)));
-    json!({
-        "id": d.id,
-        "donor": { "id": d.donor_id, "name": d.donor_name },
-        "mode": d.mode,
-        "status": d.status.code(),
-        "funding": d.funding_source,
-        "start": start.map(|m| m.to_string()),
-        "end": end.map(|m| m.to_string()),
-        "months": d.months,
-        "workers": d.workers,
-        "total": d.total,
-        "total_text": rupiah(d.total),
-        "funded_total": d.funded_total,
-        "budget_line_id": d.budget_line_id,
-        "extends_id": d.extends_id,
-        "request": serde_json::from_str::<Value>(&d.request).unwrap_or(Value::Null),
-        "created_at": d.created_at.to_rfc3339(),
-        "hold_expires_at": d.hold_expires_at.to_rfc3339(),
-        "funded_at": d.funded_at.map(|t| t.to_rfc3339()),
-        "invoice": invoice.map(invoice_json),
-    })
+    Donation {
+        id: d.id,
+        donor: Named {
+            id: d.donor_id,
+            name: d.donor_name.clone(),
+        },
+        mode: d.mode.clone(),
+        status: d.status.code(),
+        funding: d.funding_source.clone(),
+        start: start.map(|m| m.to_string()),
+        end: end.map(|m| m.to_string()),
+        months: d.months,
+        workers: d.workers,
+        total: d.total,
+        total_text: rupiah(d.total),
+        funded_total: d.funded_total,
+        budget_line_id: d.budget_line_id,
+        extends_id: d.extends_id,
+        request: serde_json::from_str::<Value>(&d.request).unwrap_or(Value::Null),
+        created_at: d.created_at.to_rfc3339(),
+        hold_expires_at: d.hold_expires_at.to_rfc3339(),
+        funded_at: d.funded_at.map(|t| t.to_rfc3339()),
+        invoice: invoice.map(invoice_json),
+    }
 }
 
 /// A funded worker as the caller may see them: staff see the whole NIK and name; a donor
 /// sees the masked NIK and the initials.
-pub fn donation_worker_json(w: &DonationWorker, full: bool) -> Value {
-    let occ = Occupation::parse(&w.occupation);
-    json!({
-        "worker_id": w.worker_id,
-        "nik": if full { w.nik.clone() } else { nik::mask(&w.nik) },
-        "name": if full { w.full_name.clone() } else { uc::initials(&w.full_name) },
-        "village": region_json(&w.village_code),
-        "occupation": { "code": w.occupation, "label": occ.map(|o| o.label("id")), "label_en": occ.map(|o| o.label("en")) },
-        "months": w.months,
-        "first_month": w.first_month.map(month_text),
-        "last_month": w.last_month.map(month_text),
-        "state": w.state,
-        "rank": w.rank,
-        "why": w.reason_id,
-        "why_en": w.reason_en,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct DonationWorker {
+    pub worker_id: i64,
+    pub nik: String,
+    pub name: String,
+    pub village: RegionName,
+    pub occupation: Labelled,
+    pub months: i64,
+    /// YYYY-MM.
+    pub first_month: Option<String>,
+    /// YYYY-MM.
+    pub last_month: Option<String>,
+    pub state: Option<String>,
+    /// Place in the fair order (criteria and budget donations).
+    pub rank: i64,
+    /// Why this worker was chosen.
+    pub why: String,
+    pub why_en: String,
 }
 
-#[derive(Deserialize, Default)]
+pub fn donation_worker_json(w: &donations::DonationWorker, full: bool) -> DonationWorker {
+    DonationWorker {
+        worker_id: w.worker_id,
+        nik: if full {
+            w.nik.clone()
+        } else {
+            nik::mask(&w.nik)
+        },
+        name: if full {
+            w.full_name.clone()
+        } else {
+            uc::initials(&w.full_name)
+        },
+        village: RegionName::of(&w.village_code),
+        occupation: Labelled::occupation(&w.occupation),
+        months: w.months,
+        first_month: w.first_month.map(month_text),
+        last_month: w.last_month.map(month_text),
+        state: w.state.clone(),
+        rank: w.rank,
+        why: w.reason_id.clone(),
+        why_en: w.reason_en.clone(),
+    }
+}
+
+#[derive(Deserialize, Default, ToSchema)]
 pub struct CriteriaInput {
+    /// A region code the workers live in.
     region: Option<String>,
     occupation: Option<String>,
+    /// `L` or `P`.
     sex: Option<String>,
     max_decile: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DonationInput {
+    /// The donor (staff acting for one; a donor account acts for itself).
     donor_id: Option<i64>,
     /// `named`, `criteria` or `budget`.
     mode: String,
+    /// Named: the workers' NIKs.
     niks: Option<Vec<String>>,
+    /// Named: leave out NIKs that cannot be funded instead of refusing.
     #[serde(default)]
     skip_unavailable: bool,
     criteria: Option<CriteriaInput>,
+    /// Criteria: how many workers.
     count: Option<i64>,
+    /// Budget: how much to spend, in rupiah.
     budget: Option<i64>,
     months: Option<i64>,
+    /// The first month, YYYY-MM.
     start: Option<String>,
     budget_line_id: Option<i64>,
+    /// Pay at once from the donor's credit.
     #[serde(default)]
     pay_from_credit: bool,
 }
@@ -145,27 +260,61 @@ impl From<DonationInput> for uc::DonationInput {
     }
 }
 
-/// What `POST /donations` answers: the donation, its invoice, and what it could not do.
-fn made_json(made: &uc::Made) -> Value {
-    let mut v = donation_json(&made.donation, made.invoice.as_ref());
-    v["shortfall"] = json!(made.shortfall);
-    v["skipped"] = json!(made
-        .skipped
-        .iter()
-        .map(|(nik, p)| json!({ "nik": nik, "problem": problem_json(p) }))
-        .collect::<Vec<_>>());
-    v
+/// A NIK a named donation left out, and why.
+#[derive(Serialize, ToSchema)]
+pub struct Skipped {
+    pub nik: String,
+    pub problem: Message,
 }
 
-fn shown_json(s: &uc::Shown) -> Value {
+/// What `POST /donations` answers: the donation, its invoice, and what it could not do.
+#[derive(Serialize, ToSchema)]
+pub struct DonationMade {
+    #[serde(flatten)]
+    pub donation: Donation,
+    /// Criteria donations: workers asked for but not found free.
+    pub shortfall: i64,
+    /// Named donations with `skip_unavailable`: the NIKs left out.
+    pub skipped: Vec<Skipped>,
+}
+
+fn made_json(made: &uc::Made) -> DonationMade {
+    DonationMade {
+        donation: donation_json(&made.donation, made.invoice.as_ref()),
+        shortfall: made.shortfall,
+        skipped: made
+            .skipped
+            .iter()
+            .map(|(nik, p)| Skipped {
+                nik: nik.clone(),
+                problem: problem_json(p),
+            })
+            .collect(),
+    }
+}
+
+fn shown_json(s: &uc::Shown) -> Donation {
     donation_json(&s.donation, s.invoice.as_ref())
 }
 
+/// Refusals of a use case on one donation.
+const NOT_YOURS: &str = "Not a donor, staff, or this donor (`forbidden`)";
+
+#[utoipa::path(post, path = "/api/v1/donations", tag = "donations",
+    summary = "Donate: choose workers by NIK (named), by criteria and count, or by budget; holds their months and issues an invoice with a virtual-account number",
+    description = "Roles: admin, officer (for a donor), donor.",
+    responses(
+        (status = 201, description = "The donation, held, with its invoice", body = DonationMade),
+        (status = 403, description = NOT_YOURS, body = ErrorEnvelope),
+        (status = 404, description = "No such donor or budget line", body = ErrorEnvelope),
+        (status = 409, description = "A hold limit is reached, or the budget line's ceiling", body = ErrorEnvelope),
+        (status = 422, description = "The request does not hold: months, start, criteria, mode, NIKs", body = ErrorEnvelope),
+    ))]
 pub async fn create(
     caller: Caller,
     State(state): State<AppState>,
     Json(input): Json<DonationInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<DonationMade>)> {
     let made = uc::make(
         state.ctx(&caller.0),
         Terms::of(&state.settings),
@@ -175,16 +324,33 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(made_json(&made))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this donor's donations.
     donor_id: Option<i64>,
 }
 
+/// Donations, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct DonationList {
+    donations: Vec<Donation>,
+}
+
+#[utoipa::path(get, path = "/api/v1/donations", tag = "donations",
+    summary = "Donations, newest first (a donor sees their own)",
+    description = "Roles: admin, officer, donor.",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Up to 500 donations", body = DonationList),
+        (status = 403, description = "Not a donor or staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "A donor asked for another donor's donations", body = ErrorEnvelope),
+    ))]
 pub async fn list(
     caller: Caller,
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<DonationList>> {
     let p = caller.require(&crate::auth::role::GIVERS)?;
     let donor = match p.role {
         Role::Donor => Some(acting_donor(&state, p, q.donor_id).await?.id),
@@ -196,55 +362,99 @@ pub async fn list(
         let inv = donations::invoice_of(&state.db, d.id).await?;
         out.push(donation_json(d, inv.as_ref()));
     }
-    Ok(Json(json!({ "donations": out })))
+    Ok(Json(DonationList { donations: out }))
 }
 
+#[utoipa::path(get, path = "/api/v1/donations/{id}", tag = "donations",
+    summary = "One donation with its invoice",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The donation's id")),
+    responses(
+        (status = 200, description = "The donation", body = Donation),
+        (status = 404, description = "No such donation that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn show(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Donation>> {
     let s = uc::show(state.ctx(&caller.0), id).await?;
     Ok(Json(shown_json(&s)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
+    /// 1–1000, default 100.
     limit: Option<i64>,
+    /// Default 0.
     offset: Option<i64>,
 }
 
+/// A page of a donation's workers.
+#[derive(Serialize, ToSchema)]
+pub struct DonationWorkers {
+    donation_id: i64,
+    workers: Vec<DonationWorker>,
+    limit: i64,
+    offset: i64,
+    total: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/donations/{id}/workers", tag = "donations",
+    summary = "The workers a donation funds, with why each was chosen (a donor sees masked NIKs and initials)",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The donation's id"), Page),
+    responses(
+        (status = 200, description = "A page of the workers", body = DonationWorkers),
+        (status = 404, description = "No such donation that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn workers(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(page): Query<Page>,
-) -> Result<Json<Value>> {
+) -> Result<Json<DonationWorkers>> {
     let d = uc::visible(state.ctx(&caller.0), id).await?;
     let limit = page.limit.unwrap_or(100).clamp(1, 1000);
     let offset = page.offset.unwrap_or(0).max(0);
     let rows = donations::workers_of(&state.db, d.id, limit, offset).await?;
     let full = STAFF.contains(&caller.0.role);
-    Ok(Json(json!({
-        "donation_id": d.id,
-        "workers": rows.iter().map(|w| donation_worker_json(w, full)).collect::<Vec<_>>(),
-        "limit": limit, "offset": offset, "total": d.workers,
-    })))
+    Ok(Json(DonationWorkers {
+        donation_id: d.id,
+        workers: rows.iter().map(|w| donation_worker_json(w, full)).collect(),
+        limit,
+        offset,
+        total: d.workers,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ExtendInput {
+    /// How many more months (default: as many as the donation had).
     months: Option<i64>,
+    /// The first new month, YYYY-MM (default: the month after the donation's last).
     start: Option<String>,
 }
 
 /// The same workers again, for more months (`usecase::donations::extend`).
+#[utoipa::path(post, path = "/api/v1/donations/{id}/extend", tag = "donations",
+    summary = "Extend a funded donation: the same workers for more months, as a new held donation with its invoice",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The donation to extend")),
+    responses(
+        (status = 201, description = "The new donation, held", body = DonationMade),
+        (status = 403, description = NOT_YOURS, body = ErrorEnvelope),
+        (status = 404, description = "No such donation that you may see", body = ErrorEnvelope),
+        (status = 409, description = "The donation may not be extended now, or a hold limit is reached", body = ErrorEnvelope),
+        (status = 422, description = "Months or start do not hold", body = ErrorEnvelope),
+    ))]
 pub async fn extend(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(input): Json<ExtendInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<DonationMade>)> {
     let input = uc::ExtendInput {
         months: input.months,
         start: input.start,
@@ -254,22 +464,42 @@ pub async fn extend(
 }
 
 /// Pays a held donation from the donor's credit (`usecase::donations::pay_from_credit`).
+#[utoipa::path(post, path = "/api/v1/donations/{id}/pay-from-credit", tag = "donations",
+    summary = "Pay a held donation from the donor's credit; its receipt is KWK-n",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The held donation")),
+    responses(
+        (status = 200, description = "The donation, funded", body = Donation),
+        (status = 403, description = NOT_YOURS, body = ErrorEnvelope),
+        (status = 404, description = "No such donation that you may see", body = ErrorEnvelope),
+        (status = 409, description = "Not held any more, or the credit does not cover it", body = ErrorEnvelope),
+    ))]
 pub async fn pay_from_credit(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Donation>> {
     let s = uc::pay_from_credit(state.ctx(&caller.0), id).await?;
     Ok(Json(shown_json(&s)))
 }
 
 /// `POST /api/v1/donations/{id}/cancel`: the donor (or staff) cancels a held donation
 /// (`usecase::donations::cancel`).
+#[utoipa::path(post, path = "/api/v1/donations/{id}/cancel", tag = "donations",
+    summary = "Cancel a held donation: its months go back to the pool and the invoice closes",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The held donation")),
+    responses(
+        (status = 200, description = "The donation, cancelled", body = Donation),
+        (status = 403, description = NOT_YOURS, body = ErrorEnvelope),
+        (status = 404, description = "No such donation that you may see", body = ErrorEnvelope),
+        (status = 409, description = "Not held any more (`not_held`)", body = ErrorEnvelope),
+    ))]
 pub async fn cancel(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Donation>> {
     let s = uc::cancel(state.ctx(&caller.0), id).await?;
     Ok(Json(shown_json(&s)))
 }

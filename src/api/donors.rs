@@ -1,26 +1,60 @@
 //! Donors: officers create institutional donors; governments get budget lines with ceilings.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::{Json, Path};
 use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
 use crate::db::donors::{self, BudgetLine, Donor, NewDonor};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use lingkaran_domain::donor::{parse_npwp, BudgetSource, DonorKind};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-fn donor_json(d: &Donor, lines: &[BudgetLine]) -> Value {
-    json!({
-        "id": d.id, "kind": d.kind, "name": d.name, "npwp": d.npwp,
-        "region": d.region_code.as_deref().map(super::wire::region_json),
-        "budget_lines": lines.iter().map(|l| json!({
-            "id": l.id, "source": l.source, "code": l.code, "fiscal_year": l.fiscal_year, "ceiling": l.ceiling,
-        })).collect::<Vec<_>>(),
-    })
+/// A government's budget line with its ceiling.
+#[derive(Serialize, ToSchema)]
+pub struct BudgetLineView {
+    id: i64,
+    /// `apbd`, `dbhcht` or `dana_desa`.
+    source: String,
+    code: String,
+    fiscal_year: i64,
+    /// The most its donations may cost, in rupiah.
+    ceiling: i64,
+}
+
+/// A donor, with its budget lines (a government's; empty in lists).
+#[derive(Serialize, ToSchema)]
+pub struct DonorView {
+    id: i64,
+    /// `individual`, `company`, `government` or `institution`.
+    kind: String,
+    name: String,
+    npwp: Option<String>,
+    region: Option<super::wire::RegionName>,
+    budget_lines: Vec<BudgetLineView>,
+}
+
+fn donor_json(d: &Donor, lines: &[BudgetLine]) -> DonorView {
+    DonorView {
+        id: d.id,
+        kind: d.kind.clone(),
+        name: d.name.clone(),
+        npwp: d.npwp.clone(),
+        region: d.region_code.as_deref().map(super::wire::RegionName::of),
+        budget_lines: lines
+            .iter()
+            .map(|l| BudgetLineView {
+                id: l.id,
+                source: l.source.clone(),
+                code: l.code.clone(),
+                fiscal_year: l.fiscal_year,
+                ceiling: l.ceiling,
+            })
+            .collect(),
+    }
 }
 
 /// A donor the caller may see: staff see all, a donor account its own.
@@ -36,8 +70,9 @@ async fn visible(state: &AppState, p: &Principal, id: i64) -> Result<Donor> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DonorInput {
+    /// `individual`, `company` (NPWP required), `government` (region required) or `institution`.
     kind: String,
     name: String,
     npwp: Option<String>,
@@ -45,11 +80,19 @@ pub struct DonorInput {
     user_id: Option<i64>,
 }
 
+#[utoipa::path(post, path = "/api/v1/donors", tag = "donations",
+    summary = "Create a donor: individual, company (NPWP), government (region), institution",
+    description = "Roles: admin, officer.",
+    responses(
+        (status = 201, description = "The donor", body = DonorView),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "Kind, name, NPWP or region do not hold", body = ErrorEnvelope),
+    ))]
 pub async fn create(
     caller: Caller,
     State(state): State<AppState>,
     Json(d): Json<DonorInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<DonorView>)> {
     let p = caller.require(&STAFF)?;
     let kind = DonorKind::parse(&d.kind).ok_or_else(|| {
         ApiError::bad_request(
@@ -111,39 +154,83 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(donor_json(&donor, &[]))))
 }
 
-pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
+/// Donors.
+#[derive(Serialize, ToSchema)]
+pub struct DonorList {
+    donors: Vec<DonorView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/donors", tag = "donations",
+    summary = "Donors (a donor account sees its own)",
+    description = "Roles: admin, officer, donor.",
+    responses(
+        (status = 200, description = "The donors", body = DonorList),
+        (status = 403, description = "Not a donor or staff (`forbidden`)", body = ErrorEnvelope),
+    ))]
+pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<DonorList>> {
     let p = caller.require(&crate::auth::role::GIVERS)?;
     let own = (p.role == Role::Donor).then_some(p.user_id);
     let all = donors::list(&state.db, own).await?;
-    Ok(Json(
-        json!({ "donors": all.iter().map(|d| donor_json(d, &[])).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(DonorList {
+        donors: all.iter().map(|d| donor_json(d, &[])).collect(),
+    }))
 }
 
+#[utoipa::path(get, path = "/api/v1/donors/{id}", tag = "donations",
+    summary = "A donor with its budget lines",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "The donor", body = DonorView),
+        (status = 404, description = "No such donor that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn show(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>> {
+) -> Result<Json<DonorView>> {
     let d = visible(&state, &caller.0, id).await?;
     let lines = donors::budget_lines(&state.db, id).await?;
     Ok(Json(donor_json(&d, &lines)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct BudgetLineInput {
+    /// `apbd`, `dbhcht` or `dana_desa`.
     source: String,
     code: String,
     fiscal_year: i64,
     ceiling: i64,
 }
 
+/// A budget line just added.
+#[derive(Serialize, ToSchema)]
+pub struct BudgetLineAdded {
+    id: i64,
+    donor_id: i64,
+    source: &'static str,
+    code: String,
+    fiscal_year: i64,
+    ceiling: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/donors/{id}/budget-lines", tag = "donations",
+    summary = "Add a government's budget line (APBD, DBHCHT, Dana Desa) with its ceiling",
+    description = "Roles: admin, officer.",
+    params(("id" = i64, Path, description = "The government donor's id")),
+    responses(
+        (status = 201, description = "The budget line", body = BudgetLineAdded),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor", body = ErrorEnvelope),
+        (status = 409, description = "That code and year exist (`budget_line_exists`)", body = ErrorEnvelope),
+        (status = 422, description = "Not a government, or source, code, year or ceiling do not hold", body = ErrorEnvelope),
+    ))]
 pub async fn add_budget_line(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(b): Json<BudgetLineInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<BudgetLineAdded>)> {
     caller.require(&STAFF)?;
     let d = visible(&state, &caller.0, id).await?;
     if d.kind != DonorKind::Government.code() {
@@ -193,13 +280,18 @@ pub async fn add_budget_line(
     };
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({ "id": line, "donor_id": id, "source": source.code(), "code": b.code.trim(), "fiscal_year": b.fiscal_year, "ceiling": b.ceiling }),
-        ),
+        Json(BudgetLineAdded {
+            id: line,
+            donor_id: id,
+            source: source.code(),
+            code: b.code.trim().to_string(),
+            fiscal_year: b.fiscal_year,
+            ceiling: b.ceiling,
+        }),
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct HoldLimitsInput {
     /// Workers in unpaid donations at a time; `null` for the default.
     max_workers: Option<i64>,
@@ -207,41 +299,78 @@ pub struct HoldLimitsInput {
     max_donations: Option<i64>,
 }
 
+/// Limits on what a donor holds unpaid at a time (`null`: none).
+#[derive(Serialize, ToSchema)]
+pub struct Limits {
+    max_workers: Option<i64>,
+    max_donations: Option<i64>,
+}
+
+/// What a donor may hold: their own limits (`null`: the default), whether they signed up
+/// alone (the default limits only them), and what is in force.
+#[derive(Serialize, ToSchema)]
+pub struct HoldLimits {
+    donor_id: i64,
+    max_workers: Option<i64>,
+    max_donations: Option<i64>,
+    signed_up_alone: bool,
+    in_force: Limits,
+}
+
 /// What a donor may hold: their own limits, or the default (which limits only individuals
 /// who signed up alone), and what is in force.
-async fn hold_limits_json(state: &AppState, id: i64) -> Result<Value> {
+async fn hold_limits_json(state: &AppState, id: i64) -> Result<HoldLimits> {
     let (workers, donations, alone) = donors::hold_limits(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("Donatur"))?;
     let d = state.settings.self_donor_limits;
-    Ok(json!({
-        "donor_id": id,
-        "max_workers": workers, "max_donations": donations,
-        "signed_up_alone": alone,
-        "in_force": {
-            "max_workers": workers.or(alone.then_some(d.workers)),
-            "max_donations": donations.or(alone.then_some(d.donations)),
+    Ok(HoldLimits {
+        donor_id: id,
+        max_workers: workers,
+        max_donations: donations,
+        signed_up_alone: alone,
+        in_force: Limits {
+            max_workers: workers.or(alone.then_some(d.workers)),
+            max_donations: donations.or(alone.then_some(d.donations)),
         },
-    }))
+    })
 }
 
+#[utoipa::path(get, path = "/api/v1/donors/{id}/hold-limits", tag = "donations",
+    summary = "How many workers and unpaid donations the donor may hold at a time",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "The limits", body = HoldLimits),
+        (status = 404, description = "No such donor that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn hold_limits(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>> {
+) -> Result<Json<HoldLimits>> {
     let d = visible(&state, &caller.0, id).await?;
     Ok(Json(hold_limits_json(&state, d.id).await?))
 }
 
 /// `PUT /api/v1/donors/{id}/hold-limits`: an officer or admin sets how many workers and
 /// unpaid donations this donor may hold at a time (`null`: the default).
+#[utoipa::path(put, path = "/api/v1/donors/{id}/hold-limits", tag = "donations",
+    summary = "Set the donor's own hold limits (null: the default, which limits individuals who signed up alone)",
+    description = "Roles: admin, officer.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "The limits now", body = HoldLimits),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor", body = ErrorEnvelope),
+        (status = 422, description = "A limit out of bounds (`invalid_limit`)", body = ErrorEnvelope),
+    ))]
 pub async fn set_hold_limits(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(input): Json<HoldLimitsInput>,
-) -> Result<Json<Value>> {
+) -> Result<Json<HoldLimits>> {
     caller.require(&STAFF)?;
     for (field, v, max) in [
         ("max_workers", input.max_workers, 1_000_000),

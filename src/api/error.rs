@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lingkaran_domain::Problem;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -72,15 +73,93 @@ impl ApiError {
     }
 }
 
+/// The body of every 4xx and 5xx answer of the API.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"errors": [{"code": "not_found", "detail": "Pekerja tidak ditemukan.", "detail_en": "Pekerja not found."}]}))]
+pub struct ErrorEnvelope {
+    /// One entry per problem found; a request is refused with all of them at once.
+    pub errors: Vec<ErrorItem>,
+}
+
+/// One problem: a stable code, and the sentence in Bahasa Indonesia and in English.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorItem {
+    /// Stable and snake_case (`not_found`, `invalid_json`, …): what a program checks.
+    pub code: String,
+    /// Bahasa Indonesia.
+    pub detail: String,
+    /// English.
+    pub detail_en: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let errors: Vec<_> = self
+        let errors = self
             .problems
-            .iter()
-            .map(|p| json!({"code": p.code, "detail": p.id, "detail_en": p.en}))
+            .into_iter()
+            .map(|p| ErrorItem {
+                code: p.code.to_string(),
+                detail: p.id,
+                detail_en: p.en,
+            })
             .collect();
-        (self.status, Json(json!({ "errors": errors }))).into_response()
+        (self.status, Json(ErrorEnvelope { errors })).into_response()
     }
+}
+
+/// The last net under `/api/`: a 4xx that a layer answered in plain text or with no body
+/// (405 from the method router, 408 from the timeout, 413 from the body limit, a rejection
+/// of an extractor we do not wrap) goes out in the envelope, named by its status.
+pub async fn plain_errors_as_envelope(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let r = next.run(req).await;
+    let json = r
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || json || !r.status().is_client_error() {
+        return r;
+    }
+    let status = r.status();
+    let e = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => super::extract::body_too_large(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "Alamat ini tidak menerima metode HTTP itu. Lihat /api/openapi.json.",
+            "This endpoint does not take that HTTP method. See /api/openapi.json.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(
+            status,
+            "timeout",
+            "Permintaan terlalu lama diproses. Coba lagi.",
+            "The request took too long. Try again.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            status,
+            "unsupported_media_type",
+            "Jenis isi permintaan (Content-Type) tidak diterima di sini.",
+            "This endpoint does not take that Content-Type.",
+        ),
+        _ => ApiError::new(
+            status,
+            "bad_request",
+            "Permintaan tidak dapat diproses.",
+            "The request could not be processed.",
+        ),
+    };
+    let mut out = e.into_response();
+    // Keep what the layer said besides its body (`Allow` on a 405, …).
+    for (name, value) in r.headers() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            out.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    out
 }
 
 /// A use case's answer, by variant: the status follows from what went wrong, never from a

@@ -8,6 +8,11 @@ use crate::http::request::{self, Refused};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
+mod body;
+pub use body::{body_too_large, upload_refused, Json, Multipart, Path, Query, Text};
+
+pub use crate::http::request::SESSION_COOKIE;
+
 /// The signed-in caller of an API request.
 pub struct Caller(pub Principal);
 

@@ -1,32 +1,41 @@
 //! Uploads of lists and their reports.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::{Json, Multipart, Path};
+use super::shapes;
 use super::wire;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::db::imports;
 use crate::http::upload::save_file;
 use crate::usecase::imports::{self as uc, Report};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use serde_json::{json, Value};
 
 fn report_json(r: &Report) -> Value {
     wire::import_json(&r.import, &r.errors, &r.warnings, r.already_imported)
 }
 
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports",
+    summary = "Upload a CSV or XLSX list (multipart field 'file')",
+    description = "Roles: proposer.",
+    request_body(content = shapes::FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The import's report", body = wire::ImportReport),
+        (status = 200, description = "The same file was imported before: that report", body = wire::ImportReport),
+        (status = 403, description = "Not a proposer (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "No file, an unreadable upload, or a file that cannot be read as a list", body = ErrorEnvelope),
+    ))]
 pub async fn upload(
     caller: Caller,
     State(state): State<AppState>,
-    mp: Multipart,
+    Multipart(mp): Multipart,
 ) -> Result<(StatusCode, Json<Value>)> {
     let p = caller.require(&uc::UPLOADERS)?;
-    let saved = save_file(mp)
-        .await?
-        .map_err(|e| ApiError::invalid(vec![e]))?;
+    let saved = save_file(mp).await?.map_err(ApiError::from)?;
     let upload = uc::Upload {
         path: &saved.path,
         file_name: &saved.name,
@@ -40,6 +49,14 @@ pub async fn upload(
     Ok((status, Json(report_json(&report))))
 }
 
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
+    summary = "An import's report",
+    description = "Roles: its proposer, officers in scope, admin.",
+    params(("id" = i64, Path, description = "The import's id")),
+    responses(
+        (status = 200, description = "The report (up to 1 000 rows of each kind)", body = wire::ImportReport),
+        (status = 404, description = "No such import that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn show(
     caller: Caller,
     State(state): State<AppState>,
@@ -49,6 +66,13 @@ pub async fn show(
     Ok(Json(report_json(&report)))
 }
 
+#[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
+    summary = "Recent imports",
+    description = "Roles: admin, proposer (own).",
+    responses(
+        (status = 200, description = "Up to 100 imports, newest first", body = shapes::ImportList),
+        (status = 403, description = "Not an admin or proposer (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
     let p = caller.require(&[Role::Admin, Role::Proposer])?;
     let org = if p.role == Role::Proposer {
@@ -64,6 +88,14 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<
 
 /// The report as CSV, for a clerk to fix and re-upload just the bad rows:
 /// `baris,kolom,nilai,kode,pesan,message`.
+#[utoipa::path(get, path = "/api/v1/imports/{id}/errors.csv", tag = "imports",
+    summary = "The bad rows as CSV",
+    description = "Roles: its proposer, officers in scope, admin.",
+    params(("id" = i64, Path, description = "The import's id")),
+    responses(
+        (status = 200, description = "`baris,kolom,nilai,kode,pesan,message`, UTF-8 with a BOM", body = String, content_type = "text/csv"),
+        (status = 404, description = "No such import that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn errors_csv(
     caller: Caller,
     State(state): State<AppState>,

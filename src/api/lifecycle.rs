@@ -1,18 +1,19 @@
 //! After the funded months, over the API: self-payments, death or leaving, graduation, the
 //! month's reconciliation, the outbox, and a donor's preferences.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::{Json, Path, Query, Text};
 use crate::app::AppState;
 use crate::auth::role::{READERS, STAFF};
 use crate::auth::Principal;
 use crate::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
 use crate::db::{outbox, reconcile, workers};
-use axum::extract::{Path, Query, State};
-use axum::Json;
+use axum::extract::State;
 use lingkaran_domain::rates::Month;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
 
 fn month_param(s: &str) -> Result<Month> {
     Month::parse(s).ok_or_else(|| {
@@ -36,20 +37,43 @@ async fn worker_in_scope(
         .ok_or_else(|| ApiError::not_found("Pekerja"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct SelfPaymentInput {
+    /// YYYY-MM.
     month: String,
+    /// What the worker paid, in rupiah.
     amount: i64,
     reference: Option<String>,
 }
 
+/// A self-payment recorded (`recorded` false: that month was recorded before).
+#[derive(Serialize, ToSchema)]
+pub struct SelfPaymentRecorded {
+    recorded: bool,
+    worker_id: i64,
+    /// YYYY-MM.
+    month: String,
+    /// The worker's status now (`mandiri` once they pay alone).
+    status: String,
+}
+
 /// `POST /api/v1/workers/{id}/self-payments`: an officer records a month the worker paid alone.
+#[utoipa::path(post, path = "/api/v1/workers/{id}/self-payments", tag = "lifecycle",
+    summary = "Record a month the worker paid alone {month, amount, reference}; the worker becomes mandiri",
+    description = "Roles: admin, officer in the worker's region.",
+    params(("id" = i64, Path, description = "The worker's id")),
+    responses(
+        (status = 200, description = "Recorded, or recorded before", body = SelfPaymentRecorded),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such worker in your region", body = ErrorEnvelope),
+        (status = 422, description = "The month or amount do not hold, or a donor pays that month", body = ErrorEnvelope),
+    ))]
 pub async fn self_payment(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(body): Json<SelfPaymentInput>,
-) -> Result<Json<Value>> {
+) -> Result<Json<SelfPaymentRecorded>> {
     let p = caller.require(&STAFF)?;
     let w = worker_in_scope(&state, p, id).await?;
     let month = month_param(&body.month)?;
@@ -62,30 +86,44 @@ pub async fn self_payment(
         today: crate::clock::today(),
     };
     match lifecycle::record_self_payment(&state.db, &sp, p.user_id).await? {
-        Ok(Recorded::New { status, .. }) => Ok(Json(
-            json!({ "recorded": true, "worker_id": id, "month": month.to_string(), "status": status }),
-        )),
-        Ok(Recorded::Duplicate { .. }) => Ok(Json(
-            json!({ "recorded": false, "worker_id": id, "month": month.to_string(), "status": w.status }),
-        )),
+        Ok(Recorded::New { status, .. }) => Ok(Json(SelfPaymentRecorded {
+            recorded: true,
+            worker_id: id,
+            month: month.to_string(),
+            status: status.to_string(),
+        })),
+        Ok(Recorded::Duplicate { .. }) => Ok(Json(SelfPaymentRecorded {
+            recorded: false,
+            worker_id: id,
+            month: month.to_string(),
+            status: w.status,
+        })),
         Err(problem) => Err(ApiError::invalid(vec![problem])),
     }
 }
 
 /// `POST /api/v1/self-payments/import`: the insurer's data as CSV `nik,bulan,iuran[,referensi]`
 /// in the body. Bad lines are listed; the rest are recorded.
+#[utoipa::path(post, path = "/api/v1/self-payments/import", tag = "lifecycle",
+    summary = "Import self-payments from the insurer's data (CSV body nik,bulan,iuran[,referensi])",
+    description = "Roles: admin, officer.",
+    request_body(content = String, description = "CSV with a header: `nik,bulan,iuran[,referensi]`", content_type = "text/csv"),
+    responses(
+        (status = 200, description = "What was recorded, and the lines that were not", body = lifecycle::SelfPaymentImport),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn import_self_payments(
     caller: Caller,
     State(state): State<AppState>,
-    body: String,
-) -> Result<Json<Value>> {
+    Text(body): Text,
+) -> Result<Json<lifecycle::SelfPaymentImport>> {
     let p = caller.require(&STAFF)?;
     let r =
         lifecycle::import_self_payments(&state.db, &body, p.user_id, crate::clock::today()).await?;
-    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+    Ok(Json(r))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct StopInput {
     /// `deceased` or `left`.
     reason: String,
@@ -95,12 +133,23 @@ pub struct StopInput {
 }
 
 /// `POST /api/v1/workers/{id}/stop`: the worker died or left; future months stop.
+#[utoipa::path(post, path = "/api/v1/workers/{id}/stop", tag = "lifecycle",
+    summary = "The worker died or left {reason: deceased|left, on, note}: future months stop, their money goes back",
+    description = "Roles: admin, officer in the worker's region.",
+    params(("id" = i64, Path, description = "The worker's id")),
+    responses(
+        (status = 200, description = "The months stopped and where their money went", body = lifecycle::Stopped),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such worker in your region", body = ErrorEnvelope),
+        (status = 409, description = "The worker cannot be stopped so (already stopped, a day out of range)", body = ErrorEnvelope),
+        (status = 422, description = "Unknown reason or a date that is not YYYY-MM-DD", body = ErrorEnvelope),
+    ))]
 pub async fn stop(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(body): Json<StopInput>,
-) -> Result<Json<Value>> {
+) -> Result<Json<lifecycle::Stopped>> {
     let p = caller.require(&STAFF)?;
     worker_in_scope(&state, p, id).await?;
     let reason = match body.reason.as_str() {
@@ -123,23 +172,63 @@ pub async fn stop(
     })?;
     match lifecycle::stop_worker(&state.db, id, reason, on, body.note.as_deref(), p.user_id).await?
     {
-        Ok(s) => Ok(Json(serde_json::to_value(s).unwrap_or_default())),
+        Ok(s) => Ok(Json(s)),
         Err(problem) => Err(ApiError::conflict(problem.code, problem.id, problem.en)),
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GraduationQuery {
+    /// `donor` (default) or `region`.
     by: Option<String>,
+    /// YYYY-MM (default: this month).
     as_of: Option<String>,
 }
 
+/// How many of a group's workers pay alone some months after their sponsored months ended.
+#[derive(Serialize, ToSchema)]
+pub struct After {
+    months: u32,
+    workers: i64,
+    paying: i64,
+    /// `paying / workers`; `null` with no workers.
+    share: Option<f64>,
+}
+
+/// One donor's or region's sponsored workers.
+#[derive(Serialize, ToSchema)]
+pub struct GraduationItem {
+    key: String,
+    name: String,
+    /// Workers whose sponsored months ended.
+    ended: i64,
+    after: Vec<After>,
+}
+
+/// Graduation: who goes on paying alone.
+#[derive(Serialize, ToSchema)]
+pub struct Graduation {
+    /// YYYY-MM.
+    as_of: String,
+    items: Vec<GraduationItem>,
+}
+
 /// `GET /api/v1/graduation?by=donor|region&as_of=YYYY-MM`.
+#[utoipa::path(get, path = "/api/v1/graduation", tag = "lifecycle",
+    summary = "Share of sponsored workers paying alone 3, 6 and 12 months after (?by=donor|region&as_of=YYYY-MM)",
+    description = "Roles: admin, officer, viewer.",
+    params(GraduationQuery),
+    responses(
+        (status = 200, description = "By donor or region", body = Graduation),
+        (status = 403, description = "Not staff or a viewer (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "`as_of` is not YYYY-MM (`invalid_month`)", body = ErrorEnvelope),
+    ))]
 pub async fn graduation(
     caller: Caller,
     State(state): State<AppState>,
     Query(q): Query<GraduationQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Graduation>> {
     caller.require(&READERS)?;
     let as_of = match q.as_of.as_deref() {
         None | Some("") => Month::of(crate::clock::today()),
@@ -150,65 +239,113 @@ pub async fn graduation(
         _ => GraduationBy::Donor,
     };
     let rows = lifecycle::graduation(&state.db, as_of, by).await?;
-    let items: Vec<Value> = rows
+    let items = rows
         .iter()
-        .map(|g| {
-            json!({
-                "key": g.key, "name": g.name, "ended": g.ended,
-                "after": g.after.iter().map(|(k, n, paying)| json!({
-                    "months": k, "workers": n, "paying": paying,
-                    "share": if *n > 0 { Some(*paying as f64 / *n as f64) } else { None },
-                })).collect::<Vec<_>>(),
-            })
+        .map(|g| GraduationItem {
+            key: g.key.clone(),
+            name: g.name.clone(),
+            ended: g.ended,
+            after: g
+                .after
+                .iter()
+                .map(|&(months, workers, paying)| After {
+                    months,
+                    workers,
+                    paying,
+                    share: (workers > 0).then(|| paying as f64 / workers as f64),
+                })
+                .collect(),
         })
         .collect();
-    Ok(Json(json!({ "as_of": as_of.to_string(), "items": items })))
+    Ok(Json(Graduation {
+        as_of: as_of.to_string(),
+        items,
+    }))
 }
 
 /// `GET /api/v1/cycle/{month}`: the month's three-way reconciliation.
+#[utoipa::path(get, path = "/api/v1/cycle/{month}", tag = "cycle",
+    summary = "The month's three-way reconciliation: funded ↔ remitted ↔ confirmed, rejected and late months",
+    description = "Roles: admin, officer, viewer.",
+    params(("month" = String, Path, description = "YYYY-MM")),
+    responses(
+        (status = 200, description = "The reconciliation", body = reconcile::Reconciliation),
+        (status = 403, description = "Not staff or a viewer (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "The month is not YYYY-MM (`invalid_month`)", body = ErrorEnvelope),
+    ))]
 pub async fn reconciliation(
     caller: Caller,
     State(state): State<AppState>,
     Path(month): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<reconcile::Reconciliation>> {
     caller.require(&READERS)?;
-    let r = reconcile::month(&state.db, month_param(&month)?).await?;
-    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+    Ok(Json(
+        reconcile::month(&state.db, month_param(&month)?).await?,
+    ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
+    /// `pending`, `sending`, `sent` or `failed`.
     status: Option<String>,
+}
+
+/// Messages, newest first, with counts by status.
+#[derive(Serialize, ToSchema)]
+pub struct Outbox {
+    /// Messages by status.
+    counts: BTreeMap<String, i64>,
+    /// Messages claimed for sending long ago and never marked: look at them.
+    stuck: i64,
+    items: Vec<outbox::Message>,
 }
 
 /// `GET /api/v1/outbox?status=`: messages, newest first (recipients are contact data: staff
 /// only).
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "messages",
+    summary = "Messages to donors and workers (?status=pending|sending|sent|failed), with counts",
+    description = "Roles: admin, officer.",
+    params(OutboxQuery),
+    responses(
+        (status = 200, description = "Up to 200 messages", body = Outbox),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn list_outbox(
     caller: Caller,
     State(state): State<AppState>,
     Query(q): Query<OutboxQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Outbox>> {
     caller.require(&STAFF)?;
     let items = outbox::list(&state.db, q.status.as_deref(), 200).await?;
     let (counts, stuck) = outbox::counts(&state.db, chrono::Utc::now()).await?;
-    Ok(Json(json!({
-        "counts": counts.into_iter().collect::<std::collections::BTreeMap<_, _>>(),
-        "stuck": stuck,
-        "items": items,
-    })))
+    Ok(Json(Outbox {
+        counts: counts.into_iter().collect(),
+        stuck,
+        items,
+    }))
 }
 
 /// `GET /api/v1/donors/{id}/preferences`: the donor themself, or staff.
+#[utoipa::path(get, path = "/api/v1/donors/{id}/preferences", tag = "donors",
+    summary = "A donor's e-mail for reminders, public naming, and where stopped months' money goes",
+    description = "Roles: the donor, admin, officer.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "The preferences", body = crate::db::donors::Preferences),
+        (status = 403, description = "Not this donor or staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor", body = ErrorEnvelope),
+    ))]
 pub async fn preferences(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>> {
+) -> Result<Json<crate::db::donors::Preferences>> {
     let p = crate::usecase::account::preferences(state.ctx(&caller.0), id).await?;
-    Ok(Json(serde_json::to_value(p).unwrap_or_default()))
+    Ok(Json(p))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct PreferencesInput {
     email: Option<String>,
     public_name: bool,
@@ -217,17 +354,27 @@ pub struct PreferencesInput {
 
 /// `PUT /api/v1/donors/{id}/preferences`: where reminders go, whether the public page may name
 /// the donor, and where a stopped month's money goes.
+#[utoipa::path(put, path = "/api/v1/donors/{id}/preferences", tag = "donors",
+    summary = "Set {email, public_name, leftover_to_pool}",
+    description = "Roles: the donor, admin, officer.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "The preferences now", body = crate::db::donors::Preferences),
+        (status = 403, description = "Not this donor or staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor", body = ErrorEnvelope),
+        (status = 422, description = "The e-mail address does not hold", body = ErrorEnvelope),
+    ))]
 pub async fn set_preferences(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(body): Json<PreferencesInput>,
-) -> Result<Json<Value>> {
+) -> Result<Json<crate::db::donors::Preferences>> {
     let input = crate::usecase::account::PreferencesInput {
         email: body.email,
         public_name: body.public_name,
         leftover_to_pool: body.leftover_to_pool,
     };
     let p = crate::usecase::account::set_preferences(state.ctx(&caller.0), id, input).await?;
-    Ok(Json(serde_json::to_value(p).unwrap_or_default()))
+    Ok(Json(p))
 }

@@ -3,9 +3,11 @@
 //! (credit, invoices, payments) and refunds.
 
 use super::donations::{acting_donor, invoice_json};
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
-use super::wire::problem_json;
+use super::extract::{upload_refused, Json, Multipart, Path};
+use super::shapes;
+use super::wire::{self, problem_json};
 use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::Role;
@@ -15,21 +17,16 @@ use crate::db::statements::{self, LineRow};
 use crate::payments::callback::{self, Headers, Refusal};
 use crate::usecase::payments as uc;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 pub fn payment_json(p: &PaymentRow) -> Value {
-    json!({
-        "id": p.id, "source": p.source, "reference": p.reference, "invoice_id": p.invoice_id,
-        "invoice_number": p.invoice_number, "donor_id": p.donor_id, "amount": p.amount,
-        "amount_text": rupiah(p.amount), "paid_on": p.paid_on, "channel": p.channel,
-        "evidence_name": p.evidence_name, "note": p.note, "received_at": p.received_at.to_rfc3339(),
-    })
+    serde_json::to_value(wire::Payment::of(p)).unwrap_or_default()
 }
 
 fn header(h: &HeaderMap, name: &str) -> Option<String> {
@@ -40,6 +37,25 @@ fn header(h: &HeaderMap, name: &str) -> Option<String> {
 
 /// `POST /api/v1/payments/callback`: the provider says a virtual account was paid. The
 /// signature is checked over the raw body before anything is read from it.
+#[utoipa::path(post, path = crate::payments::callback::PATH, tag = "payments",
+    summary = "The payment provider's signed notification that a virtual account was paid (DOKU's non-SNAP HTTP Notification; see docs/payments.md)",
+    description = "Roles: the payment provider (signed with the shared secret; no user).",
+    security(),
+    request_body(content = Object, description = "The provider's notification, signed over the raw body", content_type = "application/json"),
+    params(
+        ("Client-Id" = String, Header, description = "The provider's client id"),
+        ("Request-Id" = String, Header, description = "Unique per notification"),
+        ("Request-Timestamp" = String, Header, description = "ISO 8601, within 5 minutes"),
+        ("Signature" = String, Header, description = "`HMACSHA256=` + base64 of the HMAC over the request's components"),
+    ),
+    responses(
+        (status = 200, description = "Acknowledged: booked, already booked, or a failed attempt ignored", body = shapes::CallbackAnswer),
+        (status = 400, description = "The body is not the notification (`bad_body`, `missing_field`)", body = ErrorEnvelope),
+        (status = 401, description = "Signature, client id or timestamp refused", body = ErrorEnvelope),
+        (status = 404, description = "No invoice has this virtual account (`unknown_va`)", body = ErrorEnvelope),
+        (status = 409, description = "The payment does not fit the invoice", body = ErrorEnvelope),
+        (status = 422, description = "The amount is out of bounds (`amount_out_of_bounds`)", body = ErrorEnvelope),
+    ))]
 pub async fn provider_callback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -109,19 +125,36 @@ pub async fn provider_callback(
 }
 
 /// `GET /api/v1/payments/{id}`: the receipt (kuitansi) of one payment.
+#[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "payments",
+    summary = "A payment's receipt",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The payment's id")),
+    responses(
+        (status = 200, description = "The receipt", body = wire::PaymentReceipt),
+        (status = 404, description = "No such payment that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn receipt(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>> {
+) -> Result<Json<wire::PaymentReceipt>> {
     let r = crate::usecase::account::receipt(state.ctx(&caller.0), id).await?;
-    let mut v = payment_json(&r.payment);
-    v["receipt_number"] = json!(r.number);
-    v["donor_name"] = json!(r.donor_name);
-    Ok(Json(v))
+    Ok(Json(wire::PaymentReceipt {
+        payment: wire::Payment::of(&r.payment),
+        receipt_number: r.number,
+        donor_name: r.donor_name,
+    }))
 }
 
 /// `GET /api/v1/credit-receipts/{id}`: the receipt of a donation paid from credit.
+#[utoipa::path(get, path = "/api/v1/credit-receipts/{id}", tag = "payments",
+    summary = "The receipt (KWK-n) of a donation paid from the donor's credit: the amount the credit paid, the donation and its invoice",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The credit settlement's id (n of KWK-n)")),
+    responses(
+        (status = 200, description = "The receipt", body = shapes::CreditReceipt),
+        (status = 404, description = "No such receipt that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn credit_receipt(
     caller: Caller,
     State(state): State<AppState>,
@@ -149,6 +182,15 @@ fn credit_receipt_json(
 }
 
 /// `GET /api/v1/payments/{id}/evidence`: the file an officer attached to a manual entry.
+#[utoipa::path(get, path = "/api/v1/payments/{id}/evidence", tag = "payments",
+    summary = "The evidence file of a manual payment",
+    description = "Roles: admin, officer.",
+    params(("id" = i64, Path, description = "The payment's id")),
+    responses(
+        (status = 200, description = "The file as it was uploaded", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such payment, or it has no evidence", body = ErrorEnvelope),
+    ))]
 pub async fn evidence(
     caller: Caller,
     State(state): State<AppState>,
@@ -179,37 +221,40 @@ fn bad(code: &'static str, id: impl Into<String>, en: impl Into<String>) -> ApiE
     ApiError::bad_request(code, id, en)
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
-    bad(
-        "bad_upload",
-        format!("Unggahan tidak terbaca: {e}"),
-        format!("The upload could not be read: {e}"),
-    )
-}
-
 /// `POST /api/v1/payments/manual` (multipart): an officer records money that came another
 /// way (a transfer to the programme's account, cash at the branch), with the receipt's
 /// scan as evidence. Fields: `invoice_number` or `donor_id`, `amount`, `paid_on`
 /// (YYYY-MM-DD), `reference` (the receipt or transfer number), `note`, and the file
 /// `evidence`.
+#[utoipa::path(post, path = "/api/v1/payments/manual", tag = "payments",
+    summary = "Record a payment with its evidence (multipart: invoice_number or donor_id, amount, paid_on, reference, note, evidence)",
+    description = "Roles: admin, officer.",
+    request_body(content = shapes::ManualEntryForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The payment, booked", body = shapes::ManualPayment),
+        (status = 200, description = "This reference was booked before: that payment (`duplicate`)", body = shapes::ManualPayment),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 409, description = "The reference was used for another payment (`reference_reused`), or the amount goes past what the invoice still owes and `confirm_overpayment` was not sent (`overpayment_unconfirmed`, naming whose credit the excess becomes)", body = ErrorEnvelope),
+        (status = 422, description = "Evidence, amount, date, reference or target do not hold, or an unreadable upload", body = ErrorEnvelope),
+    ))]
 pub async fn manual(
     caller: Caller,
     State(state): State<AppState>,
-    mut mp: Multipart,
+    Multipart(mut mp): Multipart,
 ) -> Result<(StatusCode, Json<Value>)> {
     let p = caller.require(&STAFF)?;
     let mut fields = std::collections::HashMap::new();
     let mut evidence: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+    while let Some(field) = mp.next_field().await.map_err(upload_refused)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "evidence" {
             let file = field.file_name().unwrap_or("bukti").to_string();
-            let bytes = field.bytes().await.map_err(multipart_error)?;
+            let bytes = field.bytes().await.map_err(upload_refused)?;
             if !bytes.is_empty() {
                 evidence = Some((file, bytes.to_vec()));
             }
         } else {
-            fields.insert(name, field.text().await.map_err(multipart_error)?);
+            fields.insert(name, field.text().await.map_err(upload_refused)?);
         }
     }
     let mut take = |k: &str| fields.remove(k).unwrap_or_default();
@@ -256,21 +301,31 @@ pub fn line_json(l: &LineRow) -> Value {
 
 /// `POST /api/v1/statements` (multipart, field `file`, optional `account`: the account the
 /// file is of, needed when the file names none): a bank statement, CSV or MT940.
+#[utoipa::path(post, path = "/api/v1/statements", tag = "payments",
+    summary = "Upload a bank statement (CSV or MT940, multipart fields file and account); lines are matched by VA or invoice number, and a transfer is booked once whichever file brings it",
+    description = "Roles: admin, officer.",
+    request_body(content = shapes::StatementUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "What the statement did, line by line", body = shapes::StatementReport),
+        (status = 200, description = "The file was uploaded before (`again`): what it holds now", body = shapes::StatementReport),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "No file, an unreadable upload, or a file that is not a statement", body = ErrorEnvelope),
+    ))]
 pub async fn upload_statement(
     caller: Caller,
     State(state): State<AppState>,
-    mut mp: Multipart,
+    Multipart(mut mp): Multipart,
 ) -> Result<(StatusCode, Json<Value>)> {
     let p = caller.require(&STAFF)?;
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut account: Option<String> = None;
-    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+    while let Some(field) = mp.next_field().await.map_err(upload_refused)? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or("mutasi.csv").to_string();
-                file = Some((name, field.bytes().await.map_err(multipart_error)?.to_vec()));
+                file = Some((name, field.bytes().await.map_err(upload_refused)?.to_vec()));
             }
-            Some("account") => account = Some(field.text().await.map_err(multipart_error)?),
+            Some("account") => account = Some(field.text().await.map_err(upload_refused)?),
             _ => {}
         }
     }
@@ -306,6 +361,13 @@ pub async fn upload_statement(
 }
 
 /// `GET /api/v1/statements/unmatched`: the officers' queue.
+#[utoipa::path(get, path = "/api/v1/statements/unmatched", tag = "payments",
+    summary = "Statement lines that matched no invoice: the officers' queue",
+    description = "Roles: admin, officer.",
+    responses(
+        (status = 200, description = "Up to 500 lines", body = shapes::UnmatchedLines),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn unmatched(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
     caller.require(&STAFF)?;
     let rows = statements::unmatched(&state.db, 500).await?;
@@ -314,7 +376,7 @@ pub async fn unmatched(caller: Caller, State(state): State<AppState>) -> Result<
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ResolveInput {
     invoice_number: Option<String>,
     donor_id: Option<i64>,
@@ -330,6 +392,17 @@ pub struct ResolveInput {
 
 /// `POST /api/v1/statement-lines/{id}/resolve`: an officer assigns an unmatched line to an
 /// invoice or a donor, or sets it aside with a reason.
+#[utoipa::path(post, path = "/api/v1/statement-lines/{id}/resolve", tag = "payments",
+    summary = "Assign an unmatched line to an invoice or donor, or ignore it with a note; booking to a paid invoice needs confirm_overpayment (409 otherwise)",
+    description = "Roles: admin, officer.",
+    params(("id" = i64, Path, description = "The statement line's id")),
+    responses(
+        (status = 200, description = "The line, resolved or ignored", body = shapes::StatementLine),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such line", body = ErrorEnvelope),
+        (status = 409, description = "It would pay an invoice past its amount (`overpayment_unconfirmed`)", body = ErrorEnvelope),
+        (status = 422, description = "No decision, no note to ignore it, or the line cannot be booked so", body = ErrorEnvelope),
+    ))]
 pub async fn resolve_line(
     caller: Caller,
     State(state): State<AppState>,
@@ -348,6 +421,15 @@ pub async fn resolve_line(
 }
 
 /// `GET /api/v1/donors/{id}/account`: what a donor has paid, owes and has left.
+#[utoipa::path(get, path = "/api/v1/donors/{id}/account", tag = "donations",
+    summary = "A donor's credit, invoices and payments",
+    description = "Roles: admin, officer, the donor.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "The account", body = shapes::Account),
+        (status = 403, description = "Not a donor or staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor that you may see", body = ErrorEnvelope),
+    ))]
 pub async fn account(
     caller: Caller,
     State(state): State<AppState>,
@@ -376,13 +458,23 @@ pub async fn account(
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RefundInput {
     amount: i64,
     reason: String,
 }
 
 /// `POST /api/v1/donors/{id}/refunds`: an officer returns credit to the donor.
+#[utoipa::path(post, path = "/api/v1/donors/{id}/refunds", tag = "payments",
+    summary = "Return part of a donor's credit to them (a ledger transfer)",
+    description = "Roles: admin, officer.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 201, description = "The refund", body = shapes::RefundMade),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor", body = ErrorEnvelope),
+        (status = 422, description = "No amount or reason, or more than the credit", body = ErrorEnvelope),
+    ))]
 pub async fn refund(
     caller: Caller,
     State(state): State<AppState>,

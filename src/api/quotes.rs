@@ -1,14 +1,14 @@
 //! Rates and quotes: what a donation costs, month by month.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::Json;
 use super::wire;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::db::rates;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use lingkaran_domain::donor::DonorKind;
 use lingkaran_domain::format;
 use lingkaran_domain::pricing::{
@@ -17,24 +17,50 @@ use lingkaran_domain::pricing::{
 };
 use lingkaran_domain::rates::{Month, Rate};
 use lingkaran_domain::worker::DEFAULT_INCOME;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-fn rate_json(r: &Rate) -> Value {
-    json!({
-        "effective_from": r.from.to_string(), "jkk_basis_points": r.jkk_basis_points,
-        "jkk_min": r.jkk_min, "jkk_max": r.jkk_max, "jkm_flat": r.jkm,
-    })
+/// A contribution rate, in force from its month.
+#[derive(Serialize, ToSchema)]
+pub struct RateView {
+    /// YYYY-MM.
+    effective_from: String,
+    /// JKK as a share of the declared income, in basis points.
+    jkk_basis_points: i64,
+    jkk_min: i64,
+    jkk_max: i64,
+    /// JKM, a flat amount a month.
+    jkm_flat: i64,
 }
 
-pub async fn list(_caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
+fn rate_json(r: &Rate) -> RateView {
+    RateView {
+        effective_from: r.from.to_string(),
+        jkk_basis_points: r.jkk_basis_points,
+        jkk_min: r.jkk_min,
+        jkk_max: r.jkk_max,
+        jkm_flat: r.jkm,
+    }
+}
+
+/// The rate table.
+#[derive(Serialize, ToSchema)]
+pub struct RateList {
+    rates: Vec<RateView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/rates", tag = "donations",
+    summary = "The contribution rate table with effective months",
+    description = "Roles: any signed-in user.",
+    responses((status = 200, description = "Every rate, oldest first", body = RateList)))]
+pub async fn list(_caller: Caller, State(state): State<AppState>) -> Result<Json<RateList>> {
     let all = rates::all(&state.db).await?;
-    Ok(Json(
-        json!({ "rates": all.iter().map(rate_json).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(RateList {
+        rates: all.iter().map(rate_json).collect(),
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RateInput {
     effective_from: String,
     jkk_basis_points: i64,
@@ -45,11 +71,20 @@ pub struct RateInput {
 }
 
 /// Adds a rate for a month that has not begun. A rate in force is never edited.
+#[utoipa::path(post, path = "/api/v1/rates", tag = "donations",
+    summary = "Add a rate for a future month (a rate in force is never edited)",
+    description = "Roles: admin.",
+    responses(
+        (status = 201, description = "The rate added", body = RateView),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorEnvelope),
+        (status = 409, description = "A rate for that month exists (`rate_exists`)", body = ErrorEnvelope),
+        (status = 422, description = "The month is not to come, or the rate is implausible", body = ErrorEnvelope),
+    ))]
 pub async fn add(
     caller: Caller,
     State(state): State<AppState>,
     Json(r): Json<RateInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<RateView>)> {
     caller.require(&[Role::Admin])?;
     let from = Month::parse(&r.effective_from).ok_or_else(|| {
         ApiError::bad_request(
@@ -94,11 +129,13 @@ pub async fn add(
     Ok((StatusCode::CREATED, Json(rate_json(&rate))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct QuoteInput {
     pub(crate) workers: i64,
     pub(crate) months: u32,
+    /// The first month, YYYY-MM (default: the first month not yet due).
     pub(crate) from: Option<String>,
+    /// The declared income a month (default and minimum: the regional minimum).
     pub(crate) income: Option<i64>,
     /// `apbn`, `apbd`, `dana-desa`, `csr`, `zakat`, `individual` or `self`.
     pub(crate) funding: Option<String>,
@@ -127,7 +164,7 @@ pub(crate) fn price_quote(
     q: &QuoteInput,
     default_funding: FundingSource,
     today: chrono::NaiveDate,
-) -> Result<Value> {
+) -> Result<wire::Quote> {
     if !(1..=MAX_WORKERS).contains(&q.workers) {
         return Err(ApiError::bad_request(
             "invalid_workers",
@@ -223,7 +260,7 @@ pub(crate) fn price_quote(
                 format!("This price cannot be computed within Rp 10^15: {other}."),
             ),
         })?;
-    wire::quote_json(&quote, assumed, sector_assumed).map_err(|_| {
+    wire::Quote::of(&quote, assumed, sector_assumed).map_err(|_| {
         ApiError::bad_request(
             "quote_out_of_bounds",
             "Harga di luar batas.",
@@ -234,11 +271,18 @@ pub(crate) fn price_quote(
 
 /// Prices `workers` × `months` from `from` (default: the first month whose 15th has not
 /// passed) for a payer's funding source and the workers' sector.
+#[utoipa::path(post, path = "/api/v1/quotes", tag = "donations",
+    summary = "Price workers × months (from defaults to the first month not yet due) for a funding source and sector; each month says which relief applied",
+    description = "Roles: any signed-in user.",
+    responses(
+        (status = 200, description = "The price", body = wire::Quote),
+        (status = 422, description = "Workers, months, income, month, funding or sector out of bounds, or no rate for a month", body = ErrorEnvelope),
+    ))]
 pub async fn quote(
     caller: Caller,
     State(state): State<AppState>,
     Json(q): Json<QuoteInput>,
-) -> Result<Json<Value>> {
+) -> Result<Json<wire::Quote>> {
     let kind = if caller.0.role == Role::Donor {
         crate::db::donors::list(&state.db, Some(caller.0.user_id))
             .await?
@@ -257,28 +301,68 @@ pub async fn quote(
     )?))
 }
 
-fn relief_json(r: &Relief) -> Value {
-    json!({
-        "id": r.id, "basis": r.basis, "basis_points": r.basis_points,
-        "from": r.from.to_string(), "to": r.to.to_string(),
-        "sectors": r.sectors.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        "excludes": r.excludes.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-    })
+/// A relief rule: the share of the price paid in its months, for its sectors.
+#[derive(Serialize, ToSchema)]
+pub struct ReliefView {
+    id: i64,
+    /// The legal basis (`PP 50/2025`).
+    basis: String,
+    /// The share paid, in basis points (10 000 = all).
+    basis_points: i64,
+    /// YYYY-MM.
+    from: String,
+    /// YYYY-MM.
+    to: String,
+    sectors: Vec<&'static str>,
+    /// Funding sources the relief does not apply to.
+    excludes: Vec<&'static str>,
+}
+
+fn relief_json(r: &Relief) -> ReliefView {
+    ReliefView {
+        id: r.id,
+        basis: r.basis.clone(),
+        basis_points: r.basis_points,
+        from: r.from.to_string(),
+        to: r.to.to_string(),
+        sectors: r.sectors.iter().map(|s| s.as_str()).collect(),
+        excludes: r.excludes.iter().map(|f| f.as_str()).collect(),
+    }
+}
+
+/// The pricing settings.
+#[derive(Serialize, ToSchema)]
+pub struct PricingSettings {
+    dana_desa_is_apbn: bool,
+    self_pay_months_back: u32,
+    self_pay_months_ahead: u32,
 }
 
 /// The relief rules and the pricing settings.
-pub async fn reliefs(_caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
-    let (p, w) = rates::pricing_and_window(&state.db).await?;
-    Ok(Json(json!({
-        "reliefs": p.reliefs.iter().map(relief_json).collect::<Vec<_>>(),
-        "settings": {
-            "dana_desa_is_apbn": p.settings.dana_desa_is_apbn,
-            "self_pay_months_back": w.back, "self_pay_months_ahead": w.ahead,
-        },
-    })))
+#[derive(Serialize, ToSchema)]
+pub struct Reliefs {
+    reliefs: Vec<ReliefView>,
+    settings: PricingSettings,
 }
 
-#[derive(Deserialize)]
+/// The relief rules and the pricing settings.
+#[utoipa::path(get, path = "/api/v1/reliefs", tag = "donations",
+    summary = "The relief rules (PP 50/2025 seeded) and the pricing settings",
+    description = "Roles: any signed-in user.",
+    responses((status = 200, description = "The rules and settings", body = Reliefs)))]
+pub async fn reliefs(_caller: Caller, State(state): State<AppState>) -> Result<Json<Reliefs>> {
+    let (p, w) = rates::pricing_and_window(&state.db).await?;
+    Ok(Json(Reliefs {
+        reliefs: p.reliefs.iter().map(relief_json).collect(),
+        settings: PricingSettings {
+            dana_desa_is_apbn: p.settings.dana_desa_is_apbn,
+            self_pay_months_back: w.back,
+            self_pay_months_ahead: w.ahead,
+        },
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct ReliefInput {
     pub basis: String,
     pub basis_points: i64,
@@ -350,18 +434,39 @@ pub(crate) fn check_relief(r: &ReliefInput, today: chrono::NaiveDate) -> Result<
     Ok(rule)
 }
 
+/// A relief rule just added, with how many held donations it re-priced.
+#[derive(Serialize, ToSchema)]
+pub struct ReliefAdded {
+    #[serde(flatten)]
+    relief: ReliefView,
+    /// The held donations priced anew.
+    repriced_donations: Vec<i64>,
+}
+
 /// Adds a relief rule for months to come (admins). Held, unpaid donations are re-priced.
+#[utoipa::path(post, path = "/api/v1/reliefs", tag = "donations",
+    summary = "Add a relief rule for months to come (a rule in force is never edited); held donations are re-priced",
+    description = "Roles: admin.",
+    responses(
+        (status = 201, description = "The rule added", body = ReliefAdded),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "Months, sectors, sources or share do not hold", body = ErrorEnvelope),
+    ))]
 pub async fn add_relief(
     caller: Caller,
     State(state): State<AppState>,
     Json(r): Json<ReliefInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<ReliefAdded>)> {
     caller.require(&[Role::Admin])?;
     let mut rule = check_relief(&r, crate::clock::today())?;
     let (id, repriced) =
         rates::add_relief(&state.db, &rule, r.note.as_deref(), caller.0.user_id).await?;
     rule.id = id;
-    let mut v = relief_json(&rule);
-    v["repriced_donations"] = json!(repriced);
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok((
+        StatusCode::CREATED,
+        Json(ReliefAdded {
+            relief: relief_json(&rule),
+            repriced_donations: repriced,
+        }),
+    ))
 }

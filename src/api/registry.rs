@@ -1,7 +1,9 @@
 //! The worker registry: submit, search, verify, reject, resolve possible duplicates.
 
-use super::error::{ApiError, Result};
+use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
+use super::extract::{Json, Path, Query, Text};
+use super::shapes;
 use super::wire;
 use crate::app::AppState;
 use crate::auth::role::{REGISTRY_READERS, STAFF};
@@ -9,17 +11,18 @@ use crate::auth::{Principal, Role};
 use crate::db::imports::{self, ErrorRow, Pending, Submitter};
 use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter};
 use crate::regions::RegionTable;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use lingkaran_domain::worker::{self, Eligibility, Occupation, RawWorker, WorkerStatus};
 use lingkaran_domain::Problem;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 pub struct WorkerInput {
     nik: String,
+    /// Also accepted as `nama`.
     #[serde(alias = "nama")]
     full_name: String,
     #[serde(default)]
@@ -57,6 +60,15 @@ fn field_problems(problems: Vec<worker::FieldProblem>) -> ApiError {
 
 /// A proposer submits one worker. The same checks as a list row; a duplicate NIK is a 409
 /// that names the existing record.
+#[utoipa::path(post, path = "/api/v1/workers", tag = "registry",
+    summary = "Submit one worker",
+    description = "Roles: proposer.",
+    responses(
+        (status = 201, description = "The worker, proposed, with the row's warnings", body = wire::WorkerCreated),
+        (status = 403, description = "Not a proposer, or the village is outside your organisation's region", body = ErrorEnvelope),
+        (status = 409, description = "The NIK is registered or already covered (`duplicate_nik`, `already_covered`)", body = ErrorEnvelope),
+        (status = 422, description = "A field does not hold: every problem, by column", body = ErrorEnvelope),
+    ))]
 pub async fn create(
     caller: Caller,
     State(state): State<AppState>,
@@ -135,17 +147,26 @@ fn out_of_area(code: &str) -> ApiError {
     )
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// An exact NIK.
     nik: Option<String>,
+    /// Part of the name.
     name: Option<String>,
+    /// A region code the workers live in.
     region: Option<String>,
+    /// `proposed`, `verified`, `rejected`, …
     status: Option<String>,
+    /// A village code (wins over `region`).
     village: Option<String>,
     occupation: Option<String>,
+    /// The proposing organisation's id.
     proposer: Option<i64>,
     flag: Option<String>,
+    /// From 1.
     page: Option<i64>,
+    /// 1–500, default 50.
     per_page: Option<i64>,
 }
 
@@ -230,6 +251,15 @@ async fn page_of(
 }
 
 /// Search by exact NIK, name, region and status, within the caller's scope.
+#[utoipa::path(get, path = "/api/v1/workers", tag = "registry",
+    summary = "Search workers by nik, name, region, status (page, per_page)",
+    description = "Roles: admin, officer, viewer (scoped), proposer (own).",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "A page of workers", body = wire::WorkerPage),
+        (status = 403, description = "Your role may not read the registry (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "NIK, status, occupation or page do not hold", body = ErrorEnvelope),
+    ))]
 pub async fn search(
     caller: Caller,
     State(state): State<AppState>,
@@ -242,6 +272,15 @@ pub async fn search(
 
 /// The officer's queue: proposed workers in their regions, filtered by village, occupation,
 /// proposer and flag.
+#[utoipa::path(get, path = "/api/v1/queue", tag = "verification",
+    summary = "Proposed workers to verify (village, occupation, proposer, flag)",
+    description = "Roles: admin, officer.",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "A page of proposed workers", body = wire::WorkerPage),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "NIK, status, occupation or page do not hold", body = ErrorEnvelope),
+    ))]
 pub async fn queue(
     caller: Caller,
     State(state): State<AppState>,
@@ -253,6 +292,15 @@ pub async fn queue(
     page_of(&state, p, f, &q).await
 }
 
+#[utoipa::path(get, path = "/api/v1/workers/{id}", tag = "registry",
+    summary = "One worker with their history",
+    description = "Roles: admin, officer, viewer (scoped), proposer (own).",
+    params(("id" = i64, Path, description = "The worker's id")),
+    responses(
+        (status = 200, description = "The worker", body = wire::WorkerDetail),
+        (status = 403, description = "Your role may not read the registry (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such worker in your scope", body = ErrorEnvelope),
+    ))]
 pub async fn show(
     caller: Caller,
     State(state): State<AppState>,
@@ -297,7 +345,7 @@ fn change_error(e: ChangeError) -> ApiError {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 pub struct ReasonInput {
     reason: Option<String>,
 }
@@ -328,6 +376,17 @@ async fn decide(
     Ok(wire::worker_json(&w, p))
 }
 
+#[utoipa::path(post, path = "/api/v1/workers/{id}/verify", tag = "verification",
+    summary = "Verify a proposed worker",
+    description = "Roles: admin, officer (scoped; never own submissions).",
+    params(("id" = i64, Path, description = "The worker's id")),
+    request_body(content = Option<ReasonInput>, description = "Optional: a note", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The worker, verified", body = wire::Worker),
+        (status = 403, description = "Not staff, or your own submission (`own_submission`)", body = ErrorEnvelope),
+        (status = 404, description = "No such worker in your scope", body = ErrorEnvelope),
+        (status = 409, description = "The worker's status no longer allows it (`status_conflict`)", body = ErrorEnvelope),
+    ))]
 pub async fn verify(
     caller: Caller,
     State(state): State<AppState>,
@@ -339,6 +398,17 @@ pub async fn verify(
     Ok(Json(decide(&state, p, id, true, reason.as_deref()).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/workers/{id}/reject", tag = "verification",
+    summary = "Reject a worker with a reason",
+    description = "Roles: admin, officer (scoped).",
+    params(("id" = i64, Path, description = "The worker's id")),
+    responses(
+        (status = 200, description = "The worker, rejected", body = wire::Worker),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such worker in your scope", body = ErrorEnvelope),
+        (status = 409, description = "The worker's status no longer allows it (`status_conflict`)", body = ErrorEnvelope),
+        (status = 422, description = "No reason given (`reason_required`)", body = ErrorEnvelope),
+    ))]
 pub async fn reject(
     caller: Caller,
     State(state): State<AppState>,
@@ -351,15 +421,25 @@ pub async fn reject(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct BulkDecision {
+    /// At most 1 000.
     ids: Vec<i64>,
+    /// `verify` or `reject`.
     action: String,
     reason: Option<String>,
 }
 
 /// Verify or reject many at once. Each worker is decided on its own; the answer lists each
 /// outcome, so one worker that changed meanwhile does not block the rest.
+#[utoipa::path(post, path = "/api/v1/workers/decisions", tag = "verification",
+    summary = "Verify or reject many workers",
+    description = "Roles: admin, officer.",
+    responses(
+        (status = 200, description = "Each worker's outcome", body = shapes::BulkDecided),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "Unknown action, or more than 1 000 workers", body = ErrorEnvelope),
+    ))]
 pub async fn decide_bulk(
     caller: Caller,
     State(state): State<AppState>,
@@ -404,11 +484,23 @@ pub async fn decide_bulk(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DuplicateDecision {
+    /// `merge` or `distinct`.
     decision: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/workers/{id}/duplicate", tag = "verification",
+    summary = "Decide a possible duplicate: merge or distinct",
+    description = "Roles: admin, officer (scoped).",
+    params(("id" = i64, Path, description = "The flagged worker's id")),
+    responses(
+        (status = 200, description = "The worker after the decision", body = wire::Worker),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such worker in your scope", body = ErrorEnvelope),
+        (status = 409, description = "Not flagged, or the status no longer allows it", body = ErrorEnvelope),
+        (status = 422, description = "Unknown decision (`invalid_decision`)", body = ErrorEnvelope),
+    ))]
 pub async fn resolve_duplicate(
     caller: Caller,
     State(state): State<AppState>,
@@ -433,6 +525,13 @@ pub async fn resolve_duplicate(
     Ok(Json(wire::worker_json(&w, p)))
 }
 
+#[utoipa::path(get, path = "/api/v1/eligibility", tag = "registry",
+    summary = "The programme's eligibility rules",
+    description = "Roles: admin, officer, proposer, viewer.",
+    responses(
+        (status = 200, description = "The rules", body = shapes::Eligibility),
+        (status = 403, description = "Your role may not read the registry (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn get_eligibility(caller: Caller, State(state): State<AppState>) -> Result<Json<Value>> {
     caller.require(&crate::auth::role::REGISTRY_READERS)?;
     let e = workers::eligibility(&state.db).await?;
@@ -441,12 +540,20 @@ pub async fn get_eligibility(caller: Caller, State(state): State<AppState>) -> R
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct EligibilityInput {
     min_age: i64,
     max_age: Option<i64>,
 }
 
+#[utoipa::path(put, path = "/api/v1/eligibility", tag = "registry",
+    summary = "Set minimum and maximum age",
+    description = "Roles: admin.",
+    responses(
+        (status = 200, description = "The rules now", body = shapes::Eligibility),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "Ages out of bounds (`invalid_ages`)", body = ErrorEnvelope),
+    ))]
 pub async fn put_eligibility(
     caller: Caller,
     State(state): State<AppState>,
@@ -475,10 +582,18 @@ pub async fn put_eligibility(
 
 /// The insurer's list of NIKs already active: a text body, one NIK per line (a header line
 /// `nik` and CSV columns after the first are ignored).
+#[utoipa::path(post, path = "/api/v1/covered-niks", tag = "registry",
+    summary = "Import the insurer's list of NIKs already active (text, one per line)",
+    description = "Roles: admin, officer.",
+    request_body(content = String, description = "One NIK per line; a header `nik` and further CSV columns are ignored", content_type = "text/plain"),
+    responses(
+        (status = 200, description = "What was added, and the lines that are not NIKs", body = shapes::CoveredImport),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+    ))]
 pub async fn add_covered(
     caller: Caller,
     State(state): State<AppState>,
-    body: String,
+    Text(body): Text,
 ) -> Result<Json<Value>> {
     let p = caller.require(&STAFF)?;
     let today = crate::clock::today();

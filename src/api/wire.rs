@@ -1,5 +1,7 @@
 //! JSON shapes of the API, built from storage records for one caller: a field the caller may
-//! not see is masked or left out here, in one place.
+//! not see is masked or left out here, in one place. Each shape is a struct that serializes
+//! to the answer and, through `ToSchema`, describes it in the OpenAPI document
+//! (`api/openapi.rs`): the document's schemas are these types, not a second description.
 
 use crate::auth::Principal;
 use crate::db::imports::{ErrorRow, ImportRecord};
@@ -9,180 +11,547 @@ use chrono::Datelike;
 use lingkaran_domain::nik;
 use lingkaran_domain::worker::{Occupation, WorkerStatus};
 use lingkaran_domain::Problem;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
-pub fn region_json(code: &str) -> Value {
-    let name = RegionTable::get().region(code).map(|r| r.name.clone());
-    json!({ "code": code, "name": name })
+/// A region code with its name (`null` when the code is not in the table).
+#[derive(Serialize, ToSchema)]
+pub struct RegionName {
+    pub code: String,
+    pub name: Option<String>,
 }
 
-pub fn problem_json(p: &Problem) -> Value {
-    json!({ "code": p.code, "message": p.id, "message_en": p.en })
+impl RegionName {
+    pub fn of(code: &str) -> RegionName {
+        RegionName {
+            code: code.to_string(),
+            name: RegionTable::get().region(code).map(|r| r.name.clone()),
+        }
+    }
 }
 
-/// A worker as `who` may see them. The whole NIK, phone and birth date go only to officers
-/// and admins in scope and to the proposing organisation; everyone else gets the masked NIK
-/// and the birth year.
+/// A problem inside an answer that succeeded (a row's error, a skipped NIK): a stable code
+/// and the sentence in Bahasa Indonesia and English.
+#[derive(Serialize, ToSchema)]
+pub struct Message {
+    pub code: String,
+    pub message: String,
+    pub message_en: String,
+}
+
+pub fn problem_json(p: &Problem) -> Message {
+    Message {
+        code: p.code.to_string(),
+        message: p.id.clone(),
+        message_en: p.en.clone(),
+    }
+}
+
+/// A code with its label in each language (`null` for a code the domain does not know).
+#[derive(Serialize, ToSchema)]
+pub struct Labelled {
+    pub code: String,
+    pub label: Option<&'static str>,
+    pub label_en: Option<&'static str>,
+}
+
+impl Labelled {
+    pub fn occupation(code: &str) -> Labelled {
+        let o = Occupation::parse(code);
+        Labelled {
+            code: code.to_string(),
+            label: o.map(|o| o.label("id")),
+            label_en: o.map(|o| o.label("en")),
+        }
+    }
+}
+
+/// An id and a name.
+#[derive(Serialize, ToSchema)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A worker as one caller may see them. The whole NIK, phone and birth date go only to
+/// officers and admins in scope and to the proposing organisation; everyone else gets the
+/// masked NIK, `null` for the phone and birth date, and the birth year.
+#[derive(Serialize, ToSchema)]
+pub struct Worker {
+    pub id: i64,
+    /// Whole, or masked (`3525••••••••0001`) for a caller who may not see it.
+    pub nik: String,
+    pub nik_masked: String,
+    pub full_name: String,
+    /// `L` or `P`.
+    pub sex: String,
+    #[schema(format = Date)]
+    pub birth_date: Option<String>,
+    pub birth_year: i32,
+    pub village: RegionName,
+    pub regency: RegionName,
+    pub phone: Option<String>,
+    pub occupation: Labelled,
+    /// `transport` or `other` (PP 50/2025).
+    pub sector: String,
+    pub income: i64,
+    pub decile: Option<i64>,
+    pub organisation: Named,
+    pub import_id: Option<i64>,
+    /// `proposed`, `verified`, `rejected`, …
+    pub status: String,
+    pub status_label: Option<&'static str>,
+    pub status_reason: Option<String>,
+    pub flag: Option<String>,
+    pub possible_duplicate_of: Option<i64>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl Worker {
+    pub fn of(w: &WorkerRecord, who: &Principal) -> Worker {
+        let full = who.sees_full_nik(&w.village_code, w.organisation_id);
+        Worker {
+            id: w.id,
+            nik: if full {
+                w.nik.clone()
+            } else {
+                nik::mask(&w.nik)
+            },
+            nik_masked: nik::mask(&w.nik),
+            full_name: w.full_name.clone(),
+            sex: w.sex.clone(),
+            birth_date: full.then(|| w.birth_date.to_string()),
+            birth_year: w.birth_date.year(),
+            village: RegionName::of(&w.village_code),
+            regency: RegionName::of(&w.regency_code),
+            phone: if full { w.phone.clone() } else { None },
+            occupation: Labelled::occupation(&w.occupation),
+            sector: w.sector.clone(),
+            income: w.income,
+            decile: w.decile,
+            organisation: Named {
+                id: w.organisation_id,
+                name: w.organisation_name.clone(),
+            },
+            import_id: w.import_id,
+            status: w.status.clone(),
+            status_label: WorkerStatus::parse(&w.status).map(|s| s.label("id")),
+            status_reason: w.status_reason.clone(),
+            flag: w.flag.clone(),
+            possible_duplicate_of: w.possible_duplicate_of,
+            created_at: w.created_at.to_rfc3339(),
+            updated_at: w.updated_at.to_rfc3339(),
+        }
+    }
+}
+
+/// [`Worker`] as a JSON value, for answers that add fields to it.
 pub fn worker_json(w: &WorkerRecord, who: &Principal) -> Value {
-    let full = who.sees_full_nik(&w.village_code, w.organisation_id);
-    let occupation = Occupation::parse(&w.occupation);
-    let status = WorkerStatus::parse(&w.status);
-    json!({
-        "id": w.id,
-        "nik": if full { w.nik.clone() } else { nik::mask(&w.nik) },
-        "nik_masked": nik::mask(&w.nik),
-        "full_name": w.full_name,
-        "sex": w.sex,
-        "birth_date": if full { Some(w.birth_date.to_string()) } else { None },
-        "birth_year": w.birth_date.year(),
-        "village": region_json(&w.village_code),
-        "regency": region_json(&w.regency_code),
-        "phone": if full { w.phone.clone() } else { None },
-        "occupation": { "code": w.occupation, "label": occupation.map(|o| o.label("id")), "label_en": occupation.map(|o| o.label("en")) },
-        "sector": w.sector,
-        "income": w.income,
-        "decile": w.decile,
-        "organisation": { "id": w.organisation_id, "name": w.organisation_name },
-        "import_id": w.import_id,
-        "status": w.status,
-        "status_label": status.map(|s| s.label("id")),
-        "status_reason": w.status_reason,
-        "flag": w.flag,
-        "possible_duplicate_of": w.possible_duplicate_of,
-        "created_at": w.created_at.to_rfc3339(),
-        "updated_at": w.updated_at.to_rfc3339(),
-    })
+    serde_json::to_value(Worker::of(w, who)).unwrap_or_default()
 }
 
-pub fn event_json(e: &WorkerEvent) -> Value {
-    json!({
-        "from": e.from_status, "to": e.to_status, "action": e.action, "reason": e.reason,
-        "by": { "id": e.actor_id, "name": e.actor_name }, "at": e.at.to_rfc3339(),
-    })
+/// A worker just submitted, with the row's warnings (a possible duplicate, an old NIK code).
+#[derive(Serialize, ToSchema)]
+pub struct WorkerCreated {
+    #[serde(flatten)]
+    pub worker: Worker,
+    pub warnings: Vec<ReportRow>,
 }
 
-pub fn error_row_json(e: &ErrorRow) -> Value {
-    json!({
-        "line": e.line, "column": e.column_name, "value": e.value, "code": e.code,
-        "message": e.message_id, "message_en": e.message_en,
-    })
+/// One worker with every status change.
+#[derive(Serialize, ToSchema)]
+pub struct WorkerDetail {
+    #[serde(flatten)]
+    pub worker: Worker,
+    pub history: Vec<Event>,
+}
+
+/// A page of workers.
+#[derive(Serialize, ToSchema)]
+pub struct WorkerPage {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    pub workers: Vec<Worker>,
+}
+
+/// A status change of a worker.
+#[derive(Serialize, ToSchema)]
+pub struct Event {
+    pub from: Option<String>,
+    pub to: String,
+    pub action: String,
+    pub reason: Option<String>,
+    pub by: Named,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+pub fn event_json(e: &WorkerEvent) -> Event {
+    Event {
+        from: e.from_status.clone(),
+        to: e.to_status.clone(),
+        action: e.action.clone(),
+        reason: e.reason.clone(),
+        by: Named {
+            id: e.actor_id,
+            name: e.actor_name.clone(),
+        },
+        at: e.at.to_rfc3339(),
+    }
+}
+
+/// A row of an import report: where, what, and why.
+#[derive(Serialize, ToSchema)]
+pub struct ReportRow {
+    pub line: i64,
+    pub column: String,
+    pub value: String,
+    pub code: String,
+    pub message: String,
+    pub message_en: String,
+}
+
+pub fn error_row_json(e: &ErrorRow) -> ReportRow {
+    ReportRow {
+        line: e.line,
+        column: e.column_name.clone(),
+        value: e.value.clone(),
+        code: e.code.clone(),
+        message: e.message_id.clone(),
+        message_en: e.message_en.clone(),
+    }
 }
 
 /// The import report of the contract:
 /// `{"import_id","rows","accepted","rejected","duplicates","possible_duplicates","errors":[…]}`
 /// plus `warnings` (possible duplicates), `notes` and `already_imported`.
+#[derive(Serialize, ToSchema)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub file_name: String,
+    pub status: String,
+    pub rows: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+    pub duplicates: i64,
+    pub possible_duplicates: i64,
+    /// The same file (by its SHA-256) was imported before: this is that report.
+    pub already_imported: bool,
+    pub errors: Vec<ReportRow>,
+    pub warnings: Vec<ReportRow>,
+    /// Notes on the file as a whole (read as Latin-1, `;` separated, columns ignored).
+    pub notes: Vec<Message>,
+    /// Where the bad rows are as CSV.
+    pub errors_csv: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl ImportReport {
+    pub fn of(
+        r: &ImportRecord,
+        errors: &[ErrorRow],
+        warnings: &[ErrorRow],
+        already_imported: bool,
+    ) -> ImportReport {
+        ImportReport {
+            import_id: r.id,
+            file_name: r.file_name.clone(),
+            status: r.status.clone(),
+            rows: r.rows_total,
+            accepted: r.accepted,
+            rejected: r.rejected,
+            duplicates: r.duplicates,
+            possible_duplicates: r.possible_duplicates,
+            already_imported,
+            errors: errors.iter().map(error_row_json).collect(),
+            warnings: warnings.iter().map(error_row_json).collect(),
+            notes: r
+                .notes()
+                .into_iter()
+                .map(|n| Message {
+                    code: n.code,
+                    message: n.id,
+                    message_en: n.en,
+                })
+                .collect(),
+            errors_csv: format!("/api/v1/imports/{}/errors.csv", r.id),
+            created_at: r.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// [`ImportReport`] as a JSON value.
 pub fn import_json(
     r: &ImportRecord,
     errors: &[ErrorRow],
     warnings: &[ErrorRow],
     already_imported: bool,
 ) -> Value {
-    json!({
-        "import_id": r.id,
-        "file_name": r.file_name,
-        "status": r.status,
-        "rows": r.rows_total,
-        "accepted": r.accepted,
-        "rejected": r.rejected,
-        "duplicates": r.duplicates,
-        "possible_duplicates": r.possible_duplicates,
-        "already_imported": already_imported,
-        "errors": errors.iter().map(error_row_json).collect::<Vec<_>>(),
-        "warnings": warnings.iter().map(error_row_json).collect::<Vec<_>>(),
-        "notes": r.notes().iter().map(|n| json!({ "code": n.code, "message": n.id, "message_en": n.en })).collect::<Vec<_>>(),
-        "errors_csv": format!("/api/v1/imports/{}/errors.csv", r.id),
-        "created_at": r.created_at.to_rfc3339(),
-    })
+    serde_json::to_value(ImportReport::of(r, errors, warnings, already_imported))
+        .unwrap_or_default()
+}
+
+/// A region a NIK names. An old code (`91.01`) keeps its place and is named by its current
+/// region, whose code comes as `current_code`.
+#[derive(Serialize, ToSchema)]
+pub struct NikRegion {
+    pub code: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_code: Option<String>,
 }
 
 /// `lingkaran nik check --json` and `POST /api/v1/nik/check` share this shape.
-pub fn nik_check_json(c: &nik::NikCheck) -> Value {
-    // An old code (`91.01`) keeps its place and is named by its current region, whose code
-    // comes as `current_code`.
-    let pair = |p: &Option<(String, String)>, now: &Option<String>| {
-        p.as_ref().map(|(code, name)| match now {
-            Some(now) => json!({"code": code, "name": name, "current_code": now}),
-            None => json!({"code": code, "name": name}),
-        })
-    };
-    json!({
-        "valid": c.is_valid(),
-        "nik": c.nik.map(|n| n.to_string()),
-        "sex": c.nik.map(|n| n.sex().code()),
-        "birth_date": c.nik.map(|n| n.birth_date().to_string()),
-        "province": pair(&c.province, &None),
-        "regency": pair(&c.regency, &c.regency_now),
-        "district": pair(&c.district, &c.district_now),
-        "errors": c.errors.iter().map(problem_json).collect::<Vec<_>>(),
-        "warnings": c.warnings.iter().map(problem_json).collect::<Vec<_>>(),
-    })
+#[derive(Serialize, ToSchema)]
+pub struct NikCheck {
+    pub valid: bool,
+    pub nik: Option<String>,
+    /// `L` or `P`, from the day of birth (+40 for women).
+    pub sex: Option<&'static str>,
+    #[schema(format = Date)]
+    pub birth_date: Option<String>,
+    pub province: Option<NikRegion>,
+    pub regency: Option<NikRegion>,
+    pub district: Option<NikRegion>,
+    pub errors: Vec<Message>,
+    pub warnings: Vec<Message>,
+}
+
+impl NikCheck {
+    pub fn of(c: &nik::NikCheck) -> NikCheck {
+        let pair = |p: &Option<(String, String)>, now: &Option<String>| {
+            p.as_ref().map(|(code, name)| NikRegion {
+                code: code.clone(),
+                name: name.clone(),
+                current_code: now.clone(),
+            })
+        };
+        NikCheck {
+            valid: c.is_valid(),
+            nik: c.nik.map(|n| n.to_string()),
+            sex: c.nik.map(|n| n.sex().code()),
+            birth_date: c.nik.map(|n| n.birth_date().to_string()),
+            province: pair(&c.province, &None),
+            regency: pair(&c.regency, &c.regency_now),
+            district: pair(&c.district, &c.district_now),
+            errors: c.errors.iter().map(problem_json).collect(),
+            warnings: c.warnings.iter().map(problem_json).collect(),
+        }
+    }
+}
+
+/// JKK and JKM, in rupiah.
+#[derive(Serialize, ToSchema)]
+pub struct Breakdown {
+    pub jkk: i64,
+    pub jkm: i64,
+}
+
+/// The relief a month's price had (PP 50/2025 and later rules).
+#[derive(Serialize, ToSchema)]
+pub struct AppliedRelief {
+    pub id: i64,
+    pub basis: String,
+    pub basis_points: i64,
+}
+
+/// One month's price for one worker.
+#[derive(Serialize, ToSchema)]
+pub struct QuoteMonth {
+    /// YYYY-MM.
+    pub month: String,
+    pub jkk: i64,
+    pub jkm: i64,
+    pub per_worker: i64,
+    pub relief: Option<AppliedRelief>,
+}
+
+/// A sentence in Bahasa Indonesia (`id`) and English (`en`).
+#[derive(Serialize, ToSchema)]
+pub struct Words {
+    pub id: String,
+    pub en: String,
 }
 
 /// `lingkaran quote --json` and `POST /api/v1/quotes` share this shape:
 /// `{"workers","months","from","per_worker_month","total","breakdown":{"jkk","jkm"}}` plus
 /// the income and each month's price.
-pub fn quote_json(
-    q: &lingkaran_domain::pricing::Quote,
-    funding_assumed: bool,
-    sector_assumed: bool,
-) -> Result<Value, lingkaran_domain::Overflow> {
-    let mut by_month = Vec::with_capacity(q.months.len());
-    for p in &q.months {
-        by_month.push(json!({
-            "month": p.month.to_string(), "jkk": p.jkk.get(), "jkm": p.jkm.get(),
-            "per_worker": p.total()?.get(),
-            "relief": p.relief.as_ref().map(|r| json!({
-                "id": r.id, "basis": r.basis, "basis_points": r.basis_points,
-            })),
-        }));
-    }
-    let first = q.months.first().map(|p| p.total()).transpose()?;
-    let mut v = json!({
-        "workers": q.workers,
-        "months": q.months.len(),
-        "from": q.months.first().map(|p| p.month.to_string()),
-        "income": q.income,
-        "funding": q.funding.as_str(),
-        "sector": q.sector.as_str(),
-        "funding_assumed": funding_assumed,
-        "sector_assumed": sector_assumed,
-        "per_worker_month": first.map(|r| r.get()).unwrap_or_default(),
-        "total": q.total()?.get(),
-        "breakdown": { "jkk": q.jkk.get(), "jkm": q.jkm.get() },
-        "by_month": by_month,
-    });
-    if funding_assumed {
-        v["assumption"] = json!({
-            "id": format!("Sumber dana tidak disebut; dihitung sebagai {}.", q.funding.as_str()),
-            "en": format!("No funding source given; priced as {}.", q.funding.as_str()),
-        });
-    }
-    Ok(v)
+#[derive(Serialize, ToSchema)]
+pub struct Quote {
+    pub workers: i64,
+    pub months: usize,
+    /// The first month, YYYY-MM.
+    pub from: Option<String>,
+    pub income: i64,
+    /// `apbn`, `apbd`, `dana-desa`, `csr`, `zakat`, `individual` or `self`.
+    pub funding: &'static str,
+    /// `transport` or `other`.
+    pub sector: &'static str,
+    pub funding_assumed: bool,
+    pub sector_assumed: bool,
+    /// The first month's price for one worker.
+    pub per_worker_month: i64,
+    pub total: i64,
+    pub breakdown: Breakdown,
+    pub by_month: Vec<QuoteMonth>,
+    /// Present when no funding source was given: what was assumed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<Words>,
 }
 
-/// `lingkaran coverage check --json` and `GET /api/v1/coverage/{nik}`:
-/// `{"protected","programmes","source","donor","until","status","worker_status"}`.
-/// `status` is `protected`, `not_protected` or `not_registered`.
-pub fn coverage_json(a: &crate::db::coverage::Answer) -> Value {
-    use lingkaran_domain::coverage::Payer;
-    let c = &a.coverage;
-    let (source, donor) = match &c.payer {
-        Some(Payer::Donor { name, .. }) => (Some("donor"), Some(json!({ "name": name }))),
-        Some(Payer::SelfPaid) => (Some("self"), None),
-        None => (None, None),
-    };
-    let status = match (&a.worker, c.protected) {
-        (None, _) => "not_registered",
-        (Some(_), true) => "protected",
-        (Some(_), false) => "not_protected",
-    };
-    json!({
-        "protected": c.protected,
-        "programmes": if c.protected { vec!["JKK", "JKM"] } else { Vec::new() },
-        "source": source,
-        "donor": donor,
-        "until": c.until.map(|d| d.to_string()),
-        "status": status,
-        "worker_status": a.worker.as_ref().map(|w| w.status.clone()),
-    })
+impl Quote {
+    pub fn of(
+        q: &lingkaran_domain::pricing::Quote,
+        funding_assumed: bool,
+        sector_assumed: bool,
+    ) -> Result<Quote, lingkaran_domain::Overflow> {
+        let mut by_month = Vec::with_capacity(q.months.len());
+        for p in &q.months {
+            by_month.push(QuoteMonth {
+                month: p.month.to_string(),
+                jkk: p.jkk.get(),
+                jkm: p.jkm.get(),
+                per_worker: p.total()?.get(),
+                relief: p.relief.as_ref().map(|r| AppliedRelief {
+                    id: r.id,
+                    basis: r.basis.clone(),
+                    basis_points: r.basis_points,
+                }),
+            });
+        }
+        let first = q.months.first().map(|p| p.total()).transpose()?;
+        let funding = q.funding.as_str();
+        Ok(Quote {
+            workers: q.workers,
+            months: q.months.len(),
+            from: q.months.first().map(|p| p.month.to_string()),
+            income: q.income,
+            funding,
+            sector: q.sector.as_str(),
+            funding_assumed,
+            sector_assumed,
+            per_worker_month: first.map(|r| r.get()).unwrap_or_default(),
+            total: q.total()?.get(),
+            breakdown: Breakdown {
+                jkk: q.jkk.get(),
+                jkm: q.jkm.get(),
+            },
+            by_month,
+            assumption: funding_assumed.then(|| Words {
+                id: format!("Sumber dana tidak disebut; dihitung sebagai {funding}."),
+                en: format!("No funding source given; priced as {funding}."),
+            }),
+        })
+    }
+}
+
+/// Who pays a protected person's months.
+#[derive(Serialize, ToSchema)]
+pub struct CoverageDonor {
+    pub name: String,
+}
+
+/// `lingkaran coverage check --json` and `GET /api/v1/coverage/{nik}`.
+#[derive(Serialize, ToSchema)]
+pub struct Coverage {
+    pub protected: bool,
+    /// `JKK` and `JKM` while protected, else empty.
+    pub programmes: Vec<&'static str>,
+    /// `donor` or `self`; `null` when not protected.
+    pub source: Option<&'static str>,
+    pub donor: Option<CoverageDonor>,
+    /// The last day of the run of covered months.
+    #[schema(format = Date)]
+    pub until: Option<String>,
+    /// `protected`, `not_protected` or `not_registered`.
+    pub status: &'static str,
+    pub worker_status: Option<String>,
+}
+
+impl Coverage {
+    pub fn of(a: &crate::db::coverage::Answer) -> Coverage {
+        use lingkaran_domain::coverage::Payer;
+        let c = &a.coverage;
+        let (source, donor) = match &c.payer {
+            Some(Payer::Donor { name, .. }) => {
+                (Some("donor"), Some(CoverageDonor { name: name.clone() }))
+            }
+            Some(Payer::SelfPaid) => (Some("self"), None),
+            None => (None, None),
+        };
+        let status = match (&a.worker, c.protected) {
+            (None, _) => "not_registered",
+            (Some(_), true) => "protected",
+            (Some(_), false) => "not_protected",
+        };
+        Coverage {
+            protected: c.protected,
+            programmes: if c.protected {
+                vec!["JKK", "JKM"]
+            } else {
+                Vec::new()
+            },
+            source,
+            donor,
+            until: c.until.map(|d| d.to_string()),
+            status,
+            worker_status: a.worker.as_ref().map(|w| w.status.clone()),
+        }
+    }
+}
+
+/// A payment booked: by the provider's callback, a bank statement, or an officer's entry.
+#[derive(Serialize, ToSchema)]
+pub struct Payment {
+    pub id: i64,
+    /// `callback`, `statement` or `manual`.
+    pub source: String,
+    pub reference: String,
+    pub invoice_id: Option<i64>,
+    pub invoice_number: Option<String>,
+    pub donor_id: i64,
+    pub amount: i64,
+    pub amount_text: String,
+    #[schema(format = Date)]
+    pub paid_on: String,
+    pub channel: Option<String>,
+    pub evidence_name: Option<String>,
+    pub note: Option<String>,
+    #[schema(format = DateTime)]
+    pub received_at: String,
+}
+
+impl Payment {
+    pub fn of(p: &crate::db::payments::PaymentRow) -> Payment {
+        Payment {
+            id: p.id,
+            source: p.source.clone(),
+            reference: p.reference.clone(),
+            invoice_id: p.invoice_id,
+            invoice_number: p.invoice_number.clone(),
+            donor_id: p.donor_id,
+            amount: p.amount,
+            amount_text: lingkaran_domain::format::rupiah(p.amount),
+            paid_on: p.paid_on.clone(),
+            channel: p.channel.clone(),
+            evidence_name: p.evidence_name.clone(),
+            note: p.note.clone(),
+            received_at: p.received_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A payment's receipt (kuitansi, `KW-n`).
+#[derive(Serialize, ToSchema)]
+pub struct PaymentReceipt {
+    #[serde(flatten)]
+    pub payment: Payment,
+    pub receipt_number: String,
+    pub donor_name: Option<String>,
 }

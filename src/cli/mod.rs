@@ -345,7 +345,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 RegionTable::get(),
             );
             if json {
-                println!("{}", wire::nik_check_json(&c));
+                println!("{}", serde_json::to_string(&wire::NikCheck::of(&c))?);
             } else {
                 print_nik_check(&c);
             }
@@ -466,7 +466,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let db = open(&cli.db).await?;
             let answer = crate::db::coverage::check(&db, &nik, day).await?;
-            let v = wire::coverage_json(&answer);
+            let v = serde_json::to_value(wire::Coverage::of(&answer))?;
             if json {
                 println!("{v}");
             } else {
@@ -641,6 +641,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .collect();
                 anyhow::anyhow!("{}", words.join("; "))
             })?;
+            let v = serde_json::to_value(v)?;
             if json {
                 println!("{v}");
             } else {

@@ -163,7 +163,7 @@ pub async fn sign_up(
 /// What a donor chose about themselves: where reminders go, whether the public coverage page
 /// may name them, and whether the money of months stopped by a death goes back to their
 /// credit (default) or stays in the programme pool.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Preferences {
     pub email: Option<String>,
     pub public_name: bool,

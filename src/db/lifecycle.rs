@@ -329,7 +329,8 @@ pub async fn record_self_payment(
 }
 
 /// One line of a self-payment file that could not be recorded.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = SelfPaymentLineError)]
 pub struct LineError {
     pub line: usize,
     pub nik: String,
@@ -337,7 +338,7 @@ pub struct LineError {
     pub message: String,
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct SelfPaymentImport {
     pub recorded: usize,
     pub duplicates: usize,
@@ -413,7 +414,7 @@ pub async fn import_self_payments(
 }
 
 /// What stopping a worker's future months did.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Stopped {
     pub stop_id: i64,
     pub months: i64,

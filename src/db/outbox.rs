@@ -26,7 +26,8 @@ pub struct NewMessage {
     pub body: String,
 }
 
-#[derive(Debug, Clone, FromRow, serde::Serialize)]
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = OutboxMessage)]
 pub struct Message {
     pub id: i64,
     pub dedupe_key: String,

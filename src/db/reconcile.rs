@@ -11,7 +11,8 @@ use lingkaran_domain::ledger::TransferKey;
 use lingkaran_domain::programme::Programme as Prog;
 use lingkaran_domain::rates::Month;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ReconciledProgramme)]
 pub struct Programme {
     pub programme: String,
     /// Funded worker-months of the month (donors' money in escrow for it) and their sum.
@@ -34,7 +35,8 @@ pub struct Programme {
     pub unconfirmed: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = RejectedMonth)]
 pub struct Rejected {
     pub worker_id: i64,
     pub nik_masked: String,
@@ -46,7 +48,8 @@ pub struct Rejected {
     pub donation_id: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = LateDonation)]
 pub struct Late {
     pub donation_id: i64,
     pub donor: String,
@@ -55,7 +58,7 @@ pub struct Late {
     pub amount: i64,
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Reconciliation {
     pub month: String,
     /// The 15th of the month: contributions are due by then (domain.md §2).
@@ -69,7 +72,8 @@ pub struct Reconciliation {
 }
 
 /// A disagreement, in Indonesian (`id`) and English (`en`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ReconciliationDifference)]
 pub struct Difference {
     pub id: String,
     pub en: String,

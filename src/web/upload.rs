@@ -172,7 +172,7 @@ pub async fn upload(
     let saved = match save_file(mp).await.map_err(|e| ctx.internal(e))? {
         Ok(saved) => saved,
         // Nothing was imported; showing the form again changes nothing.
-        Err(pr) => return upload_page(&ctx, &state, p, &[pr]).await,
+        Err(u) => return upload_page(&ctx, &state, p, &[u.problem]).await,
     };
     ctx.check_csrf(saved.csrf.as_deref())?;
     let upload = uc::Upload {

@@ -11,6 +11,8 @@ use serde_json::Value;
 use sqlx::Connection;
 use std::future::Future;
 
+pub mod conform;
+
 pub const PASSWORD: &str = "kata-sandi-uji";
 
 /// Where the PostgreSQL tests connect. CI sets `LINGKARAN_REQUIRE_PG=1`, which turns
@@ -308,7 +310,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        let (s, v) = status_json(r).await;
+        let (s, v) = checked("POST", "/api/v1/signup", r).await;
         assert_eq!(s, 201, "{v}");
         (
             Token {
@@ -333,7 +335,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        status_json(r).await
+        checked("GET", path, r).await
     }
 
     pub async fn post(&self, t: &Token, path: &str, body: Value) -> (u16, Value) {
@@ -345,7 +347,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        status_json(r).await
+        checked("POST", path, r).await
     }
 
     pub async fn put(&self, t: &Token, path: &str, body: Value) -> (u16, Value) {
@@ -357,7 +359,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        status_json(r).await
+        checked("PUT", path, r).await
     }
 
     pub async fn upload(&self, t: &Token, name: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -371,7 +373,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        status_json(r).await
+        checked("POST", "/api/v1/imports", r).await
     }
 }
 
@@ -433,7 +435,7 @@ pub async fn send_raw_callback(
         .send()
         .await
         .unwrap();
-    status_json(r).await
+    checked("POST", callback::PATH, r).await
 }
 
 /// What [`TestApp::village`] made.
@@ -447,6 +449,19 @@ pub struct Village {
 pub struct Token {
     pub id: i64,
     pub token: String,
+}
+
+/// [`status_json`], after checking the answer against the OpenAPI document
+/// ([`conform::check`]).
+pub async fn checked(method: &str, path: &str, r: reqwest::Response) -> (u16, Value) {
+    let json = r
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let (status, v) = status_json(r).await;
+    conform::check(method, path, status, if json { &v } else { &Value::Null });
+    (status, v)
 }
 
 pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
