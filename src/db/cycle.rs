@@ -6,9 +6,8 @@
 //! (donation, month) or (month, programme), so running the cycle again posts nothing new, and
 //! a run killed half-way finishes exactly the rest.
 
-use super::ledger::LedgerTx;
-use super::{BeginWrite, Db};
-use crate::on_db;
+use super::{ledger, Db};
+use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
@@ -84,8 +83,9 @@ pub async fn move_to_payables(
     if !new.is_empty() {
         let batch = open_batch(db, month).await?;
         let deadline = crate::db::reconcile::due_deadline(month);
+        let now = Utc::now();
         for chunk in new.chunks(per_transaction) {
-            posted += post_items(db, month, batch, chunk, deadline).await?;
+            posted += post_items(db, month, batch, chunk, deadline, now).await?;
         }
         // The file query joins the batch's items; without fresh statistics PostgreSQL takes
         // the just-written table for empty and probes `workers` once per row (1.7× slower
@@ -288,6 +288,7 @@ async fn post_items(
     batch: i64,
     items: &[Item],
     deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let m = month.yyyymm();
     let mut transfers = Vec::with_capacity(items.len() * 2);
@@ -321,13 +322,15 @@ async fn post_items(
             }
         }
     }
-    let results = on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        for it in items {
-            let late = matches!((it.funded_at, deadline), (Some(f), Some(d)) if f > d);
-            let new = sqlx::query(
-                "INSERT INTO remittance_items (month, donation_id, batch, jkk, jkm, late, repriced_jkk, repriced_jkm)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (month, donation_id) DO NOTHING",
+    let mut tx = db.begin_write().await?;
+    for it in items {
+        let late = matches!((it.funded_at, deadline), (Some(f), Some(d)) if f > d);
+        let new = on_tx!(&mut tx, |c| {
+            sqlx::query(
+                "INSERT INTO remittance_items (month, donation_id, batch, jkk, jkm, late,
+                   repriced_jkk, repriced_jkm)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (month, donation_id) DO NOTHING",
             )
             .bind(m)
             .bind(it.donation)
@@ -337,37 +340,37 @@ async fn post_items(
             .bind(late)
             .bind(it.back_jkk)
             .bind(it.back_jkm)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if new == 0 {
-                continue;
-            }
-            for (income, sector, jkk, jkm, due_jkk, due_jkm) in &it.repriced {
-                sqlx::query(
-                    "INSERT INTO repriced_months (worker_id, month, donation_id, jkk, jkm)
-                     SELECT m.worker_id, m.month, m.donation_id, $1, $2 FROM worker_months m
-                     JOIN workers w ON w.id = m.worker_id
-                     WHERE m.donation_id = $3 AND m.month = $4 AND m.jkk = $5 AND m.jkm = $6
-                       AND w.income = $7 AND w.sector = $8
-                     ON CONFLICT (worker_id, month) DO NOTHING",
-                )
-                .bind(due_jkk)
-                .bind(due_jkm)
-                .bind(it.donation)
-                .bind(m)
-                .bind(jkk)
-                .bind(jkm)
-                .bind(income)
-                .bind(sector)
-                .execute(&mut *tx)
-                .await?;
-            }
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if new == 0 {
+            continue;
         }
-        let r = tx.apply_transfers(&transfers).await?;
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(r)
-    })?;
+        for (income, sector, jkk, jkm, due_jkk, due_jkm) in &it.repriced {
+            on_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO repriced_months (worker_id, month, donation_id, jkk, jkm)
+                 SELECT m.worker_id, m.month, m.donation_id, $1, $2 FROM worker_months m
+                 JOIN workers w ON w.id = m.worker_id
+                 WHERE m.donation_id = $3 AND m.month = $4 AND m.jkk = $5 AND m.jkm = $6
+                   AND w.income = $7 AND w.sector = $8
+                 ON CONFLICT (worker_id, month) DO NOTHING",
+            )
+            .bind(due_jkk)
+            .bind(due_jkm)
+            .bind(it.donation)
+            .bind(m)
+            .bind(jkk)
+            .bind(jkm)
+            .bind(income)
+            .bind(sector)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        }
+    }
+    let results = ledger::apply_transfers(&mut tx, &transfers, now).await?;
+    tx.commit().await?;
     count_new(&transfers, results)
 }
 
@@ -555,11 +558,13 @@ pub async fn import_confirmation(
         };
         let amount = if jkm { c_jkm } else { c_jkk };
         let now = Utc::now();
-        let refunded = on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
+        let mut tx = db.begin_write().await?;
+        on_tx!(&mut tx, |c| {
             sqlx::query(
-                "INSERT INTO confirmations (month, programme, worker_id, donation_id, status, kpj, reason, amount, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (month, programme, worker_id) DO NOTHING",
+                "INSERT INTO confirmations (month, programme, worker_id, donation_id, status, kpj,
+                   reason, amount, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (month, programme, worker_id) DO NOTHING",
             )
             .bind(month.yyyymm())
             .bind(programme)
@@ -570,36 +575,38 @@ pub async fn import_confirmation(
             .bind((!reason.is_empty()).then_some(&reason))
             .bind(amount)
             .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let mut refunded = false;
-            if status == "accepted" && !kpj.is_empty() {
-                sqlx::query("UPDATE workers SET kpj = $1 WHERE id = $2")
-                    .bind(&kpj)
-                    .bind(worker)
-                    .execute(&mut *tx)
-                    .await?;
-            } else if status == "rejected" && amount > 0 {
-                let r = tx
-                    .apply_transfers(&[Transfer {
-                        id: TransferKey::Rejected {
-                            worker,
-                            month,
-                            programme: if jkm { Programme::Jkm } else { Programme::Jkk },
-                        }
-                        .id(),
-                        debit: Account::Remitted,
-                        credit: Account::DonorCredit(donor),
-                        amount,
-                        phase: Phase::Single,
-                        linked: false,
-                    }])
-                    .await?;
-                refunded = matches!(r.first(), Some(Ok(())));
-            }
-            tx.commit().await?;
-            Ok::<_, anyhow::Error>(refunded)
+            .execute(c)
+            .await
+            .map(|_| ())
         })?;
+        let mut refunded = false;
+        if status == "accepted" && !kpj.is_empty() {
+            on_tx!(&mut tx, |c| sqlx::query(
+                "UPDATE workers SET kpj = $1 WHERE id = $2"
+            )
+            .bind(&kpj)
+            .bind(worker)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        } else if status == "rejected" && amount > 0 {
+            let back = Transfer {
+                id: TransferKey::Rejected {
+                    worker,
+                    month,
+                    programme: if jkm { Programme::Jkm } else { Programme::Jkk },
+                }
+                .id(),
+                debit: Account::Remitted,
+                credit: Account::DonorCredit(donor),
+                amount,
+                phase: Phase::Single,
+                linked: false,
+            };
+            let r = ledger::apply_transfers(&mut tx, &[back], now).await?;
+            refunded = matches!(r.first(), Some(Ok(())));
+        }
+        tx.commit().await?;
         match status {
             "accepted" => report.accepted += 1,
             _ => report.rejected += 1,
