@@ -83,6 +83,7 @@ pub async fn provider_callback(
             recorded_by: None,
             note: paid.invoice_number.clone(),
         },
+        state.clock.now(),
     )
     .await?
     .map_err(|p| {
@@ -311,17 +312,19 @@ pub async fn manual(
     };
     let payment =
         manual_payment(&entry, evidence, p.user_id).map_err(|e| ApiError::invalid(vec![e]))?;
-    let booked = payments::book(&state.db, &payment).await?.map_err(|p| {
-        let status = if p.code == "reference_reused" {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        ApiError {
-            status,
-            problems: vec![p],
-        }
-    })?;
+    let booked = payments::book(&state.db, &payment, state.clock.now())
+        .await?
+        .map_err(|p| {
+            let status = if p.code == "reference_reused" {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            ApiError {
+                status,
+                problems: vec![p],
+            }
+        })?;
     let pay = payments::get(&state.db, booked.payment_id)
         .await?
         .ok_or_else(|| ApiError::not_found("Pembayaran"))?;
@@ -374,9 +377,16 @@ pub async fn upload_statement(
             "Choose a bank statement file (CSV or MT940) in the field file.",
         ));
     };
-    let report = statements::import(&state.db, &name, &bytes, account.as_deref(), p.user_id)
-        .await?
-        .map_err(|p| ApiError::invalid(vec![p]))?;
+    let report = statements::import(
+        &state.db,
+        &name,
+        &bytes,
+        account.as_deref(),
+        p.user_id,
+        state.clock.now(),
+    )
+    .await?
+    .map_err(|p| ApiError::invalid(vec![p]))?;
     let lines = statements::lines_of(&state.db, report.statement_id).await?;
     let status = if report.again {
         StatusCode::OK
@@ -459,6 +469,7 @@ pub async fn resolve_line(
         note,
         r.confirm_overpayment,
         p.user_id,
+        state.clock.now(),
     )
     .await?
     .map_err(|p| match p.code {
@@ -526,9 +537,16 @@ pub async fn refund(
             "A refund is more than Rp 0 and needs a reason.",
         ));
     }
-    let refund_id = payments::refund(&state.db, id, r.amount, r.reason.trim(), p.user_id)
-        .await?
-        .map_err(|p| ApiError::invalid(vec![p]))?;
+    let refund_id = payments::refund(
+        &state.db,
+        id,
+        r.amount,
+        r.reason.trim(),
+        p.user_id,
+        state.clock.now(),
+    )
+    .await?
+    .map_err(|p| ApiError::invalid(vec![p]))?;
     let credit = payments::credit_of(&state.db, id).await?;
     Ok((
         StatusCode::CREATED,

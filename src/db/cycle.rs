@@ -13,6 +13,7 @@ use futures_util::TryStreamExt;
 use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::Rupiah;
 
 /// Donations moved to the payables per transaction, unless the caller says otherwise
 /// (`--cycle-batch` / `LINGKARAN_CYCLE_BATCH`: the kill-and-rerun test makes it small, to have
@@ -52,6 +53,7 @@ pub async fn move_to_payables(
     db: &Db,
     month: Month,
     per_transaction: u32,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let per_transaction = usize::try_from(per_transaction.max(1)).unwrap_or(1);
     let mut posted = 0;
@@ -83,7 +85,6 @@ pub async fn move_to_payables(
     if !new.is_empty() {
         let batch = open_batch(db, month).await?;
         let deadline = crate::db::reconcile::due_deadline(month);
-        let now = Utc::now();
         for chunk in new.chunks(per_transaction) {
             posted += post_items(db, month, batch, chunk, deadline, now).await?;
         }
@@ -149,6 +150,7 @@ pub async fn pay_bpjs(
     programme: Programme,
     batch: i64,
     total: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     if total <= 0 {
         return Ok(0);
@@ -172,6 +174,7 @@ pub async fn pay_bpjs(
             phase: Phase::Single,
             linked: false,
         }],
+        now,
     )
     .await
 }
@@ -239,11 +242,13 @@ fn due_items(
     groups: Vec<GroupRow>,
 ) -> anyhow::Result<Vec<Item>> {
     use lingkaran_domain::pricing::{FundingSource, Sector};
-    use lingkaran_domain::Rupiah;
     let add = |a: i64, b: i64, n: i64| -> anyhow::Result<i64> {
         Ok(Rupiah::new(a)?
             .checked_add(Rupiah::new(b)?.times(n)?)?
             .get())
+    };
+    let sub = |a: i64, b: i64| -> anyhow::Result<i64> {
+        Ok(Rupiah::new(a)?.checked_sub(Rupiah::new(b)?)?.get())
     };
     let mut out: Vec<Item> = Vec::new();
     for (donation, donor, funding, funded_at, income, sector, jkk, jkm, n) in groups {
@@ -266,8 +271,8 @@ fn due_items(
         };
         item.jkk = add(item.jkk, due_jkk, n)?;
         item.jkm = add(item.jkm, due_jkm, n)?;
-        item.back_jkk = add(item.back_jkk, jkk - due_jkk, n)?;
-        item.back_jkm = add(item.back_jkm, jkm - due_jkm, n)?;
+        item.back_jkk = add(item.back_jkk, sub(jkk, due_jkk)?, n)?;
+        item.back_jkm = add(item.back_jkm, sub(jkm, due_jkm)?, n)?;
         if (due_jkk, due_jkm) != (jkk, jkm) {
             item.repriced
                 .push((income, sector, jkk, jkm, due_jkk, due_jkm));
@@ -293,6 +298,7 @@ async fn post_items(
     let m = month.yyyymm();
     let mut transfers = Vec::with_capacity(items.len() * 2);
     for it in items {
+        let back = Rupiah::new(it.back_jkk)?.checked_add(Rupiah::new(it.back_jkm)?)?;
         let remit = |programme| TransferKey::Remit {
             donation: it.donation,
             month,
@@ -307,7 +313,7 @@ async fn post_items(
                     month,
                 },
                 Account::DonorCredit(it.donor),
-                it.back_jkk + it.back_jkm,
+                back.get(),
             ),
         ] {
             if amount > 0 {
@@ -376,8 +382,8 @@ async fn post_items(
 
 /// Applies a batch in its own transaction; returns how many transfers were new. A transfer
 /// already posted (a re-run) is fine; any other refusal is an error.
-async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<usize> {
-    count_new(batch, super::ledger::apply(db, batch).await?)
+async fn apply(db: &Db, batch: &[Transfer], now: DateTime<Utc>) -> anyhow::Result<usize> {
+    count_new(batch, super::ledger::apply(db, batch, now).await?)
 }
 
 fn count_new(batch: &[Transfer], results: Vec<Result<(), Refusal>>) -> anyhow::Result<usize> {
@@ -462,8 +468,8 @@ pub async fn record_file(
     total: i64,
     file: &str,
     sha256: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let now = Utc::now();
     on_db!(db, |pool| {
         sqlx::query(
             "INSERT INTO remittances (month, programme, batch, lines, total, file, sha256, created_at)
@@ -505,6 +511,7 @@ pub async fn import_confirmation(
     month: Month,
     programme: &str,
     text: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<ConfirmReport> {
     let mut report = ConfirmReport::default();
     let jkm = programme == "JKM";
@@ -557,7 +564,6 @@ pub async fn import_confirmation(
             continue;
         };
         let amount = if jkm { c_jkm } else { c_jkk };
-        let now = Utc::now();
         let mut tx = db.begin_write().await?;
         on_tx!(&mut tx, |c| {
             sqlx::query(

@@ -269,6 +269,11 @@ fn add(a: i64, b: i64) -> anyhow::Result<i64> {
     Ok(Rupiah::new(a)?.checked_add(Rupiah::new(b)?)?.get())
 }
 
+/// `a - b` on amounts, refused past the bound.
+fn sub(a: i64, b: i64) -> anyhow::Result<i64> {
+    Ok(Rupiah::new(a)?.checked_sub(Rupiah::new(b)?)?.get())
+}
+
 fn too_many_held(held: i64, max: i64) -> Problem {
     Problem::new(
         "hold_limit_donations",
@@ -432,7 +437,7 @@ pub(crate) async fn create_donation(
         .bind(id)
         .fetch_one(c)
         .await)?;
-        ceiling_left = Some(ceiling - committed);
+        ceiling_left = Some(sub(ceiling, committed)?);
         budget_source = lingkaran_domain::donor::BudgetSource::parse(&source);
     }
     // Who pays: the budget line's source, else the donor's kind (PP 50/2025).
@@ -564,7 +569,7 @@ pub(crate) async fn create_donation(
                             .block_total(1, Sector::Transport)?
                             .min(pricer.block_total(1, Sector::Other)?)
                             .max(1);
-                        ((b - total) / cheapest).clamp(0, 50_000)
+                        (sub(b, total)? / cheapest).clamp(0, 50_000)
                     }
                     None => need.min(50_000),
                 };
@@ -980,7 +985,11 @@ pub(crate) async fn settle_donation(
                 .fetch_one(c)
                 .await
             })?;
-            over_ceiling = others + funded_total > ceiling;
+            // A sum past the bound of money is past any ceiling.
+            over_ceiling = match add(others, funded_total) {
+                Ok(sum) => sum > ceiling,
+                Err(_) => true,
+            };
         }
         let refused = if over_ceiling {
             true
@@ -1039,9 +1048,13 @@ pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec
 }
 
 /// Makes a donation in one transaction (see [`create_donation`]). A transaction
-/// that lost a deadlock is run again, up to five times.
-pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, Vec<Problem>>> {
-    create_limited(db, d, None).await
+/// that lost a deadlock is run again, up to five times. `now` is when it is made.
+pub async fn create(
+    db: &Db,
+    d: &NewDonation,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Created, Vec<Problem>>> {
+    create_limited(db, d, None, now).await
 }
 
 /// [`create`] for a donor who may be limited in what they hold (`limits` are the defaults
@@ -1051,10 +1064,10 @@ pub async fn create_limited(
     db: &Db,
     d: &NewDonation,
     limits: Option<HoldLimits>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Created, Vec<Problem>>> {
     let pricing = super::rates::pricing(db).await?;
     let pricing = &pricing;
-    let now = Utc::now();
     super::retrying(|| async move {
         let mut tx = db.begin_write().await?;
         let out = create_donation(&mut tx, pricing, d, limits, now).await?;
@@ -1087,10 +1100,10 @@ pub async fn preview(
     db: &Db,
     d: &NewDonation,
     limits: Option<HoldLimits>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Preview, Vec<Problem>>> {
     let pricing = super::rates::pricing(db).await?;
     let pricing = &pricing;
-    let now = Utc::now();
     super::retrying(|| async move {
         let mut tx = db.begin_write().await?;
         let out = match create_donation(&mut tx, pricing, d, limits, now).await? {

@@ -82,9 +82,12 @@ const ACCOUNT_COLUMNS: &str =
 
 /// Applies a batch in its own transaction. Each result is `Ok` or why that transfer was
 /// refused (`Exists` for a retry of one already applied). Refused transfers and failed linked
-/// chains change nothing.
-pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-    let now = Utc::now();
+/// chains change nothing. `now` stamps the transfers.
+pub async fn apply(
+    db: &Db,
+    batch: &[Transfer],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Result<(), Refusal>>> {
     let mut tx = db.begin_write().await?;
     let results = apply_transfers(&mut tx, batch, now).await?;
     tx.commit().await?;

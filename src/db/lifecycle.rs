@@ -10,13 +10,14 @@
 use super::worker_events::{self, Change, Param};
 use super::{ledger, Db};
 use crate::{on_db, on_tx};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format;
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::WorkerStatus::{self, Lapsed, Mandiri, Verified};
+use lingkaran_domain::Rupiah;
 
 /// The user the monthly cycle acts as (seeded by migration 0007).
 pub const SYSTEM_USER: &str = "_sistem";
@@ -59,10 +60,10 @@ pub struct LifecycleReport {
     pub back_to_pool: u64,
 }
 
-/// The month's step of the worker lifecycle. Running it again changes nothing.
-pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
+/// The month's step of the worker lifecycle, its events stamped `now`. Running it again
+/// changes nothing.
+pub async fn run(db: &Db, month: Month, now: DateTime<Utc>) -> anyhow::Result<LifecycleReport> {
     let system = system_user(db).await?;
-    let now = Utc::now();
     let m = month.yyyymm();
     let label = format::month(month, "id");
     let prev = month.prev();
@@ -177,23 +178,23 @@ pub async fn record_self_payment(
     db: &Db,
     p: &SelfPayment<'_>,
     actor: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
-    if lingkaran_domain::Rupiah::positive(p.amount).is_none() {
+    if Rupiah::positive(p.amount).is_none() {
         return Ok(Err(Problem::new(
             "bad_amount",
             format!(
                 "Iuran {} tidak mungkin: harus lebih dari Rp 0 dan paling banyak {}.",
                 p.amount,
-                format::rupiah(lingkaran_domain::Rupiah::MAX.get())
+                format::rupiah(Rupiah::MAX.get())
             ),
             format!(
                 "A contribution of {} is impossible: above Rp 0 and at most {}.",
                 p.amount,
-                format::rupiah(lingkaran_domain::Rupiah::MAX.get())
+                format::rupiah(Rupiah::MAX.get())
             ),
         )));
     }
-    let now = Utc::now();
     let m = p.month.yyyymm();
     let label = format::month(p.month, "id");
     let mut tx = db.begin_write().await?;
@@ -348,6 +349,7 @@ pub async fn import_self_payments(
     text: &str,
     actor: i64,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<SelfPaymentImport> {
     let mut out = SelfPaymentImport::default();
     let mut reader = csv::ReaderBuilder::new()
@@ -399,7 +401,7 @@ pub async fn import_self_payments(
             reference: (!reference.is_empty()).then_some(reference.as_str()),
             today,
         };
-        match record_self_payment(db, &p, actor).await? {
+        match record_self_payment(db, &p, actor, now).await? {
             Ok(Recorded::New { .. }) => out.recorded += 1,
             Ok(Recorded::Duplicate { .. }) => out.duplicates += 1,
             Err(problem) => out.errors.push(bad(problem.code, problem.id.clone())),
@@ -448,8 +450,8 @@ pub async fn stop_worker(
     on: NaiveDate,
     note: Option<&str>,
     actor: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Stopped, Problem>> {
-    let now = Utc::now();
     let from = Month::of(on).next();
     let mut tx = db.begin_write().await?;
     let status: Option<String> = on_tx!(&mut tx, |c| sqlx::query_scalar(
@@ -538,7 +540,14 @@ pub async fn stop_worker(
         }
     }
     let months = stop.len() as i64;
-    let amount: i64 = stop.iter().map(|r| r.2 + r.3).sum();
+    // What a stopped month returns: its JKK and JKM contributions.
+    let back = |jkk: i64, jkm: i64| -> anyhow::Result<Rupiah> {
+        Ok(Rupiah::new(jkk)?.checked_add(Rupiah::new(jkm)?)?)
+    };
+    let mut amount = Rupiah::ZERO;
+    for r in &stop {
+        amount = amount.checked_add(back(r.2, r.3)?)?;
+    }
     let stop_id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO worker_stops
@@ -549,14 +558,14 @@ pub async fn stop_worker(
         .bind(reason.code())
         .bind(from.yyyymm())
         .bind(months)
-        .bind(amount)
+        .bind(amount.get())
         .bind(actor)
         .bind(now)
         .fetch_one(c)
         .await
     })?;
     let mut transfers = Vec::with_capacity(stop.len());
-    let (mut to_credit, mut to_pool) = (0, 0);
+    let (mut to_credit, mut to_pool) = (Rupiah::ZERO, Rupiah::ZERO);
     for (month, donation, jkk, jkm, donor, pool_choice) in &stop {
         on_tx!(&mut tx, |c| {
             sqlx::query(
@@ -583,10 +592,11 @@ pub async fn stop_worker(
         .execute(c)
         .await
         .map(|_| ()))?;
+        let back = back(*jkk, *jkm)?;
         if *pool_choice {
-            to_pool += jkk + jkm;
+            to_pool = to_pool.checked_add(back)?;
         } else {
-            to_credit += jkk + jkm;
+            to_credit = to_credit.checked_add(back)?;
         }
         transfers.push(Transfer {
             id: TransferKey::Stopped {
@@ -601,7 +611,7 @@ pub async fn stop_worker(
             } else {
                 Account::DonorCredit(*donor)
             },
-            amount: jkk + jkm,
+            amount: back.get(),
             phase: Phase::Single,
             linked: false,
         });
@@ -625,9 +635,9 @@ pub async fn stop_worker(
     Ok(Ok(Stopped {
         stop_id,
         months,
-        amount,
-        to_credit,
-        to_pool,
+        amount: amount.get(),
+        to_credit: to_credit.get(),
+        to_pool: to_pool.get(),
     }))
 }
 

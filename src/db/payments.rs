@@ -410,14 +410,17 @@ pub(crate) async fn book_within(
 }
 
 /// Books a payment in one transaction (see the module's steps). Safe to call any number of
-/// times with the same (source, reference).
-pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, Problem>> {
+/// times with the same (source, reference). `now` is when it is received.
+pub async fn book(
+    db: &Db,
+    p: &NewPayment,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Booked, Problem>> {
     if Rupiah::positive(p.amount).is_none() {
         return Ok(Err(lingkaran_domain::money::out_of_bounds(
             "Jumlah / amount",
         )));
     }
-    let now = Utc::now();
     super::retrying(|| async move {
         let mut tx = db.begin_write().await?;
         let out = book_within(&mut tx, p, Overpayment::ToCredit, now).await?;
@@ -476,13 +479,13 @@ pub async fn refund(
     amount: i64,
     reason: &str,
     by: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<i64, Problem>> {
     if Rupiah::positive(amount).is_none() {
         return Ok(Err(lingkaran_domain::money::out_of_bounds(
             "Jumlah pengembalian / refund amount",
         )));
     }
-    let now = Utc::now();
     let mut tx = db.begin_write().await?;
     let id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(

@@ -817,8 +817,8 @@ pub async fn import(
     bytes: &[u8],
     account: Option<&str>,
     by: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Report, Problem>> {
-    let now = Utc::now();
     let parsed = match statement::parse(filename, bytes) {
         Ok(p) => p,
         Err(p) => return Ok(Err(p)),
@@ -981,6 +981,7 @@ pub async fn resolve(
     note: &str,
     confirm_overpayment: bool,
     by: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<LineRow, Problem>> {
     let Some(l) = line(db, id).await? else {
         return Ok(Err(not_found()));
@@ -1026,7 +1027,6 @@ pub async fn resolve(
     } else {
         Overpayment::Refuse
     };
-    let now = Utc::now();
     let payment = &payment;
     let decided = super::retrying(|| async move {
         let mut tx = db.begin_write().await?;

@@ -456,7 +456,8 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
         ),
         today,
     };
-    if let Ok(made) = donations::create(db, &give("35.25.07", 100, 6)).await? {
+    let now = crate::clock::now();
+    if let Ok(made) = donations::create(db, &give("35.25.07", 100, 6), now).await? {
         if let Some(inv) = donations::invoice_of(db, made.id).await? {
             let _ = payments::book(
                 db,
@@ -472,11 +473,12 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
                     recorded_by: None,
                     note: Some(inv.number),
                 },
+                now,
             )
             .await?;
         }
     }
-    let _ = donations::create(db, &give("35.25.15", 50, 12)).await?;
+    let _ = donations::create(db, &give("35.25.15", 50, 12), now).await?;
     Ok(csr)
 }
 

@@ -497,6 +497,7 @@ pub async fn give_and_pay(
             request_json: "{}".into(),
             today,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
@@ -516,6 +517,7 @@ pub async fn give_and_pay(
             recorded_by: None,
             note: None,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
