@@ -14,34 +14,32 @@ use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::Rupiah;
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 /// Donations moved to the payables per transaction, unless the caller says otherwise
 /// (`--cycle-batch` / `LINGKARAN_CYCLE_BATCH`: the kill-and-rerun test makes it small, to have
 /// many commits to interrupt).
 pub const DONATIONS_PER_TRANSACTION: u32 = 500;
 
-/// Runs `f` on one connection with SQLite's temporary files on disk: the month's sorts and
+/// A pooled SQLite connection with its temporary files on disk: the month's sorts and
 /// groupings are as big as the month, and the pool's `temp_store = memory` (set for imports)
-/// would hold them in the process. PostgreSQL spills beyond `work_mem` by itself.
-macro_rules! with_temp_on_disk {
-    ($db:expr, |$conn:ident| $body:expr) => {
-        on_db!($db, |pool| {
-            let mut $conn = pool.acquire().await?;
-            let sqlite = $db.kind() == "sqlite";
-            if sqlite {
-                sqlx::query("PRAGMA temp_store = FILE")
-                    .execute(&mut *$conn)
-                    .await?;
-            }
-            let out = $body;
-            if sqlite {
-                sqlx::query("PRAGMA temp_store = MEMORY")
-                    .execute(&mut *$conn)
-                    .await?;
-            }
-            out
-        })
-    };
+/// would hold them in the process. [`temp_in_memory`] puts the setting back before the
+/// connection returns to the pool. PostgreSQL spills beyond `work_mem` by itself.
+async fn temp_on_disk(pool: &SqlitePool) -> sqlx::Result<PoolConnection<Sqlite>> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA temp_store = FILE")
+        .execute(&mut *conn)
+        .await?;
+    Ok(conn)
+}
+
+/// The pool's setting again, on a connection [`temp_on_disk`] gave.
+async fn temp_in_memory(conn: &mut SqliteConnection) -> sqlx::Result<()> {
+    sqlx::query("PRAGMA temp_store = MEMORY")
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// Step 1 of the month's cycle (`usecase::cycle::run`): every donation-month funded for
@@ -60,23 +58,15 @@ pub async fn move_to_payables(
     let m = month.yyyymm();
     // Grouped by what prices a worker-month (income, sector, the donation's funding source)
     //    and by the price paid, so each group is priced once by `price_month`.
-    let groups: Vec<GroupRow> = with_temp_on_disk!(db, |conn| {
-        sqlx::query_as(
-            "SELECT m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector,
-                    m.jkk, m.jkm, CAST(COUNT(*) AS BIGINT)
-             FROM worker_months m JOIN donations d ON d.id = m.donation_id
-             JOIN workers w ON w.id = m.worker_id
-             WHERE m.month = $1 AND d.status = 'funded'
-               AND NOT EXISTS (SELECT 1 FROM remittance_items i
-                               WHERE i.month = $1 AND i.donation_id = m.donation_id)
-             GROUP BY m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector, m.jkk, m.jkm
-             ORDER BY m.donation_id",
-        )
-        .bind(m)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(anyhow::Error::from)
-    })?;
+    let groups: Vec<GroupRow> = match db {
+        Db::Sqlite(pool) => {
+            let mut conn = temp_on_disk(pool).await?;
+            let groups = month_groups(&mut *conn, m).await;
+            temp_in_memory(&mut conn).await?;
+            groups?
+        }
+        Db::Postgres(pool) => month_groups(&mut *pool.acquire().await?, m).await?,
+    };
     let new = if groups.is_empty() {
         Vec::new()
     } else {
@@ -98,6 +88,33 @@ pub async fn move_to_payables(
         }
     }
     Ok(posted)
+}
+
+/// The month's funded worker-months in no batch yet, grouped by what prices them (see
+/// [`move_to_payables`]), on one connection of either store.
+async fn month_groups<C, DB>(c: &mut C, month: i64) -> sqlx::Result<Vec<GroupRow>>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    GroupRow: for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    sqlx::query_as(
+        "SELECT m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector,
+                m.jkk, m.jkm, CAST(COUNT(*) AS BIGINT)
+         FROM worker_months m JOIN donations d ON d.id = m.donation_id
+         JOIN workers w ON w.id = m.worker_id
+         WHERE m.month = $1 AND d.status = 'funded'
+           AND NOT EXISTS (SELECT 1 FROM remittance_items i
+                           WHERE i.month = $1 AND i.donation_id = m.donation_id)
+         GROUP BY m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector,
+                  m.jkk, m.jkm
+         ORDER BY m.donation_id",
+    )
+    .bind(month)
+    .fetch_all(c)
+    .await
 }
 
 /// The month's batches so far: (donations, JKK, JKM) over all of them.
@@ -437,24 +454,47 @@ pub async fn stream_rows(
          JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
          WHERE m.month = $1 ORDER BY w.nik"
     );
-    with_temp_on_disk!(db, |conn| {
-        use sqlx::Row;
-        let mut rows = sqlx::query(&sql)
-            .bind(month.yyyymm())
-            .bind(batch)
-            .fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            each(RemitRow {
-                nik: row.try_get(0)?,
-                name: row.try_get(1)?,
-                income: row.try_get(2)?,
-                contribution: row.try_get(3)?,
-                donor: row.try_get(4)?,
-                donation: row.try_get(5)?,
-            })?;
+    let (m, each) = (month.yyyymm(), &mut each);
+    match db {
+        Db::Sqlite(pool) => {
+            let mut conn = temp_on_disk(pool).await?;
+            let out = remit_rows(&mut *conn, &sql, m, batch, each).await;
+            temp_in_memory(&mut conn).await?;
+            out
         }
-        Ok::<_, anyhow::Error>(())
-    })
+        Db::Postgres(pool) => remit_rows(&mut *pool.acquire().await?, &sql, m, batch, each).await,
+    }
+}
+
+/// [`stream_rows`] on one connection of either store.
+async fn remit_rows<C, DB>(
+    c: &mut C,
+    sql: &str,
+    month: i64,
+    batch: i64,
+    each: &mut impl FnMut(RemitRow<'_>) -> anyhow::Result<()>,
+) -> anyhow::Result<()>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB> + sqlx::Decode<'q, DB>,
+    for<'r> &'r str: sqlx::Decode<'r, DB> + sqlx::Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    use sqlx::Row;
+    let mut rows = sqlx::query(sql).bind(month).bind(batch).fetch(c);
+    while let Some(row) = rows.try_next().await? {
+        each(RemitRow {
+            nik: row.try_get(0)?,
+            name: row.try_get(1)?,
+            income: row.try_get(2)?,
+            contribution: row.try_get(3)?,
+            donor: row.try_get(4)?,
+            donation: row.try_get(5)?,
+        })?;
+    }
+    Ok(())
 }
 
 /// Records a batch's file once it is on disk: path, lines, total and the CSV's SHA-256.

@@ -5,7 +5,7 @@ use super::worker_events::{self, Change};
 use super::Db;
 use crate::auth::role::{Principal, Role};
 use crate::{bind_all, on_db, on_tx};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::worker::WorkerStatus;
 use sqlx::FromRow;
 
@@ -305,19 +305,35 @@ pub async fn add_covered_niks(db: &Db, niks: &[String], actor: i64) -> sqlx::Res
     let mut tx = db.begin().await?;
     let mut added = 0;
     for chunk in niks.chunks(5000) {
-        added += on_tx!(&mut tx, |c| {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO covered_niks (nik, imported_by, imported_at) ",
-            );
-            qb.push_values(chunk, |mut b, nik| {
-                b.push_bind(nik.as_str()).push_bind(actor).push_bind(now);
-            });
-            qb.push(" ON CONFLICT (nik) DO NOTHING");
-            qb.build().execute(c).await.map(|r| r.rows_affected())
-        })?;
+        added += on_tx!(&mut tx, |c| insert_covered(chunk, actor, now)
+            .build()
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     tx.commit().await?;
     Ok(added)
+}
+
+/// One multi-row insert of covered NIKs, skipping those already there.
+fn insert_covered<'a, DB>(
+    niks: &'a [String],
+    actor: i64,
+    now: DateTime<Utc>,
+) -> sqlx::QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut qb =
+        sqlx::QueryBuilder::new("INSERT INTO covered_niks (nik, imported_by, imported_at) ");
+    qb.push_values(niks, |mut b, nik| {
+        b.push_bind(nik.as_str()).push_bind(actor).push_bind(now);
+    });
+    qb.push(" ON CONFLICT (nik) DO NOTHING");
+    qb
 }
 
 #[derive(Debug, Clone, Copy)]
