@@ -212,7 +212,11 @@ async fn setup(db: &Db, a: &Args) -> usize {
             request_json: "{}".into(),
             today,
         };
-        let id = donations::create(db, &d).await.unwrap().unwrap().id;
+        let id = donations::create(db, &d, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         let inv = donations::invoice_of(db, id).await.unwrap().unwrap();
         let booked = payments::book(
             db,
@@ -228,6 +232,7 @@ async fn setup(db: &Db, a: &Args) -> usize {
                 recorded_by: None,
                 note: None,
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap()
@@ -342,7 +347,7 @@ async fn main() {
         let reset = reset_peak_rss();
         let watch = Interference::start();
         let start = Instant::now();
-        let report = lingkaran::usecase::cycle::run(&db, a.month, &out)
+        let report = lingkaran::usecase::cycle::run(&db, a.month, &out, chrono::Utc::now())
             .await
             .unwrap();
         let cycle_s = start.elapsed().as_secs_f64();
@@ -405,7 +410,7 @@ async fn main() {
         // 2. The cycle again: nothing to post, the files written again.
         let watch = Interference::start();
         let start = Instant::now();
-        let again = lingkaran::usecase::cycle::run(&db, a.month, &out)
+        let again = lingkaran::usecase::cycle::run(&db, a.month, &out, chrono::Utc::now())
             .await
             .unwrap();
         let again_s = start.elapsed().as_secs_f64();

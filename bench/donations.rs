@@ -333,7 +333,7 @@ async fn main() {
             )
             .await
             .unwrap();
-            let made = donations::create(&db, &donation(giver, officer, 1))
+            let made = donations::create(&db, &donation(giver, officer, 1), chrono::Utc::now())
                 .await
                 .unwrap()
                 .unwrap();
@@ -355,10 +355,14 @@ async fn main() {
                 let chunk = chunk.to_vec();
                 tokio::spawn(async move {
                     for (k, (va, amount)) in chunk.into_iter().enumerate() {
-                        let b = payments::book(&db, &payment(va, amount, format!("B-{c}-{k}")))
-                            .await
-                            .unwrap()
-                            .unwrap();
+                        let b = payments::book(
+                            &db,
+                            &payment(va, amount, format!("B-{c}-{k}")),
+                            chrono::Utc::now(),
+                        )
+                        .await
+                        .unwrap()
+                        .unwrap();
                         assert!(b.funded_donation.is_some());
                     }
                 })
@@ -377,17 +381,25 @@ async fn main() {
 
         // 2. One big donation: allocate (hold) 120,000 worker-months, then fund them.
         let start = Instant::now();
-        let made = donations::create(&db, &donation(donor, officer, a.big as i64))
-            .await
-            .unwrap()
-            .unwrap();
+        let made = donations::create(
+            &db,
+            &donation(donor, officer, a.big as i64),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let alloc_s = start.elapsed().as_secs_f64();
         let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
         let start = Instant::now();
-        let b = payments::book(&db, &payment(inv.va_number, inv.amount, "BIG".into()))
-            .await
-            .unwrap()
-            .unwrap();
+        let b = payments::book(
+            &db,
+            &payment(inv.va_number, inv.amount, "BIG".into()),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let fund_s = start.elapsed().as_secs_f64();
         assert_eq!(b.funded_donation, Some(made.id));
         let raw_s = raw_insert_seconds(&db, made.id).await;

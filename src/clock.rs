@@ -33,6 +33,12 @@ impl Clock for FixedClock {
     }
 }
 
+/// The wall clock's instant, for the edges that are handed no [`Clock`] (the CLI, the demo,
+/// the scheduler): what they pass to storage as "now".
+pub fn now() -> chrono::DateTime<Utc> {
+    SystemClock.now()
+}
+
 pub fn today() -> NaiveDate {
     (Utc::now() + Duration::hours(7)).date_naive()
 }

@@ -86,11 +86,11 @@ pub async fn daily(db: &Db, config: &Config, today: NaiveDate) -> anyhow::Result
     if config.cycle_day > 0 && today.day() >= config.cycle_day {
         let month = Month::of(today);
         // A month nobody funds has no batch: the cycle posts nothing and writes no file.
-        let r =
-            crate::usecase::cycle::run_in(db, month, &config.remittance_dir, config.cycle_batch)
-                .await?;
+        let now = crate::clock::now();
+        let dir = &config.remittance_dir;
+        let r = crate::usecase::cycle::run_in(db, month, dir, config.cycle_batch, now).await?;
         tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
-        let life = crate::db::lifecycle::run(db, month).await?;
+        let life = crate::db::lifecycle::run(db, month, now).await?;
         tracing::info!(month = %month, mandiri = life.mandiri, lapsed = life.lapsed,
             back_to_pool = life.back_to_pool, "monthly cycle: workers");
     }

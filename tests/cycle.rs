@@ -50,7 +50,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     .unwrap()
     });
     let dir = tempfile::tempdir().unwrap();
-    let first = lingkaran::usecase::cycle::run(&db, start, dir.path())
+    let first = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(first.donations, 1);
@@ -68,7 +68,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     assert_eq!(lines[4], format!("TOTAL,3,,{},,", first.jkk));
 
     // Again: nothing new is posted, the files are the same.
-    let again = lingkaran::usecase::cycle::run(&db, start, dir.path())
+    let again = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(again.posted, 0);
@@ -91,7 +91,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     );
     let text = std::fs::read_to_string(&conf).unwrap();
     let credit_before = payments::credit_of(&db, donor).await.unwrap();
-    let got = cycle::import_confirmation(&db, start, "JKK", &text)
+    let got = cycle::import_confirmation(&db, start, "JKK", &text, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!((got.accepted, got.rejected, got.refunded), (2, 1, 1));
@@ -120,7 +120,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
         .unwrap();
     assert!(accepted.coverage.protected);
     // The same file again changes nothing.
-    let again = cycle::import_confirmation(&db, start, "JKK", &text)
+    let again = cycle::import_confirmation(&db, start, "JKK", &text, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(again.refunded, 0);
@@ -136,6 +136,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
         "nik,status,kpj,alasan
 3525010101900001,diterima,1,
 ",
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -143,7 +144,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     assert_eq!(stray.unknown[0].0, 2);
 
     // The second month empties the escrow.
-    let second = lingkaran::usecase::cycle::run(&db, start.next(), dir.path())
+    let second = lingkaran::usecase::cycle::run(&db, start.next(), dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(second.posted, 4);
@@ -304,12 +305,12 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     let (_, paid_first) = common::give_and_pay(&db, donor, w.officer, three, 1, "BATCH-1").await;
     let dir = tempfile::tempdir().unwrap();
     // A month nobody funds: nothing posted, no file written.
-    let empty = lingkaran::usecase::cycle::run(&db, start.prev(), dir.path())
+    let empty = lingkaran::usecase::cycle::run(&db, start.prev(), dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!((empty.posted, empty.files.len()), (0, 0));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-    let first = lingkaran::usecase::cycle::run(&db, start, dir.path())
+    let first = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(first.posted, 4);
@@ -342,7 +343,7 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
         "{:?}",
         gap.differences
     );
-    let second = lingkaran::usecase::cycle::run(&db, start, dir.path())
+    let second = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(
@@ -370,7 +371,7 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     assert_eq!(balance(&db, "remitted").await, paid_first + paid_late);
     assert_eq!(balance(&db, "payable_jkk").await, 0);
     assert_eq!(
-        lingkaran::usecase::cycle::run(&db, start, dir.path())
+        lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
             .await
             .unwrap()
             .posted,

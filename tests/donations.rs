@@ -98,7 +98,7 @@ both_dbs!(
         let b = donor(&db, "PT Semen", w.officer).await;
 
         // Donor A asks for 100 workers of Dukun for 6 months.
-        let made = donations::create(&db, &criteria(a, w.officer, 100, 6))
+        let made = donations::create(&db, &criteria(a, w.officer, 100, 6), chrono::Utc::now())
             .await
             .unwrap()
             .unwrap();
@@ -113,7 +113,7 @@ both_dbs!(
         assert_eq!(month_rows(&db).await, (600, 600));
 
         // Donor B's overlapping request gets other workers.
-        let made2 = donations::create(&db, &criteria(b, w.officer, 100, 6))
+        let made2 = donations::create(&db, &criteria(b, w.officer, 100, 6), chrono::Utc::now())
             .await
             .unwrap()
             .unwrap();
@@ -144,10 +144,14 @@ both_dbs!(
         // The callback arrives eleven times: booked once, donation funded once.
         let mut news = 0;
         for _ in 0..11 {
-            let booked = payments::book(&db, &callback(&inv1.va_number, "DOKU-1", inv1.amount))
-                .await
-                .unwrap()
-                .unwrap();
+            let booked = payments::book(
+                &db,
+                &callback(&inv1.va_number, "DOKU-1", inv1.amount),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
             news += usize::from(booked.new);
         }
         assert_eq!(news, 1);
@@ -157,17 +161,25 @@ both_dbs!(
         assert_ledger_clean(&db).await;
 
         // The same transaction id with another amount is refused, not booked.
-        let again = payments::book(&db, &callback(&inv1.va_number, "DOKU-1", 5))
-            .await
-            .unwrap();
+        let again = payments::book(
+            &db,
+            &callback(&inv1.va_number, "DOKU-1", 5),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         assert!(
             matches!(again.unwrap_err(), payments::BookRefusal::ReferenceReused { ref reference, .. } if reference == "DOKU-1")
         );
         // An unknown VA is refused with its number.
-        let unknown = payments::book(&db, &callback("8890899999999999", "DOKU-X", 5))
-            .await
-            .unwrap()
-            .unwrap_err();
+        let unknown = payments::book(
+            &db,
+            &callback("8890899999999999", "DOKU-X", 5),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
         assert_eq!(
             unknown,
             payments::BookRefusal::UnknownTarget(payments::Target::Va("8890899999999999".into()))
@@ -177,15 +189,20 @@ both_dbs!(
         // B pays in two parts and a bit too much: funded after the second; the rest is credit.
         let inv2 = donations::invoice_of(&db, made2.id).await.unwrap().unwrap();
         let half = inv2.amount / 2;
-        payments::book(&db, &callback(&inv2.va_number, "DOKU-2a", half))
-            .await
-            .unwrap()
-            .unwrap();
+        payments::book(
+            &db,
+            &callback(&inv2.va_number, "DOKU-2a", half),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let d2 = donations::get(&db, made2.id).await.unwrap().unwrap();
         assert_eq!(d2.status.code(), "held", "half paid is not funded");
         let booked = payments::book(
             &db,
             &callback(&inv2.va_number, "DOKU-2b", inv2.amount - half + 50_000),
+            chrono::Utc::now(),
         )
         .await
         .unwrap()
@@ -194,11 +211,18 @@ both_dbs!(
         assert_eq!(payments::credit_of(&db, b).await.unwrap(), 50_000);
 
         // B has the 50,000 refunded; a second refund exceeds the credit and is refused.
-        payments::refund(&db, b, 50_000, "kelebihan bayar", w.officer)
-            .await
-            .unwrap()
-            .unwrap();
-        let refused = payments::refund(&db, b, 1, "lagi", w.officer)
+        payments::refund(
+            &db,
+            b,
+            50_000,
+            "kelebihan bayar",
+            w.officer,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let refused = payments::refund(&db, b, 1, "lagi", w.officer, chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!(refused.unwrap_err().code, "exceeds_credit");
@@ -219,12 +243,15 @@ both_dbs!(
             hold: Duration::seconds(-1),
             ..criteria(a, w.officer, 20, 3)
         };
-        let made = donations::create(&db, &late).await.unwrap().unwrap();
+        let made = donations::create(&db, &late, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
         donations::expire_holds(&db, Utc::now()).await.unwrap();
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
         assert_eq!(d.status.code(), "expired");
-        let fast = donations::create(&db, &criteria(b, w.officer, 10, 3))
+        let fast = donations::create(&db, &criteria(b, w.officer, 10, 3), chrono::Utc::now())
             .await
             .unwrap()
             .unwrap();
@@ -250,10 +277,14 @@ both_dbs!(
 
         // A pays the whole invoice late: it is recorded, funds the 10 still free, and the
         // rest becomes credit.
-        let booked = payments::book(&db, &callback(&inv.va_number, "LATE-1", inv.amount))
-            .await
-            .unwrap()
-            .unwrap();
+        let booked = payments::book(
+            &db,
+            &callback(&inv.va_number, "LATE-1", inv.amount),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert!(booked.new);
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
         assert_eq!((d.status.code(), d.workers), ("funded", 10));
@@ -279,16 +310,23 @@ both_dbs!(
             },
             ..criteria(a, w.officer, 0, 12)
         };
-        let made = donations::create(&db, &budget).await.unwrap().unwrap();
+        let made = donations::create(&db, &budget, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
         assert!(d.workers >= 1 && d.workers <= 4, "{}", d.workers);
         assert!(d.total <= 1_000_000 && d.total + 201_600 > 1_000_000 - 25_000 * 12 * 4);
         let inv = donations::invoice_of(&db, made.id).await.unwrap().unwrap();
         assert_eq!(inv.amount, 1_000_000, "the invoice asks for the budget");
-        payments::book(&db, &callback(&inv.va_number, "APBD-1", 1_000_000))
-            .await
-            .unwrap()
-            .unwrap();
+        payments::book(
+            &db,
+            &callback(&inv.va_number, "APBD-1", 1_000_000),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(
             payments::credit_of(&db, a).await.unwrap(),
             1_000_000 - d.total,
@@ -304,7 +342,10 @@ both_dbs!(
             },
             ..criteria(a, w.officer, 0, 1)
         };
-        let problems = donations::create(&db, &named).await.unwrap().unwrap_err();
+        let problems = donations::create(&db, &named, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap_err();
         assert_eq!(problems[0].code, "not_registered");
         assert!(problems[0].id.contains(&stranger));
         // A worker already funded by the budget donation: refused, or skipped when asked.
@@ -333,7 +374,10 @@ both_dbs!(
             },
             ..criteria(a, w.officer, 0, 12)
         };
-        let problems = donations::create(&db, &strict).await.unwrap().unwrap_err();
+        let problems = donations::create(&db, &strict, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].code, "already_funded");
         let lenient = NewDonation {
@@ -343,7 +387,10 @@ both_dbs!(
             },
             ..criteria(a, w.officer, 0, 12)
         };
-        let made = donations::create(&db, &lenient).await.unwrap().unwrap();
+        let made = donations::create(&db, &lenient, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(made.skipped.len(), 1);
         assert_eq!(made.skipped[0].0, funded_nik);
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
@@ -387,19 +434,19 @@ both_dbs!(a_budget_line_ceiling_is_never_exceeded, |db| async move {
         },
         ..criteria(gov, w.officer, 0, 3)
     };
-    donations::create(&db, &on_line(700_000))
+    donations::create(&db, &on_line(700_000), chrono::Utc::now())
         .await
         .unwrap()
         .unwrap();
     // 700,000 is committed; 400,000 more would pass the ceiling.
-    let refused = donations::create(&db, &on_line(400_000))
+    let refused = donations::create(&db, &on_line(400_000), chrono::Utc::now())
         .await
         .unwrap()
         .unwrap_err();
     assert_eq!(refused[0].code, "over_ceiling");
     assert!(refused[0].id.contains("Rp 300.000"), "{}", refused[0].id);
     // What is left still fits.
-    donations::create(&db, &on_line(300_000))
+    donations::create(&db, &on_line(300_000), chrono::Utc::now())
         .await
         .unwrap()
         .unwrap();
@@ -409,7 +456,10 @@ both_dbs!(a_budget_line_ceiling_is_never_exceeded, |db| async move {
         donor_id: other,
         ..on_line(100_000)
     };
-    let refused = donations::create(&db, &wrong).await.unwrap().unwrap_err();
+    let refused = donations::create(&db, &wrong, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_eq!(refused[0].code, "unknown_budget_line");
     assert_ledger_clean(&db).await;
 });
@@ -419,7 +469,7 @@ both_dbs!(
     |db| async move {
         let w = world(&db, 10).await;
         let a = donor(&db, "Donatur Lambat", w.officer).await;
-        let made = donations::create(&db, &criteria(a, w.officer, 5, 2))
+        let made = donations::create(&db, &criteria(a, w.officer, 5, 2), chrono::Utc::now())
             .await
             .unwrap()
             .unwrap();
@@ -435,6 +485,7 @@ both_dbs!(
             csv.as_bytes(),
             Some("1230004567890"),
             w.officer,
+            chrono::Utc::now(),
         )
         .await
         .unwrap()
@@ -444,10 +495,14 @@ both_dbs!(
         assert_eq!(d.status.code(), "funded");
         // The provider's notification arrives a day late, twice.
         for _ in 0..2 {
-            let late = payments::book(&db, &callback(&inv.va_number, "DOKU-LATE", inv.amount))
-                .await
-                .unwrap()
-                .unwrap();
+            let late = payments::book(
+                &db,
+                &callback(&inv.va_number, "DOKU-LATE", inv.amount),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
             assert!(!late.new, "the money was already booked from the statement");
         }
         assert_eq!(payments::credit_of(&db, a).await.unwrap(), 0);
@@ -507,7 +562,7 @@ both_dbs!(
             },
             ..criteria(donor_id, w.officer, 0, 12)
         };
-        donations::create(&db, &named(a, vec![one.clone()]))
+        donations::create(&db, &named(a, vec![one.clone()]), chrono::Utc::now())
             .await
             .unwrap()
             .unwrap();
@@ -523,7 +578,7 @@ both_dbs!(
                     .nik,
             );
         }
-        let made = donations::create(&db, &named(b, niks))
+        let made = donations::create(&db, &named(b, niks), chrono::Utc::now())
             .await
             .unwrap()
             .unwrap();

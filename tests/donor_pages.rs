@@ -1044,6 +1044,7 @@ async fn paid_from_credit(db: Db) {
             recorded_by: None,
             note: None,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()

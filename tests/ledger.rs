@@ -23,7 +23,7 @@ both_dbs!(
         // A donor pays 100,800 for 6 worker-months: the bank clears it into the donation's escrow.
         let pay = t(1, Account::BankClearing, Account::Escrow(1), 100_800);
         assert_eq!(
-            ledger::apply(&db, std::slice::from_ref(&pay))
+            ledger::apply(&db, std::slice::from_ref(&pay), chrono::Utc::now())
                 .await
                 .unwrap(),
             vec![Ok(())]
@@ -31,7 +31,7 @@ both_dbs!(
         // The callback arrives again, ten times: nothing moves.
         for _ in 0..10 {
             assert_eq!(
-                ledger::apply(&db, std::slice::from_ref(&pay))
+                ledger::apply(&db, std::slice::from_ref(&pay), chrono::Utc::now())
                     .await
                     .unwrap(),
                 vec![Err(Refusal::Exists)]
@@ -46,7 +46,7 @@ both_dbs!(
             t(3, Account::Escrow(1), Account::PayableJkm, 6_800),
         ];
         assert_eq!(
-            ledger::apply(&db, &due).await.unwrap(),
+            ledger::apply(&db, &due, chrono::Utc::now()).await.unwrap(),
             vec![Ok(()), Ok(())]
         );
         // A chain that would overdraw the escrow fails whole.
@@ -58,7 +58,9 @@ both_dbs!(
             t(5, Account::Escrow(1), Account::PayableJkm, 1_000_000),
         ];
         assert_eq!(
-            ledger::apply(&db, &too_much).await.unwrap(),
+            ledger::apply(&db, &too_much, chrono::Utc::now())
+                .await
+                .unwrap(),
             vec![
                 Err(Refusal::LinkedEventFailed),
                 Err(Refusal::ExceedsCredits)
@@ -68,6 +70,7 @@ both_dbs!(
         ledger::apply(
             &db,
             &[t(6, Account::BankClearing, Account::DonorCredit(9), 50_000)],
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -76,7 +79,7 @@ both_dbs!(
             ..t(7, Account::DonorCredit(9), Account::Escrow(2), 33_600)
         };
         assert_eq!(
-            ledger::apply(&db, std::slice::from_ref(&hold))
+            ledger::apply(&db, std::slice::from_ref(&hold), chrono::Utc::now())
                 .await
                 .unwrap(),
             vec![Ok(())]
@@ -86,14 +89,21 @@ both_dbs!(
             phase: Phase::Void(7),
             ..hold.clone()
         };
-        assert_eq!(ledger::apply(&db, &[void]).await.unwrap(), vec![Ok(())]);
+        assert_eq!(
+            ledger::apply(&db, &[void], chrono::Utc::now())
+                .await
+                .unwrap(),
+            vec![Ok(())]
+        );
         let post = Transfer {
             id: 9,
             phase: Phase::Post(7),
             ..hold
         };
         assert_eq!(
-            ledger::apply(&db, &[post]).await.unwrap(),
+            ledger::apply(&db, &[post], chrono::Utc::now())
+                .await
+                .unwrap(),
             vec![Err(Refusal::PendingAlreadyDone)]
         );
 
@@ -121,6 +131,7 @@ both_dbs!(
         ledger::apply(
             &db,
             &[t(1, Account::BankClearing, Account::Escrow(1), 16_800)],
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -210,6 +221,7 @@ both_urls!(ledger_check_exits_by_the_invariants, |url| async move {
     ledger::apply(
         &db,
         &[t(1, Account::BankClearing, Account::DonorCredit(1), 5)],
+        chrono::Utc::now(),
     )
     .await
     .unwrap();

@@ -93,9 +93,13 @@ both_dbs!(after_the_funded_months, |db| async move {
 
     // The month after the last funded one: everyone is back in the pool, once.
     let after = last.next();
-    let r = lifecycle::run(&db, after).await.unwrap();
+    let r = lifecycle::run(&db, after, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!((r.mandiri, r.lapsed, r.back_to_pool), (0, 0, 3));
-    let again = lifecycle::run(&db, after).await.unwrap();
+    let again = lifecycle::run(&db, after, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(again.back_to_pool, 0, "the same month twice writes nothing");
     assert_eq!(events(&db, "back_to_pool").await, 3);
     assert_eq!(status(&db, a).await, "verified");
@@ -110,13 +114,13 @@ both_dbs!(after_the_funded_months, |db| async move {
         reference: Some("BPJS-KW-1"),
         today: NaiveDate::from_ymd_opt(m1.year(), m1.month(), 5).unwrap(),
     };
-    let rec = lifecycle::record_self_payment(&db, &paid, officer)
+    let rec = lifecycle::record_self_payment(&db, &paid, officer, chrono::Utc::now())
         .await
         .unwrap()
         .unwrap();
     assert!(matches!(rec, Recorded::New { ref status, .. } if status == "mandiri"));
     assert_eq!(status(&db, a).await, "mandiri");
-    let twice = lifecycle::record_self_payment(&db, &paid, officer)
+    let twice = lifecycle::record_self_payment(&db, &paid, officer, chrono::Utc::now())
         .await
         .unwrap()
         .unwrap();
@@ -131,7 +135,7 @@ both_dbs!(after_the_funded_months, |db| async move {
         month: start,
         ..paid.clone()
     };
-    let refused = lifecycle::record_self_payment(&db, &funded_month, officer)
+    let refused = lifecycle::record_self_payment(&db, &funded_month, officer, chrono::Utc::now())
         .await
         .unwrap()
         .unwrap_err();
@@ -145,7 +149,7 @@ both_dbs!(after_the_funded_months, |db| async move {
         amount: self_price(&db, a, m2).await + 1,
         ..paid.clone()
     };
-    let refused = lifecycle::record_self_payment(&db, &wrong, officer)
+    let refused = lifecycle::record_self_payment(&db, &wrong, officer, chrono::Utc::now())
         .await
         .unwrap()
         .unwrap_err();
@@ -157,7 +161,7 @@ both_dbs!(after_the_funded_months, |db| async move {
         amount: self_price(&db, a, far).await,
         ..paid.clone()
     };
-    let refused = lifecycle::record_self_payment(&db, &late, officer)
+    let refused = lifecycle::record_self_payment(&db, &late, officer, chrono::Utc::now())
         .await
         .unwrap()
         .unwrap_err();
@@ -168,7 +172,7 @@ both_dbs!(after_the_funded_months, |db| async move {
             amount,
             ..paid.clone()
         };
-        let refused = lifecycle::record_self_payment(&db, &absurd, officer)
+        let refused = lifecycle::record_self_payment(&db, &absurd, officer, chrono::Utc::now())
             .await
             .unwrap()
             .unwrap_err();
@@ -186,12 +190,18 @@ both_dbs!(after_the_funded_months, |db| async move {
     // Three months after the last funded month with nothing paid: B and C lapse; A paid one of
     // them and stays mandiri.
     let m3 = last.plus(3);
-    let r = lifecycle::run(&db, m3).await.unwrap();
+    let r = lifecycle::run(&db, m3, chrono::Utc::now()).await.unwrap();
     assert_eq!((r.mandiri, r.lapsed), (0, 2));
     assert_eq!(status(&db, a).await, "mandiri");
     assert_eq!(status(&db, b).await, "lapsed");
     assert_eq!(status(&db, c).await, "lapsed");
-    assert_eq!(lifecycle::run(&db, m3).await.unwrap().lapsed, 0);
+    assert_eq!(
+        lifecycle::run(&db, m3, chrono::Utc::now())
+            .await
+            .unwrap()
+            .lapsed,
+        0
+    );
 
     // The insurer's data says C paid month m3 alone: imported, C becomes mandiri. A bad line is
     // named and the rest recorded; the same file again records nothing.
@@ -204,6 +214,7 @@ both_dbs!(after_the_funded_months, |db| async move {
         &file,
         officer,
         NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -223,6 +234,7 @@ both_dbs!(after_the_funded_months, |db| async move {
         &file,
         officer,
         NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -259,7 +271,7 @@ both_dbs!(death_stops_future_months, |db| async move {
     let credit_before = payments::credit_of(&db, donor).await.unwrap();
     // The first month is remitted; then the worker dies in it.
     let dir = tempfile::tempdir().unwrap();
-    lingkaran::usecase::cycle::run(&db, start, dir.path())
+    lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     let died = NaiveDate::from_ymd_opt(start.year(), start.month(), 20).unwrap();
@@ -271,10 +283,18 @@ both_dbs!(death_stops_future_months, |db| async move {
     .await
     .unwrap());
     let cost = month_cost(&db, worker, last).await;
-    let s = lifecycle::stop_worker(&db, worker, StopReason::Deceased, died, None, officer)
-        .await
-        .unwrap()
-        .unwrap();
+    let s = lifecycle::stop_worker(
+        &db,
+        worker,
+        StopReason::Deceased,
+        died,
+        None,
+        officer,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(
         (s.months, s.amount, s.to_credit, s.to_pool),
         (1, cost, cost, 0)
@@ -303,11 +323,19 @@ both_dbs!(death_stops_future_months, |db| async move {
     );
     // Dying twice is refused.
     assert_eq!(
-        lifecycle::stop_worker(&db, worker, StopReason::Deceased, died, None, officer)
-            .await
-            .unwrap()
-            .unwrap_err()
-            .code,
+        lifecycle::stop_worker(
+            &db,
+            worker,
+            StopReason::Deceased,
+            died,
+            None,
+            officer,
+            chrono::Utc::now()
+        )
+        .await
+        .unwrap()
+        .unwrap_err()
+        .code,
         "not_allowed"
     );
 
@@ -331,15 +359,23 @@ both_dbs!(death_stops_future_months, |db| async move {
     .await
     .unwrap());
     let cost2 = month_cost(&db, second, last).await;
-    let s2 = lifecycle::stop_worker(&db, second, StopReason::Left, died, None, officer)
-        .await
-        .unwrap()
-        .unwrap();
+    let s2 = lifecycle::stop_worker(
+        &db,
+        second,
+        StopReason::Left,
+        died,
+        None,
+        officer,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!((s2.to_credit, s2.to_pool), (0, cost2));
     assert_eq!(status(&db, &niks[1]).await, "left");
 
     // The cycle of the next month remits only the one worker left.
-    let r = lingkaran::usecase::cycle::run(&db, last, dir.path())
+    let r = lingkaran::usecase::cycle::run(&db, last, dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(r.files[0].2, 1, "one worker-month remitted");

@@ -117,7 +117,7 @@ both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
         .contains("belum disetor"));
     // After it: remitted equals funded, paid to BPJS; the insurer has not answered yet.
     let dir = tempfile::tempdir().unwrap();
-    lingkaran::usecase::cycle::run(&app.db, start, dir.path())
+    lingkaran::usecase::cycle::run(&app.db, start, dir.path(), chrono::Utc::now())
         .await
         .unwrap();
     let (_, v) = app.get(&viewer, &month_path).await;

@@ -35,6 +35,7 @@ async fn world(db: Db) -> World {
             recorded_by: Some(officer.id),
             note: None,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
@@ -149,6 +150,7 @@ both_dbs!(
                 recorded_by: Some(w.officer.id),
                 note: None,
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();

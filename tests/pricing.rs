@@ -184,6 +184,7 @@ async fn donate(db: &Db, donor: i64, by: i64, count: i64, m: Month) -> (i64, i64
             request_json: "{}".into(),
             today: lingkaran::clock::today(),
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
@@ -220,6 +221,7 @@ both_dbs!(
                 recorded_by: None,
                 note: None,
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap()
@@ -258,7 +260,7 @@ both_dbs!(
 
         // The cycle remits what is due, and the difference goes back to the donor's credit.
         let dir = tempfile::tempdir().unwrap();
-        let r = lingkaran::usecase::cycle::run(&db, m, dir.path())
+        let r = lingkaran::usecase::cycle::run(&db, m, dir.path(), chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!((r.jkk, r.jkm), (2 * 5_000, 2 * 3_400));
@@ -270,7 +272,7 @@ both_dbs!(
         assert!(jkk.lines().nth(1).unwrap().contains(",5000,"), "{jkk}");
         assert_eq!(jkk.lines().last().unwrap(), "TOTAL,2,,10000,,");
         // Again: nothing moves.
-        let again = lingkaran::usecase::cycle::run(&db, m, dir.path())
+        let again = lingkaran::usecase::cycle::run(&db, m, dir.path(), chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!(again.posted, 0);
@@ -308,10 +310,15 @@ both_dbs!(
         )
         .unwrap();
         let before = payments::credit_of(&db, donor).await.unwrap();
-        let got =
-            cycle::import_confirmation(&db, m, "JKK", &std::fs::read_to_string(&conf).unwrap())
-                .await
-                .unwrap();
+        let got = cycle::import_confirmation(
+            &db,
+            m,
+            "JKK",
+            &std::fs::read_to_string(&conf).unwrap(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         assert_eq!(got.refunded, 1);
         assert_eq!(
             payments::credit_of(&db, donor).await.unwrap(),

@@ -85,7 +85,7 @@ pub async fn self_payment(
         reference: body.reference.as_deref(),
         today: crate::clock::today(),
     };
-    match lifecycle::record_self_payment(&state.db, &sp, p.user_id).await? {
+    match lifecycle::record_self_payment(&state.db, &sp, p.user_id, state.clock.now()).await? {
         Ok(Recorded::New { status, .. }) => Ok(Json(SelfPaymentRecorded {
             recorded: true,
             worker_id: id,
@@ -118,8 +118,15 @@ pub async fn import_self_payments(
     Text(body): Text,
 ) -> Result<Json<lifecycle::SelfPaymentImport>> {
     let p = caller.require(&STAFF)?;
-    let r =
-        lifecycle::import_self_payments(&state.db, &body, p.user_id, crate::clock::today()).await?;
+    let now = state.clock.now();
+    let r = lifecycle::import_self_payments(
+        &state.db,
+        &body,
+        p.user_id,
+        crate::clock::wib_date(now),
+        now,
+    )
+    .await?;
     Ok(Json(r))
 }
 
@@ -170,7 +177,16 @@ pub async fn stop(
             format!("The date \"{}\" must look like YYYY-MM-DD.", body.on),
         )
     })?;
-    match lifecycle::stop_worker(&state.db, id, reason, on, body.note.as_deref(), p.user_id).await?
+    match lifecycle::stop_worker(
+        &state.db,
+        id,
+        reason,
+        on,
+        body.note.as_deref(),
+        p.user_id,
+        state.clock.now(),
+    )
+    .await?
     {
         Ok(s) => Ok(Json(s)),
         Err(problem) => Err(ApiError::conflict(problem.code, problem.id, problem.en)),

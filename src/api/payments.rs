@@ -100,6 +100,7 @@ pub async fn provider_callback(
             recorded_by: None,
             note: paid.invoice_number.clone(),
         },
+        state.clock.now(),
     )
     .await?
     .map_err(|r| {
@@ -336,9 +337,16 @@ pub async fn upload_statement(
             "Choose a bank statement file (CSV or MT940) in the field file.",
         ));
     };
-    let report = statements::import(&state.db, &name, &bytes, account.as_deref(), p.user_id)
-        .await?
-        .map_err(|p| ApiError::invalid(vec![p]))?;
+    let report = statements::import(
+        &state.db,
+        &name,
+        &bytes,
+        account.as_deref(),
+        p.user_id,
+        state.clock.now(),
+    )
+    .await?
+    .map_err(|p| ApiError::invalid(vec![p]))?;
     let lines = statements::lines_of(&state.db, report.statement_id).await?;
     let status = if report.again {
         StatusCode::OK
@@ -493,9 +501,16 @@ pub async fn refund(
             "A refund is more than Rp 0 and needs a reason.",
         ));
     }
-    let refund_id = payments::refund(&state.db, id, r.amount, r.reason.trim(), p.user_id)
-        .await?
-        .map_err(|p| ApiError::invalid(vec![p]))?;
+    let refund_id = payments::refund(
+        &state.db,
+        id,
+        r.amount,
+        r.reason.trim(),
+        p.user_id,
+        state.clock.now(),
+    )
+    .await?
+    .map_err(|p| ApiError::invalid(vec![p]))?;
     let credit = payments::credit_of(&state.db, id).await?;
     Ok((
         StatusCode::CREATED,

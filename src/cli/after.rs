@@ -346,7 +346,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
     let db = open(db_url).await?;
     match cmd {
         LifecycleCmd::Run { month, json } => {
-            let r = lifecycle::run(&db, month_arg(&month)?).await?;
+            let r = lifecycle::run(&db, month_arg(&month)?, crate::clock::now()).await?;
             print(json, &r, || {
                 format!(
                     "{}: {} mandiri, {} tidak aktif (lapsed), {} kembali ke daftar tunggu",
@@ -371,7 +371,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
                 today: crate::clock::today(),
             };
             let by = actor(&db, &by).await?;
-            match lifecycle::record_self_payment(&db, &p, by).await? {
+            match lifecycle::record_self_payment(&db, &p, by, crate::clock::now()).await? {
                 Ok(lifecycle::Recorded::New { status, .. }) => {
                     println!("dicatat; status pekerja: {status}");
                     Ok(ExitCode::SUCCESS)
@@ -390,7 +390,9 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let by = actor(&db, &by).await?;
-            let r = lifecycle::import_self_payments(&db, &text, by, crate::clock::today()).await?;
+            let now = crate::clock::now();
+            let today = crate::clock::wib_date(now);
+            let r = lifecycle::import_self_payments(&db, &text, by, today, now).await?;
             print(json, &r, || {
                 let mut out = format!(
                     "{} dicatat, {} sudah ada, {} baris salah",
@@ -426,7 +428,9 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
             } else {
                 StopReason::Left
             };
-            match lifecycle::stop_worker(&db, worker, reason, on, None, by).await? {
+            match lifecycle::stop_worker(&db, worker, reason, on, None, by, crate::clock::now())
+                .await?
+            {
                 Ok(s) => {
                     print(json, &s, || {
                         format!(

@@ -374,7 +374,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let db = open(&cli.db).await?;
-            let r = crate::db::cycle::import_confirmation(&db, m, &programme, &text).await?;
+            let r = crate::db::cycle::import_confirmation(
+                &db,
+                m,
+                &programme,
+                &text,
+                crate::clock::now(),
+            )
+            .await?;
             let v = serde_json::json!({
                 "accepted": r.accepted, "rejected": r.rejected, "refunded": r.refunded,
                 "unknown": r.unknown.iter().map(|(line, nik, why)| serde_json::json!({"line": line, "nik": lingkaran_domain::nik::mask(nik), "why": why})).collect::<Vec<_>>(),
@@ -420,9 +427,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let db = open(&cli.db).await?;
             let dir = dir.unwrap_or_else(|| cli.config.remittance_dir.clone());
-            let r = crate::usecase::cycle::run_in(&db, m, &dir, cli.config.cycle_batch).await?;
+            let now = crate::clock::now();
+            let batch = cli.config.cycle_batch;
+            let r = crate::usecase::cycle::run_in(&db, m, &dir, batch, now).await?;
             // Then the workers whose funded months ended: mandiri, lapsed, back to the pool.
-            let life = crate::db::lifecycle::run(&db, m).await?;
+            let life = crate::db::lifecycle::run(&db, m, now).await?;
             let v = serde_json::json!({
                 "month": r.month, "donations": r.donations, "posted": r.posted, "jkk": r.jkk, "jkm": r.jkm,
                 "files": r.files.iter().map(|(p, path, lines)| serde_json::json!({

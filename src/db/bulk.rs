@@ -2,10 +2,12 @@
 //! multi-row `VALUES` and `IN (…)` lists; PostgreSQL gets one statement per batch over
 //! arrays (`UNNEST`, `= ANY`), which spares it parsing thousands of placeholders.
 //!
-//! `write_batch` calls these on its transaction; the trait picks the form by the
+//! `write_batch` calls these on its [`Tx`]; the private `Bulk` trait picks the form by the
 //! connection's type, so the batch logic itself is written once.
 
 use super::imports::{Pending, Submitter};
+use super::Tx;
+use crate::on_tx;
 use chrono::{DateTime, Utc};
 use lingkaran_domain::pricing::Sector;
 use lingkaran_domain::worker::WorkerStatus;
@@ -41,19 +43,44 @@ const FLAG_TAIL: &str = " GROUP BY w.id) AS d
     WHERE workers.id = d.id
     RETURNING workers.id, workers.possible_duplicate_of";
 
-pub(crate) trait Bulk {
-    /// Inserts the rows, skipping NIKs already present. Returns `(id, nik)` of those inserted.
+/// Inserts the rows, skipping NIKs already present. Returns `(id, nik)` of those inserted.
+pub(crate) async fn insert_workers(
+    tx: &mut Tx,
+    rows: &[&Pending],
+    who: Submitter,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    on_tx!(tx, |c| c.insert_workers(rows, who, now).await)
+}
+
+/// Which of `niks` the insurer already covers.
+pub(crate) async fn covered_among(tx: &mut Tx, niks: &[String]) -> sqlx::Result<Vec<String>> {
+    on_tx!(tx, |c| c.covered_among(niks).await)
+}
+
+/// The registered records among `niks`.
+pub(crate) async fn existing_among(tx: &mut Tx, niks: &[String]) -> sqlx::Result<Vec<Existing>> {
+    on_tx!(tx, |c| c.existing_among(niks).await)
+}
+
+/// Flags possible duplicates among `ids`; returns `(id, possible_duplicate_of)`.
+pub(crate) async fn flag_possible_duplicates(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
+    on_tx!(tx, |c| c.flag_possible_duplicates(ids).await)
+}
+
+/// Each store's form of the functions above (documented there).
+trait Bulk {
     async fn insert_workers(
         &mut self,
         rows: &[&Pending],
         who: Submitter,
         now: DateTime<Utc>,
     ) -> sqlx::Result<Vec<(i64, String)>>;
-    /// Which of `niks` the insurer already covers.
     async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>>;
-    /// The registered records among `niks`.
     async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>>;
-    /// Flags possible duplicates among `ids`; returns `(id, possible_duplicate_of)`.
     async fn flag_possible_duplicates(
         &mut self,
         ids: &[i64],

@@ -6,42 +6,40 @@
 //! (donation, month) or (month, programme), so running the cycle again posts nothing new, and
 //! a run killed half-way finishes exactly the rest.
 
-use super::ledger::LedgerTx;
-use super::{BeginWrite, Db};
-use crate::on_db;
+use super::{ledger, Db};
+use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
+use lingkaran_domain::Rupiah;
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 /// Donations moved to the payables per transaction, unless the caller says otherwise
 /// (`--cycle-batch` / `LINGKARAN_CYCLE_BATCH`: the kill-and-rerun test makes it small, to have
 /// many commits to interrupt).
 pub const DONATIONS_PER_TRANSACTION: u32 = 500;
 
-/// Runs `f` on one connection with SQLite's temporary files on disk: the month's sorts and
+/// A pooled SQLite connection with its temporary files on disk: the month's sorts and
 /// groupings are as big as the month, and the pool's `temp_store = memory` (set for imports)
-/// would hold them in the process. PostgreSQL spills beyond `work_mem` by itself.
-macro_rules! with_temp_on_disk {
-    ($db:expr, |$conn:ident| $body:expr) => {
-        on_db!($db, |pool| {
-            let mut $conn = pool.acquire().await?;
-            let sqlite = $db.kind() == "sqlite";
-            if sqlite {
-                sqlx::query("PRAGMA temp_store = FILE")
-                    .execute(&mut *$conn)
-                    .await?;
-            }
-            let out = $body;
-            if sqlite {
-                sqlx::query("PRAGMA temp_store = MEMORY")
-                    .execute(&mut *$conn)
-                    .await?;
-            }
-            out
-        })
-    };
+/// would hold them in the process. [`temp_in_memory`] puts the setting back before the
+/// connection returns to the pool. PostgreSQL spills beyond `work_mem` by itself.
+async fn temp_on_disk(pool: &SqlitePool) -> sqlx::Result<PoolConnection<Sqlite>> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA temp_store = FILE")
+        .execute(&mut *conn)
+        .await?;
+    Ok(conn)
+}
+
+/// The pool's setting again, on a connection [`temp_on_disk`] gave.
+async fn temp_in_memory(conn: &mut SqliteConnection) -> sqlx::Result<()> {
+    sqlx::query("PRAGMA temp_store = MEMORY")
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// Step 1 of the month's cycle (`usecase::cycle::run`): every donation-month funded for
@@ -53,29 +51,22 @@ pub async fn move_to_payables(
     db: &Db,
     month: Month,
     per_transaction: u32,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let per_transaction = usize::try_from(per_transaction.max(1)).unwrap_or(1);
     let mut posted = 0;
     let m = month.yyyymm();
     // Grouped by what prices a worker-month (income, sector, the donation's funding source)
     //    and by the price paid, so each group is priced once by `price_month`.
-    let groups: Vec<GroupRow> = with_temp_on_disk!(db, |conn| {
-        sqlx::query_as(
-            "SELECT m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector,
-                    m.jkk, m.jkm, CAST(COUNT(*) AS BIGINT)
-             FROM worker_months m JOIN donations d ON d.id = m.donation_id
-             JOIN workers w ON w.id = m.worker_id
-             WHERE m.month = $1 AND d.status = 'funded'
-               AND NOT EXISTS (SELECT 1 FROM remittance_items i
-                               WHERE i.month = $1 AND i.donation_id = m.donation_id)
-             GROUP BY m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector, m.jkk, m.jkm
-             ORDER BY m.donation_id",
-        )
-        .bind(m)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(anyhow::Error::from)
-    })?;
+    let groups: Vec<GroupRow> = match db {
+        Db::Sqlite(pool) => {
+            let mut conn = temp_on_disk(pool).await?;
+            let groups = month_groups(&mut *conn, m).await;
+            temp_in_memory(&mut conn).await?;
+            groups?
+        }
+        Db::Postgres(pool) => month_groups(&mut *pool.acquire().await?, m).await?,
+    };
     let new = if groups.is_empty() {
         Vec::new()
     } else {
@@ -85,7 +76,7 @@ pub async fn move_to_payables(
         let batch = open_batch(db, month).await?;
         let deadline = crate::db::reconcile::due_deadline(month);
         for chunk in new.chunks(per_transaction) {
-            posted += post_items(db, month, batch, chunk, deadline).await?;
+            posted += post_items(db, month, batch, chunk, deadline, now).await?;
         }
         // The file query joins the batch's items; without fresh statistics PostgreSQL takes
         // the just-written table for empty and probes `workers` once per row (1.7× slower
@@ -97,6 +88,33 @@ pub async fn move_to_payables(
         }
     }
     Ok(posted)
+}
+
+/// The month's funded worker-months in no batch yet, grouped by what prices them (see
+/// [`move_to_payables`]), on one connection of either store.
+async fn month_groups<C, DB>(c: &mut C, month: i64) -> sqlx::Result<Vec<GroupRow>>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    GroupRow: for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    sqlx::query_as(
+        "SELECT m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector,
+                m.jkk, m.jkm, CAST(COUNT(*) AS BIGINT)
+         FROM worker_months m JOIN donations d ON d.id = m.donation_id
+         JOIN workers w ON w.id = m.worker_id
+         WHERE m.month = $1 AND d.status = 'funded'
+           AND NOT EXISTS (SELECT 1 FROM remittance_items i
+                           WHERE i.month = $1 AND i.donation_id = m.donation_id)
+         GROUP BY m.donation_id, d.donor_id, d.funding_source, d.funded_at, w.income, w.sector,
+                  m.jkk, m.jkm
+         ORDER BY m.donation_id",
+    )
+    .bind(month)
+    .fetch_all(c)
+    .await
 }
 
 /// The month's batches so far: (donations, JKK, JKM) over all of them.
@@ -149,6 +167,7 @@ pub async fn pay_bpjs(
     programme: Programme,
     batch: i64,
     total: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     if total <= 0 {
         return Ok(0);
@@ -172,6 +191,7 @@ pub async fn pay_bpjs(
             phase: Phase::Single,
             linked: false,
         }],
+        now,
     )
     .await
 }
@@ -239,11 +259,13 @@ fn due_items(
     groups: Vec<GroupRow>,
 ) -> anyhow::Result<Vec<Item>> {
     use lingkaran_domain::pricing::{FundingSource, Sector};
-    use lingkaran_domain::Rupiah;
     let add = |a: i64, b: i64, n: i64| -> anyhow::Result<i64> {
         Ok(Rupiah::new(a)?
             .checked_add(Rupiah::new(b)?.times(n)?)?
             .get())
+    };
+    let sub = |a: i64, b: i64| -> anyhow::Result<i64> {
+        Ok(Rupiah::new(a)?.checked_sub(Rupiah::new(b)?)?.get())
     };
     let mut out: Vec<Item> = Vec::new();
     for (donation, donor, funding, funded_at, income, sector, jkk, jkm, n) in groups {
@@ -266,8 +288,8 @@ fn due_items(
         };
         item.jkk = add(item.jkk, due_jkk, n)?;
         item.jkm = add(item.jkm, due_jkm, n)?;
-        item.back_jkk = add(item.back_jkk, jkk - due_jkk, n)?;
-        item.back_jkm = add(item.back_jkm, jkm - due_jkm, n)?;
+        item.back_jkk = add(item.back_jkk, sub(jkk, due_jkk)?, n)?;
+        item.back_jkm = add(item.back_jkm, sub(jkm, due_jkm)?, n)?;
         if (due_jkk, due_jkm) != (jkk, jkm) {
             item.repriced
                 .push((income, sector, jkk, jkm, due_jkk, due_jkm));
@@ -288,10 +310,12 @@ async fn post_items(
     batch: i64,
     items: &[Item],
     deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let m = month.yyyymm();
     let mut transfers = Vec::with_capacity(items.len() * 2);
     for it in items {
+        let back = Rupiah::new(it.back_jkk)?.checked_add(Rupiah::new(it.back_jkm)?)?;
         let remit = |programme| TransferKey::Remit {
             donation: it.donation,
             month,
@@ -306,7 +330,7 @@ async fn post_items(
                     month,
                 },
                 Account::DonorCredit(it.donor),
-                it.back_jkk + it.back_jkm,
+                back.get(),
             ),
         ] {
             if amount > 0 {
@@ -321,13 +345,15 @@ async fn post_items(
             }
         }
     }
-    let results = on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        for it in items {
-            let late = matches!((it.funded_at, deadline), (Some(f), Some(d)) if f > d);
-            let new = sqlx::query(
-                "INSERT INTO remittance_items (month, donation_id, batch, jkk, jkm, late, repriced_jkk, repriced_jkm)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (month, donation_id) DO NOTHING",
+    let mut tx = db.begin_write().await?;
+    for it in items {
+        let late = matches!((it.funded_at, deadline), (Some(f), Some(d)) if f > d);
+        let new = on_tx!(&mut tx, |c| {
+            sqlx::query(
+                "INSERT INTO remittance_items (month, donation_id, batch, jkk, jkm, late,
+                   repriced_jkk, repriced_jkm)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (month, donation_id) DO NOTHING",
             )
             .bind(m)
             .bind(it.donation)
@@ -337,44 +363,44 @@ async fn post_items(
             .bind(late)
             .bind(it.back_jkk)
             .bind(it.back_jkm)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if new == 0 {
-                continue;
-            }
-            for (income, sector, jkk, jkm, due_jkk, due_jkm) in &it.repriced {
-                sqlx::query(
-                    "INSERT INTO repriced_months (worker_id, month, donation_id, jkk, jkm)
-                     SELECT m.worker_id, m.month, m.donation_id, $1, $2 FROM worker_months m
-                     JOIN workers w ON w.id = m.worker_id
-                     WHERE m.donation_id = $3 AND m.month = $4 AND m.jkk = $5 AND m.jkm = $6
-                       AND w.income = $7 AND w.sector = $8
-                     ON CONFLICT (worker_id, month) DO NOTHING",
-                )
-                .bind(due_jkk)
-                .bind(due_jkm)
-                .bind(it.donation)
-                .bind(m)
-                .bind(jkk)
-                .bind(jkm)
-                .bind(income)
-                .bind(sector)
-                .execute(&mut *tx)
-                .await?;
-            }
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if new == 0 {
+            continue;
         }
-        let r = tx.apply_transfers(&transfers).await?;
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(r)
-    })?;
+        for (income, sector, jkk, jkm, due_jkk, due_jkm) in &it.repriced {
+            on_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO repriced_months (worker_id, month, donation_id, jkk, jkm)
+                 SELECT m.worker_id, m.month, m.donation_id, $1, $2 FROM worker_months m
+                 JOIN workers w ON w.id = m.worker_id
+                 WHERE m.donation_id = $3 AND m.month = $4 AND m.jkk = $5 AND m.jkm = $6
+                   AND w.income = $7 AND w.sector = $8
+                 ON CONFLICT (worker_id, month) DO NOTHING",
+            )
+            .bind(due_jkk)
+            .bind(due_jkm)
+            .bind(it.donation)
+            .bind(m)
+            .bind(jkk)
+            .bind(jkm)
+            .bind(income)
+            .bind(sector)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        }
+    }
+    let results = ledger::apply_transfers(&mut tx, &transfers, now).await?;
+    tx.commit().await?;
     count_new(&transfers, results)
 }
 
 /// Applies a batch in its own transaction; returns how many transfers were new. A transfer
 /// already posted (a re-run) is fine; any other refusal is an error.
-async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<usize> {
-    count_new(batch, super::ledger::apply(db, batch).await?)
+async fn apply(db: &Db, batch: &[Transfer], now: DateTime<Utc>) -> anyhow::Result<usize> {
+    count_new(batch, super::ledger::apply(db, batch, now).await?)
 }
 
 fn count_new(batch: &[Transfer], results: Vec<Result<(), Refusal>>) -> anyhow::Result<usize> {
@@ -428,24 +454,47 @@ pub async fn stream_rows(
          JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
          WHERE m.month = $1 ORDER BY w.nik"
     );
-    with_temp_on_disk!(db, |conn| {
-        use sqlx::Row;
-        let mut rows = sqlx::query(&sql)
-            .bind(month.yyyymm())
-            .bind(batch)
-            .fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            each(RemitRow {
-                nik: row.try_get(0)?,
-                name: row.try_get(1)?,
-                income: row.try_get(2)?,
-                contribution: row.try_get(3)?,
-                donor: row.try_get(4)?,
-                donation: row.try_get(5)?,
-            })?;
+    let (m, each) = (month.yyyymm(), &mut each);
+    match db {
+        Db::Sqlite(pool) => {
+            let mut conn = temp_on_disk(pool).await?;
+            let out = remit_rows(&mut *conn, &sql, m, batch, each).await;
+            temp_in_memory(&mut conn).await?;
+            out
         }
-        Ok::<_, anyhow::Error>(())
-    })
+        Db::Postgres(pool) => remit_rows(&mut *pool.acquire().await?, &sql, m, batch, each).await,
+    }
+}
+
+/// [`stream_rows`] on one connection of either store.
+async fn remit_rows<C, DB>(
+    c: &mut C,
+    sql: &str,
+    month: i64,
+    batch: i64,
+    each: &mut impl FnMut(RemitRow<'_>) -> anyhow::Result<()>,
+) -> anyhow::Result<()>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB> + sqlx::Decode<'q, DB>,
+    for<'r> &'r str: sqlx::Decode<'r, DB> + sqlx::Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    use sqlx::Row;
+    let mut rows = sqlx::query(sql).bind(month).bind(batch).fetch(c);
+    while let Some(row) = rows.try_next().await? {
+        each(RemitRow {
+            nik: row.try_get(0)?,
+            name: row.try_get(1)?,
+            income: row.try_get(2)?,
+            contribution: row.try_get(3)?,
+            donor: row.try_get(4)?,
+            donation: row.try_get(5)?,
+        })?;
+    }
+    Ok(())
 }
 
 /// Records a batch's file once it is on disk: path, lines, total and the CSV's SHA-256.
@@ -459,8 +508,8 @@ pub async fn record_file(
     total: i64,
     file: &str,
     sha256: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let now = Utc::now();
     on_db!(db, |pool| {
         sqlx::query(
             "INSERT INTO remittances (month, programme, batch, lines, total, file, sha256, created_at)
@@ -502,6 +551,7 @@ pub async fn import_confirmation(
     month: Month,
     programme: &str,
     text: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<ConfirmReport> {
     let mut report = ConfirmReport::default();
     let jkm = programme == "JKM";
@@ -554,12 +604,13 @@ pub async fn import_confirmation(
             continue;
         };
         let amount = if jkm { c_jkm } else { c_jkk };
-        let now = Utc::now();
-        let refunded = on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
+        let mut tx = db.begin_write().await?;
+        on_tx!(&mut tx, |c| {
             sqlx::query(
-                "INSERT INTO confirmations (month, programme, worker_id, donation_id, status, kpj, reason, amount, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (month, programme, worker_id) DO NOTHING",
+                "INSERT INTO confirmations (month, programme, worker_id, donation_id, status, kpj,
+                   reason, amount, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (month, programme, worker_id) DO NOTHING",
             )
             .bind(month.yyyymm())
             .bind(programme)
@@ -570,36 +621,38 @@ pub async fn import_confirmation(
             .bind((!reason.is_empty()).then_some(&reason))
             .bind(amount)
             .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let mut refunded = false;
-            if status == "accepted" && !kpj.is_empty() {
-                sqlx::query("UPDATE workers SET kpj = $1 WHERE id = $2")
-                    .bind(&kpj)
-                    .bind(worker)
-                    .execute(&mut *tx)
-                    .await?;
-            } else if status == "rejected" && amount > 0 {
-                let r = tx
-                    .apply_transfers(&[Transfer {
-                        id: TransferKey::Rejected {
-                            worker,
-                            month,
-                            programme: if jkm { Programme::Jkm } else { Programme::Jkk },
-                        }
-                        .id(),
-                        debit: Account::Remitted,
-                        credit: Account::DonorCredit(donor),
-                        amount,
-                        phase: Phase::Single,
-                        linked: false,
-                    }])
-                    .await?;
-                refunded = matches!(r.first(), Some(Ok(())));
-            }
-            tx.commit().await?;
-            Ok::<_, anyhow::Error>(refunded)
+            .execute(c)
+            .await
+            .map(|_| ())
         })?;
+        let mut refunded = false;
+        if status == "accepted" && !kpj.is_empty() {
+            on_tx!(&mut tx, |c| sqlx::query(
+                "UPDATE workers SET kpj = $1 WHERE id = $2"
+            )
+            .bind(&kpj)
+            .bind(worker)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        } else if status == "rejected" && amount > 0 {
+            let back = Transfer {
+                id: TransferKey::Rejected {
+                    worker,
+                    month,
+                    programme: if jkm { Programme::Jkm } else { Programme::Jkk },
+                }
+                .id(),
+                debit: Account::Remitted,
+                credit: Account::DonorCredit(donor),
+                amount,
+                phase: Phase::Single,
+                linked: false,
+            };
+            let r = ledger::apply_transfers(&mut tx, &[back], now).await?;
+            refunded = matches!(r.first(), Some(Ok(())));
+        }
+        tx.commit().await?;
         match status {
             "accepted" => report.accepted += 1,
             _ => report.rejected += 1,

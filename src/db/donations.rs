@@ -7,15 +7,15 @@
 //! simply chooses the next worker in the fair order. A hold that has expired is deleted by
 //! the next donation that needs its month.
 //!
-//! Everything here runs on an open transaction of either store (the [`DonationTx`] trait,
-//! implemented once for both connection types), so a payment can book its money and fund
-//! its donation in one commit.
+//! The steps ([`create_donation`], [`take_months`], [`settle_donation`]) are ordinary async
+//! functions on the caller's open transaction ([`Tx`], either store), so a payment can book
+//! its money and fund its donation in one commit.
 
-use super::ledger::LedgerTx;
-use super::months::{Chosen, MonthRow, MonthsBulk};
+use super::bulk::in_list;
+use super::months::{self, Chosen, MonthRow};
 use super::sql::Sql;
-use super::{BeginWrite, Db};
-use crate::{bind_all, on_db};
+use super::{ledger, Db, Tx};
+use crate::{bind_all, on_db, on_tx};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lingkaran_domain::allocation::{self, Candidate};
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
@@ -269,6 +269,11 @@ fn add(a: i64, b: i64) -> anyhow::Result<i64> {
     Ok(Rupiah::new(a)?.checked_add(Rupiah::new(b)?)?.get())
 }
 
+/// `a - b` on amounts, refused past the bound.
+fn sub(a: i64, b: i64) -> anyhow::Result<i64> {
+    Ok(Rupiah::new(a)?.checked_sub(Rupiah::new(b)?)?.get())
+}
+
 fn too_many_held(held: i64, max: i64) -> Problem {
     Problem::new(
         "hold_limit_donations",
@@ -306,689 +311,718 @@ fn problem_nik(nik: &str, code: &'static str, id: &str, en: &str) -> (String, Pr
     )
 }
 
-pub(crate) trait DonationTx {
-    /// Makes a donation: chooses its workers, holds their months, writes its invoice. `Err`
-    /// (nothing written, once the caller rolls back) says why it cannot be made.
-    async fn create_donation(
-        &mut self,
-        pricing: &Pricing,
-        d: &NewDonation,
-        limits: Option<HoldLimits>,
-    ) -> anyhow::Result<Result<Created, Vec<Problem>>>;
+/// A donor's hold limits as stored: (kind, user, created by, max held workers, max held
+/// donations).
+type DonorLimits = (String, Option<i64>, i64, Option<i64>, Option<i64>);
 
-    /// Takes the worker-months of these candidates for `donation_id`, all of a worker's
-    /// months or none. Returns the ids of the workers taken.
-    async fn take_months(
-        &mut self,
-        donation_id: i64,
-        blocks: &[(i64, Vec<Priced>)],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<HashSet<i64>>;
+/// A donation as settling locks it: (donor, status, start month, months, budget line,
+/// workers, total, hold expires at).
+type Locked = (i64, String, i64, i64, Option<i64>, i64, i64, DateTime<Utc>);
 
-    /// Funds a donation from its donor's credit: its held months become funded (they are
-    /// the donation's; only its status changes), months whose hold was given back are taken
-    /// again where still free, and the price of what was funded moves from the donor's
-    /// credit to the donation's escrow. `first` is applied in the same ledger batch, before
-    /// the funding (the payment that brings the money), and is applied whatever happens.
-    /// Returns whether the donation is now funded: not when already funded, or when the
-    /// credit does not cover it.
-    async fn settle_donation(
-        &mut self,
-        donation_id: i64,
-        first: Option<Transfer>,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<bool>;
-}
+/// Makes a donation in the caller's transaction: chooses its workers, holds their months,
+/// writes its invoice. `Err` (nothing written, once the caller rolls back) says why it cannot
+/// be made. `now` is when it is made; its hold runs from then.
+pub(crate) async fn create_donation(
+    tx: &mut Tx,
+    pricing: &Pricing,
+    d: &NewDonation,
+    limits: Option<HoldLimits>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Created, Vec<Problem>>> {
+    let hold_until = now + d.hold;
+    let first = d.start.yyyymm();
+    // The first statement writes, so SQLite takes its write lock before anything
+    // is read and two donations never decide on the same snapshot.
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO donations (donor_id, budget_line_id, mode, request, start_month, months,
+               workers, total, status, extends_id, created_by, created_at, hold_expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 'held', $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(d.donor_id)
+        .bind(d.budget_line_id)
+        .bind(d.choice.mode())
+        .bind(&d.request_json)
+        .bind(first)
+        .bind(i64::from(d.months))
+        .bind(d.extends_id)
+        .bind(d.created_by)
+        .bind(now)
+        .bind(hold_until)
+        .fetch_one(c)
+        .await
+    })?;
+    // The donation's escrow account, so that the payment does not create it.
+    on_tx!(tx, |c| sqlx::query(super::ledger::OPEN_ACCOUNT)
+        .bind(Account::Escrow(id).code())
+        .bind(true)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
 
-macro_rules! impl_donation_tx {
-    ($conn:ty) => {
-        impl DonationTx for $conn {
-            async fn create_donation(
-                &mut self,
-                pricing: &Pricing,
-                d: &NewDonation,
-                limits: Option<HoldLimits>,
-            ) -> anyhow::Result<Result<Created, Vec<Problem>>> {
-                let now = Utc::now();
-                let hold_until = now + d.hold;
-                let first = d.start.yyyymm();
-                // The first statement writes, so SQLite takes its write lock before anything
-                // is read and two donations never decide on the same snapshot.
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO donations (donor_id, budget_line_id, mode, request, start_month, months, workers,
-                     total, status, extends_id, created_by, created_at, hold_expires_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 'held', $7, $8, $9, $10) RETURNING id",
+    // No hoarding: lock the donor, then count what they hold unpaid.
+    // (how many more workers, the limit)
+    let mut workers_left: Option<(i64, i64)> = None;
+    if let Some(defaults) = limits {
+        let row: Option<DonorLimits> = on_tx!(tx, |c| sqlx::query_as(
+            "UPDATE donors SET max_held_workers = max_held_workers WHERE id = $1
+                 RETURNING kind, user_id, created_by, max_held_workers, max_held_donations",
+        )
+        .bind(d.donor_id)
+        .fetch_optional(c)
+        .await)?;
+        if let Some((kind, user_id, created_by, own_workers, own_donations)) = row {
+            let alone = kind == "individual" && user_id == Some(created_by);
+            let max_workers = own_workers.or(alone.then_some(defaults.workers));
+            let max_donations = own_donations.or(alone.then_some(defaults.donations));
+            if max_workers.is_some() || max_donations.is_some() {
+                let (held, held_workers): (i64, i64) = on_tx!(tx, |c| sqlx::query_as(
+                    "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(workers), 0) AS BIGINT)
+                     FROM donations WHERE donor_id = $1 AND status = 'held'
+                     AND hold_expires_at >= $2 AND id <> $3",
                 )
                 .bind(d.donor_id)
-                .bind(d.budget_line_id)
-                .bind(d.choice.mode())
-                .bind(&d.request_json)
-                .bind(first)
-                .bind(i64::from(d.months))
-                .bind(d.extends_id)
-                .bind(d.created_by)
                 .bind(now)
-                .bind(hold_until)
-                .fetch_one(&mut *self)
-                .await?;
-                // The donation's escrow account, so that the payment does not create it.
-                sqlx::query(super::ledger::OPEN_ACCOUNT)
-                .bind(Account::Escrow(id).code())
-                .bind(true)
-                .execute(&mut *self)
-                .await?;
-
-                // No hoarding: lock the donor, then count what they hold unpaid.
-                // (how many more workers, the limit)
-                let mut workers_left: Option<(i64, i64)> = None;
-                if let Some(defaults) = limits {
-                    let row: Option<(String, Option<i64>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-                        "UPDATE donors SET max_held_workers = max_held_workers WHERE id = $1
-                         RETURNING kind, user_id, created_by, max_held_workers, max_held_donations",
-                    )
-                    .bind(d.donor_id)
-                    .fetch_optional(&mut *self)
-                    .await?;
-                    if let Some((kind, user_id, created_by, own_workers, own_donations)) = row {
-                        let alone = kind == "individual" && user_id == Some(created_by);
-                        let max_workers = own_workers.or(alone.then_some(defaults.workers));
-                        let max_donations = own_donations.or(alone.then_some(defaults.donations));
-                        if max_workers.is_some() || max_donations.is_some() {
-                            let (held, held_workers): (i64, i64) = sqlx::query_as(
-                                "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(workers), 0) AS BIGINT)
-                                 FROM donations WHERE donor_id = $1 AND status = 'held'
-                                 AND hold_expires_at >= $2 AND id <> $3",
-                            )
-                            .bind(d.donor_id)
-                            .bind(now)
-                            .bind(id)
-                            .fetch_one(&mut *self)
-                            .await?;
-                            if let Some(m) = max_donations.filter(|m| held >= *m) {
-                                return Ok(Err(vec![too_many_held(held, m)]));
-                            }
-                            workers_left = max_workers.map(|m| ((m - held_workers).max(0), m));
-                            if let Some((left, max)) = workers_left {
-                                let asked = match &d.choice {
-                                    Choice::Named { niks, .. } => niks.iter().collect::<HashSet<_>>().len() as i64,
-                                    Choice::Criteria { count, .. } => *count,
-                                    Choice::Budget { .. } => 0,
-                                };
-                                if asked > left {
-                                    return Ok(Err(vec![too_many_workers(asked, left, max)]));
-                                }
-                            }
-                        }
-                    }
-                }
-
-                // A budget line's ceiling: lock the line, then count what is invoiced on it
-                // (held or paid donations; an expired one no longer counts).
-                let mut ceiling_left: Option<i64> = None;
-                let mut budget_source = None;
-                if let Some(line) = d.budget_line_id {
-                    let ceiling: Option<(i64, String)> = sqlx::query_as(
-                        "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1 AND donor_id = $2 RETURNING ceiling, source",
-                    )
-                    .bind(line)
-                    .bind(d.donor_id)
-                    .fetch_optional(&mut *self)
-                    .await?;
-                    let Some((ceiling, source)) = ceiling else {
-                        return Ok(Err(vec![Problem::new(
-                            "unknown_budget_line",
-                            "Mata anggaran itu tidak ada, atau bukan milik donatur ini.",
-                            "That budget line does not exist or is not this donor's.",
-                        )]));
-                    };
-                    let committed: i64 = sqlx::query_scalar(
-                        "SELECT CAST(COALESCE(SUM(i.amount), 0) AS BIGINT)
-                         FROM donations d JOIN invoices i ON i.donation_id = d.id
-                         WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded') AND d.id <> $2",
-                    )
-                    .bind(line)
-                    .bind(id)
-                    .fetch_one(&mut *self)
-                    .await?;
-                    ceiling_left = Some(ceiling - committed);
-                    budget_source = lingkaran_domain::donor::BudgetSource::parse(&source);
-                }
-                // Who pays: the budget line's source, else the donor's kind (PP 50/2025).
-                let kind: String = sqlx::query_scalar("SELECT kind FROM donors WHERE id = $1")
-                    .bind(d.donor_id)
-                    .fetch_one(&mut *self)
-                    .await?;
-                let kind = lingkaran_domain::donor::DonorKind::parse(&kind)
-                    .ok_or_else(|| anyhow::anyhow!("donor {} has unknown kind {kind:?}", d.donor_id))?;
-                let funding = FundingSource::of_donor(kind, budget_source);
-
-                let mut pricer = Pricer {
-                    pricing,
-                    funding,
-                    start: d.start,
-                    months: d.months,
-                    cache: HashMap::new(),
-                };
-                let mut chosen: Vec<CandidateRow> = Vec::new();
-                let mut skipped: Vec<(String, Problem)> = Vec::new();
-                let mut shortfall = 0;
-                let mut total: i64 = 0;
-                let mut invoice_amount: Option<i64> = None;
-
-                match &d.choice {
-                    Choice::Named {
-                        niks,
-                        skip_unavailable,
-                    } => {
-                        let mut qb = super::bulk::in_list(
-                            "SELECT id, nik, income, decile, verified_at, status, sector FROM workers WHERE nik IN (",
-                            niks,
-                            ")",
-                        );
-                        type Found = (i64, String, i64, Option<i64>, Option<DateTime<Utc>>, String, String);
-                        let found: Vec<Found> =
-                            qb.build_query_as().fetch_all(&mut *self).await?;
-                        let by_nik: HashMap<&str, &Found> =
-                            found.iter().map(|r| (r.1.as_str(), r)).collect();
-                        let mut wanted: Vec<CandidateRow> = Vec::new();
-                        let mut seen = HashSet::new();
-                        for nik in niks {
-                            if !seen.insert(nik.as_str()) {
-                                continue;
-                            }
-                            match by_nik.get(nik.as_str()) {
-                                None => skipped.push(problem_nik(
-                                    nik,
-                                    "not_registered",
-                                    "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
-                                    "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
-                                )),
-                                Some(r) if lingkaran_domain::worker::WorkerStatus::parse(&r.5) != Some(lingkaran_domain::worker::WorkerStatus::Verified) => skipped.push(problem_nik(
-                                    nik,
-                                    "not_verified",
-                                    &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),
-                                    &format!("has not been verified by a BPJS officer (status: {}); only verified workers can be funded.", r.5),
-                                )),
-                                Some(r) => wanted.push(CandidateRow {
-                                    id: r.0,
-                                    nik: r.1.clone(),
-                                    income: r.2,
-                                    decile: r.3,
-                                    verified_at: r.4,
-                                    sector: r.6.clone(),
-                                }),
-                            }
-                        }
-                        let mut blocks = Vec::with_capacity(wanted.len());
-                        for w in &wanted {
-                            blocks.push((w.id, pricer.block(w.income, sector_of(&w.sector))?.to_vec()));
-                        }
-                        let taken = self
-                            .take_months(id, &blocks, now)
-                            .await?;
-                        for w in wanted {
-                            if taken.contains(&w.id) {
-                                total = add(total, pricer.block_total(w.income, sector_of(&w.sector))?)?;
-                                chosen.push(w);
-                            } else {
-                                skipped.push(problem_nik(
-                                    &w.nik,
-                                    "already_funded",
-                                    &format!("sudah didanai atau sedang ditahan donatur lain untuk sebagian bulan {} s.d. {}.", d.start, d.start.plus(d.months - 1)),
-                                    &format!("is already funded or held by another donor for some month from {} to {}.", d.start, d.start.plus(d.months - 1)),
-                                ));
-                            }
-                        }
-                        if !skipped.is_empty() && !skip_unavailable {
-                            return Ok(Err(skipped.into_iter().map(|(_, p)| p).collect()));
-                        }
-                    }
-                    Choice::Criteria { criteria, count } | Choice::Budget { criteria, rupiah: count } => {
-                        let budget = match &d.choice {
-                            Choice::Budget { rupiah, .. } => {
-                                invoice_amount = Some(*rupiah);
-                                Some(*rupiah)
-                            }
-                            _ => None,
-                        };
-                        // A limited donor's budget looks one worker past the limit, to refuse it.
-                        let want = match (budget, workers_left) {
-                            (Some(_), Some((left, _))) => left.saturating_add(1),
-                            (Some(_), None) => i64::MAX,
-                            (None, _) => *count,
-                        };
-                        let mut exhausted = false;
-                        // Each round takes the next candidates in the fair order; a candidate
-                        // another donation took meanwhile is skipped and the next round
-                        // looks further. Bounded: a round only repeats after losing races.
-                        for _round in 0..50 {
-                            let need = want.saturating_sub(chosen.len() as i64);
-                            if need <= 0 || exhausted {
-                                break;
-                            }
-                            let limit = match budget {
-                                Some(b) => {
-                                    let cheapest = pricer
-                                        .block_total(1, Sector::Transport)?
-                                        .min(pricer.block_total(1, Sector::Other)?)
-                                        .max(1);
-                                    ((b - total) / cheapest).clamp(0, 50_000)
-                                }
-                                None => need.min(50_000),
-                            };
-                            if limit == 0 {
-                                break;
-                            }
-                            let mut sql = Sql::new(
-                                "SELECT w.id, w.nik, w.income, w.decile, w.verified_at, w.sector FROM workers w
-                                 WHERE w.status = 'verified'",
-                            );
-                            if let Some(r) = &criteria.region {
-                                sql.in_regions("w.village_code", std::slice::from_ref(r));
-                            }
-                            if let Some(o) = &criteria.occupation {
-                                sql.push(" AND w.occupation = ").text_arg(o.as_str());
-                            }
-                            if let Some(s) = &criteria.sex {
-                                sql.push(" AND w.sex = ").text_arg(s.as_str());
-                            }
-                            if let Some(m) = criteria.max_decile {
-                                sql.push(" AND w.decile <= ").int_arg(m);
-                            }
-                            // Free in the months asked for: nothing taken from the first
-                            // month on (the index's fast path), or nothing taken in the
-                            // range itself, so a hold for 9999-12 does not hide the worker
-                            // from earlier months. A hold that ran out is given back by the
-                            // expiry job.
-                            sql.push(" AND (w.taken_through < ").int_arg(first);
-                            sql.push(" OR NOT EXISTS (SELECT 1 FROM worker_months m WHERE m.worker_id = w.id AND m.month >= ")
-                                .int_arg(first)
-                                .push(" AND m.month <= ")
-                                .int_arg(d.start.plus(d.months - 1).yyyymm())
-                                .push("))");
-                            sql                            .push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
-                            .int_arg(limit);
-                            let cands: Vec<CandidateRow> =
-                                bind_all!(sqlx::query_as(&sql.text), sql)
-                                    .fetch_all(&mut *self)
-                                    .await?;
-                            if (cands.len() as i64) < limit {
-                                exhausted = true;
-                            }
-                            let mut blocks = Vec::new();
-                            let mut round: Vec<CandidateRow> = Vec::new();
-                            let mut planned = total;
-                            for c in cands {
-                                let price = pricer.block_total(c.income, sector_of(&c.sector))?;
-                                if let Some(b) = budget {
-                                    // Strictly in the fair order: stop at the first worker
-                                    // the rest of the budget cannot cover.
-                                    if add(planned, price)? > b {
-                                        exhausted = true;
-                                        break;
-                                    }
-                                }
-                                planned = add(planned, price)?;
-                                blocks.push((c.id, pricer.block(c.income, sector_of(&c.sector))?.to_vec()));
-                                round.push(c);
-                            }
-                            if round.is_empty() {
-                                break;
-                            }
-                            let taken = self
-                                .take_months(id, &blocks, now)
-                                .await?;
-                            for c in round {
-                                if taken.contains(&c.id) {
-                                    total = add(total, pricer.block_total(c.income, sector_of(&c.sector))?)?;
-                                    chosen.push(c);
-                                }
-                            }
-                        }
-                        if budget.is_none() {
-                            shortfall = (*count - chosen.len() as i64).max(0);
-                        }
-                    }
-                }
-
-                if chosen.is_empty() {
-                    let mut problems: Vec<Problem> = skipped.into_iter().map(|(_, p)| p).collect();
-                    problems.push(match &d.choice {
-                        Choice::Budget { rupiah, .. } => Problem::new(
-                            "budget_too_small",
-                            format!(
-                                "Anggaran {} belum cukup untuk satu pekerja selama {} bulan, atau tidak ada pekerja terverifikasi yang cocok dan belum didanai.",
-                                lingkaran_domain::format::rupiah(*rupiah),
-                                d.months
-                            ),
-                            format!(
-                                "A budget of {} does not cover one worker for {} months, or no verified, unfunded worker matches.",
-                                lingkaran_domain::format::rupiah(*rupiah),
-                                d.months
-                            ),
-                        ),
-                        _ => Problem::new(
-                            "no_workers",
-                            "Tidak ada pekerja terverifikasi yang cocok dan belum didanai untuk bulan-bulan itu.",
-                            "No verified worker matches who is not already funded for those months.",
-                        ),
-                    });
-                    return Ok(Err(problems));
-                }
-                if let Some((left, max)) = workers_left {
-                    if chosen.len() as i64 > left {
-                        return Ok(Err(vec![too_many_workers(chosen.len() as i64, left, max)]));
-                    }
-                }
-                let invoice_amount = invoice_amount.unwrap_or(total);
-                if let Some(left) = ceiling_left {
-                    if invoice_amount > left {
-                        return Ok(Err(vec![Problem::new(
-                            "over_ceiling",
-                            format!(
-                                "Donasi ini ({}) melebihi sisa pagu mata anggaran ({}).",
-                                lingkaran_domain::format::rupiah(invoice_amount),
-                                lingkaran_domain::format::rupiah(left.max(0))
-                            ),
-                            format!(
-                                "This donation ({}) exceeds what is left of the budget line's ceiling ({}).",
-                                lingkaran_domain::format::rupiah(invoice_amount),
-                                lingkaran_domain::format::rupiah(left.max(0))
-                            ),
-                        )]));
-                    }
-                }
-
-                // Why each worker: the fair order's reason, or the donor's own choice.
-                let reasons: Vec<Chosen> = match &d.choice {
-                    Choice::Named { .. } => chosen
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| {
-                            (
-                                c.id,
-                                i as i64 + 1,
-                                "Dipilih langsung oleh donatur (berdasarkan NIK).".to_string(),
-                                "Chosen by the donor (by NIK).".to_string(),
-                            )
-                        })
-                        .collect(),
-                    _ => {
-                        let cands: Vec<Candidate> = chosen
-                            .iter()
-                            .map(|c| Candidate {
-                                worker_id: c.id,
-                                decile: c.decile.and_then(|x| u8::try_from(x).ok()),
-                                waiting_since: c
-                                    .verified_at
-                                    .map(crate::clock::wib_date)
-                                    .unwrap_or(d.today),
-                            })
-                            .collect();
-                        allocation::choose(&cands, cands.len(), d.today)
-                            .into_iter()
-                            .map(|c| (c.worker_id, c.rank as i64, c.reason_id, c.reason_en))
-                            .collect()
-                    }
-                };
-                self.insert_chosen(id, &reasons).await?;
-                sqlx::query("UPDATE donations SET workers = $1, total = $2, funding_source = $3 WHERE id = $4")
-                    .bind(chosen.len() as i64)
-                    .bind(total)
-                    .bind(funding.as_str())
-                    .bind(id)
-                    .execute(&mut *self)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO invoices (number, va_number, donation_id, donor_id, amount, paid, status, created_at, expires_at)
-                     VALUES ($1, $2, $3, $4, $5, 0, 'open', $6, $7)",
-                )
-                .bind(invoice_number(id, chrono::Datelike::year(&d.today)))
-                .bind(va_number(id))
                 .bind(id)
-                .bind(d.donor_id)
-                .bind(invoice_amount)
-                .bind(now)
-                .bind(hold_until)
-                .execute(&mut *self)
-                .await?;
-                Ok(Ok(Created {
-                    id,
-                    shortfall,
-                    skipped,
-                }))
-            }
-
-            async fn take_months(
-                &mut self,
-                donation_id: i64,
-                blocks: &[(i64, Vec<Priced>)],
-                now: DateTime<Utc>,
-            ) -> anyhow::Result<HashSet<i64>> {
-                if blocks.is_empty() {
-                    return Ok(HashSet::new());
+                .fetch_one(c)
+                .await)?;
+                if let Some(m) = max_donations.filter(|m| held >= *m) {
+                    return Ok(Err(vec![too_many_held(held, m)]));
                 }
-                let ids: Vec<i64> = blocks.iter().map(|b| b.0).collect();
-                let (first, last) = blocks
-                    .iter()
-                    .flat_map(|b| b.1.iter().map(|p| p.month.yyyymm()))
-                    .fold((i64::MAX, i64::MIN), |(lo, hi), m| (lo.min(m), hi.max(m)));
-                // Expired holds of other donations give their months back.
-                self.release_expired(&ids, first, last, now).await?;
-                let rows: Vec<MonthRow> = blocks
-                    .iter()
-                    .flat_map(|(w, ms)| ms.iter().map(move |p| (*w, p.month.yyyymm(), p.jkk.get(), p.jkm.get())))
-                    .collect();
-                let mut got: BTreeMap<i64, usize> = BTreeMap::new();
-                for w in self.insert_months(donation_id, &rows).await? {
-                    *got.entry(w).or_default() += 1;
-                }
-                let mut taken = HashSet::new();
-                let mut partial = Vec::new();
-                for (w, ms) in blocks {
-                    match got.get(w) {
-                        Some(n) if *n == ms.len() => {
-                            taken.insert(*w);
+                workers_left = max_workers.map(|m| ((m - held_workers).max(0), m));
+                if let Some((left, max)) = workers_left {
+                    let asked = match &d.choice {
+                        Choice::Named { niks, .. } => {
+                            niks.iter().collect::<HashSet<_>>().len() as i64
                         }
-                        Some(_) => partial.push(*w),
-                        None => {}
-                    }
-                }
-                // All of a worker's months or none: give back the part of a block we got.
-                if !partial.is_empty() {
-                    self.delete_months(donation_id, &partial).await?;
-                }
-                let taken_ids: Vec<i64> = taken.iter().copied().collect();
-                self.mark_taken(&taken_ids, last).await?;
-                Ok(taken)
-            }
-
-            async fn settle_donation(
-                &mut self,
-                donation_id: i64,
-                first: Option<Transfer>,
-                now: DateTime<Utc>,
-            ) -> anyhow::Result<bool> {
-                let first: Vec<Transfer> = first.into_iter().collect();
-                let fund = |donor_id: i64, amount: i64| Transfer {
-                    id: TransferKey::Fund {
-                        donation: donation_id,
-                    }
-                    .id(),
-                    debit: Account::DonorCredit(donor_id),
-                    credit: Account::Escrow(donation_id),
-                    amount,
-                    phase: Phase::Single,
-                    linked: false,
-                };
-                // The usual case in one statement: a donation still inside its hold (so no
-                // month can have been given back) and not on a budget line is marked funded,
-                // which also locks it; the ledger then decides, and a refusal puts it back.
-                let quick: Option<(i64, i64)> = sqlx::query_as(
-                    "UPDATE donations SET status = 'funded', funded_total = total, funded_at = $2
-                     WHERE id = $1 AND status = 'held' AND hold_expires_at > $2 AND budget_line_id IS NULL
-                     RETURNING donor_id, total",
-                )
-                .bind(donation_id)
-                .bind(now)
-                .fetch_optional(&mut *self)
-                .await?;
-                if let Some((donor_id, total)) = quick {
-                    let mut batch = first.clone();
-                    if total > 0 {
-                        batch.push(fund(donor_id, total));
-                    }
-                    // New ids: the payment was just created, and an unfunded donation (we
-                    // hold its lock) has no funding transfer yet.
-                    let results = self.apply_new_transfers(&batch).await?;
-                    if total > 0 && results.last().is_some_and(|r| r.is_err()) {
-                        sqlx::query(
-                            "UPDATE donations SET status = 'held', funded_total = 0, funded_at = NULL WHERE id = $1",
-                        )
-                        .bind(donation_id)
-                        .execute(&mut *self)
-                        .await?;
-                        return Ok(false); // the credit does not cover it; the payment stands
-                    }
-                    return Ok(true);
-                }
-                // Lock the donation first: a donation that expires and gives its months back
-                // locks it too (`release_expired`), so the two never interleave.
-                let row: Option<(i64, String, i64, i64, Option<i64>, i64, i64, DateTime<Utc>)> = sqlx::query_as(
-                    "UPDATE donations SET status = status WHERE id = $1
-                     RETURNING donor_id, status, start_month, months, budget_line_id, workers, total, hold_expires_at",
-                )
-                .bind(donation_id)
-                .fetch_optional(&mut *self)
-                .await?;
-                let Some((donor_id, status, start_month, months, budget_line, workers, total, hold_until)) = row else {
-                    self.apply_transfers(&first).await?;
-                    return Ok(false);
-                };
-                let status = DonationStatus::try_from(status)?;
-                if matches!(status, DonationStatus::Funded | DonationStatus::Cancelled) {
-                    self.apply_transfers(&first).await?;
-                    return Ok(false);
-                }
-                // Only a hold that ran out can have lost months to another donation.
-                let intact = if status == DonationStatus::Held && hold_until > now {
-                    true
-                } else {
-                    let held: i64 = sqlx::query_scalar(
-                        "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE donation_id = $1",
-                    )
-                    .bind(donation_id)
-                    .fetch_one(&mut *self)
-                    .await?;
-                    held == workers * months
-                };
-                let (funded_total, funded_workers) = if intact && budget_line.is_none() {
-                    // The usual case: every month is still ours, nothing to write before the
-                    // ledger decides, so the payment and the funding go in one batch.
-                    let mut batch = first.clone();
-                    if total > 0 {
-                        batch.push(fund(donor_id, total));
-                    }
-                    let results = self.apply_transfers(&batch).await?;
-                    if total > 0 && results.last().is_some_and(|r| r.is_err()) {
-                        return Ok(false); // the credit does not cover it; the payment stands
-                    }
-                    (total, workers)
-                } else {
-                    // A late payment after other donations took some months, or a budget
-                    // line to respect: work it out, and undo it if the money does not cover it.
-                    self.apply_transfers(&first).await?;
-                    sqlx::query("SAVEPOINT settle").execute(&mut *self).await?;
-                    if !intact {
-                        let lost: Vec<(i64, i64, String)> = sqlx::query_as(
-                            "SELECT w.id, w.income, w.sector FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
-                             WHERE dw.donation_id = $1
-                               AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id AND m.donation_id = $1) < $2",
-                        )
-                        .bind(donation_id)
-                        .bind(months)
-                        .fetch_all(&mut *self)
-                        .await?;
-                        let (pricing, _) = crate::load_pricing!(self).await?;
-                        let funding: String = sqlx::query_scalar("SELECT funding_source FROM donations WHERE id = $1")
-                            .bind(donation_id)
-                            .fetch_one(&mut *self)
-                            .await?;
-                        let funding = FundingSource::parse(&funding)
-                            .ok_or_else(|| anyhow::anyhow!("donation {donation_id}: unknown funding source {funding:?}"))?;
-                        let start = Month::from_yyyymm(start_month)
-                            .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
-                        let mut pricer = Pricer {
-                            pricing: &pricing,
-                            funding,
-                            start,
-                            months: u32::try_from(months)?,
-                            cache: HashMap::new(),
-                        };
-                        let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
-                        self.delete_months(donation_id, &lost_ids).await?;
-                        let mut blocks = Vec::with_capacity(lost.len());
-                        for (w, income, sector) in &lost {
-                            blocks.push((*w, pricer.block(*income, sector_of(sector))?.to_vec()));
-                        }
-                        self.take_months(donation_id, &blocks, now).await?;
-                    }
-                    let (funded_total, funded_workers): (i64, i64) = sqlx::query_as(
-                        "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT), CAST(COUNT(DISTINCT worker_id) AS BIGINT)
-                         FROM worker_months WHERE donation_id = $1",
-                    )
-                    .bind(donation_id)
-                    .fetch_one(&mut *self)
-                    .await?;
-                    let mut over_ceiling = false;
-                    if let Some(line) = budget_line {
-                        // Lock the line as a new donation on it does, then count the others.
-                        let (ceiling, others): (i64, i64) = sqlx::query_as(
-                            "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1
-                             RETURNING ceiling, CAST(COALESCE((SELECT SUM(i.amount)
-                               FROM donations d JOIN invoices i ON i.donation_id = d.id
-                               WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded') AND d.id <> $2), 0) AS BIGINT)",
-                        )
-                        .bind(line)
-                        .bind(donation_id)
-                        .fetch_one(&mut *self)
-                        .await?;
-                        over_ceiling = others + funded_total > ceiling;
-                    }
-                    let refused = if over_ceiling {
-                        true
-                    } else if funded_total > 0 {
-                        let r = self.apply_transfers(&[fund(donor_id, funded_total)]).await?;
-                        r.first().is_some_and(|r| r.is_err())
-                    } else {
-                        false
+                        Choice::Criteria { count, .. } => *count,
+                        Choice::Budget { .. } => 0,
                     };
-                    if refused {
-                        sqlx::query("ROLLBACK TO SAVEPOINT settle")
-                            .execute(&mut *self)
-                            .await?;
-                        sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
-                        return Ok(false);
+                    if asked > left {
+                        return Ok(Err(vec![too_many_workers(asked, left, max)]));
                     }
-                    sqlx::query("RELEASE SAVEPOINT settle").execute(&mut *self).await?;
-                    (funded_total, funded_workers)
-                };
-                sqlx::query(
-                    "UPDATE donations SET status = 'funded', funded_total = $1, workers = $2, funded_at = $3 WHERE id = $4",
-                )
-                .bind(funded_total)
-                .bind(funded_workers)
-                .bind(now)
-                .bind(donation_id)
-                .execute(&mut *self)
-                .await?;
-                Ok(true)
+                }
             }
         }
+    }
+
+    // A budget line's ceiling: lock the line, then count what is invoiced on it
+    // (held or paid donations; an expired one no longer counts).
+    let mut ceiling_left: Option<i64> = None;
+    let mut budget_source = None;
+    if let Some(line) = d.budget_line_id {
+        let ceiling: Option<(i64, String)> = on_tx!(tx, |c| {
+            sqlx::query_as(
+                "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1 AND donor_id = $2
+                 RETURNING ceiling, source",
+            )
+            .bind(line)
+            .bind(d.donor_id)
+            .fetch_optional(c)
+            .await
+        })?;
+        let Some((ceiling, source)) = ceiling else {
+            return Ok(Err(vec![Problem::new(
+                "unknown_budget_line",
+                "Mata anggaran itu tidak ada, atau bukan milik donatur ini.",
+                "That budget line does not exist or is not this donor's.",
+            )]));
+        };
+        let committed: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(i.amount), 0) AS BIGINT)
+             FROM donations d JOIN invoices i ON i.donation_id = d.id
+             WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded') AND d.id <> $2",
+        )
+        .bind(line)
+        .bind(id)
+        .fetch_one(c)
+        .await)?;
+        ceiling_left = Some(sub(ceiling, committed)?);
+        budget_source = lingkaran_domain::donor::BudgetSource::parse(&source);
+    }
+    // Who pays: the budget line's source, else the donor's kind (PP 50/2025).
+    let kind: String = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT kind FROM donors WHERE id = $1"
+    )
+    .bind(d.donor_id)
+    .fetch_one(c)
+    .await)?;
+    let kind = lingkaran_domain::donor::DonorKind::parse(&kind)
+        .ok_or_else(|| anyhow::anyhow!("donor {} has unknown kind {kind:?}", d.donor_id))?;
+    let funding = FundingSource::of_donor(kind, budget_source);
+
+    let mut pricer = Pricer {
+        pricing,
+        funding,
+        start: d.start,
+        months: d.months,
+        cache: HashMap::new(),
     };
+    let mut chosen: Vec<CandidateRow> = Vec::new();
+    let mut skipped: Vec<(String, Problem)> = Vec::new();
+    let mut shortfall = 0;
+    let mut total: i64 = 0;
+    let mut invoice_amount: Option<i64> = None;
+
+    match &d.choice {
+        Choice::Named {
+            niks,
+            skip_unavailable,
+        } => {
+            let head = "SELECT id, nik, income, decile, verified_at, status, sector FROM workers
+                        WHERE nik IN (";
+            type Found = (
+                i64,
+                String,
+                i64,
+                Option<i64>,
+                Option<DateTime<Utc>>,
+                String,
+                String,
+            );
+            let found: Vec<Found> = on_tx!(tx, |c| in_list(head, niks, ")")
+                .build_query_as()
+                .fetch_all(c)
+                .await)?;
+            let by_nik: HashMap<&str, &Found> = found.iter().map(|r| (r.1.as_str(), r)).collect();
+            let mut wanted: Vec<CandidateRow> = Vec::new();
+            let mut seen = HashSet::new();
+            for nik in niks {
+                if !seen.insert(nik.as_str()) {
+                    continue;
+                }
+                match by_nik.get(nik.as_str()) {
+                    None => skipped.push(problem_nik(
+                        nik,
+                        "not_registered",
+                        "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
+                        "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
+                    )),
+                    Some(r) if lingkaran_domain::worker::WorkerStatus::parse(&r.5) != Some(lingkaran_domain::worker::WorkerStatus::Verified) => skipped.push(problem_nik(
+                        nik,
+                        "not_verified",
+                        &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),
+                        &format!("has not been verified by a BPJS officer (status: {}); only verified workers can be funded.", r.5),
+                    )),
+                    Some(r) => wanted.push(CandidateRow {
+                        id: r.0,
+                        nik: r.1.clone(),
+                        income: r.2,
+                        decile: r.3,
+                        verified_at: r.4,
+                        sector: r.6.clone(),
+                    }),
+                }
+            }
+            let mut blocks = Vec::with_capacity(wanted.len());
+            for w in &wanted {
+                blocks.push((w.id, pricer.block(w.income, sector_of(&w.sector))?.to_vec()));
+            }
+            let taken = take_months(tx, id, &blocks, now).await?;
+            for w in wanted {
+                if taken.contains(&w.id) {
+                    total = add(total, pricer.block_total(w.income, sector_of(&w.sector))?)?;
+                    chosen.push(w);
+                } else {
+                    skipped.push(problem_nik(
+                        &w.nik,
+                        "already_funded",
+                        &format!("sudah didanai atau sedang ditahan donatur lain untuk sebagian bulan {} s.d. {}.", d.start, d.start.plus(d.months - 1)),
+                        &format!("is already funded or held by another donor for some month from {} to {}.", d.start, d.start.plus(d.months - 1)),
+                    ));
+                }
+            }
+            if !skipped.is_empty() && !skip_unavailable {
+                return Ok(Err(skipped.into_iter().map(|(_, p)| p).collect()));
+            }
+        }
+        Choice::Criteria { criteria, count }
+        | Choice::Budget {
+            criteria,
+            rupiah: count,
+        } => {
+            let budget = match &d.choice {
+                Choice::Budget { rupiah, .. } => {
+                    invoice_amount = Some(*rupiah);
+                    Some(*rupiah)
+                }
+                _ => None,
+            };
+            // A limited donor's budget looks one worker past the limit, to refuse it.
+            let want = match (budget, workers_left) {
+                (Some(_), Some((left, _))) => left.saturating_add(1),
+                (Some(_), None) => i64::MAX,
+                (None, _) => *count,
+            };
+            let mut exhausted = false;
+            // Each round takes the next candidates in the fair order; a candidate
+            // another donation took meanwhile is skipped and the next round
+            // looks further. Bounded: a round only repeats after losing races.
+            for _round in 0..50 {
+                let need = want.saturating_sub(chosen.len() as i64);
+                if need <= 0 || exhausted {
+                    break;
+                }
+                let limit = match budget {
+                    Some(b) => {
+                        let cheapest = pricer
+                            .block_total(1, Sector::Transport)?
+                            .min(pricer.block_total(1, Sector::Other)?)
+                            .max(1);
+                        (sub(b, total)? / cheapest).clamp(0, 50_000)
+                    }
+                    None => need.min(50_000),
+                };
+                if limit == 0 {
+                    break;
+                }
+                let mut sql = Sql::new(
+                    "SELECT w.id, w.nik, w.income, w.decile, w.verified_at, w.sector FROM workers w
+                     WHERE w.status = 'verified'",
+                );
+                if let Some(r) = &criteria.region {
+                    sql.in_regions("w.village_code", std::slice::from_ref(r));
+                }
+                if let Some(o) = &criteria.occupation {
+                    sql.push(" AND w.occupation = ").text_arg(o.as_str());
+                }
+                if let Some(s) = &criteria.sex {
+                    sql.push(" AND w.sex = ").text_arg(s.as_str());
+                }
+                if let Some(m) = criteria.max_decile {
+                    sql.push(" AND w.decile <= ").int_arg(m);
+                }
+                // Free in the months asked for: nothing taken from the first
+                // month on (the index's fast path), or nothing taken in the
+                // range itself, so a hold for 9999-12 does not hide the worker
+                // from earlier months. A hold that ran out is given back by the
+                // expiry job.
+                sql.push(" AND (w.taken_through < ").int_arg(first);
+                sql.push(" OR NOT EXISTS (SELECT 1 FROM worker_months m WHERE m.worker_id = w.id AND m.month >= ")
+                    .int_arg(first)
+                    .push(" AND m.month <= ")
+                    .int_arg(d.start.plus(d.months - 1).yyyymm())
+                    .push("))");
+                sql.push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
+                    .int_arg(limit);
+                let cands: Vec<CandidateRow> =
+                    on_tx!(tx, |c| bind_all!(sqlx::query_as(&sql.text), sql)
+                        .fetch_all(c)
+                        .await)?;
+                if (cands.len() as i64) < limit {
+                    exhausted = true;
+                }
+                let mut blocks = Vec::new();
+                let mut round: Vec<CandidateRow> = Vec::new();
+                let mut planned = total;
+                for c in cands {
+                    let price = pricer.block_total(c.income, sector_of(&c.sector))?;
+                    if let Some(b) = budget {
+                        // Strictly in the fair order: stop at the first worker
+                        // the rest of the budget cannot cover.
+                        if add(planned, price)? > b {
+                            exhausted = true;
+                            break;
+                        }
+                    }
+                    planned = add(planned, price)?;
+                    blocks.push((c.id, pricer.block(c.income, sector_of(&c.sector))?.to_vec()));
+                    round.push(c);
+                }
+                if round.is_empty() {
+                    break;
+                }
+                let taken = take_months(tx, id, &blocks, now).await?;
+                for c in round {
+                    if taken.contains(&c.id) {
+                        total = add(total, pricer.block_total(c.income, sector_of(&c.sector))?)?;
+                        chosen.push(c);
+                    }
+                }
+            }
+            if budget.is_none() {
+                shortfall = (*count - chosen.len() as i64).max(0);
+            }
+        }
+    }
+
+    if chosen.is_empty() {
+        let mut problems: Vec<Problem> = skipped.into_iter().map(|(_, p)| p).collect();
+        problems.push(match &d.choice {
+            Choice::Budget { rupiah, .. } => Problem::new(
+                "budget_too_small",
+                format!(
+                    "Anggaran {} belum cukup untuk satu pekerja selama {} bulan, atau tidak ada pekerja terverifikasi yang cocok dan belum didanai.",
+                    lingkaran_domain::format::rupiah(*rupiah),
+                    d.months
+                ),
+                format!(
+                    "A budget of {} does not cover one worker for {} months, or no verified, unfunded worker matches.",
+                    lingkaran_domain::format::rupiah(*rupiah),
+                    d.months
+                ),
+            ),
+            _ => Problem::new(
+                "no_workers",
+                "Tidak ada pekerja terverifikasi yang cocok dan belum didanai untuk bulan-bulan itu.",
+                "No verified worker matches who is not already funded for those months.",
+            ),
+        });
+        return Ok(Err(problems));
+    }
+    if let Some((left, max)) = workers_left {
+        if chosen.len() as i64 > left {
+            return Ok(Err(vec![too_many_workers(chosen.len() as i64, left, max)]));
+        }
+    }
+    let invoice_amount = invoice_amount.unwrap_or(total);
+    if let Some(left) = ceiling_left {
+        if invoice_amount > left {
+            return Ok(Err(vec![Problem::new(
+                "over_ceiling",
+                format!(
+                    "Donasi ini ({}) melebihi sisa pagu mata anggaran ({}).",
+                    lingkaran_domain::format::rupiah(invoice_amount),
+                    lingkaran_domain::format::rupiah(left.max(0))
+                ),
+                format!(
+                    "This donation ({}) exceeds what is left of the budget line's ceiling ({}).",
+                    lingkaran_domain::format::rupiah(invoice_amount),
+                    lingkaran_domain::format::rupiah(left.max(0))
+                ),
+            )]));
+        }
+    }
+
+    // Why each worker: the fair order's reason, or the donor's own choice.
+    let reasons: Vec<Chosen> = match &d.choice {
+        Choice::Named { .. } => chosen
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    c.id,
+                    i as i64 + 1,
+                    "Dipilih langsung oleh donatur (berdasarkan NIK).".to_string(),
+                    "Chosen by the donor (by NIK).".to_string(),
+                )
+            })
+            .collect(),
+        _ => {
+            let cands: Vec<Candidate> = chosen
+                .iter()
+                .map(|c| Candidate {
+                    worker_id: c.id,
+                    decile: c.decile.and_then(|x| u8::try_from(x).ok()),
+                    waiting_since: c.verified_at.map(crate::clock::wib_date).unwrap_or(d.today),
+                })
+                .collect();
+            allocation::choose(&cands, cands.len(), d.today)
+                .into_iter()
+                .map(|c| (c.worker_id, c.rank as i64, c.reason_id, c.reason_en))
+                .collect()
+        }
+    };
+    months::insert_chosen(tx, id, &reasons).await?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE donations SET workers = $1, total = $2, funding_source = $3 WHERE id = $4"
+    )
+    .bind(chosen.len() as i64)
+    .bind(total)
+    .bind(funding.as_str())
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO invoices (number, va_number, donation_id, donor_id, amount, paid, status,
+               created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, 0, 'open', $6, $7)",
+        )
+        .bind(invoice_number(id, chrono::Datelike::year(&d.today)))
+        .bind(va_number(id))
+        .bind(id)
+        .bind(d.donor_id)
+        .bind(invoice_amount)
+        .bind(now)
+        .bind(hold_until)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(Ok(Created {
+        id,
+        shortfall,
+        skipped,
+    }))
 }
-impl_donation_tx!(sqlx::SqliteConnection);
-impl_donation_tx!(sqlx::PgConnection);
+
+/// Takes the worker-months of these candidates for `donation_id`, all of a worker's months
+/// or none. Returns the ids of the workers taken.
+pub(crate) async fn take_months(
+    tx: &mut Tx,
+    donation_id: i64,
+    blocks: &[(i64, Vec<Priced>)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<HashSet<i64>> {
+    if blocks.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids: Vec<i64> = blocks.iter().map(|b| b.0).collect();
+    let (first, last) = blocks
+        .iter()
+        .flat_map(|b| b.1.iter().map(|p| p.month.yyyymm()))
+        .fold((i64::MAX, i64::MIN), |(lo, hi), m| (lo.min(m), hi.max(m)));
+    // Expired holds of other donations give their months back.
+    months::release_expired(tx, &ids, first, last, now).await?;
+    let rows: Vec<MonthRow> = blocks
+        .iter()
+        .flat_map(|(w, ms)| {
+            ms.iter()
+                .map(move |p| (*w, p.month.yyyymm(), p.jkk.get(), p.jkm.get()))
+        })
+        .collect();
+    let mut got: BTreeMap<i64, usize> = BTreeMap::new();
+    for w in months::insert_months(tx, donation_id, &rows).await? {
+        *got.entry(w).or_default() += 1;
+    }
+    let mut taken = HashSet::new();
+    let mut partial = Vec::new();
+    for (w, ms) in blocks {
+        match got.get(w) {
+            Some(n) if *n == ms.len() => {
+                taken.insert(*w);
+            }
+            Some(_) => partial.push(*w),
+            None => {}
+        }
+    }
+    // All of a worker's months or none: give back the part of a block we got.
+    if !partial.is_empty() {
+        months::delete_months(tx, donation_id, &partial).await?;
+    }
+    let taken_ids: Vec<i64> = taken.iter().copied().collect();
+    months::mark_taken(tx, &taken_ids, last).await?;
+    Ok(taken)
+}
+
+/// Funds a donation from its donor's credit: its held months become funded (they are the
+/// donation's; only its status changes), months whose hold was given back are taken again
+/// where still free, and the price of what was funded moves from the donor's credit to the
+/// donation's escrow. `first` is applied in the same ledger batch, before the funding (the
+/// payment that brings the money), and is applied whatever happens. Returns whether the
+/// donation is now funded: not when already funded, or when the credit does not cover it.
+pub(crate) async fn settle_donation(
+    tx: &mut Tx,
+    donation_id: i64,
+    first: Option<Transfer>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let first: Vec<Transfer> = first.into_iter().collect();
+    let fund = |donor_id: i64, amount: i64| Transfer {
+        id: TransferKey::Fund {
+            donation: donation_id,
+        }
+        .id(),
+        debit: Account::DonorCredit(donor_id),
+        credit: Account::Escrow(donation_id),
+        amount,
+        phase: Phase::Single,
+        linked: false,
+    };
+    // The usual case in one statement: a donation still inside its hold (so no
+    // month can have been given back) and not on a budget line is marked funded,
+    // which also locks it; the ledger then decides, and a refusal puts it back.
+    let quick: Option<(i64, i64)> = on_tx!(tx, |c| sqlx::query_as(
+        "UPDATE donations SET status = 'funded', funded_total = total, funded_at = $2
+         WHERE id = $1 AND status = 'held' AND hold_expires_at > $2 AND budget_line_id IS NULL
+         RETURNING donor_id, total",
+    )
+    .bind(donation_id)
+    .bind(now)
+    .fetch_optional(c)
+    .await)?;
+    if let Some((donor_id, total)) = quick {
+        let mut batch = first.clone();
+        if total > 0 {
+            batch.push(fund(donor_id, total));
+        }
+        // New ids: the payment was just created, and an unfunded donation (we
+        // hold its lock) has no funding transfer yet.
+        let results = ledger::apply_new_transfers(tx, &batch, now).await?;
+        if total > 0 && results.last().is_some_and(|r| r.is_err()) {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                    "UPDATE donations SET status = 'held', funded_total = 0, funded_at = NULL
+                     WHERE id = $1",
+                )
+                .bind(donation_id)
+                .execute(c)
+                .await
+                .map(|_| ())
+            })?;
+            return Ok(false); // the credit does not cover it; the payment stands
+        }
+        return Ok(true);
+    }
+    // Lock the donation first: a donation that expires and gives its months back
+    // locks it too (`release_expired`), so the two never interleave.
+    let row: Option<Locked> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "UPDATE donations SET status = status WHERE id = $1
+                 RETURNING donor_id, status, start_month, months, budget_line_id, workers, total,
+                   hold_expires_at",
+        )
+        .bind(donation_id)
+        .fetch_optional(c)
+        .await
+    })?;
+    let Some((donor_id, status, start_month, months, budget_line, workers, total, hold_until)) =
+        row
+    else {
+        ledger::apply_transfers(tx, &first, now).await?;
+        return Ok(false);
+    };
+    let status = DonationStatus::try_from(status)?;
+    if matches!(status, DonationStatus::Funded | DonationStatus::Cancelled) {
+        ledger::apply_transfers(tx, &first, now).await?;
+        return Ok(false);
+    }
+    // Only a hold that ran out can have lost months to another donation.
+    let intact = if status == DonationStatus::Held && hold_until > now {
+        true
+    } else {
+        let held: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM worker_months WHERE donation_id = $1",
+        )
+        .bind(donation_id)
+        .fetch_one(c)
+        .await)?;
+        held == workers * months
+    };
+    let (funded_total, funded_workers) = if intact && budget_line.is_none() {
+        // The usual case: every month is still ours, nothing to write before the
+        // ledger decides, so the payment and the funding go in one batch.
+        let mut batch = first.clone();
+        if total > 0 {
+            batch.push(fund(donor_id, total));
+        }
+        let results = ledger::apply_transfers(tx, &batch, now).await?;
+        if total > 0 && results.last().is_some_and(|r| r.is_err()) {
+            return Ok(false); // the credit does not cover it; the payment stands
+        }
+        (total, workers)
+    } else {
+        // A late payment after other donations took some months, or a budget
+        // line to respect: work it out, and undo it if the money does not cover it.
+        ledger::apply_transfers(tx, &first, now).await?;
+        tx.savepoint("settle").await?;
+        if !intact {
+            let lost: Vec<(i64, i64, String)> = on_tx!(tx, |c| {
+                sqlx::query_as(
+                    "SELECT w.id, w.income, w.sector FROM donation_workers dw
+                       JOIN workers w ON w.id = dw.worker_id
+                     WHERE dw.donation_id = $1
+                       AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id
+                         AND m.donation_id = $1) < $2",
+                )
+                .bind(donation_id)
+                .bind(months)
+                .fetch_all(c)
+                .await
+            })?;
+            let (pricing, _) = super::rates::pricing_in(tx).await?;
+            let funding: String = on_tx!(tx, |c| sqlx::query_scalar(
+                "SELECT funding_source FROM donations WHERE id = $1"
+            )
+            .bind(donation_id)
+            .fetch_one(c)
+            .await)?;
+            let funding = FundingSource::parse(&funding).ok_or_else(|| {
+                anyhow::anyhow!("donation {donation_id}: unknown funding source {funding:?}")
+            })?;
+            let start = Month::from_yyyymm(start_month)
+                .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
+            let mut pricer = Pricer {
+                pricing: &pricing,
+                funding,
+                start,
+                months: u32::try_from(months)?,
+                cache: HashMap::new(),
+            };
+            let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
+            months::delete_months(tx, donation_id, &lost_ids).await?;
+            let mut blocks = Vec::with_capacity(lost.len());
+            for (w, income, sector) in &lost {
+                blocks.push((*w, pricer.block(*income, sector_of(sector))?.to_vec()));
+            }
+            take_months(tx, donation_id, &blocks, now).await?;
+        }
+        let (funded_total, funded_workers): (i64, i64) = on_tx!(tx, |c| {
+            sqlx::query_as(
+                "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT),
+                   CAST(COUNT(DISTINCT worker_id) AS BIGINT)
+                 FROM worker_months WHERE donation_id = $1",
+            )
+            .bind(donation_id)
+            .fetch_one(c)
+            .await
+        })?;
+        let mut over_ceiling = false;
+        if let Some(line) = budget_line {
+            // Lock the line as a new donation on it does, then count the others.
+            let (ceiling, others): (i64, i64) = on_tx!(tx, |c| {
+                sqlx::query_as(
+                    "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1
+                     RETURNING ceiling, CAST(COALESCE((SELECT SUM(i.amount)
+                       FROM donations d JOIN invoices i ON i.donation_id = d.id
+                       WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded')
+                         AND d.id <> $2), 0) AS BIGINT)",
+                )
+                .bind(line)
+                .bind(donation_id)
+                .fetch_one(c)
+                .await
+            })?;
+            // A sum past the bound of money is past any ceiling.
+            over_ceiling = match add(others, funded_total) {
+                Ok(sum) => sum > ceiling,
+                Err(_) => true,
+            };
+        }
+        let refused = if over_ceiling {
+            true
+        } else if funded_total > 0 {
+            let r = ledger::apply_transfers(tx, &[fund(donor_id, funded_total)], now).await?;
+            r.first().is_some_and(|r| r.is_err())
+        } else {
+            false
+        };
+        if refused {
+            tx.rollback_to("settle").await?;
+            tx.release("settle").await?;
+            return Ok(false);
+        }
+        tx.release("settle").await?;
+        (funded_total, funded_workers)
+    };
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE donations SET status = 'funded', funded_total = $1, workers = $2,
+               funded_at = $3
+             WHERE id = $4",
+        )
+        .bind(funded_total)
+        .bind(funded_workers)
+        .bind(now)
+        .bind(donation_id)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(true)
+}
 
 /// Checks the NIKs of a named donation before anything is stored: each must be a valid NIK.
 pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec<Problem>> {
@@ -1013,10 +1047,14 @@ pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec
     }
 }
 
-/// Makes a donation in one transaction (see [`DonationTx::create_donation`]). A transaction
-/// that lost a deadlock is run again, up to five times.
-pub async fn create(db: &Db, d: &NewDonation) -> anyhow::Result<Result<Created, Vec<Problem>>> {
-    create_limited(db, d, None).await
+/// Makes a donation in one transaction (see [`create_donation`]). A transaction
+/// that lost a deadlock is run again, up to five times. `now` is when it is made.
+pub async fn create(
+    db: &Db,
+    d: &NewDonation,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Created, Vec<Problem>>> {
+    create_limited(db, d, None, now).await
 }
 
 /// [`create`] for a donor who may be limited in what they hold (`limits` are the defaults
@@ -1026,20 +1064,19 @@ pub async fn create_limited(
     db: &Db,
     d: &NewDonation,
     limits: Option<HoldLimits>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Created, Vec<Problem>>> {
     let pricing = super::rates::pricing(db).await?;
     let pricing = &pricing;
     super::retrying(|| async move {
-        on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let out = tx.create_donation(pricing, d, limits).await?;
-            if out.is_ok() {
-                tx.commit().await?;
-            } else {
-                tx.rollback().await?;
-            }
-            Ok::<_, anyhow::Error>(out)
-        })
+        let mut tx = db.begin_write().await?;
+        let out = create_donation(&mut tx, pricing, d, limits, now).await?;
+        if out.is_ok() {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(out)
     })
     .await
 }
@@ -1063,35 +1100,36 @@ pub async fn preview(
     db: &Db,
     d: &NewDonation,
     limits: Option<HoldLimits>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Preview, Vec<Problem>>> {
     let pricing = super::rates::pricing(db).await?;
     let pricing = &pricing;
     super::retrying(|| async move {
-        on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let out = match tx.create_donation(pricing, d, limits).await? {
-                Ok(made) => {
-                    let (workers, total, invoice): (i64, i64, i64) = sqlx::query_as(
+        let mut tx = db.begin_write().await?;
+        let out = match create_donation(&mut tx, pricing, d, limits, now).await? {
+            Ok(made) => {
+                let (workers, total, invoice): (i64, i64, i64) = on_tx!(&mut tx, |c| {
+                    sqlx::query_as(
                         "SELECT d.workers, d.total, i.amount FROM donations d
                          JOIN invoices i ON i.donation_id = d.id WHERE d.id = $1",
                     )
                     .bind(made.id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    Ok(Preview {
-                        workers,
-                        start: d.start,
-                        months: d.months,
-                        total,
-                        invoice,
-                        shortfall: made.shortfall,
-                    })
-                }
-                Err(problems) => Err(problems),
-            };
-            tx.rollback().await?;
-            Ok::<_, anyhow::Error>(out)
-        })
+                    .fetch_one(c)
+                    .await
+                })?;
+                Ok(Preview {
+                    workers,
+                    start: d.start,
+                    months: d.months,
+                    total,
+                    invoice,
+                    shortfall: made.shortfall,
+                })
+            }
+            Err(problems) => Err(problems),
+        };
+        tx.rollback().await?;
+        Ok(out)
     })
     .await
 }
@@ -1108,25 +1146,29 @@ pub async fn settle(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let done = tx.settle_donation(donation_id, None, now).await?;
-        if done {
-            // Paid from credit: the invoice is settled; money sent to its VA later is credit.
-            let settled: Option<(i64, i64, i64)> = sqlx::query_as(
+    let mut tx = db.begin_write().await?;
+    let done = settle_donation(&mut tx, donation_id, None, now).await?;
+    if done {
+        // Paid from credit: the invoice is settled; money sent to its VA later is credit.
+        let settled: Option<(i64, i64, i64)> = on_tx!(&mut tx, |c| {
+            sqlx::query_as(
                 "UPDATE invoices SET status = 'paid', paid_at = COALESCE(paid_at, $1),
-                   credit_applied = CASE WHEN (SELECT funded_total FROM donations WHERE id = $2) > paid
+                   credit_applied =
+                     CASE WHEN (SELECT funded_total FROM donations WHERE id = $2) > paid
                      THEN (SELECT funded_total FROM donations WHERE id = $2) - paid ELSE 0 END
                  WHERE donation_id = $2
                  RETURNING id, donor_id, credit_applied",
             )
             .bind(now)
             .bind(donation_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((invoice_id, donor_id, applied)) = settled.filter(|s| s.2 > 0) {
+            .fetch_optional(c)
+            .await
+        })?;
+        if let Some((invoice_id, donor_id, applied)) = settled.filter(|s| s.2 > 0) {
+            on_tx!(&mut tx, |c| {
                 sqlx::query(
-                    "INSERT INTO credit_settlements (donation_id, invoice_id, donor_id, amount, settled_at, settled_by)
+                    "INSERT INTO credit_settlements
+                       (donation_id, invoice_id, donor_id, amount, settled_at, settled_by)
                      VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(donation_id)
@@ -1135,13 +1177,14 @@ pub async fn settle(
                 .bind(applied)
                 .bind(now)
                 .bind(by)
-                .execute(&mut *tx)
-                .await?;
-            }
+                .execute(c)
+                .await
+                .map(|_| ())
+            })?;
         }
-        tx.commit().await?;
-        Ok(done)
-    })
+    }
+    tx.commit().await?;
+    Ok(done)
 }
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<DonationRow>> {
@@ -1244,56 +1287,66 @@ enum EndHold {
 /// The one path that ends holds: marks the donations (which locks them), gives their months
 /// back and recounts those workers, and closes their open invoices. Returns the donations.
 async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        // Marking them locks them: a late payment settling one waits, or goes first and the
-        // donation is no longer held.
-        let ended: Vec<i64> = match end {
-            EndHold::Expired(now) => sqlx::query_scalar(
-                "UPDATE donations SET status = 'expired' WHERE status = 'held' AND hold_expires_at < $1 RETURNING id",
+    let mut tx = db.begin_write().await?;
+    // Marking them locks them: a late payment settling one waits, or goes first and the
+    // donation is no longer held.
+    let ended: Vec<i64> = match end {
+        EndHold::Expired(now) => on_tx!(&mut tx, |c| {
+            sqlx::query_scalar(
+                "UPDATE donations SET status = 'expired'
+                 WHERE status = 'held' AND hold_expires_at < $1 RETURNING id",
             )
             .bind(now)
-            .fetch_all(&mut *tx)
-            .await?,
-            EndHold::Cancelled(id) => sqlx::query_scalar(
-                "UPDATE donations SET status = 'cancelled' WHERE status = 'held' AND id = $1 RETURNING id",
+            .fetch_all(c)
+            .await
+        })?,
+        EndHold::Cancelled(id) => on_tx!(&mut tx, |c| {
+            sqlx::query_scalar(
+                "UPDATE donations SET status = 'cancelled'
+                 WHERE status = 'held' AND id = $1 RETURNING id",
             )
             .bind(id)
-            .fetch_all(&mut *tx)
-            .await?,
-        };
-        for chunk in ended.chunks(1_000) {
-            let mut qb = super::bulk::in_list(
-                "SELECT DISTINCT worker_id FROM worker_months WHERE donation_id IN (",
-                chunk,
-                ")",
-            );
-            let workers: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-            let mut qb = super::bulk::in_list(
-                "DELETE FROM worker_months WHERE donation_id IN (",
-                chunk,
-                ")",
-            );
-            qb.build().execute(&mut *tx).await?;
-            tx.recount_taken(&workers).await?;
-        }
-        match end {
-            EndHold::Expired(now) => sqlx::query(
+            .fetch_all(c)
+            .await
+        })?,
+    };
+    for chunk in ended.chunks(1_000) {
+        let head = "SELECT DISTINCT worker_id FROM worker_months WHERE donation_id IN (";
+        let workers: Vec<i64> = on_tx!(&mut tx, |c| in_list(head, chunk, ")")
+            .build_query_scalar()
+            .fetch_all(c)
+            .await)?;
+        let head = "DELETE FROM worker_months WHERE donation_id IN (";
+        on_tx!(&mut tx, |c| in_list(head, chunk, ")")
+            .build()
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        months::recount_taken(&mut tx, &workers).await?;
+    }
+    match end {
+        EndHold::Expired(now) => on_tx!(&mut tx, |c| {
+            sqlx::query(
                 "UPDATE invoices SET status = 'expired' WHERE status = 'open' AND expires_at < $1",
             )
             .bind(now)
-            .execute(&mut *tx)
-            .await?,
-            EndHold::Cancelled(id) => sqlx::query(
-                "UPDATE invoices SET status = 'cancelled' WHERE status = 'open' AND donation_id = $1",
+            .execute(c)
+            .await
+            .map(|_| ())
+        })?,
+        EndHold::Cancelled(id) => on_tx!(&mut tx, |c| {
+            sqlx::query(
+                "UPDATE invoices SET status = 'cancelled'
+                 WHERE status = 'open' AND donation_id = $1",
             )
             .bind(id)
-            .execute(&mut *tx)
-            .await?,
-        };
-        tx.commit().await?;
-        Ok(ended)
-    })
+            .execute(c)
+            .await
+            .map(|_| ())
+        })?,
+    };
+    tx.commit().await?;
+    Ok(ended)
 }
 
 /// Re-prices every held, unpaid donation whose months the rules now price differently (a
@@ -1313,85 +1366,104 @@ pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
     .await)?;
     let mut changed = Vec::new();
     for id in held {
-        let pricing = &pricing;
-        let moved = on_db!(db, |pool| {
-            async {
-            let mut tx = pool.begin_write().await?;
-            let row: Option<(String, String)> = sqlx::query_as(
-                "UPDATE donations SET status = status WHERE id = $1 AND status = 'held' RETURNING funding_source, mode",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((funding, mode)) = row else {
-                return Ok::<_, anyhow::Error>(false);
-            };
-            let funding = FundingSource::parse(&funding)
-                .ok_or_else(|| anyhow::anyhow!("donation {id}: unknown funding source {funding:?}"))?;
-            // Months priced alike (same month, income, sector and stored price) move together.
-            let groups: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-                "SELECT m.month, w.income, w.sector, m.jkk, m.jkm FROM worker_months m
-                 JOIN workers w ON w.id = m.worker_id WHERE m.donation_id = $1
-                 GROUP BY m.month, w.income, w.sector, m.jkk, m.jkm",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
-            let mut moved = false;
-            for (month, income, sector, jkk, jkm) in groups {
-                let m = Month::from_yyyymm(month)
-                    .ok_or_else(|| anyhow::anyhow!("donation {id}: bad month {month}"))?;
-                let p = pricing.price(m, income, funding, sector_of(&sector))?;
-                if (p.jkk.get(), p.jkm.get()) == (jkk, jkm) {
-                    continue;
-                }
-                moved = true;
-                sqlx::query(
-                    "UPDATE worker_months SET jkk = $1, jkm = $2
-                     WHERE donation_id = $3 AND month = $4 AND jkk = $5 AND jkm = $6
-                       AND worker_id IN (SELECT id FROM workers WHERE income = $7 AND sector = $8)",
-                )
-                .bind(p.jkk.get())
-                .bind(p.jkm.get())
-                .bind(id)
-                .bind(month)
-                .bind(jkk)
-                .bind(jkm)
-                .bind(income)
-                .bind(&sector)
-                .execute(&mut *tx)
-                .await?;
-            }
-            if moved {
-                let total: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT) FROM worker_months WHERE donation_id = $1",
-                )
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-                sqlx::query("UPDATE donations SET total = $1 WHERE id = $2")
-                    .bind(total)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if mode != "budget" {
-                    sqlx::query("UPDATE invoices SET amount = $1 WHERE donation_id = $2 AND status = 'open' AND paid = 0")
-                        .bind(total)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            tx.commit().await?;
-            Ok(moved)
-        }
-        .await
-        })?;
-        if moved {
+        let mut tx = db.begin_write().await?;
+        if reprice_one(&mut tx, &pricing, id).await? {
             changed.push(id);
         }
+        tx.commit().await?;
     }
     Ok(changed)
+}
+
+/// Re-prices one held donation (see [`reprice_held`]) in the caller's transaction; whether
+/// its price changed.
+async fn reprice_one(tx: &mut Tx, pricing: &Pricing, id: i64) -> anyhow::Result<bool> {
+    let row: Option<(String, String)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "UPDATE donations SET status = status WHERE id = $1 AND status = 'held'
+             RETURNING funding_source, mode",
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await
+    })?;
+    let Some((funding, mode)) = row else {
+        return Ok(false);
+    };
+    let funding = FundingSource::parse(&funding)
+        .ok_or_else(|| anyhow::anyhow!("donation {id}: unknown funding source {funding:?}"))?;
+    // Months priced alike (same month, income, sector and stored price) move together.
+    let groups: Vec<(i64, i64, String, i64, i64)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT m.month, w.income, w.sector, m.jkk, m.jkm FROM worker_months m
+             JOIN workers w ON w.id = m.worker_id WHERE m.donation_id = $1
+             GROUP BY m.month, w.income, w.sector, m.jkk, m.jkm",
+        )
+        .bind(id)
+        .fetch_all(c)
+        .await
+    })?;
+    let mut moved = false;
+    for (month, income, sector, jkk, jkm) in groups {
+        let m = Month::from_yyyymm(month)
+            .ok_or_else(|| anyhow::anyhow!("donation {id}: bad month {month}"))?;
+        let p = pricing.price(m, income, funding, sector_of(&sector))?;
+        if (p.jkk.get(), p.jkm.get()) == (jkk, jkm) {
+            continue;
+        }
+        moved = true;
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "UPDATE worker_months SET jkk = $1, jkm = $2
+                 WHERE donation_id = $3 AND month = $4 AND jkk = $5 AND jkm = $6
+                   AND worker_id IN (SELECT id FROM workers WHERE income = $7 AND sector = $8)",
+            )
+            .bind(p.jkk.get())
+            .bind(p.jkm.get())
+            .bind(id)
+            .bind(month)
+            .bind(jkk)
+            .bind(jkm)
+            .bind(income)
+            .bind(&sector)
+            .execute(c)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    if moved {
+        let total: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(jkk + jkm), 0) AS BIGINT) FROM worker_months
+                 WHERE donation_id = $1",
+            )
+            .bind(id)
+            .fetch_one(c)
+            .await
+        })?;
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE donations SET total = $1 WHERE id = $2"
+        )
+        .bind(total)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+        if mode != "budget" {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                    "UPDATE invoices SET amount = $1
+                     WHERE donation_id = $2 AND status = 'open' AND paid = 0",
+                )
+                .bind(total)
+                .bind(id)
+                .execute(c)
+                .await
+                .map(|_| ())
+            })?;
+        }
+    }
+    Ok(moved)
 }
 
 /// The donor cancels a held donation: its months are given back exactly as an expired

@@ -1,7 +1,7 @@
 //! Donors and governments' budget lines.
 
-use super::{BeginWrite, Db};
-use crate::on_db;
+use super::Db;
+use crate::{on_db, on_tx};
 use chrono::Utc;
 use sqlx::FromRow;
 
@@ -37,10 +37,11 @@ pub struct NewDonor<'a> {
 /// Creates a donor and opens their credit account in the ledger, in one transaction, so
 /// that a payment never has to create the account it pays into.
 pub async fn create(db: &Db, d: &NewDonor<'_>) -> sqlx::Result<i64> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at, public_name)
+    let mut tx = db.begin().await?;
+    let id: i64 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO donors
+               (kind, name, npwp, region_code, user_id, created_by, created_at, public_name)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $1 <> 'individual') RETURNING id",
         )
         .bind(d.kind)
@@ -50,16 +51,17 @@ pub async fn create(db: &Db, d: &NewDonor<'_>) -> sqlx::Result<i64> {
         .bind(d.user_id)
         .bind(d.created_by)
         .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(super::ledger::OPEN_ACCOUNT)
-            .bind(lingkaran_domain::ledger::Account::DonorCredit(id).code())
-            .bind(true)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(id)
-    })
+        .fetch_one(c)
+        .await
+    })?;
+    on_tx!(&mut tx, |c| sqlx::query(super::ledger::OPEN_ACCOUNT)
+        .bind(lingkaran_domain::ledger::Account::DonorCredit(id).code())
+        .bind(true)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id FROM donors";
@@ -126,38 +128,40 @@ pub async fn sign_up(
 ) -> anyhow::Result<Option<(i64, i64)>> {
     let hash = crate::auth::password::hash_password(password)?;
     let now = Utc::now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let user: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO users (username, full_name, password_hash, role, organisation_id, created_at)
+    let mut tx = db.begin_write().await?;
+    let user: Option<i64> = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO users
+               (username, full_name, password_hash, role, organisation_id, created_at)
              VALUES ($1, $2, $3, 'donor', NULL, $4) ON CONFLICT (username) DO NOTHING RETURNING id",
         )
         .bind(username)
         .bind(full_name)
         .bind(&hash)
         .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(user) = user else {
-            return Ok(None);
-        };
-        let donor: i64 = sqlx::query_scalar(
-            "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at)
-             VALUES ('individual', $1, NULL, NULL, $2, $2, $3) RETURNING id",
-        )
-        .bind(full_name)
-        .bind(user)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(super::ledger::OPEN_ACCOUNT)
-            .bind(lingkaran_domain::ledger::Account::DonorCredit(donor).code())
-            .bind(true)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(Some((user, donor)))
-    })
+        .fetch_optional(c)
+        .await
+    })?;
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let donor: i64 = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "INSERT INTO donors (kind, name, npwp, region_code, user_id, created_by, created_at)
+         VALUES ('individual', $1, NULL, NULL, $2, $2, $3) RETURNING id",
+    )
+    .bind(full_name)
+    .bind(user)
+    .bind(now)
+    .fetch_one(c)
+    .await)?;
+    on_tx!(&mut tx, |c| sqlx::query(super::ledger::OPEN_ACCOUNT)
+        .bind(lingkaran_domain::ledger::Account::DonorCredit(donor).code())
+        .bind(true)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    tx.commit().await?;
+    Ok::<_, anyhow::Error>(Some((user, donor)))
 }
 
 /// What a donor chose about themselves: where reminders go, whether the public coverage page

@@ -1,9 +1,9 @@
 //! Imports of proposers' lists: the import record, its error report, and the batch write that
 //! registers workers (also used for a single worker submitted through the API).
 
-use super::bulk::{Bulk, Existing};
+use super::bulk::{self, Existing};
 use super::Db;
-use crate::on_db;
+use crate::{on_db, on_tx};
 use chrono::Utc;
 use lingkaran_domain::worker::{ValidWorker, WorkerStatus};
 use sqlx::{FromRow, QueryBuilder};
@@ -129,21 +129,26 @@ pub async fn create_or_find(
 /// Its report is rebuilt; the workers it already stored are found again by NIK and counted
 /// as its own, so nothing is stored twice.
 pub async fn reset_for_rerun(db: &Db, id: i64) -> sqlx::Result<()> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM import_errors WHERE import_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
+        "DELETE FROM import_errors WHERE import_id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    on_tx!(&mut tx, |c| {
         sqlx::query(
-            "UPDATE imports SET status = 'running', rows_total = 0, accepted = 0, rejected = 0, duplicates = 0,
-             possible_duplicates = 0, notice = NULL, finished_at = NULL WHERE id = $1",
+            "UPDATE imports SET status = 'running', rows_total = 0, accepted = 0, rejected = 0,
+               duplicates = 0, possible_duplicates = 0, notice = NULL, finished_at = NULL
+             WHERE id = $1",
         )
         .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    })
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    tx.commit().await
 }
 
 pub async fn finish(db: &Db, id: i64, status: &str, notice: Option<&str>) -> sqlx::Result<()> {
@@ -278,122 +283,113 @@ pub async fn write_batch(
         ..BatchOutcome::default()
     };
     let niks: Vec<String> = pending.iter().map(|p| p.worker.nik.to_string()).collect();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
 
-        // 1. The insurer's active participants are already protected: refuse them.
-        let covered: std::collections::HashSet<String> =
-            tx.covered_among(&niks).await?.into_iter().collect();
+    // 1. The insurer's active participants are already protected: refuse them.
+    let covered: std::collections::HashSet<String> = bulk::covered_among(&mut tx, &niks)
+        .await?
+        .into_iter()
+        .collect();
 
-        // 2. Insert the rest; a NIK already present is skipped, not overwritten.
-        let to_insert: Vec<&Pending> = pending
-            .iter()
-            .filter(|p| !covered.contains(&p.worker.nik.to_string()))
-            .collect();
-        let inserted: HashMap<String, i64> = tx
-            .insert_workers(&to_insert, who, now)
+    // 2. Insert the rest; a NIK already present is skipped, not overwritten.
+    let to_insert: Vec<&Pending> = pending
+        .iter()
+        .filter(|p| !covered.contains(&p.worker.nik.to_string()))
+        .collect();
+    let inserted: HashMap<String, i64> = bulk::insert_workers(&mut tx, &to_insert, who, now)
+        .await?
+        .into_iter()
+        .map(|(id, nik)| (nik, id))
+        .collect();
+
+    // 3. Rows not inserted: registered before. If by this very import (a re-run after a
+    //    crash), they are ours; otherwise a duplicate, and the clerk is told which record.
+    let not_inserted: Vec<String> = to_insert
+        .iter()
+        .map(|p| p.worker.nik.to_string())
+        .filter(|n| !inserted.contains_key(n))
+        .collect();
+    let existing: HashMap<String, Existing> = if not_inserted.is_empty() {
+        HashMap::new()
+    } else {
+        bulk::existing_among(&mut tx, &not_inserted)
             .await?
             .into_iter()
-            .map(|(id, nik)| (nik, id))
-            .collect();
+            .map(|e| (e.nik.clone(), e))
+            .collect()
+    };
 
-        // 3. Rows not inserted: registered before. If by this very import (a re-run after a
-        //    crash), they are ours; otherwise a duplicate, and the clerk is told which record.
-        let not_inserted: Vec<String> = to_insert
-            .iter()
-            .map(|p| p.worker.nik.to_string())
-            .filter(|n| !inserted.contains_key(n))
-            .collect();
-        let existing: HashMap<String, Existing> = if not_inserted.is_empty() {
-            HashMap::new()
-        } else {
-            tx.existing_among(&not_inserted)
-                .await?
-                .into_iter()
-                .map(|e| (e.nik.clone(), e))
-                .collect()
-        };
+    // 4. Flag possible duplicates among the new rows: another NIK with the same
+    //    normalised name, birth date and regency, registered earlier.
+    let new_ids: Vec<i64> = inserted.values().copied().collect();
+    let flagged: HashMap<i64, i64> = bulk::flag_possible_duplicates(&mut tx, &new_ids)
+        .await?
+        .into_iter()
+        .map(|(id, of)| (id, of.unwrap_or(0)))
+        .collect();
 
-        // 4. Flag possible duplicates among the new rows: another NIK with the same
-        //    normalised name, birth date and regency, registered earlier.
-        let new_ids: Vec<i64> = inserted.values().copied().collect();
-        let flagged: HashMap<i64, i64> = tx
-            .flag_possible_duplicates(&new_ids)
-            .await?
-            .into_iter()
-            .map(|(id, of)| (id, of.unwrap_or(0)))
-            .collect();
-
-        for p in pending {
-            let nik = p.worker.nik.to_string();
-            if covered.contains(&nik) {
-                out.rejected += 1;
-                out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
-                    "already_covered",
-                    "Pekerja ini sudah menjadi peserta aktif BPJS Ketenagakerjaan; tidak perlu diusulkan.",
-                    "This worker is already an active BPJS Ketenagakerjaan participant; no need to propose them.",
-                ));
-            } else if let Some(id) = inserted.get(&nik) {
+    for p in pending {
+        let nik = p.worker.nik.to_string();
+        if covered.contains(&nik) {
+            out.rejected += 1;
+            out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
+                "already_covered",
+                "Pekerja ini sudah menjadi peserta aktif BPJS Ketenagakerjaan; tidak perlu diusulkan.",
+                "This worker is already an active BPJS Ketenagakerjaan participant; no need to propose them.",
+            ));
+        } else if let Some(id) = inserted.get(&nik) {
+            out.accepted += 1;
+            out.stored.push((p.line, *id));
+            if let Some(of) = flagged.get(id) {
+                out.possible_duplicates += 1;
+                out.report.push(possible_duplicate_row(p.line, &nik, *of));
+            }
+        } else if let Some(e) = existing.get(&nik) {
+            if who.import_id.is_some() && e.import_id == who.import_id {
                 out.accepted += 1;
-                out.stored.push((p.line, *id));
-                if let Some(of) = flagged.get(id) {
+                out.stored.push((p.line, e.id));
+                if e.flag.as_deref() == Some(super::workers::FLAG_POSSIBLE_DUPLICATE) {
                     out.possible_duplicates += 1;
-                    out.report.push(possible_duplicate_row(p.line, &nik, *of));
-                }
-            } else if let Some(e) = existing.get(&nik) {
-                if who.import_id.is_some() && e.import_id == who.import_id {
-                    out.accepted += 1;
-                    out.stored.push((p.line, e.id));
-                    if e.flag.as_deref() == Some(super::workers::FLAG_POSSIBLE_DUPLICATE) {
-                        out.possible_duplicates += 1;
-                        out.report.push(possible_duplicate_row(
-                            p.line,
-                            &nik,
-                            e.possible_duplicate_of.unwrap_or(0),
-                        ));
-                    }
-                } else {
-                    out.duplicates += 1;
-                    out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
-                        "duplicate_nik",
-                        format!(
-                            "NIK sudah terdaftar sebagai pekerja #{} ({}), diusulkan oleh {}, status {}. Tidak disimpan lagi.",
-                            e.id, e.full_name, e.organisation_name,
-                            WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("id"))
-                        ),
-                        format!(
-                            "This NIK is already registered as worker #{} ({}), proposed by {}, status {}. Not stored again.",
-                            e.id, e.full_name, e.organisation_name,
-                            WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("en"))
-                        ),
+                    out.report.push(possible_duplicate_row(
+                        p.line,
+                        &nik,
+                        e.possible_duplicate_of.unwrap_or(0),
                     ));
                 }
+            } else {
+                out.duplicates += 1;
+                out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
+                    "duplicate_nik",
+                    format!(
+                        "NIK sudah terdaftar sebagai pekerja #{} ({}), diusulkan oleh {}, status {}. Tidak disimpan lagi.",
+                        e.id, e.full_name, e.organisation_name,
+                        WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("id"))
+                    ),
+                    format!(
+                        "This NIK is already registered as worker #{} ({}), proposed by {}, status {}. Not stored again.",
+                        e.id, e.full_name, e.organisation_name,
+                        WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("en"))
+                    ),
+                ));
             }
         }
+    }
 
-        // 5. The report lines and the import's counts, in the same transaction as the rows.
+    // 5. The report lines and the import's counts, in the same transaction as the rows.
+    if let Some(import_id) = who.import_id {
         for chunk in out.report.chunks(2000) {
-            if let Some(import_id) = who.import_id {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO import_errors (import_id, line, column_name, value, code, message_id, message_en, severity) ",
-                );
-                qb.push_values(chunk, |mut b, e| {
-                    b.push_bind(import_id)
-                        .push_bind(e.line)
-                        .push_bind(e.column_name.as_str())
-                        .push_bind(e.value.as_str())
-                        .push_bind(e.code.as_str())
-                        .push_bind(e.message_id.as_str())
-                        .push_bind(e.message_en.as_str())
-                        .push_bind(e.severity.as_str());
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
+            on_tx!(&mut tx, |c| report_lines(import_id, chunk)
+                .build()
+                .execute(c)
+                .await
+                .map(|_| ()))?;
         }
-        if let Some(import_id) = who.import_id {
+        on_tx!(&mut tx, |c| {
             sqlx::query(
-                "UPDATE imports SET rows_total = rows_total + $1, accepted = accepted + $2, rejected = rejected + $3,
-                 duplicates = duplicates + $4, possible_duplicates = possible_duplicates + $5 WHERE id = $6",
+                "UPDATE imports SET rows_total = rows_total + $1, accepted = accepted + $2,
+                   rejected = rejected + $3, duplicates = duplicates + $4,
+                   possible_duplicates = possible_duplicates + $5
+                 WHERE id = $6",
             )
             .bind(out.rows)
             .bind(out.accepted)
@@ -401,13 +397,38 @@ pub async fn write_batch(
             .bind(out.duplicates)
             .bind(out.possible_duplicates)
             .bind(import_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok::<(), sqlx::Error>(())
-    })?;
+            .execute(c)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    tx.commit().await?;
     Ok(out)
+}
+
+/// One multi-row insert of report lines (8 binds a row; 2,000 rows stay under both stores'
+/// parameter limits).
+fn report_lines<'a, DB>(import_id: i64, rows: &'a [ErrorRow]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new(
+        "INSERT INTO import_errors
+           (import_id, line, column_name, value, code, message_id, message_en, severity) ",
+    );
+    qb.push_values(rows, |mut b, e| {
+        b.push_bind(import_id)
+            .push_bind(e.line)
+            .push_bind(e.column_name.as_str())
+            .push_bind(e.value.as_str())
+            .push_bind(e.code.as_str())
+            .push_bind(e.message_id.as_str())
+            .push_bind(e.message_en.as_str())
+            .push_bind(e.severity.as_str());
+    });
+    qb
 }
 
 fn possible_duplicate_row(line: i64, nik: &str, of: i64) -> ErrorRow {

@@ -10,9 +10,9 @@
 //! commit. Their balances are what their transfers add up to; `ledger check` derives them.
 
 use super::bulk::in_list;
-use super::{BeginWrite, Db};
-use crate::on_db;
-use chrono::Utc;
+use super::{Db, Tx};
+use crate::{on_db, on_tx};
+use chrono::{DateTime, Utc};
 use lingkaran_domain::ledger::{Account, Balance, Ledger, Phase, Refusal, Transfer};
 use lingkaran_domain::status::DonationStatus;
 use sqlx::{FromRow, QueryBuilder};
@@ -82,18 +82,18 @@ const ACCOUNT_COLUMNS: &str =
 
 /// Applies a batch in its own transaction. Each result is `Ok` or why that transfer was
 /// refused (`Exists` for a retry of one already applied). Refused transfers and failed linked
-/// chains change nothing.
-pub async fn apply(db: &Db, batch: &[Transfer]) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let results = tx.apply_transfers(batch).await?;
-        tx.commit().await?;
-        Ok(results)
-    })
+/// chains change nothing. `now` stamps the transfers.
+pub async fn apply(
+    db: &Db,
+    batch: &[Transfer],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+    let mut tx = db.begin_write().await?;
+    let results = apply_transfers(&mut tx, batch, now).await?;
+    tx.commit().await?;
+    Ok(results)
 }
 
-/// The ledger on an open transaction of either store, so that a payment or a donation can
-/// move money in the same transaction as the worker-months it pays for.
 /// Opens an account (code, whether it has the no-overdraft limit) if it is not there yet.
 /// Donors and donations open theirs when they are created, so a payment finds them.
 pub(crate) const OPEN_ACCOUNT: &str =
@@ -112,203 +112,256 @@ where
     )
 }
 
-pub(crate) trait LedgerTx {
-    /// Applies `batch` inside the caller's transaction; the caller commits. Locks the limited
-    /// accounts the batch touches until that commit.
-    async fn apply_transfers(
-        &mut self,
-        batch: &[Transfer],
-    ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-        self.apply_batch(batch, false).await
-    }
-    /// Like [`LedgerTx::apply_transfers`], for transfers whose ids are made from records this
-    /// transaction created or locked in a state that proves the transfer is not yet there (a
-    /// new payment's id; a donation locked while still unfunded). Skips looking them up; the
-    /// unique transfer id still refuses a repeat, failing the whole transaction.
-    async fn apply_new_transfers(
-        &mut self,
-        batch: &[Transfer],
-    ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-        self.apply_batch(batch, true).await
-    }
-    async fn apply_batch(
-        &mut self,
-        batch: &[Transfer],
-        new: bool,
-    ) -> anyhow::Result<Vec<Result<(), Refusal>>>;
-    /// The posted balance (credits − debits) of one account; 0 when it has never moved.
-    async fn net_posted(&mut self, account: &Account) -> anyhow::Result<i64>;
+/// Applies `batch` inside the caller's transaction, so that a payment or a donation moves
+/// money in the same commit as the worker-months it pays for; the caller commits. Locks the
+/// limited accounts the batch touches until that commit. `now` stamps the transfers.
+pub(crate) async fn apply_transfers(
+    tx: &mut Tx,
+    batch: &[Transfer],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+    apply_batch(tx, batch, false, now).await
 }
 
-macro_rules! impl_ledger_tx {
-    ($conn:ty, $for_update:expr) => {
-        impl LedgerTx for $conn {
-            async fn apply_batch(
-                &mut self,
-                batch: &[Transfer],
-                new: bool,
-            ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-                if batch.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut ids: BTreeSet<String> = BTreeSet::new();
-                let mut accounts: BTreeSet<Account> = BTreeSet::new();
-                let mut settles = false;
-                for t in batch {
-                    ids.insert(id_text(t.id));
-                    if let Phase::Post(p) | Phase::Void(p) = t.phase {
-                        ids.insert(id_text(p));
-                        settles = true;
-                    }
-                    accounts.insert(t.debit.clone());
-                    accounts.insert(t.credit.clone());
-                }
-                let ids: Vec<String> = ids.into_iter().collect();
-                // Only accounts with a limit are read, locked and cached; see the module.
-                let limited: Vec<String> = accounts
-                    .iter()
-                    .filter(|a| a.debits_must_not_exceed_credits())
-                    .map(Account::code)
-                    .collect();
-                let now = Utc::now();
-                // Lock the limited accounts, always in code order so two writers never wait
-                // on each other in a circle (PostgreSQL; SQLite has one writer at a time).
-                // The unlimited ones (bank clearing, payables, refunds) exist from the
-                // migration on and are neither read nor locked.
-                let mut balances: Vec<AccountRow> = if limited.is_empty() {
-                    Vec::new()
-                } else {
-                    lock_accounts(&limited, $for_update).build_query_as().fetch_all(&mut *self).await?
-                };
-                let missing: Vec<String> = limited
-                    .iter()
-                    .filter(|c| !balances.iter().any(|b| &b.code == *c))
-                    .cloned()
-                    .collect();
-                if !missing.is_empty() {
-                    // A new account: our insert holds it until commit. One that another writer
-                    // created meanwhile is locked and read like the others.
-                    let mut qb = QueryBuilder::new("INSERT INTO ledger_accounts (code, no_overdraft) ");
-                    qb.push_values(missing.iter(), |mut b, c| {
-                        b.push_bind(c.clone()).push_bind(true);
-                    });
-                    qb.push(" ON CONFLICT (code) DO NOTHING RETURNING code");
-                    let created: Vec<String> = qb.build_query_scalar().fetch_all(&mut *self).await?;
-                    let raced: Vec<String> = missing.into_iter().filter(|c| !created.contains(c)).collect();
-                    if !raced.is_empty() {
-                        balances.extend(lock_accounts(&raced, $for_update).build_query_as::<AccountRow>().fetch_all(&mut *self).await?);
-                    }
-                }
-                let known: Vec<TransferRow> = if new && !settles {
-                    Vec::new()
-                } else {
-                    let mut qb = in_list(&format!("{TRANSFER_COLUMNS} WHERE id IN ("), &ids, ")");
-                    qb.build_query_as().fetch_all(&mut *self).await?
-                };
-                let settled: Vec<String> = if settles || known.iter().any(|t| t.phase == "pending") {
-                    let mut qb = in_list(
-                        "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (",
-                        &ids,
-                        ")",
-                    );
-                    qb.build_query_scalar().fetch_all(&mut *self).await?
-                } else {
-                    Vec::new()
-                };
+/// Like [`apply_transfers`], for transfers whose ids are made from records this transaction
+/// created or locked in a state that proves the transfer is not yet there (a new payment's
+/// id; a donation locked while still unfunded). Skips looking them up; the unique transfer
+/// id still refuses a repeat, failing the whole transaction.
+pub(crate) async fn apply_new_transfers(
+    tx: &mut Tx,
+    batch: &[Transfer],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+    apply_batch(tx, batch, true, now).await
+}
 
-                let open: Vec<u128> = known
-                    .iter()
-                    .filter(|t| t.phase == "pending" && !settled.contains(&t.id))
-                    .filter_map(|t| u128::from_str_radix(&t.id, 16).ok())
-                    .collect();
-                let known: Vec<Transfer> = known
-                    .into_iter()
-                    .map(from_row)
-                    .collect::<anyhow::Result<_>>()?;
-                let balances: Vec<(Account, Balance)> = balances
-                    .iter()
-                    .filter_map(|r| Account::parse(&r.code).map(|a| (a, balance_of(r))))
-                    .collect();
-                let before: Vec<(Account, Balance)> = balances.clone();
-                let mut model = Ledger::from_state(balances, known, open);
-                let results = model.apply(batch);
-                if results.iter().all(|r| r.is_err()) {
-                    return Ok(results);
-                }
-                let accepted: Vec<&Transfer> = batch
-                    .iter()
-                    .zip(&results)
-                    .filter(|(_, r)| r.is_ok())
-                    .map(|(t, _)| t)
-                    .collect();
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at) ",
-                );
-                qb.push_values(accepted, |mut b, t| {
-                    let (phase, pending) = match t.phase {
-                        Phase::Single => ("single", None),
-                        Phase::Pending => ("pending", None),
-                        Phase::Post(p) => ("post", Some(id_text(p))),
-                        Phase::Void(p) => ("void", Some(id_text(p))),
-                    };
-                    b.push_bind(id_text(t.id))
-                        .push_bind(t.debit.code())
-                        .push_bind(t.credit.code())
-                        .push_bind(t.amount)
-                        .push_bind(phase)
-                        .push_bind(pending)
-                        .push_bind(now);
-                });
-                qb.build().execute(&mut *self).await?;
-                let changed: Vec<(String, Balance)> = accounts
-                    .iter()
-                    .filter(|a| a.debits_must_not_exceed_credits())
-                    .map(|a| (a, model.balance(a)))
-                    .filter(|(a, b)| !before.iter().any(|(x, was)| x == *a && was == b))
-                    .map(|(a, b)| (a.code(), b))
-                    .collect();
-                if !changed.is_empty() {
-                    // Every changed balance in one statement.
-                    let mut qb = QueryBuilder::new(
-                        "UPDATE ledger_accounts SET debits_posted = v.dp, credits_posted = v.cp,
-                         debits_pending = v.dpe, credits_pending = v.cpe FROM (",
-                    );
-                    for (i, (code, b)) in changed.iter().enumerate() {
-                        if i > 0 {
-                            qb.push(" UNION ALL ");
-                        }
-                        qb.push("SELECT CAST(")
-                            .push_bind(code.clone())
-                            .push(" AS TEXT) AS code, CAST(")
-                            .push_bind(b.debits_posted)
-                            .push(" AS BIGINT) AS dp, CAST(")
-                            .push_bind(b.credits_posted)
-                            .push(" AS BIGINT) AS cp, CAST(")
-                            .push_bind(b.debits_pending)
-                            .push(" AS BIGINT) AS dpe, CAST(")
-                            .push_bind(b.credits_pending)
-                            .push(" AS BIGINT) AS cpe");
-                    }
-                    qb.push(") AS v WHERE ledger_accounts.code = v.code");
-                    qb.build().execute(&mut *self).await?;
-                }
-                Ok(results)
-            }
-
-            async fn net_posted(&mut self, account: &Account) -> anyhow::Result<i64> {
-                let row: Option<(i64, i64)> = sqlx::query_as(
-                    "SELECT credits_posted, debits_posted FROM ledger_accounts WHERE code = $1",
-                )
-                .bind(account.code())
-                .fetch_optional(&mut *self)
-                .await?;
-                Ok(row.map(|(c, d)| Balance { credits_posted: c, debits_posted: d, ..Balance::default() }.net_posted()).unwrap_or(0))
-            }
+async fn apply_batch(
+    tx: &mut Tx,
+    batch: &[Transfer],
+    new: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Result<(), Refusal>>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let mut accounts: BTreeSet<Account> = BTreeSet::new();
+    let mut settles = false;
+    for t in batch {
+        ids.insert(id_text(t.id));
+        if let Phase::Post(p) | Phase::Void(p) = t.phase {
+            ids.insert(id_text(p));
+            settles = true;
         }
+        accounts.insert(t.debit.clone());
+        accounts.insert(t.credit.clone());
+    }
+    let ids: Vec<String> = ids.into_iter().collect();
+    // Only accounts with a limit are read, locked and cached; see the module.
+    let limited: Vec<String> = accounts
+        .iter()
+        .filter(|a| a.debits_must_not_exceed_credits())
+        .map(Account::code)
+        .collect();
+    // Lock the limited accounts, always in code order so two writers never wait on each
+    // other in a circle (PostgreSQL; SQLite has one writer at a time). The unlimited ones
+    // (bank clearing, payables, refunds) exist from the migration on and are neither read
+    // nor locked.
+    let for_update = tx.for_update();
+    let mut balances: Vec<AccountRow> = if limited.is_empty() {
+        Vec::new()
+    } else {
+        on_tx!(tx, |c| lock_accounts(&limited, for_update)
+            .build_query_as()
+            .fetch_all(c)
+            .await)?
     };
+    let missing: Vec<String> = limited
+        .iter()
+        .filter(|c| !balances.iter().any(|b| &b.code == *c))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        // A new account: our insert holds it until commit. One that another writer created
+        // meanwhile is locked and read like the others.
+        let created: Vec<String> = on_tx!(tx, |c| open_accounts(&missing)
+            .build_query_scalar()
+            .fetch_all(c)
+            .await)?;
+        let raced: Vec<String> = missing
+            .into_iter()
+            .filter(|c| !created.contains(c))
+            .collect();
+        if !raced.is_empty() {
+            let more: Vec<AccountRow> = on_tx!(tx, |c| lock_accounts(&raced, for_update)
+                .build_query_as()
+                .fetch_all(c)
+                .await)?;
+            balances.extend(more);
+        }
+    }
+    let known: Vec<TransferRow> = if new && !settles {
+        Vec::new()
+    } else {
+        let head = format!("{TRANSFER_COLUMNS} WHERE id IN (");
+        on_tx!(tx, |c| in_list(&head, &ids, ")")
+            .build_query_as()
+            .fetch_all(c)
+            .await)?
+    };
+    let settled: Vec<String> = if settles || known.iter().any(|t| t.phase == "pending") {
+        let head = "SELECT pending_id FROM ledger_transfers WHERE pending_id IN (";
+        on_tx!(tx, |c| in_list(head, &ids, ")")
+            .build_query_scalar()
+            .fetch_all(c)
+            .await)?
+    } else {
+        Vec::new()
+    };
+
+    let open: Vec<u128> = known
+        .iter()
+        .filter(|t| t.phase == "pending" && !settled.contains(&t.id))
+        .filter_map(|t| u128::from_str_radix(&t.id, 16).ok())
+        .collect();
+    let known: Vec<Transfer> = known
+        .into_iter()
+        .map(from_row)
+        .collect::<anyhow::Result<_>>()?;
+    let balances: Vec<(Account, Balance)> = balances
+        .iter()
+        .filter_map(|r| Account::parse(&r.code).map(|a| (a, balance_of(r))))
+        .collect();
+    let before: Vec<(Account, Balance)> = balances.clone();
+    let mut model = Ledger::from_state(balances, known, open);
+    let results = model.apply(batch);
+    if results.iter().all(|r| r.is_err()) {
+        return Ok(results);
+    }
+    let accepted: Vec<&Transfer> = batch
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| r.is_ok())
+        .map(|(t, _)| t)
+        .collect();
+    on_tx!(tx, |c| insert_transfers(&accepted, now)
+        .build()
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    let changed: Vec<(String, Balance)> = accounts
+        .iter()
+        .filter(|a| a.debits_must_not_exceed_credits())
+        .map(|a| (a, model.balance(a)))
+        .filter(|(a, b)| !before.iter().any(|(x, was)| x == *a && was == b))
+        .map(|(a, b)| (a.code(), b))
+        .collect();
+    if !changed.is_empty() {
+        on_tx!(tx, |c| write_balances(&changed)
+            .build()
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(results)
 }
-impl_ledger_tx!(sqlx::SqliteConnection, "");
-impl_ledger_tx!(sqlx::PgConnection, " FOR UPDATE");
+
+/// Opens the limited accounts `codes`, skipping those another writer opened meanwhile;
+/// returns the codes it opened.
+fn open_accounts<'a, DB>(codes: &'a [String]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new("INSERT INTO ledger_accounts (code, no_overdraft) ");
+    qb.push_values(codes, |mut b, c| {
+        b.push_bind(c.clone()).push_bind(true);
+    });
+    qb.push(" ON CONFLICT (code) DO NOTHING RETURNING code");
+    qb
+}
+
+/// Appends the accepted transfers, stamped `now`.
+fn insert_transfers<'a, DB>(accepted: &[&Transfer], now: DateTime<Utc>) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'static str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new(
+        "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at) ",
+    );
+    qb.push_values(accepted, |mut b, t| {
+        let (phase, pending) = match t.phase {
+            Phase::Single => ("single", None),
+            Phase::Pending => ("pending", None),
+            Phase::Post(p) => ("post", Some(id_text(p))),
+            Phase::Void(p) => ("void", Some(id_text(p))),
+        };
+        b.push_bind(id_text(t.id))
+            .push_bind(t.debit.code())
+            .push_bind(t.credit.code())
+            .push_bind(t.amount)
+            .push_bind(phase)
+            .push_bind(pending)
+            .push_bind(now);
+    });
+    qb
+}
+
+/// Every changed balance in one statement.
+fn write_balances<'a, DB>(changed: &'a [(String, Balance)]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    &'a String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new(
+        "UPDATE ledger_accounts SET debits_posted = v.dp, credits_posted = v.cp,
+         debits_pending = v.dpe, credits_pending = v.cpe FROM (",
+    );
+    for (i, (code, b)) in changed.iter().enumerate() {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        qb.push("SELECT CAST(")
+            .push_bind(code)
+            .push(" AS TEXT) AS code, CAST(")
+            .push_bind(b.debits_posted)
+            .push(" AS BIGINT) AS dp, CAST(")
+            .push_bind(b.credits_posted)
+            .push(" AS BIGINT) AS cp, CAST(")
+            .push_bind(b.debits_pending)
+            .push(" AS BIGINT) AS dpe, CAST(")
+            .push_bind(b.credits_pending)
+            .push(" AS BIGINT) AS cpe");
+    }
+    qb.push(") AS v WHERE ledger_accounts.code = v.code");
+    qb
+}
+
+/// An account's posted (credits, debits), read by [`net_of`]: the balance a donor's credit
+/// shows.
+pub(crate) const NET_POSTED: &str =
+    "SELECT credits_posted, debits_posted FROM ledger_accounts WHERE code = $1";
+
+/// The posted balance (credits − debits) of a [`NET_POSTED`] row; 0 for an account that has
+/// never moved.
+pub(crate) fn net_of(row: Option<(i64, i64)>) -> i64 {
+    row.map(|(credits_posted, debits_posted)| {
+        Balance {
+            credits_posted,
+            debits_posted,
+            ..Balance::default()
+        }
+        .net_posted()
+    })
+    .unwrap_or(0)
+}
 
 /// The result of `lingkaran ledger check`.
 #[derive(Debug, Default)]

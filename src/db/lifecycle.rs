@@ -7,17 +7,17 @@
 //! workers, and idempotent: every statement only moves workers whose status still says the
 //! move has not happened.
 
-use super::ledger::LedgerTx;
-use super::worker_events::{Change, Param, WorkerEventsTx};
-use super::{BeginWrite, Db};
-use crate::on_db;
-use chrono::{NaiveDate, Utc};
+use super::worker_events::{self, Change, Param};
+use super::{ledger, Db};
+use crate::{on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format;
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::WorkerStatus::{self, Lapsed, Mandiri, Verified};
+use lingkaran_domain::Rupiah;
 
 /// The user the monthly cycle acts as (seeded by migration 0007).
 pub const SYSTEM_USER: &str = "_sistem";
@@ -60,10 +60,10 @@ pub struct LifecycleReport {
     pub back_to_pool: u64,
 }
 
-/// The month's step of the worker lifecycle. Running it again changes nothing.
-pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
+/// The month's step of the worker lifecycle, its events stamped `now`. Running it again
+/// changes nothing.
+pub async fn run(db: &Db, month: Month, now: DateTime<Utc>) -> anyhow::Result<LifecycleReport> {
     let system = system_user(db).await?;
-    let now = Utc::now();
     let m = month.yyyymm();
     let label = format::month(month, "id");
     let prev = month.prev();
@@ -107,40 +107,37 @@ pub async fn run(db: &Db, month: Month) -> anyhow::Result<LifecycleReport> {
         at: now,
     };
     let month_only = [Param::Int(m)];
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        report.mandiri = tx
-            .change_workers(
-                &[Verified, Lapsed],
-                paid_alone,
-                &month_only,
-                &change(Mandiri, "self_payment", &mandiri_reason),
-            )
-            .await?;
-        report.lapsed = tx
-            .change_workers(
-                &[Verified, Mandiri],
-                &unpaid,
-                &month_only,
-                &change(Lapsed, "lapse", &lapsed_reason),
-            )
-            .await?;
-        // A note: `verified` is the pool, so the status stays.
-        report.back_to_pool = tx
-            .change_workers(
-                &[Verified],
-                ended,
-                &[
-                    Param::Int(m),
-                    Param::Text(&pool_reason),
-                    Param::Int(prev.yyyymm()),
-                ],
-                &change(Verified, "back_to_pool", &pool_reason),
-            )
-            .await?;
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(())
-    })?;
+    let mut tx = db.begin_write().await?;
+    report.mandiri = worker_events::change_workers(
+        &mut tx,
+        &[Verified, Lapsed],
+        paid_alone,
+        &month_only,
+        &change(Mandiri, "self_payment", &mandiri_reason),
+    )
+    .await?;
+    report.lapsed = worker_events::change_workers(
+        &mut tx,
+        &[Verified, Mandiri],
+        &unpaid,
+        &month_only,
+        &change(Lapsed, "lapse", &lapsed_reason),
+    )
+    .await?;
+    // A note: `verified` is the pool, so the status stays.
+    report.back_to_pool = worker_events::change_workers(
+        &mut tx,
+        &[Verified],
+        ended,
+        &[
+            Param::Int(m),
+            Param::Text(&pool_reason),
+            Param::Int(prev.yyyymm()),
+        ],
+        &change(Verified, "back_to_pool", &pool_reason),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(report)
 }
 
@@ -181,115 +178,115 @@ pub async fn record_self_payment(
     db: &Db,
     p: &SelfPayment<'_>,
     actor: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
-    if lingkaran_domain::Rupiah::positive(p.amount).is_none() {
+    if Rupiah::positive(p.amount).is_none() {
         return Ok(Err(Problem::new(
             "bad_amount",
             format!(
                 "Iuran {} tidak mungkin: harus lebih dari Rp 0 dan paling banyak {}.",
                 p.amount,
-                format::rupiah(lingkaran_domain::Rupiah::MAX.get())
+                format::rupiah(Rupiah::MAX.get())
             ),
             format!(
                 "A contribution of {} is impossible: above Rp 0 and at most {}.",
                 p.amount,
-                format::rupiah(lingkaran_domain::Rupiah::MAX.get())
+                format::rupiah(Rupiah::MAX.get())
             ),
         )));
     }
-    let now = Utc::now();
     let m = p.month.yyyymm();
     let label = format::month(p.month, "id");
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let (pricing, window) = crate::load_pricing!(tx).await?;
-        let current = Month::of(p.today);
-        let (earliest, latest) = (current.minus(window.back), current.plus(window.ahead));
-        if p.month < earliest || p.month > latest {
-            return Ok(Err(Problem::new(
-                "month_outside_window",
-                format!(
-                    "Iuran mandiri untuk {label} tidak dapat dicatat hari ini: bulannya harus antara {} dan {}.",
-                    format::month(earliest, "id"),
-                    format::month(latest, "id")
-                ),
-                format!(
-                    "A self-payment for {} cannot be recorded today: the month must lie between {earliest} and {latest}.",
-                    p.month
-                ),
-            )));
-        }
-        let worker: Option<(i64, String, i64, String)> =
-            sqlx::query_as("SELECT id, status, income, sector FROM workers WHERE nik = $1")
-                .bind(p.nik)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((worker, status, income, sector)) = worker else {
-            return Ok(Err(Problem::new(
-                "unknown_nik",
-                "NIK ini tidak terdaftar di Lingkaran.",
-                "No worker with this NIK is registered.",
-            )));
-        };
-        let funded: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
-                            WHERE m.worker_id = $1 AND m.month = $2 AND d.status = 'funded')",
-        )
-        .bind(worker)
-        .bind(m)
-        .fetch_one(&mut *tx)
-        .await?;
-        let sector = lingkaran_domain::pricing::Sector::parse(&sector)
-            .unwrap_or(lingkaran_domain::pricing::Sector::Other);
-        let due = pricing.price(
-            p.month,
-            income,
-            lingkaran_domain::pricing::FundingSource::SelfPaid,
-            sector,
-        )?;
-        let due_total = due.total()?.get();
-        if p.amount != due_total && !funded {
-            let why = due
-                .relief
-                .as_ref()
-                .map(|r| {
-                    (
-                        format!(" (keringanan {})", r.basis),
-                        format!(" (relief under {})", r.basis),
-                    )
-                })
-                .unwrap_or_default();
-            return Ok(Err(Problem::new(
-                "wrong_amount",
-                format!(
-                    "Iuran {} untuk {label} tidak sesuai: iuran pekerja ini untuk bulan itu {}{}.",
-                    format::rupiah(p.amount),
-                    format::rupiah(due_total),
-                    why.0
-                ),
-                format!(
-                    "A contribution of {} for {} does not match: this worker's contribution for that month is {}{}.",
-                    format::rupiah(p.amount),
-                    p.month,
-                    format::rupiah(due_total),
-                    why.1
-                ),
-            )));
-        }
-        if funded {
-            return Ok(Err(Problem::new(
-                "month_funded",
-                format!(
-                    "Iuran {label} pekerja ini sudah dibayar donatur; tidak perlu dibayar lagi."
-                ),
-                format!(
-                    "A donor already pays {} for this worker; it must not be paid twice.",
-                    p.month
-                ),
-            )));
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO self_payments (worker_id, month, amount, source, reference, recorded_by, created_at)
+    let mut tx = db.begin_write().await?;
+    let (pricing, window) = super::rates::pricing_in(&mut tx).await?;
+    let current = Month::of(p.today);
+    let (earliest, latest) = (current.minus(window.back), current.plus(window.ahead));
+    if p.month < earliest || p.month > latest {
+        return Ok(Err(Problem::new(
+            "month_outside_window",
+            format!(
+                "Iuran mandiri untuk {label} tidak dapat dicatat hari ini: bulannya harus antara {} dan {}.",
+                format::month(earliest, "id"),
+                format::month(latest, "id")
+            ),
+            format!(
+                "A self-payment for {} cannot be recorded today: the month must lie between {earliest} and {latest}.",
+                p.month
+            ),
+        )));
+    }
+    let worker: Option<(i64, String, i64, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT id, status, income, sector FROM workers WHERE nik = $1"
+    )
+    .bind(p.nik)
+    .fetch_optional(c)
+    .await)?;
+    let Some((worker, status, income, sector)) = worker else {
+        return Ok(Err(Problem::new(
+            "unknown_nik",
+            "NIK ini tidak terdaftar di Lingkaran.",
+            "No worker with this NIK is registered.",
+        )));
+    };
+    let funded: bool = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
+         WHERE m.worker_id = $1 AND m.month = $2 AND d.status = 'funded')",
+    )
+    .bind(worker)
+    .bind(m)
+    .fetch_one(c)
+    .await)?;
+    let sector = lingkaran_domain::pricing::Sector::parse(&sector)
+        .unwrap_or(lingkaran_domain::pricing::Sector::Other);
+    let due = pricing.price(
+        p.month,
+        income,
+        lingkaran_domain::pricing::FundingSource::SelfPaid,
+        sector,
+    )?;
+    let due_total = due.total()?.get();
+    if p.amount != due_total && !funded {
+        let why = due
+            .relief
+            .as_ref()
+            .map(|r| {
+                (
+                    format!(" (keringanan {})", r.basis),
+                    format!(" (relief under {})", r.basis),
+                )
+            })
+            .unwrap_or_default();
+        return Ok(Err(Problem::new(
+            "wrong_amount",
+            format!(
+                "Iuran {} untuk {label} tidak sesuai: iuran pekerja ini untuk bulan itu {}{}.",
+                format::rupiah(p.amount),
+                format::rupiah(due_total),
+                why.0
+            ),
+            format!(
+                "A contribution of {} for {} does not match: this worker's contribution for that month is {}{}.",
+                format::rupiah(p.amount),
+                p.month,
+                format::rupiah(due_total),
+                why.1
+            ),
+        )));
+    }
+    if funded {
+        return Ok(Err(Problem::new(
+            "month_funded",
+            format!("Iuran {label} pekerja ini sudah dibayar donatur; tidak perlu dibayar lagi."),
+            format!(
+                "A donor already pays {} for this worker; it must not be paid twice.",
+                p.month
+            ),
+        )));
+    }
+    let inserted = on_tx!(&mut tx, |c| {
+        sqlx::query(
+            "INSERT INTO self_payments
+               (worker_id, month, amount, source, reference, recorded_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (worker_id, month) DO NOTHING",
         )
         .bind(worker)
@@ -299,33 +296,33 @@ pub async fn record_self_payment(
         .bind(p.reference)
         .bind(actor)
         .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            tx.commit().await?;
-            return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
-        }
-        let mut status = status;
-        if let Some(from @ (Verified | Lapsed)) = WorkerStatus::parse(&status) {
-            let reason = self_paid_reason(p.month);
-            let change = Change {
-                to: Mandiri,
-                action: "self_payment",
-                reason: Some(&reason),
-                actor,
-                at: now,
-            };
-            if tx.change_worker(worker, from, &change).await? {
-                status = Mandiri.code().into();
-            }
-        }
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if inserted == 0 {
         tx.commit().await?;
-        Ok::<_, anyhow::Error>(Ok(Recorded::New {
-            worker_id: worker,
-            status,
-        }))
-    })
+        return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
+    }
+    let mut status = status;
+    if let Some(from @ (Verified | Lapsed)) = WorkerStatus::parse(&status) {
+        let reason = self_paid_reason(p.month);
+        let change = Change {
+            to: Mandiri,
+            action: "self_payment",
+            reason: Some(&reason),
+            actor,
+            at: now,
+        };
+        if worker_events::change_worker(&mut tx, worker, from, &change).await? {
+            status = Mandiri.code().into();
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(Recorded::New {
+        worker_id: worker,
+        status,
+    }))
 }
 
 /// One line of a self-payment file that could not be recorded.
@@ -353,6 +350,7 @@ pub async fn import_self_payments(
     text: &str,
     actor: i64,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<SelfPaymentImport> {
     let mut out = SelfPaymentImport::default();
     let mut reader = csv::ReaderBuilder::new()
@@ -404,7 +402,7 @@ pub async fn import_self_payments(
             reference: (!reference.is_empty()).then_some(reference.as_str()),
             today,
         };
-        match record_self_payment(db, &p, actor).await? {
+        match record_self_payment(db, &p, actor, now).await? {
             Ok(Recorded::New { .. }) => out.recorded += 1,
             Ok(Recorded::Duplicate { .. }) => out.duplicates += 1,
             Err(problem) => out.errors.push(bad(problem.code, problem.id.clone())),
@@ -453,113 +451,127 @@ pub async fn stop_worker(
     on: NaiveDate,
     note: Option<&str>,
     actor: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Stopped, Problem>> {
-    let now = Utc::now();
     let from = Month::of(on).next();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM workers WHERE id = $1")
-            .bind(worker_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(status) = status else {
-            return Ok(Err(Problem::new(
-                "not_found",
-                "Pekerja tidak ditemukan.",
-                "No such worker.",
-            )));
+    let mut tx = db.begin_write().await?;
+    let status: Option<String> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "SELECT status FROM workers WHERE id = $1"
+    )
+    .bind(worker_id)
+    .fetch_optional(c)
+    .await)?;
+    let Some(status) = status else {
+        return Ok(Err(Problem::new(
+            "not_found",
+            "Pekerja tidak ditemukan.",
+            "No such worker.",
+        )));
+    };
+    let to = match reason {
+        StopReason::Deceased => WorkerStatus::Deceased,
+        StopReason::Left => WorkerStatus::Left,
+    };
+    let Some(from_status) = WorkerStatus::parse(&status).filter(|s| s.can_become(to)) else {
+        return Ok(Err(Problem::new(
+            "not_allowed",
+            format!(
+                "Status pekerja \"{status}\" tidak dapat diubah menjadi \"{}\".",
+                to.code()
+            ),
+            format!(
+                "A worker who is \"{status}\" cannot become \"{}\".",
+                to.code()
+            ),
+        )));
+    };
+    let why = note.map(str::to_string).unwrap_or_else(|| match reason {
+        StopReason::Deceased => format!("Meninggal dunia pada {}", format::date(on, "id")),
+        StopReason::Left => format!("Keluar dari program pada {}", format::date(on, "id")),
+    });
+    let change = Change {
+        to,
+        action: reason.code(),
+        reason: Some(&why),
+        actor,
+        at: now,
+    };
+    if !worker_events::change_worker(&mut tx, worker_id, from_status, &change).await? {
+        // Another change won the race since the status was read: nothing is written.
+        return Ok(Err(Problem::new(
+            "status_changed",
+            "Status pekerja baru saja diubah orang lain; muat ulang dan coba lagi.",
+            "The worker's status was changed meanwhile; reload and try again.",
+        )));
+    }
+    // Funded months from `from` on, with their donor's choice.
+    let rows: Vec<(i64, i64, i64, i64, i64, bool)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT m.month, m.donation_id, m.jkk, m.jkm, d.donor_id, o.leftover_to_pool
+         FROM worker_months m JOIN donations d ON d.id = m.donation_id
+         JOIN donors o ON o.id = d.donor_id
+         WHERE m.worker_id = $1 AND m.month >= $2 AND d.status = 'funded' ORDER BY m.month",
+    )
+    .bind(worker_id)
+    .bind(from.yyyymm())
+    .fetch_all(c)
+    .await)?;
+    // A month already moved to the payables (the cycle ran) has gone to BPJS: it stays.
+    let mut stop = Vec::new();
+    for row in rows {
+        let (month, donation) = (row.0, row.1);
+        let Some(m) = Month::from_yyyymm(month) else {
+            anyhow::bail!("worker-month {month} of donation {donation} is not a month");
         };
-        let to = match reason {
-            StopReason::Deceased => WorkerStatus::Deceased,
-            StopReason::Left => WorkerStatus::Left,
-        };
-        let Some(from_status) = WorkerStatus::parse(&status).filter(|s| s.can_become(to)) else {
-            return Ok(Err(Problem::new(
-                "not_allowed",
-                format!(
-                    "Status pekerja \"{status}\" tidak dapat diubah menjadi \"{}\".",
-                    to.code()
-                ),
-                format!(
-                    "A worker who is \"{status}\" cannot become \"{}\".",
-                    to.code()
-                ),
-            )));
-        };
-        let why = note.map(str::to_string).unwrap_or_else(|| match reason {
-            StopReason::Deceased => format!("Meninggal dunia pada {}", format::date(on, "id")),
-            StopReason::Left => format!("Keluar dari program pada {}", format::date(on, "id")),
-        });
-        let change = Change {
-            to,
-            action: reason.code(),
-            reason: Some(&why),
-            actor,
-            at: now,
-        };
-        if !tx.change_worker(worker_id, from_status, &change).await? {
-            // Another change won the race since the status was read: nothing is written.
-            return Ok(Err(Problem::new(
-                "status_changed",
-                "Status pekerja baru saja diubah orang lain; muat ulang dan coba lagi.",
-                "The worker's status was changed meanwhile; reload and try again.",
-            )));
-        }
-        // Funded months from `from` on, with their donor's choice.
-        let rows: Vec<(i64, i64, i64, i64, i64, bool)> = sqlx::query_as(
-            "SELECT m.month, m.donation_id, m.jkk, m.jkm, d.donor_id, o.leftover_to_pool
-             FROM worker_months m JOIN donations d ON d.id = m.donation_id
-             JOIN donors o ON o.id = d.donor_id
-             WHERE m.worker_id = $1 AND m.month >= $2 AND d.status = 'funded' ORDER BY m.month",
-        )
-        .bind(worker_id)
-        .bind(from.yyyymm())
-        .fetch_all(&mut *tx)
-        .await?;
-        // A month already moved to the payables (the cycle ran) has gone to BPJS: it stays.
-        let mut stop = Vec::new();
-        for row in rows {
-            let (month, donation) = (row.0, row.1);
-            let Some(m) = Month::from_yyyymm(month) else {
-                anyhow::bail!("worker-month {month} of donation {donation} is not a month");
-            };
-            let remit = super::ledger::id_text(
-                TransferKey::Remit {
-                    donation,
-                    month: m,
-                    programme: Programme::Jkk,
-                }
-                .id(),
-            );
-            let remitted: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE id = $1)")
-                    .bind(remit)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if !remitted {
-                stop.push(row);
+        let remit = super::ledger::id_text(
+            TransferKey::Remit {
+                donation,
+                month: m,
+                programme: Programme::Jkk,
             }
+            .id(),
+        );
+        let remitted: bool = on_tx!(&mut tx, |c| sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM ledger_transfers WHERE id = $1)"
+        )
+        .bind(remit)
+        .fetch_one(c)
+        .await)?;
+        if !remitted {
+            stop.push(row);
         }
-        let months = stop.len() as i64;
-        let amount: i64 = stop.iter().map(|r| r.2 + r.3).sum();
-        let stop_id: i64 = sqlx::query_scalar(
-            "INSERT INTO worker_stops (worker_id, reason, from_month, months, amount, created_by, created_at)
+    }
+    let months = stop.len() as i64;
+    // What a stopped month returns: its JKK and JKM contributions.
+    let back = |jkk: i64, jkm: i64| -> anyhow::Result<Rupiah> {
+        Ok(Rupiah::new(jkk)?.checked_add(Rupiah::new(jkm)?)?)
+    };
+    let mut amount = Rupiah::ZERO;
+    for r in &stop {
+        amount = amount.checked_add(back(r.2, r.3)?)?;
+    }
+    let stop_id: i64 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO worker_stops
+               (worker_id, reason, from_month, months, amount, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(worker_id)
         .bind(reason.code())
         .bind(from.yyyymm())
         .bind(months)
-        .bind(amount)
+        .bind(amount.get())
         .bind(actor)
         .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut transfers = Vec::with_capacity(stop.len());
-        let (mut to_credit, mut to_pool) = (0, 0);
-        for (month, donation, jkk, jkm, donor, pool_choice) in &stop {
+        .fetch_one(c)
+        .await
+    })?;
+    let mut transfers = Vec::with_capacity(stop.len());
+    let (mut to_credit, mut to_pool) = (Rupiah::ZERO, Rupiah::ZERO);
+    for (month, donation, jkk, jkm, donor, pool_choice) in &stop {
+        on_tx!(&mut tx, |c| {
             sqlx::query(
-                "INSERT INTO stopped_months (stop_id, worker_id, month, donation_id, jkk, jkm, destination)
+                "INSERT INTO stopped_months
+                   (stop_id, worker_id, month, donation_id, jkk, jkm, destination)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(stop_id)
@@ -569,58 +581,65 @@ pub async fn stop_worker(
             .bind(jkk)
             .bind(jkm)
             .bind(if *pool_choice { "pool" } else { "credit" })
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM worker_months WHERE worker_id = $1 AND month = $2")
-                .bind(worker_id)
-                .bind(month)
-                .execute(&mut *tx)
-                .await?;
-            if *pool_choice {
-                to_pool += jkk + jkm;
-            } else {
-                to_credit += jkk + jkm;
-            }
-            transfers.push(Transfer {
-                id: TransferKey::Stopped {
-                    stop: stop_id,
-                    month: Month::from_yyyymm(*month)
-                        .ok_or_else(|| anyhow::anyhow!("{month} is not a month"))?,
-                }
-                .id(),
-                debit: Account::Escrow(*donation),
-                credit: if *pool_choice {
-                    Account::ProgrammePool
-                } else {
-                    Account::DonorCredit(*donor)
-                },
-                amount: jkk + jkm,
-                phase: Phase::Single,
-                linked: false,
-            });
-        }
-        for r in tx.apply_transfers(&transfers).await? {
-            if let Err(e) = r {
-                anyhow::bail!("the ledger refused returning a stopped month: {e:?}");
-            }
-        }
-        // How far the worker is taken is their last remaining month.
-        sqlx::query(
-            "UPDATE workers SET taken_through = COALESCE((SELECT MAX(m.month) FROM worker_months m
-                                                          WHERE m.worker_id = $1), 0) WHERE id = $1",
+            .execute(c)
+            .await
+            .map(|_| ())
+        })?;
+        on_tx!(&mut tx, |c| sqlx::query(
+            "DELETE FROM worker_months WHERE worker_id = $1 AND month = $2"
         )
         .bind(worker_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(Ok(Stopped {
-            stop_id,
-            months,
-            amount,
-            to_credit,
-            to_pool,
-        }))
-    })
+        .bind(month)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+        let back = back(*jkk, *jkm)?;
+        if *pool_choice {
+            to_pool = to_pool.checked_add(back)?;
+        } else {
+            to_credit = to_credit.checked_add(back)?;
+        }
+        transfers.push(Transfer {
+            id: TransferKey::Stopped {
+                stop: stop_id,
+                month: Month::from_yyyymm(*month)
+                    .ok_or_else(|| anyhow::anyhow!("{month} is not a month"))?,
+            }
+            .id(),
+            debit: Account::Escrow(*donation),
+            credit: if *pool_choice {
+                Account::ProgrammePool
+            } else {
+                Account::DonorCredit(*donor)
+            },
+            amount: back.get(),
+            phase: Phase::Single,
+            linked: false,
+        });
+    }
+    for r in ledger::apply_transfers(&mut tx, &transfers, now).await? {
+        if let Err(e) = r {
+            anyhow::bail!("the ledger refused returning a stopped month: {e:?}");
+        }
+    }
+    // How far the worker is taken is their last remaining month.
+    on_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE workers SET taken_through =
+           COALESCE((SELECT MAX(m.month) FROM worker_months m WHERE m.worker_id = $1), 0)
+         WHERE id = $1",
+    )
+    .bind(worker_id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    tx.commit().await?;
+    Ok(Ok(Stopped {
+        stop_id,
+        months,
+        amount: amount.get(),
+        to_credit: to_credit.get(),
+        to_pool: to_pool.get(),
+    }))
 }
 
 /// Graduation of one donor or region: of the workers whose sponsorship ended at least k

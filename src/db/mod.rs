@@ -155,26 +155,109 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// A transaction that will write. SQLite's default transaction starts as a reader and fails
-/// with "database is locked" when it later writes after another writer committed; `BEGIN
-/// IMMEDIATE` takes the write lock at the start (waiting up to the busy timeout), so writers
-/// queue instead of failing. PostgreSQL locks rows as it goes and needs nothing special.
-pub(crate) trait BeginWrite {
-    type Database: sqlx::Database;
-    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Self::Database>>;
+/// An open transaction on whichever store [`Db`] is: what every multi-statement write runs
+/// on, so a payment, the donation it funds and their ledger transfers commit together. The
+/// functions that take one (`&mut Tx`) are ordinary `async fn`s grouped by table module
+/// (`donations::create_donation`, `payments::book_within`, `ledger::apply_transfers`, …);
+/// each of their statements runs through [`on_tx!`], which compiles one statement for both
+/// stores. Dropped without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
-impl BeginWrite for SqlitePool {
-    type Database = sqlx::Sqlite;
-    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        self.begin_with("BEGIN IMMEDIATE").await
+/// Runs ONE statement, `$body`, with `$conn` bound to the connection of whichever store the
+/// transaction `$tx` (a `&mut Tx`) is on. As with [`on_db!`], the statement is compiled once
+/// per backend, so one SQL text serves both; both arms must give the same type (map an
+/// `execute` to `rows_affected()`). Anything longer than a statement belongs in a function.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $conn: &mut ::sqlx::SqliteConnection = t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $conn: &mut ::sqlx::PgConnection = t;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// A transaction that will write. SQLite's default transaction starts as a reader and
+    /// fails with "database is locked" when it later writes after another writer committed;
+    /// `BEGIN IMMEDIATE` takes the write lock at the start (waiting up to the busy timeout),
+    /// so writers queue instead of failing. PostgreSQL locks rows as it goes and needs nothing
+    /// special.
+    pub async fn begin_write(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A plain transaction (a deferred one on SQLite): for one that reads before it writes
+    /// and may lose that race harmlessly, such as a conditional status change.
+    pub async fn begin(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
     }
 }
 
-impl BeginWrite for PgPool {
-    type Database = sqlx::Postgres;
-    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
-        self.begin().await
+impl Tx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Tx::Sqlite(_) => "sqlite",
+            Tx::Postgres(_) => "postgres",
+        }
+    }
+
+    /// What a `SELECT` appends to lock the rows it reads until commit: ` FOR UPDATE` on
+    /// PostgreSQL; nothing on SQLite, whose write transaction (`BEGIN IMMEDIATE`) already
+    /// excludes every other writer and which has no row locks.
+    pub(crate) fn for_update(&self) -> &'static str {
+        match self {
+            Tx::Sqlite(_) => "",
+            Tx::Postgres(_) => " FOR UPDATE",
+        }
+    }
+
+    /// Marks a point that [`Tx::rollback_to`] can return to, undoing only what came after.
+    pub(crate) async fn savepoint(&mut self, name: &str) -> sqlx::Result<()> {
+        let sql = format!("SAVEPOINT {name}");
+        on_tx!(self, |c| sqlx::query(&sql).execute(c).await.map(|_| ()))
+    }
+
+    /// Undoes everything since the savepoint `name`, which stays open.
+    pub(crate) async fn rollback_to(&mut self, name: &str) -> sqlx::Result<()> {
+        let sql = format!("ROLLBACK TO SAVEPOINT {name}");
+        on_tx!(self, |c| sqlx::query(&sql).execute(c).await.map(|_| ()))
+    }
+
+    /// Forgets the savepoint `name`, keeping what came after it.
+    pub(crate) async fn release(&mut self, name: &str) -> sqlx::Result<()> {
+        let sql = format!("RELEASE SAVEPOINT {name}");
+        on_tx!(self, |c| sqlx::query(&sql).execute(c).await.map(|_| ()))
     }
 }
 

@@ -3,7 +3,12 @@
 //! [`super::bulk`]): SQLite gets multi-row `VALUES` and `IN (…)` lists, PostgreSQL one
 //! statement over arrays. A 10,000-worker donation writes 120,000 rows; on PostgreSQL that is
 //! one statement instead of sixty.
+//!
+//! The functions take the caller's [`Tx`] and hand it to the form for its store (the private
+//! `MonthsBulk`, implemented once per connection type), so a donation's logic is written once.
 
+use super::Tx;
+use crate::on_tx;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, QueryBuilder, SqliteConnection};
 
@@ -13,19 +18,68 @@ pub(crate) type MonthRow = (i64, i64, i64, i64);
 /// Rows of one multi-row INSERT on SQLite: 5 binds each, well under its 32,766 variables.
 const SQLITE_CHUNK: usize = 4_000;
 
-pub(crate) trait MonthsBulk {
-    /// Inserts the rows for `donation_id`, skipping any (worker, month) already taken.
-    /// Returns the worker of each row inserted.
+/// Inserts the rows for `donation_id`, skipping any (worker, month) already taken. Returns
+/// the worker of each row inserted.
+pub(crate) async fn insert_months(
+    tx: &mut Tx,
+    donation_id: i64,
+    rows: &[MonthRow],
+) -> sqlx::Result<Vec<i64>> {
+    on_tx!(tx, |c| c.insert_months(donation_id, rows).await)
+}
+
+/// Gives back the months in `first..=last` of `workers` held by donations whose hold ran out
+/// unpaid. Each such donation's row is locked (and marked expired) first, so a late payment
+/// settling it at the same moment either finishes before (and the months stay funded) or
+/// sees them gone (and takes back what is still free).
+pub(crate) async fn release_expired(
+    tx: &mut Tx,
+    workers: &[i64],
+    first: i64,
+    last: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    on_tx!(tx, |c| c.release_expired(workers, first, last, now).await)
+}
+
+/// Deletes the rows of `donation_id` for these workers (a block only partly taken, or a late
+/// payment starting a worker again) and recounts how far they are taken.
+pub(crate) async fn delete_months(
+    tx: &mut Tx,
+    donation_id: i64,
+    workers: &[i64],
+) -> sqlx::Result<()> {
+    on_tx!(tx, |c| c.delete_months(donation_id, workers).await)
+}
+
+/// Records the workers a donation chose: (worker, rank, reason in Indonesian, in English).
+pub(crate) async fn insert_chosen(
+    tx: &mut Tx,
+    donation_id: i64,
+    rows: &[Chosen],
+) -> sqlx::Result<()> {
+    on_tx!(tx, |c| c.insert_chosen(donation_id, rows).await)
+}
+
+/// These workers are now taken through `last` (yyyymm) at least.
+pub(crate) async fn mark_taken(tx: &mut Tx, workers: &[i64], last: i64) -> sqlx::Result<()> {
+    on_tx!(tx, |c| c.mark_taken(workers, last).await)
+}
+
+/// Works out again how far these workers are taken, after some of their months were given
+/// back.
+pub(crate) async fn recount_taken(tx: &mut Tx, workers: &[i64]) -> sqlx::Result<()> {
+    on_tx!(tx, |c| c.recount_taken(workers).await)
+}
+
+/// Each store's form of the functions above (documented there).
+trait MonthsBulk {
     async fn insert_months(
         &mut self,
         donation_id: i64,
         rows: &[MonthRow],
     ) -> sqlx::Result<Vec<i64>>;
 
-    /// Gives back the months in `first..=last` of `workers` held by donations whose hold ran
-    /// out unpaid. Each such donation's row is locked (and marked expired) first, so a late
-    /// payment settling it at the same moment either finishes before (and the months stay
-    /// funded) or sees them gone (and takes back what is still free).
     async fn release_expired(
         &mut self,
         workers: &[i64],
@@ -34,18 +88,12 @@ pub(crate) trait MonthsBulk {
         now: DateTime<Utc>,
     ) -> sqlx::Result<u64>;
 
-    /// Deletes the rows of `donation_id` for these workers (a block only partly taken, or a
-    /// late payment starting a worker again) and recounts how far they are taken.
     async fn delete_months(&mut self, donation_id: i64, workers: &[i64]) -> sqlx::Result<()>;
 
-    /// Records the workers a donation chose: (worker, rank, reason in Indonesian, in English).
     async fn insert_chosen(&mut self, donation_id: i64, rows: &[Chosen]) -> sqlx::Result<()>;
 
-    /// These workers are now taken through `last` (yyyymm) at least.
     async fn mark_taken(&mut self, workers: &[i64], last: i64) -> sqlx::Result<()>;
 
-    /// Works out again how far these workers are taken, after some of their months were
-    /// given back.
     async fn recount_taken(&mut self, workers: &[i64]) -> sqlx::Result<()>;
 }
 

@@ -12,10 +12,8 @@
 //!    overpayment, a budget's remainder, or the part of a late payment whose months another
 //!    donor took meanwhile.
 
-use super::donations::DonationTx;
-use super::ledger::LedgerTx;
-use super::{BeginWrite, Db};
-use crate::on_db;
+use super::{donations, ledger, Db, Tx};
+use crate::{on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format::rupiah;
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
@@ -97,17 +95,6 @@ pub enum Overpayment {
     /// would become: statement lines, and an officer's booking (a statement line, a manual
     /// entry) not confirmed yet.
     Refuse,
-}
-
-pub(crate) trait PaymentTx {
-    /// Books one payment (the module's steps) in the caller's transaction, refusing (per
-    /// `over`) money that would pay an invoice that is already paid, or past its amount. On
-    /// `Err(refusal)` the caller must roll back.
-    async fn book_payment_within(
-        &mut self,
-        p: &NewPayment,
-        over: Overpayment,
-    ) -> anyhow::Result<Result<Booked, BookRefusal>>;
 }
 
 /// Why a payment was not booked; nothing was written. What an edge answers follows from the
@@ -251,216 +238,234 @@ impl BookRefusal {
 /// this invoice still waiting for its callback, this callback already confirmed one).
 type Resolved = (Option<i64>, i64, Option<i64>, bool, bool);
 
-macro_rules! impl_payment_tx {
-    ($conn:ty) => {
-        impl PaymentTx for $conn {
-            async fn book_payment_within(
-                &mut self,
-                p: &NewPayment,
-                over: Overpayment,
-            ) -> anyhow::Result<Result<Booked, BookRefusal>> {
-                let now = Utc::now();
-                let Some(amount) = Rupiah::positive(p.amount) else {
-                    return Ok(Err(BookRefusal::AmountOutOfBounds));
-                };
-                let (by_va, key) = match &p.target {
-                    Target::Va(va) => (true, va.as_str()),
-                    Target::InvoiceNumber(n) => (false, n.as_str()),
-                    Target::Donor(_) => (false, ""),
-                };
-                let resolved: Option<Resolved> = match &p.target {
-                    Target::Va(_) | Target::InvoiceNumber(_) => {
-                        let sql = format!(
-                            "SELECT i.id, i.donor_id, i.donation_id,
-                               EXISTS (SELECT 1 FROM payments s WHERE s.invoice_id = i.id AND s.source = 'statement'
-                                       AND s.confirmed_by IS NULL),
-                               EXISTS (SELECT 1 FROM payments c WHERE c.confirmed_by = $2)
-                             FROM invoices i WHERE i.{} = $1",
-                            if by_va { "va_number" } else { "number" }
-                        );
-                        sqlx::query_as::<_, (i64, i64, i64, bool, bool)>(&sql)
-                            .bind(key)
-                            .bind(&p.reference)
-                            .fetch_optional(&mut *self)
-                            .await?
-                            .map(|(i, d, n, w, c)| (Some(i), d, Some(n), w, c))
-                    }
-                    Target::Donor(d) => sqlx::query_scalar::<_, i64>("SELECT id FROM donors WHERE id = $1")
-                        .bind(*d)
-                        .fetch_optional(&mut *self)
-                        .await?
-                        .map(|d| (None, d, None, false, false)),
-                };
-                let Some((invoice_id, donor_id, donation_id, waiting, confirmed)) = resolved else {
-                    return Ok(Err(BookRefusal::UnknownTarget(p.target.clone())));
-                };
-                if p.source == Source::Callback && (waiting || confirmed) {
-                    // The bank statement brought this money first; the callback confirms it
-                    // rather than booking it again.
-                    let id: Option<i64> = if confirmed {
-                        sqlx::query_scalar("SELECT id FROM payments WHERE confirmed_by = $1")
-                            .bind(&p.reference)
-                            .fetch_optional(&mut *self)
-                            .await?
-                    } else {
-                        sqlx::query_scalar(
-                            "UPDATE payments SET confirmed_by = $1 WHERE id = (SELECT id FROM payments
-                               WHERE invoice_id = $2 AND amount = $3 AND source = 'statement' AND confirmed_by IS NULL
-                               ORDER BY id LIMIT 1)
-                             RETURNING id",
-                        )
-                        .bind(&p.reference)
-                        .bind(invoice_id)
-                        .bind(p.amount)
-                        .fetch_optional(&mut *self)
-                        .await?
-                    };
-                    if let Some(payment_id) = id {
-                        return Ok(Ok(Booked {
-                            payment_id,
-                            new: false,
-                            invoice_id,
-                            donor_id,
-                            funded_donation: None,
-                        }));
-                    }
-                }
-                let inserted: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO payments (source, reference, invoice_id, donor_id, amount, paid_on, channel,
-                     evidence_name, evidence, recorded_by, note, received_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                     ON CONFLICT (source, reference) DO NOTHING RETURNING id",
+/// Books one payment (the module's steps) in the caller's transaction, refusing (per `over`)
+/// money that would pay an invoice that is already paid, or past its amount. On
+/// `Err(refusal)` the caller must roll back. `now` is when it is received.
+pub(crate) async fn book_within(
+    tx: &mut Tx,
+    p: &NewPayment,
+    over: Overpayment,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Booked, BookRefusal>> {
+    let Some(amount) = Rupiah::positive(p.amount) else {
+        return Ok(Err(BookRefusal::AmountOutOfBounds));
+    };
+    let (by_va, key) = match &p.target {
+        Target::Va(va) => (true, va.as_str()),
+        Target::InvoiceNumber(n) => (false, n.as_str()),
+        Target::Donor(_) => (false, ""),
+    };
+    let resolved: Option<Resolved> = match &p.target {
+        Target::Va(_) | Target::InvoiceNumber(_) => {
+            let sql = format!(
+                "SELECT i.id, i.donor_id, i.donation_id,
+                   EXISTS (SELECT 1 FROM payments s WHERE s.invoice_id = i.id AND s.source = 'statement'
+                           AND s.confirmed_by IS NULL),
+                   EXISTS (SELECT 1 FROM payments c WHERE c.confirmed_by = $2)
+                 FROM invoices i WHERE i.{} = $1",
+                if by_va { "va_number" } else { "number" }
+            );
+            let row: Option<(i64, i64, i64, bool, bool)> = on_tx!(tx, |c| sqlx::query_as(&sql)
+                .bind(key)
+                .bind(&p.reference)
+                .fetch_optional(c)
+                .await)?;
+            row.map(|(i, d, n, w, c)| (Some(i), d, Some(n), w, c))
+        }
+        Target::Donor(d) => on_tx!(tx, |c| sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM donors WHERE id = $1"
+        )
+        .bind(*d)
+        .fetch_optional(c)
+        .await)?
+        .map(|d| (None, d, None, false, false)),
+    };
+    let Some((invoice_id, donor_id, donation_id, waiting, confirmed)) = resolved else {
+        return Ok(Err(BookRefusal::UnknownTarget(p.target.clone())));
+    };
+    if p.source == Source::Callback && (waiting || confirmed) {
+        // The bank statement brought this money first; the callback confirms it
+        // rather than booking it again.
+        let id: Option<i64> = if confirmed {
+            on_tx!(tx, |c| sqlx::query_scalar(
+                "SELECT id FROM payments WHERE confirmed_by = $1"
+            )
+            .bind(&p.reference)
+            .fetch_optional(c)
+            .await)?
+        } else {
+            on_tx!(tx, |c| {
+                sqlx::query_scalar(
+                    "UPDATE payments SET confirmed_by = $1 WHERE id = (SELECT id FROM payments
+                       WHERE invoice_id = $2 AND amount = $3 AND source = 'statement'
+                         AND confirmed_by IS NULL
+                       ORDER BY id LIMIT 1)
+                     RETURNING id",
                 )
-                .bind(p.source.code())
                 .bind(&p.reference)
                 .bind(invoice_id)
-                .bind(donor_id)
                 .bind(p.amount)
-                .bind(p.paid_on.format("%Y-%m-%d").to_string())
-                .bind(&p.channel)
-                .bind(&p.evidence_name)
-                .bind(&p.evidence)
-                .bind(p.recorded_by)
-                .bind(&p.note)
-                .bind(now)
-                .fetch_optional(&mut *self)
-                .await?;
-                let Some(payment_id) = inserted else {
-                    // Booked before: answer as then, unless the retry disagrees about the money.
-                    let (id, amount, inv, donor): (i64, i64, Option<i64>, i64) = sqlx::query_as(
-                        "SELECT id, amount, invoice_id, donor_id FROM payments WHERE source = $1 AND reference = $2",
-                    )
-                    .bind(p.source.code())
-                    .bind(&p.reference)
-                    .fetch_one(&mut *self)
-                    .await?;
-                    if amount != p.amount || inv != invoice_id || donor != donor_id {
-                        return Ok(Err(BookRefusal::ReferenceReused {
-                            reference: p.reference.clone(),
-                            booked: amount,
-                        }));
-                    }
-                    return Ok(Ok(Booked {
-                        payment_id: id,
-                        new: false,
-                        invoice_id,
-                        donor_id,
-                        funded_donation: None,
-                    }));
-                };
-                if let (Overpayment::Refuse, Some(invoice_id)) = (over, invoice_id) {
-                    // A no-op update: it locks the invoice's row on PostgreSQL, so two
-                    // payments racing for the last rupiah due are decided one after the other.
-                    let (number, total, paid, status, donor): (String, i64, i64, String, String) = sqlx::query_as(
-                        "UPDATE invoices SET paid = paid WHERE id = $1
-                         RETURNING number, amount, paid, status, (SELECT name FROM donors WHERE id = invoices.donor_id)",
-                    )
-                    .bind(invoice_id)
-                    .fetch_one(&mut *self)
-                    .await?;
-                    let total = Rupiah::new(total)?;
-                    let paid = Rupiah::new(paid)?;
-                    let settled = InvoiceStatus::parse(&status) == Some(InvoiceStatus::Paid);
-                    let within = !settled
-                        && paid.checked_add(amount).is_ok_and(|after| after <= total);
-                    if !within {
-                        return Ok(Err(BookRefusal::Overpayment(Overpaid {
-                            invoice_number: number,
-                            invoice: total,
-                            paid,
-                            settled,
-                            amount,
-                            donor,
-                        })));
-                    }
-                }
-                let money_in = Transfer {
-                    id: TransferKey::PaymentIn {
-                        payment: payment_id,
-                    }
-                    .id(),
-                    debit: Account::BankClearing,
-                    credit: Account::DonorCredit(donor_id),
-                    amount: p.amount,
-                    phase: Phase::Single,
-                    linked: false,
-                };
-                let mut funded_donation = None;
-                let mut settle = None;
-                if let (Some(invoice_id), Some(donation_id)) = (invoice_id, donation_id) {
-                    let (paid, total): (i64, i64) = sqlx::query_as(
-                        "UPDATE invoices SET paid = paid + $1,
-                           status = CASE WHEN paid + $1 >= amount THEN 'paid' ELSE status END,
-                           paid_at = CASE WHEN paid + $1 >= amount AND paid_at IS NULL THEN $2 ELSE paid_at END
-                         WHERE id = $3
-                         RETURNING paid, (SELECT total FROM donations WHERE id = $4)",
-                    )
-                    .bind(p.amount)
-                    .bind(now)
-                    .bind(invoice_id)
-                    .bind(donation_id)
-                    .fetch_one(&mut *self)
-                    .await?;
-                    if paid >= total {
-                        settle = Some(donation_id);
-                    }
-                }
-                match settle {
-                    // The money comes in and, when it completes the invoice, funds the
-                    // donation: one ledger batch in the usual case.
-                    Some(donation_id) => {
-                        if self.settle_donation(donation_id, Some(money_in), now).await? {
-                            funded_donation = Some(donation_id);
-                        }
-                    }
-                    None => {
-                        let r = self.apply_new_transfers(&[money_in]).await?;
-                        if let Some(Err(e)) = r.into_iter().next() {
-                            // Only money past every bound gets here; the caller rolls back.
-                            tracing::warn!(payment.id = payment_id, "the ledger refused a payment: {e:?}");
-                            return Ok(Err(BookRefusal::LedgerRefused { amount: p.amount }));
-                        }
-                    }
-                }
-                Ok(Ok(Booked {
-                    payment_id,
-                    new: true,
-                    invoice_id,
-                    donor_id,
-                    funded_donation,
-                }))
+                .fetch_optional(c)
+                .await
+            })?
+        };
+        if let Some(payment_id) = id {
+            return Ok(Ok(Booked {
+                payment_id,
+                new: false,
+                invoice_id,
+                donor_id,
+                funded_donation: None,
+            }));
+        }
+    }
+    let inserted: Option<i64> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO payments (source, reference, invoice_id, donor_id, amount, paid_on,
+               channel, evidence_name, evidence, recorded_by, note, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (source, reference) DO NOTHING RETURNING id",
+        )
+        .bind(p.source.code())
+        .bind(&p.reference)
+        .bind(invoice_id)
+        .bind(donor_id)
+        .bind(p.amount)
+        .bind(p.paid_on.format("%Y-%m-%d").to_string())
+        .bind(&p.channel)
+        .bind(&p.evidence_name)
+        .bind(&p.evidence)
+        .bind(p.recorded_by)
+        .bind(&p.note)
+        .bind(now)
+        .fetch_optional(c)
+        .await
+    })?;
+    let Some(payment_id) = inserted else {
+        // Booked before: answer as then, unless the retry disagrees about the money.
+        let (id, amount, inv, donor): (i64, i64, Option<i64>, i64) = on_tx!(tx, |c| {
+            sqlx::query_as(
+                "SELECT id, amount, invoice_id, donor_id FROM payments
+                 WHERE source = $1 AND reference = $2",
+            )
+            .bind(p.source.code())
+            .bind(&p.reference)
+            .fetch_one(c)
+            .await
+        })?;
+        if amount != p.amount || inv != invoice_id || donor != donor_id {
+            return Ok(Err(BookRefusal::ReferenceReused {
+                reference: p.reference.clone(),
+                booked: amount,
+            }));
+        }
+        return Ok(Ok(Booked {
+            payment_id: id,
+            new: false,
+            invoice_id,
+            donor_id,
+            funded_donation: None,
+        }));
+    };
+    if let (Overpayment::Refuse, Some(invoice_id)) = (over, invoice_id) {
+        // A no-op update: it locks the invoice's row on PostgreSQL, so two
+        // payments racing for the last rupiah due are decided one after the other.
+        let (number, total, paid, status, donor): (String, i64, i64, String, String) =
+            on_tx!(tx, |c| {
+                sqlx::query_as(
+                    "UPDATE invoices SET paid = paid WHERE id = $1
+                     RETURNING number, amount, paid, status,
+                       (SELECT name FROM donors WHERE id = invoices.donor_id)",
+                )
+                .bind(invoice_id)
+                .fetch_one(c)
+                .await
+            })?;
+        let total = Rupiah::new(total)?;
+        let paid = Rupiah::new(paid)?;
+        let settled = InvoiceStatus::parse(&status) == Some(InvoiceStatus::Paid);
+        let within = !settled && paid.checked_add(amount).is_ok_and(|after| after <= total);
+        if !within {
+            return Ok(Err(BookRefusal::Overpayment(Overpaid {
+                invoice_number: number,
+                invoice: total,
+                paid,
+                settled,
+                amount,
+                donor,
+            })));
+        }
+    }
+    let money_in = Transfer {
+        id: TransferKey::PaymentIn {
+            payment: payment_id,
+        }
+        .id(),
+        debit: Account::BankClearing,
+        credit: Account::DonorCredit(donor_id),
+        amount: p.amount,
+        phase: Phase::Single,
+        linked: false,
+    };
+    let mut funded_donation = None;
+    let mut settle = None;
+    if let (Some(invoice_id), Some(donation_id)) = (invoice_id, donation_id) {
+        let (paid, total): (i64, i64) = on_tx!(tx, |c| sqlx::query_as(
+            "UPDATE invoices SET paid = paid + $1,
+               status = CASE WHEN paid + $1 >= amount THEN 'paid' ELSE status END,
+               paid_at = CASE WHEN paid + $1 >= amount AND paid_at IS NULL THEN $2
+                 ELSE paid_at END
+             WHERE id = $3
+             RETURNING paid, (SELECT total FROM donations WHERE id = $4)",
+        )
+        .bind(p.amount)
+        .bind(now)
+        .bind(invoice_id)
+        .bind(donation_id)
+        .fetch_one(c)
+        .await)?;
+        if paid >= total {
+            settle = Some(donation_id);
+        }
+    }
+    match settle {
+        // The money comes in and, when it completes the invoice, funds the
+        // donation: one ledger batch in the usual case.
+        Some(donation_id) => {
+            if donations::settle_donation(tx, donation_id, Some(money_in), now).await? {
+                funded_donation = Some(donation_id);
             }
         }
-    };
+        None => {
+            let r = ledger::apply_new_transfers(tx, &[money_in], now).await?;
+            if let Some(Err(e)) = r.into_iter().next() {
+                // Only money past every bound gets here; the caller rolls back.
+                tracing::warn!(
+                    payment.id = payment_id,
+                    "the ledger refused a payment: {e:?}"
+                );
+                return Ok(Err(BookRefusal::LedgerRefused { amount: p.amount }));
+            }
+        }
+    }
+    Ok(Ok(Booked {
+        payment_id,
+        new: true,
+        invoice_id,
+        donor_id,
+        funded_donation,
+    }))
 }
-impl_payment_tx!(sqlx::SqliteConnection);
-impl_payment_tx!(sqlx::PgConnection);
 
 /// Books a payment in one transaction (see the module's steps); what an invoice does not
 /// need stays the donor's credit. Safe to call any number of times with the same (source,
-/// reference).
-pub async fn book(db: &Db, p: &NewPayment) -> anyhow::Result<Result<Booked, BookRefusal>> {
-    book_as(db, p, Overpayment::ToCredit).await
+/// reference). `now` is when it is received.
+pub async fn book(
+    db: &Db,
+    p: &NewPayment,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Booked, BookRefusal>> {
+    book_as(db, p, Overpayment::ToCredit, now).await
 }
 
 /// [`book`], with `over` saying whether money that would pay an invoice past its amount is
@@ -469,21 +474,20 @@ pub async fn book_as(
     db: &Db,
     p: &NewPayment,
     over: Overpayment,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Booked, BookRefusal>> {
     if Rupiah::positive(p.amount).is_none() {
         return Ok(Err(BookRefusal::AmountOutOfBounds));
     }
     super::retrying(|| async move {
-        on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let out = tx.book_payment_within(p, over).await?;
-            if out.is_ok() {
-                tx.commit().await?;
-            } else {
-                tx.rollback().await?;
-            }
-            Ok::<_, anyhow::Error>(out)
-        })
+        let mut tx = db.begin_write().await?;
+        let out = book_within(&mut tx, p, over, now).await?;
+        if out.is_ok() {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(out)
     })
     .await
 }
@@ -517,10 +521,12 @@ pub async fn evidence(db: &Db, id: i64) -> sqlx::Result<Option<(String, Vec<u8>)
 
 /// The donor's unspent money: the posted balance of their credit account.
 pub async fn credit_of(db: &Db, donor_id: i64) -> anyhow::Result<i64> {
-    on_db!(db, |pool| {
-        let mut c = pool.acquire().await?;
-        c.net_posted(&Account::DonorCredit(donor_id)).await
-    })
+    let code = Account::DonorCredit(donor_id).code();
+    let row: Option<(i64, i64)> = on_db!(db, |pool| sqlx::query_as(ledger::NET_POSTED)
+        .bind(&code)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(ledger::net_of(row))
 }
 
 /// Returns `amount` of a donor's credit to them. Refused (nothing written) when the credit
@@ -531,51 +537,47 @@ pub async fn refund(
     amount: i64,
     reason: &str,
     by: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<i64, Problem>> {
     if Rupiah::positive(amount).is_none() {
         return Ok(Err(lingkaran_domain::money::out_of_bounds(
             "Jumlah pengembalian / refund amount",
         )));
     }
-    let now = Utc::now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO refunds (donor_id, amount, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let mut tx = db.begin_write().await?;
+    let id: i64 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO refunds (donor_id, amount, reason, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(donor_id)
         .bind(amount)
         .bind(reason)
         .bind(by)
         .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let r = tx
-            .apply_transfers(&[Transfer {
-                id: TransferKey::Refund { refund: id }.id(),
-                debit: Account::DonorCredit(donor_id),
-                credit: Account::Refunds,
-                amount,
-                phase: Phase::Single,
-                linked: false,
-            }])
-            .await?;
-        match r.into_iter().next() {
-            Some(Ok(())) => {
-                tx.commit().await?;
-                Ok::<_, anyhow::Error>(Ok(id))
-            }
-            _ => {
-                tx.rollback().await?;
-                Ok(Err(Problem::new(
-                    "exceeds_credit",
-                    format!(
-                        "Pengembalian {} melebihi saldo kredit donatur.",
-                        rupiah(amount)
-                    ),
-                    format!("A refund of {} exceeds the donor's credit.", rupiah(amount)),
-                )))
-            }
-        }
-    })
+        .fetch_one(c)
+        .await
+    })?;
+    let back = Transfer {
+        id: TransferKey::Refund { refund: id }.id(),
+        debit: Account::DonorCredit(donor_id),
+        credit: Account::Refunds,
+        amount,
+        phase: Phase::Single,
+        linked: false,
+    };
+    let r = ledger::apply_transfers(&mut tx, &[back], now).await?;
+    if let Some(Ok(())) = r.into_iter().next() {
+        tx.commit().await?;
+        return Ok(Ok(id));
+    }
+    tx.rollback().await?;
+    Ok(Err(Problem::new(
+        "exceeds_credit",
+        format!(
+            "Pengembalian {} melebihi saldo kredit donatur.",
+            rupiah(amount)
+        ),
+        format!("A refund of {} exceeds the donor's credit.", rupiah(amount)),
+    )))
 }

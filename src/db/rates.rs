@@ -1,11 +1,11 @@
 //! The contribution rate table.
 
-use super::Db;
-use crate::on_db;
+use super::{Db, Tx};
+use crate::{on_db, on_tx};
 use lingkaran_domain::rates::{Month, Rate};
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct RateRow {
+struct RateRow {
     effective_from: String,
     jkk_basis_points: i64,
     jkk_min: i64,
@@ -14,11 +14,10 @@ pub(crate) struct RateRow {
 }
 
 /// Every rate, oldest first (also read inside transactions, e.g. to price a late payment).
-pub(crate) const SELECT_RATES: &str =
-    "SELECT effective_from, jkk_basis_points, jkk_min, jkk_max, jkm_flat
+const SELECT_RATES: &str = "SELECT effective_from, jkk_basis_points, jkk_min, jkk_max, jkm_flat
     FROM contribution_rates ORDER BY effective_from";
 
-pub(crate) fn from_rows(rows: Vec<RateRow>) -> anyhow::Result<Vec<Rate>> {
+fn from_rows(rows: Vec<RateRow>) -> anyhow::Result<Vec<Rate>> {
     rows.into_iter()
         .map(|r| {
             Ok(Rate {
@@ -71,7 +70,7 @@ pub async fn add(db: &Db, r: &Rate, source: &str) -> anyhow::Result<bool> {
 use lingkaran_domain::pricing::{FundingSource, PriceSettings, Pricing, Relief, Sector};
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct ReliefRow {
+struct ReliefRow {
     id: i64,
     basis: String,
     basis_points: i64,
@@ -81,14 +80,14 @@ pub(crate) struct ReliefRow {
     excludes: String,
 }
 
-pub(crate) const SELECT_RELIEFS: &str =
+const SELECT_RELIEFS: &str =
     "SELECT id, basis, basis_points, from_month, to_month, sectors, excludes FROM relief_rules ORDER BY id";
 
-pub(crate) const SELECT_SETTINGS: &str =
+const SELECT_SETTINGS: &str =
     "SELECT dana_desa_is_apbn, self_pay_months_back, self_pay_months_ahead FROM pricing_settings WHERE id = 1";
 
 /// The settings row: (Dana Desa counts as APBN, self-payment months back, months ahead).
-pub(crate) type SettingsRow = (bool, i64, i64);
+type SettingsRow = (bool, i64, i64);
 
 fn codes<T>(
     text: &str,
@@ -103,7 +102,7 @@ fn codes<T>(
         .collect()
 }
 
-pub(crate) fn reliefs_from_rows(rows: Vec<ReliefRow>) -> anyhow::Result<Vec<Relief>> {
+fn reliefs_from_rows(rows: Vec<ReliefRow>) -> anyhow::Result<Vec<Relief>> {
     rows.into_iter()
         .map(|r| {
             let month = |n: i64| {
@@ -131,7 +130,7 @@ pub struct SelfPayWindow {
     pub ahead: u32,
 }
 
-pub(crate) fn settings_from_row(row: Option<SettingsRow>) -> (PriceSettings, SelfPayWindow) {
+fn settings_from_row(row: Option<SettingsRow>) -> (PriceSettings, SelfPayWindow) {
     let (dd, back, ahead) = row.unwrap_or((true, 3, 1));
     (
         PriceSettings {
@@ -144,35 +143,36 @@ pub(crate) fn settings_from_row(row: Option<SettingsRow>) -> (PriceSettings, Sel
     )
 }
 
-/// Reads everything pricing needs on an open connection or transaction of either store:
-/// `load_pricing!(&mut *tx)` gives `anyhow::Result<(Pricing, SelfPayWindow)>`.
-#[macro_export]
-macro_rules! load_pricing {
-    ($conn:expr) => {
-        async {
-            let rates: Vec<$crate::db::rates::RateRow> =
-                sqlx::query_as($crate::db::rates::SELECT_RATES)
-                    .fetch_all(&mut *$conn)
-                    .await?;
-            let reliefs: Vec<$crate::db::rates::ReliefRow> =
-                sqlx::query_as($crate::db::rates::SELECT_RELIEFS)
-                    .fetch_all(&mut *$conn)
-                    .await?;
-            let settings: Option<$crate::db::rates::SettingsRow> =
-                sqlx::query_as($crate::db::rates::SELECT_SETTINGS)
-                    .fetch_optional(&mut *$conn)
-                    .await?;
-            let (settings, window) = $crate::db::rates::settings_from_row(settings);
-            Ok::<_, anyhow::Error>((
-                lingkaran_domain::pricing::Pricing {
-                    rates: $crate::db::rates::from_rows(rates)?,
-                    reliefs: $crate::db::rates::reliefs_from_rows(reliefs)?,
-                    settings,
-                },
-                window,
-            ))
-        }
+/// Reads everything pricing needs on one connection of either store: the pool's (through
+/// [`pricing_and_window`]) or an open transaction's ([`pricing_in`]). Generic over the
+/// connection so the three reads are written once.
+async fn read_pricing<C, DB>(c: &mut C) -> anyhow::Result<(Pricing, SelfPayWindow)>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    RateRow: for<'r> sqlx::FromRow<'r, DB::Row>,
+    ReliefRow: for<'r> sqlx::FromRow<'r, DB::Row>,
+    SettingsRow: for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    let rates: Vec<RateRow> = sqlx::query_as(SELECT_RATES).fetch_all(&mut *c).await?;
+    let reliefs: Vec<ReliefRow> = sqlx::query_as(SELECT_RELIEFS).fetch_all(&mut *c).await?;
+    let settings: Option<SettingsRow> = sqlx::query_as(SELECT_SETTINGS)
+        .fetch_optional(&mut *c)
+        .await?;
+    let (settings, window) = settings_from_row(settings);
+    let pricing = Pricing {
+        rates: from_rows(rates)?,
+        reliefs: reliefs_from_rows(reliefs)?,
+        settings,
     };
+    Ok((pricing, window))
+}
+
+/// Everything pricing needs, read in the caller's transaction (a late payment pricing the
+/// months it takes again, a self-payment checking its amount).
+pub(crate) async fn pricing_in(tx: &mut Tx) -> anyhow::Result<(Pricing, SelfPayWindow)> {
+    on_tx!(tx, |c| read_pricing(c).await)
 }
 
 /// Everything pricing needs: the rates, the relief rules, the settings.
@@ -181,10 +181,7 @@ pub async fn pricing(db: &Db) -> anyhow::Result<Pricing> {
 }
 
 pub async fn pricing_and_window(db: &Db) -> anyhow::Result<(Pricing, SelfPayWindow)> {
-    on_db!(db, |pool| {
-        let mut conn = pool.acquire().await?;
-        crate::load_pricing!(conn).await
-    })
+    on_db!(db, |pool| read_pricing(&mut *pool.acquire().await?).await)
 }
 
 /// Every relief rule, oldest first.

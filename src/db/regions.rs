@@ -1,8 +1,8 @@
 //! The `regions` table: loaded once from the embedded CSV, then read by the API.
 
 use super::Db;
-use crate::on_db;
 use crate::regions::{self, Region};
+use crate::{on_db, on_tx};
 use anyhow::Context;
 use sqlx::{FromRow, QueryBuilder};
 
@@ -26,24 +26,43 @@ pub async fn load_if_empty(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
     let all: Vec<Region> = regions::rows().collect();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        // 4 binds a row; 2,000 rows stay under SQLite's and PostgreSQL's parameter limits.
-        for chunk in all.chunks(2000) {
-            let mut qb = QueryBuilder::new("INSERT INTO regions (code, name, level, parent) ");
-            qb.push_values(chunk, |mut b, r| {
-                b.push_bind(r.code.as_str())
-                    .push_bind(r.name.as_str())
-                    .push_bind(i64::from(r.level))
-                    .push_bind(r.parent());
-            });
-            qb.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await
-    })
-    .context("loading the region table")?;
+    insert_all(db, &all)
+        .await
+        .context("loading the region table")?;
     tracing::info!(regions = all.len(), "region table loaded");
     Ok(())
+}
+
+/// Inserts the regions in one transaction.
+async fn insert_all(db: &Db, all: &[Region]) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    // 4 binds a row; 2,000 rows stay under SQLite's and PostgreSQL's parameter limits.
+    for chunk in all.chunks(2000) {
+        on_tx!(&mut tx, |c| insert_regions(chunk)
+            .build()
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    tx.commit().await
+}
+
+/// One multi-row insert of regions.
+fn insert_regions<'a, DB>(rows: &'a [Region]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new("INSERT INTO regions (code, name, level, parent) ");
+    qb.push_values(rows, |mut b, r| {
+        b.push_bind(r.code.as_str())
+            .push_bind(r.name.as_str())
+            .push_bind(i64::from(r.level))
+            .push_bind(r.parent());
+    });
+    qb
 }
 
 pub async fn get(db: &Db, code: &str) -> sqlx::Result<Option<RegionRow>> {

@@ -22,10 +22,10 @@
 //! about the file as a whole (gaps and balances between MT940 statements, the account
 //! assumed, amounts read as whole rupiah) are kept with it.
 
-use super::payments::{BookRefusal, NewPayment, Overpayment, PaymentTx, Source, Target};
-use super::{BeginWrite, Db};
-use crate::on_db;
+use super::payments::{self, BookRefusal, NewPayment, Overpayment, Source, Target};
+use super::{Db, Tx};
 use crate::payments::statement::{self, StatementInfo, StatementLine};
+use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use lingkaran_domain::format::rupiah;
 use lingkaran_domain::message::Problem;
@@ -430,8 +430,29 @@ async fn record_file(
     file: &NewFile<'_>,
     parsed: &statement::Parsed,
     first_notices: &[Problem],
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Option<(i64, Vec<Problem>)>> {
-    let now = Utc::now();
+    super::retrying(|| async move {
+        let mut tx = db.begin_write().await?;
+        let out = write_file(&mut tx, file, parsed, first_notices, now).await?;
+        if out.is_some() {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// [`record_file`]'s writes, in the caller's transaction.
+async fn write_file(
+    tx: &mut Tx,
+    file: &NewFile<'_>,
+    parsed: &statement::Parsed,
+    first_notices: &[Problem],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<(i64, Vec<Problem>)>> {
     let NewFile {
         sha,
         filename,
@@ -439,102 +460,125 @@ async fn record_file(
         account,
         by,
     } = *file;
-    super::retrying(|| async move {
-        on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO bank_statements (sha256, filename, format, uploaded_by, created_at, account)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+    let id: Option<i64> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO bank_statements
+               (sha256, filename, format, uploaded_by, created_at, account)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+        )
+        .bind(sha)
+        .bind(filename)
+        .bind(format)
+        .bind(by)
+        .bind(now)
+        .bind(account)
+        .fetch_optional(c)
+        .await
+    })?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let mut notices: Vec<Problem> = first_notices.to_vec();
+    for st in &parsed.statements {
+        let Some(acct) = st.account.as_deref().or(account) else {
+            continue;
+        };
+        let number = st.number.map(|(n, _)| i64::try_from(n).unwrap_or(i64::MAX));
+        let page = st.number.map(|(_, p)| i64::try_from(p).unwrap_or(i64::MAX));
+        let (same, prev, next) = match (number, page) {
+            (Some(n), Some(p)) => neighbours(tx, acct, n, p).await?,
+            _ => (None, None, None),
+        };
+        notices.extend(sequence_notices(
+            st,
+            acct,
+            same.as_ref(),
+            prev.as_ref(),
+            next.as_ref(),
+        ));
+        let day =
+            |d: Option<(chrono::NaiveDate, i64)>| d.map(|(d, _)| d.format("%Y-%m-%d").to_string());
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO account_statements (statement_id, line_no, account, sequence, number,
+                   page, opening_on, opening, closing_on, closing)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
-            .bind(sha)
-            .bind(filename)
-            .bind(format)
-            .bind(by)
-            .bind(now)
-            .bind(account)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(id) = id else {
-                tx.rollback().await?;
-                return Ok::<_, anyhow::Error>(None);
-            };
-            let mut notices: Vec<Problem> = first_notices.to_vec();
-            for st in &parsed.statements {
-                let Some(acct) = st.account.as_deref().or(account) else {
-                    continue;
-                };
-                let number = st.number.map(|(n, _)| i64::try_from(n).unwrap_or(i64::MAX));
-                let page = st.number.map(|(_, p)| i64::try_from(p).unwrap_or(i64::MAX));
-                let (same, prev, next) = if let (Some(n), Some(p)) = (number, page) {
-                    let same: Option<Neighbour> = sqlx::query_as(&format!(
-                        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number = $2 AND a.page = $3 ORDER BY a.id LIMIT 1"
-                    ))
-                    .bind(acct)
-                    .bind(n)
-                    .bind(p)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let prev: Option<Neighbour> = sqlx::query_as(&format!(
-                        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number IS NOT NULL
-                           AND (a.number < $2 OR (a.number = $2 AND a.page < $3))
-                         ORDER BY a.number DESC, a.page DESC LIMIT 1"
-                    ))
-                    .bind(acct)
-                    .bind(n)
-                    .bind(p)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let next: Option<Neighbour> = sqlx::query_as(&format!(
-                        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number IS NOT NULL
-                           AND (a.number > $2 OR (a.number = $2 AND a.page > $3))
-                         ORDER BY a.number, a.page LIMIT 1"
-                    ))
-                    .bind(acct)
-                    .bind(n)
-                    .bind(p)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    (same, prev, next)
-                } else {
-                    (None, None, None)
-                };
-                notices.extend(sequence_notices(st, acct, same.as_ref(), prev.as_ref(), next.as_ref()));
-                let day = |d: Option<(chrono::NaiveDate, i64)>| d.map(|(d, _)| d.format("%Y-%m-%d").to_string());
-                sqlx::query(
-                    "INSERT INTO account_statements (statement_id, line_no, account, sequence, number, page,
-                       opening_on, opening, closing_on, closing)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(id)
-                .bind(i64::try_from(st.line_no).unwrap_or(i64::MAX))
-                .bind(acct)
-                .bind(&st.sequence)
-                .bind(number)
-                .bind(page)
-                .bind(day(st.opening))
-                .bind(st.opening.map(|(_, b)| b))
-                .bind(day(st.closing))
-                .bind(st.closing.map(|(_, b)| b))
-                .execute(&mut *tx)
-                .await?;
-            }
-            for (seq, n) in notices.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO statement_notices (statement_id, seq, code, message, message_en) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(i64::try_from(seq).unwrap_or(i64::MAX))
-                .bind(n.code)
-                .bind(&n.id)
-                .bind(&n.en)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(Some((id, notices)))
-        })
-    })
-    .await
+            .bind(id)
+            .bind(i64::try_from(st.line_no).unwrap_or(i64::MAX))
+            .bind(acct)
+            .bind(&st.sequence)
+            .bind(number)
+            .bind(page)
+            .bind(day(st.opening))
+            .bind(st.opening.map(|(_, b)| b))
+            .bind(day(st.closing))
+            .bind(st.closing.map(|(_, b)| b))
+            .execute(c)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    for (seq, n) in notices.iter().enumerate() {
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO statement_notices (statement_id, seq, code, message, message_en)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+            .bind(n.code)
+            .bind(&n.id)
+            .bind(&n.en)
+            .execute(c)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    Ok(Some((id, notices)))
+}
+
+/// The statements of `account` already recorded with this number and page, just before it
+/// and just after it: (same, previous, next).
+async fn neighbours(
+    tx: &mut Tx,
+    account: &str,
+    number: i64,
+    page: i64,
+) -> anyhow::Result<(Option<Neighbour>, Option<Neighbour>, Option<Neighbour>)> {
+    let same = format!(
+        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number = $2 AND a.page = $3
+         ORDER BY a.id LIMIT 1"
+    );
+    let prev = format!(
+        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number IS NOT NULL
+           AND (a.number < $2 OR (a.number = $2 AND a.page < $3))
+         ORDER BY a.number DESC, a.page DESC LIMIT 1"
+    );
+    let next = format!(
+        "{SELECT_NEIGHBOUR} WHERE a.account = $1 AND a.number IS NOT NULL
+           AND (a.number > $2 OR (a.number = $2 AND a.page > $3))
+         ORDER BY a.number, a.page LIMIT 1"
+    );
+    let same = on_tx!(tx, |c| sqlx::query_as(&same)
+        .bind(account)
+        .bind(number)
+        .bind(page)
+        .fetch_optional(c)
+        .await)?;
+    let prev = on_tx!(tx, |c| sqlx::query_as(&prev)
+        .bind(account)
+        .bind(number)
+        .bind(page)
+        .fetch_optional(c)
+        .await)?;
+    let next = on_tx!(tx, |c| sqlx::query_as(&next)
+        .bind(account)
+        .bind(number)
+        .bind(page)
+        .fetch_optional(c)
+        .await)?;
+    Ok((same, prev, next))
 }
 
 async fn stored_notices(db: &Db, statement_id: i64) -> sqlx::Result<Vec<Problem>> {
@@ -575,147 +619,194 @@ async fn process_line(
     up: &Upload<'_>,
     l: &StatementLine,
     key: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let target = invoice_for(db, l).await?;
+    let target = &target;
+    super::retrying(|| async move {
+        let mut tx = db.begin_write().await?;
+        if decide_line(&mut tx, up, l, key, target, now).await? {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// [`process_line`]'s writes, in the caller's transaction; false when the line was recorded
+/// before (nothing written).
+async fn decide_line(
+    tx: &mut Tx,
+    up: &Upload<'_>,
+    l: &StatementLine,
+    key: &str,
+    target: &Option<(Target, i64)>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     let account = l.account.as_deref().unwrap_or(up.account);
     let value_date = l.value_date.format("%Y-%m-%d").to_string();
     let booked_on = l.booked_on.format("%Y-%m-%d").to_string();
     let line_no = i64::try_from(l.line_no).unwrap_or(i64::MAX);
-    let payment = |target: Target| NewPayment {
-        source: Source::Statement,
-        reference: credit_reference(account, &value_date, l.amount, key),
-        target,
-        amount: l.amount,
-        paid_on: l.booked_on,
-        channel: Some(format!("statement:{}", up.format)),
-        evidence_name: None,
-        evidence: None,
-        recorded_by: Some(up.by),
-        note: Some(l.description.clone()),
+    let line_id: Option<i64> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO statement_lines (statement_id, line_no, booked_on, amount, reference,
+               description, va_number, status, account, value_date, bank_reference)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $8, $9, $10)
+             ON CONFLICT (statement_id, line_no) DO NOTHING RETURNING id",
+        )
+        .bind(up.statement_id)
+        .bind(line_no)
+        .bind(&booked_on)
+        .bind(l.amount)
+        .bind(&l.reference)
+        .bind(&l.description)
+        .bind(&l.va_number)
+        .bind(account)
+        .bind(&value_date)
+        .bind(&l.bank_reference)
+        .bind(Unmatched.code())
+        .fetch_optional(c)
+        .await
+    })?;
+    let Some(line_id) = line_id else {
+        return Ok(false);
     };
-    let (account, value_date, booked_on, target, payment) =
-        (&account, &value_date, &booked_on, &target, &payment);
-    super::retrying(|| async move {
-        on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let line_id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO statement_lines (statement_id, line_no, booked_on, amount, reference, description,
-                   va_number, status, account, value_date, bank_reference)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $8, $9, $10)
-                 ON CONFLICT (statement_id, line_no) DO NOTHING RETURNING id",
-            )
-            .bind(up.statement_id)
-            .bind(line_no)
-            .bind(booked_on)
-            .bind(l.amount)
-            .bind(&l.reference)
-            .bind(&l.description)
-            .bind(&l.va_number)
-            .bind(*account)
-            .bind(value_date)
-            .bind(&l.bank_reference)
-            .bind(Unmatched.code())
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(line_id) = line_id else {
-                tx.rollback().await?;
-                return Ok::<_, anyhow::Error>(());
-            };
-            let credit: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO bank_credits (account, value_date, amount, bank_key, line_id) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (account, value_date, amount, bank_key) DO NOTHING RETURNING id",
-            )
-            .bind(*account)
-            .bind(value_date)
-            .bind(l.amount)
-            .bind(key)
-            .bind(line_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (status, payment_id, reason, credit_id) = match credit {
-                None => {
-                    // Brought before, by this or another file, in this or another format.
-                    let (credit_id, first_payment, file, first_line): (i64, Option<i64>, String, i64) = sqlx::query_as(
-                        "SELECT c.id, f.payment_id, s.filename, f.line_no FROM bank_credits c
-                           JOIN statement_lines f ON f.id = c.line_id JOIN bank_statements s ON s.id = f.statement_id
-                         WHERE c.account = $1 AND c.value_date = $2 AND c.amount = $3 AND c.bank_key = $4",
-                    )
-                    .bind(*account)
-                    .bind(value_date)
-                    .bind(l.amount)
-                    .bind(key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let what = l.bank_reference.as_deref().map_or_else(
-                        || ("keterangan yang sama".to_string(), "the same description".to_string()),
-                        |r| (format!("referensi bank {r}"), format!("bank reference {r}")),
-                    );
-                    let reason = format!(
-                        "Transfer yang sama (rekening {account}, valuta {value_date}, {}, {}) sudah ada di berkas {file} baris {first_line}; tidak dibukukan lagi. / The same transfer (account {account}, value date {value_date}, {}, {}) is already in file {file} line {first_line}; it is not booked again.",
-                        rupiah(l.amount), what.0, rupiah(l.amount), what.1
-                    );
-                    (Duplicate, first_payment, Some(reason), credit_id)
-                }
-                Some(credit_id) => match target {
-                    None => (
-                        Unmatched,
-                        None,
-                        Some("Tidak ada nomor virtual account atau nomor tagihan yang dikenal. / No known virtual-account or invoice number.".to_string()),
-                        credit_id,
-                    ),
-                    Some((target, invoice_id)) => {
-                        // Money a callback already booked shows up on the statement too:
-                        // recognise it rather than count it twice.
-                        let callback: Option<i64> = sqlx::query_scalar(
-                            "SELECT p.id FROM payments p WHERE p.invoice_id = $1 AND p.amount = $2 AND p.source = 'callback'
-                               AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.payment_id = p.id)
-                             ORDER BY p.id LIMIT 1",
-                        )
-                        .bind(*invoice_id)
-                        .bind(l.amount)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        if let Some(pid) = callback {
-                            (Reconciled, Some(pid), None, credit_id)
-                        } else {
-                            // A savepoint: a refused booking leaves the line to be queued.
-                            let mut sp = sqlx::Connection::begin(&mut *tx).await?;
-                            let p = payment(target.clone());
-                            match sp.book_payment_within(&p, Overpayment::Refuse).await? {
-                                Ok(b) => {
-                                    sp.commit().await?;
-                                    let status = if b.new { Matched } else { Reconciled };
-                                    (status, Some(b.payment_id), None, credit_id)
-                                }
-                                Err(refusal) => {
-                                    sp.rollback().await?;
-                                    let p = refusal.problem();
-                                    let reason = format!(
-                                        "{} Menunggu keputusan petugas. / {} It waits for an officer's decision.",
-                                        p.id, p.en
-                                    );
-                                    (Unmatched, None, Some(reason), credit_id)
-                                }
-                            }
-                        }
+    let credit: Option<i64> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO bank_credits (account, value_date, amount, bank_key, line_id)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (account, value_date, amount, bank_key) DO NOTHING RETURNING id",
+        )
+        .bind(account)
+        .bind(&value_date)
+        .bind(l.amount)
+        .bind(key)
+        .bind(line_id)
+        .fetch_optional(c)
+        .await
+    })?;
+    let (status, payment_id, reason, credit_id) = match (credit, target) {
+        (None, _) => {
+            // Brought before, by this or another file, in this or another format.
+            let first: (i64, Option<i64>, String, i64) = on_tx!(tx, |c| {
+                sqlx::query_as(
+                    "SELECT c.id, f.payment_id, s.filename, f.line_no FROM bank_credits c
+                       JOIN statement_lines f ON f.id = c.line_id
+                       JOIN bank_statements s ON s.id = f.statement_id
+                     WHERE c.account = $1 AND c.value_date = $2 AND c.amount = $3
+                       AND c.bank_key = $4",
+                )
+                .bind(account)
+                .bind(&value_date)
+                .bind(l.amount)
+                .bind(key)
+                .fetch_one(c)
+                .await
+            })?;
+            let (credit_id, first_payment, file, first_line) = first;
+            let reason = duplicate_reason(l, account, &value_date, &file, first_line);
+            (Duplicate, first_payment, Some(reason), credit_id)
+        }
+        (Some(credit_id), None) => (Unmatched, None, Some(NO_TARGET.to_string()), credit_id),
+        (Some(credit_id), Some((target, invoice_id))) => {
+            // Money a callback already booked shows up on the statement too: recognise it
+            // rather than count it twice.
+            let callback: Option<i64> = on_tx!(tx, |c| {
+                sqlx::query_scalar(
+                    "SELECT p.id FROM payments p
+                     WHERE p.invoice_id = $1 AND p.amount = $2 AND p.source = 'callback'
+                       AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.payment_id = p.id)
+                     ORDER BY p.id LIMIT 1",
+                )
+                .bind(*invoice_id)
+                .bind(l.amount)
+                .fetch_optional(c)
+                .await
+            })?;
+            if let Some(pid) = callback {
+                (Reconciled, Some(pid), None, credit_id)
+            } else {
+                // A savepoint: a refused booking leaves the line to be queued.
+                tx.savepoint("book_line").await?;
+                let p = NewPayment {
+                    source: Source::Statement,
+                    reference: credit_reference(account, &value_date, l.amount, key),
+                    target: target.clone(),
+                    amount: l.amount,
+                    paid_on: l.booked_on,
+                    channel: Some(format!("statement:{}", up.format)),
+                    evidence_name: None,
+                    evidence: None,
+                    recorded_by: Some(up.by),
+                    note: Some(l.description.clone()),
+                };
+                match payments::book_within(tx, &p, Overpayment::Refuse, now).await? {
+                    Ok(b) => {
+                        tx.release("book_line").await?;
+                        let status = if b.new { Matched } else { Reconciled };
+                        (status, Some(b.payment_id), None, credit_id)
                     }
-                },
-            };
-            sqlx::query(
-                "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3, credit_id = $4 WHERE id = $5",
+                    Err(refusal) => {
+                        tx.rollback_to("book_line").await?;
+                        let p = refusal.problem();
+                        let reason = format!(
+                            "{} Menunggu keputusan petugas. / {} It waits for an officer's decision.",
+                            p.id, p.en
+                        );
+                        (Unmatched, None, Some(reason), credit_id)
+                    }
+                }
+            }
+        }
+    };
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3,
+               credit_id = $4
+             WHERE id = $5",
+        )
+        .bind(status.code())
+        .bind(payment_id)
+        .bind(reason)
+        .bind(credit_id)
+        .bind(line_id)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(true)
+}
+
+/// Why a line that names no invoice waits in the queue.
+const NO_TARGET: &str = "Tidak ada nomor virtual account atau nomor tagihan yang dikenal. / \
+    No known virtual-account or invoice number.";
+
+/// Why a line whose bank credit an earlier line brought is a duplicate.
+fn duplicate_reason(
+    l: &StatementLine,
+    account: &str,
+    value_date: &str,
+    file: &str,
+    first_line: i64,
+) -> String {
+    let (what_id, what_en) = l.bank_reference.as_deref().map_or_else(
+        || {
+            (
+                "keterangan yang sama".to_string(),
+                "the same description".to_string(),
             )
-            .bind(status.code())
-            .bind(payment_id)
-            .bind(reason)
-            .bind(credit_id)
-            .bind(line_id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-    })
-    .await
+        },
+        |r| (format!("referensi bank {r}"), format!("bank reference {r}")),
+    );
+    let amount = rupiah(l.amount);
+    format!(
+        "Transfer yang sama (rekening {account}, valuta {value_date}, {amount}, {what_id}) sudah \
+         ada di berkas {file} baris {first_line}; tidak dibukukan lagi. / The same transfer \
+         (account {account}, value date {value_date}, {amount}, {what_en}) is already in file \
+         {file} line {first_line}; it is not booked again."
+    )
 }
 
 /// Reads a statement file, books what it can, queues the rest. `account` is the account the
@@ -727,6 +818,7 @@ pub async fn import(
     bytes: &[u8],
     account: Option<&str>,
     by: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Report, Problem>> {
     let parsed = match statement::parse(filename, bytes) {
         Ok(p) => p,
@@ -759,7 +851,7 @@ pub async fn import(
                 account: account.as_deref(),
                 by,
             };
-            match record_file(db, &file, &parsed, &first).await? {
+            match record_file(db, &file, &parsed, &first, now).await? {
                 Some((id, notices)) => (id, false, account, notices),
                 None => {
                     // Recorded by a concurrent upload of the same bytes.
@@ -793,7 +885,7 @@ pub async fn import(
         if done.contains(&i64::try_from(l.line_no).unwrap_or(i64::MAX)) {
             continue;
         }
-        process_line(db, &up, l, key).await?;
+        process_line(db, &up, l, key, now).await?;
     }
     let counts: Vec<(String, i64)> = on_db!(db, |pool| {
         sqlx::query_as(
@@ -911,6 +1003,7 @@ pub async fn resolve(
     note: &str,
     confirm_overpayment: bool,
     by: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<LineRow, ResolveRefusal>> {
     let Some(l) = line(db, id).await? else {
         return Ok(Err(ResolveRefusal::NotFound));
@@ -958,49 +1051,64 @@ pub async fn resolve(
     } else {
         Overpayment::Refuse
     };
-    let now = Utc::now();
     let payment = &payment;
     let decided = super::retrying(|| async move {
-        on_db!(db, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let (status, payment_id) = match payment {
-                None => (Ignored, None),
-                Some(p) => match tx.book_payment_within(p, over).await? {
-                    Ok(b) => (Resolved, Some(b.payment_id)),
-                    Err(refusal) => {
-                        tx.rollback().await?;
-                        return Ok::<_, anyhow::Error>(Err(ResolveRefusal::Book(refusal)));
-                    }
-                },
-            };
-            let n = sqlx::query(
-                "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3, resolved_by = $4, resolved_at = $5
-                 WHERE id = $6 AND status = $7",
-            )
-            .bind(status.code())
-            .bind(payment_id)
-            .bind(note)
-            .bind(by)
-            .bind(now)
-            .bind(id)
-            .bind(Unmatched.code())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                // Another officer decided it meanwhile: nothing of this decision is kept.
-                tx.rollback().await?;
-                return Ok(Err(ResolveRefusal::AlreadyDecided { status: None }));
-            }
+        let mut tx = db.begin_write().await?;
+        let out = decide(&mut tx, id, payment.as_ref(), over, note, by, now).await?;
+        if out.is_ok() {
             tx.commit().await?;
-            Ok(Ok(()))
-        })
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(out)
     })
     .await?;
     if let Err(p) = decided {
         return Ok(Err(p));
     }
     Ok(line(db, id).await?.ok_or(ResolveRefusal::NotFound))
+}
+
+/// [`resolve`]'s writes, in the caller's transaction: books the payment (`None`: the line is
+/// set aside) and marks the line, if it is still unmatched. On `Err` the caller rolls back.
+async fn decide(
+    tx: &mut Tx,
+    id: i64,
+    payment: Option<&NewPayment>,
+    over: Overpayment,
+    note: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), ResolveRefusal>> {
+    let (status, payment_id) = match payment {
+        None => (Ignored, None),
+        Some(p) => match payments::book_within(tx, p, over, now).await? {
+            Ok(b) => (Resolved, Some(b.payment_id)),
+            Err(refusal) => return Ok(Err(ResolveRefusal::Book(refusal))),
+        },
+    };
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE statement_lines SET status = $1, payment_id = $2, reason = $3,
+               resolved_by = $4, resolved_at = $5
+             WHERE id = $6 AND status = $7",
+        )
+        .bind(status.code())
+        .bind(payment_id)
+        .bind(note)
+        .bind(by)
+        .bind(now)
+        .bind(id)
+        .bind(Unmatched.code())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if n == 0 {
+        // Another officer decided it meanwhile: nothing of this decision is kept.
+        return Ok(Err(ResolveRefusal::AlreadyDecided { status: None }));
+    }
+    Ok(Ok(()))
 }
 
 #[cfg(test)]

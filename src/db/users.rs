@@ -3,7 +3,7 @@
 use super::Db;
 use crate::auth::password::{hash_password, random_token, token_hash, verify_password};
 use crate::auth::role::{Principal, Role};
-use crate::on_db;
+use crate::{on_db, on_tx};
 use chrono::{Duration, Utc};
 use sqlx::FromRow;
 
@@ -64,10 +64,11 @@ pub struct NewUser<'a> {
 pub async fn create_user(db: &Db, u: &NewUser<'_>) -> anyhow::Result<i64> {
     let hash = hash_password(u.password)?;
     let now = Utc::now();
-    let id = on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, full_name, password_hash, role, organisation_id, created_at)
+    let mut tx = db.begin().await?;
+    let id: i64 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO users
+               (username, full_name, password_hash, role, organisation_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(u.username)
@@ -76,18 +77,20 @@ pub async fn create_user(db: &Db, u: &NewUser<'_>) -> anyhow::Result<i64> {
         .bind(u.role.code())
         .bind(u.organisation_id)
         .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        for r in u.regions {
-            sqlx::query("INSERT INTO user_regions (user_id, region_code) VALUES ($1, $2)")
-                .bind(id)
-                .bind(r)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok::<i64, sqlx::Error>(id)
+        .fetch_one(c)
+        .await
     })?;
+    for r in u.regions {
+        on_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO user_regions (user_id, region_code) VALUES ($1, $2)"
+        )
+        .bind(id)
+        .bind(r)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    }
+    tx.commit().await?;
     Ok(id)
 }
 

@@ -3,16 +3,18 @@
 //! Whether a move is allowed is [`WorkerStatus::can_become`], asked here as well as by the
 //! callers, so no path writes a move the registry forbids.
 //!
-//! Two forms: [`WorkerEventsTx::change_worker`] for one worker (an officer's decision, a
+//! Two forms: [`change_worker`] for one worker (an officer's decision, a
 //! self-payment, a stop), conditional on the status the caller read, so two racing changes
-//! cannot both win; and [`WorkerEventsTx::change_workers`] for a set chosen by an SQL filter
+//! cannot both win; and [`change_workers`] for a set chosen by an SQL filter
 //! (the month's lifecycle step, the demo), two statements whatever the number of workers.
 //! A change whose `to` is the status the worker already has is a note: the event is written
 //! and the status stays (`distinct`, `back_to_pool`).
 
+use super::Tx;
+use crate::on_tx;
 use chrono::{DateTime, Utc};
 use lingkaran_domain::worker::WorkerStatus;
-use sqlx::{Connection, Database, Encode, Executor, IntoArguments, Type};
+use sqlx::{Database, Encode, Type};
 
 /// What happens to the worker(s), and who, when and why.
 #[derive(Debug, Clone, Copy)]
@@ -27,28 +29,11 @@ pub(crate) struct Change<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// A value the filter of [`WorkerEventsTx::change_workers`] binds.
+/// A value the filter of [`change_workers`] binds.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Param<'a> {
     Int(i64),
     Text(&'a str),
-}
-
-/// How many rows a statement wrote, whichever store ran it (sqlx has no common trait).
-pub(crate) trait RowsAffected {
-    fn rows(&self) -> u64;
-}
-
-impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
-    fn rows(&self) -> u64 {
-        self.rows_affected()
-    }
-}
-
-impl RowsAffected for sqlx::postgres::PgQueryResult {
-    fn rows(&self) -> u64 {
-        self.rows_affected()
-    }
 }
 
 /// Whether `from` may become `to` here: an allowed move, or a note (`from == to`).
@@ -76,71 +61,41 @@ where
     q
 }
 
-pub(crate) trait WorkerEventsTx {
-    /// Moves worker `id` from `from` (the status the caller read) to `change.to`, with its
-    /// event. Returns false, writing nothing, when the move is not allowed or the worker is
-    /// no longer `from` (another change won the race).
-    async fn change_worker(
-        &mut self,
-        id: i64,
-        from: WorkerStatus,
-        change: &Change<'_>,
-    ) -> anyhow::Result<bool>;
-
-    /// Moves every worker whose status is one of `from` and who matches `filter` (SQL over
-    /// `workers w`, with `$1`… bound to `params`) to `change.to`, one event each. Returns how
-    /// many. Every status in `from` must be allowed to become `change.to` (or be it, for a
-    /// note); otherwise nothing is written and an error returned.
-    async fn change_workers(
-        &mut self,
-        from: &[WorkerStatus],
-        filter: &str,
-        params: &[Param<'_>],
-        change: &Change<'_>,
-    ) -> anyhow::Result<u64>;
-}
-
-impl<C> WorkerEventsTx for C
-where
-    C: Connection,
-    for<'e> &'e mut C: Executor<'e, Database = C::Database>,
-    for<'q> <C::Database as Database>::Arguments<'q>: IntoArguments<'q, C::Database>,
-    <C::Database as Database>::QueryResult: RowsAffected,
-    for<'q> i64: Encode<'q, C::Database> + Type<C::Database>,
-    for<'q> &'q str: Encode<'q, C::Database> + Type<C::Database>,
-    for<'q> Option<&'q str>: Encode<'q, C::Database> + Type<C::Database>,
-    for<'q> DateTime<Utc>: Encode<'q, C::Database> + Type<C::Database>,
-{
-    async fn change_worker(
-        &mut self,
-        id: i64,
-        from: WorkerStatus,
-        change: &Change<'_>,
-    ) -> anyhow::Result<bool> {
-        if !allowed(from, change.to) {
+/// Moves worker `id` from `from` (the status the caller read) to `change.to`, with its event,
+/// in the caller's transaction. Returns false, writing nothing, when the move is not allowed
+/// or the worker is no longer `from` (another change won the race).
+pub(crate) async fn change_worker(
+    tx: &mut Tx,
+    id: i64,
+    from: WorkerStatus,
+    change: &Change<'_>,
+) -> anyhow::Result<bool> {
+    if !allowed(from, change.to) {
+        return Ok(false);
+    }
+    if from != change.to {
+        let n = on_tx!(tx, |c| sqlx::query(
+            "UPDATE workers SET status = $1, status_reason = $2, updated_at = $3,
+             verified_at = CASE WHEN $1 = 'verified' THEN $3 ELSE verified_at END
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(change.to.code())
+        .bind(change.reason)
+        .bind(change.at)
+        .bind(id)
+        .bind(from.code())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if n != 1 {
             return Ok(false);
         }
-        if from != change.to {
-            let n = sqlx::query(
-                "UPDATE workers SET status = $1, status_reason = $2, updated_at = $3,
-                 verified_at = CASE WHEN $1 = 'verified' THEN $3 ELSE verified_at END
-                 WHERE id = $4 AND status = $5",
-            )
-            .bind(change.to.code())
-            .bind(change.reason)
-            .bind(change.at)
-            .bind(id)
-            .bind(from.code())
-            .execute(&mut *self)
-            .await?
-            .rows();
-            if n != 1 {
-                return Ok(false);
-            }
-        }
-        // A note is written only while the worker still has that status.
-        let n = sqlx::query(
-            "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+    }
+    // A note is written only while the worker still has that status.
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO worker_events
+               (worker_id, from_status, to_status, action, reason, actor_id, at)
              SELECT id, $2, $3, $4, $5, $6, $7 FROM workers WHERE id = $1 AND status = $3",
         )
         .bind(id)
@@ -150,71 +105,76 @@ where
         .bind(change.reason)
         .bind(change.actor)
         .bind(change.at)
-        .execute(&mut *self)
-        .await?
-        .rows();
-        Ok(n == 1)
-    }
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
 
-    async fn change_workers(
-        &mut self,
-        from: &[WorkerStatus],
-        filter: &str,
-        params: &[Param<'_>],
-        change: &Change<'_>,
-    ) -> anyhow::Result<u64> {
-        if let Some(bad) = from.iter().find(|f| !allowed(**f, change.to)) {
-            anyhow::bail!(
-                "a worker who is {} cannot become {} ({})",
-                bad.code(),
-                change.to.code(),
-                change.action
-            );
-        }
-        // The codes are the enum's own words, so they are written into the SQL.
-        let statuses = from
-            .iter()
-            .map(|s| format!("'{}'", s.code()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let chosen = format!("w.status IN ({statuses}) AND ({filter})");
-        let k = params.len();
-        let own = |i: usize| format!("${}", k + i);
-        // The events first: once the status has changed, the filter no longer finds them.
-        let insert = format!(
-            "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
-             SELECT w.id, w.status, {}, {}, {}, {}, {} FROM workers w WHERE {chosen}",
-            own(1),
-            own(2),
-            own(3),
-            own(4),
-            own(5)
+/// Moves every worker whose status is one of `from` and who matches `filter` (SQL over
+/// `workers w`, with `$1`… bound to `params`) to `change.to`, one event each, in the caller's
+/// transaction. Returns how many. Every status in `from` must be allowed to become
+/// `change.to` (or be it, for a note); otherwise nothing is written and an error returned.
+pub(crate) async fn change_workers(
+    tx: &mut Tx,
+    from: &[WorkerStatus],
+    filter: &str,
+    params: &[Param<'_>],
+    change: &Change<'_>,
+) -> anyhow::Result<u64> {
+    if let Some(bad) = from.iter().find(|f| !allowed(**f, change.to)) {
+        anyhow::bail!(
+            "a worker who is {} cannot become {} ({})",
+            bad.code(),
+            change.to.code(),
+            change.action
         );
-        let n = bind_params(&insert, params)
-            .bind(change.to.code())
-            .bind(change.action)
-            .bind(change.reason)
-            .bind(change.actor)
-            .bind(change.at)
-            .execute(&mut *self)
-            .await?
-            .rows();
-        if from.iter().any(|f| *f != change.to) {
-            let update = format!(
-                "UPDATE workers SET status = {to}, status_reason = {}, updated_at = {at},
-                 verified_at = CASE WHEN {to} = 'verified' THEN {at} ELSE verified_at END
-                 WHERE id IN (SELECT w.id FROM workers w WHERE {chosen})",
-                own(2),
-                to = own(1),
-                at = own(3),
-            );
-            bind_params(&update, params)
-                .bind(change.to.code())
-                .bind(change.reason)
-                .bind(change.at)
-                .execute(&mut *self)
-                .await?;
-        }
-        Ok(n)
     }
+    // The codes are the enum's own words, so they are written into the SQL.
+    let statuses = from
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let chosen = format!("w.status IN ({statuses}) AND ({filter})");
+    let k = params.len();
+    let own = |i: usize| format!("${}", k + i);
+    // The events first: once the status has changed, the filter no longer finds them.
+    let insert = format!(
+        "INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
+         SELECT w.id, w.status, {}, {}, {}, {}, {} FROM workers w WHERE {chosen}",
+        own(1),
+        own(2),
+        own(3),
+        own(4),
+        own(5)
+    );
+    let n = on_tx!(tx, |c| bind_params(&insert, params)
+        .bind(change.to.code())
+        .bind(change.action)
+        .bind(change.reason)
+        .bind(change.actor)
+        .bind(change.at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if from.iter().any(|f| *f != change.to) {
+        let update = format!(
+            "UPDATE workers SET status = {to}, status_reason = {}, updated_at = {at},
+             verified_at = CASE WHEN {to} = 'verified' THEN {at} ELSE verified_at END
+             WHERE id IN (SELECT w.id FROM workers w WHERE {chosen})",
+            own(2),
+            to = own(1),
+            at = own(3),
+        );
+        on_tx!(tx, |c| bind_params(&update, params)
+            .bind(change.to.code())
+            .bind(change.reason)
+            .bind(change.at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(n)
 }

@@ -1,11 +1,11 @@
 //! The worker registry: records, status changes with their history, duplicates, search.
 
 use super::sql::Sql;
-use super::worker_events::{Change, WorkerEventsTx};
+use super::worker_events::{self, Change};
 use super::Db;
 use crate::auth::role::{Principal, Role};
-use crate::{bind_all, on_db};
-use chrono::{NaiveDate, Utc};
+use crate::{bind_all, on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::worker::WorkerStatus;
 use sqlx::FromRow;
 
@@ -214,12 +214,9 @@ pub async fn change_status(
         actor: actor.user_id,
         at: Utc::now(),
     };
-    let changed = on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let changed = tx.change_worker(worker_id, from, &change).await?;
-        tx.commit().await?;
-        Ok::<bool, anyhow::Error>(changed)
-    })?;
+    let mut tx = db.begin().await?;
+    let changed = worker_events::change_worker(&mut tx, worker_id, from, &change).await?;
+    tx.commit().await?;
     if !changed {
         return Ok(Err(ChangeError::NotAllowed { from: w.status }));
     }
@@ -275,27 +272,27 @@ pub async fn resolve_duplicate(
         actor: actor.user_id,
         at: Utc::now(),
     };
-    let changed = on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        // The decision takes the flag; losing the race for it (another officer decided, or
-        // the status moved) changes nothing.
-        let n = sqlx::query(
-            "UPDATE workers SET flag = $1, updated_at = $2 WHERE id = $3 AND flag = $4 AND status = $5",
+    let mut tx = db.begin().await?;
+    // The decision takes the flag; losing the race for it (another officer decided, or
+    // the status moved) changes nothing.
+    let n = on_tx!(&mut tx, |c| {
+        sqlx::query(
+            "UPDATE workers SET flag = $1, updated_at = $2
+             WHERE id = $3 AND flag = $4 AND status = $5",
         )
         .bind(flag)
         .bind(change.at)
         .bind(worker_id)
         .bind(FLAG_POSSIBLE_DUPLICATE)
         .bind(from.code())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let changed = n == 1 && tx.change_worker(worker_id, from, &change).await?;
-        if changed {
-            tx.commit().await?;
-        }
-        Ok::<bool, anyhow::Error>(changed)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
     })?;
+    let changed = n == 1 && worker_events::change_worker(&mut tx, worker_id, from, &change).await?;
+    if changed {
+        tx.commit().await?;
+    }
     if !changed {
         return Ok(Err(ChangeError::NotFlagged));
     }
@@ -305,22 +302,38 @@ pub async fn resolve_duplicate(
 /// Adds NIKs from the insurer's list of active participants. Returns how many were new.
 pub async fn add_covered_niks(db: &Db, niks: &[String], actor: i64) -> sqlx::Result<u64> {
     let now = Utc::now();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let mut added = 0;
-        for chunk in niks.chunks(5000) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO covered_niks (nik, imported_by, imported_at) ",
-            );
-            qb.push_values(chunk, |mut b, nik| {
-                b.push_bind(nik.as_str()).push_bind(actor).push_bind(now);
-            });
-            qb.push(" ON CONFLICT (nik) DO NOTHING");
-            added += qb.build().execute(&mut *tx).await?.rows_affected();
-        }
-        tx.commit().await?;
-        Ok(added)
-    })
+    let mut tx = db.begin().await?;
+    let mut added = 0;
+    for chunk in niks.chunks(5000) {
+        added += on_tx!(&mut tx, |c| insert_covered(chunk, actor, now)
+            .build()
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// One multi-row insert of covered NIKs, skipping those already there.
+fn insert_covered<'a, DB>(
+    niks: &'a [String],
+    actor: i64,
+    now: DateTime<Utc>,
+) -> sqlx::QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut qb =
+        sqlx::QueryBuilder::new("INSERT INTO covered_niks (nik, imported_by, imported_at) ");
+    qb.push_values(niks, |mut b, nik| {
+        b.push_bind(nik.as_str()).push_bind(actor).push_bind(now);
+    });
+    qb.push(" ON CONFLICT (nik) DO NOTHING");
+    qb
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -383,7 +396,6 @@ pub async fn set_sector(
     reason: &str,
     actor: i64,
 ) -> anyhow::Result<Result<String, lingkaran_domain::Problem>> {
-    use super::BeginWrite;
     if reason.trim().is_empty() {
         return Ok(Err(lingkaran_domain::Problem::new(
             "reason_required",
@@ -392,34 +404,37 @@ pub async fn set_sector(
         )));
     }
     let now = chrono::Utc::now();
-    on_db!(db, |pool| {
-        async {
-        let mut tx = pool.begin_write().await?;
-        let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, sector FROM workers WHERE nik = $1")
-                .bind(nik)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((id, from)) = row else {
-            return Ok(Err(lingkaran_domain::Problem::new(
-                "unknown_nik",
-                "NIK ini tidak terdaftar di Lingkaran.",
-                "No worker with this NIK is registered.",
-            )));
-        };
-        if from != sector.as_str() {
-            // Conditional on the sector read, so two officers cannot both record a change.
-            let n = sqlx::query("UPDATE workers SET sector = $1, updated_at = $2 WHERE id = $3 AND sector = $4")
-                .bind(sector.as_str())
-                .bind(now)
-                .bind(id)
-                .bind(&from)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 1 {
+    let mut tx = db.begin_write().await?;
+    let row: Option<(i64, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT id, sector FROM workers WHERE nik = $1"
+    )
+    .bind(nik)
+    .fetch_optional(c)
+    .await)?;
+    let Some((id, from)) = row else {
+        return Ok(Err(lingkaran_domain::Problem::new(
+            "unknown_nik",
+            "NIK ini tidak terdaftar di Lingkaran.",
+            "No worker with this NIK is registered.",
+        )));
+    };
+    if from != sector.as_str() {
+        // Conditional on the sector read, so two officers cannot both record a change.
+        let n = on_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE workers SET sector = $1, updated_at = $2 WHERE id = $3 AND sector = $4"
+        )
+        .bind(sector.as_str())
+        .bind(now)
+        .bind(id)
+        .bind(&from)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if n == 1 {
+            on_tx!(&mut tx, |c| {
                 sqlx::query(
-                    "INSERT INTO worker_sector_changes (worker_id, from_sector, to_sector, reason, actor_id, at)
+                    "INSERT INTO worker_sector_changes
+                       (worker_id, from_sector, to_sector, reason, actor_id, at)
                      VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(id)
@@ -428,13 +443,12 @@ pub async fn set_sector(
                 .bind(reason.trim())
                 .bind(actor)
                 .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
+                .execute(c)
+                .await
+                .map(|_| ())
+            })?;
         }
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(Ok(from))
     }
-    .await
-    })
+    tx.commit().await?;
+    Ok(Ok(from))
 }

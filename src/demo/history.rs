@@ -66,6 +66,7 @@ async fn past_donation(
             ),
             today: day(start, 1),
         },
+        crate::clock::now(),
     )
     .await?
     .map_err(|p| anyhow::anyhow!("demo donation refused: {p:?}"))?;
@@ -87,6 +88,7 @@ async fn past_donation(
             recorded_by: None,
             note: Some(inv.number),
         },
+        crate::clock::now(),
     )
     .await?
     .map_err(|p| anyhow::anyhow!("demo payment refused: {p:?}"))?;
@@ -113,13 +115,14 @@ async fn cycle_and_confirm(
     dir: &Path,
     active: &HashSet<String>,
 ) -> anyhow::Result<usize> {
-    let r = crate::usecase::cycle::run(db, month, dir).await?;
+    let now = crate::clock::now();
+    let r = crate::usecase::cycle::run(db, month, dir, now).await?;
     let mut refunded = 0;
     for (programme, file, _) in &r.files {
         let answer = dir.join(format!("konfirmasi-{month}-{programme}.csv"));
         crate::insurer::confirm(file, active, &answer)?;
         let text = std::fs::read_to_string(&answer)?;
-        refunded += cycle::import_confirmation(db, month, programme, &text)
+        refunded += cycle::import_confirmation(db, month, programme, &text, now)
             .await?
             .refunded;
     }
@@ -221,10 +224,10 @@ pub async fn seed(
             reference: Some("JMO"),
             today: day(m, 10),
         };
-        lifecycle::record_self_payment(db, &paid, officer)
+        lifecycle::record_self_payment(db, &paid, officer, crate::clock::now())
             .await?
             .map_err(|p| anyhow::anyhow!("demo self-payment refused: {p:?}"))?;
-        lifecycle::run(db, m).await?;
+        lifecycle::run(db, m, crate::clock::now()).await?;
         m = m.next();
     }
     for (nik, list) in [(a, &mut h.mandiri), (b, &mut h.lapsed)] {

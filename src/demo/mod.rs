@@ -9,7 +9,7 @@ pub mod history;
 use crate::auth::{Principal, Role};
 use crate::db::imports::{self, Pending, Submitter};
 use crate::db::users::{self, NewUser};
-use crate::db::worker_events::{Change, WorkerEventsTx};
+use crate::db::worker_events::{self, Change};
 use crate::db::{workers, Db};
 use crate::on_db;
 use crate::regions::RegionTable;
@@ -456,7 +456,8 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
         ),
         today,
     };
-    if let Ok(made) = donations::create(db, &give("35.25.07", 100, 6)).await? {
+    let now = crate::clock::now();
+    if let Ok(made) = donations::create(db, &give("35.25.07", 100, 6), now).await? {
         if let Some(inv) = donations::invoice_of(db, made.id).await? {
             let _ = payments::book(
                 db,
@@ -472,11 +473,12 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
                     recorded_by: None,
                     note: Some(inv.number),
                 },
+                now,
             )
             .await?;
         }
     }
-    let _ = donations::create(db, &give("35.25.15", 50, 12)).await?;
+    let _ = donations::create(db, &give("35.25.15", 50, 12), now).await?;
     Ok(csr)
 }
 
@@ -530,26 +532,23 @@ pub async fn verified_workers(
             actor: officer,
             at: chrono::Utc::now(),
         };
-        on_db!(db, |pool| {
-            let mut tx = pool.begin().await?;
-            for chunk in batch.chunks(5_000) {
-                let list = chunk
-                    .iter()
-                    .map(|i| i.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",");
-                let ids = format!("w.id IN ({list})");
-                tx.change_workers(&[WorkerStatus::Proposed], &ids, &[], &verify)
-                    .await?;
-                sqlx::query(&format!(
-                    "UPDATE workers SET flag = NULL WHERE id IN ({list})"
-                ))
-                .execute(&mut *tx)
+        let mut tx = db.begin().await?;
+        for chunk in batch.chunks(5_000) {
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let ids = format!("w.id IN ({list})");
+            worker_events::change_workers(&mut tx, &[WorkerStatus::Proposed], &ids, &[], &verify)
                 .await?;
-            }
-            tx.commit().await?;
-            Ok::<_, anyhow::Error>(())
-        })?;
+            let unflag = format!("UPDATE workers SET flag = NULL WHERE id IN ({list})");
+            crate::on_tx!(&mut tx, |c| sqlx::query(&unflag)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
+        }
+        tx.commit().await?;
         ids.extend(batch);
     }
     Ok(ids)

@@ -6,6 +6,7 @@
 use crate::db::cycle as store;
 use crate::db::Db;
 use crate::remittance::RemittanceFile;
+use chrono::{DateTime, Utc};
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use std::path::{Path, PathBuf};
@@ -24,9 +25,14 @@ pub struct CycleReport {
     pub files: Vec<(String, PathBuf, i64)>,
 }
 
-/// Runs `month`'s cycle, writing files into `dir`.
-pub async fn run(db: &Db, month: Month, dir: &Path) -> anyhow::Result<CycleReport> {
-    run_in(db, month, dir, DONATIONS_PER_TRANSACTION).await
+/// Runs `month`'s cycle, writing files into `dir`; what it records is stamped `now`.
+pub async fn run(
+    db: &Db,
+    month: Month,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<CycleReport> {
+    run_in(db, month, dir, DONATIONS_PER_TRANSACTION, now).await
 }
 
 /// [`run`], moving `per_transaction` donations to the payables in each transaction.
@@ -35,10 +41,11 @@ pub async fn run_in(
     month: Month,
     dir: &Path,
     per_transaction: u32,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<CycleReport> {
     let mut report = CycleReport {
         month: month.to_string(),
-        posted: store::move_to_payables(db, month, per_transaction).await?,
+        posted: store::move_to_payables(db, month, per_transaction, now).await?,
         ..CycleReport::default()
     };
     let (donations, jkk, jkm) = store::month_totals(db, month).await?;
@@ -55,7 +62,7 @@ pub async fn run_in(
                     let w = file.finish()?;
                     let shown = w.path.display().to_string();
                     store::record_file(
-                        db, month, programme, batch, w.lines, w.total, &shown, &w.sha256,
+                        db, month, programme, batch, w.lines, w.total, &shown, &w.sha256, now,
                     )
                     .await?;
                     (w.path, w.lines, w.total)
@@ -64,7 +71,7 @@ pub async fn run_in(
             report
                 .files
                 .push((programme.code().to_string(), path, lines));
-            report.posted += store::pay_bpjs(db, month, programme, batch, total).await?;
+            report.posted += store::pay_bpjs(db, month, programme, batch, total, now).await?;
         }
     }
     Ok(report)

@@ -379,7 +379,7 @@ pub async fn make(ctx: Ctx<'_>, terms: Terms, input: DonationInput) -> Result<Ma
     let donor = acting_donor(ctx, input.donor_id).await?;
     let pay_from_credit = input.pay_from_credit;
     let d = new_donation(ctx, terms, &donor, input)?;
-    let created = donations::create_limited(ctx.db, &d, Some(terms.limits))
+    let created = donations::create_limited(ctx.db, &d, Some(terms.limits), ctx.clock.now())
         .await?
         .map_err(Error::Invalid)?;
     if pay_from_credit {
@@ -394,7 +394,7 @@ pub async fn review(ctx: Ctx<'_>, terms: Terms, input: DonationInput) -> Result<
     ctx.require(&GIVERS)?;
     let donor = acting_donor(ctx, input.donor_id).await?;
     let d = new_donation(ctx, terms, &donor, input)?;
-    donations::preview(ctx.db, &d, Some(terms.limits))
+    donations::preview(ctx.db, &d, Some(terms.limits), ctx.clock.now())
         .await?
         .map_err(Error::Invalid)
 }
@@ -461,6 +461,7 @@ pub async fn extend(
             today,
         },
         Some(terms.limits),
+        ctx.clock.now(),
     )
     .await?
     .map_err(Error::Invalid)?;

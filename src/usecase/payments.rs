@@ -99,6 +99,7 @@ pub async fn resolve_line(ctx: Ctx<'_>, line_id: i64, r: Resolve) -> Result<Line
         note,
         r.confirm_overpayment,
         p.user_id,
+        ctx.clock.now(),
     )
     .await?;
     decided.map_err(|e| match e {
@@ -142,7 +143,7 @@ pub async fn manual(ctx: Ctx<'_>, m: Manual) -> Result<Recorded, Error> {
     let p = ctx.require(&STAFF)?;
     let confirmed = m.confirm_overpayment;
     let payment = checked(ctx, m, p.user_id).map_err(|e| Error::Invalid(vec![e]))?;
-    let booked = payments::book_as(ctx.db, &payment, over(confirmed))
+    let booked = payments::book_as(ctx.db, &payment, over(confirmed), ctx.clock.now())
         .await?
         .map_err(refused)?;
     let payment = payments::get(ctx.db, booked.payment_id)

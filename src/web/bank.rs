@@ -211,9 +211,16 @@ pub async fn upload_statement(
         .await;
     };
     let account = up.fields.get("account").map(String::as_str);
-    let report = match statements::import(&state.db, &name, &bytes, account, p.user_id)
-        .await
-        .map_err(|e| ctx.internal(e))?
+    let report = match statements::import(
+        &state.db,
+        &name,
+        &bytes,
+        account,
+        p.user_id,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
     {
         Ok(r) => r,
         Err(pr) => {

@@ -349,7 +349,7 @@ pub async fn record_self_payment(
         reference: (!reference.is_empty()).then_some(reference.as_str()),
         today: crate::clock::today(),
     };
-    match lifecycle::record_self_payment(&state.db, &sp, p.user_id)
+    match lifecycle::record_self_payment(&state.db, &sp, p.user_id, state.clock.now())
         .await
         .map_err(|e| ctx.internal(e))?
     {
@@ -432,9 +432,17 @@ pub async fn stop_worker(ctx: Ctx, State(state): State<AppState>, form: FormFiel
         Ok(w) => w,
         Err(problems) => return refused(problems).await,
     };
-    match lifecycle::stop_worker(&state.db, w.id, reason, on, None, p.user_id)
-        .await
-        .map_err(|e| ctx.internal(e))?
+    match lifecycle::stop_worker(
+        &state.db,
+        w.id,
+        reason,
+        on,
+        None,
+        p.user_id,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
     {
         Ok(s) => {
             let done = ctx.lang.pick(

@@ -512,6 +512,7 @@ pub async fn give_and_pay(
             request_json: "{}".into(),
             today,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
@@ -531,6 +532,7 @@ pub async fn give_and_pay(
             recorded_by: None,
             note: None,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
