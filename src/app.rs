@@ -92,6 +92,15 @@ impl Settings {
         Settings::from_config(&config, secret)
     }
 
+    /// What a donation obeys, for the use cases.
+    pub fn terms(&self) -> crate::usecase::donations::Terms {
+        crate::usecase::donations::Terms {
+            hold: self.hold,
+            limits: self.self_donor_limits,
+            max_months_ahead: self.max_months_ahead,
+        }
+    }
+
     pub fn from_config(config: &Config, secret: crate::config::Secret) -> Settings {
         Settings {
             provider: crate::payments::callback::Provider {
@@ -110,8 +119,7 @@ impl Settings {
     }
 }
 
-/// Uploads of lists up to this size are accepted (a million rows is about 100 MB).
-pub const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
+pub use crate::http::upload::MAX_UPLOAD_BYTES;
 
 /// The whole service: JSON API under `/api`, pages at the root.
 pub fn router(state: AppState) -> Router {

@@ -20,3 +20,4 @@ pub mod remittance;
 pub mod scheduler;
 pub mod usecase;
 pub mod web;
+pub mod wire;

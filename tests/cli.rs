@@ -594,3 +594,114 @@ fn a_setting_out_of_its_bound_is_refused_by_name() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+both_urls!(rates_commands_keep_the_rules_of_the_api, |url| async move {
+    let o = lingkaran(
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--role",
+            "admin",
+            "--password",
+            "rahasia-panjang-sekali",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The seeded PP 50/2025 rule, in the API's shape.
+    let list = || json_of(&lingkaran(&url, &["rates", "relief", "list", "--json"]));
+    let rules = list();
+    assert_eq!(rules[0]["basis"], "PP 50/2025", "{rules}");
+    let keys: Vec<&str> = rules[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "basis",
+            "basis_points",
+            "excludes",
+            "from",
+            "id",
+            "sectors",
+            "to"
+        ]
+    );
+    let n = rules.as_array().unwrap().len();
+    // A rule reaching back into a month in force: refused in the API's words, not added.
+    let this_month = lingkaran_domain::rates::Month::of(lingkaran::clock::today());
+    let add = |from: &str, to: &str| {
+        lingkaran(
+            &url,
+            &[
+                "rates",
+                "relief",
+                "add",
+                "--basis",
+                "PP 99/2030",
+                "--basis-points",
+                "5000",
+                "--from",
+                from,
+                "--to",
+                to,
+                "--sector",
+                "transport",
+                "--by",
+                "admin",
+            ],
+        )
+    };
+    let o = add(&this_month.to_string(), "2099-12");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("relief_in_force") && err.contains("a rule in force is never changed"),
+        "{err}"
+    );
+    assert_eq!(list().as_array().unwrap().len(), n);
+    // One for months to come is added.
+    let o = add("2099-01", "2099-12");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rules = list();
+    assert_eq!(rules.as_array().unwrap().len(), n + 1);
+    assert_eq!(rules[n]["basis"], "PP 99/2030");
+    assert_eq!(rules[n]["from"], "2099-01");
+    // The self-payment window has its bounds; a refused change changes nothing.
+    let settings = || json_of(&lingkaran(&url, &["rates", "settings", "--json"]));
+    let before = settings();
+    let o = lingkaran(
+        &url,
+        &[
+            "rates",
+            "settings",
+            "--self-pay-back",
+            "25",
+            "--self-pay-ahead",
+            "1",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("invalid_self_pay_window"), "{err}");
+    assert_eq!(settings(), before);
+    let v = json_of(&lingkaran(
+        &url,
+        &[
+            "rates",
+            "settings",
+            "--self-pay-back",
+            "24",
+            "--self-pay-ahead",
+            "12",
+            "--json",
+        ],
+    ));
+    assert_eq!(v["self_pay_months_back"], 24);
+    assert_eq!(v["self_pay_months_ahead"], 12);
+});

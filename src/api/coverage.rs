@@ -5,9 +5,9 @@
 use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
 use super::extract::{Json, Path, Query};
-use super::wire;
 use crate::app::AppState;
 use crate::db::coverage::{self, Answer};
+use crate::wire;
 use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;

@@ -6,13 +6,13 @@
 use super::error::{ErrorEnvelope, Result};
 use super::extract::Caller;
 use super::extract::{Json, Path, Query};
-use super::wire::{problem_json, Labelled, Message, Named, RegionName};
 use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
 use crate::db::donations::{self, DonationRow, InvoiceRow};
 use crate::db::donors::Donor;
-use crate::usecase::donations::{self as uc, Terms};
+use crate::usecase::donations as uc;
+use crate::wire::{problem_json, Labelled, Message, Named, RegionName};
 use axum::extract::State;
 use axum::http::StatusCode;
 use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
@@ -315,12 +315,7 @@ pub async fn create(
     State(state): State<AppState>,
     Json(input): Json<DonationInput>,
 ) -> Result<(StatusCode, Json<DonationMade>)> {
-    let made = uc::make(
-        state.ctx(&caller.0),
-        Terms::of(&state.settings),
-        input.into(),
-    )
-    .await?;
+    let made = uc::make(state.ctx(&caller.0), state.settings.terms(), input.into()).await?;
     Ok((StatusCode::CREATED, Json(made_json(&made))))
 }
 
@@ -459,7 +454,7 @@ pub async fn extend(
         months: input.months,
         start: input.start,
     };
-    let made = uc::extend(state.ctx(&caller.0), Terms::of(&state.settings), id, input).await?;
+    let made = uc::extend(state.ctx(&caller.0), state.settings.terms(), id, input).await?;
     Ok((StatusCode::CREATED, Json(made_json(&made))))
 }
 

@@ -33,7 +33,7 @@ pub struct DonorView {
     kind: String,
     name: String,
     npwp: Option<String>,
-    region: Option<super::wire::RegionName>,
+    region: Option<crate::wire::RegionName>,
     budget_lines: Vec<BudgetLineView>,
 }
 
@@ -43,7 +43,7 @@ fn donor_json(d: &Donor, lines: &[BudgetLine]) -> DonorView {
         kind: d.kind.clone(),
         name: d.name.clone(),
         npwp: d.npwp.clone(),
-        region: d.region_code.as_deref().map(super::wire::RegionName::of),
+        region: d.region_code.as_deref().map(crate::wire::RegionName::of),
         budget_lines: lines
             .iter()
             .map(|l| BudgetLineView {

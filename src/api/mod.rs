@@ -15,7 +15,6 @@ pub mod quotes;
 pub mod reference;
 pub mod registry;
 pub mod shapes;
-pub mod wire;
 
 use crate::app::AppState;
 use axum::Router;

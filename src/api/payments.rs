@@ -7,7 +7,6 @@ use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
 use super::extract::{upload_refused, Json, Multipart, Path};
 use super::shapes;
-use super::wire::{self, problem_json};
 use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::Role;
@@ -16,6 +15,7 @@ use crate::db::payments::{self, BookRefusal, NewPayment, PaymentRow, Source, Tar
 use crate::db::statements::{self, LineRow};
 use crate::payments::callback::{self, Headers, Refusal};
 use crate::usecase::payments as uc;
+use crate::wire::{self, problem_json};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};

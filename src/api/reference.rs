@@ -3,10 +3,10 @@
 use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
 use super::extract::{Json, Path, Query};
-use super::wire;
 use crate::app::AppState;
 use crate::db::regions::{self, RegionRow};
 use crate::regions::RegionTable;
+use crate::wire;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use super::donations::Invoice;
-use super::wire::{Message, Payment};
+use crate::wire::{Message, Payment};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -109,7 +109,7 @@ pub struct BulkDecided {
 /// Recent imports (their reports without rows).
 #[derive(ToSchema)]
 pub struct ImportList {
-    imports: Vec<super::wire::ImportReport>,
+    imports: Vec<crate::wire::ImportReport>,
 }
 
 /// The provider's notification, acknowledged. A paid one: `status` `ok` with the payment

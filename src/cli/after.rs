@@ -1,7 +1,7 @@
 //! Commands for what happens after the funded months: self-payments, the month's lifecycle
 //! step, death or leaving, graduation, reminders and the outbox.
 
-use super::open;
+use super::{open, refused};
 use crate::db::lifecycle::{self, GraduationBy, SelfPayment, StopReason};
 use crate::db::{outbox, reminders, users, workers, Db};
 use anyhow::Context;
@@ -79,32 +79,14 @@ pub enum ReliefCmd {
 
 pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
     let db = open(db_url).await?;
-    let words = |e: crate::api::error::ApiError| {
-        let w: Vec<String> = e
-            .problems
-            .iter()
-            .map(|p| format!("{}: {} / {}", p.code, p.id, p.en))
-            .collect();
-        anyhow::anyhow!("{}", w.join("; "))
-    };
     match cmd {
         RatesCmd::Relief {
             cmd: ReliefCmd::List { json },
         } => {
             let all = crate::db::rates::reliefs(&db).await?;
             if json {
-                let v: Vec<_> = all
-                    .iter()
-                    .map(|r| {
-                        serde_json::json!({
-                            "id": r.id, "basis": r.basis, "basis_points": r.basis_points,
-                            "from": r.from.to_string(), "to": r.to.to_string(),
-                            "sectors": r.sectors.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                            "excludes": r.excludes.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                println!("{}", serde_json::Value::from(v));
+                let v: Vec<_> = all.iter().map(crate::wire::ReliefView::of).collect();
+                println!("{}", serde_json::to_string(&v)?);
             } else {
                 for r in &all {
                     let ex: Vec<&str> = r.excludes.iter().map(|f| f.as_str()).collect();
@@ -137,7 +119,7 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
                 },
         } => {
             let by = actor(&db, &by).await?;
-            let input = crate::api::quotes::ReliefInput {
+            let input = crate::usecase::quotes::ReliefInput {
                 basis,
                 basis_points,
                 from,
@@ -146,10 +128,11 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
                 excludes,
                 note,
             };
-            let rule =
-                crate::api::quotes::check_relief(&input, crate::clock::today()).map_err(words)?;
-            let (id, repriced) =
-                crate::db::rates::add_relief(&db, &rule, input.note.as_deref(), by).await?;
+            let added =
+                crate::usecase::quotes::add_relief_by(&db, by, crate::clock::today(), &input)
+                    .await
+                    .map_err(refused)?;
+            let (id, repriced) = (added.relief.id, added.repriced_donations);
             println!(
                 "aturan keringanan #{id} ditambahkan; {} donasi yang ditahan dihitung ulang",
                 repriced.len()
@@ -163,18 +146,13 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
             json,
         } => {
             let window = match (self_pay_back, self_pay_ahead) {
-                (Some(back), Some(ahead)) => {
-                    if back > 24 || ahead > 12 {
-                        anyhow::bail!(
-                            "--self-pay-back is at most 24 and --self-pay-ahead at most 12 months"
-                        );
-                    }
-                    Some(crate::db::rates::SelfPayWindow { back, ahead })
-                }
+                (Some(back), Some(ahead)) => Some(crate::db::rates::SelfPayWindow { back, ahead }),
                 _ => None,
             };
             let (p, w) = if dana_desa_is_apbn.is_some() || window.is_some() {
-                crate::db::rates::set_settings(&db, dana_desa_is_apbn, window).await?
+                crate::usecase::quotes::change_settings(&db, dana_desa_is_apbn, window)
+                    .await
+                    .map_err(refused)?
             } else {
                 let (p, w) = crate::db::rates::pricing_and_window(&db).await?;
                 (p.settings, w)
@@ -182,10 +160,7 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
             if json {
                 println!(
                     "{}",
-                    serde_json::json!({
-                        "dana_desa_is_apbn": p.dana_desa_is_apbn,
-                        "self_pay_months_back": w.back, "self_pay_months_ahead": w.ahead,
-                    })
+                    serde_json::to_string(&crate::wire::PricingSettings::of(&p, &w))?
                 );
             } else {
                 println!(

@@ -1,11 +1,11 @@
 //! The `lingkaran` command: serve, migrate, demo, and the registry's tools.
 
-use crate::api::wire;
 use crate::app::{self, AppState};
 use crate::auth::Role;
 use crate::db::imports::{self, Submitter};
 use crate::db::{users, workers, Db};
 use crate::regions::RegionTable;
+use crate::wire;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -283,6 +283,27 @@ pub fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// A use case's refusal in the CLI's words: each problem's code and its sentences in both
+/// languages; an unexpected failure as it is.
+pub(crate) fn refused(e: crate::usecase::Error) -> anyhow::Error {
+    use crate::usecase::Error;
+    let words = |ps: &[lingkaran_domain::Problem]| {
+        let w: Vec<String> = ps
+            .iter()
+            .map(|p| format!("{}: {} / {}", p.code, p.id, p.en))
+            .collect();
+        anyhow::anyhow!("{}", w.join("; "))
+    };
+    match e {
+        Error::Invalid(ps) => words(&ps),
+        Error::Conflict(p) | Error::Unconfirmed(p) | Error::Throttled { problem: p, .. } => {
+            words(&[p])
+        }
+        Error::Internal(e) => e,
+        other => anyhow::anyhow!("{other:?}"),
+    }
 }
 
 pub(crate) async fn open(url: &str) -> anyhow::Result<Db> {
@@ -626,8 +647,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             use lingkaran_domain::format::rupiah;
             let db = open(&cli.db).await?;
-            let pricing = crate::db::rates::pricing(&db).await?;
-            let input = crate::api::quotes::QuoteInput {
+            let input = crate::usecase::quotes::QuoteInput {
                 workers,
                 months,
                 from: Some(from),
@@ -635,44 +655,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 funding,
                 sector,
             };
-            // Without --funding, the full price (APBD: no relief) is assumed, and said.
-            let v = crate::api::quotes::price_quote(
-                &pricing,
-                &input,
-                lingkaran_domain::pricing::FundingSource::Apbd,
-                crate::clock::today(),
-            )
-            .map_err(|e| {
-                let words: Vec<String> = e
-                    .problems
-                    .iter()
-                    .map(|p| format!("{}: {} / {}", p.code, p.id, p.en))
-                    .collect();
-                anyhow::anyhow!("{}", words.join("; "))
-            })?;
-            let v = serde_json::to_value(v)?;
+            let priced = crate::usecase::quotes::full_price(&db, &input, crate::clock::today())
+                .await
+                .map_err(refused)?;
+            let q = wire::Quote::of(&priced);
             if json {
-                println!("{v}");
+                println!("{}", serde_json::to_string(&q)?);
             } else {
-                let n = |k: &str| v[k].as_i64().unwrap_or_default();
                 println!(
                     "{workers} pekerja × {months} bulan mulai {}: {} (JKK {}, JKM {}); sumber dana {}{}, sektor {}",
-                    v["from"].as_str().unwrap_or(""),
-                    rupiah(n("total")),
-                    rupiah(v["breakdown"]["jkk"].as_i64().unwrap_or_default()),
-                    rupiah(v["breakdown"]["jkm"].as_i64().unwrap_or_default()),
-                    v["funding"].as_str().unwrap_or(""),
-                    if v["funding_assumed"].as_bool() == Some(true) { " (dianggap)" } else { "" },
-                    v["sector"].as_str().unwrap_or(""),
+                    q.from.as_deref().unwrap_or(""),
+                    rupiah(q.total),
+                    rupiah(q.breakdown.jkk),
+                    rupiah(q.breakdown.jkm),
+                    q.funding,
+                    if q.funding_assumed { " (dianggap)" } else { "" },
+                    q.sector,
                 );
-                for m in v["by_month"].as_array().into_iter().flatten() {
+                for m in &q.by_month {
                     println!(
                         "  {}: {} per pekerja{}",
-                        m["month"].as_str().unwrap_or(""),
-                        rupiah(m["per_worker"].as_i64().unwrap_or_default()),
-                        m["relief"]["basis"]
-                            .as_str()
-                            .map(|b| format!(" (keringanan {b})"))
+                        m.month,
+                        rupiah(m.per_worker),
+                        m.relief
+                            .as_ref()
+                            .map(|r| format!(" (keringanan {})", r.basis))
                             .unwrap_or_default()
                     );
                 }

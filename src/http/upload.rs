@@ -7,6 +7,10 @@ use axum::http::StatusCode;
 use lingkaran_domain::Problem;
 use tokio::io::AsyncWriteExt;
 
+/// Uploads of lists up to this size are accepted (a million rows is about 100 MB). The
+/// router's body limit (`app::router`) and the words of [`too_large`] both read it.
+pub const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
+
 /// A file saved from a multipart upload.
 pub struct Saved {
     /// Deleted when dropped.
@@ -27,7 +31,7 @@ pub struct Unreadable {
 
 /// The words for a body over the limit: the API's envelope and the pages say the same.
 pub fn too_large() -> Problem {
-    let mb = crate::app::MAX_UPLOAD_BYTES / (1024 * 1024);
+    let mb = MAX_UPLOAD_BYTES / (1024 * 1024);
     Problem::new(
         "body_too_large",
         format!("Isi permintaan terlalu besar: paling banyak {mb} MB."),

@@ -17,7 +17,9 @@ use lingkaran_domain::worker::Occupation;
 use lingkaran_domain::Problem;
 use serde_json::{json, Value};
 
-/// The settings a donation obeys, from the configuration (`app::Settings`).
+/// The settings a donation obeys: the edge builds them from its configuration
+/// (`Settings::terms` in `src/app.rs`) and hands them in, so a use case reads no settings of
+/// its own.
 #[derive(Debug, Clone, Copy)]
 pub struct Terms {
     /// How long an unpaid donation holds its workers.
@@ -26,16 +28,6 @@ pub struct Terms {
     pub limits: HoldLimits,
     /// How far ahead a donation may start, in months after the first payable one.
     pub max_months_ahead: u32,
-}
-
-impl Terms {
-    pub fn of(s: &crate::app::Settings) -> Terms {
-        Terms {
-            hold: s.hold,
-            limits: s.self_donor_limits,
-            max_months_ahead: s.max_months_ahead,
-        }
-    }
 }
 
 /// Which workers a criteria or budget donation may choose; every field optional.

@@ -7,7 +7,7 @@
 //! [`Error`] to a status by its variant and render the view their own way.
 //!
 //! Dependency rule: domain ← storage (`db`) ← use cases ← api / web / cli / jobs. A use case
-//! never imports `api` or `web`.
+//! never imports an edge (`api`, `web`, `cli`) or the application that assembles them (`app`).
 
 pub mod account;
 pub mod cycle;
@@ -15,6 +15,7 @@ pub mod donations;
 pub mod error;
 pub mod imports;
 pub mod payments;
+pub mod quotes;
 
 pub use error::Error;
 

@@ -17,7 +17,7 @@ use crate::db::{donors, payments, users};
 use crate::http::request::{cookie, peer_address, SESSION_COOKIE};
 use crate::regions::RegionTable;
 use crate::usecase::account::acting_donor;
-use crate::usecase::donations::{self as uc, Terms};
+use crate::usecase::donations as uc;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::request::Parts;
@@ -579,7 +579,7 @@ pub async fn donate(
     }
     // The review step ("quote" was its old name): the exact price, nothing held.
     if matches!(field(&form, "action"), Some("review" | "quote")) {
-        let terms = Terms::of(&state.settings);
+        let terms = state.settings.terms();
         return match uc::review(state.ctx(p), terms, g.input(p)).await {
             Ok(r) => donate_page(&ctx, &state, p, &g, &[], Some(&r), StatusCode::OK).await,
             Err(e) => {
@@ -588,7 +588,7 @@ pub async fn donate(
             }
         };
     }
-    let made = match uc::make(state.ctx(p), Terms::of(&state.settings), g.input(p)).await {
+    let made = match uc::make(state.ctx(p), state.settings.terms(), g.input(p)).await {
         Ok(made) => made,
         Err(e) => {
             let (status, problems) = shown(e).map_err(|e| ctx.failed(e))?;
@@ -997,7 +997,7 @@ pub async fn extend(
             .filter(|s| !s.is_empty())
             .map(str::to_string),
     };
-    match uc::extend(state.ctx(p), Terms::of(&state.settings), id, input).await {
+    match uc::extend(state.ctx(p), state.settings.terms(), id, input).await {
         Ok(made) => Ok(redirect(&donation_url(&made, false, Some(id)))),
         Err(e) => refused_on_detail(&ctx, &state, p, id, e).await,
     }

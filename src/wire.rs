@@ -1,7 +1,12 @@
-//! JSON shapes of the API, built from storage records for one caller: a field the caller may
-//! not see is masked or left out here, in one place. Each shape is a struct that serializes
-//! to the answer and, through `ToSchema`, describes it in the OpenAPI document
-//! (`api/openapi.rs`): the document's schemas are these types, not a second description.
+//! JSON shapes, built from storage records for one caller: a field the caller may not see is
+//! masked or left out here, in one place. Each shape is a struct that serializes to the
+//! answer and, through `ToSchema`, describes it in the OpenAPI document (`api/openapi.rs`):
+//! the document's schemas are these types, not a second description.
+//!
+//! Below the edges, like `src/http`: the JSON API answers with these shapes and the CLI's
+//! `--json` prints the same ones (`nik check`, `coverage check`, `workers import`, `quote`),
+//! so that one shape is written once and neither edge reaches into the other. Nothing here
+//! names an edge (`tests/layers.rs`).
 
 use crate::auth::Principal;
 use crate::db::imports::{ErrorRow, ImportRecord};
@@ -406,48 +411,100 @@ pub struct Quote {
 }
 
 impl Quote {
-    pub fn of(
-        q: &lingkaran_domain::pricing::Quote,
-        funding_assumed: bool,
-        sector_assumed: bool,
-    ) -> Result<Quote, lingkaran_domain::Overflow> {
-        let mut by_month = Vec::with_capacity(q.months.len());
-        for p in &q.months {
-            by_month.push(QuoteMonth {
-                month: p.month.to_string(),
-                jkk: p.jkk.get(),
-                jkm: p.jkm.get(),
-                per_worker: p.total()?.get(),
-                relief: p.relief.as_ref().map(|r| AppliedRelief {
+    pub fn of(p: &crate::usecase::quotes::Priced) -> Quote {
+        let q = &p.quote;
+        let by_month = q
+            .months
+            .iter()
+            .zip(&p.per_worker)
+            .map(|(m, per_worker)| QuoteMonth {
+                month: m.month.to_string(),
+                jkk: m.jkk.get(),
+                jkm: m.jkm.get(),
+                per_worker: per_worker.get(),
+                relief: m.relief.as_ref().map(|r| AppliedRelief {
                     id: r.id,
                     basis: r.basis.clone(),
                     basis_points: r.basis_points,
                 }),
-            });
-        }
-        let first = q.months.first().map(|p| p.total()).transpose()?;
+            })
+            .collect();
         let funding = q.funding.as_str();
-        Ok(Quote {
+        Quote {
             workers: q.workers,
             months: q.months.len(),
-            from: q.months.first().map(|p| p.month.to_string()),
+            from: q.months.first().map(|m| m.month.to_string()),
             income: q.income,
             funding,
             sector: q.sector.as_str(),
-            funding_assumed,
-            sector_assumed,
-            per_worker_month: first.map(|r| r.get()).unwrap_or_default(),
-            total: q.total()?.get(),
+            funding_assumed: p.funding_assumed,
+            sector_assumed: p.sector_assumed,
+            per_worker_month: p.per_worker.first().map(|r| r.get()).unwrap_or_default(),
+            total: p.total.get(),
             breakdown: Breakdown {
                 jkk: q.jkk.get(),
                 jkm: q.jkm.get(),
             },
             by_month,
-            assumption: funding_assumed.then(|| Words {
+            assumption: p.funding_assumed.then(|| Words {
                 id: format!("Sumber dana tidak disebut; dihitung sebagai {funding}."),
                 en: format!("No funding source given; priced as {funding}."),
             }),
-        })
+        }
+    }
+}
+
+// `lingkaran rates relief list --json` and `GET /api/v1/reliefs` share this shape.
+/// A relief rule: the share of the price paid in its months, for its sectors.
+#[derive(Serialize, ToSchema)]
+pub struct ReliefView {
+    pub id: i64,
+    /// The legal basis (`PP 50/2025`).
+    pub basis: String,
+    /// The share paid, in basis points (10 000 = all).
+    pub basis_points: i64,
+    /// YYYY-MM.
+    pub from: String,
+    /// YYYY-MM.
+    pub to: String,
+    pub sectors: Vec<&'static str>,
+    /// Funding sources the relief does not apply to.
+    pub excludes: Vec<&'static str>,
+}
+
+impl ReliefView {
+    pub fn of(r: &lingkaran_domain::pricing::Relief) -> ReliefView {
+        ReliefView {
+            id: r.id,
+            basis: r.basis.clone(),
+            basis_points: r.basis_points,
+            from: r.from.to_string(),
+            to: r.to.to_string(),
+            sectors: r.sectors.iter().map(|s| s.as_str()).collect(),
+            excludes: r.excludes.iter().map(|f| f.as_str()).collect(),
+        }
+    }
+}
+
+// `lingkaran rates settings --json` and `GET /api/v1/reliefs` (`settings`) share this shape.
+/// The pricing settings.
+#[derive(Serialize, ToSchema)]
+pub struct PricingSettings {
+    pub dana_desa_is_apbn: bool,
+    pub self_pay_months_back: u32,
+    pub self_pay_months_ahead: u32,
+}
+
+impl PricingSettings {
+    pub fn of(
+        p: &lingkaran_domain::pricing::PriceSettings,
+        w: &crate::db::rates::SelfPayWindow,
+    ) -> PricingSettings {
+        PricingSettings {
+            dana_desa_is_apbn: p.dana_desa_is_apbn,
+            self_pay_months_back: w.back,
+            self_pay_months_ahead: w.ahead,
+        }
     }
 }
 
