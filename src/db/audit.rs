@@ -2,8 +2,9 @@
 //! its hash chain. The chain's rules (canonical bytes, what a break is) are the domain's
 //! (`lingkaran_domain::audit`); this module only pages through the rows in id order.
 
-use super::Db;
-use crate::on_db;
+use super::{Db, Tx};
+use crate::{on_db, on_tx};
+use chrono::{DateTime, SecondsFormat, Utc};
 use lingkaran_domain::audit::{Break, Entry, Stored, Verifier};
 
 /// Rows read per page while verifying: bounded memory whatever the trail's length.
@@ -102,4 +103,86 @@ pub async fn verify(db: &Db) -> anyhow::Result<Report> {
         claimed_head,
         claimed_last_id,
     })
+}
+
+/// What a change records (see `lingkaran_domain::audit::Entry`); the id, time and hashes are
+/// filled in by [`append`].
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub actor: Actor<'a>,
+    pub action: &'a str,
+    pub record_kind: &'a str,
+    pub record_id: String,
+    /// JSON text; never a whole NIK or phone number.
+    pub detail: serde_json::Value,
+}
+
+/// Who acted: a signed-in user, the command line, or the service itself (a job).
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    User(i64),
+    Cli,
+    System(&'a str),
+}
+
+impl Actor<'_> {
+    pub fn text(&self) -> String {
+        match self {
+            Actor::User(id) => format!("user:{id}"),
+            Actor::Cli => "cli".into(),
+            Actor::System(job) => format!("system:{job}"),
+        }
+    }
+}
+
+/// Appends one entry in `tx`, the transaction of the change it records. Updating
+/// `audit_head` first takes its lock (PostgreSQL's row lock, SQLite's write lock) until the
+/// commit, so two appends never chain from the same head, and a rolled-back change leaves
+/// neither its entry nor a gap. Returns the entry's id.
+pub async fn append(tx: &mut Tx, at: DateTime<Utc>, e: &NewEntry<'_>) -> anyhow::Result<i64> {
+    let (id, prev): (i64, Vec<u8>) = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "UPDATE audit_head SET last_id = last_id + 1 WHERE one = 1 RETURNING last_id, last_hash",
+        )
+        .fetch_one(c)
+        .await
+    })?;
+    let prev: [u8; 32] = <[u8; 32]>::try_from(prev.as_slice())
+        .map_err(|_| anyhow::anyhow!("audit_head.last_hash is not 32 bytes"))?;
+    let entry = Entry {
+        id,
+        at: at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        actor: e.actor.text(),
+        action: e.action.to_string(),
+        record_kind: e.record_kind.to_string(),
+        record_id: e.record_id.clone(),
+        detail: e.detail.to_string(),
+    };
+    let hash = entry.hash(&prev);
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor, action, record_kind, record_id, detail, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(entry.id)
+        .bind(&entry.at)
+        .bind(&entry.actor)
+        .bind(&entry.action)
+        .bind(&entry.record_kind)
+        .bind(&entry.record_id)
+        .bind(&entry.detail)
+        .bind(prev.as_slice())
+        .bind(hash.as_slice())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    on_tx!(tx, |c| {
+        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE one = 1")
+            .bind(hash.as_slice())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(id)
 }
