@@ -31,8 +31,13 @@ pub async fn issue_token(
             "Wrong username or password.",
         ));
     };
-    let token =
-        users::create_api_token(&state.db, user_id, l.label.as_deref().unwrap_or("api")).await?;
+    let token = users::create_api_token(
+        &state.db,
+        user_id,
+        l.label.as_deref().unwrap_or("api"),
+        state.clock.now(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "token": token, "token_type": "Bearer" })),
@@ -117,6 +122,7 @@ pub async fn create_user(
             organisation_id: u.organisation_id,
             regions: &u.regions,
         },
+        state.clock.now(),
     )
     .await?;
     Ok((
@@ -148,8 +154,14 @@ pub async fn create_organisation(
             format!("Region {} does not exist.", o.region_code),
         ));
     }
-    let id =
-        users::create_organisation(&state.db, o.name.trim(), o.kind.trim(), &o.region_code).await?;
+    let id = users::create_organisation(
+        &state.db,
+        o.name.trim(),
+        o.kind.trim(),
+        &o.region_code,
+        state.clock.now(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": id, "name": o.name, "kind": o.kind, "region_code": o.region_code })),
@@ -240,7 +252,7 @@ pub async fn sign_up(
     let (user_id, donor_id) = sign_up_donor(&state, &address, &username, full_name, &s.password)
         .await
         .map_err(axum::response::IntoResponse::into_response)?;
-    let token = users::create_api_token(&state.db, user_id, "signup")
+    let token = users::create_api_token(&state.db, user_id, "signup", state.clock.now())
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
     Ok((
@@ -285,15 +297,16 @@ pub async fn sign_up_donor(
             "The password needs at least 8 characters.",
         ));
     }
-    let made = crate::db::donors::sign_up(&state.db, username, full_name, password)
-        .await?
-        .ok_or_else(|| {
-            ApiError::conflict(
-                "username_taken",
-                format!("Nama pengguna {username} sudah dipakai."),
-                format!("Username {username} is already taken."),
-            )
-        })?;
+    let made =
+        crate::db::donors::sign_up(&state.db, username, full_name, password, state.clock.now())
+            .await?
+            .ok_or_else(|| {
+                ApiError::conflict(
+                    "username_taken",
+                    format!("Nama pengguna {username} sudah dipakai."),
+                    format!("Username {username} is already taken."),
+                )
+            })?;
     crate::db::donors::record_signup(&state.db, address, chrono::Utc::now()).await?;
     Ok(made)
 }

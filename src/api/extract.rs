@@ -58,7 +58,7 @@ pub async fn principal(
     let Some(session) = cookie(parts, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some(p) = users::session_principal(&state.db, session).await? else {
+    let Some(p) = users::session_principal(&state.db, session, state.clock.now()).await? else {
         return Ok(None);
     };
     let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);

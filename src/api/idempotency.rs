@@ -105,7 +105,16 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     h.update(&bytes);
     let request_hash = hex::encode(h.finalize());
     let ttl = state.settings.idempotency_ttl;
-    let claim = match idempotency::claim(&state.db, &who, &key, &request_hash, ttl).await {
+    let claim = match idempotency::claim(
+        &state.db,
+        &who,
+        &key,
+        &request_hash,
+        ttl,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),
     };

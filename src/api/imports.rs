@@ -70,7 +70,7 @@ pub async fn import_for(
         user_id: p.user_id,
         import_id: None,
     };
-    match import::run(&state.db, path, file_name, who, crate::clock::today()).await? {
+    match import::run(&state.db, path, file_name, who, state.clock.as_ref()).await? {
         Ok(report) => Ok(report),
         Err(e) => Err(ApiError::invalid(vec![e.0])),
     }

@@ -358,8 +358,14 @@ pub async fn add_relief(
 ) -> Result<(StatusCode, Json<Value>)> {
     caller.require(&[Role::Admin])?;
     let mut rule = check_relief(&r, crate::clock::today())?;
-    let (id, repriced) =
-        rates::add_relief(&state.db, &rule, r.note.as_deref(), caller.0.user_id).await?;
+    let (id, repriced) = rates::add_relief(
+        &state.db,
+        &rule,
+        r.note.as_deref(),
+        caller.0.user_id,
+        state.clock.now(),
+    )
+    .await?;
     rule.id = id;
     let mut v = relief_json(&rule);
     v["repriced_donations"] = json!(repriced);

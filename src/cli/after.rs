@@ -148,8 +148,14 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
             };
             let rule =
                 crate::api::quotes::check_relief(&input, crate::clock::today()).map_err(words)?;
-            let (id, repriced) =
-                crate::db::rates::add_relief(&db, &rule, input.note.as_deref(), by).await?;
+            let (id, repriced) = crate::db::rates::add_relief(
+                &db,
+                &rule,
+                input.note.as_deref(),
+                by,
+                crate::clock::now(),
+            )
+            .await?;
             println!(
                 "aturan keringanan #{id} ditambahkan; {} donasi yang ditahan dihitung ulang",
                 repriced.len()
@@ -207,7 +213,7 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("--sector {sector:?}: transport atau other / transport or other");
             };
             let by = actor(&db, &by).await?;
-            match workers::set_sector(&db, &nik, sector, &reason, by).await? {
+            match workers::set_sector(&db, &nik, sector, &reason, by, crate::clock::now()).await? {
                 Ok(from) => {
                     println!("sektor {from} → {}", sector.as_str());
                     Ok(ExitCode::SUCCESS)
@@ -488,7 +494,14 @@ pub async fn reminders(db_url: &str, cmd: RemindersCmd) -> anyhow::Result<ExitCo
         .context("--days must be numbers, e.g. 30,7")?;
     let db = open(db_url).await?;
     let today = today.unwrap_or_else(crate::clock::today);
-    let r = reminders::queue(&db, today, &days, base_url.trim_end_matches('/')).await?;
+    let r = reminders::queue(
+        &db,
+        today,
+        &days,
+        base_url.trim_end_matches('/'),
+        crate::clock::now(),
+    )
+    .await?;
     print(json, &r, || {
         format!(
             "{} pekerja segera berakhir: {} pesan pekerja, {} e-mail donatur diantrikan ({} tanpa nomor HP, {} donatur tanpa e-mail)",

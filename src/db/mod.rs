@@ -27,6 +27,7 @@ pub(crate) mod worker_events;
 pub mod workers;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
@@ -109,14 +110,13 @@ impl Db {
 
     /// Applies the migrations, loads the region table if it is empty, and seeds the default
     /// programme. Safe to run any number of times.
-    pub async fn migrate(&self) -> anyhow::Result<()> {
+    pub async fn migrate(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
         }
         .context("applying migrations")?;
         regions::load_if_empty(self).await?;
-        let now = chrono::Utc::now();
         on_db!(self, |pool| {
             sqlx::query(
                 "INSERT INTO programmes (name, min_age, max_age, updated_at) VALUES ($1, 15, NULL, $2)
