@@ -7,7 +7,7 @@
 //! simply chooses the next worker in the fair order. A hold that has expired is deleted by
 //! the next donation that needs its month.
 //!
-//! The steps ([`create_donation`], [`take_months`], [`settle_donation`]) are ordinary async
+//! The steps (`create_donation`, `take_months`, `settle_donation`) are ordinary async
 //! functions on the caller's open transaction ([`Tx`], either store), so a payment can book
 //! its money and fund its donation in one commit.
 
@@ -1166,7 +1166,7 @@ pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec
     }
 }
 
-/// Makes a donation in one transaction (see [`create_donation`]). A transaction
+/// Makes a donation in one transaction (see `create_donation`). A transaction
 /// that lost a deadlock is run again, up to five times. `now` is when it is made.
 pub async fn create(
     db: &Db,

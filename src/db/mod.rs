@@ -1,8 +1,15 @@
 //! Storage: one [`Db`] handle over SQLite (the embedded default) or PostgreSQL (production).
 //!
 //! Every query is written once, in SQL that both stores accept (`$1` placeholders, `CAST`,
-//! `ON CONFLICT`, `RETURNING`), and the [`on_db!`] macro compiles it for each backend. The two
-//! migration folders are twins; `tests/schema.rs` keeps them in step.
+//! `ON CONFLICT`, `RETURNING`), and a macro compiles it for each backend: [`on_db!`](crate::on_db) on the
+//! pool, [`on_tx!`](crate::on_tx) on an open transaction ([`Tx`], which mirrors [`Db`]). Each macro wraps
+//! one statement, never more: a step of several statements is an ordinary `async fn` taking
+//! `&mut Tx`, which rustfmt formats and clippy reads, and a difference between the stores is a
+//! plain `match` (or `Tx::for_update`), not a macro parameter. The two migration folders
+//! are twins; `tests/schema.rs` keeps them in step.
+//!
+//! Storage reads neither the environment nor the clock: whatever time a function records or
+//! compares is its `now` parameter.
 
 pub mod bulk;
 pub mod coverage;
@@ -158,7 +165,7 @@ pub fn redact_url(url: &str) -> String {
 /// on, so a payment, the donation it funds and their ledger transfers commit together. The
 /// functions that take one (`&mut Tx`) are ordinary `async fn`s grouped by table module
 /// (`donations::create_donation`, `payments::book_within`, `ledger::apply_transfers`, …);
-/// each of their statements runs through [`on_tx!`], which compiles one statement for both
+/// each of their statements runs through [`on_tx!`](crate::on_tx), which compiles one statement for both
 /// stores. Dropped without [`Tx::commit`], it rolls back.
 #[derive(Debug)]
 pub enum Tx {
