@@ -153,7 +153,7 @@ impl Interference {
 /// donations, each from its own donor and paid by a callback. Returns the donations made.
 async fn setup(db: &Db, a: &Args) -> usize {
     let start = Instant::now();
-    db.migrate().await.unwrap();
+    db.migrate(chrono::Utc::now()).await.unwrap();
     let world = lingkaran::demo::funding_world(db, "35.25", a.workers, 17)
         .await
         .unwrap();
@@ -194,6 +194,7 @@ async fn setup(db: &Db, a: &Args) -> usize {
                 user_id: None,
                 created_by: officer,
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();

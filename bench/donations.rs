@@ -76,15 +76,21 @@ fn status_kb(key: &str) -> u64 {
 
 /// Migrates and registers `n` verified workers in Gresik; returns (donor id, officer id).
 async fn world(db: &Db, n: usize) -> (i64, i64) {
-    db.migrate().await.unwrap();
+    db.migrate(chrono::Utc::now()).await.unwrap();
     let officer = lingkaran::demo::funding_world(db, "35.25", n, 17)
         .await
         .unwrap()
         .officer;
-    let (_, donor) = lingkaran::db::donors::sign_up(db, "csr", "PT Bench", "a-long-password")
-        .await
-        .unwrap()
-        .unwrap();
+    let (_, donor) = lingkaran::db::donors::sign_up(
+        db,
+        "csr",
+        "PT Bench",
+        "a-long-password",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     (donor, officer)
 }
 
@@ -330,6 +336,7 @@ async fn main() {
                     user_id: None,
                     created_by: officer,
                 },
+                chrono::Utc::now(),
             )
             .await
             .unwrap();

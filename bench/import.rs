@@ -321,7 +321,7 @@ async fn child(mut it: impl Iterator<Item = String>) -> anyhow::Result<()> {
         file,
         &name,
         who,
-        lingkaran::clock::today(),
+        &lingkaran::clock::SystemClock,
         batch_rows,
     )
     .await?
@@ -526,10 +526,15 @@ struct Ids {
 /// An organisation for the whole province, its proposer, and (for raw loads) an import
 /// record for the rows to point at.
 async fn setup(db: &Db, with_import: bool) -> anyhow::Result<Ids> {
-    db.migrate().await?;
-    let organisation_id =
-        users::create_organisation(db, "Disnaker Provinsi Jawa Timur", "disnaker", gen::AREA)
-            .await?;
+    db.migrate(chrono::Utc::now()).await?;
+    let organisation_id = users::create_organisation(
+        db,
+        "Disnaker Provinsi Jawa Timur",
+        "disnaker",
+        gen::AREA,
+        chrono::Utc::now(),
+    )
+    .await?;
     let user_id = users::create_user(
         db,
         &NewUser {
@@ -540,13 +545,21 @@ async fn setup(db: &Db, with_import: bool) -> anyhow::Result<Ids> {
             organisation_id: Some(organisation_id),
             regions: &[],
         },
+        chrono::Utc::now(),
     )
     .await?;
     let import_id = if with_import {
-        imports::create_or_find(db, organisation_id, user_id, "raw.csv", "raw")
-            .await?
-            .0
-            .id
+        imports::create_or_find(
+            db,
+            organisation_id,
+            user_id,
+            "raw.csv",
+            "raw",
+            chrono::Utc::now(),
+        )
+        .await?
+        .0
+        .id
     } else {
         0
     };
@@ -1046,8 +1059,15 @@ async fn breakdown(
         let f = fresh(store, a, dir, "writeonly").await?;
         let db = Db::connect(&f.url).await?;
         let ids = setup(&db, false).await?;
-        let (record, _) =
-            imports::create_or_find(&db, ids.organisation_id, ids.user_id, "w.csv", "w").await?;
+        let (record, _) = imports::create_or_find(
+            &db,
+            ids.organisation_id,
+            ids.user_id,
+            "w.csv",
+            "w",
+            chrono::Utc::now(),
+        )
+        .await?;
         let who = Submitter {
             organisation_id: ids.organisation_id,
             user_id: ids.user_id,
@@ -1068,7 +1088,7 @@ async fn breakdown(
         let batches = pending.chunks(size).count();
         for (i, chunk) in pending.chunks(size).enumerate() {
             let bt = Instant::now();
-            imports::write_batch(&db, who, chunk, Vec::new(), 0, 0).await?;
+            imports::write_batch(&db, who, chunk, Vec::new(), 0, 0, chrono::Utc::now()).await?;
             let s = bt.elapsed().as_secs_f64();
             slowest = slowest.max(s);
             if i < 10 {

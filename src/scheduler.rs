@@ -99,6 +99,7 @@ pub async fn daily(db: &Db, config: &Config, today: NaiveDate) -> anyhow::Result
         today,
         &crate::db::reminders::DEFAULT_DAYS,
         config.base_url(),
+        crate::clock::now(),
     )
     .await?;
     tracing::info!(

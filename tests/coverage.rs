@@ -29,6 +29,7 @@ async fn funded_worker(db: &Db) -> (String, NaiveDate, NaiveDate, NaiveDate) {
             user_id: None,
             created_by: w.officer,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -51,7 +52,7 @@ both_urls!(
     coverage_check_answers_on_the_edges_of_a_funded_period,
     |url| async move {
         let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        db.migrate(chrono::Utc::now()).await.unwrap();
         let (nik, _, first, last) = funded_worker(&db).await;
         db.close().await;
         let run = |day: NaiveDate, nik: &str| {

@@ -157,7 +157,7 @@ both_urls!(
     a_killed_cycle_run_again_finishes_exactly_the_rest,
     |url| async move {
         let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        db.migrate(chrono::Utc::now()).await.unwrap();
         let w = lingkaran::demo::funding_world(&db, "35.25.01", 120, 23)
             .await
             .unwrap();

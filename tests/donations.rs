@@ -27,6 +27,7 @@ async fn donor(db: &Db, name: &str, by: i64) -> i64 {
             user_id: None,
             created_by: by,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
@@ -417,14 +418,23 @@ both_dbs!(a_budget_line_ceiling_is_never_exceeded, |db| async move {
             user_id: None,
             created_by: w.officer,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
     // APBD line with a ceiling of Rp 1.000.000.
-    let line = donors::add_budget_line(&db, gov, "apbd", "5.1.02", 2026, 1_000_000)
-        .await
-        .unwrap()
-        .unwrap();
+    let line = donors::add_budget_line(
+        &db,
+        gov,
+        "apbd",
+        "5.1.02",
+        2026,
+        1_000_000,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let on_line = |rupiah: i64| NewDonation {
         donor_id: gov,
         budget_line_id: Some(line),

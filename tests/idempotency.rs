@@ -58,7 +58,7 @@ both_dbs!(
     |db| async move {
         let app = world(db).await;
         let donor = sign_up(&app, "dermawan").await;
-        let second = users::create_api_token(&app.db, donor.id, "laptop")
+        let second = users::create_api_token(&app.db, donor.id, "laptop", chrono::Utc::now())
             .await
             .unwrap();
         let (s, first, replayed) = donate(&app, &format!("Bearer {}", donor.token), "k-1").await;
@@ -188,7 +188,9 @@ both_dbs!(a_refusal_before_the_work_is_not_replayed, |db| async move {
     let app = world(db).await;
     let donor = sign_up(&app, "dermawan").await;
     // A page session that forgot its CSRF header: 403 …
-    let (session, csrf) = users::create_session(&app.db, donor.id).await.unwrap();
+    let (session, csrf) = users::create_session(&app.db, donor.id, chrono::Utc::now())
+        .await
+        .unwrap();
     let send = |csrf: Option<&str>| {
         let mut r = app
             .client

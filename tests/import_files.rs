@@ -232,9 +232,16 @@ both_dbs!(
             .await
             .unwrap()
             .unwrap();
-        let (rec, _) = lingkaran::db::imports::create_or_find(&db, me.1, me.0, "list.csv", &hash)
-            .await
-            .unwrap();
+        let (rec, _) = lingkaran::db::imports::create_or_find(
+            &db,
+            me.1,
+            me.0,
+            "list.csv",
+            &hash,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         let regions = lingkaran::regions::RegionTable::get();
         let today = lingkaran::clock::today();
         let first: Vec<lingkaran::db::imports::Pending> = rows[..8]
@@ -263,7 +270,7 @@ both_dbs!(
             user_id: me.0,
             import_id: Some(rec.id),
         };
-        lingkaran::db::imports::write_batch(&db, who, &first, Vec::new(), 0, 0)
+        lingkaran::db::imports::write_batch(&db, who, &first, Vec::new(), 0, 0, chrono::Utc::now())
             .await
             .unwrap();
 
@@ -308,8 +315,8 @@ both_dbs!(
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("panjang.csv");
         std::fs::write(&path, lines.join("\n")).unwrap();
-        let today = lingkaran::clock::today();
-        let report = lingkaran::import::run_in_batches(&db, path, "panjang.csv", who, today, 7)
+        let clock = lingkaran::clock::SystemClock;
+        let report = lingkaran::import::run_in_batches(&db, path, "panjang.csv", who, &clock, 7)
             .await
             .unwrap()
             .unwrap();

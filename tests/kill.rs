@@ -130,20 +130,25 @@ async fn donate(
 both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
     // The world: 10,000 verified workers in Gresik and a company donor.
     let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
+    db.migrate(chrono::Utc::now()).await.unwrap();
     lingkaran::demo::funding_world(&db, "35.25", WORKERS, 5)
         .await
         .unwrap();
-    let (donor_user, donor_id) =
-        lingkaran::db::donors::sign_up(&db, "csr.besar", "PT Besar", "rahasia-sekali")
-            .await
-            .unwrap()
-            .unwrap();
+    let (donor_user, donor_id) = lingkaran::db::donors::sign_up(
+        &db,
+        "csr.besar",
+        "PT Besar",
+        "rahasia-sekali",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // It signed up alone, so an officer lifts its hold limit for the 10,000 workers.
     lingkaran::db::donors::set_hold_limits(&db, donor_id, Some(1_000_000), None)
         .await
         .unwrap();
-    let token = users::create_api_token(&db, donor_user, "kill-test")
+    let token = users::create_api_token(&db, donor_user, "kill-test", chrono::Utc::now())
         .await
         .unwrap();
     db.close().await;

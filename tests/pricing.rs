@@ -244,6 +244,7 @@ both_dbs!(
             },
             None,
             w.officer,
+            chrono::Utc::now(),
         )
         .await
         .unwrap();

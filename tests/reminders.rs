@@ -164,27 +164,51 @@ both_dbs!(reminders_are_queued_once_and_sent_once, |db| async move {
 
     // 31 days before: nothing. 30 days before: one SMS per worker with a phone, one e-mail.
     let base = "https://lingkaran.example";
-    let early = reminders::queue(&db, end - Duration::days(31), &[30, 7], base)
-        .await
-        .unwrap();
+    let early = reminders::queue(
+        &db,
+        end - Duration::days(31),
+        &[30, 7],
+        base,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(early.ending, 0);
-    let r30 = reminders::queue(&db, end - Duration::days(30), &[30, 7], base)
-        .await
-        .unwrap();
+    let r30 = reminders::queue(
+        &db,
+        end - Duration::days(30),
+        &[30, 7],
+        base,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r30.ending, 4);
     assert_eq!(r30.worker_messages as i64, phones);
     assert_eq!(r30.no_phone as i64, 4 - phones);
     assert_eq!(r30.donor_messages, 1);
     // Every day until the 7-day mark queues nothing new; at 7 days, the second round.
     for d in [29, 20, 8] {
-        let again = reminders::queue(&db, end - Duration::days(d), &[30, 7], base)
-            .await
-            .unwrap();
-        assert_eq!((again.worker_messages, again.donor_messages), (0, 0));
-    }
-    let r7 = reminders::queue(&db, end - Duration::days(7), &[30, 7], base)
+        let again = reminders::queue(
+            &db,
+            end - Duration::days(d),
+            &[30, 7],
+            base,
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
+        assert_eq!((again.worker_messages, again.donor_messages), (0, 0));
+    }
+    let r7 = reminders::queue(
+        &db,
+        end - Duration::days(7),
+        &[30, 7],
+        base,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!((r7.worker_messages as i64, r7.donor_messages), (phones, 1));
     let queued = count(&db, "pending").await;
     assert_eq!(queued, 2 * phones + 2);

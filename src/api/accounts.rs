@@ -41,8 +41,13 @@ pub async fn issue_token(
             "Wrong username or password.",
         ));
     };
-    let token =
-        users::create_api_token(&state.db, user_id, l.label.as_deref().unwrap_or("api")).await?;
+    let token = users::create_api_token(
+        &state.db,
+        user_id,
+        l.label.as_deref().unwrap_or("api"),
+        state.clock.now(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "token": token, "token_type": "Bearer" })),
@@ -140,6 +145,7 @@ pub async fn create_user(
             organisation_id: u.organisation_id,
             regions: &u.regions,
         },
+        state.clock.now(),
     )
     .await?;
     Ok((
@@ -179,8 +185,14 @@ pub async fn create_organisation(
             format!("Region {} does not exist.", o.region_code),
         ));
     }
-    let id =
-        users::create_organisation(&state.db, o.name.trim(), o.kind.trim(), &o.region_code).await?;
+    let id = users::create_organisation(
+        &state.db,
+        o.name.trim(),
+        o.kind.trim(),
+        &o.region_code,
+        state.clock.now(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": id, "name": o.name, "kind": o.kind, "region_code": o.region_code })),
@@ -251,7 +263,7 @@ pub async fn sign_up(
     .await
     .map_err(super::error::refusal)?;
     let (user_id, donor_id, username) = (made.user_id, made.donor_id, made.username);
-    let token = users::create_api_token(&state.db, user_id, "signup")
+    let token = users::create_api_token(&state.db, user_id, "signup", state.clock.now())
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
     Ok((

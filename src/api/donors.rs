@@ -146,6 +146,7 @@ pub async fn create(
             user_id: d.user_id,
             created_by: p.user_id,
         },
+        state.clock.now(),
     )
     .await?;
     let donor = donors::get(&state.db, id)
@@ -261,6 +262,7 @@ pub async fn add_budget_line(
         b.code.trim(),
         b.fiscal_year,
         b.ceiling,
+        state.clock.now(),
     )
     .await?
     else {

@@ -84,10 +84,11 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let (parts, body) = req.into_parts();
     // The caller as the handler will see it. A refusal (unknown token, CSRF) or nobody
     // signed in: the request runs unkept, and the handler answers it.
-    let who = match crate::http::request::principal(&parts, &state.db, true).await {
-        Ok(Some(p)) => format!("user:{}", p.user_id),
-        Ok(None) | Err(_) => return next.run(Request::from_parts(parts, body)).await,
-    };
+    let who =
+        match crate::http::request::principal(&parts, &state.db, true, state.clock.now()).await {
+            Ok(Some(p)) => format!("user:{}", p.user_id),
+            Ok(None) | Err(_) => return next.run(Request::from_parts(parts, body)).await,
+        };
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -105,7 +106,16 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     h.update(&bytes);
     let request_hash = hex::encode(h.finalize());
     let ttl = state.settings.idempotency_ttl;
-    let claim = match idempotency::claim(&state.db, &who, &key, &request_hash, ttl).await {
+    let claim = match idempotency::claim(
+        &state.db,
+        &who,
+        &key,
+        &request_hash,
+        ttl,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),
     };

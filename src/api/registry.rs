@@ -116,6 +116,7 @@ pub async fn create(
         warnings,
         0,
         0,
+        state.clock.now(),
     )
     .await?;
     if let Some((_, id)) = out.stored.first() {
@@ -370,7 +371,7 @@ async fn decide(
             "A reason for the rejection is required.",
         ));
     }
-    let w = workers::change_status(&state.db, id, to, action, reason, p)
+    let w = workers::change_status(&state.db, id, to, action, reason, p, state.clock.now())
         .await?
         .map_err(change_error)?;
     Ok(wire::worker_json(&w, p))
@@ -519,7 +520,7 @@ pub async fn resolve_duplicate(
             ))
         }
     };
-    let w = workers::resolve_duplicate(&state.db, id, merge, p)
+    let w = workers::resolve_duplicate(&state.db, id, merge, p, state.clock.now())
         .await?
         .map_err(change_error)?;
     Ok(Json(wire::worker_json(&w, p)))
@@ -573,6 +574,7 @@ pub async fn put_eligibility(
             min_age: e.min_age,
             max_age: e.max_age,
         },
+        state.clock.now(),
     )
     .await?;
     Ok(Json(
@@ -606,7 +608,7 @@ pub async fn add_covered(
             json!({ "line": line, "value": lingkaran_domain::nik::mask(value), "errors": ps.iter().map(wire::problem_json).collect::<Vec<_>>() })
         })
         .collect();
-    let added = workers::add_covered_niks(&state.db, &niks, p.user_id).await?;
+    let added = workers::add_covered_niks(&state.db, &niks, p.user_id, state.clock.now()).await?;
     Ok(Json(
         json!({ "received": niks.len(), "added": added, "invalid": invalid }),
     ))

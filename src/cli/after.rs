@@ -128,10 +128,9 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
                 excludes,
                 note,
             };
-            let added =
-                crate::usecase::quotes::add_relief_by(&db, by, crate::clock::today(), &input)
-                    .await
-                    .map_err(refused)?;
+            let added = crate::usecase::quotes::add_relief_by(&db, by, crate::clock::now(), &input)
+                .await
+                .map_err(refused)?;
             let (id, repriced) = (added.relief.id, added.repriced_donations);
             println!(
                 "aturan keringanan #{id} ditambahkan; {} donasi yang ditahan dihitung ulang",
@@ -182,7 +181,7 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("--sector {sector:?}: transport atau other / transport or other");
             };
             let by = actor(&db, &by).await?;
-            match workers::set_sector(&db, &nik, sector, &reason, by).await? {
+            match workers::set_sector(&db, &nik, sector, &reason, by, crate::clock::now()).await? {
                 Ok(from) => {
                     println!("sektor {from} → {}", sector.as_str());
                     Ok(ExitCode::SUCCESS)
@@ -463,7 +462,14 @@ pub async fn reminders(db_url: &str, cmd: RemindersCmd) -> anyhow::Result<ExitCo
         .context("--days must be numbers, e.g. 30,7")?;
     let db = open(db_url).await?;
     let today = today.unwrap_or_else(crate::clock::today);
-    let r = reminders::queue(&db, today, &days, base_url.trim_end_matches('/')).await?;
+    let r = reminders::queue(
+        &db,
+        today,
+        &days,
+        base_url.trim_end_matches('/'),
+        crate::clock::now(),
+    )
+    .await?;
     print(json, &r, || {
         format!(
             "{} pekerja segera berakhir: {} pesan pekerja, {} e-mail donatur diantrikan ({} tanpa nomor HP, {} donatur tanpa e-mail)",

@@ -308,7 +308,7 @@ pub(crate) fn refused(e: crate::usecase::Error) -> anyhow::Error {
 
 pub(crate) async fn open(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url).await?;
-    db.migrate().await?;
+    db.migrate(crate::clock::now()).await?;
     Ok(db)
 }
 
@@ -543,7 +543,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 user_id,
                 import_id: None,
             };
-            match crate::import::run(&db, file, &name, who, crate::clock::today()).await? {
+            match crate::import::run(&db, file, &name, who, &crate::clock::SystemClock).await? {
                 Ok(report) => {
                     let errors = imports::errors(&db, report.import.id, "error", i64::MAX).await?;
                     let warnings =
@@ -596,7 +596,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let today = crate::clock::today();
             let list = lingkaran_domain::nik::parse_list(&text, today);
             let niks: Vec<String> = list.niks.iter().map(|n| n.to_string()).collect();
-            let added = workers::add_covered_niks(&db, &niks, actor).await?;
+            let added = workers::add_covered_niks(&db, &niks, actor, crate::clock::now()).await?;
             println!(
                 "{added} NIKs added ({} already known, {} invalid lines skipped)",
                 niks.len() as u64 - added,
@@ -628,11 +628,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     organisation_id: org,
                     regions: &regions,
                 },
+                crate::clock::now(),
             )
             .await?;
             println!("user #{id} {username} ({})", role.code());
             if token {
-                println!("token: {}", users::create_api_token(&db, id, "cli").await?);
+                println!(
+                    "token: {}",
+                    users::create_api_token(&db, id, "cli", crate::clock::now()).await?
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -757,7 +761,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if RegionTable::get().region(&region).is_none() {
                 anyhow::bail!("region {region} does not exist");
             }
-            let id = users::create_organisation(&db, &name, &kind, &region).await?;
+            let id =
+                users::create_organisation(&db, &name, &kind, &region, crate::clock::now()).await?;
             println!("organisation #{id} {name} ({region})");
             Ok(ExitCode::SUCCESS)
         }

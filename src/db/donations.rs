@@ -7,7 +7,7 @@
 //! simply chooses the next worker in the fair order. A hold that has expired is deleted by
 //! the next donation that needs its month.
 //!
-//! The steps ([`create_donation`], [`take_months`], [`settle_donation`]) are ordinary async
+//! The steps (`create_donation`, `take_months`, `settle_donation`) are ordinary async
 //! functions on the caller's open transaction ([`Tx`], either store), so a payment can book
 //! its money and fund its donation in one commit.
 
@@ -18,12 +18,14 @@ use super::{ledger, Db, Tx};
 use crate::{bind_all, on_db, on_tx};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lingkaran_domain::allocation::{self, Candidate};
+use lingkaran_domain::donor::BudgetSource;
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::nik::Nik;
 use lingkaran_domain::pricing::{FundingSource, Priced, Pricing, Sector};
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::status::{DonationStatus, InvoiceStatus};
+use lingkaran_domain::worker::WorkerStatus;
 use lingkaran_domain::Rupiah;
 use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -330,116 +332,21 @@ pub(crate) async fn create_donation(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Created, Vec<Problem>>> {
     let hold_until = now + d.hold;
-    let first = d.start.yyyymm();
-    // The first statement writes, so SQLite takes its write lock before anything
-    // is read and two donations never decide on the same snapshot.
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO donations (donor_id, budget_line_id, mode, request, start_month, months,
-               workers, total, status, extends_id, created_by, created_at, hold_expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 'held', $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(d.donor_id)
-        .bind(d.budget_line_id)
-        .bind(d.choice.mode())
-        .bind(&d.request_json)
-        .bind(first)
-        .bind(i64::from(d.months))
-        .bind(d.extends_id)
-        .bind(d.created_by)
-        .bind(now)
-        .bind(hold_until)
-        .fetch_one(c)
-        .await
-    })?;
-    // The donation's escrow account, so that the payment does not create it.
-    on_tx!(tx, |c| sqlx::query(super::ledger::OPEN_ACCOUNT)
-        .bind(Account::Escrow(id).code())
-        .bind(true)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-
-    // No hoarding: lock the donor, then count what they hold unpaid.
-    // (how many more workers, the limit)
-    let mut workers_left: Option<(i64, i64)> = None;
-    if let Some(defaults) = limits {
-        let row: Option<DonorLimits> = on_tx!(tx, |c| sqlx::query_as(
-            "UPDATE donors SET max_held_workers = max_held_workers WHERE id = $1
-                 RETURNING kind, user_id, created_by, max_held_workers, max_held_donations",
-        )
-        .bind(d.donor_id)
-        .fetch_optional(c)
-        .await)?;
-        if let Some((kind, user_id, created_by, own_workers, own_donations)) = row {
-            let alone = kind == "individual" && user_id == Some(created_by);
-            let max_workers = own_workers.or(alone.then_some(defaults.workers));
-            let max_donations = own_donations.or(alone.then_some(defaults.donations));
-            if max_workers.is_some() || max_donations.is_some() {
-                let (held, held_workers): (i64, i64) = on_tx!(tx, |c| sqlx::query_as(
-                    "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(workers), 0) AS BIGINT)
-                     FROM donations WHERE donor_id = $1 AND status = 'held'
-                     AND hold_expires_at >= $2 AND id <> $3",
-                )
-                .bind(d.donor_id)
-                .bind(now)
-                .bind(id)
-                .fetch_one(c)
-                .await)?;
-                if let Some(m) = max_donations.filter(|m| held >= *m) {
-                    return Ok(Err(vec![too_many_held(held, m)]));
-                }
-                workers_left = max_workers.map(|m| ((m - held_workers).max(0), m));
-                if let Some((left, max)) = workers_left {
-                    let asked = match &d.choice {
-                        Choice::Named { niks, .. } => {
-                            niks.iter().collect::<HashSet<_>>().len() as i64
-                        }
-                        Choice::Criteria { count, .. } => *count,
-                        Choice::Budget { .. } => 0,
-                    };
-                    if asked > left {
-                        return Ok(Err(vec![too_many_workers(asked, left, max)]));
-                    }
-                }
-            }
-        }
-    }
-
-    // A budget line's ceiling: lock the line, then count what is invoiced on it
-    // (held or paid donations; an expired one no longer counts).
-    let mut ceiling_left: Option<i64> = None;
-    let mut budget_source = None;
-    if let Some(line) = d.budget_line_id {
-        let ceiling: Option<(i64, String)> = on_tx!(tx, |c| {
-            sqlx::query_as(
-                "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1 AND donor_id = $2
-                 RETURNING ceiling, source",
-            )
-            .bind(line)
-            .bind(d.donor_id)
-            .fetch_optional(c)
-            .await
-        })?;
-        let Some((ceiling, source)) = ceiling else {
-            return Ok(Err(vec![Problem::new(
-                "unknown_budget_line",
-                "Mata anggaran itu tidak ada, atau bukan milik donatur ini.",
-                "That budget line does not exist or is not this donor's.",
-            )]));
-        };
-        let committed: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(i.amount), 0) AS BIGINT)
-             FROM donations d JOIN invoices i ON i.donation_id = d.id
-             WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded') AND d.id <> $2",
-        )
-        .bind(line)
-        .bind(id)
-        .fetch_one(c)
-        .await)?;
-        ceiling_left = Some(sub(ceiling, committed)?);
-        budget_source = lingkaran_domain::donor::BudgetSource::parse(&source);
-    }
+    let id = insert_held(tx, d, now, hold_until).await?;
+    let workers_left = match limits {
+        Some(defaults) => match hold_room(tx, d, defaults, id, now).await? {
+            Ok(room) => room,
+            Err(problem) => return Ok(Err(vec![problem])),
+        },
+        None => None,
+    };
+    let (ceiling_left, budget_source) = match d.budget_line_id {
+        Some(line) => match ceiling_left(tx, d.donor_id, line, id).await? {
+            Ok((left, source)) => (Some(left), source),
+            Err(problem) => return Ok(Err(vec![problem])),
+        },
+        None => (None, None),
+    };
     // Who pays: the budget line's source, else the donor's kind (PP 50/2025).
     let kind: String = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT kind FROM donors WHERE id = $1"
@@ -458,277 +365,42 @@ pub(crate) async fn create_donation(
         months: d.months,
         cache: HashMap::new(),
     };
-    let mut chosen: Vec<CandidateRow> = Vec::new();
-    let mut skipped: Vec<(String, Problem)> = Vec::new();
-    let mut shortfall = 0;
-    let mut total: i64 = 0;
-    let mut invoice_amount: Option<i64> = None;
-
-    match &d.choice {
+    let (picked, invoice_amount) = match &d.choice {
         Choice::Named {
             niks,
             skip_unavailable,
         } => {
-            let head = "SELECT id, nik, income, decile, verified_at, status, sector FROM workers
-                        WHERE nik IN (";
-            type Found = (
-                i64,
-                String,
-                i64,
-                Option<i64>,
-                Option<DateTime<Utc>>,
-                String,
-                String,
-            );
-            let found: Vec<Found> = on_tx!(tx, |c| in_list(head, niks, ")")
-                .build_query_as()
-                .fetch_all(c)
-                .await)?;
-            let by_nik: HashMap<&str, &Found> = found.iter().map(|r| (r.1.as_str(), r)).collect();
-            let mut wanted: Vec<CandidateRow> = Vec::new();
-            let mut seen = HashSet::new();
-            for nik in niks {
-                if !seen.insert(nik.as_str()) {
-                    continue;
-                }
-                match by_nik.get(nik.as_str()) {
-                    None => skipped.push(problem_nik(
-                        nik,
-                        "not_registered",
-                        "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
-                        "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
-                    )),
-                    Some(r) if lingkaran_domain::worker::WorkerStatus::parse(&r.5) != Some(lingkaran_domain::worker::WorkerStatus::Verified) => skipped.push(problem_nik(
-                        nik,
-                        "not_verified",
-                        &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),
-                        &format!("has not been verified by a BPJS officer (status: {}); only verified workers can be funded.", r.5),
-                    )),
-                    Some(r) => wanted.push(CandidateRow {
-                        id: r.0,
-                        nik: r.1.clone(),
-                        income: r.2,
-                        decile: r.3,
-                        verified_at: r.4,
-                        sector: r.6.clone(),
-                    }),
-                }
+            let picked = pick_named(tx, &mut pricer, d, id, niks, now).await?;
+            if !picked.skipped.is_empty() && !skip_unavailable {
+                return Ok(Err(picked.skipped.into_iter().map(|(_, p)| p).collect()));
             }
-            let mut blocks = Vec::with_capacity(wanted.len());
-            for w in &wanted {
-                blocks.push((w.id, pricer.block(w.income, sector_of(&w.sector))?.to_vec()));
-            }
-            let taken = take_months(tx, id, &blocks, now).await?;
-            for w in wanted {
-                if taken.contains(&w.id) {
-                    total = add(total, pricer.block_total(w.income, sector_of(&w.sector))?)?;
-                    chosen.push(w);
-                } else {
-                    skipped.push(problem_nik(
-                        &w.nik,
-                        "already_funded",
-                        &format!("sudah didanai atau sedang ditahan donatur lain untuk sebagian bulan {} s.d. {}.", d.start, d.start.plus(d.months - 1)),
-                        &format!("is already funded or held by another donor for some month from {} to {}.", d.start, d.start.plus(d.months - 1)),
-                    ));
-                }
-            }
-            if !skipped.is_empty() && !skip_unavailable {
-                return Ok(Err(skipped.into_iter().map(|(_, p)| p).collect()));
-            }
+            let total = picked.total;
+            (picked, total)
         }
-        Choice::Criteria { criteria, count }
-        | Choice::Budget {
-            criteria,
-            rupiah: count,
-        } => {
-            let budget = match &d.choice {
-                Choice::Budget { rupiah, .. } => {
-                    invoice_amount = Some(*rupiah);
-                    Some(*rupiah)
-                }
-                _ => None,
-            };
+        Choice::Criteria { criteria, count } => {
+            let mut picked = pick_fair(tx, &mut pricer, d, id, criteria, *count, None, now).await?;
+            picked.shortfall = (*count - picked.chosen.len() as i64).max(0);
+            let total = picked.total;
+            (picked, total)
+        }
+        Choice::Budget { criteria, rupiah } => {
             // A limited donor's budget looks one worker past the limit, to refuse it.
-            let want = match (budget, workers_left) {
-                (Some(_), Some((left, _))) => left.saturating_add(1),
-                (Some(_), None) => i64::MAX,
-                (None, _) => *count,
-            };
-            let mut exhausted = false;
-            // Each round takes the next candidates in the fair order; a candidate
-            // another donation took meanwhile is skipped and the next round
-            // looks further. Bounded: a round only repeats after losing races.
-            for _round in 0..50 {
-                let need = want.saturating_sub(chosen.len() as i64);
-                if need <= 0 || exhausted {
-                    break;
-                }
-                let limit = match budget {
-                    Some(b) => {
-                        let cheapest = pricer
-                            .block_total(1, Sector::Transport)?
-                            .min(pricer.block_total(1, Sector::Other)?)
-                            .max(1);
-                        (sub(b, total)? / cheapest).clamp(0, 50_000)
-                    }
-                    None => need.min(50_000),
-                };
-                if limit == 0 {
-                    break;
-                }
-                let mut sql = Sql::new(
-                    "SELECT w.id, w.nik, w.income, w.decile, w.verified_at, w.sector FROM workers w
-                     WHERE w.status = 'verified'",
-                );
-                if let Some(r) = &criteria.region {
-                    sql.in_regions("w.village_code", std::slice::from_ref(r));
-                }
-                if let Some(o) = &criteria.occupation {
-                    sql.push(" AND w.occupation = ").text_arg(o.as_str());
-                }
-                if let Some(s) = &criteria.sex {
-                    sql.push(" AND w.sex = ").text_arg(s.as_str());
-                }
-                if let Some(m) = criteria.max_decile {
-                    sql.push(" AND w.decile <= ").int_arg(m);
-                }
-                // Free in the months asked for: nothing taken from the first
-                // month on (the index's fast path), or nothing taken in the
-                // range itself, so a hold for 9999-12 does not hide the worker
-                // from earlier months. A hold that ran out is given back by the
-                // expiry job.
-                sql.push(" AND (w.taken_through < ").int_arg(first);
-                sql.push(" OR NOT EXISTS (SELECT 1 FROM worker_months m WHERE m.worker_id = w.id AND m.month >= ")
-                    .int_arg(first)
-                    .push(" AND m.month <= ")
-                    .int_arg(d.start.plus(d.months - 1).yyyymm())
-                    .push("))");
-                sql.push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
-                    .int_arg(limit);
-                let cands: Vec<CandidateRow> =
-                    on_tx!(tx, |c| bind_all!(sqlx::query_as(&sql.text), sql)
-                        .fetch_all(c)
-                        .await)?;
-                if (cands.len() as i64) < limit {
-                    exhausted = true;
-                }
-                let mut blocks = Vec::new();
-                let mut round: Vec<CandidateRow> = Vec::new();
-                let mut planned = total;
-                for c in cands {
-                    let price = pricer.block_total(c.income, sector_of(&c.sector))?;
-                    if let Some(b) = budget {
-                        // Strictly in the fair order: stop at the first worker
-                        // the rest of the budget cannot cover.
-                        if add(planned, price)? > b {
-                            exhausted = true;
-                            break;
-                        }
-                    }
-                    planned = add(planned, price)?;
-                    blocks.push((c.id, pricer.block(c.income, sector_of(&c.sector))?.to_vec()));
-                    round.push(c);
-                }
-                if round.is_empty() {
-                    break;
-                }
-                let taken = take_months(tx, id, &blocks, now).await?;
-                for c in round {
-                    if taken.contains(&c.id) {
-                        total = add(total, pricer.block_total(c.income, sector_of(&c.sector))?)?;
-                        chosen.push(c);
-                    }
-                }
-            }
-            if budget.is_none() {
-                shortfall = (*count - chosen.len() as i64).max(0);
-            }
-        }
-    }
-
-    if chosen.is_empty() {
-        let mut problems: Vec<Problem> = skipped.into_iter().map(|(_, p)| p).collect();
-        problems.push(match &d.choice {
-            Choice::Budget { rupiah, .. } => Problem::new(
-                "budget_too_small",
-                format!(
-                    "Anggaran {} belum cukup untuk satu pekerja selama {} bulan, atau tidak ada pekerja terverifikasi yang cocok dan belum didanai.",
-                    lingkaran_domain::format::rupiah(*rupiah),
-                    d.months
-                ),
-                format!(
-                    "A budget of {} does not cover one worker for {} months, or no verified, unfunded worker matches.",
-                    lingkaran_domain::format::rupiah(*rupiah),
-                    d.months
-                ),
-            ),
-            _ => Problem::new(
-                "no_workers",
-                "Tidak ada pekerja terverifikasi yang cocok dan belum didanai untuk bulan-bulan itu.",
-                "No verified worker matches who is not already funded for those months.",
-            ),
-        });
-        return Ok(Err(problems));
-    }
-    if let Some((left, max)) = workers_left {
-        if chosen.len() as i64 > left {
-            return Ok(Err(vec![too_many_workers(chosen.len() as i64, left, max)]));
-        }
-    }
-    let invoice_amount = invoice_amount.unwrap_or(total);
-    if let Some(left) = ceiling_left {
-        if invoice_amount > left {
-            return Ok(Err(vec![Problem::new(
-                "over_ceiling",
-                format!(
-                    "Donasi ini ({}) melebihi sisa pagu mata anggaran ({}).",
-                    lingkaran_domain::format::rupiah(invoice_amount),
-                    lingkaran_domain::format::rupiah(left.max(0))
-                ),
-                format!(
-                    "This donation ({}) exceeds what is left of the budget line's ceiling ({}).",
-                    lingkaran_domain::format::rupiah(invoice_amount),
-                    lingkaran_domain::format::rupiah(left.max(0))
-                ),
-            )]));
-        }
-    }
-
-    // Why each worker: the fair order's reason, or the donor's own choice.
-    let reasons: Vec<Chosen> = match &d.choice {
-        Choice::Named { .. } => chosen
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                (
-                    c.id,
-                    i as i64 + 1,
-                    "Dipilih langsung oleh donatur (berdasarkan NIK).".to_string(),
-                    "Chosen by the donor (by NIK).".to_string(),
-                )
-            })
-            .collect(),
-        _ => {
-            let cands: Vec<Candidate> = chosen
-                .iter()
-                .map(|c| Candidate {
-                    worker_id: c.id,
-                    decile: c.decile.and_then(|x| u8::try_from(x).ok()),
-                    waiting_since: c.verified_at.map(crate::clock::wib_date).unwrap_or(d.today),
-                })
-                .collect();
-            allocation::choose(&cands, cands.len(), d.today)
-                .into_iter()
-                .map(|c| (c.worker_id, c.rank as i64, c.reason_id, c.reason_en))
-                .collect()
+            let want = workers_left.map_or(i64::MAX, |(left, _)| left.saturating_add(1));
+            let budget = Some(*rupiah);
+            let picked = pick_fair(tx, &mut pricer, d, id, criteria, want, budget, now).await?;
+            (picked, *rupiah)
         }
     };
-    months::insert_chosen(tx, id, &reasons).await?;
+    if let Some(problems) = refusal(d, &picked, workers_left, ceiling_left, invoice_amount) {
+        return Ok(Err(problems));
+    }
+
+    months::insert_chosen(tx, id, &reasons(d, &picked.chosen)).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE donations SET workers = $1, total = $2, funding_source = $3 WHERE id = $4"
     )
-    .bind(chosen.len() as i64)
-    .bind(total)
+    .bind(picked.chosen.len() as i64)
+    .bind(picked.total)
     .bind(funding.as_str())
     .bind(id)
     .execute(c)
@@ -753,9 +425,432 @@ pub(crate) async fn create_donation(
     })?;
     Ok(Ok(Created {
         id,
-        shortfall,
-        skipped,
+        shortfall: picked.shortfall,
+        skipped: picked.skipped,
     }))
+}
+
+/// Writes the held donation's row, and opens its escrow account so that the payment does not
+/// create it. Returns its id.
+async fn insert_held(
+    tx: &mut Tx,
+    d: &NewDonation,
+    now: DateTime<Utc>,
+    hold_until: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    // The first statement writes, so SQLite takes its write lock before anything
+    // is read and two donations never decide on the same snapshot.
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO donations (donor_id, budget_line_id, mode, request, start_month, months,
+               workers, total, status, extends_id, created_by, created_at, hold_expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 'held', $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(d.donor_id)
+        .bind(d.budget_line_id)
+        .bind(d.choice.mode())
+        .bind(&d.request_json)
+        .bind(d.start.yyyymm())
+        .bind(i64::from(d.months))
+        .bind(d.extends_id)
+        .bind(d.created_by)
+        .bind(now)
+        .bind(hold_until)
+        .fetch_one(c)
+        .await
+    })?;
+    on_tx!(tx, |c| sqlx::query(super::ledger::OPEN_ACCOUNT)
+        .bind(Account::Escrow(id).code())
+        .bind(true)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(id)
+}
+
+/// No hoarding: locks the donor, then counts what they hold unpaid besides donation `id`.
+/// Refuses a donor at their limit of held donations, or one asking for more workers than they
+/// may still hold; otherwise returns (how many more workers they may hold, the limit) when
+/// they have a worker limit. `defaults` apply to an individual who signed up alone; a donor's
+/// own limits win.
+async fn hold_room(
+    tx: &mut Tx,
+    d: &NewDonation,
+    defaults: HoldLimits,
+    id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Option<(i64, i64)>, Problem>> {
+    let row: Option<DonorLimits> = on_tx!(tx, |c| sqlx::query_as(
+        "UPDATE donors SET max_held_workers = max_held_workers WHERE id = $1
+         RETURNING kind, user_id, created_by, max_held_workers, max_held_donations",
+    )
+    .bind(d.donor_id)
+    .fetch_optional(c)
+    .await)?;
+    let Some((kind, user_id, created_by, own_workers, own_donations)) = row else {
+        return Ok(Ok(None));
+    };
+    let alone = kind == "individual" && user_id == Some(created_by);
+    let max_workers = own_workers.or(alone.then_some(defaults.workers));
+    let max_donations = own_donations.or(alone.then_some(defaults.donations));
+    if max_workers.is_none() && max_donations.is_none() {
+        return Ok(Ok(None));
+    }
+    let (held, held_workers): (i64, i64) = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(workers), 0) AS BIGINT)
+         FROM donations WHERE donor_id = $1 AND status = 'held'
+         AND hold_expires_at >= $2 AND id <> $3",
+    )
+    .bind(d.donor_id)
+    .bind(now)
+    .bind(id)
+    .fetch_one(c)
+    .await)?;
+    if let Some(m) = max_donations.filter(|m| held >= *m) {
+        return Ok(Err(too_many_held(held, m)));
+    }
+    let room = max_workers.map(|m| ((m - held_workers).max(0), m));
+    if let Some((left, max)) = room {
+        let asked = match &d.choice {
+            Choice::Named { niks, .. } => niks.iter().collect::<HashSet<_>>().len() as i64,
+            Choice::Criteria { count, .. } => *count,
+            Choice::Budget { .. } => 0,
+        };
+        if asked > left {
+            return Ok(Err(too_many_workers(asked, left, max)));
+        }
+    }
+    Ok(Ok(room))
+}
+
+/// A budget line's ceiling: locks the line, then counts what is invoiced on it besides
+/// donation `id` (held or paid donations; an expired one no longer counts). Returns what is
+/// left of the ceiling and the line's source; refuses a line that is not the donor's.
+async fn ceiling_left(
+    tx: &mut Tx,
+    donor_id: i64,
+    line: i64,
+    id: i64,
+) -> anyhow::Result<Result<(i64, Option<BudgetSource>), Problem>> {
+    let ceiling: Option<(i64, String)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1 AND donor_id = $2
+             RETURNING ceiling, source",
+        )
+        .bind(line)
+        .bind(donor_id)
+        .fetch_optional(c)
+        .await
+    })?;
+    let Some((ceiling, source)) = ceiling else {
+        return Ok(Err(Problem::new(
+            "unknown_budget_line",
+            "Mata anggaran itu tidak ada, atau bukan milik donatur ini.",
+            "That budget line does not exist or is not this donor's.",
+        )));
+    };
+    let committed: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(i.amount), 0) AS BIGINT)
+         FROM donations d JOIN invoices i ON i.donation_id = d.id
+         WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded') AND d.id <> $2",
+    )
+    .bind(line)
+    .bind(id)
+    .fetch_one(c)
+    .await)?;
+    Ok(Ok((sub(ceiling, committed)?, BudgetSource::parse(&source))))
+}
+
+/// The workers a donation took, and for the donor's report the NIKs left out and how many a
+/// criteria donation lacked.
+#[derive(Default)]
+struct Picked {
+    chosen: Vec<CandidateRow>,
+    /// The price of their months.
+    total: i64,
+    skipped: Vec<(String, Problem)>,
+    shortfall: i64,
+}
+
+/// A named donation's workers: each NIK once, registered and verified, with all its months
+/// free; the others are `skipped`, with why.
+async fn pick_named(
+    tx: &mut Tx,
+    pricer: &mut Pricer<'_>,
+    d: &NewDonation,
+    id: i64,
+    niks: &[String],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Picked> {
+    let mut picked = Picked::default();
+    let head = "SELECT id, nik, income, decile, verified_at, status, sector FROM workers
+                WHERE nik IN (";
+    type Found = (
+        i64,
+        String,
+        i64,
+        Option<i64>,
+        Option<DateTime<Utc>>,
+        String,
+        String,
+    );
+    let found: Vec<Found> = on_tx!(tx, |c| in_list(head, niks, ")")
+        .build_query_as()
+        .fetch_all(c)
+        .await)?;
+    let by_nik: HashMap<&str, &Found> = found.iter().map(|r| (r.1.as_str(), r)).collect();
+    let mut wanted: Vec<CandidateRow> = Vec::new();
+    let mut seen = HashSet::new();
+    for nik in niks {
+        if !seen.insert(nik.as_str()) {
+            continue;
+        }
+        match by_nik.get(nik.as_str()) {
+            None => picked.skipped.push(problem_nik(
+                nik,
+                "not_registered",
+                "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
+                "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
+            )),
+            Some(r) if WorkerStatus::parse(&r.5) != Some(WorkerStatus::Verified) => {
+                picked.skipped.push(problem_nik(
+                    nik,
+                    "not_verified",
+                    &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),
+                    &format!("has not been verified by a BPJS officer (status: {}); only verified workers can be funded.", r.5),
+                ))
+            }
+            Some(r) => wanted.push(CandidateRow {
+                id: r.0,
+                nik: r.1.clone(),
+                income: r.2,
+                decile: r.3,
+                verified_at: r.4,
+                sector: r.6.clone(),
+            }),
+        }
+    }
+    let mut blocks = Vec::with_capacity(wanted.len());
+    for w in &wanted {
+        blocks.push((w.id, pricer.block(w.income, sector_of(&w.sector))?.to_vec()));
+    }
+    let taken = take_months(tx, id, &blocks, now).await?;
+    let (first, last) = (d.start, d.start.plus(d.months - 1));
+    for w in wanted {
+        if taken.contains(&w.id) {
+            picked.total = add(
+                picked.total,
+                pricer.block_total(w.income, sector_of(&w.sector))?,
+            )?;
+            picked.chosen.push(w);
+        } else {
+            picked.skipped.push(problem_nik(
+                &w.nik,
+                "already_funded",
+                &format!("sudah didanai atau sedang ditahan donatur lain untuk sebagian bulan {first} s.d. {last}."),
+                &format!("is already funded or held by another donor for some month from {first} to {last}."),
+            ));
+        }
+    }
+    Ok(picked)
+}
+
+/// A criteria or budget donation's workers, in the fair order: up to `want` of them, and with
+/// a `budget`, strictly in that order until the first worker the rest of it cannot cover.
+#[allow(clippy::too_many_arguments)]
+async fn pick_fair(
+    tx: &mut Tx,
+    pricer: &mut Pricer<'_>,
+    d: &NewDonation,
+    id: i64,
+    criteria: &Criteria,
+    want: i64,
+    budget: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Picked> {
+    let mut picked = Picked::default();
+    let mut exhausted = false;
+    // Each round takes the next candidates in the fair order; a candidate another donation
+    // took meanwhile is skipped and the next round looks further. Bounded: a round only
+    // repeats after losing races.
+    for _round in 0..50 {
+        let need = want.saturating_sub(picked.chosen.len() as i64);
+        if need <= 0 || exhausted {
+            break;
+        }
+        let limit = match budget {
+            Some(b) => {
+                let cheapest = pricer
+                    .block_total(1, Sector::Transport)?
+                    .min(pricer.block_total(1, Sector::Other)?)
+                    .max(1);
+                (sub(b, picked.total)? / cheapest).clamp(0, 50_000)
+            }
+            None => need.min(50_000),
+        };
+        if limit == 0 {
+            break;
+        }
+        let sql = candidates_sql(d, criteria, limit);
+        let cands: Vec<CandidateRow> = on_tx!(tx, |c| bind_all!(sqlx::query_as(&sql.text), sql)
+            .fetch_all(c)
+            .await)?;
+        if (cands.len() as i64) < limit {
+            exhausted = true;
+        }
+        let mut blocks = Vec::new();
+        let mut round: Vec<CandidateRow> = Vec::new();
+        let mut planned = picked.total;
+        for c in cands {
+            let price = pricer.block_total(c.income, sector_of(&c.sector))?;
+            if let Some(b) = budget {
+                // Strictly in the fair order: stop at the first worker the rest of the
+                // budget cannot cover.
+                if add(planned, price)? > b {
+                    exhausted = true;
+                    break;
+                }
+            }
+            planned = add(planned, price)?;
+            blocks.push((c.id, pricer.block(c.income, sector_of(&c.sector))?.to_vec()));
+            round.push(c);
+        }
+        if round.is_empty() {
+            break;
+        }
+        let taken = take_months(tx, id, &blocks, now).await?;
+        for c in round {
+            if taken.contains(&c.id) {
+                picked.total = add(
+                    picked.total,
+                    pricer.block_total(c.income, sector_of(&c.sector))?,
+                )?;
+                picked.chosen.push(c);
+            }
+        }
+    }
+    Ok(picked)
+}
+
+/// The next `limit` verified workers matching `criteria` in the fair order (poorest decile,
+/// then the longest wait, then the lower id) with the months asked for free.
+fn candidates_sql(d: &NewDonation, criteria: &Criteria, limit: i64) -> Sql {
+    let first = d.start.yyyymm();
+    let mut sql = Sql::new(
+        "SELECT w.id, w.nik, w.income, w.decile, w.verified_at, w.sector FROM workers w
+         WHERE w.status = 'verified'",
+    );
+    if let Some(r) = &criteria.region {
+        sql.in_regions("w.village_code", std::slice::from_ref(r));
+    }
+    if let Some(o) = &criteria.occupation {
+        sql.push(" AND w.occupation = ").text_arg(o.as_str());
+    }
+    if let Some(s) = &criteria.sex {
+        sql.push(" AND w.sex = ").text_arg(s.as_str());
+    }
+    if let Some(m) = criteria.max_decile {
+        sql.push(" AND w.decile <= ").int_arg(m);
+    }
+    // Free in the months asked for: nothing taken from the first month on (the index's fast
+    // path), or nothing taken in the range itself, so a hold for 9999-12 does not hide the
+    // worker from earlier months. A hold that ran out is given back by the expiry job.
+    sql.push(" AND (w.taken_through < ").int_arg(first);
+    sql.push(
+        " OR NOT EXISTS (SELECT 1 FROM worker_months m WHERE m.worker_id = w.id AND m.month >= ",
+    )
+    .int_arg(first)
+    .push(" AND m.month <= ")
+    .int_arg(d.start.plus(d.months - 1).yyyymm())
+    .push("))");
+    sql.push(" ORDER BY COALESCE(w.decile, 11), w.verified_at, w.id LIMIT ")
+        .int_arg(limit);
+    sql
+}
+
+/// Why a donation whose workers were picked cannot be made: no worker at all, more workers
+/// than the donor may hold, or an invoice past what is left of its budget line's ceiling.
+fn refusal(
+    d: &NewDonation,
+    picked: &Picked,
+    workers_left: Option<(i64, i64)>,
+    ceiling_left: Option<i64>,
+    invoice_amount: i64,
+) -> Option<Vec<Problem>> {
+    if picked.chosen.is_empty() {
+        let mut problems: Vec<Problem> = picked.skipped.iter().map(|(_, p)| p.clone()).collect();
+        problems.push(match &d.choice {
+            Choice::Budget { rupiah, .. } => Problem::new(
+                "budget_too_small",
+                format!(
+                    "Anggaran {} belum cukup untuk satu pekerja selama {} bulan, atau tidak ada pekerja terverifikasi yang cocok dan belum didanai.",
+                    lingkaran_domain::format::rupiah(*rupiah),
+                    d.months
+                ),
+                format!(
+                    "A budget of {} does not cover one worker for {} months, or no verified, unfunded worker matches.",
+                    lingkaran_domain::format::rupiah(*rupiah),
+                    d.months
+                ),
+            ),
+            _ => Problem::new(
+                "no_workers",
+                "Tidak ada pekerja terverifikasi yang cocok dan belum didanai untuk bulan-bulan itu.",
+                "No verified worker matches who is not already funded for those months.",
+            ),
+        });
+        return Some(problems);
+    }
+    let chosen = picked.chosen.len() as i64;
+    if let Some((left, max)) = workers_left.filter(|(left, _)| chosen > *left) {
+        return Some(vec![too_many_workers(chosen, left, max)]);
+    }
+    if let Some(left) = ceiling_left.filter(|left| invoice_amount > *left) {
+        return Some(vec![Problem::new(
+            "over_ceiling",
+            format!(
+                "Donasi ini ({}) melebihi sisa pagu mata anggaran ({}).",
+                lingkaran_domain::format::rupiah(invoice_amount),
+                lingkaran_domain::format::rupiah(left.max(0))
+            ),
+            format!(
+                "This donation ({}) exceeds what is left of the budget line's ceiling ({}).",
+                lingkaran_domain::format::rupiah(invoice_amount),
+                lingkaran_domain::format::rupiah(left.max(0))
+            ),
+        )]);
+    }
+    None
+}
+
+/// Why each worker: the donor's own choice, or the fair order's reason.
+fn reasons(d: &NewDonation, chosen: &[CandidateRow]) -> Vec<Chosen> {
+    if let Choice::Named { .. } = d.choice {
+        return chosen
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    c.id,
+                    i as i64 + 1,
+                    "Dipilih langsung oleh donatur (berdasarkan NIK).".to_string(),
+                    "Chosen by the donor (by NIK).".to_string(),
+                )
+            })
+            .collect();
+    }
+    let cands: Vec<Candidate> = chosen
+        .iter()
+        .map(|c| Candidate {
+            worker_id: c.id,
+            decile: c.decile.and_then(|x| u8::try_from(x).ok()),
+            waiting_since: c.verified_at.map(crate::clock::wib_date).unwrap_or(d.today),
+        })
+        .collect();
+    allocation::choose(&cands, cands.len(), d.today)
+        .into_iter()
+        .map(|c| (c.worker_id, c.rank as i64, c.reason_id, c.reason_en))
+        .collect()
 }
 
 /// Takes the worker-months of these candidates for `donation_id`, all of a worker's months
@@ -871,8 +966,8 @@ pub(crate) async fn settle_donation(
     let row: Option<Locked> = on_tx!(tx, |c| {
         sqlx::query_as(
             "UPDATE donations SET status = status WHERE id = $1
-                 RETURNING donor_id, status, start_month, months, budget_line_id, workers, total,
-                   hold_expires_at",
+             RETURNING donor_id, status, start_month, months, budget_line_id, workers, total,
+               hold_expires_at",
         )
         .bind(donation_id)
         .fetch_optional(c)
@@ -919,45 +1014,7 @@ pub(crate) async fn settle_donation(
         ledger::apply_transfers(tx, &first, now).await?;
         tx.savepoint("settle").await?;
         if !intact {
-            let lost: Vec<(i64, i64, String)> = on_tx!(tx, |c| {
-                sqlx::query_as(
-                    "SELECT w.id, w.income, w.sector FROM donation_workers dw
-                       JOIN workers w ON w.id = dw.worker_id
-                     WHERE dw.donation_id = $1
-                       AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id
-                         AND m.donation_id = $1) < $2",
-                )
-                .bind(donation_id)
-                .bind(months)
-                .fetch_all(c)
-                .await
-            })?;
-            let (pricing, _) = super::rates::pricing_in(tx).await?;
-            let funding: String = on_tx!(tx, |c| sqlx::query_scalar(
-                "SELECT funding_source FROM donations WHERE id = $1"
-            )
-            .bind(donation_id)
-            .fetch_one(c)
-            .await)?;
-            let funding = FundingSource::parse(&funding).ok_or_else(|| {
-                anyhow::anyhow!("donation {donation_id}: unknown funding source {funding:?}")
-            })?;
-            let start = Month::from_yyyymm(start_month)
-                .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
-            let mut pricer = Pricer {
-                pricing: &pricing,
-                funding,
-                start,
-                months: u32::try_from(months)?,
-                cache: HashMap::new(),
-            };
-            let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
-            months::delete_months(tx, donation_id, &lost_ids).await?;
-            let mut blocks = Vec::with_capacity(lost.len());
-            for (w, income, sector) in &lost {
-                blocks.push((*w, pricer.block(*income, sector_of(sector))?.to_vec()));
-            }
-            take_months(tx, donation_id, &blocks, now).await?;
+            retake_lost(tx, donation_id, start_month, months, now).await?;
         }
         let (funded_total, funded_workers): (i64, i64) = on_tx!(tx, |c| {
             sqlx::query_as(
@@ -969,29 +1026,11 @@ pub(crate) async fn settle_donation(
             .fetch_one(c)
             .await
         })?;
-        let mut over_ceiling = false;
-        if let Some(line) = budget_line {
-            // Lock the line as a new donation on it does, then count the others.
-            let (ceiling, others): (i64, i64) = on_tx!(tx, |c| {
-                sqlx::query_as(
-                    "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1
-                     RETURNING ceiling, CAST(COALESCE((SELECT SUM(i.amount)
-                       FROM donations d JOIN invoices i ON i.donation_id = d.id
-                       WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded')
-                         AND d.id <> $2), 0) AS BIGINT)",
-                )
-                .bind(line)
-                .bind(donation_id)
-                .fetch_one(c)
-                .await
-            })?;
-            // A sum past the bound of money is past any ceiling.
-            over_ceiling = match add(others, funded_total) {
-                Ok(sum) => sum > ceiling,
-                Err(_) => true,
-            };
-        }
-        let refused = if over_ceiling {
+        let over = match budget_line {
+            Some(line) => over_ceiling(tx, line, donation_id, funded_total).await?,
+            None => false,
+        };
+        let refused = if over {
             true
         } else if funded_total > 0 {
             let r = ledger::apply_transfers(tx, &[fund(donor_id, funded_total)], now).await?;
@@ -1024,6 +1063,86 @@ pub(crate) async fn settle_donation(
     Ok(true)
 }
 
+/// A late payment's donation takes back the months of its workers that lost some to another
+/// donation while its hold had run out: all of a worker's months where still free, at
+/// today's prices, or none.
+async fn retake_lost(
+    tx: &mut Tx,
+    donation_id: i64,
+    start_month: i64,
+    month_count: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let lost: Vec<(i64, i64, String)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT w.id, w.income, w.sector FROM donation_workers dw
+               JOIN workers w ON w.id = dw.worker_id
+             WHERE dw.donation_id = $1
+               AND (SELECT COUNT(*) FROM worker_months m WHERE m.worker_id = dw.worker_id
+                 AND m.donation_id = $1) < $2",
+        )
+        .bind(donation_id)
+        .bind(month_count)
+        .fetch_all(c)
+        .await
+    })?;
+    let (pricing, _) = super::rates::pricing_in(tx).await?;
+    let funding: String = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT funding_source FROM donations WHERE id = $1"
+    )
+    .bind(donation_id)
+    .fetch_one(c)
+    .await)?;
+    let funding = FundingSource::parse(&funding).ok_or_else(|| {
+        anyhow::anyhow!("donation {donation_id}: unknown funding source {funding:?}")
+    })?;
+    let start = Month::from_yyyymm(start_month)
+        .ok_or_else(|| anyhow::anyhow!("bad start month {start_month}"))?;
+    let mut pricer = Pricer {
+        pricing: &pricing,
+        funding,
+        start,
+        months: u32::try_from(month_count)?,
+        cache: HashMap::new(),
+    };
+    let lost_ids: Vec<i64> = lost.iter().map(|l| l.0).collect();
+    months::delete_months(tx, donation_id, &lost_ids).await?;
+    let mut blocks = Vec::with_capacity(lost.len());
+    for (w, income, sector) in &lost {
+        blocks.push((*w, pricer.block(*income, sector_of(sector))?.to_vec()));
+    }
+    take_months(tx, donation_id, &blocks, now).await?;
+    Ok(())
+}
+
+/// Whether funding `funded_total` more would take budget line `line` past its ceiling. Locks
+/// the line as a new donation on it does, then counts the other donations on it.
+async fn over_ceiling(
+    tx: &mut Tx,
+    line: i64,
+    donation_id: i64,
+    funded_total: i64,
+) -> anyhow::Result<bool> {
+    let (ceiling, others): (i64, i64) = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "UPDATE budget_lines SET ceiling = ceiling WHERE id = $1
+             RETURNING ceiling, CAST(COALESCE((SELECT SUM(i.amount)
+               FROM donations d JOIN invoices i ON i.donation_id = d.id
+               WHERE d.budget_line_id = $1 AND d.status IN ('held', 'funded')
+                 AND d.id <> $2), 0) AS BIGINT)",
+        )
+        .bind(line)
+        .bind(donation_id)
+        .fetch_one(c)
+        .await
+    })?;
+    // A sum past the bound of money is past any ceiling.
+    Ok(match add(others, funded_total) {
+        Ok(sum) => sum > ceiling,
+        Err(_) => true,
+    })
+}
+
 /// Checks the NIKs of a named donation before anything is stored: each must be a valid NIK.
 pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec<Problem>> {
     let mut out = Vec::new();
@@ -1047,7 +1166,7 @@ pub fn parse_named(niks: &[String], today: NaiveDate) -> Result<Vec<String>, Vec
     }
 }
 
-/// Makes a donation in one transaction (see [`create_donation`]). A transaction
+/// Makes a donation in one transaction (see `create_donation`). A transaction
 /// that lost a deadlock is run again, up to five times. `now` is when it is made.
 pub async fn create(
     db: &Db,

@@ -2,7 +2,7 @@
 
 use super::Db;
 use crate::{on_db, on_tx};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
@@ -36,7 +36,7 @@ pub struct NewDonor<'a> {
 
 /// Creates a donor and opens their credit account in the ledger, in one transaction, so
 /// that a payment never has to create the account it pays into.
-pub async fn create(db: &Db, d: &NewDonor<'_>) -> sqlx::Result<i64> {
+pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
     let mut tx = db.begin().await?;
     let id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
@@ -50,7 +50,7 @@ pub async fn create(db: &Db, d: &NewDonor<'_>) -> sqlx::Result<i64> {
         .bind(d.region_code)
         .bind(d.user_id)
         .bind(d.created_by)
-        .bind(Utc::now())
+        .bind(now)
         .fetch_one(c)
         .await
     })?;
@@ -91,6 +91,7 @@ pub async fn add_budget_line(
     code: &str,
     fiscal_year: i64,
     ceiling: i64,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     on_db!(db, |pool| sqlx::query_scalar(
         "INSERT INTO budget_lines (donor_id, source, code, fiscal_year, ceiling, created_at)
@@ -102,7 +103,7 @@ pub async fn add_budget_line(
     .bind(code)
     .bind(fiscal_year)
     .bind(ceiling)
-    .bind(Utc::now())
+    .bind(now)
     .fetch_optional(pool)
     .await)
 }
@@ -125,9 +126,9 @@ pub async fn sign_up(
     username: &str,
     full_name: &str,
     password: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Option<(i64, i64)>> {
     let hash = crate::auth::password::hash_password(password)?;
-    let now = Utc::now();
     let mut tx = db.begin_write().await?;
     let user: Option<i64> = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(

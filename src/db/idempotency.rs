@@ -37,8 +37,8 @@ pub async fn claim(
     key: &str,
     request_hash: &str,
     ttl: Duration,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Claim> {
-    let now = Utc::now();
     let inserted = on_db!(db, |pool| {
         sqlx::query(
         "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, content_type, created_at)

@@ -4,7 +4,7 @@
 use super::bulk::{self, Existing};
 use super::Db;
 use crate::{on_db, on_tx};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use lingkaran_domain::worker::{ValidWorker, WorkerStatus};
 use sqlx::{FromRow, QueryBuilder};
 use std::collections::HashMap;
@@ -104,6 +104,7 @@ pub async fn create_or_find(
     uploaded_by: i64,
     file_name: &str,
     hash: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<(ImportRecord, bool)> {
     let inserted: Option<i64> = on_db!(db, |pool| {
         sqlx::query_scalar(
@@ -115,7 +116,7 @@ pub async fn create_or_find(
     .bind(uploaded_by)
     .bind(file_name)
     .bind(hash)
-    .bind(Utc::now())
+    .bind(now)
     .fetch_optional(pool)
     .await
     })?;
@@ -151,13 +152,19 @@ pub async fn reset_for_rerun(db: &Db, id: i64) -> sqlx::Result<()> {
     tx.commit().await
 }
 
-pub async fn finish(db: &Db, id: i64, status: &str, notice: Option<&str>) -> sqlx::Result<()> {
+pub async fn finish(
+    db: &Db,
+    id: i64,
+    status: &str,
+    notice: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
     on_db!(db, |pool| sqlx::query(
         "UPDATE imports SET status = $1, notice = $2, finished_at = $3 WHERE id = $4"
     )
     .bind(status)
     .bind(notice)
-    .bind(Utc::now())
+    .bind(now)
     .bind(id)
     .execute(pool)
     .await
@@ -273,8 +280,8 @@ pub async fn write_batch(
     invalid: Vec<ErrorRow>,
     invalid_rows: i64,
     duplicate_rows: i64,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<BatchOutcome> {
-    let now = Utc::now();
     let mut out = BatchOutcome {
         rows: invalid_rows + duplicate_rows + i64::try_from(pending.len()).unwrap_or(i64::MAX),
         rejected: invalid_rows,

@@ -1,8 +1,15 @@
 //! Storage: one [`Db`] handle over SQLite (the embedded default) or PostgreSQL (production).
 //!
 //! Every query is written once, in SQL that both stores accept (`$1` placeholders, `CAST`,
-//! `ON CONFLICT`, `RETURNING`), and the [`on_db!`] macro compiles it for each backend. The two
-//! migration folders are twins; `tests/schema.rs` keeps them in step.
+//! `ON CONFLICT`, `RETURNING`), and a macro compiles it for each backend: [`on_db!`](crate::on_db) on the
+//! pool, [`on_tx!`](crate::on_tx) on an open transaction ([`Tx`], which mirrors [`Db`]). Each macro wraps
+//! one statement, never more: a step of several statements is an ordinary `async fn` taking
+//! `&mut Tx`, which rustfmt formats and clippy reads, and a difference between the stores is a
+//! plain `match` (or `Tx::for_update`), not a macro parameter. The two migration folders
+//! are twins; `tests/schema.rs` keeps them in step.
+//!
+//! Storage reads neither the environment nor the clock: whatever time a function records or
+//! compares is its `now` parameter.
 
 pub mod audit;
 pub mod bulk;
@@ -28,6 +35,7 @@ pub(crate) mod worker_events;
 pub mod workers;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
@@ -110,14 +118,13 @@ impl Db {
 
     /// Applies the migrations, loads the region table if it is empty, and seeds the default
     /// programme. Safe to run any number of times.
-    pub async fn migrate(&self) -> anyhow::Result<()> {
+    pub async fn migrate(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
         }
         .context("applying migrations")?;
         regions::load_if_empty(self).await?;
-        let now = chrono::Utc::now();
         on_db!(self, |pool| {
             sqlx::query(
                 "INSERT INTO programmes (name, min_age, max_age, updated_at) VALUES ($1, 15, NULL, $2)
@@ -159,7 +166,7 @@ pub fn redact_url(url: &str) -> String {
 /// on, so a payment, the donation it funds and their ledger transfers commit together. The
 /// functions that take one (`&mut Tx`) are ordinary `async fn`s grouped by table module
 /// (`donations::create_donation`, `payments::book_within`, `ledger::apply_transfers`, …);
-/// each of their statements runs through [`on_tx!`], which compiles one statement for both
+/// each of their statements runs through [`on_tx!`](crate::on_tx), which compiles one statement for both
 /// stores. Dropped without [`Tx::commit`], it rolls back.
 #[derive(Debug)]
 pub enum Tx {

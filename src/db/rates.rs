@@ -2,6 +2,7 @@
 
 use super::{Db, Tx};
 use crate::{on_db, on_tx};
+use chrono::{DateTime, Utc};
 use lingkaran_domain::rates::{Month, Rate};
 
 #[derive(sqlx::FromRow)]
@@ -197,6 +198,7 @@ pub async fn add_relief(
     r: &Relief,
     note: Option<&str>,
     by: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<(i64, Vec<i64>)> {
     let join = |xs: Vec<&str>| xs.join(",");
     let sectors = join(r.sectors.iter().map(|s| s.as_str()).collect());
@@ -214,7 +216,7 @@ pub async fn add_relief(
     .bind(&excludes)
     .bind(note)
     .bind(by)
-    .bind(chrono::Utc::now())
+    .bind(now)
     .fetch_one(pool)
     .await
     })?;

@@ -7,7 +7,7 @@
 use super::outbox::{self, NewMessage};
 use super::Db;
 use crate::on_db;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::coverage::last_day;
 use lingkaran_domain::format;
 use lingkaran_domain::pricing::{FundingSource, Sector};
@@ -43,6 +43,7 @@ pub async fn queue(
     today: NaiveDate,
     days: &[i64],
     base_url: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<ReminderReport> {
     let mut report = ReminderReport::default();
     let horizon = days.iter().copied().max().unwrap_or(0);
@@ -53,7 +54,6 @@ pub async fn queue(
         months.push(next);
     }
     let pricing = super::rates::pricing(db).await?;
-    let now = Utc::now();
     let month_list = months
         .iter()
         .map(|m| m.yyyymm().to_string())

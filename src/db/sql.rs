@@ -1,5 +1,5 @@
 //! A query assembled at run time (search filters) with `$n` placeholders that both stores
-//! accept, and its arguments, bound in order by [`bind_all!`].
+//! accept, and its arguments, bound in order by [`bind_all!`](crate::bind_all).
 
 #[derive(Debug, Clone)]
 pub enum Arg {

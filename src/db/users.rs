@@ -4,7 +4,7 @@ use super::Db;
 use crate::auth::password::{hash_password, random_token, token_hash, verify_password};
 use crate::auth::role::{Principal, Role};
 use crate::{on_db, on_tx};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
@@ -20,6 +20,7 @@ pub async fn create_organisation(
     name: &str,
     kind: &str,
     region_code: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     on_db!(db, |pool| {
         sqlx::query_scalar(
@@ -28,7 +29,7 @@ pub async fn create_organisation(
     .bind(name)
     .bind(kind)
     .bind(region_code)
-    .bind(Utc::now())
+    .bind(now)
     .fetch_one(pool)
     .await
     })
@@ -61,9 +62,8 @@ pub struct NewUser<'a> {
 }
 
 /// Creates a user with an argon2id password hash and its region scopes, in one transaction.
-pub async fn create_user(db: &Db, u: &NewUser<'_>) -> anyhow::Result<i64> {
+pub async fn create_user(db: &Db, u: &NewUser<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
     let hash = hash_password(u.password)?;
-    let now = Utc::now();
     let mut tx = db.begin().await?;
     let id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
@@ -170,10 +170,13 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> sqlx::Resu
 pub const SESSION_HOURS: i64 = 12;
 
 /// Starts a browser session. Returns `(cookie value, CSRF token)`.
-pub async fn create_session(db: &Db, user_id: i64) -> sqlx::Result<(String, String)> {
+pub async fn create_session(
+    db: &Db,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<(String, String)> {
     let token = random_token();
     let csrf = random_token();
-    let now = Utc::now();
     on_db!(db, |pool| {
         sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)"
@@ -190,12 +193,16 @@ pub async fn create_session(db: &Db, user_id: i64) -> sqlx::Result<(String, Stri
     Ok((token, csrf))
 }
 
-pub async fn session_principal(db: &Db, token: &str) -> sqlx::Result<Option<Principal>> {
+pub async fn session_principal(
+    db: &Db,
+    token: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<Principal>> {
     let row: Option<(i64, String)> = on_db!(db, |pool| sqlx::query_as(
         "SELECT user_id, csrf_token FROM sessions WHERE token_hash = $1 AND expires_at > $2"
     )
     .bind(token_hash(token))
-    .bind(Utc::now())
+    .bind(now)
     .fetch_optional(pool)
     .await)?;
     match row {
@@ -216,7 +223,12 @@ pub async fn end_session(db: &Db, token: &str) -> sqlx::Result<()> {
 }
 
 /// Issues a bearer token for scripts. The token is shown once; only its hash is kept.
-pub async fn create_api_token(db: &Db, user_id: i64, label: &str) -> sqlx::Result<String> {
+pub async fn create_api_token(
+    db: &Db,
+    user_id: i64,
+    label: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<String> {
     let token = format!("lk_{}", random_token());
     on_db!(db, |pool| sqlx::query(
         "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)"
@@ -224,7 +236,7 @@ pub async fn create_api_token(db: &Db, user_id: i64, label: &str) -> sqlx::Resul
     .bind(token_hash(&token))
     .bind(user_id)
     .bind(label)
-    .bind(Utc::now())
+    .bind(now)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;

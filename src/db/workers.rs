@@ -190,6 +190,7 @@ pub async fn change_status(
     action: &str,
     reason: Option<&str>,
     actor: &Principal,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<WorkerRecord, ChangeError>> {
     let Some(w) = get(db, worker_id).await? else {
         return Ok(Err(ChangeError::NotFound));
@@ -212,7 +213,7 @@ pub async fn change_status(
         action,
         reason,
         actor: actor.user_id,
-        at: Utc::now(),
+        at: now,
     };
     let mut tx = db.begin().await?;
     let changed = worker_events::change_worker(&mut tx, worker_id, from, &change).await?;
@@ -231,6 +232,7 @@ pub async fn resolve_duplicate(
     worker_id: i64,
     merge: bool,
     actor: &Principal,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<WorkerRecord, ChangeError>> {
     let Some(w) = get(db, worker_id).await? else {
         return Ok(Err(ChangeError::NotFound));
@@ -270,7 +272,7 @@ pub async fn resolve_duplicate(
         action,
         reason: Some(&reason),
         actor: actor.user_id,
-        at: Utc::now(),
+        at: now,
     };
     let mut tx = db.begin().await?;
     // The decision takes the flag; losing the race for it (another officer decided, or
@@ -300,8 +302,12 @@ pub async fn resolve_duplicate(
 }
 
 /// Adds NIKs from the insurer's list of active participants. Returns how many were new.
-pub async fn add_covered_niks(db: &Db, niks: &[String], actor: i64) -> sqlx::Result<u64> {
-    let now = Utc::now();
+pub async fn add_covered_niks(
+    db: &Db,
+    niks: &[String],
+    actor: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
     let mut tx = db.begin().await?;
     let mut added = 0;
     for chunk in niks.chunks(5000) {
@@ -362,13 +368,17 @@ pub async fn eligibility(db: &Db) -> sqlx::Result<EligibilitySetting> {
     Ok(EligibilitySetting { min_age, max_age })
 }
 
-pub async fn set_eligibility(db: &Db, e: EligibilitySetting) -> sqlx::Result<()> {
+pub async fn set_eligibility(
+    db: &Db,
+    e: EligibilitySetting,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
     on_db!(db, |pool| sqlx::query(
         "UPDATE programmes SET min_age = $1, max_age = $2, updated_at = $3 WHERE name = $4"
     )
     .bind(e.min_age)
     .bind(e.max_age)
-    .bind(Utc::now())
+    .bind(now)
     .bind(super::DEFAULT_PROGRAMME)
     .execute(pool)
     .await
@@ -395,6 +405,7 @@ pub async fn set_sector(
     sector: lingkaran_domain::pricing::Sector,
     reason: &str,
     actor: i64,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<String, lingkaran_domain::Problem>> {
     if reason.trim().is_empty() {
         return Ok(Err(lingkaran_domain::Problem::new(
@@ -403,7 +414,6 @@ pub async fn set_sector(
             "Give the reason for the change of sector.",
         )));
     }
-    let now = chrono::Utc::now();
     let mut tx = db.begin_write().await?;
     let row: Option<(i64, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
         "SELECT id, sector FROM workers WHERE nik = $1"

@@ -186,7 +186,7 @@ pub async fn seed(
     let [a, b, c] = three.as_slice() else {
         anyhow::bail!("the demo's first donation did not find three workers");
     };
-    workers::add_covered_niks(db, std::slice::from_ref(c), officer).await?;
+    workers::add_covered_niks(db, std::slice::from_ref(c), officer, crate::clock::now()).await?;
     let active: HashSet<String> = [c.clone()].into_iter().collect();
 
     for month in [first, first.next(), recent, now] {
@@ -245,7 +245,14 @@ pub async fn seed(
             list.push(lingkaran_domain::nik::mask(nik));
         }
     }
-    let r = reminders::queue(db, today, &reminders::DEFAULT_DAYS, "http://127.0.0.1:8080").await?;
+    let r = reminders::queue(
+        db,
+        today,
+        &reminders::DEFAULT_DAYS,
+        "http://127.0.0.1:8080",
+        crate::clock::now(),
+    )
+    .await?;
     h.reminders = r.worker_messages + r.donor_messages;
     Ok(h)
 }

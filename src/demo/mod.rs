@@ -218,8 +218,14 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
         let (org, regions) = match username {
             "desa.sawo" => (
                 Some(
-                    users::create_organisation(db, "Pemerintah Desa Sawo", "desa", "35.25.01.2001")
-                        .await?,
+                    users::create_organisation(
+                        db,
+                        "Pemerintah Desa Sawo",
+                        "desa",
+                        "35.25.01.2001",
+                        crate::clock::now(),
+                    )
+                    .await?,
                 ),
                 vec![],
             ),
@@ -230,6 +236,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
                         "HNSI Kecamatan Ujungpangkah",
                         "asosiasi",
                         "35.25.07",
+                        crate::clock::now(),
                     )
                     .await?,
                 ),
@@ -248,6 +255,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
                 organisation_id: org,
                 regions: &regions,
             },
+            crate::clock::now(),
         )
         .await?;
         ids.insert(username, (id, org));
@@ -267,9 +275,14 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
             .region(village)
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        let org =
-            users::create_organisation(db, &format!("Pemerintah Desa {vname}"), "desa", village)
-                .await?;
+        let org = users::create_organisation(
+            db,
+            &format!("Pemerintah Desa {vname}"),
+            "desa",
+            village,
+            crate::clock::now(),
+        )
+        .await?;
         let username = format!("desa.{}", vname.to_lowercase().replace([' ', '\''], ""));
         let uid = users::create_user(
             db,
@@ -281,6 +294,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
                 organisation_id: Some(org),
                 regions: &[],
             },
+            crate::clock::now(),
         )
         .await?;
         proposers.push((uid, Some(org)));
@@ -339,7 +353,8 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
             import_id: None,
         };
         for chunk in pending.chunks(1000) {
-            let out = imports::write_batch(db, who, chunk, Vec::new(), 0, 0).await?;
+            let out =
+                imports::write_batch(db, who, chunk, Vec::new(), 0, 0, crate::clock::now()).await?;
             total += out.accepted as usize;
             stored_ids.extend(out.stored.into_iter().map(|(_, id)| id));
         }
@@ -369,7 +384,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
         } else {
             "reject"
         };
-        if workers::change_status(db, *id, to, action, reason, &officer)
+        if workers::change_status(db, *id, to, action, reason, &officer, crate::clock::now())
             .await?
             .is_ok()
             && to == WorkerStatus::Verified
@@ -412,6 +427,7 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
             user_id: Some(donor_user),
             created_by: officer,
         },
+        crate::clock::now(),
     )
     .await?;
     let pemkab = donors::create(
@@ -424,6 +440,7 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
             user_id: None,
             created_by: officer,
         },
+        crate::clock::now(),
     )
     .await?;
     donors::add_budget_line(
@@ -433,6 +450,7 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
         "5.1.02.01.01.0031",
         i64::from(today.year()),
         1_008_000_000,
+        crate::clock::now(),
     )
     .await?;
     let start = lingkaran_domain::rates::Month::first_payable(today);
@@ -523,7 +541,8 @@ pub async fn verified_workers(
                 worker: w,
             })
             .collect();
-        let out = imports::write_batch(db, who, &pending, Vec::new(), 0, 0).await?;
+        let out =
+            imports::write_batch(db, who, &pending, Vec::new(), 0, 0, crate::clock::now()).await?;
         let batch: Vec<i64> = out.stored.into_iter().map(|(_, id)| id).collect();
         let verify = Change {
             to: WorkerStatus::Verified,
@@ -569,8 +588,14 @@ pub async fn funding_world(
     n: usize,
     seed: u64,
 ) -> anyhow::Result<FundingWorld> {
-    let organisation =
-        users::create_organisation(db, "Dinas Tenaga Kerja", "dinas", region).await?;
+    let organisation = users::create_organisation(
+        db,
+        "Dinas Tenaga Kerja",
+        "dinas",
+        region,
+        crate::clock::now(),
+    )
+    .await?;
     let user = |username: &'static str, role, org| NewUser {
         username,
         full_name: username,
@@ -579,9 +604,18 @@ pub async fn funding_world(
         organisation_id: org,
         regions: &[],
     };
-    let proposer =
-        users::create_user(db, &user("pengusul", Role::Proposer, Some(organisation))).await?;
-    let officer = users::create_user(db, &user("petugas", Role::Officer, None)).await?;
+    let proposer = users::create_user(
+        db,
+        &user("pengusul", Role::Proposer, Some(organisation)),
+        crate::clock::now(),
+    )
+    .await?;
+    let officer = users::create_user(
+        db,
+        &user("petugas", Role::Officer, None),
+        crate::clock::now(),
+    )
+    .await?;
     let workers = verified_workers(db, (proposer, organisation), officer, region, n, seed).await?;
     Ok(FundingWorld {
         organisation,

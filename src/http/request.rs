@@ -57,6 +57,7 @@ pub async fn principal(
     parts: &Parts,
     db: &Db,
     check_csrf: bool,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<Principal>, Refused> {
     let internal = |e: sqlx::Error| Refused::Internal(e.into());
     // `Bearer X`, `bearer  X ` …: the scheme is case-insensitive and spaces do not matter.
@@ -79,7 +80,7 @@ pub async fn principal(
     let Some(session) = cookie(parts, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some(p) = users::session_principal(db, session)
+    let Some(p) = users::session_principal(db, session, now)
         .await
         .map_err(internal)?
     else {

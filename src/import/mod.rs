@@ -6,6 +6,7 @@
 
 pub mod reader;
 
+use crate::clock::Clock;
 use crate::db::imports::{self, ErrorRow, ImportRecord, Pending, Submitter};
 use crate::db::Db;
 use crate::regions::RegionTable;
@@ -170,15 +171,17 @@ fn open(path: &Path) -> Result<(RowReader, Header), FileError> {
     Ok((reader, header))
 }
 
-/// Imports `path` for `who`. `hash` is the file's SHA-256 if the caller already has it.
+/// Imports `path` for `who`. `clock` says the day the rows are checked against and when each
+/// step is recorded (an import of a million rows takes a while: it finishes later than it
+/// starts).
 pub async fn run(
     db: &Db,
     path: PathBuf,
     file_name: &str,
     who: Submitter,
-    today: NaiveDate,
+    clock: &dyn Clock,
 ) -> anyhow::Result<Result<ImportReport, FileError>> {
-    run_in_batches(db, path, file_name, who, today, db.batch_rows()).await
+    run_in_batches(db, path, file_name, who, clock, db.batch_rows()).await
 }
 
 /// [`run`] with a chosen number of rows per transaction (tests use small ones to cross
@@ -188,10 +191,11 @@ pub async fn run_in_batches(
     path: PathBuf,
     file_name: &str,
     who: Submitter,
-    today: NaiveDate,
+    clock: &dyn Clock,
     batch_rows: usize,
 ) -> anyhow::Result<Result<ImportReport, FileError>> {
     let batch_rows = batch_rows.max(1);
+    let today = clock.today();
     let hash = {
         let p = path.clone();
         tokio::task::spawn_blocking(move || file_hash(&p)).await??
@@ -203,8 +207,15 @@ pub async fn run_in_batches(
             Err(e) => return Ok(Err(e)),
         }
     };
-    let (record, is_new) =
-        imports::create_or_find(db, who.organisation_id, who.user_id, file_name, &hash).await?;
+    let (record, is_new) = imports::create_or_find(
+        db,
+        who.organisation_id,
+        who.user_id,
+        file_name,
+        &hash,
+        clock.now(),
+    )
+    .await?;
     if !is_new && record.status == "done" {
         tracing::info!(
             import.id = record.id,
@@ -250,6 +261,7 @@ pub async fn run_in_batches(
                     b.invalid,
                     b.invalid_rows,
                     b.duplicate_rows,
+                    clock.now(),
                 )
                 .await?;
             }
@@ -291,7 +303,7 @@ pub async fn run_in_batches(
     let status = if failure.is_some() { "failed" } else { "done" };
     let stored: Vec<imports::Note> = notes.iter().map(imports::Note::from).collect();
     let notice = serde_json::to_string(&stored)?;
-    imports::finish(db, record.id, status, Some(notice.as_str())).await?;
+    imports::finish(db, record.id, status, Some(notice.as_str()), clock.now()).await?;
     let import = imports::get(db, record.id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("import vanished"))?;

@@ -218,7 +218,7 @@ pub async fn sign_up(
             "The password needs at least 8 characters.",
         ));
     }
-    let (user_id, donor_id) = donors::sign_up(db, &username, full_name, &input.password)
+    let (user_id, donor_id) = donors::sign_up(db, &username, full_name, &input.password, now)
         .await?
         .ok_or_else(|| {
             Error::conflict(

@@ -40,7 +40,7 @@ pub async fn import(ctx: Ctx<'_>, upload: Upload<'_>) -> Result<Report, Error> {
         upload.path.to_path_buf(),
         upload.file_name,
         who,
-        ctx.clock.today(),
+        ctx.clock,
     )
     .await?;
     let done = run.map_err(|e| Error::Invalid(vec![e.0]))?;

@@ -361,7 +361,7 @@ pub struct ReliefAdded {
 /// Adds a relief rule for months to come (admins). Held, unpaid donations are re-priced.
 pub async fn add_relief(ctx: Ctx<'_>, r: &ReliefInput) -> Result<ReliefAdded, Error> {
     ctx.require(&[Role::Admin])?;
-    add_relief_by(ctx.db, ctx.actor.user_id, ctx.clock.today(), r).await
+    add_relief_by(ctx.db, ctx.actor.user_id, ctx.clock.now(), r).await
 }
 
 /// [`add_relief`] recorded as the work of user `by`, for the CLI, which runs with the
@@ -369,11 +369,12 @@ pub async fn add_relief(ctx: Ctx<'_>, r: &ReliefInput) -> Result<ReliefAdded, Er
 pub async fn add_relief_by(
     db: &Db,
     by: i64,
-    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
     r: &ReliefInput,
 ) -> Result<ReliefAdded, Error> {
-    let mut relief = check_relief(r, today)?;
-    let (id, repriced_donations) = rates::add_relief(db, &relief, r.note.as_deref(), by).await?;
+    let mut relief = check_relief(r, crate::clock::wib_date(now))?;
+    let (id, repriced_donations) =
+        rates::add_relief(db, &relief, r.note.as_deref(), by, now).await?;
     relief.id = id;
     Ok(ReliefAdded {
         relief,

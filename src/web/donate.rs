@@ -213,7 +213,7 @@ pub async fn sign_up(
             .await
             .map_err(|e| ctx.internal(e))?;
     }
-    let (session, _csrf) = users::create_session(&state.db, user_id)
+    let (session, _csrf) = users::create_session(&state.db, user_id, state.clock.now())
         .await
         .map_err(|e| ctx.internal(e))?;
     tracing::info!(user.id = user_id, "donor signed up");

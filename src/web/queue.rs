@@ -344,7 +344,7 @@ pub async fn decide(ctx: Ctx, State(state): State<AppState>, form: FormFields) -
     ids.truncate(MAX_IDS);
     let (mut done, mut failed) = (0u32, 0u32);
     for id in ids {
-        match workers::change_status(&state.db, id, to, action, reason, p)
+        match workers::change_status(&state.db, id, to, action, reason, p, state.clock.now())
             .await
             .map_err(|e| ctx.internal(e))?
         {
@@ -386,7 +386,7 @@ pub async fn duplicate(
             ))
         }
     };
-    let msg = match workers::resolve_duplicate(&state.db, id, merge, p)
+    let msg = match workers::resolve_duplicate(&state.db, id, merge, p, state.clock.now())
         .await
         .map_err(|e| ctx.internal(e))?
     {

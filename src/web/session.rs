@@ -141,10 +141,10 @@ pub async fn sign_in(
             .await
             .map_err(|e| ctx.internal(e))?;
     }
-    let (token, _csrf) = users::create_session(&state.db, user_id)
+    let (token, _csrf) = users::create_session(&state.db, user_id, state.clock.now())
         .await
         .map_err(|e| ctx.internal(e))?;
-    let principal = users::session_principal(&state.db, &token)
+    let principal = users::session_principal(&state.db, &token, state.clock.now())
         .await
         .map_err(|e| ctx.internal(e))?;
     let to = principal.map_or("/", |p| start_page(p.role));

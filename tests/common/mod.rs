@@ -71,7 +71,7 @@ async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
         let db = Db::connect(&with_db(&pg_admin_url(), &building))
             .await
             .unwrap();
-        db.migrate().await.unwrap();
+        db.migrate(chrono::Utc::now()).await.unwrap();
         db.close().await;
         // A closed connection's server process may linger for a moment, and a database with
         // a session cannot be renamed: wait for it.
@@ -107,7 +107,7 @@ where
 {
     on_postgres_url(|url| async move {
         let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        db.migrate(chrono::Utc::now()).await.unwrap();
         test(db.clone()).await;
         db.close().await;
     })
@@ -153,7 +153,7 @@ where
 {
     on_sqlite_url(|url| async move {
         let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        db.migrate(chrono::Utc::now()).await.unwrap();
         test(db.clone()).await;
         db.close().await;
     })
@@ -269,10 +269,13 @@ impl TestApp {
                 organisation_id: org,
                 regions: &regions,
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-        let token = users::create_api_token(&self.db, id, "test").await.unwrap();
+        let token = users::create_api_token(&self.db, id, "test", chrono::Utc::now())
+            .await
+            .unwrap();
         Token { id, token }
     }
 
@@ -322,7 +325,7 @@ impl TestApp {
     }
 
     pub async fn org(&self, name: &str, region: &str) -> i64 {
-        users::create_organisation(&self.db, name, "desa", region)
+        users::create_organisation(&self.db, name, "desa", region, chrono::Utc::now())
             .await
             .unwrap()
     }
@@ -552,6 +555,7 @@ pub async fn staff_donor(db: &Db, kind: &str, name: &str, by: i64) -> i64 {
             user_id: None,
             created_by: by,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap()
