@@ -46,16 +46,9 @@ async fn upload(w: &World, name: &str, bytes: &[u8], account: Option<&str>) -> (
     if let Some(a) = account {
         form = form.text("account", a.to_string());
     }
-    let r = w
-        .app
-        .client
-        .post(w.app.url("/api/v1/statements"))
-        .bearer_auth(&w.officer.token)
-        .multipart(form)
-        .send()
+    w.app
+        .post_multipart(&w.officer, "/api/v1/statements", form)
         .await
-        .unwrap();
-    common::status_json(r).await
 }
 
 async fn invoice_of(w: &World, t: &Token, donation: i64) -> Value {
@@ -434,16 +427,9 @@ async fn manual(
     if let Some(c) = confirm {
         form = form.text("confirm_overpayment", c.to_string());
     }
-    let r = w
-        .app
-        .client
-        .post(w.app.url("/api/v1/payments/manual"))
-        .bearer_auth(&w.officer.token)
-        .multipart(form)
-        .send()
+    w.app
+        .post_multipart(&w.officer, "/api/v1/payments/manual", form)
         .await
-        .unwrap();
-    common::status_json(r).await
 }
 
 both_dbs!(

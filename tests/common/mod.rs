@@ -368,15 +368,25 @@ impl TestApp {
     pub async fn upload(&self, t: &Token, name: &str, bytes: Vec<u8>) -> (u16, Value) {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
+        self.post_multipart(t, "/api/v1/imports", form).await
+    }
+
+    /// POSTs a multipart form as `t`; the answer is checked against the OpenAPI document.
+    pub async fn post_multipart(
+        &self,
+        t: &Token,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> (u16, Value) {
         let r = self
             .client
-            .post(self.url("/api/v1/imports"))
+            .post(self.url(path))
             .bearer_auth(&t.token)
             .multipart(form)
             .send()
             .await
             .unwrap();
-        checked("POST", "/api/v1/imports", r).await
+        checked("POST", path, r).await
     }
 }
 
