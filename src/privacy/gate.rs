@@ -28,6 +28,42 @@ pub enum Sight {
     Hidden,
 }
 
+impl Sight {
+    /// The NIK as this sight shows it (the mask unless whole; empty when hidden).
+    pub fn nik(self, nik: &str) -> String {
+        match self {
+            Sight::Whole { .. } => nik.to_string(),
+            Sight::Masked => mask_nik(nik),
+            Sight::Hidden => String::new(),
+        }
+    }
+
+    /// The name as this sight shows it.
+    pub fn name(self, name: &str) -> String {
+        match self {
+            Sight::Whole { .. } => name.to_string(),
+            Sight::Masked => mask_name(name),
+            Sight::Hidden => String::new(),
+        }
+    }
+
+    pub fn whole(self) -> bool {
+        matches!(self, Sight::Whole { .. })
+    }
+
+    /// Whether showing this is a reveal the audit trail records (an admin's whole sight).
+    pub fn audited(self) -> bool {
+        matches!(self, Sight::Whole { audited: true })
+    }
+}
+
+/// Whether a caller may look a worker up by a whole NIK. Only those who see whole NIKs may:
+/// a role that sees masks would otherwise complete a mask by trying the hidden digits
+/// against an exact search (docs/privacy.md, "The mask, and why it cannot be completed").
+pub fn may_search_by_nik(p: &Principal) -> bool {
+    matches!(p.role, Role::Admin | Role::Officer | Role::Proposer)
+}
+
 /// The one rule (docs/privacy.md): admins see all, audited; officers whose scope holds the
 /// village and the proposing organisation see the whole record; viewers in scope and the
 /// donor who funds the worker see the mask; everyone else sees nothing.
