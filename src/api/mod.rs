@@ -47,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(registry::add_covered))
         .routes(routes!(registry::search, registry::create))
+        .routes(routes!(registry::search_by_body))
         .routes(routes!(registry::decide_bulk))
         .routes(routes!(registry::show))
         .routes(routes!(registry::verify))

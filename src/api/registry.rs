@@ -149,11 +149,12 @@ fn out_of_area(code: &str) -> ApiError {
     )
 }
 
-#[derive(Deserialize, Default, IntoParams)]
+#[derive(Deserialize, Default, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// An exact NIK (admins, officers and proposers only: a viewer, who sees masks, is
-    /// refused with 403 `nik_search_forbidden`).
+    /// An exact NIK: only in the body of `POST /api/v1/workers/search` (in a URL it is
+    /// refused with 422 `nik_in_url`), and only for admins, officers and proposers (a viewer,
+    /// who sees masks, is refused with 403 `nik_search_forbidden`).
     nik: Option<String>,
     /// Part of the name.
     name: Option<String>,
@@ -223,6 +224,26 @@ impl SearchQuery {
     }
 }
 
+/// Records an admin's reveal of `count` whole NIKs (one entry per answer, not per row).
+async fn reveal(state: &AppState, p: &Principal, what: &str, id: i64, count: usize) -> Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    crate::usecase::privacy::record(
+        state.ctx(p),
+        crate::usecase::privacy::Reveal::Shown,
+        if what == "worker" {
+            "worker"
+        } else {
+            "worker_search"
+        },
+        id,
+        json!({ "workers": count }),
+    )
+    .await?;
+    Ok(())
+}
+
 /// A search by whole NIK from a role that sees masks: refused in words, the NIK not echoed.
 fn nik_search_refused() -> ApiError {
     ApiError::new(
@@ -260,6 +281,16 @@ async fn page_of(
         return Err(bad_page());
     }
     let (rows, total) = workers::search(&state.db, &f, p, page, per_page).await?;
+    reveal(
+        state,
+        p,
+        "search",
+        page,
+        rows.iter()
+            .filter(|w| wire::sight_of(w, p).audited())
+            .count(),
+    )
+    .await?;
     Ok(Json(json!({
         "page": page, "per_page": per_page, "total": total,
         "workers": rows.iter().map(|w| wire::worker_json(w, p)).collect::<Vec<_>>(),
@@ -268,7 +299,7 @@ async fn page_of(
 
 /// Search by exact NIK, name, region and status, within the caller's scope.
 #[utoipa::path(get, path = "/api/v1/workers", tag = "registry",
-    summary = "Search workers by nik, name, region, status (page, per_page)",
+    summary = "Search workers by name, region, status (page, per_page); by NIK: POST /api/v1/workers/search",
     description = "Roles: admin, officer, viewer (scoped), proposer (own).",
     params(SearchQuery),
     responses(
@@ -282,8 +313,41 @@ pub async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>> {
     let p = caller.require(&REGISTRY_READERS)?;
+    refuse_nik_in_url(&q)?;
     let f = q.filter(p)?;
     page_of(&state, p, f, &q).await
+}
+
+/// The same search with the filters in the body: the one way to search by NIK, so that a
+/// NIK never travels in a URL (proxy logs, browser history).
+#[utoipa::path(post, path = "/api/v1/workers/search", tag = "registry",
+    summary = "Search workers, the filters (and an exact nik) in the body",
+    description = "Roles: admin, officer, viewer (scoped; no nik), proposer (own).",
+    responses(
+        (status = 200, description = "A page of workers", body = wire::WorkerPage),
+        (status = 403, description = "Your role may not read the registry (`forbidden`), or may not search by whole NIK (`nik_search_forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "NIK, status, occupation or page do not hold", body = ErrorEnvelope),
+    ))]
+pub async fn search_by_body(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(q): Json<SearchQuery>,
+) -> Result<Json<Value>> {
+    let p = caller.require(&REGISTRY_READERS)?;
+    let f = q.filter(p)?;
+    page_of(&state, p, f, &q).await
+}
+
+/// A NIK in a URL's query string: refused in words (which name no NIK), whoever asks.
+fn refuse_nik_in_url(q: &SearchQuery) -> Result<()> {
+    if q.nik.as_deref().is_some_and(|n| !n.trim().is_empty()) {
+        return Err(ApiError::bad_request(
+            "nik_in_url",
+            "NIK tidak dikirim di alamat (URL). Cari dengan POST /api/v1/workers/search, NIK di isi permintaan.",
+            "A NIK is not sent in a URL. Search with POST /api/v1/workers/search, the NIK in the body.",
+        ));
+    }
+    Ok(())
 }
 
 /// The officer's queue: proposed workers in their regions, filtered by village, occupation,
@@ -303,6 +367,7 @@ pub async fn queue(
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>> {
     let p = caller.require(&STAFF)?;
+    refuse_nik_in_url(&q)?;
     let mut f = q.filter(p)?;
     f.status = Some(WorkerStatus::Proposed.code().to_string());
     page_of(&state, p, f, &q).await
@@ -329,6 +394,9 @@ pub async fn show(
     if wire::sight_of(&w, p) == Sight::Hidden {
         // Not 403: whether a record exists outside your scope is itself not yours to know.
         return Err(ApiError::not_found("Pekerja"));
+    }
+    if wire::sight_of(&w, p).audited() {
+        reveal(&state, p, "worker", w.id, 1).await?;
     }
     let mut body = wire::worker_json(&w, p);
     body["history"] = json!(workers::events(&state.db, id)

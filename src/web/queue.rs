@@ -145,6 +145,22 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         .await
         .map_err(|e| ctx.internal(e))?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    // An admin sees whole NIKs: one audit entry for the page.
+    let revealed = rows
+        .iter()
+        .filter(|w| crate::wire::sight_of(w, p).audited())
+        .count();
+    if revealed > 0 {
+        crate::usecase::privacy::record(
+            state.ctx(p),
+            crate::usecase::privacy::Reveal::Shown,
+            "queue",
+            page,
+            serde_json::json!({ "workers": revealed }),
+        )
+        .await
+        .map_err(|e| ctx.failed(e))?;
+    }
     // The records that flagged rows resemble, so the officer can compare them side by side.
     let mut resembles: HashMap<i64, WorkerRecord> = HashMap::new();
     for w in &rows {
