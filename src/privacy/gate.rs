@@ -222,6 +222,30 @@ mod tests {
     }
 
     #[test]
+    fn a_sight_shows_the_nik_and_name_it_says_and_only_whole_sights_search_by_nik() {
+        let nik = "3525014101900013";
+        assert_eq!(Sight::Whole { audited: false }.nik(nik), nik);
+        assert_eq!(Sight::Masked.nik(nik), "35.25 •••• •••• ••••");
+        assert_eq!(Sight::Hidden.nik(nik), "");
+        assert_eq!(Sight::Masked.name("Siti Aminah"), "Siti A.");
+        assert!(Sight::Whole { audited: true }.audited());
+        assert!(!Sight::Whole { audited: false }.audited());
+        for (role, may) in [
+            (Role::Admin, true),
+            (Role::Officer, true),
+            (Role::Proposer, true),
+            (Role::Viewer, false),
+            (Role::Donor, false),
+        ] {
+            assert_eq!(
+                may_search_by_nik(&who(role, None, &["35.25"])),
+                may,
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
     fn the_mask_keeps_only_what_the_village_already_tells() {
         let m = mask_nik("3525014101900013");
         assert_eq!(m, "35.25 •••• •••• ••••");
