@@ -265,6 +265,23 @@ both_dbs!(
         assert_eq!(v["workers"][0]["nik"], w.nik);
         let (s, _) = list("donor_not_funding").await;
         assert_eq!(s, 404);
+        // The same on the donation's page.
+        let donation_page = format!("/donasi/{}", w.donation_id);
+        let (s, html) = raw(&w, Some(w.token("officer")), &donation_page).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(&w.nik), "an officer in scope sees the NIK");
+        let (s, html) = raw(&w, Some(w.token("officer_elsewhere")), &donation_page).await;
+        assert_eq!(s, 200);
+        assert!(
+            !html.contains("pekerja-"),
+            "no worker of another region is listed"
+        );
+        let (s, html) = raw(&w, Some(w.token("donor_funding")), &donation_page).await;
+        assert_eq!(s, 200);
+        assert!(
+            html.contains("35.25 •••• •••• ••••"),
+            "the donor sees the mask"
+        );
     }
 );
 
