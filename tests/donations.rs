@@ -347,8 +347,10 @@ both_dbs!(
             .await
             .unwrap()
             .unwrap_err();
-        assert_eq!(problems[0].code, "not_registered");
-        assert!(problems[0].id.contains(&stranger));
+        // One answer for every NIK it cannot fund, naming its place, never the NIK.
+        assert_eq!(problems[0].code, "nik_unavailable");
+        assert!(problems[0].id.contains("NIK nomor 1"), "{}", problems[0].id);
+        assert!(!problems[0].id.contains(&stranger));
         // A worker already funded by the budget donation: refused, or skipped when asked.
         let funded_nik = donations::workers_of(&db, made.id, 1, 0).await.unwrap()[0]
             .nik
@@ -380,7 +382,7 @@ both_dbs!(
             .unwrap()
             .unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].code, "already_funded");
+        assert_eq!(problems[0].code, "nik_unavailable");
         let lenient = NewDonation {
             choice: Choice::Named {
                 niks: both,
@@ -594,7 +596,7 @@ both_dbs!(
             .unwrap();
         assert_eq!(made.skipped.len(), 1);
         assert_eq!(made.skipped[0].0, one);
-        assert_eq!(made.skipped[0].1.code, "already_funded");
+        assert_eq!(made.skipped[0].1.code, "nik_unavailable");
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
         assert_eq!(d.workers, 99);
         assert_eq!(month_rows(&db).await, (1_200, 1_200));

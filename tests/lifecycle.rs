@@ -212,6 +212,7 @@ both_dbs!(after_the_funded_months, |db| async move {
     let imp = lifecycle::import_self_payments(
         &db,
         &file,
+        None,
         officer,
         NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
         chrono::Utc::now(),
@@ -232,6 +233,7 @@ both_dbs!(after_the_funded_months, |db| async move {
     let imp2 = lifecycle::import_self_payments(
         &db,
         &file,
+        None,
         officer,
         NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
         chrono::Utc::now(),

@@ -257,7 +257,7 @@ pub async fn sign_up(
             username: s.username,
             full_name: s.full_name,
             password: s.password,
-            address: crate::http::request::peer_address(&parts),
+            address: state.client_address(&parts),
         },
     )
     .await

@@ -366,7 +366,7 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
             let by = actor(&db, &by).await?;
             let now = crate::clock::now();
             let today = crate::clock::wib_date(now);
-            let r = lifecycle::import_self_payments(&db, &text, by, today, now).await?;
+            let r = lifecycle::import_self_payments(&db, &text, None, by, today, now).await?;
             print(json, &r, || {
                 let mut out = format!(
                     "{} dicatat, {} sudah ada, {} baris salah",

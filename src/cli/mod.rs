@@ -405,7 +405,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await?;
             let v = serde_json::json!({
                 "accepted": r.accepted, "rejected": r.rejected, "refunded": r.refunded,
-                "unknown": r.unknown.iter().map(|(line, nik, why)| serde_json::json!({"line": line, "nik": lingkaran_domain::nik::mask(nik), "why": why})).collect::<Vec<_>>(),
+                "unknown": r.unknown.iter().map(|(line, nik, why)| serde_json::json!({"line": line, "nik": crate::privacy::gate::mask_nik(nik), "why": why})).collect::<Vec<_>>(),
             });
             if json {
                 println!("{v}");
@@ -503,18 +503,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 match (&answer.worker, answer.coverage.until) {
                     (None, _) => println!(
                         "{}: belum terdaftar / not registered",
-                        lingkaran_domain::nik::mask(&nik)
+                        crate::privacy::gate::mask_nik(&nik)
                     ),
                     (Some(_), Some(until)) => println!(
                         "{}: terlindungi JKK & JKM pada {} sampai {} ({})",
-                        lingkaran_domain::nik::mask(&nik),
+                        crate::privacy::gate::mask_nik(&nik),
                         lingkaran_domain::format::date(day, "id"),
                         lingkaran_domain::format::date(until, "id"),
                         v["donor"]["name"].as_str().unwrap_or("mandiri")
                     ),
                     (Some(_), None) => println!(
                         "{}: tidak terlindungi pada {}",
-                        lingkaran_domain::nik::mask(&nik),
+                        crate::privacy::gate::mask_nik(&nik),
                         lingkaran_domain::format::date(day, "id")
                     ),
                 }
@@ -772,7 +772,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn print_nik_check(c: &lingkaran_domain::nik::NikCheck) {
     match &c.nik {
         Some(n) => {
-            println!("NIK {} sah / valid", n.masked());
+            println!(
+                "NIK {} sah / valid",
+                crate::privacy::gate::mask_nik(&n.to_string())
+            );
             println!(
                 "  jenis kelamin: {}",
                 if n.sex() == lingkaran_domain::Sex::Female {

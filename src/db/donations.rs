@@ -306,11 +306,27 @@ fn too_many_workers(asked: i64, left: i64, max: i64) -> Problem {
     )
 }
 
-fn problem_nik(nik: &str, code: &'static str, id: &str, en: &str) -> (String, Problem) {
-    (
-        nik.to_string(),
-        Problem::new(code, format!("NIK {nik}: {id}"), format!("NIK {nik}: {en}")),
+/// The one answer for a NIK a named donation cannot fund, whether it is unknown, not
+/// verified, rejected or held by another donor (docs/privacy.md, "Oracles closed"): it names
+/// the NIK's place in the request, never the NIK, and says nothing of why, so a donor
+/// cannot learn from it which NIKs exist or in which state.
+pub fn unavailable_problem(position: usize) -> Problem {
+    Problem::new(
+        "nik_unavailable",
+        format!(
+            "NIK nomor {position} dalam daftar tidak dapat didanai: belum terdaftar, belum \
+             diverifikasi, atau sudah didanai donatur lain."
+        ),
+        format!(
+            "NIK number {position} in the list cannot be funded: not registered, not verified, \
+             or already funded by another donor."
+        ),
     )
+}
+
+fn unavailable(nik: &str, position: &HashMap<&str, usize>) -> (String, Problem) {
+    let at = position.get(nik).copied().unwrap_or(0);
+    (nik.to_string(), unavailable_problem(at))
 }
 
 /// A donor's hold limits as stored: (kind, user, created by, max held workers, max held
@@ -370,7 +386,7 @@ pub(crate) async fn create_donation(
             niks,
             skip_unavailable,
         } => {
-            let picked = pick_named(tx, &mut pricer, d, id, niks, now).await?;
+            let picked = pick_named(tx, &mut pricer, id, niks, now).await?;
             if !picked.skipped.is_empty() && !skip_unavailable {
                 return Ok(Err(picked.skipped.into_iter().map(|(_, p)| p).collect()));
             }
@@ -577,7 +593,6 @@ struct Picked {
 async fn pick_named(
     tx: &mut Tx,
     pricer: &mut Pricer<'_>,
-    d: &NewDonation,
     id: i64,
     niks: &[String],
     now: DateTime<Utc>,
@@ -601,24 +616,21 @@ async fn pick_named(
     let by_nik: HashMap<&str, &Found> = found.iter().map(|r| (r.1.as_str(), r)).collect();
     let mut wanted: Vec<CandidateRow> = Vec::new();
     let mut seen = HashSet::new();
+    // Each NIK's place in the request (from 1): what the answer names instead of the NIK.
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (i, nik) in niks.iter().enumerate() {
+        position.entry(nik.as_str()).or_insert(i + 1);
+    }
     for nik in niks {
         if !seen.insert(nik.as_str()) {
             continue;
         }
         match by_nik.get(nik.as_str()) {
-            None => picked.skipped.push(problem_nik(
-                nik,
-                "not_registered",
-                "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
-                "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
-            )),
+            // Not registered, or registered but not verified (proposed, rejected, …): one
+            // answer, the same as a worker another donor holds (below).
+            None => picked.skipped.push(unavailable(nik, &position)),
             Some(r) if WorkerStatus::parse(&r.5) != Some(WorkerStatus::Verified) => {
-                picked.skipped.push(problem_nik(
-                    nik,
-                    "not_verified",
-                    &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),
-                    &format!("has not been verified by a BPJS officer (status: {}); only verified workers can be funded.", r.5),
-                ))
+                picked.skipped.push(unavailable(nik, &position))
             }
             Some(r) => wanted.push(CandidateRow {
                 id: r.0,
@@ -635,7 +647,6 @@ async fn pick_named(
         blocks.push((w.id, pricer.block(w.income, sector_of(&w.sector))?.to_vec()));
     }
     let taken = take_months(tx, id, &blocks, now).await?;
-    let (first, last) = (d.start, d.start.plus(d.months - 1));
     for w in wanted {
         if taken.contains(&w.id) {
             picked.total = add(
@@ -644,12 +655,7 @@ async fn pick_named(
             )?;
             picked.chosen.push(w);
         } else {
-            picked.skipped.push(problem_nik(
-                &w.nik,
-                "already_funded",
-                &format!("sudah didanai atau sedang ditahan donatur lain untuk sebagian bulan {first} s.d. {last}."),
-                &format!("is already funded or held by another donor for some month from {first} to {last}."),
-            ));
+            picked.skipped.push(unavailable(&w.nik, &position));
         }
     }
     Ok(picked)
@@ -1366,8 +1372,19 @@ pub async fn workers_of(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<DonationWorker>> {
-    on_db!(db, |pool| {
-        sqlx::query_as(
+    Ok(workers_in(db, donation_id, None, limit, offset).await?.0)
+}
+
+/// A page of a donation's workers, only those living in `regions` when given (an officer's
+/// scope: a worker of another region is not counted or shown), and how many there are.
+pub async fn workers_in(
+    db: &Db,
+    donation_id: i64,
+    regions: Option<&[String]>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<DonationWorker>, i64)> {
+    let mut list = Sql::new(
         "SELECT w.id AS worker_id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id,
                 dw.reason_en, CAST(COUNT(m.month) AS BIGINT) AS months, MIN(m.month) AS first_month,
                 MAX(m.month) AS last_month,
@@ -1375,16 +1392,32 @@ pub async fn workers_of(
          FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
          JOIN donations d ON d.id = dw.donation_id
          LEFT JOIN worker_months m ON m.worker_id = dw.worker_id AND m.donation_id = dw.donation_id
-         WHERE dw.donation_id = $1
-         GROUP BY w.id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id, dw.reason_en, d.status
-         ORDER BY dw.rank LIMIT $2 OFFSET $3"
+         WHERE dw.donation_id = ",
+    );
+    list.int_arg(donation_id);
+    let mut count = Sql::new(
+        "SELECT COUNT(*) FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+         WHERE dw.donation_id = ",
+    );
+    count.int_arg(donation_id);
+    if let Some(r) = regions {
+        list.in_regions("w.village_code", r);
+        count.in_regions("w.village_code", r);
+    }
+    list.push(
+        " GROUP BY w.id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id, dw.reason_en, d.status
+         ORDER BY dw.rank LIMIT ",
     )
-    .bind(donation_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await
-    })
+    .int_arg(limit)
+    .push(" OFFSET ")
+    .int_arg(offset);
+    let rows = on_db!(db, |pool| bind_all!(sqlx::query_as(&list.text), list)
+        .fetch_all(pool)
+        .await)?;
+    let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&count.text), count)
+        .fetch_one(pool)
+        .await)?;
+    Ok((rows, total))
 }
 
 /// Marks donations and invoices whose hold ran out unpaid as expired and gives their

@@ -38,11 +38,16 @@ pub struct NewDonor<'a> {
 /// that a payment never has to create the account it pays into.
 pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
     let mut tx = db.begin().await?;
+    // Staff who register a donor have verified it; one who signed up alone has not been.
+    let by_staff = d.user_id != Some(d.created_by);
+    let verified_by = by_staff.then_some(d.created_by);
+    let verified_at = by_staff.then_some(now);
     let id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO donors
-               (kind, name, npwp, region_code, user_id, created_by, created_at, public_name)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $1 <> 'individual') RETURNING id",
+               (kind, name, npwp, region_code, user_id, created_by, created_at, public_name,
+                verified_by, verified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $1 <> 'individual', $8, $9) RETURNING id",
         )
         .bind(d.kind)
         .bind(d.name)
@@ -51,6 +56,8 @@ pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> sqlx::Resu
         .bind(d.user_id)
         .bind(d.created_by)
         .bind(now)
+        .bind(verified_by)
+        .bind(verified_at)
         .fetch_one(c)
         .await
     })?;
@@ -62,6 +69,50 @@ pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> sqlx::Resu
         .map(|_| ()))?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Whether an officer has verified the donor (named donations need it: docs/privacy.md).
+pub async fn is_verified(db: &Db, donor_id: i64) -> sqlx::Result<bool> {
+    let by: Option<Option<i64>> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT verified_by FROM donors WHERE id = $1"
+    )
+    .bind(donor_id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(matches!(by, Some(Some(_))))
+}
+
+/// An officer verifies a donor. Returns whether the donor exists.
+pub async fn verify(db: &Db, donor_id: i64, by: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let n = on_db!(db, |pool| sqlx::query(
+        "UPDATE donors SET verified_by = $2, verified_at = $3 WHERE id = $1"
+    )
+    .bind(donor_id)
+    .bind(by)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Whether the donor funds or holds a worker living in `regions` (an officer's scope).
+pub async fn funds_in_regions(db: &Db, donor_id: i64, regions: &[String]) -> sqlx::Result<bool> {
+    let mut sql = super::sql::Sql::new(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM donations d
+           JOIN donation_workers dw ON dw.donation_id = d.id
+           JOIN workers w ON w.id = dw.worker_id WHERE d.donor_id = ",
+    );
+    sql.int_arg(donor_id);
+    sql.in_regions("w.village_code", regions);
+    sql.push(" LIMIT 1) x");
+    let n: i64 = on_db!(db, |pool| crate::bind_all!(
+        sqlx::query_scalar(&sql.text),
+        sql
+    )
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
 }
 
 const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id FROM donors";

@@ -335,6 +335,7 @@ pub async fn write_batch(
         .map(|(id, of)| (id, of.unwrap_or(0)))
         .collect();
 
+    let mut elsewhere: Vec<(i64, i64)> = Vec::new();
     for p in pending {
         let nik = p.worker.nik.to_string();
         if covered.contains(&nik) {
@@ -363,23 +364,49 @@ pub async fn write_batch(
                         e.possible_duplicate_of.unwrap_or(0),
                     ));
                 }
-            } else {
+            } else if e.organisation_id == who.organisation_id {
+                // The proposer's own worker: it may see that record, so it is named.
                 out.duplicates += 1;
                 out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
                     "duplicate_nik",
                     format!(
-                        "NIK sudah terdaftar sebagai pekerja #{} ({}), diusulkan oleh {}, status {}. Tidak disimpan lagi.",
-                        e.id, e.full_name, e.organisation_name,
+                        "NIK sudah terdaftar sebagai pekerja #{} ({}) dari lembaga Anda, status {}. Tidak disimpan lagi.",
+                        e.id, e.full_name,
                         WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("id"))
                     ),
                     format!(
-                        "This NIK is already registered as worker #{} ({}), proposed by {}, status {}. Not stored again.",
-                        e.id, e.full_name, e.organisation_name,
+                        "This NIK is already registered as worker #{} ({}) of your organisation, status {}. Not stored again.",
+                        e.id, e.full_name,
                         WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("en"))
                     ),
                 ));
+            } else {
+                // Another organisation's worker: the proposer learns only that the NIK is
+                // taken (docs/privacy.md, "Oracles closed"); the officer's list of duplicate
+                // submissions gets who sent it for which record.
+                out.duplicates += 1;
+                out.refuse(p.line, &nik, registered_elsewhere());
+                elsewhere.push((e.id, p.line));
             }
         }
+    }
+
+    // 4b. The officer's list of NIKs sent again by another organisation.
+    for (worker_id, line) in &elsewhere {
+        on_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO duplicate_submissions
+               (worker_id, organisation_id, submitted_by, import_id, line, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(*worker_id)
+        .bind(who.organisation_id)
+        .bind(who.user_id)
+        .bind(who.import_id)
+        .bind(*line)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
     }
 
     // 5. The report lines and the import's counts, in the same transaction as the rows.
@@ -436,6 +463,53 @@ where
             .push_bind(e.severity.as_str());
     });
     qb
+}
+
+/// What a proposer is told of a NIK another organisation registered: one sentence, the same
+/// for every such NIK, naming nothing of the record.
+pub fn registered_elsewhere() -> lingkaran_domain::Problem {
+    lingkaran_domain::Problem::new(
+        "duplicate_nik",
+        "NIK sudah terdaftar; petugas akan menghubungi Anda.",
+        "This NIK is already registered; an officer will contact you.",
+    )
+}
+
+/// A NIK sent again by another organisation than the one that registered it, for the
+/// officer (`GET /api/v1/duplicate-submissions`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DuplicateSubmission {
+    pub id: i64,
+    pub worker_id: i64,
+    pub village_code: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub submitted_by: i64,
+    pub import_id: Option<i64>,
+    pub line: i64,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// The latest duplicate submissions of workers living in `regions` (`None`: all), newest
+/// first.
+pub async fn duplicate_submissions(
+    db: &Db,
+    regions: Option<&[String]>,
+    limit: i64,
+) -> sqlx::Result<Vec<DuplicateSubmission>> {
+    let mut sql = super::sql::Sql::new(
+        "SELECT s.id, s.worker_id, w.village_code, s.organisation_id, o.name AS organisation_name,
+                s.submitted_by, s.import_id, s.line, s.submitted_at
+         FROM duplicate_submissions s JOIN workers w ON w.id = s.worker_id
+         JOIN organisations o ON o.id = s.organisation_id WHERE 1 = 1",
+    );
+    if let Some(r) = regions {
+        sql.in_regions("w.village_code", r);
+    }
+    sql.push(" ORDER BY s.id DESC LIMIT ").int_arg(limit);
+    crate::on_db!(db, |pool| crate::bind_all!(sqlx::query_as(&sql.text), sql)
+        .fetch_all(pool)
+        .await)
 }
 
 fn possible_duplicate_row(line: i64, nik: &str, of: i64) -> ErrorRow {

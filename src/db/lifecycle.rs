@@ -180,6 +180,19 @@ pub async fn record_self_payment(
     actor: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
+    record_self_payment_in(db, p, None, actor, now).await
+}
+
+/// [`record_self_payment`] for a worker living in `regions` (an officer's scope; `None`:
+/// anywhere). A worker outside them is answered exactly as an unregistered NIK, so that an
+/// officer of another region learns nothing of which NIKs exist there.
+pub async fn record_self_payment_in(
+    db: &Db,
+    p: &SelfPayment<'_>,
+    regions: Option<&[String]>,
+    actor: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Recorded, Problem>> {
     if Rupiah::positive(p.amount).is_none() {
         return Ok(Err(Problem::new(
             "bad_amount",
@@ -215,13 +228,19 @@ pub async fn record_self_payment(
             ),
         )));
     }
-    let worker: Option<(i64, String, i64, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
-        "SELECT id, status, income, sector FROM workers WHERE nik = $1"
+    let worker: Option<(i64, String, i64, String, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT id, status, income, sector, village_code FROM workers WHERE nik = $1"
     )
     .bind(p.nik)
     .fetch_optional(c)
     .await)?;
-    let Some((worker, status, income, sector)) = worker else {
+    let worker = worker.filter(|w| {
+        regions.is_none_or(|r| {
+            r.iter()
+                .any(|area| lingkaran_domain::region::within(&w.4, area))
+        })
+    });
+    let Some((worker, status, income, sector, _)) = worker else {
         return Ok(Err(Problem::new(
             "unknown_nik",
             "NIK ini tidak terdaftar di Lingkaran.",
@@ -344,10 +363,12 @@ pub struct SelfPaymentImport {
 
 /// Imports self-payments from the insurer's data: CSV `nik,bulan,iuran[,referensi]`, `bulan`
 /// as `YYYY-MM`, `iuran` in whole rupiah. Each bad line is reported and the rest recorded;
-/// importing the same file again records nothing twice.
+/// importing the same file again records nothing twice. With `regions` (an officer's scope),
+/// a line for a worker outside them is refused as an unregistered NIK.
 pub async fn import_self_payments(
     db: &Db,
     text: &str,
+    regions: Option<&[String]>,
     actor: i64,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -402,7 +423,7 @@ pub async fn import_self_payments(
             reference: (!reference.is_empty()).then_some(reference.as_str()),
             today,
         };
-        match record_self_payment(db, &p, actor, now).await? {
+        match record_self_payment_in(db, &p, regions, actor, now).await? {
             Ok(Recorded::New { .. }) => out.recorded += 1,
             Ok(Recorded::Duplicate { .. }) => out.duplicates += 1,
             Err(problem) => out.errors.push(bad(problem.code, problem.id.clone())),

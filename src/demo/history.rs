@@ -242,7 +242,7 @@ pub async fn seed(
             lingkaran_domain::worker::WorkerStatus::parse(&status),
             Some(Mandiri | Lapsed)
         ) {
-            list.push(lingkaran_domain::nik::mask(nik));
+            list.push(crate::privacy::gate::mask_nik(nik));
         }
     }
     let r = reminders::queue(

@@ -76,3 +76,51 @@ pub async fn run_in(
     }
     Ok(report)
 }
+
+/// The month's reconciliation as the caller may see it: the totals for everyone who may
+/// read it (admins, officers, viewers), and the rejected worker-months only of workers in
+/// the caller's regions, each name as the gate shows it (a viewer sees the masked name).
+pub async fn reconciliation(
+    ctx: super::Ctx<'_>,
+    month: Month,
+) -> Result<crate::db::reconcile::Reconciliation, super::Error> {
+    use crate::privacy::gate::{self, Sight, Subject};
+    let p = ctx.require(&crate::auth::role::READERS)?;
+    let mut r = crate::db::reconcile::month(ctx.db, month).await?;
+    r.rejected.retain_mut(|x| {
+        let sight = gate::sight(
+            p,
+            &Subject {
+                village_code: &x.village_code,
+                proposer_org: None,
+                funded_by_caller: false,
+            },
+        );
+        x.name = sight.name(&x.name);
+        sight != Sight::Hidden
+    });
+    Ok(r)
+}
+
+/// Graduation as the caller may see it: counts, no personal data. By region, an officer or
+/// viewer sees the regencies their scopes lie in (or that lie in them); by donor, the
+/// totals, which name no worker.
+pub async fn graduation(
+    ctx: super::Ctx<'_>,
+    as_of: Month,
+    by: crate::db::lifecycle::GraduationBy,
+) -> Result<Vec<crate::db::lifecycle::Graduation>, super::Error> {
+    use lingkaran_domain::region::within;
+    let p = ctx.require(&crate::auth::role::READERS)?;
+    let mut rows = crate::db::lifecycle::graduation(ctx.db, as_of, by).await?;
+    if by == crate::db::lifecycle::GraduationBy::Region {
+        if let Some(scopes) = super::privacy::regions_of(p) {
+            rows.retain(|g| {
+                scopes
+                    .iter()
+                    .any(|s| within(&g.key, s) || within(s, &g.key))
+            });
+        }
+    }
+    Ok(rows)
+}

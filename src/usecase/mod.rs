@@ -10,11 +10,14 @@
 //! never imports an edge (`api`, `web`, `cli`) or the application that assembles them (`app`).
 
 pub mod account;
+pub mod coverage;
 pub mod cycle;
 pub mod donations;
 pub mod error;
 pub mod imports;
+pub mod messages;
 pub mod payments;
+pub mod privacy;
 pub mod quotes;
 
 pub use error::Error;

@@ -212,14 +212,14 @@ strings! {
     Distinct => "Ditandai sebagai orang berbeda: tanda duplikat dihapus.", "Marked as a different person: the duplicate flag was cleared.";
     DuplicateFailed => "Keputusan duplikat tidak dapat disimpan; mungkin sudah diputuskan orang lain.", "The duplicate decision could not be saved; someone may have decided already.";
     ProtectionTitle => "Cek perlindungan JKK & JKM", "Check JKK & JKM protection";
-    ProtectionIntro => "Masukkan NIK dan tanggal lahir Anda untuk melihat apakah Anda terlindungi jaminan kecelakaan kerja (JKK) dan kematian (JKM).", "Enter your NIK and birth date to see whether you are protected by work-accident (JKK) and death (JKM) insurance.";
-    BirthDateField => "Tanggal lahir (HH-BB-TTTT)", "Birth date (DD-MM-YYYY)";
+    ProtectionIntro => "Masukkan NIK dan 4 angka terakhir nomor HP yang terdaftar untuk melihat apakah Anda terlindungi jaminan kecelakaan kerja (JKK) dan kematian (JKM).", "Enter your NIK and the last 4 digits of the phone number on record to see whether you are protected by work-accident (JKK) and death (JKM) insurance.";
+    PhoneDigitsField => "4 angka terakhir nomor HP yang terdaftar", "Last 4 digits of the phone number on record";
     CheckButton => "Cek", "Check";
     ProtectedUntil => "Anda terlindungi JKK dan JKM sampai", "You are protected by JKK and JKM until";
     PaidBy => "Iuran Anda dibayar oleh", "Your contributions are paid by";
     PaidByDonor => "Iuran Anda dibayar oleh seorang donatur GN Lingkaran.", "Your contributions are paid by a GN Lingkaran donor.";
     PaidBySelf => "Iuran Anda dibayar secara mandiri.", "You pay your contributions yourself.";
-    NotProtectedHere => "Tidak ada perlindungan aktif yang tercatat untuk data ini. Periksa NIK dan tanggal lahir, atau tanyakan ke kantor desa atau BPJS Ketenagakerjaan terdekat.", "No active protection is recorded for these details. Check the NIK and birth date, or ask your village office or the nearest BPJS Ketenagakerjaan branch.";
+    NotProtectedHere => "Tidak ada perlindungan aktif yang tercatat untuk data ini. Periksa NIK dan 4 angka HP, atau tanyakan ke kantor desa (juga bila belum ada nomor HP yang terdaftar) atau BPJS Ketenagakerjaan terdekat.", "No active protection is recorded for these details. Check the NIK and the 4 phone digits, or ask your village office (also when no phone number is on record) or the nearest BPJS Ketenagakerjaan branch.";
     TooManyChecks => "Terlalu banyak pengecekan dari jaringan ini. Coba lagi dalam 10 menit.", "Too many checks from this network. Try again in 10 minutes.";
     NikListFile => "Atau unggah berkas daftar NIK (CSV atau TXT, satu NIK per baris; kolom pertama yang dibaca)", "Or upload a list of NIKs (CSV or TXT, one NIK per line; the first column is read)";
     NavSignUp => "Daftar jadi donatur", "Become a donor";
