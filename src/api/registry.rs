@@ -7,6 +7,7 @@ use super::shapes;
 use crate::app::AppState;
 use crate::auth::role::{REGISTRY_READERS, STAFF};
 use crate::auth::{Principal, Role};
+use crate::db::audit::Actor;
 use crate::db::imports::{self, ErrorRow, Pending, Submitter};
 use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter};
 use crate::regions::RegionTable;
@@ -574,6 +575,7 @@ pub async fn put_eligibility(
             min_age: e.min_age,
             max_age: e.max_age,
         },
+        Actor::of(&caller.0),
         state.clock.now(),
     )
     .await?;
@@ -608,7 +610,8 @@ pub async fn add_covered(
             json!({ "line": line, "value": lingkaran_domain::nik::mask(value), "errors": ps.iter().map(wire::problem_json).collect::<Vec<_>>() })
         })
         .collect();
-    let added = workers::add_covered_niks(&state.db, &niks, p.user_id, state.clock.now()).await?;
+    let added =
+        workers::add_covered_niks(&state.db, &niks, Actor::of(p), state.clock.now()).await?;
     Ok(Json(
         json!({ "received": niks.len(), "added": added, "invalid": invalid }),
     ))

@@ -5,6 +5,7 @@
 
 use lingkaran::app::AppState;
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::users::{self, NewUser};
 use lingkaran::db::Db;
 use serde_json::Value;
@@ -269,11 +270,12 @@ impl TestApp {
                 organisation_id: org,
                 regions: &regions,
             },
+            Actor::Cli,
             chrono::Utc::now(),
         )
         .await
         .unwrap();
-        let token = users::create_api_token(&self.db, id, "test", chrono::Utc::now())
+        let token = users::create_api_token(&self.db, id, "test", Actor::Cli, chrono::Utc::now())
             .await
             .unwrap();
         Token { id, token }
@@ -325,9 +327,16 @@ impl TestApp {
     }
 
     pub async fn org(&self, name: &str, region: &str) -> i64 {
-        users::create_organisation(&self.db, name, "desa", region, chrono::Utc::now())
-            .await
-            .unwrap()
+        users::create_organisation(
+            &self.db,
+            name,
+            "desa",
+            region,
+            Actor::Cli,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
     }
 
     pub async fn get(&self, t: &Token, path: &str) -> (u16, Value) {
@@ -542,7 +551,7 @@ pub async fn give_and_pay(
             channel: None,
             evidence_name: None,
             evidence: None,
-            recorded_by: None,
+            recorded_by: Actor::System("provider"),
             note: None,
         },
         chrono::Utc::now(),
