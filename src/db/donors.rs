@@ -97,6 +97,7 @@ pub async fn list(db: &Db, user_id: Option<i64>) -> sqlx::Result<Vec<Donor>> {
 }
 
 /// Adds a budget line. `Ok(None)` when the donor already has that code for that year.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_budget_line(
     db: &Db,
     donor_id: i64,

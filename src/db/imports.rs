@@ -450,9 +450,10 @@ pub async fn write_batch(
     }
     // One entry per batch (5,000 or 50,000 rows), with its counts: never one per row. The
     // submitter is the actor. A worker added alone (no import) is named.
-    let (action, kind, record) = match who.import_id {
-        Some(id) => ("import.batch", "import", id.to_string()),
-        None => ("worker.create", "worker", stored_ids(&out.stored)),
+    let (action, kind, record) = match (who.import_id, out.stored.as_slice()) {
+        (Some(id), _) => ("import.batch", "import", id.to_string()),
+        (None, [(_, id)]) => ("worker.create", "worker", id.to_string()),
+        (None, _) => ("workers.create", "workers", String::new()),
     };
     audit::record(
         &mut tx,
@@ -492,15 +493,6 @@ where
             .push_bind(e.severity.as_str());
     });
     qb
-}
-
-/// The stored workers' ids, for the entry of a worker added alone (at most a few).
-fn stored_ids(stored: &[(i64, i64)]) -> String {
-    stored
-        .iter()
-        .map(|(_, id)| id.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 fn possible_duplicate_row(line: i64, nik: &str, of: i64) -> ErrorRow {
