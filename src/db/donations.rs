@@ -922,6 +922,8 @@ pub(crate) async fn take_months(
 /// donation's escrow. `first` is applied in the same ledger batch, before the funding (the
 /// payment that brings the money), and is applied whatever happens. Returns whether the
 /// donation is now funded: not when already funded, or when the credit does not cover it.
+/// Its caller records the funding in the audit trail (the payment's entry names the donation
+/// it funded; paying from credit has its own), so the usual payment appends one entry.
 pub(crate) async fn settle_donation(
     tx: &mut Tx,
     donation_id: i64,
@@ -974,7 +976,6 @@ pub(crate) async fn settle_donation(
             })?;
             return Ok(false); // the credit does not cover it; the payment stands
         }
-        funded(tx, donation_id, total, None, actor, now).await?;
         return Ok(true);
     }
     // Lock the donation first: a donation that expires and gives its months back
@@ -1077,38 +1078,7 @@ pub(crate) async fn settle_donation(
         .await
         .map(|_| ())
     })?;
-    funded(
-        tx,
-        donation_id,
-        funded_total,
-        Some(funded_workers),
-        actor,
-        now,
-    )
-    .await?;
     Ok(true)
-}
-
-/// The audit entry of a donation funded (see [`settle_donation`]).
-async fn funded(
-    tx: &mut Tx,
-    donation_id: i64,
-    total: i64,
-    workers: Option<i64>,
-    actor: Actor,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    audit::record(
-        tx,
-        now,
-        actor,
-        "donation.fund",
-        "donation",
-        donation_id,
-        json!({ "funded_total": total, "workers": workers }),
-    )
-    .await?;
-    Ok(())
 }
 
 /// A late payment's donation takes back the months of its workers that lost some to another
@@ -1316,6 +1286,16 @@ pub async fn settle(
     let mut tx = db.begin_write().await?;
     let done = settle_donation(&mut tx, donation_id, None, actor, now).await?;
     if done {
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "donation.fund",
+            "donation",
+            donation_id,
+            json!({ "from": "credit" }),
+        )
+        .await?;
         // Paid from credit: the invoice is settled; money sent to its VA later is credit.
         let settled: Option<(i64, i64, i64)> = on_tx!(&mut tx, |c| {
             sqlx::query_as(
