@@ -1,6 +1,12 @@
-//! The audit trail in the store (`audit_log`, migration 0017): reading it back and walking
-//! its hash chain. The chain's rules (canonical bytes, what a break is) are the domain's
-//! (`lingkaran_domain::audit`); this module only pages through the rows in id order.
+//! The audit trail in the store (`audit_log`, migration 0017): who acted ([`Actor`], the one
+//! shape in which the acting party reaches storage), appending an entry in the transaction of
+//! the change it records ([`record`], [`append`]), walking the hash chain ([`verify`]), the
+//! head ([`head`]) and reading entries back for admins ([`list`]). The chain's rules
+//! (canonical bytes, what a break is) are the domain's (`lingkaran_domain::audit`).
+//!
+//! Every storage function that changes state takes an `Actor` and calls [`record`] before its
+//! commit, as late in the transaction as it can: appending updates the one `audit_head` row,
+//! which every writer then holds until its commit.
 
 use super::sql::Sql;
 use super::{Db, Tx};

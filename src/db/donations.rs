@@ -1286,16 +1286,6 @@ pub async fn settle(
     let mut tx = db.begin_write().await?;
     let done = settle_donation(&mut tx, donation_id, None, actor, now).await?;
     if done {
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            "donation.fund",
-            "donation",
-            donation_id,
-            json!({ "from": "credit" }),
-        )
-        .await?;
         // Paid from credit: the invoice is settled; money sent to its VA later is credit.
         let settled: Option<(i64, i64, i64)> = on_tx!(&mut tx, |c| {
             sqlx::query_as(
@@ -1329,18 +1319,18 @@ pub async fn settle(
                 .map(|_| ())
             })?;
         }
-        if let Some((invoice_id, donor_id, applied)) = settled {
-            audit::record(
-                &mut tx,
-                now,
-                actor,
-                "invoice.settle_from_credit",
-                "invoice",
-                invoice_id,
-                json!({ "donation": donation_id, "donor": donor_id, "credit_applied": applied }),
-            )
-            .await?;
-        }
+        // Last, so the trail's head is held only until the commit (ARCHITECTURE.md).
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "donation.fund",
+            "donation",
+            donation_id,
+            json!({ "from": "credit", "invoice": settled.map(|s| s.0),
+                    "credit_applied": settled.map(|s| s.2) }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(done)
