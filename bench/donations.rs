@@ -23,6 +23,7 @@
 mod scratch;
 
 use chrono::Duration;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::Db;
@@ -127,7 +128,7 @@ fn payment(va: String, amount: i64, txn: String) -> NewPayment {
         channel: Some("BENCH".into()),
         evidence_name: None,
         evidence: None,
-        recorded_by: None,
+        recorded_by: Actor::System("provider"),
         note: None,
     }
 }

@@ -639,3 +639,44 @@ pub struct PaymentReceipt {
     pub receipt_number: String,
     pub donor_name: Option<String>,
 }
+
+/// One entry of the audit trail (`GET /api/v1/audit`).
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC, as hashed.
+    pub at: String,
+    /// `user:12`, `cli`, `system:cycle`.
+    pub actor: String,
+    /// `worker.verify`, `payment.book`, `cycle.remit`, …
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    /// What changed (never a whole NIK: workers are named by id).
+    #[schema(value_type = Object)]
+    pub detail: Value,
+}
+
+impl AuditEntry {
+    pub fn of(e: crate::db::audit::Listed) -> AuditEntry {
+        // Written as JSON by the service; text that is not JSON is shown as it is.
+        let detail = serde_json::from_str(&e.detail).unwrap_or(Value::String(e.detail));
+        AuditEntry {
+            id: e.id,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            record_kind: e.record_kind,
+            record_id: e.record_id,
+            detail,
+        }
+    }
+}
+
+/// A page of the audit trail, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; null on the last page.
+    pub next_before: Option<i64>,
+}

@@ -6,6 +6,7 @@ mod common;
 
 use common::{TestApp, PASSWORD};
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::Db;
 use lingkaran_domain::rates::Month;
 
@@ -1051,7 +1052,7 @@ async fn paid_from_credit(db: Db) {
             channel: None,
             evidence_name: Some("bukti.pdf".into()),
             evidence: Some(b"%PDF".to_vec()),
-            recorded_by: None,
+            recorded_by: Actor::System("provider"),
             note: None,
         },
         chrono::Utc::now(),

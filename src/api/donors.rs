@@ -262,6 +262,7 @@ pub async fn add_budget_line(
         b.code.trim(),
         b.fiscal_year,
         b.ceiling,
+        crate::db::audit::Actor::of(&caller.0),
         state.clock.now(),
     )
     .await?
@@ -386,7 +387,16 @@ pub async fn set_hold_limits(
             ));
         }
     }
-    if !donors::set_hold_limits(&state.db, id, input.max_workers, input.max_donations).await? {
+    if !donors::set_hold_limits(
+        &state.db,
+        id,
+        input.max_workers,
+        input.max_donations,
+        crate::db::audit::Actor::of(&caller.0),
+        state.clock.now(),
+    )
+    .await?
+    {
         return Err(ApiError::not_found("Donatur"));
     }
     Ok(Json(hold_limits_json(&state, id).await?))

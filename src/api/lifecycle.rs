@@ -7,6 +7,7 @@ use super::extract::{Json, Path, Query, Text};
 use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::Principal;
+use crate::db::audit::Actor;
 use crate::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
 use crate::db::{outbox, reconcile, workers};
 use axum::extract::State;
@@ -85,7 +86,7 @@ pub async fn self_payment(
         reference: body.reference.as_deref(),
         today: crate::clock::today(),
     };
-    match lifecycle::record_self_payment(&state.db, &sp, p.user_id, state.clock.now()).await? {
+    match lifecycle::record_self_payment(&state.db, &sp, Actor::of(p), state.clock.now()).await? {
         Ok(Recorded::New { status, .. }) => Ok(Json(SelfPaymentRecorded {
             recorded: true,
             worker_id: id,
@@ -125,7 +126,7 @@ pub async fn import_self_payments(
         &state.db,
         &body,
         crate::usecase::privacy::regions_of(p),
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         crate::clock::wib_date(now),
         now,
     )
@@ -186,7 +187,7 @@ pub async fn stop(
         reason,
         on,
         body.note.as_deref(),
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await?

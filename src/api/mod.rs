@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by `/api/openapi.json`.
 
 pub mod accounts;
+pub mod audit;
 pub mod coverage;
 pub mod donations;
 pub mod donors;
@@ -91,6 +92,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::upload_statement))
         .routes(routes!(payments::unmatched))
         .routes(routes!(payments::resolve_line))
+        .routes(routes!(audit::list))
 }
 
 pub fn router() -> Router<AppState> {

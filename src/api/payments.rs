@@ -97,7 +97,7 @@ pub async fn provider_callback(
             channel: paid.channel.clone(),
             evidence_name: None,
             evidence: None,
-            recorded_by: None,
+            recorded_by: crate::db::audit::Actor::System("provider"),
             note: paid.invoice_number.clone(),
         },
         state.clock.now(),
@@ -342,7 +342,7 @@ pub async fn upload_statement(
         &name,
         &bytes,
         account.as_deref(),
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await?
@@ -513,7 +513,7 @@ pub async fn refund(
         id,
         r.amount,
         r.reason.trim(),
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await?

@@ -7,6 +7,7 @@ use super::shapes;
 use crate::app::AppState;
 use crate::auth::role::{REGISTRY_READERS, STAFF};
 use crate::auth::{Principal, Role};
+use crate::db::audit::Actor;
 use crate::db::imports::{self, ErrorRow, Pending, Submitter};
 use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter};
 use crate::privacy::gate::{self, Sight};
@@ -657,6 +658,7 @@ pub async fn put_eligibility(
             min_age: e.min_age,
             max_age: e.max_age,
         },
+        Actor::of(&caller.0),
         state.clock.now(),
     )
     .await?;
@@ -697,7 +699,8 @@ pub async fn add_covered(
             json!({ "line": line, "value": gate::mask_nik(value), "errors": ps.iter().map(wire::problem_json).collect::<Vec<_>>() })
         })
         .collect();
-    let added = workers::add_covered_niks(&state.db, &niks, p.user_id, state.clock.now()).await?;
+    let added =
+        workers::add_covered_niks(&state.db, &niks, Actor::of(p), state.clock.now()).await?;
     Ok(Json(
         json!({ "received": niks.len() + outside.len(), "added": added, "outside_scope": outside.len(), "invalid": invalid }),
     ))

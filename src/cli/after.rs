@@ -2,6 +2,7 @@
 //! step, death or leaving, graduation, reminders and the outbox.
 
 use super::{open, refused};
+use crate::db::audit::Actor;
 use crate::db::lifecycle::{self, GraduationBy, SelfPayment, StopReason};
 use crate::db::{outbox, reminders, users, workers, Db};
 use anyhow::Context;
@@ -149,9 +150,15 @@ pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
                 _ => None,
             };
             let (p, w) = if dana_desa_is_apbn.is_some() || window.is_some() {
-                crate::usecase::quotes::change_settings(&db, dana_desa_is_apbn, window)
-                    .await
-                    .map_err(refused)?
+                crate::usecase::quotes::change_settings(
+                    &db,
+                    dana_desa_is_apbn,
+                    window,
+                    Actor::Cli,
+                    crate::clock::now(),
+                )
+                .await
+                .map_err(refused)?
             } else {
                 let (p, w) = crate::db::rates::pricing_and_window(&db).await?;
                 (p.settings, w)
@@ -302,10 +309,12 @@ fn month_arg(s: &str) -> anyhow::Result<Month> {
     })
 }
 
-async fn actor(db: &Db, by: &str) -> anyhow::Result<i64> {
-    users::user_id(db, by)
+/// The user `--by` names: the command acts as them (the audit trail and the rows say so).
+async fn actor(db: &Db, by: &str) -> anyhow::Result<Actor> {
+    let id = users::user_id(db, by)
         .await?
-        .with_context(|| format!("no user {by:?}: give a user id or username"))
+        .with_context(|| format!("no user {by:?}: give a user id or username"))?;
+    Ok(Actor::User(id))
 }
 
 fn print<T: serde::Serialize>(json: bool, v: &T, text: impl FnOnce() -> String) {
@@ -320,7 +329,8 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
     let db = open(db_url).await?;
     match cmd {
         LifecycleCmd::Run { month, json } => {
-            let r = lifecycle::run(&db, month_arg(&month)?, crate::clock::now()).await?;
+            let r =
+                lifecycle::run(&db, month_arg(&month)?, Actor::Cli, crate::clock::now()).await?;
             print(json, &r, || {
                 format!(
                     "{}: {} mandiri, {} tidak aktif (lapsed), {} kembali ke daftar tunggu",

@@ -11,6 +11,7 @@
 //! functions on the caller's open transaction ([`Tx`], either store), so a payment can book
 //! its money and fund its donation in one commit.
 
+use super::audit::{self, Actor};
 use super::bulk::in_list;
 use super::months::{self, Chosen, MonthRow};
 use super::sql::Sql;
@@ -27,6 +28,7 @@ use lingkaran_domain::rates::Month;
 use lingkaran_domain::status::{DonationStatus, InvoiceStatus};
 use lingkaran_domain::worker::WorkerStatus;
 use lingkaran_domain::Rupiah;
+use serde_json::json;
 use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -439,6 +441,18 @@ pub(crate) async fn create_donation(
         .await
         .map(|_| ())
     })?;
+    audit::record(
+        tx,
+        now,
+        Actor::User(d.created_by),
+        "donation.hold",
+        "donation",
+        id,
+        json!({ "donor": d.donor_id, "mode": d.choice.mode(), "workers": picked.chosen.len(),
+                "total": picked.total, "invoice": invoice_amount, "start": d.start.to_string(),
+                "months": d.months, "extends": d.extends_id, "hold_until": hold_until }),
+    )
+    .await?;
     Ok(Ok(Created {
         id,
         shortfall: picked.shortfall,
@@ -914,10 +928,13 @@ pub(crate) async fn take_months(
 /// donation's escrow. `first` is applied in the same ledger batch, before the funding (the
 /// payment that brings the money), and is applied whatever happens. Returns whether the
 /// donation is now funded: not when already funded, or when the credit does not cover it.
+/// Its caller records the funding in the audit trail (the payment's entry names the donation
+/// it funded; paying from credit has its own), so the usual payment appends one entry.
 pub(crate) async fn settle_donation(
     tx: &mut Tx,
     donation_id: i64,
     first: Option<Transfer>,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let first: Vec<Transfer> = first.into_iter().collect();
@@ -951,7 +968,7 @@ pub(crate) async fn settle_donation(
         }
         // New ids: the payment was just created, and an unfunded donation (we
         // hold its lock) has no funding transfer yet.
-        let results = ledger::apply_new_transfers(tx, &batch, now).await?;
+        let results = ledger::apply_new_transfers(tx, &batch, actor, now).await?;
         if total > 0 && results.last().is_some_and(|r| r.is_err()) {
             on_tx!(tx, |c| {
                 sqlx::query(
@@ -982,12 +999,12 @@ pub(crate) async fn settle_donation(
     let Some((donor_id, status, start_month, months, budget_line, workers, total, hold_until)) =
         row
     else {
-        ledger::apply_transfers(tx, &first, now).await?;
+        ledger::apply_transfers(tx, &first, actor, now).await?;
         return Ok(false);
     };
     let status = DonationStatus::try_from(status)?;
     if matches!(status, DonationStatus::Funded | DonationStatus::Cancelled) {
-        ledger::apply_transfers(tx, &first, now).await?;
+        ledger::apply_transfers(tx, &first, actor, now).await?;
         return Ok(false);
     }
     // Only a hold that ran out can have lost months to another donation.
@@ -1009,7 +1026,7 @@ pub(crate) async fn settle_donation(
         if total > 0 {
             batch.push(fund(donor_id, total));
         }
-        let results = ledger::apply_transfers(tx, &batch, now).await?;
+        let results = ledger::apply_transfers(tx, &batch, actor, now).await?;
         if total > 0 && results.last().is_some_and(|r| r.is_err()) {
             return Ok(false); // the credit does not cover it; the payment stands
         }
@@ -1017,7 +1034,7 @@ pub(crate) async fn settle_donation(
     } else {
         // A late payment after other donations took some months, or a budget
         // line to respect: work it out, and undo it if the money does not cover it.
-        ledger::apply_transfers(tx, &first, now).await?;
+        ledger::apply_transfers(tx, &first, actor, now).await?;
         tx.savepoint("settle").await?;
         if !intact {
             retake_lost(tx, donation_id, start_month, months, now).await?;
@@ -1039,7 +1056,8 @@ pub(crate) async fn settle_donation(
         let refused = if over {
             true
         } else if funded_total > 0 {
-            let r = ledger::apply_transfers(tx, &[fund(donor_id, funded_total)], now).await?;
+            let r =
+                ledger::apply_transfers(tx, &[fund(donor_id, funded_total)], actor, now).await?;
             r.first().is_some_and(|r| r.is_err())
         } else {
             false
@@ -1268,11 +1286,11 @@ pub async fn preview(
 pub async fn settle(
     db: &Db,
     donation_id: i64,
-    by: Option<i64>,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let mut tx = db.begin_write().await?;
-    let done = settle_donation(&mut tx, donation_id, None, now).await?;
+    let done = settle_donation(&mut tx, donation_id, None, actor, now).await?;
     if done {
         // Paid from credit: the invoice is settled; money sent to its VA later is credit.
         let settled: Option<(i64, i64, i64)> = on_tx!(&mut tx, |c| {
@@ -1301,12 +1319,24 @@ pub async fn settle(
                 .bind(donor_id)
                 .bind(applied)
                 .bind(now)
-                .bind(by)
+                .bind(actor.user_id())
                 .execute(c)
                 .await
                 .map(|_| ())
             })?;
         }
+        // Last, so the trail's head is held only until the commit (ARCHITECTURE.md).
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "donation.fund",
+            "donation",
+            donation_id,
+            json!({ "from": "credit", "invoice": settled.map(|s| s.0),
+                    "credit_applied": settled.map(|s| s.2) }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(done)
@@ -1424,7 +1454,8 @@ pub async fn workers_in(
 /// worker-months back (recounting how far each of those workers is taken), so the next
 /// donation can choose them. A payment that arrives later still funds what is free then.
 pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
-    Ok(end_holds(db, EndHold::Expired(now)).await?.len() as u64)
+    let job = Actor::System("expire_holds");
+    Ok(end_holds(db, EndHold::Expired(now), job, now).await?.len() as u64)
 }
 
 /// Why a hold ends before it is paid.
@@ -1438,7 +1469,12 @@ enum EndHold {
 
 /// The one path that ends holds: marks the donations (which locks them), gives their months
 /// back and recounts those workers, and closes their open invoices. Returns the donations.
-async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
+async fn end_holds(
+    db: &Db,
+    end: EndHold,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
     let mut tx = db.begin_write().await?;
     // Marking them locks them: a late payment settling one waits, or goes first and the
     // donation is no longer held.
@@ -1497,6 +1533,25 @@ async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
             .map(|_| ())
         })?,
     };
+    // One entry for the run (the expiry job ends many holds at once), naming the donations
+    // up to a bound; a cancellation names its donation.
+    if !ended.is_empty() {
+        let (action, record) = match end {
+            EndHold::Expired(_) => ("donations.expire", String::new()),
+            EndHold::Cancelled(id) => ("donation.cancel", id.to_string()),
+        };
+        let named: Vec<i64> = ended.iter().take(1_000).copied().collect();
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            action,
+            "donation",
+            record,
+            json!({ "count": ended.len(), "donations": named }),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(ended)
 }
@@ -1508,7 +1563,7 @@ async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
 /// locks it, so a payment either comes before (and funds it at the price it was invoiced, the
 /// cycle returning any difference) or after (and meets the new invoice). Returns the donations
 /// whose price changed.
-pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
+pub async fn reprice_held(db: &Db, actor: Actor, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> {
     let pricing = super::rates::pricing(db).await?;
     let held: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
         "SELECT d.id FROM donations d JOIN invoices i ON i.donation_id = d.id
@@ -1521,6 +1576,16 @@ pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
         let mut tx = db.begin_write().await?;
         if reprice_one(&mut tx, &pricing, id).await? {
             changed.push(id);
+            audit::record(
+                &mut tx,
+                now,
+                actor,
+                "donation.reprice",
+                "donation",
+                id,
+                json!({}),
+            )
+            .await?;
         }
         tx.commit().await?;
     }
@@ -1622,8 +1687,13 @@ async fn reprice_one(tx: &mut Tx, pricing: &Pricing, id: i64) -> anyhow::Result<
 /// hold's, its invoice is `cancelled`; its escrow is untouched (nothing was paid into it).
 /// `Err` with the donation's status when it is not held (paid, expired, cancelled), `None`
 /// when there is no such donation.
-pub async fn cancel(db: &Db, id: i64) -> anyhow::Result<Result<(), Option<DonationStatus>>> {
-    let ended = end_holds(db, EndHold::Cancelled(id)).await?;
+pub async fn cancel(
+    db: &Db,
+    id: i64,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), Option<DonationStatus>>> {
+    let ended = end_holds(db, EndHold::Cancelled(id), actor, now).await?;
     if ended.contains(&id) {
         return Ok(Ok(()));
     }

@@ -1,11 +1,13 @@
 //! Imports of proposers' lists: the import record, its error report, and the batch write that
 //! registers workers (also used for a single worker submitted through the API).
 
+use super::audit::{self, Actor};
 use super::bulk::{self, Existing};
 use super::Db;
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use lingkaran_domain::worker::{ValidWorker, WorkerStatus};
+use serde_json::json;
 use sqlx::{FromRow, QueryBuilder};
 use std::collections::HashMap;
 
@@ -105,8 +107,9 @@ pub async fn create_or_find(
     file_name: &str,
     hash: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<(ImportRecord, bool)> {
-    let inserted: Option<i64> = on_db!(db, |pool| {
+) -> anyhow::Result<(ImportRecord, bool)> {
+    let mut tx = db.begin_write().await?;
+    let inserted: Option<i64> = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO imports (organisation_id, uploaded_by, file_name, content_hash, status, created_at)
          VALUES ($1, $2, $3, $4, 'running', $5)
@@ -117,9 +120,23 @@ pub async fn create_or_find(
     .bind(file_name)
     .bind(hash)
     .bind(now)
-    .fetch_optional(pool)
+    .fetch_optional(c)
     .await
     })?;
+    if let Some(id) = inserted {
+        // The uploader is the actor: imports are only ever made by a signed-in user.
+        audit::record(
+            &mut tx,
+            now,
+            Actor::User(uploaded_by),
+            "import.create",
+            "import",
+            id,
+            json!({ "organisation": organisation_id, "file_name": file_name, "sha256": hash }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     let record = find_by_hash(db, organisation_id, hash)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
@@ -157,18 +174,40 @@ pub async fn finish(
     id: i64,
     status: &str,
     notice: Option<&str>,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query(
+) -> anyhow::Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE imports SET status = $1, notice = $2, finished_at = $3 WHERE id = $4"
     )
     .bind(status)
     .bind(notice)
     .bind(now)
     .bind(id)
-    .execute(pool)
+    .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
+    // The run's totals, once: the batches each recorded theirs.
+    let counts: (i64, i64, i64, i64, i64) = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT rows_total, accepted, rejected, duplicates, possible_duplicates
+         FROM imports WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await)?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "import.finish",
+        "import",
+        id,
+        json!({ "status": status, "rows": counts.0, "accepted": counts.1, "rejected": counts.2,
+                "duplicates": counts.3, "possible_duplicates": counts.4 }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -281,7 +320,7 @@ pub async fn write_batch(
     invalid_rows: i64,
     duplicate_rows: i64,
     now: DateTime<Utc>,
-) -> sqlx::Result<BatchOutcome> {
+) -> anyhow::Result<BatchOutcome> {
     let mut out = BatchOutcome {
         rows: invalid_rows + duplicate_rows + i64::try_from(pending.len()).unwrap_or(i64::MAX),
         rejected: invalid_rows,
@@ -436,6 +475,24 @@ pub async fn write_batch(
             .map(|_| ())
         })?;
     }
+    // One entry per batch (5,000 or 50,000 rows), with its counts: never one per row. The
+    // submitter is the actor. A worker added alone (no import) is named.
+    let (action, kind, record) = match (who.import_id, out.stored.as_slice()) {
+        (Some(id), _) => ("import.batch", "import", id.to_string()),
+        (None, [(_, id)]) => ("worker.create", "worker", id.to_string()),
+        (None, _) => ("workers.create", "workers", String::new()),
+    };
+    audit::record(
+        &mut tx,
+        now,
+        Actor::User(who.user_id),
+        action,
+        kind,
+        record,
+        json!({ "rows": out.rows, "accepted": out.accepted, "rejected": out.rejected,
+                "duplicates": out.duplicates, "possible_duplicates": out.possible_duplicates }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }

@@ -7,6 +7,7 @@
 //! workers, and idempotent: every statement only moves workers whose status still says the
 //! move has not happened.
 
+use super::audit::{self, Actor};
 use super::worker_events::{self, Change, Param};
 use super::{ledger, Db};
 use crate::{on_db, on_tx};
@@ -18,6 +19,7 @@ use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::WorkerStatus::{self, Lapsed, Mandiri, Verified};
 use lingkaran_domain::Rupiah;
+use serde_json::json;
 
 /// The user the monthly cycle acts as (seeded by migration 0007).
 pub const SYSTEM_USER: &str = "_sistem";
@@ -62,8 +64,12 @@ pub struct LifecycleReport {
 
 /// The month's step of the worker lifecycle, its events stamped `now`. Running it again
 /// changes nothing.
-pub async fn run(db: &Db, month: Month, now: DateTime<Utc>) -> anyhow::Result<LifecycleReport> {
-    let system = system_user(db).await?;
+pub async fn run(
+    db: &Db,
+    month: Month,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<LifecycleReport> {
     let m = month.yyyymm();
     let label = format::month(month, "id");
     let prev = month.prev();
@@ -103,7 +109,7 @@ pub async fn run(db: &Db, month: Month, now: DateTime<Utc>) -> anyhow::Result<Li
         to,
         action,
         reason: Some(reason),
-        actor: system,
+        actor,
         at: now,
     };
     let month_only = [Param::Int(m)];
@@ -177,7 +183,7 @@ pub enum Recorded {
 pub async fn record_self_payment(
     db: &Db,
     p: &SelfPayment<'_>,
-    actor: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
     record_self_payment_in(db, p, None, actor, now).await
@@ -190,7 +196,7 @@ pub async fn record_self_payment_in(
     db: &Db,
     p: &SelfPayment<'_>,
     regions: Option<&[String]>,
-    actor: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
     if Rupiah::positive(p.amount).is_none() {
@@ -302,6 +308,7 @@ pub async fn record_self_payment_in(
             ),
         )));
     }
+    let by = audit::user_id_in(&mut tx, actor).await?;
     let inserted = on_tx!(&mut tx, |c| {
         sqlx::query(
             "INSERT INTO self_payments
@@ -313,7 +320,7 @@ pub async fn record_self_payment_in(
         .bind(p.amount)
         .bind(p.source)
         .bind(p.reference)
-        .bind(actor)
+        .bind(by)
         .bind(now)
         .execute(c)
         .await
@@ -323,6 +330,17 @@ pub async fn record_self_payment_in(
         tx.commit().await?;
         return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
     }
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "self_payment.record",
+        "worker",
+        worker,
+        json!({ "month": p.month.to_string(), "amount": p.amount, "source": p.source,
+                "reference": p.reference }),
+    )
+    .await?;
     let mut status = status;
     if let Some(from @ (Verified | Lapsed)) = WorkerStatus::parse(&status) {
         let reason = self_paid_reason(p.month);
@@ -369,7 +387,7 @@ pub async fn import_self_payments(
     db: &Db,
     text: &str,
     regions: Option<&[String]>,
-    actor: i64,
+    actor: Actor,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SelfPaymentImport> {
@@ -471,7 +489,7 @@ pub async fn stop_worker(
     reason: StopReason,
     on: NaiveDate,
     note: Option<&str>,
-    actor: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Stopped, Problem>> {
     let from = Month::of(on).next();
@@ -570,6 +588,7 @@ pub async fn stop_worker(
     for r in &stop {
         amount = amount.checked_add(back(r.2, r.3)?)?;
     }
+    let by = audit::user_id_in(&mut tx, actor).await?;
     let stop_id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO worker_stops
@@ -581,7 +600,7 @@ pub async fn stop_worker(
         .bind(from.yyyymm())
         .bind(months)
         .bind(amount.get())
-        .bind(actor)
+        .bind(by)
         .bind(now)
         .fetch_one(c)
         .await
@@ -638,7 +657,7 @@ pub async fn stop_worker(
             linked: false,
         });
     }
-    for r in ledger::apply_transfers(&mut tx, &transfers, now).await? {
+    for r in ledger::apply_transfers(&mut tx, &transfers, actor, now).await? {
         if let Err(e) = r {
             anyhow::bail!("the ledger refused returning a stopped month: {e:?}");
         }
@@ -653,6 +672,18 @@ pub async fn stop_worker(
     .execute(c)
     .await
     .map(|_| ()))?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "worker.stop",
+        "worker",
+        worker_id,
+        json!({ "stop": stop_id, "reason": reason.code(), "from_month": from.to_string(),
+                "months": months, "amount": amount.get(), "to_credit": to_credit.get(),
+                "to_pool": to_pool.get() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(Stopped {
         stop_id,

@@ -157,7 +157,7 @@ pub async fn set_preferences(
         public_name: input.public_name,
         leftover_to_pool: input.leftover_to_pool,
     };
-    if !donors::set_preferences(ctx.db, donor_id, &p).await? {
+    if !donors::set_preferences(ctx.db, donor_id, &p, ctx.by(), ctx.clock.now()).await? {
         return Err(Error::NotFound("Donatur"));
     }
     Ok(p)

@@ -3,6 +3,7 @@
 //! is keyed, so running it again posts nothing new and a run killed half-way finishes exactly
 //! the rest. Called by `lingkaran cycle run`, the scheduler and the demo.
 
+use crate::db::audit::Actor;
 use crate::db::cycle as store;
 use crate::db::Db;
 use crate::remittance::RemittanceFile;
@@ -25,14 +26,16 @@ pub struct CycleReport {
     pub files: Vec<(String, PathBuf, i64)>,
 }
 
-/// Runs `month`'s cycle, writing files into `dir`; what it records is stamped `now`.
+/// Runs `month`'s cycle, writing files into `dir`; what it records is stamped `now` and
+/// audited as `actor`'s (the scheduler's job, the command line, the demo).
 pub async fn run(
     db: &Db,
     month: Month,
     dir: &Path,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<CycleReport> {
-    run_in(db, month, dir, DONATIONS_PER_TRANSACTION, now).await
+    run_in(db, month, dir, DONATIONS_PER_TRANSACTION, actor, now).await
 }
 
 /// [`run`], moving `per_transaction` donations to the payables in each transaction.
@@ -41,11 +44,12 @@ pub async fn run_in(
     month: Month,
     dir: &Path,
     per_transaction: u32,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<CycleReport> {
     let mut report = CycleReport {
         month: month.to_string(),
-        posted: store::move_to_payables(db, month, per_transaction, now).await?,
+        posted: store::move_to_payables(db, month, per_transaction, actor, now).await?,
         ..CycleReport::default()
     };
     let (donations, jkk, jkm) = store::month_totals(db, month).await?;
@@ -62,7 +66,8 @@ pub async fn run_in(
                     let w = file.finish()?;
                     let shown = w.path.display().to_string();
                     store::record_file(
-                        db, month, programme, batch, w.lines, w.total, &shown, &w.sha256, now,
+                        db, month, programme, batch, w.lines, w.total, &shown, &w.sha256, actor,
+                        now,
                     )
                     .await?;
                     (w.path, w.lines, w.total)
@@ -71,7 +76,8 @@ pub async fn run_in(
             report
                 .files
                 .push((programme.code().to_string(), path, lines));
-            report.posted += store::pay_bpjs(db, month, programme, batch, total, now).await?;
+            report.posted +=
+                store::pay_bpjs(db, month, programme, batch, total, actor, now).await?;
         }
     }
     Ok(report)

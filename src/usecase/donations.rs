@@ -484,7 +484,7 @@ pub async fn make(ctx: Ctx<'_>, terms: Terms, input: DonationInput) -> Result<Ma
         .await?
         .map_err(Error::Invalid)?;
     if pay_from_credit {
-        donations::settle(ctx.db, created.id, Some(ctx.actor.user_id), ctx.clock.now()).await?;
+        donations::settle(ctx.db, created.id, ctx.by(), ctx.clock.now()).await?;
     }
     made(ctx, created).await
 }
@@ -592,7 +592,7 @@ pub async fn pay_from_credit(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
         }
         _ => {}
     }
-    if !donations::settle(ctx.db, d.id, Some(ctx.actor.user_id), ctx.clock.now()).await? {
+    if !donations::settle(ctx.db, d.id, ctx.by(), ctx.clock.now()).await? {
         let credit = crate::db::payments::credit_of(ctx.db, d.donor_id).await?;
         return Err(Error::conflict(
             "credit_insufficient",
@@ -618,7 +618,7 @@ pub async fn pay_from_credit(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
 pub async fn cancel(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
     ctx.require(&[Role::Admin, Role::Officer, Role::Donor])?;
     let d = visible(ctx, id).await?;
-    if let Err(status) = donations::cancel(ctx.db, d.id).await? {
+    if let Err(status) = donations::cancel(ctx.db, d.id, ctx.by(), ctx.clock.now()).await? {
         let (why_id, why_en) = match status {
             Some(DonationStatus::Funded) => (
                 "sudah dibayar; uangnya sudah menjadi iuran pekerja",

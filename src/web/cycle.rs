@@ -352,9 +352,14 @@ pub async fn record_self_payment(
         reference: (!reference.is_empty()).then_some(reference.as_str()),
         today: crate::clock::today(),
     };
-    match lifecycle::record_self_payment(&state.db, &sp, p.user_id, state.clock.now())
-        .await
-        .map_err(|e| ctx.internal(e))?
+    match lifecycle::record_self_payment(
+        &state.db,
+        &sp,
+        crate::db::audit::Actor::of(p),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
     {
         Ok(Recorded::New { status, .. }) => {
             let status = money::worker_status(ctx.lang, &status);
@@ -441,7 +446,7 @@ pub async fn stop_worker(ctx: Ctx, State(state): State<AppState>, form: FormFiel
         reason,
         on,
         None,
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await

@@ -209,7 +209,7 @@ pub async fn sign_up(
     };
     // A session this browser still holds is ended: one browser, one session.
     if let Some(old) = cookie(&parts, SESSION_COOKIE) {
-        users::end_session(&state.db, old)
+        users::end_session(&state.db, old, state.clock.now())
             .await
             .map_err(|e| ctx.internal(e))?;
     }
