@@ -40,12 +40,12 @@ async fn exec(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
 }
 
 async fn drop_triggers(db: &Db) {
-    let sqls: &[&str] = match db {
-        Db::Sqlite(_) => &[
+    let sqls: &[&str] = match db.pool {
+        lingkaran::db::Pool::Sqlite(_) => &[
             "DROP TRIGGER audit_log_no_update",
             "DROP TRIGGER audit_log_no_delete",
         ],
-        Db::Postgres(_) => &[
+        lingkaran::db::Pool::Postgres(_) => &[
             "DROP TRIGGER audit_log_no_update ON audit_log",
             "DROP TRIGGER audit_log_no_truncate ON audit_log",
         ],

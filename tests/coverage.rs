@@ -51,12 +51,12 @@ async fn funded_worker(db: &Db) -> (String, NaiveDate, NaiveDate, NaiveDate) {
 both_urls!(
     coverage_check_answers_on_the_edges_of_a_funded_period,
     |url| async move {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, common::keys()).await.unwrap();
         db.migrate(chrono::Utc::now()).await.unwrap();
         let (nik, _, first, last) = funded_worker(&db).await;
         db.close().await;
         let run = |day: NaiveDate, nik: &str| {
-            let o = std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+            let o = common::lingkaran()
                 .args(["coverage", "check", nik, "--on", &day.to_string(), "--json"])
                 .env("LINGKARAN_DB", &url)
                 .output()

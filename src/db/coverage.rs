@@ -26,9 +26,9 @@ pub struct Registered {
 /// without months the insurer rejected, and the months the worker paid alone.
 pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer> {
     let worker: Option<(i64, String, NaiveDate, String)> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT id, status, birth_date, village_code FROM workers WHERE nik = $1"
+        "SELECT id, status, birth_date, village_code FROM workers WHERE nik_index = $1"
     )
-    .bind(nik)
+    .bind(super::sealed::nik_index(db.keys(), nik))
     .fetch_optional(pool)
     .await)?;
     let Some((id, status, birth_date, village_code)) = worker else {

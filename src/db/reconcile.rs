@@ -301,7 +301,7 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     }
     type RejectedRow = (
         i64,
-        String,
+        Vec<u8>,
         String,
         String,
         Option<String>,
@@ -320,19 +320,26 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     .fetch_all(pool)
     .await
     })?;
+    let keys = db.keys();
     r.rejected = rejected
         .into_iter()
-        .map(|x| Rejected {
-            worker_id: x.0,
-            nik_masked: lingkaran_domain::nik::mask(&x.1),
-            name: x.2,
-            programme: x.3,
-            reason: x.4,
-            amount: x.5,
-            donor: x.6,
-            donation_id: x.7,
+        .map(|x| -> sqlx::Result<Rejected> {
+            Ok(Rejected {
+                worker_id: x.0,
+                nik_masked: lingkaran_domain::nik::mask(&super::sealed::open(
+                    keys,
+                    crate::privacy::Kind::Nik,
+                    &x.1,
+                )?),
+                name: x.2,
+                programme: x.3,
+                reason: x.4,
+                amount: x.5,
+                donor: x.6,
+                donation_id: x.7,
+            })
         })
-        .collect();
+        .collect::<sqlx::Result<_>>()?;
     // Money that came after the due date (end of the 15th in WIB) for this month.
     if let Some(deadline) = due_deadline(month) {
         type LateRow = (i64, String, DateTime<Utc>, i64, i64);
