@@ -28,6 +28,7 @@
 mod scratch;
 
 use chrono::Duration;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{self, Choice, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::{donors, ledger, Db};
@@ -236,7 +237,7 @@ async fn setup(db: &Db, a: &Args) -> usize {
                 channel: Some("BENCH".into()),
                 evidence_name: None,
                 evidence: None,
-                recorded_by: None,
+                recorded_by: Actor::System("provider"),
                 note: None,
             },
             chrono::Utc::now(),
@@ -354,9 +355,10 @@ async fn main() {
         let reset = reset_peak_rss();
         let watch = Interference::start();
         let start = Instant::now();
-        let report = lingkaran::usecase::cycle::run(&db, a.month, &out, chrono::Utc::now())
-            .await
-            .unwrap();
+        let report =
+            lingkaran::usecase::cycle::run(&db, a.month, &out, Actor::Cli, chrono::Utc::now())
+                .await
+                .unwrap();
         let cycle_s = start.elapsed().as_secs_f64();
         let peak = status_kb("VmHWM:");
         let clean = watch.clean(store, "the cycle");
@@ -417,9 +419,10 @@ async fn main() {
         // 2. The cycle again: nothing to post, the files written again.
         let watch = Interference::start();
         let start = Instant::now();
-        let again = lingkaran::usecase::cycle::run(&db, a.month, &out, chrono::Utc::now())
-            .await
-            .unwrap();
+        let again =
+            lingkaran::usecase::cycle::run(&db, a.month, &out, Actor::Cli, chrono::Utc::now())
+                .await
+                .unwrap();
         let again_s = start.elapsed().as_secs_f64();
         let clean_again = watch.clean(store, "the re-run");
         assert_eq!(again.posted, 0);

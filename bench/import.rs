@@ -36,6 +36,7 @@ fn bench_keys() -> std::sync::Arc<lingkaran::privacy::Keyring> {
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::imports::{self, Pending, Submitter};
 use lingkaran::db::users::{self, NewUser};
 use lingkaran::db::Db;
@@ -544,6 +545,7 @@ async fn setup(db: &Db, with_import: bool) -> anyhow::Result<Ids> {
         "Disnaker Provinsi Jawa Timur",
         "disnaker",
         gen::AREA,
+        Actor::Cli,
         chrono::Utc::now(),
     )
     .await?;
@@ -557,6 +559,7 @@ async fn setup(db: &Db, with_import: bool) -> anyhow::Result<Ids> {
             organisation_id: Some(organisation_id),
             regions: &[],
         },
+        Actor::Cli,
         chrono::Utc::now(),
     )
     .await?;

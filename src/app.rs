@@ -12,8 +12,6 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub db: Db,
     pub settings: std::sync::Arc<Settings>,
-    /// Checks per network address on the public protection page.
-    pub limiter: std::sync::Arc<crate::web::protection::RateLimiter>,
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
@@ -28,9 +26,13 @@ impl AppState {
         AppState {
             db,
             settings: std::sync::Arc::new(settings),
-            limiter: std::sync::Arc::default(),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
         }
+    }
+
+    /// The client's address of a request, as the settings say to read it.
+    pub fn client_address(&self, parts: &axum::http::request::Parts) -> String {
+        crate::http::request::client_address(parts, self.settings.trusted_proxy_header.as_deref())
     }
 
     /// The use cases' context for `actor`.
@@ -55,6 +57,11 @@ pub struct Settings {
     pub max_months_ahead: u32,
     /// Sign-ups per network address per hour.
     pub signups_per_hour: i64,
+    /// Public protection checks per client address in ten minutes.
+    pub checks_per_window: i64,
+    /// The header a trusted reverse proxy writes the client's address in
+    /// (`LINGKARAN_TRUSTED_PROXY_HEADER`); `None`: the socket's peer address.
+    pub trusted_proxy_header: Option<String>,
 }
 
 pub use crate::config::{DEMO_PROVIDER_CLIENT_ID, DEMO_PROVIDER_SECRET};
@@ -115,6 +122,11 @@ impl Settings {
             },
             max_months_ahead: config.max_months_ahead,
             signups_per_hour: i64::from(config.signups_per_hour),
+            checks_per_window: crate::usecase::coverage::CHECKS_PER_WINDOW,
+            trusted_proxy_header: config
+                .trusted_proxy_header
+                .clone()
+                .filter(|h| !h.trim().is_empty()),
         }
     }
 }
@@ -192,7 +204,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
     crate::scheduler::spawn(state.db.clone(), config.clone());
-    // The peer's address reaches handlers (the protection page limits checks by it).
+    // The peer's address reaches handlers (the protection page and sign-up count by it,
+    // unless a trusted proxy header is set).
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -56,6 +56,11 @@ pub struct Config {
     /// How many months after the first payable month a donation may start.
     #[arg(long, env = "LINGKARAN_MAX_MONTHS_AHEAD", default_value_t = 12, value_parser = clap::value_parser!(u32).range(0..=120), global = true)]
     pub max_months_ahead: u32,
+    /// The header a trusted reverse proxy writes the client's address in (`X-Forwarded-For`,
+    /// `X-Real-IP`); unset, the socket's peer address counts. Set it only behind a proxy
+    /// that overwrites or appends it: a client can send any header.
+    #[arg(long, env = "LINGKARAN_TRUSTED_PROXY_HEADER", global = true)]
+    pub trusted_proxy_header: Option<String>,
     /// Sign-ups per network address per hour.
     #[arg(long, env = "LINGKARAN_SIGNUPS_PER_HOUR", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100_000), global = true)]
     pub signups_per_hour: u32,

@@ -12,6 +12,7 @@
 //! claimed), so a restart, a second instance or a retry does nothing twice.
 
 use crate::config::Config;
+use crate::db::audit::Actor;
 use crate::db::Db;
 use chrono::{Datelike, NaiveDate};
 use lingkaran_domain::rates::Month;
@@ -81,16 +82,22 @@ pub fn spawn(db: Db, config: Config) {
     });
 }
 
-/// The day's jobs; safe to run again.
+/// What the scheduler's cycle is recorded as (audit trail, ledger).
+const CYCLE: Actor = Actor::System("cycle");
+
+/// The day's jobs; safe to run again. The audit head is logged first, so a failing job
+/// never keeps it from the day's log.
 pub async fn daily(db: &Db, config: &Config, today: NaiveDate) -> anyhow::Result<()> {
+    crate::usecase::audit::log_head(db).await?;
     if config.cycle_day > 0 && today.day() >= config.cycle_day {
         let month = Month::of(today);
         // A month nobody funds has no batch: the cycle posts nothing and writes no file.
         let now = crate::clock::now();
         let dir = &config.remittance_dir;
-        let r = crate::usecase::cycle::run_in(db, month, dir, config.cycle_batch, now).await?;
+        let r =
+            crate::usecase::cycle::run_in(db, month, dir, config.cycle_batch, CYCLE, now).await?;
         tracing::info!(month = %month, posted = r.posted, "monthly cycle: remittance");
-        let life = crate::db::lifecycle::run(db, month, now).await?;
+        let life = crate::db::lifecycle::run(db, month, CYCLE, now).await?;
         tracing::info!(month = %month, mandiri = life.mandiri, lapsed = life.lapsed,
             back_to_pool = life.back_to_pool, "monthly cycle: workers");
     }

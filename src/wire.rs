@@ -11,8 +11,8 @@
 use crate::auth::Principal;
 use crate::db::imports::{ErrorRow, ImportRecord};
 use crate::db::workers::{WorkerEvent, WorkerRecord};
+use crate::privacy::gate::{self, Sight, Subject};
 use crate::regions::RegionTable;
-use chrono::Datelike;
 use lingkaran_domain::nik;
 use lingkaran_domain::worker::{Occupation, WorkerStatus};
 use lingkaran_domain::Problem;
@@ -79,21 +79,24 @@ pub struct Named {
     pub name: String,
 }
 
-/// A worker as one caller may see them. The whole NIK, phone and birth date go only to
-/// officers and admins in scope and to the proposing organisation; everyone else gets the
-/// masked NIK, `null` for the phone and birth date, and the birth year.
+/// A worker as one caller may see them, as the gate decides (`privacy::gate::sight`): the
+/// whole NIK, full name, phone and birth date go only to admins, officers in scope and the
+/// proposing organisation; a viewer in scope gets the mask (`35.25 •••• •••• ••••`), the
+/// masked name, `null` for the phone and birth date, and the age in years.
 #[derive(Serialize, ToSchema)]
 pub struct Worker {
     pub id: i64,
-    /// Whole, or masked (`3525••••••••0001`) for a caller who may not see it.
+    /// Whole, or masked (`35.25 •••• •••• ••••`) for a caller who may not see it.
     pub nik: String,
     pub nik_masked: String,
+    /// Whole, or masked (`Siti A. R.`) for a caller who may not see it.
     pub full_name: String,
     /// `L` or `P`.
     pub sex: String,
     #[schema(format = Date)]
     pub birth_date: Option<String>,
-    pub birth_year: i32,
+    /// Whole years of age today (never the birth year beside a mask: see docs/privacy.md).
+    pub age: i32,
     pub village: RegionName,
     pub regency: RegionName,
     pub phone: Option<String>,
@@ -116,24 +119,48 @@ pub struct Worker {
     pub updated_at: String,
 }
 
+/// What the gate says `who` sees of `w`.
+pub fn sight_of(w: &WorkerRecord, who: &Principal) -> Sight {
+    gate::sight(
+        who,
+        &Subject {
+            village_code: &w.village_code,
+            proposer_org: Some(w.organisation_id),
+            funded_by_caller: false,
+        },
+    )
+}
+
 impl Worker {
+    /// `w` as `who` may see it. A caller the gate hides the worker from is never handed one
+    /// (the searches are scoped); should one be, it gets the mask, never more.
     pub fn of(w: &WorkerRecord, who: &Principal) -> Worker {
-        let full = who.sees_full_nik(&w.village_code, w.organisation_id);
+        let sight = match sight_of(w, who) {
+            Sight::Hidden => Sight::Masked,
+            s => s,
+        };
+        let shown = gate::show(
+            sight,
+            &w.nik,
+            &w.full_name,
+            w.birth_date,
+            w.phone.as_deref(),
+            crate::clock::today(),
+        );
+        let Some(shown) = shown else {
+            unreachable!("a masked or whole sight shows the worker")
+        };
         Worker {
             id: w.id,
-            nik: if full {
-                w.nik.clone()
-            } else {
-                nik::mask(&w.nik)
-            },
-            nik_masked: nik::mask(&w.nik),
-            full_name: w.full_name.clone(),
+            nik: shown.nik,
+            nik_masked: gate::mask_nik(&w.nik),
+            full_name: shown.name,
             sex: w.sex.clone(),
-            birth_date: full.then(|| w.birth_date.to_string()),
-            birth_year: w.birth_date.year(),
+            birth_date: shown.birth_date.map(|d| d.to_string()),
+            age: shown.age,
             village: RegionName::of(&w.village_code),
             regency: RegionName::of(&w.regency_code),
-            phone: if full { w.phone.clone() } else { None },
+            phone: shown.phone,
             occupation: Labelled::occupation(&w.occupation),
             sector: w.sector.clone(),
             income: w.income,
@@ -611,4 +638,45 @@ pub struct PaymentReceipt {
     pub payment: Payment,
     pub receipt_number: String,
     pub donor_name: Option<String>,
+}
+
+/// One entry of the audit trail (`GET /api/v1/audit`).
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC, as hashed.
+    pub at: String,
+    /// `user:12`, `cli`, `system:cycle`.
+    pub actor: String,
+    /// `worker.verify`, `payment.book`, `cycle.remit`, …
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    /// What changed (never a whole NIK: workers are named by id).
+    #[schema(value_type = Object)]
+    pub detail: Value,
+}
+
+impl AuditEntry {
+    pub fn of(e: crate::db::audit::Listed) -> AuditEntry {
+        // Written as JSON by the service; text that is not JSON is shown as it is.
+        let detail = serde_json::from_str(&e.detail).unwrap_or(Value::String(e.detail));
+        AuditEntry {
+            id: e.id,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            record_kind: e.record_kind,
+            record_id: e.record_id,
+            detail,
+        }
+    }
+}
+
+/// A page of the audit trail, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; null on the last page.
+    pub next_before: Option<i64>,
 }

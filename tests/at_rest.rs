@@ -110,7 +110,19 @@ async fn scenarios(db: &Db) -> (TestApp, Vec<String>) {
         }
         v
     };
-    let (donor, _) = app.sign_up("dermawan.uji", "Dermawan Uji").await;
+    let (donor, donor_id) = app.sign_up("dermawan.uji", "Dermawan Uji").await;
+    // Named donations open once an officer has verified the donor (the gate).
+    let officer = app
+        .user("petugas.uji", Role::Officer, None, &["35.25"])
+        .await;
+    let (s, v) = app
+        .post(
+            &officer,
+            &format!("/api/v1/donors/{donor_id}/verify"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
     let send = || {
         app.client
             .post(app.url("/api/v1/donations"))

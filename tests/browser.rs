@@ -824,7 +824,10 @@ async fn donate_pay_and_reconcile(db: Db) {
         "{text}"
     );
     let first = b.text("#pekerja tbody tr").await;
-    assert!(first.contains("••••••••"), "the NIK is masked: {first}");
+    assert!(
+        first.contains(" •••• •••• ••••"),
+        "the NIK is masked: {first}"
+    );
     b.screenshot("10-donasi-menunggu").await;
 
     // The provider says A's virtual account was paid; the page, reloaded, says so.

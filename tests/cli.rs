@@ -705,3 +705,40 @@ both_urls!(rates_commands_keep_the_rules_of_the_api, |url| async move {
     assert_eq!(v["self_pay_months_back"], 24);
     assert_eq!(v["self_pay_months_ahead"], 12);
 });
+
+// The operator's audit commands: a user added at the console is an entry by `cli`; `audit
+// head` prints the head `audit verify` ends on, and writes it to the log for the watcher.
+both_urls!(
+    audit_head_and_verify_agree_after_a_cli_change,
+    |url| async move {
+        let o = lingkaran(
+            &url,
+            &[
+                "user",
+                "add",
+                "--username",
+                "admin",
+                "--role",
+                "admin",
+                "--password",
+                "rahasia-panjang-sekali",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let head = lingkaran(&url, &["audit", "head", "--json"]);
+        assert!(
+            head.status.success(),
+            "{}",
+            String::from_utf8_lossy(&head.stderr)
+        );
+        let h = json_of(&head);
+        assert_eq!(h["last_id"], 1, "{h}");
+        let logged = String::from_utf8_lossy(&head.stderr).to_string()
+            + &String::from_utf8_lossy(&head.stdout);
+        assert!(logged.contains("audit trail head"), "{logged}");
+        let v = json_of(&lingkaran(&url, &["audit", "verify", "--json"]));
+        assert_eq!(v["ok"], true, "{v}");
+        assert_eq!(v["entries"], 1);
+        assert_eq!(v["head"], h["hash"], "{v} {h}");
+    }
+);

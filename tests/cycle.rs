@@ -5,6 +5,7 @@
 
 mod common;
 
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{self, Choice, Criteria};
 use lingkaran::db::payments;
 use lingkaran::db::{cycle, ledger, Db};
@@ -50,9 +51,10 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     .unwrap()
     });
     let dir = tempfile::tempdir().unwrap();
-    let first = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let first =
+        lingkaran::usecase::cycle::run(&db, start, dir.path(), Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
     assert_eq!(first.donations, 1);
     // Two transfers to the payables and two payments to BPJS.
     assert_eq!(first.posted, 4);
@@ -68,9 +70,10 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     assert_eq!(lines[4], format!("TOTAL,3,,{},,", first.jkk));
 
     // Again: nothing new is posted, the files are the same.
-    let again = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let again =
+        lingkaran::usecase::cycle::run(&db, start, dir.path(), Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
     assert_eq!(again.posted, 0);
     assert_eq!((again.jkk, again.jkm), (first.jkk, first.jkm));
     assert_eq!(
@@ -91,7 +94,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     );
     let text = std::fs::read_to_string(&conf).unwrap();
     let credit_before = payments::credit_of(&db, donor).await.unwrap();
-    let got = cycle::import_confirmation(&db, start, "JKK", &text, chrono::Utc::now())
+    let got = cycle::import_confirmation(&db, start, "JKK", &text, Actor::Cli, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!((got.accepted, got.rejected, got.refunded), (2, 1, 1));
@@ -120,9 +123,10 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
         .unwrap();
     assert!(accepted.coverage.protected);
     // The same file again changes nothing.
-    let again = cycle::import_confirmation(&db, start, "JKK", &text, chrono::Utc::now())
-        .await
-        .unwrap();
+    let again =
+        cycle::import_confirmation(&db, start, "JKK", &text, Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
     assert_eq!(again.refunded, 0);
     assert_eq!(
         payments::credit_of(&db, donor).await.unwrap(),
@@ -136,6 +140,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
         "nik,status,kpj,alasan
 3525010101900001,diterima,1,
 ",
+        Actor::Cli,
         chrono::Utc::now(),
     )
     .await
@@ -144,9 +149,15 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     assert_eq!(stray.unknown[0].0, 2);
 
     // The second month empties the escrow.
-    let second = lingkaran::usecase::cycle::run(&db, start.next(), dir.path(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let second = lingkaran::usecase::cycle::run(
+        &db,
+        start.next(),
+        dir.path(),
+        Actor::Cli,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(second.posted, 4);
     assert_eq!(balance(&db, &escrow).await, 0);
     let r = ledger::check(&db).await.unwrap();
@@ -305,14 +316,21 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     let (_, paid_first) = common::give_and_pay(&db, donor, w.officer, three, 1, "BATCH-1").await;
     let dir = tempfile::tempdir().unwrap();
     // A month nobody funds: nothing posted, no file written.
-    let empty = lingkaran::usecase::cycle::run(&db, start.prev(), dir.path(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let empty = lingkaran::usecase::cycle::run(
+        &db,
+        start.prev(),
+        dir.path(),
+        Actor::Cli,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!((empty.posted, empty.files.len()), (0, 0));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-    let first = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let first =
+        lingkaran::usecase::cycle::run(&db, start, dir.path(), Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
     assert_eq!(first.posted, 4);
     let jkk1 = dir.path().join(format!("remit-{start}-JKK.csv"));
     let before = std::fs::read(&jkk1).unwrap();
@@ -343,9 +361,10 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
         "{:?}",
         gap.differences
     );
-    let second = lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
-        .await
-        .unwrap();
+    let second =
+        lingkaran::usecase::cycle::run(&db, start, dir.path(), Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
     assert_eq!(
         second.posted, 4,
         "two to the payables, two payments to BPJS"
@@ -371,7 +390,7 @@ both_dbs!(late_money_goes_in_a_second_batch, |db| async move {
     assert_eq!(balance(&db, "remitted").await, paid_first + paid_late);
     assert_eq!(balance(&db, "payable_jkk").await, 0);
     assert_eq!(
-        lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
+        lingkaran::usecase::cycle::run(&db, start, dir.path(), Actor::Cli, chrono::Utc::now())
             .await
             .unwrap()
             .posted,

@@ -4,6 +4,7 @@
 mod common;
 
 use chrono::{Duration, NaiveDate, Utc};
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::{donors, ledger, Db};
@@ -68,7 +69,7 @@ fn callback(va: &str, txn: &str, amount: i64) -> NewPayment {
         channel: Some("VIRTUAL_ACCOUNT_BCA".into()),
         evidence_name: None,
         evidence: None,
-        recorded_by: None,
+        recorded_by: Actor::System("provider"),
         note: None,
     }
 }
@@ -217,15 +218,22 @@ both_dbs!(
             b,
             50_000,
             "kelebihan bayar",
-            w.officer,
+            Actor::User(w.officer),
             chrono::Utc::now(),
         )
         .await
         .unwrap()
         .unwrap();
-        let refused = payments::refund(&db, b, 1, "lagi", w.officer, chrono::Utc::now())
-            .await
-            .unwrap();
+        let refused = payments::refund(
+            &db,
+            b,
+            1,
+            "lagi",
+            Actor::User(w.officer),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         assert_eq!(refused.unwrap_err().code, "exceeds_credit");
         assert_eq!(month_rows(&db).await, (1200, 1200));
         assert_ledger_clean(&db).await;
@@ -347,8 +355,10 @@ both_dbs!(
             .await
             .unwrap()
             .unwrap_err();
-        assert_eq!(problems[0].code, "not_registered");
-        assert!(problems[0].id.contains(&stranger));
+        // One answer for every NIK it cannot fund, naming its place, never the NIK.
+        assert_eq!(problems[0].code, "nik_unavailable");
+        assert!(problems[0].id.contains("NIK nomor 1"), "{}", problems[0].id);
+        assert!(!problems[0].id.contains(&stranger));
         // A worker already funded by the budget donation: refused, or skipped when asked.
         let funded_nik = donations::workers_of(&db, made.id, 1, 0).await.unwrap()[0]
             .nik
@@ -380,7 +390,7 @@ both_dbs!(
             .unwrap()
             .unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].code, "already_funded");
+        assert_eq!(problems[0].code, "nik_unavailable");
         let lenient = NewDonation {
             choice: Choice::Named {
                 niks: both,
@@ -398,7 +408,7 @@ both_dbs!(
         assert_eq!(d.workers, 1);
         // Pay it from the credit left by the budget, if it covers it.
         let credit = payments::credit_of(&db, a).await.unwrap();
-        let funded = donations::settle(&db, made.id, None, chrono::Utc::now())
+        let funded = donations::settle(&db, made.id, Actor::Cli, chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!(funded, credit >= d.total);
@@ -430,6 +440,7 @@ both_dbs!(a_budget_line_ceiling_is_never_exceeded, |db| async move {
         "5.1.02",
         2026,
         1_000_000,
+        Actor::Cli,
         chrono::Utc::now(),
     )
     .await
@@ -494,7 +505,7 @@ both_dbs!(
             "mutasi.csv",
             csv.as_bytes(),
             Some("1230004567890"),
-            w.officer,
+            Actor::User(w.officer),
             chrono::Utc::now(),
         )
         .await
@@ -594,7 +605,7 @@ both_dbs!(
             .unwrap();
         assert_eq!(made.skipped.len(), 1);
         assert_eq!(made.skipped[0].0, one);
-        assert_eq!(made.skipped[0].1.code, "already_funded");
+        assert_eq!(made.skipped[0].1.code, "nik_unavailable");
         let d = donations::get(&db, made.id).await.unwrap().unwrap();
         assert_eq!(d.workers, 99);
         assert_eq!(month_rows(&db).await, (1_200, 1_200));

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{TestApp, Token};
+use lingkaran::db::audit::Actor;
 use lingkaran::db::{users, Db};
 use serde_json::{json, Value};
 
@@ -65,9 +66,10 @@ both_dbs!(
     |db| async move {
         let app = world(db).await;
         let donor = sign_up(&app, "dermawan").await;
-        let second = users::create_api_token(&app.db, donor.id, "laptop", chrono::Utc::now())
-            .await
-            .unwrap();
+        let second =
+            users::create_api_token(&app.db, donor.id, "laptop", Actor::Cli, chrono::Utc::now())
+                .await
+                .unwrap();
         let (s, first, replayed) = donate(&app, &format!("Bearer {}", donor.token), "k-1").await;
         assert_eq!((s, replayed), (201, false), "{first}");
         // Extra spaces around the token and the key: the same caller, the same key.

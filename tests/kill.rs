@@ -6,6 +6,7 @@
 
 mod common;
 
+use lingkaran::db::audit::Actor;
 use lingkaran::db::users;
 use lingkaran::db::Db;
 use serde_json::{json, Value};
@@ -145,12 +146,20 @@ both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
     .unwrap()
     .unwrap();
     // It signed up alone, so an officer lifts its hold limit for the 10,000 workers.
-    lingkaran::db::donors::set_hold_limits(&db, donor_id, Some(1_000_000), None)
-        .await
-        .unwrap();
-    let token = users::create_api_token(&db, donor_user, "kill-test", chrono::Utc::now())
-        .await
-        .unwrap();
+    lingkaran::db::donors::set_hold_limits(
+        &db,
+        donor_id,
+        Some(1_000_000),
+        None,
+        Actor::Cli,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let token =
+        users::create_api_token(&db, donor_user, "kill-test", Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
     db.close().await;
     let client = reqwest::Client::new();
 

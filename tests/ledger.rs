@@ -3,6 +3,7 @@
 
 mod common;
 
+use lingkaran::db::audit::Actor;
 use lingkaran::db::ledger;
 use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer};
 
@@ -23,17 +24,27 @@ both_dbs!(
         // A donor pays 100,800 for 6 worker-months: the bank clears it into the donation's escrow.
         let pay = t(1, Account::BankClearing, Account::Escrow(1), 100_800);
         assert_eq!(
-            ledger::apply(&db, std::slice::from_ref(&pay), chrono::Utc::now())
-                .await
-                .unwrap(),
+            ledger::apply(
+                &db,
+                std::slice::from_ref(&pay),
+                Actor::Cli,
+                chrono::Utc::now()
+            )
+            .await
+            .unwrap(),
             vec![Ok(())]
         );
         // The callback arrives again, ten times: nothing moves.
         for _ in 0..10 {
             assert_eq!(
-                ledger::apply(&db, std::slice::from_ref(&pay), chrono::Utc::now())
-                    .await
-                    .unwrap(),
+                ledger::apply(
+                    &db,
+                    std::slice::from_ref(&pay),
+                    Actor::Cli,
+                    chrono::Utc::now()
+                )
+                .await
+                .unwrap(),
                 vec![Err(Refusal::Exists)]
             );
         }
@@ -46,7 +57,9 @@ both_dbs!(
             t(3, Account::Escrow(1), Account::PayableJkm, 6_800),
         ];
         assert_eq!(
-            ledger::apply(&db, &due, chrono::Utc::now()).await.unwrap(),
+            ledger::apply(&db, &due, Actor::Cli, chrono::Utc::now())
+                .await
+                .unwrap(),
             vec![Ok(()), Ok(())]
         );
         // A chain that would overdraw the escrow fails whole.
@@ -58,7 +71,7 @@ both_dbs!(
             t(5, Account::Escrow(1), Account::PayableJkm, 1_000_000),
         ];
         assert_eq!(
-            ledger::apply(&db, &too_much, chrono::Utc::now())
+            ledger::apply(&db, &too_much, Actor::Cli, chrono::Utc::now())
                 .await
                 .unwrap(),
             vec![
@@ -70,6 +83,7 @@ both_dbs!(
         ledger::apply(
             &db,
             &[t(6, Account::BankClearing, Account::DonorCredit(9), 50_000)],
+            Actor::Cli,
             chrono::Utc::now(),
         )
         .await
@@ -79,9 +93,14 @@ both_dbs!(
             ..t(7, Account::DonorCredit(9), Account::Escrow(2), 33_600)
         };
         assert_eq!(
-            ledger::apply(&db, std::slice::from_ref(&hold), chrono::Utc::now())
-                .await
-                .unwrap(),
+            ledger::apply(
+                &db,
+                std::slice::from_ref(&hold),
+                Actor::Cli,
+                chrono::Utc::now()
+            )
+            .await
+            .unwrap(),
             vec![Ok(())]
         );
         let void = Transfer {
@@ -90,7 +109,7 @@ both_dbs!(
             ..hold.clone()
         };
         assert_eq!(
-            ledger::apply(&db, &[void], chrono::Utc::now())
+            ledger::apply(&db, &[void], Actor::Cli, chrono::Utc::now())
                 .await
                 .unwrap(),
             vec![Ok(())]
@@ -101,7 +120,7 @@ both_dbs!(
             ..hold
         };
         assert_eq!(
-            ledger::apply(&db, &[post], chrono::Utc::now())
+            ledger::apply(&db, &[post], Actor::Cli, chrono::Utc::now())
                 .await
                 .unwrap(),
             vec![Err(Refusal::PendingAlreadyDone)]
@@ -131,6 +150,7 @@ both_dbs!(
         ledger::apply(
             &db,
             &[t(1, Account::BankClearing, Account::Escrow(1), 16_800)],
+            Actor::Cli,
             chrono::Utc::now(),
         )
         .await
@@ -223,6 +243,7 @@ both_urls!(ledger_check_exits_by_the_invariants, |url| async move {
     ledger::apply(
         &db,
         &[t(1, Account::BankClearing, Account::DonorCredit(1), 5)],
+        Actor::Cli,
         chrono::Utc::now(),
     )
     .await

@@ -7,6 +7,7 @@
 mod common;
 
 use chrono::NaiveDate;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{self, Choice, Criteria};
 use lingkaran::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
 use lingkaran::db::{coverage, donors, ledger, payments, Db};
@@ -91,11 +92,11 @@ both_dbs!(after_the_funded_months, |db| async move {
 
     // The month after the last funded one: everyone is back in the pool, once.
     let after = last.next();
-    let r = lifecycle::run(&db, after, chrono::Utc::now())
+    let r = lifecycle::run(&db, after, Actor::Cli, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!((r.mandiri, r.lapsed, r.back_to_pool), (0, 0, 3));
-    let again = lifecycle::run(&db, after, chrono::Utc::now())
+    let again = lifecycle::run(&db, after, Actor::Cli, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(again.back_to_pool, 0, "the same month twice writes nothing");
@@ -112,16 +113,17 @@ both_dbs!(after_the_funded_months, |db| async move {
         reference: Some("BPJS-KW-1"),
         today: NaiveDate::from_ymd_opt(m1.year(), m1.month(), 5).unwrap(),
     };
-    let rec = lifecycle::record_self_payment(&db, &paid, officer, chrono::Utc::now())
+    let rec = lifecycle::record_self_payment(&db, &paid, Actor::User(officer), chrono::Utc::now())
         .await
         .unwrap()
         .unwrap();
     assert!(matches!(rec, Recorded::New { ref status, .. } if status == "mandiri"));
     assert_eq!(status(&db, a).await, "mandiri");
-    let twice = lifecycle::record_self_payment(&db, &paid, officer, chrono::Utc::now())
-        .await
-        .unwrap()
-        .unwrap();
+    let twice =
+        lifecycle::record_self_payment(&db, &paid, Actor::User(officer), chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
     assert!(matches!(twice, Recorded::Duplicate { .. }), "recorded once");
     let on = NaiveDate::from_ymd_opt(m1.year(), m1.month(), 10).unwrap();
     let cov = coverage::check(&db, a, on).await.unwrap().coverage;
@@ -133,10 +135,15 @@ both_dbs!(after_the_funded_months, |db| async move {
         month: start,
         ..paid.clone()
     };
-    let refused = lifecycle::record_self_payment(&db, &funded_month, officer, chrono::Utc::now())
-        .await
-        .unwrap()
-        .unwrap_err();
+    let refused = lifecycle::record_self_payment(
+        &db,
+        &funded_month,
+        Actor::User(officer),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
     assert_eq!(refused.code, "month_funded");
 
     // A self-payment must be the month's price for this worker paying alone, for a month near
@@ -147,10 +154,11 @@ both_dbs!(after_the_funded_months, |db| async move {
         amount: self_price(&db, a, m2).await + 1,
         ..paid.clone()
     };
-    let refused = lifecycle::record_self_payment(&db, &wrong, officer, chrono::Utc::now())
-        .await
-        .unwrap()
-        .unwrap_err();
+    let refused =
+        lifecycle::record_self_payment(&db, &wrong, Actor::User(officer), chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap_err();
     assert_eq!(refused.code, "wrong_amount");
     assert!(refused.en.contains("does not match"), "{}", refused.en);
     let far = m1.plus(6);
@@ -159,10 +167,11 @@ both_dbs!(after_the_funded_months, |db| async move {
         amount: self_price(&db, a, far).await,
         ..paid.clone()
     };
-    let refused = lifecycle::record_self_payment(&db, &late, officer, chrono::Utc::now())
-        .await
-        .unwrap()
-        .unwrap_err();
+    let refused =
+        lifecycle::record_self_payment(&db, &late, Actor::User(officer), chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap_err();
     assert_eq!(refused.code, "month_outside_window");
     for amount in [i64::MAX, 16_800] {
         let absurd = SelfPayment {
@@ -170,10 +179,11 @@ both_dbs!(after_the_funded_months, |db| async move {
             amount,
             ..paid.clone()
         };
-        let refused = lifecycle::record_self_payment(&db, &absurd, officer, chrono::Utc::now())
-            .await
-            .unwrap()
-            .unwrap_err();
+        let refused =
+            lifecycle::record_self_payment(&db, &absurd, Actor::User(officer), chrono::Utc::now())
+                .await
+                .unwrap()
+                .unwrap_err();
         assert!(
             ["bad_amount", "month_outside_window"].contains(&refused.code),
             "{refused:?}"
@@ -188,13 +198,15 @@ both_dbs!(after_the_funded_months, |db| async move {
     // Three months after the last funded month with nothing paid: B and C lapse; A paid one of
     // them and stays mandiri.
     let m3 = last.plus(3);
-    let r = lifecycle::run(&db, m3, chrono::Utc::now()).await.unwrap();
+    let r = lifecycle::run(&db, m3, Actor::Cli, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!((r.mandiri, r.lapsed), (0, 2));
     assert_eq!(status(&db, a).await, "mandiri");
     assert_eq!(status(&db, b).await, "lapsed");
     assert_eq!(status(&db, c).await, "lapsed");
     assert_eq!(
-        lifecycle::run(&db, m3, chrono::Utc::now())
+        lifecycle::run(&db, m3, Actor::Cli, chrono::Utc::now())
             .await
             .unwrap()
             .lapsed,
@@ -210,7 +222,8 @@ both_dbs!(after_the_funded_months, |db| async move {
     let imp = lifecycle::import_self_payments(
         &db,
         &file,
-        officer,
+        None,
+        Actor::User(officer),
         NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
         chrono::Utc::now(),
     )
@@ -230,7 +243,8 @@ both_dbs!(after_the_funded_months, |db| async move {
     let imp2 = lifecycle::import_self_payments(
         &db,
         &file,
-        officer,
+        None,
+        Actor::User(officer),
         NaiveDate::from_ymd_opt(m3.year(), m3.month(), 5).unwrap(),
         chrono::Utc::now(),
     )
@@ -269,7 +283,7 @@ both_dbs!(death_stops_future_months, |db| async move {
     let credit_before = payments::credit_of(&db, donor).await.unwrap();
     // The first month is remitted; then the worker dies in it.
     let dir = tempfile::tempdir().unwrap();
-    lingkaran::usecase::cycle::run(&db, start, dir.path(), chrono::Utc::now())
+    lingkaran::usecase::cycle::run(&db, start, dir.path(), Actor::Cli, chrono::Utc::now())
         .await
         .unwrap();
     let died = NaiveDate::from_ymd_opt(start.year(), start.month(), 20).unwrap();
@@ -285,7 +299,7 @@ both_dbs!(death_stops_future_months, |db| async move {
         StopReason::Deceased,
         died,
         None,
-        officer,
+        Actor::User(officer),
         chrono::Utc::now(),
     )
     .await
@@ -325,7 +339,7 @@ both_dbs!(death_stops_future_months, |db| async move {
             StopReason::Deceased,
             died,
             None,
-            officer,
+            Actor::User(officer),
             chrono::Utc::now()
         )
         .await
@@ -344,6 +358,8 @@ both_dbs!(death_stops_future_months, |db| async move {
             public_name: true,
             leftover_to_pool: true,
         },
+        Actor::Cli,
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -359,7 +375,7 @@ both_dbs!(death_stops_future_months, |db| async move {
         StopReason::Left,
         died,
         None,
-        officer,
+        Actor::User(officer),
         chrono::Utc::now(),
     )
     .await
@@ -369,7 +385,7 @@ both_dbs!(death_stops_future_months, |db| async move {
     assert_eq!(status(&db, &niks[1]).await, "left");
 
     // The cycle of the next month remits only the one worker left.
-    let r = lingkaran::usecase::cycle::run(&db, last, dir.path(), chrono::Utc::now())
+    let r = lingkaran::usecase::cycle::run(&db, last, dir.path(), Actor::Cli, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(r.files[0].2, 1, "one worker-month remitted");

@@ -7,6 +7,7 @@ mod common;
 
 use common::TestApp;
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{Choice, Criteria};
 use lingkaran::db::ledger;
 use lingkaran_domain::rates::Month;
@@ -48,6 +49,8 @@ async fn world(db: lingkaran::db::Db, n: usize, donor_kind: &str, donor_name: &s
         &app.db,
         None,
         Some(lingkaran::db::rates::SelfPayWindow { back: 3, ahead: 6 }),
+        Actor::Cli,
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -117,7 +120,7 @@ both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
         .contains("belum disetor"));
     // After it: remitted equals funded, paid to BPJS; the insurer has not answered yet.
     let dir = tempfile::tempdir().unwrap();
-    lingkaran::usecase::cycle::run(&app.db, start, dir.path(), chrono::Utc::now())
+    lingkaran::usecase::cycle::run(&app.db, start, dir.path(), Actor::Cli, chrono::Utc::now())
         .await
         .unwrap();
     let (_, v) = app.get(&viewer, &month_path).await;

@@ -6,6 +6,7 @@ mod common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::{ledger, Db};
 use serde_json::json;
@@ -32,7 +33,7 @@ async fn world(db: Db) -> World {
             channel: None,
             evidence_name: None,
             evidence: None,
-            recorded_by: Some(officer.id),
+            recorded_by: Actor::User(officer.id),
             note: None,
         },
         chrono::Utc::now(),
@@ -147,7 +148,7 @@ both_dbs!(
                 channel: None,
                 evidence_name: None,
                 evidence: None,
-                recorded_by: Some(w.officer.id),
+                recorded_by: Actor::User(w.officer.id),
                 note: None,
             },
             chrono::Utc::now(),

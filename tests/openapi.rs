@@ -158,7 +158,6 @@ fn every_operation_says_what_it_takes_and_answers() {
             "/api/v1/donations/{id}/workers",
             &["limit", "offset"],
         ),
-        ("get", "/api/v1/coverage/{nik}", &["on"]),
         ("get", "/api/v1/outbox", &["status"]),
     ] {
         let params = openapi::document()["paths"][path][method]["parameters"]

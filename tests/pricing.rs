@@ -8,6 +8,7 @@ mod common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::{cycle, ledger, rates, reconcile, Db};
@@ -218,7 +219,7 @@ both_dbs!(
                 channel: None,
                 evidence_name: None,
                 evidence: None,
-                recorded_by: None,
+                recorded_by: Actor::System("provider"),
                 note: None,
             },
             chrono::Utc::now(),
@@ -243,7 +244,7 @@ both_dbs!(
                 excludes: vec![FundingSource::Apbn, FundingSource::Apbd],
             },
             None,
-            w.officer,
+            Actor::User(w.officer),
             chrono::Utc::now(),
         )
         .await
@@ -261,7 +262,7 @@ both_dbs!(
 
         // The cycle remits what is due, and the difference goes back to the donor's credit.
         let dir = tempfile::tempdir().unwrap();
-        let r = lingkaran::usecase::cycle::run(&db, m, dir.path(), chrono::Utc::now())
+        let r = lingkaran::usecase::cycle::run(&db, m, dir.path(), Actor::Cli, chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!((r.jkk, r.jkm), (2 * 5_000, 2 * 3_400));
@@ -273,9 +274,10 @@ both_dbs!(
         assert!(jkk.lines().nth(1).unwrap().contains(",5000,"), "{jkk}");
         assert_eq!(jkk.lines().last().unwrap(), "TOTAL,2,,10000,,");
         // Again: nothing moves.
-        let again = lingkaran::usecase::cycle::run(&db, m, dir.path(), chrono::Utc::now())
-            .await
-            .unwrap();
+        let again =
+            lingkaran::usecase::cycle::run(&db, m, dir.path(), Actor::Cli, chrono::Utc::now())
+                .await
+                .unwrap();
         assert_eq!(again.posted, 0);
         assert_eq!(
             payments::credit_of(&db, donor).await.unwrap(),
@@ -316,6 +318,7 @@ both_dbs!(
             m,
             "JKK",
             &std::fs::read_to_string(&conf).unwrap(),
+            Actor::Cli,
             chrono::Utc::now(),
         )
         .await

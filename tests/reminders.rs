@@ -9,6 +9,7 @@ mod common;
 
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Duration;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{Choice, Criteria};
 use lingkaran::db::{donors, outbox, reminders, Db};
 use lingkaran::messages::{self, Email, Senders, Sms};
@@ -144,6 +145,8 @@ both_dbs!(reminders_are_queued_once_and_sent_once, |db| async move {
             public_name: true,
             leftover_to_pool: false,
         },
+        Actor::Cli,
+        chrono::Utc::now(),
     )
     .await
     .unwrap();

@@ -295,7 +295,11 @@ both_dbs!(
     the_whole_nik_is_shown_only_to_those_who_need_it,
     |db| async move {
         let c = cast(db).await;
-        let masked = format!("{}••••••••{}", &c.worker_nik[..4], &c.worker_nik[12..]);
+        let masked = format!(
+            "{}.{} •••• •••• ••••",
+            &c.worker_nik[..2],
+            &c.worker_nik[2..4]
+        );
         for (who, whole) in [
             ("admin", true),
             ("officer", true),

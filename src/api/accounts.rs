@@ -45,6 +45,7 @@ pub async fn issue_token(
         &state.db,
         user_id,
         l.label.as_deref().unwrap_or("api"),
+        crate::db::audit::Actor::User(user_id),
         state.clock.now(),
     )
     .await?;
@@ -145,6 +146,7 @@ pub async fn create_user(
             organisation_id: u.organisation_id,
             regions: &u.regions,
         },
+        crate::db::audit::Actor::of(&caller.0),
         state.clock.now(),
     )
     .await?;
@@ -190,6 +192,7 @@ pub async fn create_organisation(
         o.name.trim(),
         o.kind.trim(),
         &o.region_code,
+        crate::db::audit::Actor::of(&caller.0),
         state.clock.now(),
     )
     .await?;
@@ -257,15 +260,21 @@ pub async fn sign_up(
             username: s.username,
             full_name: s.full_name,
             password: s.password,
-            address: crate::http::request::peer_address(&parts),
+            address: state.client_address(&parts),
         },
     )
     .await
     .map_err(super::error::refusal)?;
     let (user_id, donor_id, username) = (made.user_id, made.donor_id, made.username);
-    let token = users::create_api_token(&state.db, user_id, "signup", state.clock.now())
-        .await
-        .map_err(|e| ApiError::from(e).into_response())?;
+    let token = users::create_api_token(
+        &state.db,
+        user_id,
+        "signup",
+        crate::db::audit::Actor::User(user_id),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| ApiError::from(e).into_response())?;
     Ok((
         StatusCode::CREATED,
         Json(json!({

@@ -1,43 +1,43 @@
-//! `GET /api/v1/coverage/{nik}?on=YYYY-MM-DD`: is this person protected on that day, by whom,
-//! until when. For staff in the worker's region; a NIK outside the caller's region answers
-//! exactly as one nobody registered.
+//! `POST /api/v1/coverage` with `{"nik": …, "on": "YYYY-MM-DD"}`: is this person protected
+//! on that day, by whom, until when. The NIK travels in the body, never in a URL, so that
+//! no proxy or request log records it. For admins and officers in the worker's region; a NIK
+//! outside the caller's region answers exactly as one nobody registered
+//! (`usecase::coverage::check`).
 
 use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
-use super::extract::{Json, Path, Query};
+use super::extract::Json;
 use crate::app::AppState;
-use crate::db::coverage::{self, Answer};
 use crate::wire;
 use axum::extract::State;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::ToSchema;
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct On {
+#[derive(Deserialize, ToSchema)]
+pub struct CoverageQuery {
+    /// The person's NIK.
+    nik: String,
     /// The day, YYYY-MM-DD; today when absent.
+    #[serde(default)]
     on: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/coverage/{nik}", tag = "coverage",
-    summary = "Is this person protected on a day (?on=YYYY-MM-DD), by whom, until when",
-    description = "Roles: admin, officer and viewer in the worker's region (a NIK outside it answers `not_registered`).",
-    params(("nik" = String, Path, description = "The person's NIK"), On),
+#[utoipa::path(post, path = "/api/v1/coverage", tag = "coverage",
+    summary = "Is this person protected on a day, by whom, until when (the NIK in the body)",
+    description = "Roles: admin, officer in the worker's region (a NIK outside it answers `not_registered`). A viewer, who sees masked NIKs, may not look up a whole NIK (403).",
     responses(
         (status = 200, description = "The answer", body = wire::Coverage),
-        (status = 403, description = "Your role may not check coverage (`forbidden`)", body = ErrorEnvelope),
+        (status = 403, description = "Your role may not look up a whole NIK (`forbidden`)", body = ErrorEnvelope),
         (status = 422, description = "The NIK or the date is not valid", body = ErrorEnvelope),
     ))]
 pub async fn check(
     caller: Caller,
     State(state): State<AppState>,
-    Path(nik): Path<String>,
-    Query(q): Query<On>,
+    Json(q): Json<CoverageQuery>,
 ) -> Result<Json<wire::Coverage>> {
-    let p = caller.require(&crate::auth::role::READERS)?;
-    let today = crate::clock::today();
+    let ctx = state.ctx(&caller.0);
     let day = match q.on.as_deref() {
-        None | Some("") => today,
+        None | Some("") => ctx.clock.today(),
         Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
             ApiError::bad_request(
                 "invalid_date",
@@ -46,19 +46,6 @@ pub async fn check(
             )
         })?,
     };
-    let nik = lingkaran_domain::Nik::parse(&nik, today)
-        .map_err(ApiError::invalid)?
-        .to_string();
-    let mut answer = coverage::check(&state.db, &nik, day).await?;
-    if answer
-        .worker
-        .as_ref()
-        .is_some_and(|w| !p.covers(&w.village_code))
-    {
-        answer = Answer {
-            worker: None,
-            coverage: lingkaran_domain::coverage::on(&[], day),
-        };
-    }
+    let answer = crate::usecase::coverage::check(ctx, &q.nik, day).await?;
     Ok(Json(wire::Coverage::of(&answer)))
 }

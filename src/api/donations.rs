@@ -7,7 +7,6 @@ use super::error::{ErrorEnvelope, Result};
 use super::extract::Caller;
 use super::extract::{Json, Path, Query};
 use crate::app::AppState;
-use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
 use crate::db::donations::{self, DonationRow, InvoiceRow};
 use crate::db::donors::Donor;
@@ -16,7 +15,6 @@ use crate::wire::{problem_json, Labelled, Message, Named, RegionName};
 use axum::extract::State;
 use axum::http::StatusCode;
 use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
-use lingkaran_domain::nik;
 use lingkaran_domain::rates::Month;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -155,8 +153,8 @@ pub fn donation_json(d: &DonationRow, invoice: Option<&InvoiceRow>) -> Donation 
     }
 }
 
-/// A funded worker as the caller may see them: staff see the whole NIK and name; a donor
-/// sees the masked NIK and the initials.
+/// A funded worker as the caller may see them (the gate): an admin and an officer in scope
+/// see the whole NIK and name; the donor who funds them sees the mask and the masked name.
 #[derive(Serialize, ToSchema)]
 pub struct DonationWorker {
     pub worker_id: i64,
@@ -177,28 +175,21 @@ pub struct DonationWorker {
     pub why_en: String,
 }
 
-pub fn donation_worker_json(w: &donations::DonationWorker, full: bool) -> DonationWorker {
+pub fn donation_worker_json(s: uc::ShownWorker) -> DonationWorker {
+    let w = s.row;
     DonationWorker {
         worker_id: w.worker_id,
-        nik: if full {
-            w.nik.clone()
-        } else {
-            nik::mask(&w.nik)
-        },
-        name: if full {
-            w.full_name.clone()
-        } else {
-            uc::initials(&w.full_name)
-        },
+        nik: s.nik,
+        name: s.name,
         village: RegionName::of(&w.village_code),
         occupation: Labelled::occupation(&w.occupation),
         months: w.months,
         first_month: w.first_month.map(month_text),
         last_month: w.last_month.map(month_text),
-        state: w.state.clone(),
+        state: w.state,
         rank: w.rank,
-        why: w.reason_id.clone(),
-        why_en: w.reason_en.clone(),
+        why: w.reason_id,
+        why_en: w.reason_en,
     }
 }
 
@@ -263,6 +254,8 @@ impl From<DonationInput> for uc::DonationInput {
 /// A NIK a named donation left out, and why.
 #[derive(Serialize, ToSchema)]
 pub struct Skipped {
+    /// Masked (`35.25 •••• •••• ••••`): an extension skips workers whose whole NIK the donor
+    /// never saw. The problem names the NIK's place in the request.
     pub nik: String,
     pub problem: Message,
 }
@@ -286,7 +279,7 @@ fn made_json(made: &uc::Made) -> DonationMade {
             .skipped
             .iter()
             .map(|(nik, p)| Skipped {
-                nik: nik.clone(),
+                nik: crate::privacy::gate::mask_nik(nik),
                 problem: problem_json(p),
             })
             .collect(),
@@ -397,8 +390,8 @@ pub struct DonationWorkers {
 }
 
 #[utoipa::path(get, path = "/api/v1/donations/{id}/workers", tag = "donations",
-    summary = "The workers a donation funds, with why each was chosen (a donor sees masked NIKs and initials)",
-    description = "Roles: admin, officer, the donor.",
+    summary = "The workers a donation funds, with why each was chosen (a donor sees masked NIKs and names)",
+    description = "Roles: admin (each page recorded in the audit trail), officer (the workers in their regions only), the donor.",
     params(("id" = i64, Path, description = "The donation's id"), Page),
     responses(
         (status = 200, description = "A page of the workers", body = DonationWorkers),
@@ -410,17 +403,19 @@ pub async fn workers(
     Path(id): Path<i64>,
     Query(page): Query<Page>,
 ) -> Result<Json<DonationWorkers>> {
-    let d = uc::visible(state.ctx(&caller.0), id).await?;
     let limit = page.limit.unwrap_or(100).clamp(1, 1000);
     let offset = page.offset.unwrap_or(0).max(0);
-    let rows = donations::workers_of(&state.db, d.id, limit, offset).await?;
-    let full = STAFF.contains(&caller.0.role);
+    let shown = uc::workers(state.ctx(&caller.0), id, limit, offset).await?;
     Ok(Json(DonationWorkers {
-        donation_id: d.id,
-        workers: rows.iter().map(|w| donation_worker_json(w, full)).collect(),
+        donation_id: shown.donation.id,
+        workers: shown
+            .workers
+            .into_iter()
+            .map(donation_worker_json)
+            .collect(),
         limit,
         offset,
-        total: d.workers,
+        total: shown.total,
     }))
 }
 

@@ -262,6 +262,7 @@ pub async fn add_budget_line(
         b.code.trim(),
         b.fiscal_year,
         b.ceiling,
+        crate::db::audit::Actor::of(&caller.0),
         state.clock.now(),
     )
     .await?
@@ -386,8 +387,47 @@ pub async fn set_hold_limits(
             ));
         }
     }
-    if !donors::set_hold_limits(&state.db, id, input.max_workers, input.max_donations).await? {
+    if !donors::set_hold_limits(
+        &state.db,
+        id,
+        input.max_workers,
+        input.max_donations,
+        crate::db::audit::Actor::of(&caller.0),
+        state.clock.now(),
+    )
+    .await?
+    {
         return Err(ApiError::not_found("Donatur"));
     }
     Ok(Json(hold_limits_json(&state, id).await?))
+}
+
+/// `POST /api/v1/donors/{id}/verify`: an officer or admin has checked who the donor is;
+/// named donations (by NIK) open to it (`usecase::donations::verify_donor`).
+#[utoipa::path(post, path = "/api/v1/donors/{id}/verify", tag = "donations",
+    summary = "Verify a donor: opens donations by NIK (named) to it",
+    description = "Roles: admin, officer.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "Verified", body = DonorVerified),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor", body = ErrorEnvelope),
+    ))]
+pub async fn verify(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<DonorVerified>> {
+    crate::usecase::donations::verify_donor(state.ctx(&caller.0), id).await?;
+    Ok(Json(DonorVerified {
+        donor_id: id,
+        verified: true,
+    }))
+}
+
+/// A donor an officer has verified.
+#[derive(Serialize, ToSchema)]
+pub struct DonorVerified {
+    donor_id: i64,
+    verified: bool,
 }

@@ -90,7 +90,7 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<Json<
 /// `baris,kolom,nilai,kode,pesan,message`.
 #[utoipa::path(get, path = "/api/v1/imports/{id}/errors.csv", tag = "imports",
     summary = "The bad rows as CSV",
-    description = "Roles: its proposer, officers in scope, admin.",
+    description = "Roles: its proposer, officers in scope, admin. Each export is recorded in the audit trail.",
     params(("id" = i64, Path, description = "The import's id")),
     responses(
         (status = 200, description = "`baris,kolom,nilai,kode,pesan,message`, UTF-8 with a BOM", body = String, content_type = "text/csv"),
@@ -101,8 +101,7 @@ pub async fn errors_csv(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse> {
-    let rec = uc::visible(state.ctx(&caller.0), id).await?;
-    let rows = imports::errors(&state.db, rec.id, "error", i64::MAX).await?;
+    let rows = uc::errors_export(state.ctx(&caller.0), id).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["baris", "kolom", "nilai", "kode", "pesan", "message"])
         .map_err(anyhow::Error::from)?;
@@ -131,4 +130,59 @@ pub async fn errors_csv(
         ],
         bytes,
     ))
+}
+
+/// A NIK sent again by another organisation, as the officer sees it (no NIK: the worker's
+/// id names the record, which the officer opens within their scope).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DuplicateSubmission {
+    pub id: i64,
+    pub worker_id: i64,
+    pub village: crate::wire::RegionName,
+    pub organisation: crate::wire::Named,
+    pub submitted_by: i64,
+    pub import_id: Option<i64>,
+    pub line: i64,
+    #[schema(format = DateTime)]
+    pub submitted_at: String,
+}
+
+/// The officer's list of duplicate submissions.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DuplicateSubmissions {
+    pub submissions: Vec<DuplicateSubmission>,
+}
+
+/// NIKs a proposer sent that another organisation had registered. The proposer was told only
+/// "sudah terdaftar; petugas akan menghubungi Anda"; the officer contacts them from here.
+#[utoipa::path(get, path = "/api/v1/duplicate-submissions", tag = "verification",
+    summary = "NIKs sent again by another organisation than the one that registered them (newest 500)",
+    description = "Roles: admin, officer (workers in their regions).",
+    responses(
+        (status = 200, description = "The submissions", body = DuplicateSubmissions),
+        (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+    ))]
+pub async fn duplicate_submissions(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<DuplicateSubmissions>> {
+    let rows = uc::duplicate_submissions(state.ctx(&caller.0)).await?;
+    Ok(Json(DuplicateSubmissions {
+        submissions: rows
+            .into_iter()
+            .map(|r| DuplicateSubmission {
+                id: r.id,
+                worker_id: r.worker_id,
+                village: crate::wire::RegionName::of(&r.village_code),
+                organisation: crate::wire::Named {
+                    id: r.organisation_id,
+                    name: r.organisation_name,
+                },
+                submitted_by: r.submitted_by,
+                import_id: r.import_id,
+                line: r.line,
+                submitted_at: r.submitted_at.to_rfc3339(),
+            })
+            .collect(),
+    }))
 }

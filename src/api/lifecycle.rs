@@ -5,8 +5,9 @@ use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
 use super::extract::{Json, Path, Query, Text};
 use crate::app::AppState;
-use crate::auth::role::{READERS, STAFF};
+use crate::auth::role::STAFF;
 use crate::auth::Principal;
+use crate::db::audit::Actor;
 use crate::db::lifecycle::{self, GraduationBy, Recorded, SelfPayment, StopReason};
 use crate::db::{outbox, reconcile, workers};
 use axum::extract::State;
@@ -85,7 +86,7 @@ pub async fn self_payment(
         reference: body.reference.as_deref(),
         today: crate::clock::today(),
     };
-    match lifecycle::record_self_payment(&state.db, &sp, p.user_id, state.clock.now()).await? {
+    match lifecycle::record_self_payment(&state.db, &sp, Actor::of(p), state.clock.now()).await? {
         Ok(Recorded::New { status, .. }) => Ok(Json(SelfPaymentRecorded {
             recorded: true,
             worker_id: id,
@@ -106,7 +107,7 @@ pub async fn self_payment(
 /// in the body. Bad lines are listed; the rest are recorded.
 #[utoipa::path(post, path = "/api/v1/self-payments/import", tag = "lifecycle",
     summary = "Import self-payments from the insurer's data (CSV body nik,bulan,iuran[,referensi])",
-    description = "Roles: admin, officer.",
+    description = "Roles: admin, officer (workers in their regions; a line for another region's worker is refused as `unknown_nik`).",
     request_body(content = String, description = "CSV with a header: `nik,bulan,iuran[,referensi]`", content_type = "text/csv"),
     responses(
         (status = 200, description = "What was recorded, and the lines that were not", body = lifecycle::SelfPaymentImport),
@@ -119,10 +120,13 @@ pub async fn import_self_payments(
 ) -> Result<Json<lifecycle::SelfPaymentImport>> {
     let p = caller.require(&STAFF)?;
     let now = state.clock.now();
+    // An officer records self-payments of the workers in their regions only; a line for
+    // any other reads as an unregistered NIK.
     let r = lifecycle::import_self_payments(
         &state.db,
         &body,
-        p.user_id,
+        crate::usecase::privacy::regions_of(p),
+        crate::db::audit::Actor::of(p),
         crate::clock::wib_date(now),
         now,
     )
@@ -183,7 +187,7 @@ pub async fn stop(
         reason,
         on,
         body.note.as_deref(),
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await?
@@ -245,7 +249,6 @@ pub async fn graduation(
     State(state): State<AppState>,
     Query(q): Query<GraduationQuery>,
 ) -> Result<Json<Graduation>> {
-    caller.require(&READERS)?;
     let as_of = match q.as_of.as_deref() {
         None | Some("") => Month::of(crate::clock::today()),
         Some(s) => month_param(s)?,
@@ -254,7 +257,7 @@ pub async fn graduation(
         Some("region") => GraduationBy::Region,
         _ => GraduationBy::Donor,
     };
-    let rows = lifecycle::graduation(&state.db, as_of, by).await?;
+    let rows = crate::usecase::cycle::graduation(state.ctx(&caller.0), as_of, by).await?;
     let items = rows
         .iter()
         .map(|g| GraduationItem {
@@ -282,7 +285,7 @@ pub async fn graduation(
 /// `GET /api/v1/cycle/{month}`: the month's three-way reconciliation.
 #[utoipa::path(get, path = "/api/v1/cycle/{month}", tag = "cycle",
     summary = "The month's three-way reconciliation: funded ↔ remitted ↔ confirmed, rejected and late months",
-    description = "Roles: admin, officer, viewer.",
+    description = "Roles: admin, officer, viewer. Totals for all; rejected months only of workers in the caller's regions (a viewer sees masked names).",
     params(("month" = String, Path, description = "YYYY-MM")),
     responses(
         (status = 200, description = "The reconciliation", body = reconcile::Reconciliation),
@@ -294,9 +297,9 @@ pub async fn reconciliation(
     State(state): State<AppState>,
     Path(month): Path<String>,
 ) -> Result<Json<reconcile::Reconciliation>> {
-    caller.require(&READERS)?;
+    let month = month_param(&month)?;
     Ok(Json(
-        reconcile::month(&state.db, month_param(&month)?).await?,
+        crate::usecase::cycle::reconciliation(state.ctx(&caller.0), month).await?,
     ))
 }
 
@@ -314,6 +317,8 @@ pub struct Outbox {
     counts: BTreeMap<String, i64>,
     /// Messages claimed for sending long ago and never marked: look at them.
     stuck: i64,
+    /// The messages (recipients and bodies are contact data): an admin's list, recorded in
+    /// the audit trail; empty for an officer, who sees the counts.
     items: Vec<outbox::Message>,
 }
 
@@ -321,7 +326,7 @@ pub struct Outbox {
 /// only).
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "messages",
     summary = "Messages to donors and workers (?status=pending|sending|sent|failed), with counts",
-    description = "Roles: admin, officer.",
+    description = "Roles: admin (the messages, each reading recorded in the audit trail), officer (the counts only).",
     params(OutboxQuery),
     responses(
         (status = 200, description = "Up to 200 messages", body = Outbox),
@@ -332,13 +337,12 @@ pub async fn list_outbox(
     State(state): State<AppState>,
     Query(q): Query<OutboxQuery>,
 ) -> Result<Json<Outbox>> {
-    caller.require(&STAFF)?;
-    let items = outbox::list(&state.db, q.status.as_deref(), 200).await?;
-    let (counts, stuck) = outbox::counts(&state.db, chrono::Utc::now()).await?;
+    let o =
+        crate::usecase::messages::outbox(state.ctx(&caller.0), q.status.as_deref(), 200).await?;
     Ok(Json(Outbox {
-        counts: counts.into_iter().collect(),
-        stuck,
-        items,
+        counts: o.counts.into_iter().collect(),
+        stuck: o.stuck,
+        items: o.items.unwrap_or_default(),
     }))
 }
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by `/api/openapi.json`.
 
 pub mod accounts;
+pub mod audit;
 pub mod coverage;
 pub mod donations;
 pub mod donors;
@@ -47,6 +48,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(registry::add_covered))
         .routes(routes!(registry::search, registry::create))
+        .routes(routes!(registry::search_by_body))
         .routes(routes!(registry::decide_bulk))
         .routes(routes!(registry::show))
         .routes(routes!(registry::verify))
@@ -56,6 +58,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::list, imports::upload))
         .routes(routes!(imports::show))
         .routes(routes!(imports::errors_csv))
+        .routes(routes!(imports::duplicate_submissions))
         .routes(routes!(quotes::list, quotes::add))
         .routes(routes!(quotes::quote))
         .routes(routes!(quotes::reliefs, quotes::add_relief))
@@ -63,6 +66,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(donors::show))
         .routes(routes!(donors::add_budget_line))
         .routes(routes!(donors::hold_limits, donors::set_hold_limits))
+        .routes(routes!(donors::verify))
         .routes(routes!(payments::account))
         .routes(routes!(payments::refund))
         .routes(routes!(accounts::sign_up))
@@ -88,6 +92,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::upload_statement))
         .routes(routes!(payments::unmatched))
         .routes(routes!(payments::resolve_line))
+        .routes(routes!(audit::list))
 }
 
 pub fn router() -> Router<AppState> {

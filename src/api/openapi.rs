@@ -51,6 +51,7 @@ the key was used for another request.";
         (name = "cycle", description = "The month's remittance and its reconciliation"),
         (name = "messages", description = "Reminders and notices to donors and workers"),
         (name = "coverage", description = "Is a person protected on a day"),
+        (name = "audit", description = "The audit trail: every change, who and when, on a hash chain"),
     )
 )]
 pub struct ApiDoc;

@@ -97,7 +97,7 @@ pub async fn provider_callback(
             channel: paid.channel.clone(),
             evidence_name: None,
             evidence: None,
-            recorded_by: None,
+            recorded_by: crate::db::audit::Actor::System("provider"),
             note: paid.invoice_number.clone(),
         },
         state.clock.now(),
@@ -342,7 +342,7 @@ pub async fn upload_statement(
         &name,
         &bytes,
         account.as_deref(),
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await?
@@ -431,7 +431,7 @@ pub async fn resolve_line(
 /// `GET /api/v1/donors/{id}/account`: what a donor has paid, owes and has left.
 #[utoipa::path(get, path = "/api/v1/donors/{id}/account", tag = "donations",
     summary = "A donor's credit, invoices and payments",
-    description = "Roles: admin, officer, the donor.",
+    description = "Roles: admin, officer, the donor. An officer of a region the donor funds no worker in gets the totals only (`totals_only`).",
     params(("id" = i64, Path, description = "The donor's id")),
     responses(
         (status = 200, description = "The account", body = shapes::Account),
@@ -452,12 +452,19 @@ pub async fn account(
             .ok_or_else(|| ApiError::not_found("Donatur"))?
     };
     let credit = payments::credit_of(&state.db, donor.id).await?;
-    let invoices = donations::invoices_of_donor(&state.db, donor.id).await?;
-    let pays = payments::of_donor(&state.db, donor.id).await?;
-    let settled = donations::credit_settlements_of_donor(&state.db, donor.id).await?;
+    let full = crate::usecase::account::sees_account(state.ctx(p), &donor).await?;
+    let (invoices, pays, settled) = if full {
+        (
+            donations::invoices_of_donor(&state.db, donor.id).await?,
+            payments::of_donor(&state.db, donor.id).await?,
+            donations::credit_settlements_of_donor(&state.db, donor.id).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
     Ok(Json(json!({
         "donor": { "id": donor.id, "name": donor.name, "kind": donor.kind },
-        "credit": credit, "credit_text": rupiah(credit),
+        "credit": credit, "credit_text": rupiah(credit), "totals_only": !full,
         "invoices": invoices.iter().map(invoice_json).collect::<Vec<_>>(),
         "payments": pays.iter().map(payment_json).collect::<Vec<_>>(),
         "credit_receipts": settled.iter().map(|s| credit_receipt_json(
@@ -506,7 +513,7 @@ pub async fn refund(
         id,
         r.amount,
         r.reason.trim(),
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await?

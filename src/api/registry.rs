@@ -7,8 +7,10 @@ use super::shapes;
 use crate::app::AppState;
 use crate::auth::role::{REGISTRY_READERS, STAFF};
 use crate::auth::{Principal, Role};
+use crate::db::audit::Actor;
 use crate::db::imports::{self, ErrorRow, Pending, Submitter};
 use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter};
+use crate::privacy::gate::{self, Sight};
 use crate::regions::RegionTable;
 use crate::wire;
 use axum::extract::State;
@@ -148,10 +150,12 @@ fn out_of_area(code: &str) -> ApiError {
     )
 }
 
-#[derive(Deserialize, Default, IntoParams)]
+#[derive(Deserialize, Default, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// An exact NIK.
+    /// An exact NIK: only in the body of `POST /api/v1/workers/search` (in a URL it is
+    /// refused with 422 `nik_in_url`), and only for admins, officers and proposers (a viewer,
+    /// who sees masks, is refused with 403 `nik_search_forbidden`).
     nik: Option<String>,
     /// Part of the name.
     name: Option<String>,
@@ -172,9 +176,12 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
-    fn filter(&self) -> Result<Filter> {
+    /// The filter, for `p`. A caller who sees masked NIKs may not search by a whole one
+    /// (`privacy::gate::may_search_by_nik`): the refusal names no NIK.
+    fn filter(&self, p: &Principal) -> Result<Filter> {
         let nik = match self.nik.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
+            Some(_) if !gate::may_search_by_nik(p) => return Err(nik_search_refused()),
             Some(n) => Some(
                 lingkaran_domain::Nik::parse(n, crate::clock::today())
                     .map_err(ApiError::invalid)?
@@ -218,6 +225,36 @@ impl SearchQuery {
     }
 }
 
+/// Records an admin's reveal of `count` whole NIKs (one entry per answer, not per row).
+async fn reveal(state: &AppState, p: &Principal, what: &str, id: i64, count: usize) -> Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    crate::usecase::privacy::record(
+        state.ctx(p),
+        crate::usecase::privacy::Reveal::Shown,
+        if what == "worker" {
+            "worker"
+        } else {
+            "worker_search"
+        },
+        id,
+        json!({ "workers": count }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A search by whole NIK from a role that sees masks: refused in words, the NIK not echoed.
+fn nik_search_refused() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "nik_search_forbidden",
+        "Peran Anda melihat NIK tersamar, jadi tidak bisa mencari dengan NIK utuh. Cari dengan nama atau desa.",
+        "Your role sees masked NIKs, so it cannot search by a whole NIK. Search by name or village.",
+    )
+}
+
 /// A page number outside 1 ..= `paging::MAX_PAGE`, in words.
 fn bad_page() -> ApiError {
     ApiError::invalid(vec![lingkaran_domain::Problem::new(
@@ -245,6 +282,16 @@ async fn page_of(
         return Err(bad_page());
     }
     let (rows, total) = workers::search(&state.db, &f, p, page, per_page).await?;
+    reveal(
+        state,
+        p,
+        "search",
+        page,
+        rows.iter()
+            .filter(|w| wire::sight_of(w, p).audited())
+            .count(),
+    )
+    .await?;
     Ok(Json(json!({
         "page": page, "per_page": per_page, "total": total,
         "workers": rows.iter().map(|w| wire::worker_json(w, p)).collect::<Vec<_>>(),
@@ -253,12 +300,12 @@ async fn page_of(
 
 /// Search by exact NIK, name, region and status, within the caller's scope.
 #[utoipa::path(get, path = "/api/v1/workers", tag = "registry",
-    summary = "Search workers by nik, name, region, status (page, per_page)",
+    summary = "Search workers by name, region, status (page, per_page); by NIK: POST /api/v1/workers/search",
     description = "Roles: admin, officer, viewer (scoped), proposer (own).",
     params(SearchQuery),
     responses(
         (status = 200, description = "A page of workers", body = wire::WorkerPage),
-        (status = 403, description = "Your role may not read the registry (`forbidden`)", body = ErrorEnvelope),
+        (status = 403, description = "Your role may not read the registry (`forbidden`), or may not search by whole NIK (`nik_search_forbidden`)", body = ErrorEnvelope),
         (status = 422, description = "NIK, status, occupation or page do not hold", body = ErrorEnvelope),
     ))]
 pub async fn search(
@@ -267,8 +314,41 @@ pub async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>> {
     let p = caller.require(&REGISTRY_READERS)?;
-    let f = q.filter()?;
+    refuse_nik_in_url(&q)?;
+    let f = q.filter(p)?;
     page_of(&state, p, f, &q).await
+}
+
+/// The same search with the filters in the body: the one way to search by NIK, so that a
+/// NIK never travels in a URL (proxy logs, browser history).
+#[utoipa::path(post, path = "/api/v1/workers/search", tag = "registry",
+    summary = "Search workers, the filters (and an exact nik) in the body",
+    description = "Roles: admin, officer, viewer (scoped; no nik), proposer (own).",
+    responses(
+        (status = 200, description = "A page of workers", body = wire::WorkerPage),
+        (status = 403, description = "Your role may not read the registry (`forbidden`), or may not search by whole NIK (`nik_search_forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "NIK, status, occupation or page do not hold", body = ErrorEnvelope),
+    ))]
+pub async fn search_by_body(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(q): Json<SearchQuery>,
+) -> Result<Json<Value>> {
+    let p = caller.require(&REGISTRY_READERS)?;
+    let f = q.filter(p)?;
+    page_of(&state, p, f, &q).await
+}
+
+/// A NIK in a URL's query string: refused in words (which name no NIK), whoever asks.
+fn refuse_nik_in_url(q: &SearchQuery) -> Result<()> {
+    if q.nik.as_deref().is_some_and(|n| !n.trim().is_empty()) {
+        return Err(ApiError::bad_request(
+            "nik_in_url",
+            "NIK tidak dikirim di alamat (URL). Cari dengan POST /api/v1/workers/search, NIK di isi permintaan.",
+            "A NIK is not sent in a URL. Search with POST /api/v1/workers/search, the NIK in the body.",
+        ));
+    }
+    Ok(())
 }
 
 /// The officer's queue: proposed workers in their regions, filtered by village, occupation,
@@ -288,7 +368,8 @@ pub async fn queue(
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Value>> {
     let p = caller.require(&STAFF)?;
-    let mut f = q.filter()?;
+    refuse_nik_in_url(&q)?;
+    let mut f = q.filter(p)?;
     f.status = Some(WorkerStatus::Proposed.code().to_string());
     page_of(&state, p, f, &q).await
 }
@@ -311,9 +392,12 @@ pub async fn show(
     let w = workers::get(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("Pekerja"))?;
-    if !p.reads_registry(&w.village_code, w.organisation_id) {
+    if wire::sight_of(&w, p) == Sight::Hidden {
         // Not 403: whether a record exists outside your scope is itself not yours to know.
         return Err(ApiError::not_found("Pekerja"));
+    }
+    if wire::sight_of(&w, p).audited() {
+        reveal(&state, p, "worker", w.id, 1).await?;
     }
     let mut body = wire::worker_json(&w, p);
     body["history"] = json!(workers::events(&state.db, id)
@@ -574,6 +658,7 @@ pub async fn put_eligibility(
             min_age: e.min_age,
             max_age: e.max_age,
         },
+        Actor::of(&caller.0),
         state.clock.now(),
     )
     .await?;
@@ -586,7 +671,7 @@ pub async fn put_eligibility(
 /// `nik` and CSV columns after the first are ignored).
 #[utoipa::path(post, path = "/api/v1/covered-niks", tag = "registry",
     summary = "Import the insurer's list of NIKs already active (text, one per line)",
-    description = "Roles: admin, officer.",
+    description = "Roles: admin, officer (the NIKs issued in their regions; others are counted in `outside_scope` and not added).",
     request_body(content = String, description = "One NIK per line; a header `nik` and further CSV columns are ignored", content_type = "text/plain"),
     responses(
         (status = 200, description = "What was added, and the lines that are not NIKs", body = shapes::CoveredImport),
@@ -600,16 +685,23 @@ pub async fn add_covered(
     let p = caller.require(&STAFF)?;
     let today = crate::clock::today();
     let list = lingkaran_domain::nik::parse_list(&body, today);
-    let niks: Vec<String> = list.niks.iter().map(|n| n.to_string()).collect();
+    // An officer adds the NIKs issued in their regions only; the rest are counted as outside
+    // and not looked at, so the answer tells nothing of another region's NIKs.
+    let (niks, outside): (Vec<&lingkaran_domain::Nik>, Vec<_>) = list
+        .niks
+        .iter()
+        .partition(|n| p.role == Role::Admin || p.covers(&n.district_code()));
+    let niks: Vec<String> = niks.into_iter().map(|n| n.to_string()).collect();
     let invalid: Vec<Value> = list
         .invalid
         .iter()
         .map(|(line, value, ps)| {
-            json!({ "line": line, "value": lingkaran_domain::nik::mask(value), "errors": ps.iter().map(wire::problem_json).collect::<Vec<_>>() })
+            json!({ "line": line, "value": gate::mask_nik(value), "errors": ps.iter().map(wire::problem_json).collect::<Vec<_>>() })
         })
         .collect();
-    let added = workers::add_covered_niks(&state.db, &niks, p.user_id, state.clock.now()).await?;
+    let added =
+        workers::add_covered_niks(&state.db, &niks, Actor::of(p), state.clock.now()).await?;
     Ok(Json(
-        json!({ "received": niks.len(), "added": added, "invalid": invalid }),
+        json!({ "received": niks.len() + outside.len(), "added": added, "outside_scope": outside.len(), "invalid": invalid }),
     ))
 }

@@ -86,6 +86,8 @@ pub struct InvalidNik {
 pub struct CoveredImport {
     received: i64,
     added: i64,
+    /// NIKs issued outside an officer's regions: not added, not looked at.
+    outside_scope: i64,
     invalid: Vec<InvalidNik>,
 }
 
@@ -222,6 +224,10 @@ pub struct Account {
     /// The donor's credit, in rupiah.
     credit: i64,
     credit_text: String,
+    /// The donor's invoices, payments and credit receipts are listed for the donor, an admin
+    /// and an officer of a region the donor funds workers in (or a government donor of it);
+    /// another officer gets the totals only, with `totals_only` true and the lists empty.
+    totals_only: bool,
     invoices: Vec<Invoice>,
     payments: Vec<Payment>,
     credit_receipts: Vec<CreditReceipt>,

@@ -73,27 +73,6 @@ impl Principal {
                         && region_code.as_bytes().get(s.len()) == Some(&b'.'))
             })
     }
-
-    /// Whether this caller may see `worker`'s whole NIK: officers and admins in scope, and the
-    /// organisation that proposed the worker (domain.md §4, UU 27/2022).
-    pub fn sees_full_nik(&self, village_code: &str, organisation_id: i64) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::Officer => self.covers(village_code),
-            Role::Proposer => self.organisation_id == Some(organisation_id),
-            Role::Donor | Role::Viewer => false,
-        }
-    }
-
-    /// Whether this caller may read registry records of `village_code` at all.
-    pub fn reads_registry(&self, village_code: &str, organisation_id: i64) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::Officer | Role::Viewer => self.covers(village_code),
-            Role::Proposer => self.organisation_id == Some(organisation_id),
-            Role::Donor => false,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! step, death or leaving, graduation, reminders and the outbox.
 
 use super::{open, refused};
+use crate::db::audit::Actor;
 use crate::db::lifecycle::{self, GraduationBy, SelfPayment, StopReason};
 use crate::db::{outbox, reminders, users, workers, Db};
 use anyhow::Context;
@@ -153,9 +154,15 @@ pub async fn rates(
                 _ => None,
             };
             let (p, w) = if dana_desa_is_apbn.is_some() || window.is_some() {
-                crate::usecase::quotes::change_settings(&db, dana_desa_is_apbn, window)
-                    .await
-                    .map_err(refused)?
+                crate::usecase::quotes::change_settings(
+                    &db,
+                    dana_desa_is_apbn,
+                    window,
+                    Actor::Cli,
+                    crate::clock::now(),
+                )
+                .await
+                .map_err(refused)?
             } else {
                 let (p, w) = crate::db::rates::pricing_and_window(&db).await?;
                 (p.settings, w)
@@ -306,10 +313,12 @@ fn month_arg(s: &str) -> anyhow::Result<Month> {
     })
 }
 
-async fn actor(db: &Db, by: &str) -> anyhow::Result<i64> {
-    users::user_id(db, by)
+/// The user `--by` names: the command acts as them (the audit trail and the rows say so).
+async fn actor(db: &Db, by: &str) -> anyhow::Result<Actor> {
+    let id = users::user_id(db, by)
         .await?
-        .with_context(|| format!("no user {by:?}: give a user id or username"))
+        .with_context(|| format!("no user {by:?}: give a user id or username"))?;
+    Ok(Actor::User(id))
 }
 
 fn print<T: serde::Serialize>(json: bool, v: &T, text: impl FnOnce() -> String) {
@@ -328,7 +337,8 @@ pub async fn lifecycle(
     let db = open(db_url, config).await?;
     match cmd {
         LifecycleCmd::Run { month, json } => {
-            let r = lifecycle::run(&db, month_arg(&month)?, crate::clock::now()).await?;
+            let r =
+                lifecycle::run(&db, month_arg(&month)?, Actor::Cli, crate::clock::now()).await?;
             print(json, &r, || {
                 format!(
                     "{}: {} mandiri, {} tidak aktif (lapsed), {} kembali ke daftar tunggu",
@@ -374,7 +384,7 @@ pub async fn lifecycle(
             let by = actor(&db, &by).await?;
             let now = crate::clock::now();
             let today = crate::clock::wib_date(now);
-            let r = lifecycle::import_self_payments(&db, &text, by, today, now).await?;
+            let r = lifecycle::import_self_payments(&db, &text, None, by, today, now).await?;
             print(json, &r, || {
                 let mut out = format!(
                     "{} dicatat, {} sudah ada, {} baris salah",

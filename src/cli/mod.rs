@@ -2,6 +2,7 @@
 
 use crate::app::{self, AppState};
 use crate::auth::Role;
+use crate::db::audit::Actor;
 use crate::db::imports::{self, Submitter};
 use crate::db::{users, workers, Db};
 use crate::regions::RegionTable;
@@ -275,6 +276,12 @@ pub enum AuditCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Print the head (the last entry's id and hash) as the store holds it, and write it to
+    /// the log as the scheduler does every day: compare it with an outside copy.
+    Head {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -449,12 +456,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 m,
                 &programme,
                 &text,
+                Actor::Cli,
                 crate::clock::now(),
             )
             .await?;
             let v = serde_json::json!({
                 "accepted": r.accepted, "rejected": r.rejected, "refunded": r.refunded,
-                "unknown": r.unknown.iter().map(|(line, nik, why)| serde_json::json!({"line": line, "nik": lingkaran_domain::nik::mask(nik), "why": why})).collect::<Vec<_>>(),
+                "unknown": r.unknown.iter().map(|(line, nik, why)| serde_json::json!({"line": line, "nik": crate::privacy::gate::mask_nik(nik), "why": why})).collect::<Vec<_>>(),
             });
             if json {
                 println!("{v}");
@@ -503,9 +511,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = dir.unwrap_or_else(|| cli.config.remittance_dir.clone());
             let now = crate::clock::now();
             let batch = cli.config.cycle_batch;
-            let r = crate::usecase::cycle::run_in(&db, m, &dir, batch, now).await?;
+            let r = crate::usecase::cycle::run_in(&db, m, &dir, batch, Actor::Cli, now).await?;
             // Then the workers whose funded months ended: mandiri, lapsed, back to the pool.
-            let life = crate::db::lifecycle::run(&db, m, now).await?;
+            let life = crate::db::lifecycle::run(&db, m, Actor::Cli, now).await?;
             let v = serde_json::json!({
                 "month": r.month, "donations": r.donations, "posted": r.posted, "jkk": r.jkk, "jkm": r.jkm,
                 "files": r.files.iter().map(|(p, path, lines)| serde_json::json!({
@@ -556,18 +564,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 match (&answer.worker, answer.coverage.until) {
                     (None, _) => println!(
                         "{}: belum terdaftar / not registered",
-                        lingkaran_domain::nik::mask(&nik)
+                        crate::privacy::gate::mask_nik(&nik)
                     ),
                     (Some(_), Some(until)) => println!(
                         "{}: terlindungi JKK & JKM pada {} sampai {} ({})",
-                        lingkaran_domain::nik::mask(&nik),
+                        crate::privacy::gate::mask_nik(&nik),
                         lingkaran_domain::format::date(day, "id"),
                         lingkaran_domain::format::date(until, "id"),
                         v["donor"]["name"].as_str().unwrap_or("mandiri")
                     ),
                     (Some(_), None) => println!(
                         "{}: tidak terlindungi pada {}",
-                        lingkaran_domain::nik::mask(&nik),
+                        crate::privacy::gate::mask_nik(&nik),
                         lingkaran_domain::format::date(day, "id")
                     ),
                 }
@@ -643,9 +651,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open(&cli.db, &cli.config).await?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let actor: i64 = users::user_id(&db, &by)
-                .await?
-                .with_context(|| format!("no user {by:?}"))?;
+            let actor = Actor::User(
+                users::user_id(&db, &by)
+                    .await?
+                    .with_context(|| format!("no user {by:?}"))?,
+            );
             let today = crate::clock::today();
             let list = lingkaran_domain::nik::parse_list(&text, today);
             let niks: Vec<String> = list.niks.iter().map(|n| n.to_string()).collect();
@@ -681,6 +691,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     organisation_id: org,
                     regions: &regions,
                 },
+                Actor::Cli,
                 crate::clock::now(),
             )
             .await?;
@@ -688,7 +699,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if token {
                 println!(
                     "token: {}",
-                    users::create_api_token(&db, id, "cli", crate::clock::now()).await?
+                    users::create_api_token(&db, id, "cli", Actor::Cli, crate::clock::now())
+                        .await?
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -783,6 +795,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Audit {
+            cmd: AuditCmd::Head { json },
+        } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let h = crate::usecase::audit::log_head(&db).await?;
+            if json {
+                println!("{}", serde_json::to_string(&h)?);
+            } else {
+                println!("audit head: entry {} hash {}", h.last_id, h.hash);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Audit {
             cmd: AuditCmd::Verify { json },
         } => {
             let db = open(&cli.db, &cli.config).await?;
@@ -853,8 +877,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if RegionTable::get().region(&region).is_none() {
                 anyhow::bail!("region {region} does not exist");
             }
-            let id =
-                users::create_organisation(&db, &name, &kind, &region, crate::clock::now()).await?;
+            let id = users::create_organisation(
+                &db,
+                &name,
+                &kind,
+                &region,
+                Actor::Cli,
+                crate::clock::now(),
+            )
+            .await?;
             println!("organisation #{id} {name} ({region})");
             Ok(ExitCode::SUCCESS)
         }
@@ -864,7 +895,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn print_nik_check(c: &lingkaran_domain::nik::NikCheck) {
     match &c.nik {
         Some(n) => {
-            println!("NIK {} sah / valid", n.masked());
+            println!(
+                "NIK {} sah / valid",
+                crate::privacy::gate::mask_nik(&n.to_string())
+            );
             println!(
                 "  jenis kelamin: {}",
                 if n.sex() == lingkaran_domain::Sex::Female {

@@ -1,11 +1,19 @@
-//! The audit trail in the store (`audit_log`, migration 0017): reading it back and walking
-//! its hash chain. The chain's rules (canonical bytes, what a break is) are the domain's
-//! (`lingkaran_domain::audit`); this module only pages through the rows in id order.
+//! The audit trail in the store (`audit_log`, migration 0017): who acted ([`Actor`], the one
+//! shape in which the acting party reaches storage), appending an entry in the transaction of
+//! the change it records ([`record`], [`append`]), walking the hash chain ([`verify`]), the
+//! head ([`head`]) and reading entries back for admins ([`list`]). The chain's rules
+//! (canonical bytes, what a break is) are the domain's (`lingkaran_domain::audit`).
+//!
+//! Every storage function that changes state takes an `Actor` and calls [`record`] before its
+//! commit, as late in the transaction as it can: appending updates the one `audit_head` row,
+//! which every writer then holds until its commit.
 
+use super::sql::Sql;
 use super::{Db, Tx};
-use crate::{on_db, on_tx};
+use crate::{bind_all, on_db, on_tx};
 use chrono::{DateTime, SecondsFormat, Utc};
 use lingkaran_domain::audit::{Break, Entry, Stored, Verifier};
+use serde::Serialize;
 
 /// Rows read per page while verifying: bounded memory whatever the trail's length.
 const PAGE: i64 = 10_000;
@@ -109,23 +117,28 @@ pub async fn verify(db: &Db) -> anyhow::Result<Report> {
 /// filled in by [`append`].
 #[derive(Debug, Clone)]
 pub struct NewEntry<'a> {
-    pub actor: Actor<'a>,
+    pub actor: Actor,
     pub action: &'a str,
     pub record_kind: &'a str,
     pub record_id: String,
-    /// JSON text; never a whole NIK or phone number.
+    /// JSON text; never a whole NIK or phone number (name a worker by its id).
     pub detail: serde_json::Value,
 }
 
-/// Who acted: a signed-in user, the command line, or the service itself (a job).
-#[derive(Debug, Clone, Copy)]
-pub enum Actor<'a> {
+/// Who acted: the one shape in which the acting party reaches storage. Every storage
+/// function that changes state takes one, writes it into the audit entry of that change, and
+/// into the ledger transfers it makes (`ledger_transfers.actor`). A signed-in user; the
+/// command line run by the operator at the console (with `--by` a command acts as that user);
+/// or the service itself, named by its job (`expire_holds`, `cycle`, `provider`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
     User(i64),
     Cli,
-    System(&'a str),
+    System(&'static str),
 }
 
-impl Actor<'_> {
+impl Actor {
+    /// As stored: `user:12`, `cli`, `system:cycle`.
     pub fn text(&self) -> String {
         match self {
             Actor::User(id) => format!("user:{id}"),
@@ -133,6 +146,64 @@ impl Actor<'_> {
             Actor::System(job) => format!("system:{job}"),
         }
     }
+
+    /// The signed-in user, when a user acted. Tables whose rows name a user (`worker_events`,
+    /// `worker_sector_changes`, …) name the system user (`_sistem`) otherwise, see
+    /// [`user_or_system`].
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Actor::User(id) => Some(*id),
+            Actor::Cli | Actor::System(_) => None,
+        }
+    }
+
+    /// The caller of a request.
+    pub fn of(p: &crate::auth::Principal) -> Actor {
+        Actor::User(p.user_id)
+    }
+}
+
+/// SQL for the user id a row names: the acting user (`$n`, bound to [`Actor::user_id`]), or
+/// the system user when the command line or a job acted.
+pub(crate) fn user_or_system(param: &str) -> String {
+    format!("COALESCE(CAST({param} AS BIGINT), (SELECT id FROM users WHERE username = '_sistem'))")
+}
+
+/// The user id a row names for `actor` (see [`user_or_system`]), read in `tx`.
+pub(crate) async fn user_id_in(tx: &mut Tx, actor: Actor) -> anyhow::Result<i64> {
+    if let Some(id) = actor.user_id() {
+        return Ok(id);
+    }
+    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = '_sistem'"
+    )
+    .fetch_optional(c)
+    .await)?;
+    id.ok_or_else(|| anyhow::anyhow!("the system user _sistem is missing: run `lingkaran migrate`"))
+}
+
+/// Appends one entry in `tx` (see [`append`]): the shorthand every change uses.
+pub async fn record(
+    tx: &mut Tx,
+    at: DateTime<Utc>,
+    actor: Actor,
+    action: &str,
+    record_kind: &str,
+    record_id: impl ToString,
+    detail: serde_json::Value,
+) -> anyhow::Result<i64> {
+    append(
+        tx,
+        at,
+        &NewEntry {
+            actor,
+            action,
+            record_kind,
+            record_id: record_id.to_string(),
+            detail,
+        },
+    )
+    .await
 }
 
 /// Appends one entry in `tx`, the transaction of the change it records. Updating
@@ -185,4 +256,88 @@ pub async fn append(tx: &mut Tx, at: DateTime<Utc>, e: &NewEntry<'_>) -> anyhow:
             .map(|r| r.rows_affected())
     })?;
     Ok(id)
+}
+
+/// The head: the last entry's id and hash (hex), as the store claims it. Written to the log
+/// every day (an outside copy) and printed by `lingkaran audit head`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Head {
+    pub last_id: i64,
+    pub hash: String,
+}
+
+pub async fn head(db: &Db) -> anyhow::Result<Head> {
+    let (last_id, hash): (i64, Vec<u8>) = on_db!(db, |pool| {
+        sqlx::query_as("SELECT last_id, last_hash FROM audit_head WHERE one = 1")
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(Head {
+        last_id,
+        hash: hex::encode(hash),
+    })
+}
+
+/// The largest page [`list`] gives.
+pub const MAX_PAGE: i64 = 200;
+
+/// What an admin filters the trail by; every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// A record: its kind (`worker`, `donation`, …) and, optionally, its id.
+    pub record_kind: Option<String>,
+    pub record_id: Option<String>,
+    /// Who (`user:12`, `cli`, `system:cycle`; see [`Actor::text`]).
+    pub actor: Option<String>,
+    /// From this time on, and before that one (RFC 3339 text in UTC, compared as stored).
+    pub from: Option<String>,
+    pub until: Option<String>,
+    /// Keyset paging: entries with an id below this one (the page before, newest first).
+    pub before: Option<i64>,
+    /// At most [`MAX_PAGE`] (+ 1, to see whether another page follows).
+    pub limit: i64,
+}
+
+/// One entry as a reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    /// JSON text.
+    pub detail: String,
+}
+
+/// The entries matching `f`, newest first, at most `f.limit` (capped at [`MAX_PAGE`] + 1).
+/// Each filter has its index (`audit_log_record`, `audit_log_actor`, the id), so a page costs
+/// the same on a trail of millions.
+pub async fn list(db: &Db, f: &Filter) -> anyhow::Result<Vec<Listed>> {
+    let mut sql = Sql::new(
+        "SELECT id, at, actor, action, record_kind, record_id, detail FROM audit_log WHERE 1 = 1",
+    );
+    let text = |sql: &mut Sql, cond: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            sql.push(cond).text_arg(v.as_str());
+        }
+    };
+    text(&mut sql, " AND record_kind = ", &f.record_kind);
+    text(&mut sql, " AND record_id = ", &f.record_id);
+    text(&mut sql, " AND actor = ", &f.actor);
+    text(&mut sql, " AND at >= ", &f.from);
+    text(&mut sql, " AND at < ", &f.until);
+    if let Some(before) = f.before {
+        sql.push(" AND id < ").int_arg(before);
+    }
+    // One past the largest page, so a caller can tell whether another page follows.
+    sql.push(" ORDER BY id DESC LIMIT ")
+        .int_arg(f.limit.clamp(1, MAX_PAGE + 1));
+    Ok(on_db!(db, |pool| bind_all!(
+        sqlx::query_as(&sql.text),
+        sql
+    )
+    .fetch_all(pool)
+    .await)?)
 }

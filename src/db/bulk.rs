@@ -33,12 +33,12 @@ pub(crate) struct Existing {
     pub status: String,
     pub flag: Option<String>,
     pub possible_duplicate_of: Option<i64>,
-    pub organisation_name: String,
+    pub organisation_id: i64,
 }
 
 const EXISTING: &str =
     "SELECT w.id, w.nik_index, w.full_name, w.import_id, w.status, w.flag, w.possible_duplicate_of,
-    o.name AS organisation_name FROM workers w JOIN organisations o ON o.id = w.organisation_id";
+    w.organisation_id FROM workers w";
 
 /// Flags each new row that has an older record with another NIK and the same normalised
 /// name, birth date and regency, pointing at the oldest. One join probes the duplicate-key

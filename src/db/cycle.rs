@@ -6,6 +6,7 @@
 //! (donation, month) or (month, programme), so running the cycle again posts nothing new, and
 //! a run killed half-way finishes exactly the rest.
 
+use super::audit::{self, Actor};
 use super::{ledger, Db, Pool};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
@@ -14,6 +15,7 @@ use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::Rupiah;
+use serde_json::json;
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
@@ -51,6 +53,7 @@ pub async fn move_to_payables(
     db: &Db,
     month: Month,
     per_transaction: u32,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let per_transaction = usize::try_from(per_transaction.max(1)).unwrap_or(1);
@@ -76,7 +79,7 @@ pub async fn move_to_payables(
         let batch = open_batch(db, month).await?;
         let deadline = crate::db::reconcile::due_deadline(month);
         for chunk in new.chunks(per_transaction) {
-            posted += post_items(db, month, batch, chunk, deadline, now).await?;
+            posted += post_items(db, month, batch, chunk, deadline, actor, now).await?;
         }
         // The file query joins the batch's items; without fresh statistics PostgreSQL takes
         // the just-written table for empty and probes `workers` once per row (1.7× slower
@@ -167,6 +170,7 @@ pub async fn pay_bpjs(
     programme: Programme,
     batch: i64,
     total: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     if total <= 0 {
@@ -176,24 +180,38 @@ pub async fn pay_bpjs(
         Programme::Jkk => Account::PayableJkk,
         Programme::Jkm => Account::PayableJkm,
     };
-    apply(
-        db,
-        &[Transfer {
-            id: TransferKey::PayBpjs {
-                month,
-                programme,
-                batch,
-            }
-            .id(),
-            debit: payable,
-            credit: Account::Remitted,
-            amount: total,
-            phase: Phase::Single,
-            linked: false,
-        }],
-        now,
-    )
-    .await
+    let pay = [Transfer {
+        id: TransferKey::PayBpjs {
+            month,
+            programme,
+            batch,
+        }
+        .id(),
+        debit: payable,
+        credit: Account::Remitted,
+        amount: total,
+        phase: Phase::Single,
+        linked: false,
+    }];
+    let mut tx = db.begin_write().await?;
+    let new = count_new(
+        &pay,
+        ledger::apply_transfers(&mut tx, &pay, actor, now).await?,
+    )?;
+    if new > 0 {
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "cycle.remit",
+            "cycle",
+            month.to_string(),
+            json!({ "programme": programme.code(), "batch": batch, "total": total }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(new)
 }
 
 /// The batch new donation-months go in: the month's last batch while none of its files is
@@ -310,6 +328,7 @@ async fn post_items(
     batch: i64,
     items: &[Item],
     deadline: Option<DateTime<Utc>>,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let m = month.yyyymm();
@@ -392,17 +411,32 @@ async fn post_items(
             .map(|_| ()))?;
         }
     }
-    let results = ledger::apply_transfers(&mut tx, &transfers, now).await?;
+    let results = ledger::apply_transfers(&mut tx, &transfers, actor, now).await?;
+    let posted = count_new(&transfers, results)?;
+    // One entry per transaction of donations (`per_transaction`), with its counts: never one
+    // per worker-month.
+    if posted > 0 {
+        let (jkk, jkm) = items.iter().fold((0i64, 0i64), |(a, b), it| {
+            (a.saturating_add(it.jkk), b.saturating_add(it.jkm))
+        });
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "cycle.payables",
+            "cycle",
+            month.to_string(),
+            json!({ "batch": batch, "donations": items.len(), "transfers": posted,
+                    "jkk": jkk, "jkm": jkm }),
+        )
+        .await?;
+    }
     tx.commit().await?;
-    count_new(&transfers, results)
+    Ok(posted)
 }
 
-/// Applies a batch in its own transaction; returns how many transfers were new. A transfer
-/// already posted (a re-run) is fine; any other refusal is an error.
-async fn apply(db: &Db, batch: &[Transfer], now: DateTime<Utc>) -> anyhow::Result<usize> {
-    count_new(batch, super::ledger::apply(db, batch, now).await?)
-}
-
+/// How many transfers of `batch` were new. A transfer already posted (a re-run) is fine; any
+/// other refusal is an error.
 fn count_new(batch: &[Transfer], results: Vec<Result<(), Refusal>>) -> anyhow::Result<usize> {
     let mut new = 0;
     for (t, r) in batch.iter().zip(results) {
@@ -515,9 +549,11 @@ pub async fn record_file(
     total: i64,
     file: &str,
     sha256: &str,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    on_db!(db, |pool| {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |pool| {
         sqlx::query(
             "INSERT INTO remittances (month, programme, batch, lines, total, file, sha256, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -535,6 +571,18 @@ pub async fn record_file(
         .await
         .map(|_| ())
     })?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "cycle.file",
+        "cycle",
+        month.to_string(),
+        json!({ "programme": programme.code(), "batch": batch, "lines": lines, "total": total,
+                "file": file, "sha256": sha256 }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -558,6 +606,7 @@ pub async fn import_confirmation(
     month: Month,
     programme: &str,
     text: &str,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<ConfirmReport> {
     let mut report = ConfirmReport::default();
@@ -656,7 +705,7 @@ pub async fn import_confirmation(
                 phase: Phase::Single,
                 linked: false,
             };
-            let r = ledger::apply_transfers(&mut tx, &[back], now).await?;
+            let r = ledger::apply_transfers(&mut tx, &[back], actor, now).await?;
             refunded = matches!(r.first(), Some(Ok(())));
         }
         tx.commit().await?;
@@ -668,5 +717,21 @@ pub async fn import_confirmation(
             report.refunded += 1;
         }
     }
+    // One entry for the file, with its counts: the lines commit one by one above (each is
+    // keyed, so a re-import changes nothing), and one entry per line would be one per
+    // worker-month. It follows their commits rather than sharing them.
+    let mut tx = db.begin_write().await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "cycle.confirmations",
+        "cycle",
+        month.to_string(),
+        json!({ "programme": programme, "accepted": report.accepted, "rejected": report.rejected,
+                "refunded": report.refunded, "unknown": report.unknown.len() }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(report)
 }

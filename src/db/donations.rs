@@ -11,6 +11,7 @@
 //! functions on the caller's open transaction ([`Tx`], either store), so a payment can book
 //! its money and fund its donation in one commit.
 
+use super::audit::{self, Actor};
 use super::bulk::in_list;
 use super::months::{self, Chosen, MonthRow};
 use super::sql::Sql;
@@ -27,6 +28,7 @@ use lingkaran_domain::rates::Month;
 use lingkaran_domain::status::{DonationStatus, InvoiceStatus};
 use lingkaran_domain::worker::WorkerStatus;
 use lingkaran_domain::Rupiah;
+use serde_json::json;
 use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -313,11 +315,27 @@ fn too_many_workers(asked: i64, left: i64, max: i64) -> Problem {
     )
 }
 
-fn problem_nik(nik: &str, code: &'static str, id: &str, en: &str) -> (String, Problem) {
-    (
-        nik.to_string(),
-        Problem::new(code, format!("NIK {nik}: {id}"), format!("NIK {nik}: {en}")),
+/// The one answer for a NIK a named donation cannot fund, whether it is unknown, not
+/// verified, rejected or held by another donor (docs/privacy.md, "Oracles closed"): it names
+/// the NIK's place in the request, never the NIK, and says nothing of why, so a donor
+/// cannot learn from it which NIKs exist or in which state.
+pub fn unavailable_problem(position: usize) -> Problem {
+    Problem::new(
+        "nik_unavailable",
+        format!(
+            "NIK nomor {position} dalam daftar tidak dapat didanai: belum terdaftar, belum \
+             diverifikasi, atau sudah didanai donatur lain."
+        ),
+        format!(
+            "NIK number {position} in the list cannot be funded: not registered, not verified, \
+             or already funded by another donor."
+        ),
     )
+}
+
+fn unavailable(nik: &str, position: &HashMap<&str, usize>) -> (String, Problem) {
+    let at = position.get(nik).copied().unwrap_or(0);
+    (nik.to_string(), unavailable_problem(at))
 }
 
 /// A donor's hold limits as stored: (kind, user, created by, max held workers, max held
@@ -377,7 +395,7 @@ pub(crate) async fn create_donation(
             niks,
             skip_unavailable,
         } => {
-            let picked = pick_named(tx, &mut pricer, d, id, niks, now).await?;
+            let picked = pick_named(tx, &mut pricer, id, niks, now).await?;
             if !picked.skipped.is_empty() && !skip_unavailable {
                 return Ok(Err(picked.skipped.into_iter().map(|(_, p)| p).collect()));
             }
@@ -430,6 +448,18 @@ pub(crate) async fn create_donation(
         .await
         .map(|_| ())
     })?;
+    audit::record(
+        tx,
+        now,
+        Actor::User(d.created_by),
+        "donation.hold",
+        "donation",
+        id,
+        json!({ "donor": d.donor_id, "mode": d.choice.mode(), "workers": picked.chosen.len(),
+                "total": picked.total, "invoice": invoice_amount, "start": d.start.to_string(),
+                "months": d.months, "extends": d.extends_id, "hold_until": hold_until }),
+    )
+    .await?;
     Ok(Ok(Created {
         id,
         shortfall: picked.shortfall,
@@ -585,7 +615,6 @@ struct Picked {
 async fn pick_named(
     tx: &mut Tx,
     pricer: &mut Pricer<'_>,
-    d: &NewDonation,
     id: i64,
     niks: &[String],
     now: DateTime<Utc>,
@@ -614,24 +643,21 @@ async fn pick_named(
     let by_nik: HashMap<&[u8], &Found> = found.iter().map(|r| (r.1.as_slice(), r)).collect();
     let mut wanted: Vec<CandidateRow> = Vec::new();
     let mut seen = HashSet::new();
+    // Each NIK's place in the request (from 1): what the answer names instead of the NIK.
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (i, nik) in niks.iter().enumerate() {
+        position.entry(nik.as_str()).or_insert(i + 1);
+    }
     for (nik, index) in niks.iter().zip(&indexes) {
         if !seen.insert(nik.as_str()) {
             continue;
         }
         match by_nik.get(index.as_slice()) {
-            None => picked.skipped.push(problem_nik(
-                nik,
-                "not_registered",
-                "belum terdaftar di Lingkaran. Minta desa atau kelompoknya mengusulkan pekerja ini dulu.",
-                "is not registered in Lingkaran. Ask the village or group to propose this worker first.",
-            )),
+            // Not registered, or registered but not verified (proposed, rejected, …): one
+            // answer, the same as a worker another donor holds (below).
+            None => picked.skipped.push(unavailable(nik, &position)),
             Some(r) if WorkerStatus::parse(&r.5) != Some(WorkerStatus::Verified) => {
-                picked.skipped.push(problem_nik(
-                    nik,
-                    "not_verified",
-                    &format!("belum diverifikasi petugas BPJS (status: {}); hanya pekerja terverifikasi yang dapat didanai.", r.5),
-                    &format!("has not been verified by a BPJS officer (status: {}); only verified workers can be funded.", r.5),
-                ))
+                picked.skipped.push(unavailable(nik, &position))
             }
             Some(r) => wanted.push(CandidateRow {
                 id: r.0,
@@ -648,7 +674,6 @@ async fn pick_named(
         blocks.push((w.id, pricer.block(w.income, sector_of(&w.sector))?.to_vec()));
     }
     let taken = take_months(tx, id, &blocks, now).await?;
-    let (first, last) = (d.start, d.start.plus(d.months - 1));
     for w in wanted {
         if taken.contains(&w.id) {
             picked.total = add(
@@ -657,12 +682,7 @@ async fn pick_named(
             )?;
             picked.chosen.push(w);
         } else {
-            picked.skipped.push(problem_nik(
-                &w.nik,
-                "already_funded",
-                &format!("sudah didanai atau sedang ditahan donatur lain untuk sebagian bulan {first} s.d. {last}."),
-                &format!("is already funded or held by another donor for some month from {first} to {last}."),
-            ));
+            picked.skipped.push(unavailable(&w.nik, &position));
         }
     }
     Ok(picked)
@@ -921,10 +941,13 @@ pub(crate) async fn take_months(
 /// donation's escrow. `first` is applied in the same ledger batch, before the funding (the
 /// payment that brings the money), and is applied whatever happens. Returns whether the
 /// donation is now funded: not when already funded, or when the credit does not cover it.
+/// Its caller records the funding in the audit trail (the payment's entry names the donation
+/// it funded; paying from credit has its own), so the usual payment appends one entry.
 pub(crate) async fn settle_donation(
     tx: &mut Tx,
     donation_id: i64,
     first: Option<Transfer>,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let first: Vec<Transfer> = first.into_iter().collect();
@@ -958,7 +981,7 @@ pub(crate) async fn settle_donation(
         }
         // New ids: the payment was just created, and an unfunded donation (we
         // hold its lock) has no funding transfer yet.
-        let results = ledger::apply_new_transfers(tx, &batch, now).await?;
+        let results = ledger::apply_new_transfers(tx, &batch, actor, now).await?;
         if total > 0 && results.last().is_some_and(|r| r.is_err()) {
             on_tx!(tx, |c| {
                 sqlx::query(
@@ -989,12 +1012,12 @@ pub(crate) async fn settle_donation(
     let Some((donor_id, status, start_month, months, budget_line, workers, total, hold_until)) =
         row
     else {
-        ledger::apply_transfers(tx, &first, now).await?;
+        ledger::apply_transfers(tx, &first, actor, now).await?;
         return Ok(false);
     };
     let status = DonationStatus::try_from(status)?;
     if matches!(status, DonationStatus::Funded | DonationStatus::Cancelled) {
-        ledger::apply_transfers(tx, &first, now).await?;
+        ledger::apply_transfers(tx, &first, actor, now).await?;
         return Ok(false);
     }
     // Only a hold that ran out can have lost months to another donation.
@@ -1016,7 +1039,7 @@ pub(crate) async fn settle_donation(
         if total > 0 {
             batch.push(fund(donor_id, total));
         }
-        let results = ledger::apply_transfers(tx, &batch, now).await?;
+        let results = ledger::apply_transfers(tx, &batch, actor, now).await?;
         if total > 0 && results.last().is_some_and(|r| r.is_err()) {
             return Ok(false); // the credit does not cover it; the payment stands
         }
@@ -1024,7 +1047,7 @@ pub(crate) async fn settle_donation(
     } else {
         // A late payment after other donations took some months, or a budget
         // line to respect: work it out, and undo it if the money does not cover it.
-        ledger::apply_transfers(tx, &first, now).await?;
+        ledger::apply_transfers(tx, &first, actor, now).await?;
         tx.savepoint("settle").await?;
         if !intact {
             retake_lost(tx, donation_id, start_month, months, now).await?;
@@ -1046,7 +1069,8 @@ pub(crate) async fn settle_donation(
         let refused = if over {
             true
         } else if funded_total > 0 {
-            let r = ledger::apply_transfers(tx, &[fund(donor_id, funded_total)], now).await?;
+            let r =
+                ledger::apply_transfers(tx, &[fund(donor_id, funded_total)], actor, now).await?;
             r.first().is_some_and(|r| r.is_err())
         } else {
             false
@@ -1275,11 +1299,11 @@ pub async fn preview(
 pub async fn settle(
     db: &Db,
     donation_id: i64,
-    by: Option<i64>,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let mut tx = db.begin_write().await?;
-    let done = settle_donation(&mut tx, donation_id, None, now).await?;
+    let done = settle_donation(&mut tx, donation_id, None, actor, now).await?;
     if done {
         // Paid from credit: the invoice is settled; money sent to its VA later is credit.
         let settled: Option<(i64, i64, i64)> = on_tx!(&mut tx, |c| {
@@ -1308,12 +1332,24 @@ pub async fn settle(
                 .bind(donor_id)
                 .bind(applied)
                 .bind(now)
-                .bind(by)
+                .bind(actor.user_id())
                 .execute(c)
                 .await
                 .map(|_| ())
             })?;
         }
+        // Last, so the trail's head is held only until the commit (ARCHITECTURE.md).
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "donation.fund",
+            "donation",
+            donation_id,
+            json!({ "from": "credit", "invoice": settled.map(|s| s.0),
+                    "credit_applied": settled.map(|s| s.2) }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(done)
@@ -1393,8 +1429,19 @@ pub async fn workers_of(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<DonationWorker>> {
-    let rows: Vec<DonationWorker> = on_db!(db, |pool| {
-        sqlx::query_as(
+    Ok(workers_in(db, donation_id, None, limit, offset).await?.0)
+}
+
+/// A page of a donation's workers, only those living in `regions` when given (an officer's
+/// scope: a worker of another region is not counted or shown), and how many there are.
+pub async fn workers_in(
+    db: &Db,
+    donation_id: i64,
+    regions: Option<&[String]>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<DonationWorker>, i64)> {
+    let mut list = Sql::new(
         "SELECT w.id AS worker_id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id,
                 dw.reason_en, CAST(COUNT(m.month) AS BIGINT) AS months, MIN(m.month) AS first_month,
                 MAX(m.month) AS last_month,
@@ -1402,30 +1449,48 @@ pub async fn workers_of(
          FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
          JOIN donations d ON d.id = dw.donation_id
          LEFT JOIN worker_months m ON m.worker_id = dw.worker_id AND m.donation_id = dw.donation_id
-         WHERE dw.donation_id = $1
-         GROUP BY w.id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id, dw.reason_en, d.status
-         ORDER BY dw.rank LIMIT $2 OFFSET $3"
+         WHERE dw.donation_id = ",
+    );
+    list.int_arg(donation_id);
+    let mut count = Sql::new(
+        "SELECT COUNT(*) FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+         WHERE dw.donation_id = ",
+    );
+    count.int_arg(donation_id);
+    if let Some(r) = regions {
+        list.in_regions("w.village_code", r);
+        count.in_regions("w.village_code", r);
+    }
+    list.push(
+        " GROUP BY w.id, w.nik, w.full_name, w.village_code, w.occupation, dw.rank, dw.reason_id, dw.reason_en, d.status
+         ORDER BY dw.rank LIMIT ",
     )
-    .bind(donation_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await
-    })?;
-    rows.into_iter()
+    .int_arg(limit)
+    .push(" OFFSET ")
+    .int_arg(offset);
+    let rows: Vec<DonationWorker> = on_db!(db, |pool| bind_all!(sqlx::query_as(&list.text), list)
+        .fetch_all(pool)
+        .await)?;
+    let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&count.text), count)
+        .fetch_one(pool)
+        .await)?;
+    let rows = rows
+        .into_iter()
         .map(|mut w| {
             w.nik = super::sealed::open(db.keys(), crate::privacy::Kind::Nik, &w.sealed_nik)?;
             w.sealed_nik = Vec::new();
             Ok(w)
         })
-        .collect()
+        .collect::<sqlx::Result<_>>()?;
+    Ok((rows, total))
 }
 
 /// Marks donations and invoices whose hold ran out unpaid as expired and gives their
 /// worker-months back (recounting how far each of those workers is taken), so the next
 /// donation can choose them. A payment that arrives later still funds what is free then.
 pub async fn expire_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
-    Ok(end_holds(db, EndHold::Expired(now)).await?.len() as u64)
+    let job = Actor::System("expire_holds");
+    Ok(end_holds(db, EndHold::Expired(now), job, now).await?.len() as u64)
 }
 
 /// Why a hold ends before it is paid.
@@ -1439,7 +1504,12 @@ enum EndHold {
 
 /// The one path that ends holds: marks the donations (which locks them), gives their months
 /// back and recounts those workers, and closes their open invoices. Returns the donations.
-async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
+async fn end_holds(
+    db: &Db,
+    end: EndHold,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
     let mut tx = db.begin_write().await?;
     // Marking them locks them: a late payment settling one waits, or goes first and the
     // donation is no longer held.
@@ -1498,6 +1568,25 @@ async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
             .map(|_| ())
         })?,
     };
+    // One entry for the run (the expiry job ends many holds at once), naming the donations
+    // up to a bound; a cancellation names its donation.
+    if !ended.is_empty() {
+        let (action, record) = match end {
+            EndHold::Expired(_) => ("donations.expire", String::new()),
+            EndHold::Cancelled(id) => ("donation.cancel", id.to_string()),
+        };
+        let named: Vec<i64> = ended.iter().take(1_000).copied().collect();
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            action,
+            "donation",
+            record,
+            json!({ "count": ended.len(), "donations": named }),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(ended)
 }
@@ -1509,7 +1598,7 @@ async fn end_holds(db: &Db, end: EndHold) -> anyhow::Result<Vec<i64>> {
 /// locks it, so a payment either comes before (and funds it at the price it was invoiced, the
 /// cycle returning any difference) or after (and meets the new invoice). Returns the donations
 /// whose price changed.
-pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
+pub async fn reprice_held(db: &Db, actor: Actor, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> {
     let pricing = super::rates::pricing(db).await?;
     let held: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(
         "SELECT d.id FROM donations d JOIN invoices i ON i.donation_id = d.id
@@ -1522,6 +1611,16 @@ pub async fn reprice_held(db: &Db) -> anyhow::Result<Vec<i64>> {
         let mut tx = db.begin_write().await?;
         if reprice_one(&mut tx, &pricing, id).await? {
             changed.push(id);
+            audit::record(
+                &mut tx,
+                now,
+                actor,
+                "donation.reprice",
+                "donation",
+                id,
+                json!({}),
+            )
+            .await?;
         }
         tx.commit().await?;
     }
@@ -1623,8 +1722,13 @@ async fn reprice_one(tx: &mut Tx, pricing: &Pricing, id: i64) -> anyhow::Result<
 /// hold's, its invoice is `cancelled`; its escrow is untouched (nothing was paid into it).
 /// `Err` with the donation's status when it is not held (paid, expired, cancelled), `None`
 /// when there is no such donation.
-pub async fn cancel(db: &Db, id: i64) -> anyhow::Result<Result<(), Option<DonationStatus>>> {
-    let ended = end_holds(db, EndHold::Cancelled(id)).await?;
+pub async fn cancel(
+    db: &Db,
+    id: i64,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), Option<DonationStatus>>> {
+    let ended = end_holds(db, EndHold::Cancelled(id), actor, now).await?;
     if ended.contains(&id) {
         return Ok(Ok(()));
     }

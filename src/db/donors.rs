@@ -1,8 +1,10 @@
 //! Donors and governments' budget lines.
 
+use super::audit::{self, Actor};
 use super::Db;
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
+use serde_json::json;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
@@ -36,13 +38,18 @@ pub struct NewDonor<'a> {
 
 /// Creates a donor and opens their credit account in the ledger, in one transaction, so
 /// that a payment never has to create the account it pays into.
-pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
-    let mut tx = db.begin().await?;
+pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
+    let mut tx = db.begin_write().await?;
+    // Staff who register a donor have verified it; one who signed up alone has not been.
+    let by_staff = d.user_id != Some(d.created_by);
+    let verified_by = by_staff.then_some(d.created_by);
+    let verified_at = by_staff.then_some(now);
     let id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO donors
-               (kind, name, npwp, region_code, user_id, created_by, created_at, public_name)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $1 <> 'individual') RETURNING id",
+               (kind, name, npwp, region_code, user_id, created_by, created_at, public_name,
+                verified_by, verified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $1 <> 'individual', $8, $9) RETURNING id",
         )
         .bind(d.kind)
         .bind(d.name)
@@ -51,6 +58,8 @@ pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> sqlx::Resu
         .bind(d.user_id)
         .bind(d.created_by)
         .bind(now)
+        .bind(verified_by)
+        .bind(verified_at)
         .fetch_one(c)
         .await
     })?;
@@ -60,8 +69,79 @@ pub async fn create(db: &Db, d: &NewDonor<'_>, now: DateTime<Utc>) -> sqlx::Resu
         .execute(c)
         .await
         .map(|_| ()))?;
+    // The one who registers a donor is a signed-in user (`created_by`).
+    audit::record(
+        &mut tx,
+        now,
+        Actor::User(d.created_by),
+        "donor.create",
+        "donor",
+        id,
+        json!({ "kind": d.kind, "name": d.name, "region": d.region_code, "user": d.user_id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Whether an officer has verified the donor (named donations need it: docs/privacy.md).
+pub async fn is_verified(db: &Db, donor_id: i64) -> sqlx::Result<bool> {
+    let by: Option<Option<i64>> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT verified_by FROM donors WHERE id = $1"
+    )
+    .bind(donor_id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(matches!(by, Some(Some(_))))
+}
+
+/// An officer verifies a donor, on the audit trail. Returns whether the donor exists.
+pub async fn verify(db: &Db, donor_id: i64, by: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE donors SET verified_by = $2, verified_at = $3 WHERE id = $1"
+    )
+    .bind(donor_id)
+    .bind(by)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if n != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        now,
+        Actor::User(by),
+        "donor.verify",
+        "donor",
+        donor_id,
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether the donor funds or holds a worker living in `regions` (an officer's scope).
+pub async fn funds_in_regions(db: &Db, donor_id: i64, regions: &[String]) -> sqlx::Result<bool> {
+    let mut sql = super::sql::Sql::new(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM donations d
+           JOIN donation_workers dw ON dw.donation_id = d.id
+           JOIN workers w ON w.id = dw.worker_id WHERE d.donor_id = ",
+    );
+    sql.int_arg(donor_id);
+    sql.in_regions("w.village_code", regions);
+    sql.push(" LIMIT 1) x");
+    let n: i64 = on_db!(db, |pool| crate::bind_all!(
+        sqlx::query_scalar(&sql.text),
+        sql
+    )
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
 }
 
 const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id FROM donors";
@@ -84,6 +164,7 @@ pub async fn list(db: &Db, user_id: Option<i64>) -> sqlx::Result<Vec<Donor>> {
 }
 
 /// Adds a budget line. `Ok(None)` when the donor already has that code for that year.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_budget_line(
     db: &Db,
     donor_id: i64,
@@ -91,9 +172,11 @@ pub async fn add_budget_line(
     code: &str,
     fiscal_year: i64,
     ceiling: i64,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> sqlx::Result<Option<i64>> {
-    on_db!(db, |pool| sqlx::query_scalar(
+) -> anyhow::Result<Option<i64>> {
+    let mut tx = db.begin_write().await?;
+    let id: Option<i64> = on_tx!(&mut tx, |pool| sqlx::query_scalar(
         "INSERT INTO budget_lines (donor_id, source, code, fiscal_year, ceiling, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (donor_id, code, fiscal_year) DO NOTHING RETURNING id"
@@ -105,7 +188,22 @@ pub async fn add_budget_line(
     .bind(ceiling)
     .bind(now)
     .fetch_optional(pool)
-    .await)
+    .await)?;
+    if let Some(id) = id {
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "donor.budget_line",
+            "donor",
+            donor_id,
+            json!({ "budget_line": id, "source": source, "code": code,
+                    "fiscal_year": fiscal_year, "ceiling": ceiling }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 pub async fn budget_lines(db: &Db, donor_id: i64) -> sqlx::Result<Vec<BudgetLine>> {
@@ -161,6 +259,16 @@ pub async fn sign_up(
         .execute(c)
         .await
         .map(|_| ()))?;
+    audit::record(
+        &mut tx,
+        now,
+        Actor::User(user),
+        "user.sign_up",
+        "user",
+        user,
+        json!({ "role": "donor", "donor": donor }),
+    )
+    .await?;
     tx.commit().await?;
     Ok::<_, anyhow::Error>(Some((user, donor)))
 }
@@ -185,8 +293,15 @@ pub async fn preferences(db: &Db, id: i64) -> sqlx::Result<Option<Preferences>> 
 }
 
 /// Sets all three; `false` when there is no such donor.
-pub async fn set_preferences(db: &Db, id: i64, p: &Preferences) -> sqlx::Result<bool> {
-    on_db!(db, |pool| sqlx::query(
+pub async fn set_preferences(
+    db: &Db,
+    id: i64,
+    p: &Preferences,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let found = on_tx!(&mut tx, |pool| sqlx::query(
         "UPDATE donors SET email = $1, public_name = $2, leftover_to_pool = $3 WHERE id = $4"
     )
     .bind(&p.email)
@@ -195,7 +310,23 @@ pub async fn set_preferences(db: &Db, id: i64, p: &Preferences) -> sqlx::Result<
     .bind(id)
     .execute(pool)
     .await
-    .map(|r| r.rows_affected() == 1))
+    .map(|r| r.rows_affected() == 1))?;
+    if found {
+        // Whether an address is set, not the address.
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "donor.preferences",
+            "donor",
+            id,
+            json!({ "email_set": p.email.is_some(), "public_name": p.public_name,
+                    "leftover_to_pool": p.leftover_to_pool }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(found)
 }
 
 /// A donor's own hold limits (`None`: the default for their kind). Returns whether the donor
@@ -205,8 +336,11 @@ pub async fn set_hold_limits(
     donor_id: i64,
     max_workers: Option<i64>,
     max_donations: Option<i64>,
-) -> sqlx::Result<bool> {
-    on_db!(db, |pool| sqlx::query(
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let found = on_tx!(&mut tx, |pool| sqlx::query(
         "UPDATE donors SET max_held_workers = $1, max_held_donations = $2 WHERE id = $3"
     )
     .bind(max_workers)
@@ -214,7 +348,21 @@ pub async fn set_hold_limits(
     .bind(donor_id)
     .execute(pool)
     .await
-    .map(|r| r.rows_affected() == 1))
+    .map(|r| r.rows_affected() == 1))?;
+    if found {
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "settings.hold_limits",
+            "donor",
+            donor_id,
+            json!({ "max_held_workers": max_workers, "max_held_donations": max_donations }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(found)
 }
 
 /// A donor's own hold limits and whether they signed up alone (an individual who created

@@ -1,12 +1,14 @@
 //! Imports of proposers' lists: the import record, its error report, and the batch write that
 //! registers workers (also used for a single worker submitted through the API).
 
+use super::audit::{self, Actor};
 use super::bulk::{self, Existing};
 use super::{sealed, Db};
 use crate::privacy::Kind;
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use lingkaran_domain::worker::{ValidWorker, WorkerStatus};
+use serde_json::json;
 use sqlx::{FromRow, QueryBuilder};
 use std::collections::HashMap;
 
@@ -106,8 +108,9 @@ pub async fn create_or_find(
     file_name: &str,
     hash: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<(ImportRecord, bool)> {
-    let inserted: Option<i64> = on_db!(db, |pool| {
+) -> anyhow::Result<(ImportRecord, bool)> {
+    let mut tx = db.begin_write().await?;
+    let inserted: Option<i64> = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO imports (organisation_id, uploaded_by, file_name, content_hash, status, created_at)
          VALUES ($1, $2, $3, $4, 'running', $5)
@@ -118,9 +121,23 @@ pub async fn create_or_find(
     .bind(file_name)
     .bind(hash)
     .bind(now)
-    .fetch_optional(pool)
+    .fetch_optional(c)
     .await
     })?;
+    if let Some(id) = inserted {
+        // The uploader is the actor: imports are only ever made by a signed-in user.
+        audit::record(
+            &mut tx,
+            now,
+            Actor::User(uploaded_by),
+            "import.create",
+            "import",
+            id,
+            json!({ "organisation": organisation_id, "file_name": file_name, "sha256": hash }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     let record = find_by_hash(db, organisation_id, hash)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
@@ -158,18 +175,40 @@ pub async fn finish(
     id: i64,
     status: &str,
     notice: Option<&str>,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query(
+) -> anyhow::Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE imports SET status = $1, notice = $2, finished_at = $3 WHERE id = $4"
     )
     .bind(status)
     .bind(notice)
     .bind(now)
     .bind(id)
-    .execute(pool)
+    .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
+    // The run's totals, once: the batches each recorded theirs.
+    let counts: (i64, i64, i64, i64, i64) = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT rows_total, accepted, rejected, duplicates, possible_duplicates
+         FROM imports WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await)?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "import.finish",
+        "import",
+        id,
+        json!({ "status": status, "rows": counts.0, "accepted": counts.1, "rejected": counts.2,
+                "duplicates": counts.3, "possible_duplicates": counts.4 }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -300,7 +339,7 @@ pub async fn write_batch(
     invalid_rows: i64,
     duplicate_rows: i64,
     now: DateTime<Utc>,
-) -> sqlx::Result<BatchOutcome> {
+) -> anyhow::Result<BatchOutcome> {
     let mut out = BatchOutcome {
         rows: invalid_rows + duplicate_rows + i64::try_from(pending.len()).unwrap_or(i64::MAX),
         rejected: invalid_rows,
@@ -372,6 +411,7 @@ pub async fn write_batch(
         .map(|(id, of)| (id, of.unwrap_or(0)))
         .collect();
 
+    let mut elsewhere: Vec<(i64, i64)> = Vec::new();
     for (p, ix) in pending.iter().zip(&indexes) {
         let nik = p.worker.nik.to_string();
         if covered.contains(ix) {
@@ -400,23 +440,49 @@ pub async fn write_batch(
                         e.possible_duplicate_of.unwrap_or(0),
                     ));
                 }
-            } else {
+            } else if e.organisation_id == who.organisation_id {
+                // The proposer's own worker: it may see that record, so it is named.
                 out.duplicates += 1;
                 out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
                     "duplicate_nik",
                     format!(
-                        "NIK sudah terdaftar sebagai pekerja #{} ({}), diusulkan oleh {}, status {}. Tidak disimpan lagi.",
-                        e.id, e.full_name, e.organisation_name,
+                        "NIK sudah terdaftar sebagai pekerja #{} ({}) dari lembaga Anda, status {}. Tidak disimpan lagi.",
+                        e.id, e.full_name,
                         WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("id"))
                     ),
                     format!(
-                        "This NIK is already registered as worker #{} ({}), proposed by {}, status {}. Not stored again.",
-                        e.id, e.full_name, e.organisation_name,
+                        "This NIK is already registered as worker #{} ({}) of your organisation, status {}. Not stored again.",
+                        e.id, e.full_name,
                         WorkerStatus::parse(&e.status).map_or(e.status.as_str(), |s| s.label("en"))
                     ),
                 ));
+            } else {
+                // Another organisation's worker: the proposer learns only that the NIK is
+                // taken (docs/privacy.md, "Oracles closed"); the officer's list of duplicate
+                // submissions gets who sent it for which record.
+                out.duplicates += 1;
+                out.refuse(p.line, &nik, registered_elsewhere());
+                elsewhere.push((e.id, p.line));
             }
         }
+    }
+
+    // 4b. The officer's list of NIKs sent again by another organisation.
+    for (worker_id, line) in &elsewhere {
+        on_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO duplicate_submissions
+               (worker_id, organisation_id, submitted_by, import_id, line, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(*worker_id)
+        .bind(who.organisation_id)
+        .bind(who.user_id)
+        .bind(who.import_id)
+        .bind(*line)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
     }
 
     // 5. The report lines and the import's counts, in the same transaction as the rows.
@@ -450,6 +516,24 @@ pub async fn write_batch(
             .map(|_| ())
         })?;
     }
+    // One entry per batch (5,000 or 50,000 rows), with its counts: never one per row. The
+    // submitter is the actor. A worker added alone (no import) is named.
+    let (action, kind, record) = match (who.import_id, out.stored.as_slice()) {
+        (Some(id), _) => ("import.batch", "import", id.to_string()),
+        (None, [(_, id)]) => ("worker.create", "worker", id.to_string()),
+        (None, _) => ("workers.create", "workers", String::new()),
+    };
+    audit::record(
+        &mut tx,
+        now,
+        Actor::User(who.user_id),
+        action,
+        kind,
+        record,
+        json!({ "rows": out.rows, "accepted": out.accepted, "rejected": out.rejected,
+                "duplicates": out.duplicates, "possible_duplicates": out.possible_duplicates }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -483,6 +567,53 @@ where
             .push_bind(e.severity.as_str());
     });
     qb
+}
+
+/// What a proposer is told of a NIK another organisation registered: one sentence, the same
+/// for every such NIK, naming nothing of the record.
+pub fn registered_elsewhere() -> lingkaran_domain::Problem {
+    lingkaran_domain::Problem::new(
+        "duplicate_nik",
+        "NIK sudah terdaftar; petugas akan menghubungi Anda.",
+        "This NIK is already registered; an officer will contact you.",
+    )
+}
+
+/// A NIK sent again by another organisation than the one that registered it, for the
+/// officer (`GET /api/v1/duplicate-submissions`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DuplicateSubmission {
+    pub id: i64,
+    pub worker_id: i64,
+    pub village_code: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub submitted_by: i64,
+    pub import_id: Option<i64>,
+    pub line: i64,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// The latest duplicate submissions of workers living in `regions` (`None`: all), newest
+/// first.
+pub async fn duplicate_submissions(
+    db: &Db,
+    regions: Option<&[String]>,
+    limit: i64,
+) -> sqlx::Result<Vec<DuplicateSubmission>> {
+    let mut sql = super::sql::Sql::new(
+        "SELECT s.id, s.worker_id, w.village_code, s.organisation_id, o.name AS organisation_name,
+                s.submitted_by, s.import_id, s.line, s.submitted_at
+         FROM duplicate_submissions s JOIN workers w ON w.id = s.worker_id
+         JOIN organisations o ON o.id = s.organisation_id WHERE 1 = 1",
+    );
+    if let Some(r) = regions {
+        sql.in_regions("w.village_code", r);
+    }
+    sql.push(" ORDER BY s.id DESC LIMIT ").int_arg(limit);
+    crate::on_db!(db, |pool| crate::bind_all!(sqlx::query_as(&sql.text), sql)
+        .fetch_all(pool)
+        .await)
 }
 
 fn possible_duplicate_row(line: i64, nik: &str, of: i64) -> ErrorRow {

@@ -9,6 +9,7 @@
 //! one row that every payment had to update would make all payments wait for each other's
 //! commit. Their balances are what their transfers add up to; `ledger check` derives them.
 
+use super::audit::Actor;
 use super::bulk::in_list;
 use super::{Db, Tx};
 use crate::{on_db, on_tx};
@@ -86,10 +87,11 @@ const ACCOUNT_COLUMNS: &str =
 pub async fn apply(
     db: &Db,
     batch: &[Transfer],
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
     let mut tx = db.begin_write().await?;
-    let results = apply_transfers(&mut tx, batch, now).await?;
+    let results = apply_transfers(&mut tx, batch, actor, now).await?;
     tx.commit().await?;
     Ok(results)
 }
@@ -114,13 +116,15 @@ where
 
 /// Applies `batch` inside the caller's transaction, so that a payment or a donation moves
 /// money in the same commit as the worker-months it pays for; the caller commits. Locks the
-/// limited accounts the batch touches until that commit. `now` stamps the transfers.
+/// limited accounts the batch touches until that commit. `now` stamps the transfers, and
+/// `actor` is written on each (`ledger_transfers.actor`).
 pub(crate) async fn apply_transfers(
     tx: &mut Tx,
     batch: &[Transfer],
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-    apply_batch(tx, batch, false, now).await
+    apply_batch(tx, batch, false, actor, now).await
 }
 
 /// Like [`apply_transfers`], for transfers whose ids are made from records this transaction
@@ -130,15 +134,17 @@ pub(crate) async fn apply_transfers(
 pub(crate) async fn apply_new_transfers(
     tx: &mut Tx,
     batch: &[Transfer],
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
-    apply_batch(tx, batch, true, now).await
+    apply_batch(tx, batch, true, actor, now).await
 }
 
 async fn apply_batch(
     tx: &mut Tx,
     batch: &[Transfer],
     new: bool,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Result<(), Refusal>>> {
     if batch.is_empty() {
@@ -244,7 +250,8 @@ async fn apply_batch(
         .filter(|(_, r)| r.is_ok())
         .map(|(t, _)| t)
         .collect();
-    on_tx!(tx, |c| insert_transfers(&accepted, now)
+    let actor = actor.text();
+    on_tx!(tx, |c| insert_transfers(&accepted, &actor, now)
         .build()
         .execute(c)
         .await
@@ -282,8 +289,12 @@ where
     qb
 }
 
-/// Appends the accepted transfers, stamped `now`.
-fn insert_transfers<'a, DB>(accepted: &[&Transfer], now: DateTime<Utc>) -> QueryBuilder<'a, DB>
+/// Appends the accepted transfers, stamped `now` and `actor`.
+fn insert_transfers<'a, DB>(
+    accepted: &[&Transfer],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> QueryBuilder<'a, DB>
 where
     DB: sqlx::Database,
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -293,7 +304,7 @@ where
     DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     let mut qb = QueryBuilder::new(
-        "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at) ",
+        "INSERT INTO ledger_transfers (id, debit_account, credit_account, amount, phase, pending_id, created_at, actor) ",
     );
     qb.push_values(accepted, |mut b, t| {
         let (phase, pending) = match t.phase {
@@ -308,7 +319,8 @@ where
             .push_bind(t.amount)
             .push_bind(phase)
             .push_bind(pending)
-            .push_bind(now);
+            .push_bind(now)
+            .push_bind(actor.to_string());
     });
     qb
 }

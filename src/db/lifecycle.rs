@@ -7,6 +7,7 @@
 //! workers, and idempotent: every statement only moves workers whose status still says the
 //! move has not happened.
 
+use super::audit::{self, Actor};
 use super::worker_events::{self, Change, Param};
 use super::{ledger, Db};
 use crate::{on_db, on_tx};
@@ -18,6 +19,7 @@ use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::worker::WorkerStatus::{self, Lapsed, Mandiri, Verified};
 use lingkaran_domain::Rupiah;
+use serde_json::json;
 
 /// The user the monthly cycle acts as (seeded by migration 0007).
 pub const SYSTEM_USER: &str = "_sistem";
@@ -62,8 +64,12 @@ pub struct LifecycleReport {
 
 /// The month's step of the worker lifecycle, its events stamped `now`. Running it again
 /// changes nothing.
-pub async fn run(db: &Db, month: Month, now: DateTime<Utc>) -> anyhow::Result<LifecycleReport> {
-    let system = system_user(db).await?;
+pub async fn run(
+    db: &Db,
+    month: Month,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<LifecycleReport> {
     let m = month.yyyymm();
     let label = format::month(month, "id");
     let prev = month.prev();
@@ -103,7 +109,7 @@ pub async fn run(db: &Db, month: Month, now: DateTime<Utc>) -> anyhow::Result<Li
         to,
         action,
         reason: Some(reason),
-        actor: system,
+        actor,
         at: now,
     };
     let month_only = [Param::Int(m)];
@@ -177,7 +183,20 @@ pub enum Recorded {
 pub async fn record_self_payment(
     db: &Db,
     p: &SelfPayment<'_>,
-    actor: i64,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Recorded, Problem>> {
+    record_self_payment_in(db, p, None, actor, now).await
+}
+
+/// [`record_self_payment`] for a worker living in `regions` (an officer's scope; `None`:
+/// anywhere). A worker outside them is answered exactly as an unregistered NIK, so that an
+/// officer of another region learns nothing of which NIKs exist there.
+pub async fn record_self_payment_in(
+    db: &Db,
+    p: &SelfPayment<'_>,
+    regions: Option<&[String]>,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
     if Rupiah::positive(p.amount).is_none() {
@@ -216,13 +235,19 @@ pub async fn record_self_payment(
         )));
     }
     let index = super::sealed::nik_index(tx.keys(), p.nik);
-    let worker: Option<(i64, String, i64, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
-        "SELECT id, status, income, sector FROM workers WHERE nik_index = $1"
+    let worker: Option<(i64, String, i64, String, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT id, status, income, sector, village_code FROM workers WHERE nik_index = $1"
     )
     .bind(&index)
     .fetch_optional(c)
     .await)?;
-    let Some((worker, status, income, sector)) = worker else {
+    let worker = worker.filter(|w| {
+        regions.is_none_or(|r| {
+            r.iter()
+                .any(|area| lingkaran_domain::region::within(&w.4, area))
+        })
+    });
+    let Some((worker, status, income, sector, _)) = worker else {
         return Ok(Err(Problem::new(
             "unknown_nik",
             "NIK ini tidak terdaftar di Lingkaran.",
@@ -284,6 +309,7 @@ pub async fn record_self_payment(
             ),
         )));
     }
+    let by = audit::user_id_in(&mut tx, actor).await?;
     let inserted = on_tx!(&mut tx, |c| {
         sqlx::query(
             "INSERT INTO self_payments
@@ -295,7 +321,7 @@ pub async fn record_self_payment(
         .bind(p.amount)
         .bind(p.source)
         .bind(p.reference)
-        .bind(actor)
+        .bind(by)
         .bind(now)
         .execute(c)
         .await
@@ -305,6 +331,17 @@ pub async fn record_self_payment(
         tx.commit().await?;
         return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
     }
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "self_payment.record",
+        "worker",
+        worker,
+        json!({ "month": p.month.to_string(), "amount": p.amount, "source": p.source,
+                "reference": p.reference }),
+    )
+    .await?;
     let mut status = status;
     if let Some(from @ (Verified | Lapsed)) = WorkerStatus::parse(&status) {
         let reason = self_paid_reason(p.month);
@@ -345,11 +382,13 @@ pub struct SelfPaymentImport {
 
 /// Imports self-payments from the insurer's data: CSV `nik,bulan,iuran[,referensi]`, `bulan`
 /// as `YYYY-MM`, `iuran` in whole rupiah. Each bad line is reported and the rest recorded;
-/// importing the same file again records nothing twice.
+/// importing the same file again records nothing twice. With `regions` (an officer's scope),
+/// a line for a worker outside them is refused as an unregistered NIK.
 pub async fn import_self_payments(
     db: &Db,
     text: &str,
-    actor: i64,
+    regions: Option<&[String]>,
+    actor: Actor,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SelfPaymentImport> {
@@ -403,7 +442,7 @@ pub async fn import_self_payments(
             reference: (!reference.is_empty()).then_some(reference.as_str()),
             today,
         };
-        match record_self_payment(db, &p, actor, now).await? {
+        match record_self_payment_in(db, &p, regions, actor, now).await? {
             Ok(Recorded::New { .. }) => out.recorded += 1,
             Ok(Recorded::Duplicate { .. }) => out.duplicates += 1,
             Err(problem) => out.errors.push(bad(problem.code, problem.id.clone())),
@@ -451,7 +490,7 @@ pub async fn stop_worker(
     reason: StopReason,
     on: NaiveDate,
     note: Option<&str>,
-    actor: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Stopped, Problem>> {
     let from = Month::of(on).next();
@@ -550,6 +589,7 @@ pub async fn stop_worker(
     for r in &stop {
         amount = amount.checked_add(back(r.2, r.3)?)?;
     }
+    let by = audit::user_id_in(&mut tx, actor).await?;
     let stop_id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO worker_stops
@@ -561,7 +601,7 @@ pub async fn stop_worker(
         .bind(from.yyyymm())
         .bind(months)
         .bind(amount.get())
-        .bind(actor)
+        .bind(by)
         .bind(now)
         .fetch_one(c)
         .await
@@ -618,7 +658,7 @@ pub async fn stop_worker(
             linked: false,
         });
     }
-    for r in ledger::apply_transfers(&mut tx, &transfers, now).await? {
+    for r in ledger::apply_transfers(&mut tx, &transfers, actor, now).await? {
         if let Err(e) = r {
             anyhow::bail!("the ledger refused returning a stopped month: {e:?}");
         }
@@ -633,6 +673,18 @@ pub async fn stop_worker(
     .execute(c)
     .await
     .map(|_| ()))?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "worker.stop",
+        "worker",
+        worker_id,
+        json!({ "stop": stop_id, "reason": reason.code(), "from_month": from.to_string(),
+                "months": months, "amount": amount.get(), "to_credit": to_credit.get(),
+                "to_pool": to_pool.get() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(Stopped {
         stop_id,

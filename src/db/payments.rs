@@ -12,6 +12,7 @@
 //!    overpayment, a budget's remainder, or the part of a late payment whose months another
 //!    donor took meanwhile.
 
+use super::audit::{self, Actor};
 use super::{donations, ledger, Db, Tx};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,6 +21,7 @@ use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::status::InvoiceStatus;
 use lingkaran_domain::Rupiah;
+use serde_json::json;
 use sqlx::FromRow;
 
 /// How a payment came in. The enum is the domain's `PaymentSource`; this name stays so the
@@ -48,7 +50,9 @@ pub struct NewPayment {
     pub channel: Option<String>,
     pub evidence_name: Option<String>,
     pub evidence: Option<Vec<u8>>,
-    pub recorded_by: Option<i64>,
+    /// Who books it: the officer (a statement's uploader, a manual entry), or the provider's
+    /// callback (`Actor::System("provider")`). Also the actor of its ledger transfers.
+    pub recorded_by: Actor,
     pub note: Option<String>,
 }
 
@@ -310,6 +314,18 @@ pub(crate) async fn book_within(
             })?
         };
         if let Some(payment_id) = id {
+            if !confirmed {
+                audit::record(
+                    tx,
+                    now,
+                    p.recorded_by,
+                    "payment.confirm",
+                    "payment",
+                    payment_id,
+                    json!({ "source": p.source.code(), "reference": p.reference }),
+                )
+                .await?;
+            }
             return Ok(Ok(Booked {
                 payment_id,
                 new: false,
@@ -335,7 +351,7 @@ pub(crate) async fn book_within(
         .bind(&p.channel)
         .bind(&p.evidence_name)
         .bind(&p.evidence)
-        .bind(p.recorded_by)
+        .bind(p.recorded_by.user_id())
         .bind(&p.note)
         .bind(now)
         .fetch_optional(c)
@@ -432,12 +448,14 @@ pub(crate) async fn book_within(
         // The money comes in and, when it completes the invoice, funds the
         // donation: one ledger batch in the usual case.
         Some(donation_id) => {
-            if donations::settle_donation(tx, donation_id, Some(money_in), now).await? {
+            if donations::settle_donation(tx, donation_id, Some(money_in), p.recorded_by, now)
+                .await?
+            {
                 funded_donation = Some(donation_id);
             }
         }
         None => {
-            let r = ledger::apply_new_transfers(tx, &[money_in], now).await?;
+            let r = ledger::apply_new_transfers(tx, &[money_in], p.recorded_by, now).await?;
             if let Some(Err(e)) = r.into_iter().next() {
                 // Only money past every bound gets here; the caller rolls back.
                 tracing::warn!(
@@ -448,6 +466,18 @@ pub(crate) async fn book_within(
             }
         }
     }
+    audit::record(
+        tx,
+        now,
+        p.recorded_by,
+        "payment.book",
+        "payment",
+        payment_id,
+        json!({ "source": p.source.code(), "reference": p.reference, "amount": p.amount,
+                "invoice": invoice_id, "donor": donor_id, "paid_on": p.paid_on.to_string(),
+                "funded_donation": funded_donation }),
+    )
+    .await?;
     Ok(Ok(Booked {
         payment_id,
         new: true,
@@ -536,7 +566,7 @@ pub async fn refund(
     donor_id: i64,
     amount: i64,
     reason: &str,
-    by: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<i64, Problem>> {
     if Rupiah::positive(amount).is_none() {
@@ -545,6 +575,7 @@ pub async fn refund(
         )));
     }
     let mut tx = db.begin_write().await?;
+    let by = audit::user_id_in(&mut tx, actor).await?;
     let id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO refunds (donor_id, amount, reason, created_by, created_at)
@@ -566,8 +597,18 @@ pub async fn refund(
         phase: Phase::Single,
         linked: false,
     };
-    let r = ledger::apply_transfers(&mut tx, &[back], now).await?;
+    let r = ledger::apply_transfers(&mut tx, &[back], actor, now).await?;
     if let Some(Ok(())) = r.into_iter().next() {
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "refund.create",
+            "refund",
+            id,
+            json!({ "donor": donor_id, "amount": amount, "reason": reason }),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Ok(id));
     }

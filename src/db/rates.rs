@@ -1,9 +1,11 @@
 //! The contribution rate table.
 
+use super::audit::{self, Actor};
 use super::{Db, Tx};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use lingkaran_domain::rates::{Month, Rate};
+use serde_json::json;
 
 #[derive(sqlx::FromRow)]
 struct RateRow {
@@ -43,8 +45,15 @@ pub async fn all(db: &Db) -> anyhow::Result<Vec<Rate>> {
 }
 
 /// Adds a rate for a future month. `Ok(false)` when that month already has one.
-pub async fn add(db: &Db, r: &Rate, source: &str) -> anyhow::Result<bool> {
-    let n = on_db!(db, |pool| {
+pub async fn add(
+    db: &Db,
+    r: &Rate,
+    source: &str,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, |pool| {
         sqlx::query(
         "INSERT INTO contribution_rates (effective_from, jkk_basis_points, jkk_min, jkk_max, jkm_flat, source)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (effective_from) DO NOTHING"
@@ -60,8 +69,22 @@ pub async fn add(db: &Db, r: &Rate, source: &str) -> anyhow::Result<bool> {
     .map(|r| r.rows_affected())
     })?;
     if n == 1 {
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "settings.rate",
+            "contribution_rate",
+            r.from.to_string(),
+            json!({ "jkk_basis_points": r.jkk_basis_points, "jkk_min": r.jkk_min,
+                    "jkk_max": r.jkk_max, "jkm": r.jkm, "source": source }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if n == 1 {
         // A new rate changes the price of months to come: held donations follow it.
-        super::donations::reprice_held(db).await?;
+        super::donations::reprice_held(db, actor, now).await?;
     }
     Ok(n == 1)
 }
@@ -197,13 +220,15 @@ pub async fn add_relief(
     db: &Db,
     r: &Relief,
     note: Option<&str>,
-    by: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(i64, Vec<i64>)> {
     let join = |xs: Vec<&str>| xs.join(",");
     let sectors = join(r.sectors.iter().map(|s| s.as_str()).collect());
     let excludes = join(r.excludes.iter().map(|s| s.as_str()).collect());
-    let id: i64 = on_db!(db, |pool| {
+    let mut tx = db.begin_write().await?;
+    let by = audit::user_id_in(&mut tx, actor).await?;
+    let id: i64 = on_tx!(&mut tx, |pool| {
         sqlx::query_scalar(
         "INSERT INTO relief_rules (basis, basis_points, from_month, to_month, sectors, excludes, note, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
@@ -220,7 +245,20 @@ pub async fn add_relief(
     .fetch_one(pool)
     .await
     })?;
-    let repriced = super::donations::reprice_held(db).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "settings.relief",
+        "relief_rule",
+        id,
+        json!({ "basis": r.basis.trim(), "basis_points": r.basis_points,
+                "from": r.from.to_string(), "to": r.to.to_string(), "sectors": sectors,
+                "excludes": excludes, "note": note }),
+    )
+    .await?;
+    tx.commit().await?;
+    let repriced = super::donations::reprice_held(db, actor, now).await?;
     Ok((id, repriced))
 }
 
@@ -229,8 +267,11 @@ pub async fn set_settings(
     db: &Db,
     dana_desa_is_apbn: Option<bool>,
     window: Option<SelfPayWindow>,
+    actor: Actor,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<(PriceSettings, SelfPayWindow)> {
-    on_db!(db, |pool| sqlx::query(
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |pool| sqlx::query(
         "UPDATE pricing_settings SET dana_desa_is_apbn = COALESCE($1, dana_desa_is_apbn),
              self_pay_months_back = COALESCE($2, self_pay_months_back),
              self_pay_months_ahead = COALESCE($3, self_pay_months_ahead) WHERE id = 1"
@@ -241,7 +282,19 @@ pub async fn set_settings(
     .execute(pool)
     .await
     .map(|_| ()))?;
-    super::donations::reprice_held(db).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "settings.pricing",
+        "pricing_settings",
+        1,
+        json!({ "dana_desa_is_apbn": dana_desa_is_apbn, "self_pay_months_back": window.map(|w| w.back),
+                "self_pay_months_ahead": window.map(|w| w.ahead) }),
+    )
+    .await?;
+    tx.commit().await?;
+    super::donations::reprice_held(db, actor, now).await?;
     let (p, w) = pricing_and_window(db).await?;
     Ok((p.settings, w))
 }

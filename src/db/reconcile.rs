@@ -40,7 +40,11 @@ pub struct Programme {
 pub struct Rejected {
     pub worker_id: i64,
     pub nik_masked: String,
+    /// As the caller may see it (`usecase::cycle::reconciliation` masks it for a viewer).
     pub name: String,
+    /// The worker's village, for the region scope; not part of the answer.
+    #[serde(skip)]
+    pub village_code: String,
     pub programme: String,
     pub reason: Option<String>,
     pub amount: i64,
@@ -308,10 +312,12 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         i64,
         String,
         i64,
+        String,
     );
     let rejected: Vec<RejectedRow> = on_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT c.worker_id, w.nik, w.full_name, c.programme, c.reason, c.amount, o.name, c.donation_id
+        "SELECT c.worker_id, w.nik, w.full_name, c.programme, c.reason, c.amount, o.name, c.donation_id,
+                w.village_code
          FROM confirmations c JOIN workers w ON w.id = c.worker_id
          JOIN donations d ON d.id = c.donation_id JOIN donors o ON o.id = d.donor_id
          WHERE c.month = $1 AND c.status = 'rejected' ORDER BY w.full_name, c.programme"
@@ -326,7 +332,7 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
         .map(|x| -> sqlx::Result<Rejected> {
             Ok(Rejected {
                 worker_id: x.0,
-                nik_masked: lingkaran_domain::nik::mask(&super::sealed::open(
+                nik_masked: crate::privacy::gate::mask_nik(&super::sealed::open(
                     keys,
                     crate::privacy::Kind::Nik,
                     &x.1,
@@ -337,6 +343,7 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
                 amount: x.5,
                 donor: x.6,
                 donation_id: x.7,
+                village_code: x.8,
             })
         })
         .collect::<sqlx::Result<_>>()?;

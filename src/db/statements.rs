@@ -22,6 +22,7 @@
 //! about the file as a whole (gaps and balances between MT940 statements, the account
 //! assumed, amounts read as whole rupiah) are kept with it.
 
+use super::audit::{self, Actor};
 use super::payments::{self, BookRefusal, NewPayment, Overpayment, Source, Target};
 use super::{Db, Tx};
 use crate::payments::statement::{self, StatementInfo, StatementLine};
@@ -32,6 +33,7 @@ use lingkaran_domain::message::Problem;
 use lingkaran_domain::payment::StatementLineStatus::{
     self, Duplicate, Ignored, Matched, Reconciled, Resolved, Unmatched,
 };
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
@@ -420,7 +422,7 @@ struct NewFile<'a> {
     format: &'a str,
     /// The account its lines without one are counted under.
     account: Option<&'a str>,
-    by: i64,
+    by: Actor,
 }
 
 /// Records a new statement file with its MT940 statements and notices, in one transaction.
@@ -460,6 +462,7 @@ async fn write_file(
         account,
         by,
     } = *file;
+    let uploader = audit::user_id_in(tx, by).await?;
     let id: Option<i64> = on_tx!(tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO bank_statements
@@ -469,7 +472,7 @@ async fn write_file(
         .bind(sha)
         .bind(filename)
         .bind(format)
-        .bind(by)
+        .bind(uploader)
         .bind(now)
         .bind(account)
         .fetch_optional(c)
@@ -535,6 +538,19 @@ async fn write_file(
             .map(|_| ())
         })?;
     }
+    // One entry for the file: its lines are decided one by one after it, and each payment
+    // they book has its own entry.
+    audit::record(
+        tx,
+        now,
+        by,
+        "statement.upload",
+        "statement",
+        id,
+        json!({ "filename": filename, "format": format, "sha256": sha, "account": account,
+                "lines": parsed.lines.len() }),
+    )
+    .await?;
     Ok(Some((id, notices)))
 }
 
@@ -608,7 +624,7 @@ struct Upload<'a> {
     statement_id: i64,
     format: &'a str,
     account: &'a str,
-    by: i64,
+    by: Actor,
 }
 
 /// Decides and records one credit line, in one transaction: the line, its claim on the bank
@@ -739,7 +755,7 @@ async fn decide_line(
                     channel: Some(format!("statement:{}", up.format)),
                     evidence_name: None,
                     evidence: None,
-                    recorded_by: Some(up.by),
+                    recorded_by: up.by,
                     note: Some(l.description.clone()),
                 };
                 match payments::book_within(tx, &p, Overpayment::Refuse, now).await? {
@@ -817,7 +833,7 @@ pub async fn import(
     filename: &str,
     bytes: &[u8],
     account: Option<&str>,
-    by: i64,
+    by: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Report, Problem>> {
     let parsed = match statement::parse(filename, bytes) {
@@ -1002,7 +1018,7 @@ pub async fn resolve(
     decision: Decision,
     note: &str,
     confirm_overpayment: bool,
-    by: i64,
+    by: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<LineRow, ResolveRefusal>> {
     let Some(l) = line(db, id).await? else {
@@ -1042,7 +1058,7 @@ pub async fn resolve(
             channel: Some("statement:resolved".into()),
             evidence_name: None,
             evidence: None,
-            recorded_by: Some(by),
+            recorded_by: by,
             note: Some(note.to_string()),
         }),
     };
@@ -1077,7 +1093,7 @@ async fn decide(
     payment: Option<&NewPayment>,
     over: Overpayment,
     note: &str,
-    by: i64,
+    by: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<(), ResolveRefusal>> {
     let (status, payment_id) = match payment {
@@ -1096,7 +1112,7 @@ async fn decide(
         .bind(status.code())
         .bind(payment_id)
         .bind(note)
-        .bind(by)
+        .bind(by.user_id())
         .bind(now)
         .bind(id)
         .bind(Unmatched.code())
@@ -1108,6 +1124,16 @@ async fn decide(
         // Another officer decided it meanwhile: nothing of this decision is kept.
         return Ok(Err(ResolveRefusal::AlreadyDecided { status: None }));
     }
+    audit::record(
+        tx,
+        now,
+        by,
+        "statement_line.resolve",
+        "statement_line",
+        id,
+        json!({ "status": status.code(), "payment": payment_id, "note": note }),
+    )
+    .await?;
     Ok(Ok(()))
 }
 

@@ -1,10 +1,12 @@
 //! Organisations, users, sessions and API tokens.
 
+use super::audit::{self, Actor};
 use super::Db;
 use crate::auth::password::{hash_password, random_token, token_hash, verify_password};
 use crate::auth::role::{Principal, Role};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
@@ -20,9 +22,11 @@ pub async fn create_organisation(
     name: &str,
     kind: &str,
     region_code: &str,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> sqlx::Result<i64> {
-    on_db!(db, |pool| {
+) -> anyhow::Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id: i64 = on_tx!(&mut tx, |pool| {
         sqlx::query_scalar(
         "INSERT INTO organisations (name, kind, region_code, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
     )
@@ -32,7 +36,19 @@ pub async fn create_organisation(
     .bind(now)
     .fetch_one(pool)
     .await
-    })
+    })?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "organisation.create",
+        "organisation",
+        id,
+        json!({ "name": name, "kind": kind, "region": region_code }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 pub async fn organisation(db: &Db, id: i64) -> sqlx::Result<Option<Organisation>> {
@@ -62,9 +78,14 @@ pub struct NewUser<'a> {
 }
 
 /// Creates a user with an argon2id password hash and its region scopes, in one transaction.
-pub async fn create_user(db: &Db, u: &NewUser<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
+pub async fn create_user(
+    db: &Db,
+    u: &NewUser<'_>,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
     let hash = hash_password(u.password)?;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO users
@@ -90,6 +111,18 @@ pub async fn create_user(db: &Db, u: &NewUser<'_>, now: DateTime<Utc>) -> anyhow
         .await
         .map(|_| ()))?;
     }
+    // The role and scopes given: a user's role is fixed at creation.
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "user.create",
+        "user",
+        id,
+        json!({ "username": u.username, "role": u.role.code(),
+                "organisation": u.organisation_id, "regions": u.regions }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -174,10 +207,11 @@ pub async fn create_session(
     db: &Db,
     user_id: i64,
     now: DateTime<Utc>,
-) -> sqlx::Result<(String, String)> {
+) -> anyhow::Result<(String, String)> {
     let token = random_token();
     let csrf = random_token();
-    on_db!(db, |pool| {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |pool| {
         sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)"
     )
@@ -190,6 +224,18 @@ pub async fn create_session(
     .await
     .map(|r| r.rows_affected())
     })?;
+    // The user signs in: they are the actor. Never the token.
+    audit::record(
+        &mut tx,
+        now,
+        Actor::User(user_id),
+        "session.create",
+        "user",
+        user_id,
+        json!({ "hours": SESSION_HOURS }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok((token, csrf))
 }
 
@@ -211,14 +257,27 @@ pub async fn session_principal(
     }
 }
 
-pub async fn end_session(db: &Db, token: &str) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query(
-        "DELETE FROM sessions WHERE token_hash = $1"
+pub async fn end_session(db: &Db, token: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let user: Option<i64> = on_tx!(&mut tx, |pool| sqlx::query_scalar(
+        "DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id"
     )
     .bind(token_hash(token))
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .fetch_optional(pool)
+    .await)?;
+    if let Some(user) = user {
+        audit::record(
+            &mut tx,
+            now,
+            Actor::User(user),
+            "session.end",
+            "user",
+            user,
+            json!({}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -227,10 +286,12 @@ pub async fn create_api_token(
     db: &Db,
     user_id: i64,
     label: &str,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> sqlx::Result<String> {
+) -> anyhow::Result<String> {
     let token = format!("lk_{}", random_token());
-    on_db!(db, |pool| sqlx::query(
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |pool| sqlx::query(
         "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)"
     )
     .bind(token_hash(&token))
@@ -240,6 +301,17 @@ pub async fn create_api_token(
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "token.create",
+        "user",
+        user_id,
+        json!({ "label": label }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(token)
 }
 

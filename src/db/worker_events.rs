@@ -10,10 +10,12 @@
 //! A change whose `to` is the status the worker already has is a note: the event is written
 //! and the status stays (`distinct`, `back_to_pool`).
 
+use super::audit::{self, user_or_system, Actor};
 use super::Tx;
 use crate::on_tx;
 use chrono::{DateTime, Utc};
 use lingkaran_domain::worker::WorkerStatus;
+use serde_json::json;
 use sqlx::{Database, Encode, Type};
 
 /// What happens to the worker(s), and who, when and why.
@@ -25,7 +27,9 @@ pub(crate) struct Change<'a> {
     pub action: &'a str,
     /// Also written to `workers.status_reason` when the status changes.
     pub reason: Option<&'a str>,
-    pub actor: i64,
+    /// Who: written into the event (the system user when not a user, see
+    /// `audit::user_or_system`) and into the audit entry of the change.
+    pub actor: Actor,
     pub at: DateTime<Utc>,
 }
 
@@ -92,23 +96,37 @@ pub(crate) async fn change_worker(
         }
     }
     // A note is written only while the worker still has that status.
+    let insert = format!(
+        "INSERT INTO worker_events
+           (worker_id, from_status, to_status, action, reason, actor_id, at)
+         SELECT id, $2, $3, $4, $5, {}, $7 FROM workers WHERE id = $1 AND status = $3",
+        user_or_system("$6")
+    );
     let n = on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO worker_events
-               (worker_id, from_status, to_status, action, reason, actor_id, at)
-             SELECT id, $2, $3, $4, $5, $6, $7 FROM workers WHERE id = $1 AND status = $3",
-        )
-        .bind(id)
-        .bind(from.code())
-        .bind(change.to.code())
-        .bind(change.action)
-        .bind(change.reason)
-        .bind(change.actor)
-        .bind(change.at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
+        sqlx::query(&insert)
+            .bind(id)
+            .bind(from.code())
+            .bind(change.to.code())
+            .bind(change.action)
+            .bind(change.reason)
+            .bind(change.actor.user_id())
+            .bind(change.at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
     })?;
+    if n == 1 {
+        audit::record(
+            tx,
+            change.at,
+            change.actor,
+            &format!("worker.{}", change.action),
+            "worker",
+            id,
+            json!({ "from": from.code(), "to": change.to.code(), "reason": change.reason }),
+        )
+        .await?;
+    }
     Ok(n == 1)
 }
 
@@ -147,18 +165,33 @@ pub(crate) async fn change_workers(
         own(1),
         own(2),
         own(3),
-        own(4),
+        user_or_system(&own(4)),
         own(5)
     );
     let n = on_tx!(tx, |c| bind_params(&insert, params)
         .bind(change.to.code())
         .bind(change.action)
         .bind(change.reason)
-        .bind(change.actor)
+        .bind(change.actor.user_id())
         .bind(change.at)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
+    // One entry for the set, with its count: never one per worker (the month's step moves
+    // millions). The events name each worker.
+    if n > 0 {
+        let from: Vec<&str> = from.iter().map(|f| f.code()).collect();
+        audit::record(
+            tx,
+            change.at,
+            change.actor,
+            &format!("workers.{}", change.action),
+            "workers",
+            change.action,
+            json!({ "from": from, "to": change.to.code(), "reason": change.reason, "count": n }),
+        )
+        .await?;
+    }
     if from.iter().any(|f| *f != change.to) {
         let update = format!(
             "UPDATE workers SET status = {to}, status_reason = {}, updated_at = {at},

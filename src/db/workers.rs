@@ -1,5 +1,6 @@
 //! The worker registry: records, status changes with their history, duplicates, search.
 
+use super::audit::{self, Actor};
 use super::sql::Sql;
 use super::worker_events::{self, Change};
 use super::{sealed, Db};
@@ -8,6 +9,7 @@ use crate::privacy::{Keyring, Kind};
 use crate::{bind_all, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::worker::WorkerStatus;
+use serde_json::json;
 use sqlx::FromRow;
 
 pub const FLAG_POSSIBLE_DUPLICATE: &str = "possible_duplicate";
@@ -241,7 +243,7 @@ pub async fn change_status(
         to,
         action,
         reason,
-        actor: actor.user_id,
+        actor: Actor::of(actor),
         at: now,
     };
     let mut tx = db.begin().await?;
@@ -300,7 +302,7 @@ pub async fn resolve_duplicate(
         to,
         action,
         reason: Some(&reason),
-        actor: actor.user_id,
+        actor: Actor::of(actor),
         at: now,
     };
     let mut tx = db.begin().await?;
@@ -334,22 +336,34 @@ pub async fn resolve_duplicate(
 pub async fn add_covered_niks(
     db: &Db,
     niks: &[String],
-    actor: i64,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> sqlx::Result<u64> {
-    let mut tx = db.begin().await?;
+) -> anyhow::Result<u64> {
+    let mut tx = db.begin_write().await?;
+    let by = audit::user_id_in(&mut tx, actor).await?;
     let mut added = 0;
     let indexes: Vec<Vec<u8>> = niks
         .iter()
         .map(|n| sealed::nik_index(db.keys(), n))
         .collect();
     for chunk in indexes.chunks(5000) {
-        added += on_tx!(&mut tx, |c| insert_covered(chunk, actor, now)
+        added += on_tx!(&mut tx, |c| insert_covered(chunk, by, now)
             .build()
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;
     }
+    // One entry for the list, with its counts (no NIK).
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "covered_niks.import",
+        "covered_niks",
+        "",
+        json!({ "given": niks.len(), "added": added }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(added)
 }
@@ -422,18 +436,31 @@ pub async fn eligibility(db: &Db) -> sqlx::Result<EligibilitySetting> {
 pub async fn set_eligibility(
     db: &Db,
     e: EligibilitySetting,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query(
+) -> anyhow::Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE programmes SET min_age = $1, max_age = $2, updated_at = $3 WHERE name = $4"
     )
     .bind(e.min_age)
     .bind(e.max_age)
     .bind(now)
     .bind(super::DEFAULT_PROGRAMME)
-    .execute(pool)
+    .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "settings.eligibility",
+        "programme",
+        super::DEFAULT_PROGRAMME,
+        json!({ "min_age": e.min_age, "max_age": e.max_age }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -455,7 +482,7 @@ pub async fn set_sector(
     nik: &str,
     sector: lingkaran_domain::pricing::Sector,
     reason: &str,
-    actor: i64,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<String, lingkaran_domain::Problem>> {
     if reason.trim().is_empty() {
@@ -492,6 +519,7 @@ pub async fn set_sector(
         .await
         .map(|r| r.rows_affected()))?;
         if n == 1 {
+            let by = audit::user_id_in(&mut tx, actor).await?;
             on_tx!(&mut tx, |c| {
                 sqlx::query(
                     "INSERT INTO worker_sector_changes
@@ -502,12 +530,22 @@ pub async fn set_sector(
                 .bind(&from)
                 .bind(sector.as_str())
                 .bind(reason.trim())
-                .bind(actor)
+                .bind(by)
                 .bind(now)
                 .execute(c)
                 .await
                 .map(|_| ())
             })?;
+            audit::record(
+                &mut tx,
+                now,
+                actor,
+                "worker.sector",
+                "worker",
+                id,
+                json!({ "from": from, "to": sector.as_str(), "reason": reason.trim() }),
+            )
+            .await?;
         }
     }
     tx.commit().await?;

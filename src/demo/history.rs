@@ -8,6 +8,8 @@
 //! the one thing written directly is each donation's `funded_at`, set to its payment day so
 //! the late-money report tells the story as it happened.
 
+use super::DEMO;
+use crate::db::audit::Actor;
 use crate::db::donations::{self, Choice, Criteria, NewDonation};
 use crate::db::lifecycle::{self, SelfPayment};
 use crate::db::payments::{self, NewPayment, Source, Target};
@@ -85,7 +87,7 @@ async fn past_donation(
             channel: Some("VIRTUAL_ACCOUNT_BRI".into()),
             evidence_name: None,
             evidence: None,
-            recorded_by: None,
+            recorded_by: Actor::System("provider"),
             note: Some(inv.number),
         },
         crate::clock::now(),
@@ -116,13 +118,13 @@ async fn cycle_and_confirm(
     active: &HashSet<String>,
 ) -> anyhow::Result<usize> {
     let now = crate::clock::now();
-    let r = crate::usecase::cycle::run(db, month, dir, now).await?;
+    let r = crate::usecase::cycle::run(db, month, dir, DEMO, now).await?;
     let mut refunded = 0;
     for (programme, file, _) in &r.files {
         let answer = dir.join(format!("konfirmasi-{month}-{programme}.csv"));
         crate::insurer::confirm(file, active, &answer)?;
         let text = std::fs::read_to_string(&answer)?;
-        refunded += cycle::import_confirmation(db, month, programme, &text, now)
+        refunded += cycle::import_confirmation(db, month, programme, &text, DEMO, now)
             .await?
             .refunded;
     }
@@ -150,6 +152,8 @@ pub async fn seed(
             public_name: true,
             leftover_to_pool: false,
         },
+        DEMO,
+        crate::clock::now(),
     )
     .await?;
 
@@ -186,7 +190,13 @@ pub async fn seed(
     let [a, b, c] = three.as_slice() else {
         anyhow::bail!("the demo's first donation did not find three workers");
     };
-    workers::add_covered_niks(db, std::slice::from_ref(c), officer, crate::clock::now()).await?;
+    workers::add_covered_niks(
+        db,
+        std::slice::from_ref(c),
+        Actor::User(officer),
+        crate::clock::now(),
+    )
+    .await?;
     let active: HashSet<String> = [c.clone()].into_iter().collect();
 
     for month in [first, first.next(), recent, now] {
@@ -224,10 +234,10 @@ pub async fn seed(
             reference: Some("JMO"),
             today: day(m, 10),
         };
-        lifecycle::record_self_payment(db, &paid, officer, crate::clock::now())
+        lifecycle::record_self_payment(db, &paid, Actor::User(officer), crate::clock::now())
             .await?
             .map_err(|p| anyhow::anyhow!("demo self-payment refused: {p:?}"))?;
-        lifecycle::run(db, m, crate::clock::now()).await?;
+        lifecycle::run(db, m, DEMO, crate::clock::now()).await?;
         m = m.next();
     }
     for (nik, list) in [(a, &mut h.mandiri), (b, &mut h.lapsed)] {
@@ -240,7 +250,7 @@ pub async fn seed(
             lingkaran_domain::worker::WorkerStatus::parse(&status),
             Some(Mandiri | Lapsed)
         ) {
-            list.push(lingkaran_domain::nik::mask(nik));
+            list.push(crate::privacy::gate::mask_nik(nik));
         }
     }
     let r = reminders::queue(

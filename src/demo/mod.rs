@@ -7,6 +7,7 @@
 pub mod history;
 
 use crate::auth::{Principal, Role};
+use crate::db::audit::Actor;
 use crate::db::imports::{self, Pending, Submitter};
 use crate::db::users::{self, NewUser};
 use crate::db::worker_events::{self, Change};
@@ -16,6 +17,10 @@ use crate::regions::RegionTable;
 use chrono::{Datelike, Duration, NaiveDate};
 use lingkaran_domain::worker::{name_key, Occupation, ValidWorker, WorkerStatus};
 use lingkaran_domain::{Nik, Sex};
+
+/// What the demo records as its own doing (its organisations, users, budget lines, cycles);
+/// what an officer or a donor does in it is recorded as theirs.
+pub(crate) const DEMO: Actor = Actor::System("demo");
 
 pub const GRESIK: &str = "35.25";
 pub const DEMO_PASSWORD: &str = "lingkaran-demo";
@@ -223,6 +228,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
                         "Pemerintah Desa Sawo",
                         "desa",
                         "35.25.01.2001",
+                        DEMO,
                         crate::clock::now(),
                     )
                     .await?,
@@ -236,6 +242,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
                         "HNSI Kecamatan Ujungpangkah",
                         "asosiasi",
                         "35.25.07",
+                        DEMO,
                         crate::clock::now(),
                     )
                     .await?,
@@ -255,6 +262,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
                 organisation_id: org,
                 regions: &regions,
             },
+            DEMO,
             crate::clock::now(),
         )
         .await?;
@@ -280,6 +288,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
             &format!("Pemerintah Desa {vname}"),
             "desa",
             village,
+            DEMO,
             crate::clock::now(),
         )
         .await?;
@@ -294,6 +303,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
                 organisation_id: Some(org),
                 regions: &[],
             },
+            DEMO,
             crate::clock::now(),
         )
         .await?;
@@ -450,6 +460,7 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
         "5.1.02.01.01.0031",
         i64::from(today.year()),
         1_008_000_000,
+        DEMO,
         crate::clock::now(),
     )
     .await?;
@@ -488,7 +499,7 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
                     channel: Some("VIRTUAL_ACCOUNT_BCA".into()),
                     evidence_name: None,
                     evidence: None,
-                    recorded_by: None,
+                    recorded_by: Actor::System("provider"),
                     note: Some(inv.number),
                 },
                 now,
@@ -548,7 +559,7 @@ pub async fn verified_workers(
             to: WorkerStatus::Verified,
             action: "verify",
             reason: None,
-            actor: officer,
+            actor: Actor::User(officer),
             at: chrono::Utc::now(),
         };
         let mut tx = db.begin().await?;
@@ -593,6 +604,7 @@ pub async fn funding_world(
         "Dinas Tenaga Kerja",
         "dinas",
         region,
+        DEMO,
         crate::clock::now(),
     )
     .await?;
@@ -607,12 +619,14 @@ pub async fn funding_world(
     let proposer = users::create_user(
         db,
         &user("pengusul", Role::Proposer, Some(organisation)),
+        DEMO,
         crate::clock::now(),
     )
     .await?;
     let officer = users::create_user(
         db,
         &user("petugas", Role::Officer, None),
+        DEMO,
         crate::clock::now(),
     )
     .await?;

@@ -50,6 +50,24 @@ pub fn peer_address(parts: &Parts) -> String {
         .unwrap_or_else(|| "0.0.0.0".into())
 }
 
+/// The client's address: from `trusted_header` when one is set (the header a reverse proxy
+/// we trust writes, `X-Forwarded-For` or `X-Real-IP`), else the peer's. A list takes its last
+/// entry, the one our proxy added: entries before it came from the client and may be
+/// forged. A header that is missing or holds no address falls back to the peer, which is
+/// then the proxy itself (one address for everyone behind it: the safe side).
+pub fn client_address(parts: &Parts, trusted_header: Option<&str>) -> String {
+    let from_header = trusted_header
+        .and_then(|h| parts.headers.get_all(h).iter().next_back())
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .and_then(|v| v.parse::<std::net::IpAddr>().ok());
+    match from_header {
+        Some(ip) => ip.to_string(),
+        None => peer_address(parts),
+    }
+}
+
 /// Resolves the caller from the request. `Ok(None)`: nobody signed in (no token, no session,
 /// or a session that ended). `check_csrf`: refuse a cookie-authenticated change whose
 /// `X-CSRF-Token` header does not match the session.

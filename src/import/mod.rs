@@ -303,7 +303,15 @@ pub async fn run_in_batches(
     let status = if failure.is_some() { "failed" } else { "done" };
     let stored: Vec<imports::Note> = notes.iter().map(imports::Note::from).collect();
     let notice = serde_json::to_string(&stored)?;
-    imports::finish(db, record.id, status, Some(notice.as_str()), clock.now()).await?;
+    imports::finish(
+        db,
+        record.id,
+        status,
+        Some(notice.as_str()),
+        crate::db::audit::Actor::User(who.user_id),
+        clock.now(),
+    )
+    .await?;
     let import = imports::get(db, record.id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("import vanished"))?;

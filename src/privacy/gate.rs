@@ -28,6 +28,42 @@ pub enum Sight {
     Hidden,
 }
 
+impl Sight {
+    /// The NIK as this sight shows it (the mask unless whole; empty when hidden).
+    pub fn nik(self, nik: &str) -> String {
+        match self {
+            Sight::Whole { .. } => nik.to_string(),
+            Sight::Masked => mask_nik(nik),
+            Sight::Hidden => String::new(),
+        }
+    }
+
+    /// The name as this sight shows it.
+    pub fn name(self, name: &str) -> String {
+        match self {
+            Sight::Whole { .. } => name.to_string(),
+            Sight::Masked => mask_name(name),
+            Sight::Hidden => String::new(),
+        }
+    }
+
+    pub fn whole(self) -> bool {
+        matches!(self, Sight::Whole { .. })
+    }
+
+    /// Whether showing this is a reveal the audit trail records (an admin's whole sight).
+    pub fn audited(self) -> bool {
+        matches!(self, Sight::Whole { audited: true })
+    }
+}
+
+/// Whether a caller may look a worker up by a whole NIK. Only those who see whole NIKs may:
+/// a role that sees masks would otherwise complete a mask by trying the hidden digits
+/// against an exact search (docs/privacy.md, "The mask, and why it cannot be completed").
+pub fn may_search_by_nik(p: &Principal) -> bool {
+    matches!(p.role, Role::Admin | Role::Officer | Role::Proposer)
+}
+
 /// The one rule (docs/privacy.md): admins see all, audited; officers whose scope holds the
 /// village and the proposing organisation see the whole record; viewers in scope and the
 /// donor who funds the worker see the mask; everyone else sees nothing.
@@ -183,6 +219,30 @@ mod tests {
             ..GRESIK
         };
         assert_eq!(sight(&who(Role::Donor, None, &[]), &funded), Masked);
+    }
+
+    #[test]
+    fn a_sight_shows_the_nik_and_name_it_says_and_only_whole_sights_search_by_nik() {
+        let nik = "3525014101900013";
+        assert_eq!(Sight::Whole { audited: false }.nik(nik), nik);
+        assert_eq!(Sight::Masked.nik(nik), "35.25 •••• •••• ••••");
+        assert_eq!(Sight::Hidden.nik(nik), "");
+        assert_eq!(Sight::Masked.name("Siti Aminah"), "Siti A.");
+        assert!(Sight::Whole { audited: true }.audited());
+        assert!(!Sight::Whole { audited: false }.audited());
+        for (role, may) in [
+            (Role::Admin, true),
+            (Role::Officer, true),
+            (Role::Proposer, true),
+            (Role::Viewer, false),
+            (Role::Donor, false),
+        ] {
+            assert_eq!(
+                may_search_by_nik(&who(role, None, &["35.25"])),
+                may,
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

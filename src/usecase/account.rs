@@ -37,6 +37,23 @@ pub async fn acting_donor(ctx: Ctx<'_>, donor_id: Option<i64>) -> Result<Donor, 
     }
 }
 
+/// Whether the caller sees a donor's account in full (invoices, payments, receipts) or its
+/// totals only: the donor's own account and an admin see it in full; an officer when the
+/// donor funds workers in their regions, or is a government donor of one of them; anyone
+/// else the totals.
+pub async fn sees_account(ctx: Ctx<'_>, donor: &Donor) -> Result<bool, Error> {
+    let p = ctx.actor;
+    Ok(match p.role {
+        Role::Admin => true,
+        Role::Donor => donor.user_id == Some(p.user_id),
+        Role::Officer => {
+            donor.region_code.as_deref().is_some_and(|r| p.covers(r))
+                || donors::funds_in_regions(ctx.db, donor.id, &p.scopes).await?
+        }
+        _ => false,
+    })
+}
+
 /// A payment the caller may see: staff see all, a donor account its own donor's. Anything
 /// else reads as not found.
 pub async fn visible_payment(ctx: Ctx<'_>, id: i64) -> Result<PaymentRow, Error> {
@@ -140,7 +157,7 @@ pub async fn set_preferences(
         public_name: input.public_name,
         leftover_to_pool: input.leftover_to_pool,
     };
-    if !donors::set_preferences(ctx.db, donor_id, &p).await? {
+    if !donors::set_preferences(ctx.db, donor_id, &p, ctx.by(), ctx.clock.now()).await? {
         return Err(Error::NotFound("Donatur"));
     }
     Ok(p)

@@ -3,6 +3,7 @@
 //! answers.
 
 use super::account::acting_donor;
+use super::privacy::{self, Reveal};
 use super::{Ctx, Error};
 use crate::auth::role::{GIVERS, STAFF};
 use crate::auth::Role;
@@ -10,6 +11,7 @@ use crate::db::donations::{
     self, Choice, Criteria, DonationRow, HoldLimits, InvoiceRow, NewDonation, Preview,
 };
 use crate::db::donors::{self, Donor};
+use crate::privacy::gate::{self, Sight};
 use lingkaran_domain::format::rupiah;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::status::DonationStatus;
@@ -28,6 +30,33 @@ pub struct Terms {
     pub limits: HoldLimits,
     /// How far ahead a donation may start, in months after the first payable one.
     pub max_months_ahead: u32,
+}
+
+/// At most this many NIKs in one named donation (docs/privacy.md, "Oracles closed").
+pub const MAX_NAMED_NIKS: usize = 1_000;
+
+/// Named donations are open only to donors an officer has verified: a donor who signed up a
+/// minute ago cannot try NIKs by the thousand. Staff who register a donor verify it then;
+/// an individual who signed up alone waits for an officer (`verify_donor`).
+async fn named_allowed(ctx: Ctx<'_>, donor: &Donor, input: &DonationInput) -> Result<(), Error> {
+    if input.mode != "named" || donors::is_verified(ctx.db, donor.id).await? {
+        return Ok(());
+    }
+    Err(Error::conflict(
+        "donor_not_verified",
+        "Donasi dengan NIK terbuka setelah petugas memverifikasi akun donatur Anda. Sementara itu, pilih pekerja menurut kriteria atau anggaran.",
+        "Donations by NIK open once an officer has verified your donor account. Meanwhile, choose workers by criteria or budget.",
+    ))
+}
+
+/// An officer (or admin) verifies a donor, opening named donations to it.
+pub async fn verify_donor(ctx: Ctx<'_>, donor_id: i64) -> Result<(), Error> {
+    ctx.require(&STAFF)?;
+    if donors::verify(ctx.db, donor_id, ctx.actor.user_id, ctx.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("Donatur"))
+    }
 }
 
 /// Which workers a criteria or budget donation may choose; every field optional.
@@ -102,13 +131,79 @@ pub async fn show(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
     Ok(Shown { donation, invoice })
 }
 
-/// "Siti Rahayu" → "S. R.": what a donor sees of a worker's name.
-pub fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .map(|c| format!("{}.", c.to_uppercase()))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A donation's worker as the caller may see them (the gate's `sight`).
+pub struct ShownWorker {
+    pub row: donations::DonationWorker,
+    /// Whole, or the mask.
+    pub nik: String,
+    /// Whole, or the masked name.
+    pub name: String,
+}
+
+/// A page of a donation's workers for one caller.
+pub struct WorkersPage {
+    pub donation: DonationRow,
+    pub workers: Vec<ShownWorker>,
+    /// How many of the donation's workers the caller may see (an officer: those in scope).
+    pub total: i64,
+    /// Whether the caller sees whole NIKs (for the note under the list).
+    pub whole: bool,
+}
+
+/// A page of the workers a donation funds, through the gate: an admin sees them all, whole
+/// (one audit entry per page); an officer only those in their region scope, whole; the donor
+/// who funds them the masks. A worker out of the caller's scope is neither shown nor counted.
+pub async fn workers(ctx: Ctx<'_>, id: i64, limit: i64, offset: i64) -> Result<WorkersPage, Error> {
+    let d = visible(ctx, id).await?;
+    let p = ctx.actor;
+    // `visible` lets a donor through only for their own donation: they fund these workers.
+    let funding = p.role == Role::Donor;
+    let regions = match p.role {
+        Role::Admin | Role::Donor => None,
+        _ => Some(p.scopes.as_slice()),
+    };
+    let (rows, total) = donations::workers_in(ctx.db, d.id, regions, limit, offset).await?;
+    let mut audited = 0;
+    let mut whole = false;
+    let mut shown = Vec::with_capacity(rows.len());
+    for row in rows {
+        let sight = gate::sight(
+            p,
+            &gate::Subject {
+                village_code: &row.village_code,
+                proposer_org: None,
+                funded_by_caller: funding,
+            },
+        );
+        if sight == Sight::Hidden {
+            continue;
+        }
+        if sight.audited() {
+            audited += 1;
+        }
+        whole |= sight.whole();
+        shown.push(ShownWorker {
+            nik: sight.nik(&row.nik),
+            name: sight.name(&row.full_name),
+            row,
+        });
+    }
+    if audited > 0 {
+        privacy::record(
+            ctx,
+            Reveal::Shown,
+            "donation",
+            d.id,
+            json!({ "workers": audited, "offset": offset }),
+        )
+        .await?;
+    }
+    Ok(WorkersPage {
+        donation: d,
+        workers: shown,
+        total,
+        whole,
+    })
 }
 
 fn parse_criteria(c: Option<CriteriaInput>) -> Result<Criteria, Error> {
@@ -261,11 +356,24 @@ fn new_donation(
     let choice = match input.mode.as_str() {
         "named" => {
             let niks = input.niks.clone().unwrap_or_default();
-            if niks.is_empty() || niks.len() > 100_000 {
+            if niks.is_empty() {
                 return Err(invalid(
                     "niks_required",
-                    "Sebutkan 1 sampai 100.000 NIK pekerja (niks).",
-                    "Give 1 to 100,000 workers' NIKs (niks).",
+                    format!("Sebutkan 1 sampai {MAX_NAMED_NIKS} NIK pekerja (niks)."),
+                    format!("Give 1 to {MAX_NAMED_NIKS} workers' NIKs (niks)."),
+                ));
+            }
+            if niks.len() > MAX_NAMED_NIKS {
+                return Err(invalid(
+                    "too_many_niks",
+                    format!(
+                        "Paling banyak {MAX_NAMED_NIKS} NIK sekali minta ({} dikirim). Untuk lebih banyak pekerja, pilih menurut kriteria atau anggaran.",
+                        niks.len()
+                    ),
+                    format!(
+                        "At most {MAX_NAMED_NIKS} NIKs a request ({} sent). For more workers, choose by criteria or budget.",
+                        niks.len()
+                    ),
                 ));
             }
             let niks = donations::parse_named(&niks, today).map_err(Error::Invalid)?;
@@ -369,13 +477,14 @@ async fn show_any(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
 pub async fn make(ctx: Ctx<'_>, terms: Terms, input: DonationInput) -> Result<Made, Error> {
     ctx.require(&GIVERS)?;
     let donor = acting_donor(ctx, input.donor_id).await?;
+    named_allowed(ctx, &donor, &input).await?;
     let pay_from_credit = input.pay_from_credit;
     let d = new_donation(ctx, terms, &donor, input)?;
     let created = donations::create_limited(ctx.db, &d, Some(terms.limits), ctx.clock.now())
         .await?
         .map_err(Error::Invalid)?;
     if pay_from_credit {
-        donations::settle(ctx.db, created.id, Some(ctx.actor.user_id), ctx.clock.now()).await?;
+        donations::settle(ctx.db, created.id, ctx.by(), ctx.clock.now()).await?;
     }
     made(ctx, created).await
 }
@@ -385,6 +494,7 @@ pub async fn make(ctx: Ctx<'_>, terms: Terms, input: DonationInput) -> Result<Ma
 pub async fn review(ctx: Ctx<'_>, terms: Terms, input: DonationInput) -> Result<Preview, Error> {
     ctx.require(&GIVERS)?;
     let donor = acting_donor(ctx, input.donor_id).await?;
+    named_allowed(ctx, &donor, &input).await?;
     let d = new_donation(ctx, terms, &donor, input)?;
     donations::preview(ctx.db, &d, Some(terms.limits), ctx.clock.now())
         .await?
@@ -482,7 +592,7 @@ pub async fn pay_from_credit(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
         }
         _ => {}
     }
-    if !donations::settle(ctx.db, d.id, Some(ctx.actor.user_id), ctx.clock.now()).await? {
+    if !donations::settle(ctx.db, d.id, ctx.by(), ctx.clock.now()).await? {
         let credit = crate::db::payments::credit_of(ctx.db, d.donor_id).await?;
         return Err(Error::conflict(
             "credit_insufficient",
@@ -508,7 +618,7 @@ pub async fn pay_from_credit(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
 pub async fn cancel(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
     ctx.require(&[Role::Admin, Role::Officer, Role::Donor])?;
     let d = visible(ctx, id).await?;
-    if let Err(status) = donations::cancel(ctx.db, d.id).await? {
+    if let Err(status) = donations::cancel(ctx.db, d.id, ctx.by(), ctx.clock.now()).await? {
         let (why_id, why_en) = match status {
             Some(DonationStatus::Funded) => (
                 "sudah dibayar; uangnya sudah menjadi iuran pekerja",

@@ -89,3 +89,31 @@ async fn with_lines(
         warnings,
     })
 }
+
+/// The NIKs proposers sent again that another organisation registered, for the officer who
+/// verifies those workers: an officer sees those of workers in their regions, an admin all.
+/// The proposer was told only "sudah terdaftar; petugas akan menghubungi Anda".
+pub async fn duplicate_submissions(
+    ctx: Ctx<'_>,
+) -> Result<Vec<imports::DuplicateSubmission>, Error> {
+    let p = ctx.require(&crate::auth::role::STAFF)?;
+    let regions = (p.role != Role::Admin).then_some(p.scopes.as_slice());
+    Ok(imports::duplicate_submissions(ctx.db, regions, 500).await?)
+}
+
+/// Every refused row of an import the caller may see, for its CSV (`errors.csv`, which
+/// carries the NIKs the proposer sent). Each export is recorded in the audit trail, once,
+/// with how many rows it held (docs/privacy.md).
+pub async fn errors_export(ctx: Ctx<'_>, id: i64) -> Result<Vec<ErrorRow>, Error> {
+    let rec = visible(ctx, id).await?;
+    let rows = imports::errors(ctx.db, rec.id, "error", i64::MAX).await?;
+    super::privacy::record(
+        ctx,
+        super::privacy::Reveal::Exported,
+        "import",
+        rec.id,
+        serde_json::json!({ "file": "errors.csv", "rows": rows.len() }),
+    )
+    .await?;
+    Ok(rows)
+}

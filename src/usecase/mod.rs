@@ -10,11 +10,15 @@
 //! never imports an edge (`api`, `web`, `cli`) or the application that assembles them (`app`).
 
 pub mod account;
+pub mod audit;
+pub mod coverage;
 pub mod cycle;
 pub mod donations;
 pub mod error;
 pub mod imports;
+pub mod messages;
 pub mod payments;
+pub mod privacy;
 pub mod quotes;
 
 pub use error::Error;
@@ -34,6 +38,11 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(db: &'a Db, actor: &'a Principal, clock: &'a dyn Clock) -> Ctx<'a> {
         Ctx { db, actor, clock }
+    }
+
+    /// Who acts, as storage records it (the audit trail, the ledger).
+    pub fn by(&self) -> crate::db::audit::Actor {
+        crate::db::audit::Actor::of(self.actor)
     }
 
     /// Refuses a caller whose role is not among `roles`.

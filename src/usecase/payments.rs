@@ -98,7 +98,7 @@ pub async fn resolve_line(ctx: Ctx<'_>, line_id: i64, r: Resolve) -> Result<Line
         decision,
         note,
         r.confirm_overpayment,
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         ctx.clock.now(),
     )
     .await?;
@@ -142,7 +142,8 @@ pub struct Recorded {
 pub async fn manual(ctx: Ctx<'_>, m: Manual) -> Result<Recorded, Error> {
     let p = ctx.require(&STAFF)?;
     let confirmed = m.confirm_overpayment;
-    let payment = checked(ctx, m, p.user_id).map_err(|e| Error::Invalid(vec![e]))?;
+    let payment =
+        checked(ctx, m, crate::db::audit::Actor::of(p)).map_err(|e| Error::Invalid(vec![e]))?;
     let booked = payments::book_as(ctx.db, &payment, over(confirmed), ctx.clock.now())
         .await?
         .map_err(refused)?;
@@ -158,7 +159,7 @@ pub async fn manual(ctx: Ctx<'_>, m: Manual) -> Result<Recorded, Error> {
 
 /// Checks a manual entry, in this order: evidence attached, an amount in rupiah, a payment
 /// date not in the future, a receipt or transfer number, and an invoice or a donor.
-fn checked(ctx: Ctx<'_>, e: Manual, by: i64) -> Result<NewPayment, Problem> {
+fn checked(ctx: Ctx<'_>, e: Manual, by: crate::db::audit::Actor) -> Result<NewPayment, Problem> {
     let Some((evidence_name, evidence_bytes)) = e.evidence else {
         return Err(Problem::new(
             "evidence_required",
@@ -221,7 +222,7 @@ fn checked(ctx: Ctx<'_>, e: Manual, by: i64) -> Result<NewPayment, Problem> {
         channel: Some("manual".into()),
         evidence_name: Some(evidence_name),
         evidence: Some(evidence_bytes),
-        recorded_by: Some(by),
+        recorded_by: by,
         note: (!note.is_empty()).then(|| note.to_string()),
     })
 }

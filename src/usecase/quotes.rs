@@ -5,6 +5,7 @@
 
 use super::{Ctx, Error};
 use crate::auth::Role;
+use crate::db::audit::Actor;
 use crate::db::rates::{self, SelfPayWindow};
 use crate::db::Db;
 use chrono::NaiveDate;
@@ -276,7 +277,7 @@ pub fn check_rate(r: &RateInput, today: NaiveDate) -> Result<Rate, Error> {
 pub async fn add_rate(ctx: Ctx<'_>, r: &RateInput) -> Result<Rate, Error> {
     ctx.require(&[Role::Admin])?;
     let rate = check_rate(r, ctx.clock.today())?;
-    if !rates::add(ctx.db, &rate, r.source.trim()).await? {
+    if !rates::add(ctx.db, &rate, r.source.trim(), ctx.by(), ctx.clock.now()).await? {
         let from = rate.from;
         return Err(Error::conflict(
             "rate_exists",
@@ -361,14 +362,14 @@ pub struct ReliefAdded {
 /// Adds a relief rule for months to come (admins). Held, unpaid donations are re-priced.
 pub async fn add_relief(ctx: Ctx<'_>, r: &ReliefInput) -> Result<ReliefAdded, Error> {
     ctx.require(&[Role::Admin])?;
-    add_relief_by(ctx.db, ctx.actor.user_id, ctx.clock.now(), r).await
+    add_relief_by(ctx.db, ctx.by(), ctx.clock.now(), r).await
 }
 
-/// [`add_relief`] recorded as the work of user `by`, for the CLI, which runs with the
+/// [`add_relief`] recorded as the work of `by`, for the CLI, which runs with the
 /// server's own authority and names who asked.
 pub async fn add_relief_by(
     db: &Db,
-    by: i64,
+    by: Actor,
     now: chrono::DateTime<chrono::Utc>,
     r: &ReliefInput,
 ) -> Result<ReliefAdded, Error> {
@@ -393,6 +394,8 @@ pub async fn change_settings(
     db: &Db,
     dana_desa_is_apbn: Option<bool>,
     window: Option<SelfPayWindow>,
+    by: Actor,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(PriceSettings, SelfPayWindow), Error> {
     if let Some(w) = window {
         if w.back > MAX_SELF_PAY_BACK || w.ahead > MAX_SELF_PAY_AHEAD {
@@ -403,5 +406,5 @@ pub async fn change_settings(
             ));
         }
     }
-    Ok(rates::set_settings(db, dana_desa_is_apbn, window).await?)
+    Ok(rates::set_settings(db, dana_desa_is_apbn, window, by, now).await?)
 }

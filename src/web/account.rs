@@ -61,15 +61,25 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let credit = payments::credit_of(&state.db, donor.id)
         .await
         .map_err(|e| ctx.internal(e))?;
-    let invoices = donations::invoices_of_donor(&state.db, donor.id)
+    // An officer of a region this donor funds no worker in sees the totals only.
+    let full = uc::sees_account(state.ctx(p), &donor)
         .await
-        .map_err(|e| ctx.internal(e))?;
-    let pays = payments::of_donor(&state.db, donor.id)
-        .await
-        .map_err(|e| ctx.internal(e))?;
-    let settled = donations::credit_settlements_of_donor(&state.db, donor.id)
-        .await
-        .map_err(|e| ctx.internal(e))?;
+        .map_err(|e| ctx.failed(e))?;
+    let (invoices, pays, settled) = if full {
+        (
+            donations::invoices_of_donor(&state.db, donor.id)
+                .await
+                .map_err(|e| ctx.internal(e))?,
+            payments::of_donor(&state.db, donor.id)
+                .await
+                .map_err(|e| ctx.internal(e))?,
+            donations::credit_settlements_of_donor(&state.db, donor.id)
+                .await
+                .map_err(|e| ctx.internal(e))?,
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
     let prefs = donors::preferences(&state.db, donor.id)
         .await
         .map_err(|e| ctx.internal(e))?
@@ -88,6 +98,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         @if ctx.param("msg") == Some("preferensi") {
             p.ok role="status" id="preferensi-tersimpan" { (pick("Pengaturan tersimpan.", "Preferences saved.")) }
         }
+        @if full {
         form.card method="post" action="/akun/preferensi" id="preferensi" {
             h2 { (pick("Pengaturan", "Preferences")) }
             input type="hidden" name="csrf" value=(ctx.csrf());
@@ -100,6 +111,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                 " " (pick("Bila pekerja meninggal atau keluar, sisa iuran masuk dana program (bukan kembali ke kredit saya)",
                           "If a worker dies or leaves, the remaining contributions go to the programme pool (not back to my credit)")) } }
             p { button type="submit" id="simpan-preferensi" { (pick("Simpan", "Save")) } }
+        }
         }
         h2 { (t(S::Invoices)) }
         @if invoices.is_empty() {

@@ -216,7 +216,7 @@ pub async fn upload_statement(
         &name,
         &bytes,
         account,
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::auth::role::{READERS, STAFF};
 use crate::auth::Role;
 use crate::db::lifecycle::{self, Graduation, GraduationBy, Recorded, SelfPayment, StopReason};
-use crate::db::{outbox, reconcile, workers};
+use crate::db::{outbox, workers};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
@@ -86,15 +86,18 @@ async fn render(
         .user
         .as_ref()
         .is_some_and(|p| matches!(p.role, Role::Admin | Role::Officer));
-    let r = reconcile::month(&state.db, month)
+    let Some(user) = ctx.user.as_ref() else {
+        return Err(ctx.failed(crate::usecase::Error::Forbidden));
+    };
+    let r = crate::usecase::cycle::reconciliation(state.ctx(user), month)
         .await
-        .map_err(|e| ctx.internal(e))?;
-    let by_donor = lifecycle::graduation(&state.db, month, GraduationBy::Donor)
+        .map_err(|e| ctx.failed(e))?;
+    let by_donor = crate::usecase::cycle::graduation(state.ctx(user), month, GraduationBy::Donor)
         .await
-        .map_err(|e| ctx.internal(e))?;
-    let by_region = lifecycle::graduation(&state.db, month, GraduationBy::Region)
+        .map_err(|e| ctx.failed(e))?;
+    let by_region = crate::usecase::cycle::graduation(state.ctx(user), month, GraduationBy::Region)
         .await
-        .map_err(|e| ctx.internal(e))?;
+        .map_err(|e| ctx.failed(e))?;
     let (counts, stuck) = outbox::counts(&state.db, chrono::Utc::now())
         .await
         .map_err(|e| ctx.internal(e))?;
@@ -349,9 +352,14 @@ pub async fn record_self_payment(
         reference: (!reference.is_empty()).then_some(reference.as_str()),
         today: crate::clock::today(),
     };
-    match lifecycle::record_self_payment(&state.db, &sp, p.user_id, state.clock.now())
-        .await
-        .map_err(|e| ctx.internal(e))?
+    match lifecycle::record_self_payment(
+        &state.db,
+        &sp,
+        crate::db::audit::Actor::of(p),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
     {
         Ok(Recorded::New { status, .. }) => {
             let status = money::worker_status(ctx.lang, &status);
@@ -438,7 +446,7 @@ pub async fn stop_worker(ctx: Ctx, State(state): State<AppState>, form: FormFiel
         reason,
         on,
         None,
-        p.user_id,
+        crate::db::audit::Actor::of(p),
         state.clock.now(),
     )
     .await

@@ -14,7 +14,7 @@ use crate::auth::role::{GIVERS, STAFF};
 use crate::auth::{Principal, Role};
 use crate::db::donations::{self, DonationWorker};
 use crate::db::{donors, payments, users};
-use crate::http::request::{cookie, peer_address, SESSION_COOKIE};
+use crate::http::request::{cookie, SESSION_COOKIE};
 use crate::regions::RegionTable;
 use crate::usecase::account::acting_donor;
 use crate::usecase::donations as uc;
@@ -175,7 +175,7 @@ pub async fn sign_up(
             username: username.clone(),
             full_name: full_name.clone(),
             password: password.to_string(),
-            address: peer_address(&parts),
+            address: state.client_address(&parts),
         },
     )
     .await;
@@ -209,7 +209,7 @@ pub async fn sign_up(
     };
     // A session this browser still holds is ended: one browser, one session.
     if let Some(old) = cookie(&parts, SESSION_COOKIE) {
-        users::end_session(&state.db, old)
+        users::end_session(&state.db, old, state.clock.now())
             .await
             .map_err(|e| ctx.internal(e))?;
     }
@@ -806,20 +806,24 @@ async fn detail(
     let inv = donations::invoice_of(&state.db, d.id)
         .await
         .map_err(|e| ctx.internal(e))?;
-    let pages = ((d.workers + WORKERS_PER_PAGE - 1) / WORKERS_PER_PAGE).max(1);
-    let page = lingkaran_domain::paging::lenient(ctx.param("page"), pages);
-    let rows = donations::workers_of(
-        &state.db,
+    // At most this many pages: an officer sees only the workers of their regions (the gate),
+    // so the page count follows what the use case counts for them.
+    let most = ((d.workers + WORKERS_PER_PAGE - 1) / WORKERS_PER_PAGE).max(1);
+    let page = lingkaran_domain::paging::lenient(ctx.param("page"), most);
+    let shown = uc::workers(
+        state.ctx(p),
         d.id,
         WORKERS_PER_PAGE,
         (page - 1) * WORKERS_PER_PAGE,
     )
     .await
-    .map_err(|e| ctx.internal(e))?;
+    .map_err(|e| ctx.failed(e))?;
+    let pages = ((shown.total + WORKERS_PER_PAGE - 1) / WORKERS_PER_PAGE).max(1);
+    let full = shown.whole;
+    let rows = shown.workers;
     let credit = payments::credit_of(&state.db, d.donor_id)
         .await
         .map_err(|e| ctx.internal(e))?;
-    let full = STAFF.contains(&p.role);
     let first = Month::first_payable(crate::clock::today());
     let total = if d.status == DonationStatus::Funded {
         d.funded_total
@@ -932,15 +936,15 @@ async fn detail(
                     } }
                     tbody {
                         @for w in &rows {
-                            tr id={ "pekerja-" (w.worker_id) } {
-                                td.num { (w.rank) }
-                                td { code { @if full { (w.nik) } @else { (nik::mask(&w.nik)) } } }
-                                td { @if full { (w.full_name) } @else { (uc::initials(&w.full_name)) } }
-                                td { (village_label(&w.village_code)) }
-                                td { (Occupation::parse(&w.occupation).map_or(w.occupation.as_str(), |o| o.label(lang.code()))) }
-                                td { (worker_months(w, lang)) }
-                                td { (money::month_state(lang, w.state.as_deref())) }
-                                td { (lang.pick(&w.reason_id, &w.reason_en)) }
+                            tr id={ "pekerja-" (w.row.worker_id) } {
+                                td.num { (w.row.rank) }
+                                td { code { (w.nik) } }
+                                td { (w.name) }
+                                td { (village_label(&w.row.village_code)) }
+                                td { (Occupation::parse(&w.row.occupation).map_or(w.row.occupation.as_str(), |o| o.label(lang.code()))) }
+                                td { (worker_months(&w.row, lang)) }
+                                td { (money::month_state(lang, w.row.state.as_deref())) }
+                                td { (lang.pick(&w.row.reason_id, &w.row.reason_en)) }
                             }
                         }
                     }

@@ -85,6 +85,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     @if matches!(p.role, Role::Officer | Role::Admin | Role::Viewer) {
                                         li { a href="/siklus" { (ctx.lang.pick("Siklus bulanan", "Monthly cycle")) } }
                                     }
+                                    @if p.role == Role::Admin {
+                                        li { a href="/jejak-audit" { (t(S::AuditTitle)) } }
+                                    }
                                     @if p.role == Role::Donor {
                                         li { a href="/donasi/baru" { (t(S::NavDonate)) } }
                                         li { a href="/donasi" { (t(S::NavMyDonations)) } }

@@ -27,6 +27,7 @@
 //! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
 //! | `POST /mutasi/baris/{id}` | officer, admin | book such a line to an invoice or donor, or ignore it |
 //! | `GET /pembayaran/manual`, `POST /pembayaran/manual` | officer, admin | record a payment with evidence |
+//! | `GET /jejak-audit` | admin | the audit trail, by record (`jenis`, `id`), user (`pengguna`), actor, dates (`dari`, `sampai`); 50 a page (`sebelum`) |
 //! | `GET /siklus?bulan=YYYY-MM` | officer, admin, viewer | the month's reconciliation, rejected and late months, graduation, messages |
 //! | `POST /siklus/mandiri`, `POST /siklus/berhenti` | officer, admin | record a self-payment; a worker died or left |
 //!
@@ -34,6 +35,7 @@
 //! session's CSRF token in a hidden `csrf` field and is refused with 403 without it.
 
 pub mod account;
+pub mod audit;
 pub mod bank;
 pub mod cycle;
 pub mod donate;
@@ -79,6 +81,7 @@ pub fn router() -> Router<AppState> {
             "/donasi/{id}/perpanjang",
             get(donate::extend_link).post(donate::extend),
         )
+        .route("/jejak-audit", get(audit::page))
         .route("/siklus", get(cycle::page))
         .route("/siklus/mandiri", post(cycle::record_self_payment))
         .route("/siklus/berhenti", post(cycle::stop_worker))

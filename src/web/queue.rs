@@ -9,6 +9,7 @@ use crate::auth::role::STAFF;
 use crate::auth::Principal;
 use crate::db::users;
 use crate::db::workers::{self, Filter, WorkerRecord, FLAG_POSSIBLE_DUPLICATE};
+use crate::privacy::gate::Sight;
 use crate::regions::RegionTable;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
@@ -93,12 +94,14 @@ fn village_label(code: &str) -> String {
     }
 }
 
+/// The NIK as the gate lets `p` see it.
 fn shown_nik(p: &Principal, w: &WorkerRecord) -> String {
-    if p.sees_full_nik(&w.village_code, w.organisation_id) {
-        w.nik.clone()
-    } else {
-        lingkaran_domain::nik::mask(&w.nik)
-    }
+    crate::wire::sight_of(w, p).nik(&w.nik)
+}
+
+/// The name as the gate lets `p` see it.
+fn shown_name(p: &Principal, w: &WorkerRecord) -> String {
+    crate::wire::sight_of(w, p).name(&w.full_name)
 }
 
 fn flash(ctx: &Ctx) -> Option<Markup> {
@@ -142,6 +145,22 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         .await
         .map_err(|e| ctx.internal(e))?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    // An admin sees whole NIKs: one audit entry for the page.
+    let revealed = rows
+        .iter()
+        .filter(|w| crate::wire::sight_of(w, p).audited())
+        .count();
+    if revealed > 0 {
+        crate::usecase::privacy::record(
+            state.ctx(p),
+            crate::usecase::privacy::Reveal::Shown,
+            "queue",
+            page,
+            serde_json::json!({ "workers": revealed }),
+        )
+        .await
+        .map_err(|e| ctx.failed(e))?;
+    }
     // The records that flagged rows resemble, so the officer can compare them side by side.
     let mut resembles: HashMap<i64, WorkerRecord> = HashMap::new();
     for w in &rows {
@@ -152,7 +171,7 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             if let Some(o) = workers::get(&state.db, of)
                 .await
                 .map_err(|e| ctx.internal(e))?
-                .filter(|o| p.reads_registry(&o.village_code, o.organisation_id))
+                .filter(|o| crate::wire::sight_of(o, p) != Sight::Hidden)
             {
                 resembles.insert(of, o);
             }
@@ -231,10 +250,10 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                                 td {
                                     input type="checkbox" name="ids" value=(w.id) form="keputusan"
                                         id={ "pilih-" (w.id) }
-                                        aria-label={ (t(S::SelectWorker)) " " (w.full_name) };
+                                        aria-label={ (t(S::SelectWorker)) " " (shown_name(p, w)) };
                                 }
                                 td { code { (shown_nik(p, w)) } }
-                                td { (w.full_name) }
+                                td { (shown_name(p, w)) }
                                 td { (village_label(&w.village_code)) }
                                 td { (Occupation::parse(&w.occupation).map_or(w.occupation.as_str(), |o| o.label(lang))) }
                                 td { (w.organisation_name) }
@@ -243,7 +262,7 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                                         span.badge { (t(S::FlagPossibleDuplicate)) }
                                         @if let Some(o) = w.possible_duplicate_of.and_then(|of| resembles.get(&of)) {
                                             p.muted {
-                                                (t(S::ResemblesWorker)) " #" (o.id) ": " (o.full_name)
+                                                (t(S::ResemblesWorker)) " #" (o.id) ": " (shown_name(p, o))
                                                 " (" code { (shown_nik(p, o)) } ", " (o.organisation_name) ", "
                                                 (super::money::worker_status(ctx.lang, &o.status)) ")"
                                             }

@@ -137,7 +137,7 @@ pub async fn sign_in(
     };
     // A session this browser still holds is ended: one browser, one session.
     if let Some(old) = cookie(&parts, SESSION_COOKIE) {
-        users::end_session(&state.db, old)
+        users::end_session(&state.db, old, state.clock.now())
             .await
             .map_err(|e| ctx.internal(e))?;
     }
@@ -172,7 +172,7 @@ pub async fn sign_out(
     }
     ctx.check_csrf(field(&form, "csrf"))?;
     if let Some(token) = cookie(&parts, SESSION_COOKIE) {
-        users::end_session(&state.db, token)
+        users::end_session(&state.db, token, state.clock.now())
             .await
             .map_err(|e| ctx.internal(e))?;
     }

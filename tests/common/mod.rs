@@ -5,6 +5,7 @@
 
 use lingkaran::app::AppState;
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::users::{self, NewUser};
 use lingkaran::db::Db;
 use serde_json::Value;
@@ -105,12 +106,11 @@ async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
             .unwrap();
         db.migrate(chrono::Utc::now()).await.unwrap();
         db.close().await;
-        // A closed connection's server process may linger for a moment, and a database with
-        // a session cannot be renamed: wait for it.
+        // A closed connection's server process may linger for a moment (longer on a loaded
+        // machine), and a database with a session cannot be renamed: end those sessions,
+        // then wait for them.
         let mut tries = 0;
         loop {
-            // A pooled connection returned as the pool closed can stay open on a busy
-            // machine: end whatever still holds the template, or the rename waits forever.
             sqlx::query(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                  WHERE datname = $1 AND pid <> pg_backend_pid()",
@@ -125,7 +125,7 @@ async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
             match r {
                 Ok(_) => break,
                 Err(e)
-                    if tries < 100 && e.to_string().contains("being accessed by other users") =>
+                    if tries < 600 && e.to_string().contains("being accessed by other users") =>
                 {
                     tries += 1;
                     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -311,11 +311,12 @@ impl TestApp {
                 organisation_id: org,
                 regions: &regions,
             },
+            Actor::Cli,
             chrono::Utc::now(),
         )
         .await
         .unwrap();
-        let token = users::create_api_token(&self.db, id, "test", chrono::Utc::now())
+        let token = users::create_api_token(&self.db, id, "test", Actor::Cli, chrono::Utc::now())
             .await
             .unwrap();
         Token { id, token }
@@ -367,9 +368,16 @@ impl TestApp {
     }
 
     pub async fn org(&self, name: &str, region: &str) -> i64 {
-        users::create_organisation(&self.db, name, "desa", region, chrono::Utc::now())
-            .await
-            .unwrap()
+        users::create_organisation(
+            &self.db,
+            name,
+            "desa",
+            region,
+            Actor::Cli,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
     }
 
     pub async fn get(&self, t: &Token, path: &str) -> (u16, Value) {
@@ -584,7 +592,7 @@ pub async fn give_and_pay(
             channel: None,
             evidence_name: None,
             evidence: None,
-            recorded_by: None,
+            recorded_by: Actor::System("provider"),
             note: None,
         },
         chrono::Utc::now(),

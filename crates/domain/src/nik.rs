@@ -148,11 +148,6 @@ impl Nik {
         (nik.birth_date == birth_date).then_some(nik)
     }
 
-    /// The NIK as shown to people who may not see it whole: `3525••••••••0001`.
-    pub fn masked(&self) -> String {
-        mask(&self.to_string())
-    }
-
     pub fn sex(&self) -> Sex {
         if self.digits[6] >= 4 {
             Sex::Female
@@ -205,19 +200,6 @@ impl std::fmt::Display for Nik {
             write!(f, "{d}")?;
         }
         Ok(())
-    }
-}
-
-/// Masks any 16-character NIK string the same way [`Nik::masked`] does. Anything else is
-/// masked whole, so a malformed value never leaks either.
-pub fn mask(nik: &str) -> String {
-    let chars: Vec<char> = nik.chars().collect();
-    if chars.len() == 16 {
-        let head: String = chars.iter().take(4).collect();
-        let tail: String = chars.iter().skip(12).collect();
-        format!("{head}••••••••{tail}")
-    } else {
-        "•".repeat(chars.len().min(16))
     }
 }
 
@@ -522,7 +504,6 @@ mod tests {
         );
         assert_eq!(nik.district_code(), "35.25.01");
         assert_eq!(nik.serial(), 1);
-        assert_eq!(nik.masked(), "3525••••••••0001");
     }
 
     #[test]
