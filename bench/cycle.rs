@@ -160,7 +160,7 @@ async fn setup(db: &Db, a: &Args) -> usize {
         .unwrap();
     let officer = world.officer;
     drop(world);
-    if let Db::Postgres(pool) = db {
+    if let lingkaran::db::Pool::Postgres(pool) = &db.pool {
         // Statistics for the million new rows, as autovacuum would gather them.
         sqlx::query("ANALYZE").execute(pool).await.unwrap();
     }
@@ -175,14 +175,20 @@ async fn setup(db: &Db, a: &Args) -> usize {
     loop {
         // The next `per_donation` workers by id (all are verified); a named donation lists
         // their NIKs.
-        let page: Vec<(i64, String)> = lingkaran::on_db!(db, |pool| {
-            sqlx::query_as("SELECT id, nik FROM workers WHERE id > $1 ORDER BY id LIMIT $2")
+        let ids: Vec<i64> = lingkaran::on_db!(db, |pool| {
+            sqlx::query_scalar("SELECT id FROM workers WHERE id > $1 ORDER BY id LIMIT $2")
                 .bind(after)
                 .bind(a.per_donation as i64)
                 .fetch_all(pool)
                 .await
                 .unwrap()
         });
+        // NIKs are sealed at rest: read through storage, which opens them.
+        let mut page: Vec<(i64, String)> = Vec::with_capacity(ids.len());
+        for id in ids {
+            let w = lingkaran::db::workers::get(db, id).await.unwrap().unwrap();
+            page.push((id, w.nik));
+        }
         let Some(last) = page.last() else { break };
         after = last.0;
         let donor = donors::create(
@@ -252,9 +258,9 @@ async fn setup(db: &Db, a: &Args) -> usize {
     // statistics and visibility map up to date, dirty pages written, so that neither
     // autovacuum nor a checkpoint lands in a timed phase.
     lingkaran::on_db!(db, |pool| {
-        let settle: &[&str] = match db {
-            Db::Postgres(_) => &["VACUUM ANALYZE", "CHECKPOINT"],
-            Db::Sqlite(_) => &["PRAGMA wal_checkpoint(TRUNCATE)"],
+        let settle: &[&str] = match db.pool {
+            lingkaran::db::Pool::Postgres(_) => &["VACUUM ANALYZE", "CHECKPOINT"],
+            lingkaran::db::Pool::Sqlite(_) => &["PRAGMA wal_checkpoint(TRUNCATE)"],
         };
         for s in settle {
             sqlx::query(s).execute(pool).await.unwrap();
@@ -273,7 +279,7 @@ async fn query_only_seconds(db: &Db, month: Month) -> f64 {
             "SELECT w.nik, w.full_name, w.income, m.{programme}, o.name, d.id
              FROM worker_months m JOIN donations d ON d.id = m.donation_id
              JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
-             WHERE m.month = $1 AND d.status = 'funded' ORDER BY w.nik"
+             WHERE m.month = $1 AND d.status = 'funded' ORDER BY w.id"
         );
         let n = lingkaran::on_db!(db, |pool| {
             let mut rows = sqlx::query(&sql).bind(month.yyyymm()).fetch(pool);
@@ -296,7 +302,7 @@ async fn raw_seconds(db: &Db, month: Month) -> (f64, u64) {
     for programme in ["jkk", "jkm"] {
         lingkaran::on_db!(db, |pool| {
             sqlx::query(&format!(
-                "CREATE TABLE raw_remit_{programme} (nik TEXT NOT NULL, nama TEXT NOT NULL,
+                "CREATE TABLE raw_remit_{programme} (nik BYTEA NOT NULL, nama TEXT NOT NULL,
                  upah BIGINT NOT NULL, amount BIGINT NOT NULL, donatur TEXT NOT NULL, donasi BIGINT NOT NULL)"
             ))
             .execute(pool)
@@ -308,7 +314,7 @@ async fn raw_seconds(db: &Db, month: Month) -> (f64, u64) {
                  SELECT w.nik, w.full_name, w.income, m.{programme}, o.name, d.id
                  FROM worker_months m JOIN donations d ON d.id = m.donation_id
                  JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
-                 WHERE m.month = $1 AND d.status = 'funded' ORDER BY w.nik"
+                 WHERE m.month = $1 AND d.status = 'funded' ORDER BY w.id"
             ))
             .bind(month.yyyymm())
             .execute(pool)
@@ -336,7 +342,7 @@ async fn main() {
     for store in &a.stores {
         println!("\n== {store} ==");
         let (url, name) = scratch::fresh(store, &a.pg, dir.path(), "cycle").await;
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, scratch::keys()).await.unwrap();
         let donations = setup(&db, &a).await;
         let out = a
             .keep

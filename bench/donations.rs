@@ -169,8 +169,8 @@ fn pgbench_tps(url: &str, clients: usize, seconds: u64) -> f64 {
 /// The TPC-B-like transaction (three balance updates and a history row) on SQLite, through
 /// sqlx with the service's connection settings, `clients` tasks for `seconds`.
 async fn sqlite_tpcb_tps(url: &str, clients: usize, seconds: u64) -> f64 {
-    let db = Db::connect(url).await.unwrap();
-    let Db::Sqlite(pool) = &db else {
+    let db = Db::connect(url, scratch::keys()).await.unwrap();
+    let lingkaran::db::Pool::Sqlite(pool) = &db.pool else {
         unreachable!()
     };
     let series = |n: u64| {
@@ -330,7 +330,7 @@ async fn main() {
         println!("{limit_name_text:<42} {limit_one:>10.0} tx/s (1 client)");
 
         let (url, name) = scratch::fresh(store, &a.pg, dir.path(), "don").await;
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, scratch::keys()).await.unwrap();
         let (donor, officer) = world(&db, a.singles + a.big).await;
 
         // 1. Single-worker donations: hold them, then book the payments. Only the hold and

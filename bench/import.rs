@@ -27,6 +27,12 @@
 
 mod gen;
 
+/// Fresh random keys for the benchmark's database (each run starts from an empty one).
+fn bench_keys() -> std::sync::Arc<lingkaran::privacy::Keyring> {
+    let text = lingkaran::privacy::Keyring::generate_text();
+    std::sync::Arc::new(lingkaran::privacy::Keyring::parse(&text).unwrap())
+}
+
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran::auth::Role;
@@ -47,7 +53,10 @@ const DEFAULT_ROWS: u64 = 1_000_000;
 const SEED: u64 = 20_250_817;
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
-const WORKER_COLUMNS: &str = "nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone, \
+/// The raw loads write the plain NIK into the unique `nik_index` column, where the import
+/// writes the NIK's blind index (and the sealed NIK into `nik`): the same table and unique
+/// index, without the sealing, which is what the ratio measures (issue 10).
+const WORKER_COLUMNS: &str = "nik_index, full_name, name_key, sex, birth_date, village_code, regency_code, phone, \
      occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at";
 
 struct Args {
@@ -275,7 +284,10 @@ async fn sqlite_what_if(url: &str) -> anyhow::Result<Db> {
         .max_connections(8)
         .connect_with(opts)
         .await?;
-    Ok(Db::Sqlite(pool))
+    Ok(Db::from_pool(
+        lingkaran::db::Pool::Sqlite(pool),
+        bench_keys(),
+    ))
 }
 
 /// `child URL FILE ORG USER`: runs one import and prints a [`ChildReport`] as JSON.
@@ -292,7 +304,7 @@ async fn child(mut it: impl Iterator<Item = String>) -> anyhow::Result<()> {
     let db = if what_if && url.starts_with("sqlite:") {
         sqlite_what_if(&url).await?
     } else {
-        Db::connect(&url).await?
+        Db::connect(&url, bench_keys()).await?
     };
     let hwm_before_kb = status_kb("VmHWM:");
     let name = file
@@ -631,7 +643,7 @@ async fn drop_fresh(f: &Fresh, a: &Args) -> anyhow::Result<()> {
 /// A clean start for a timed phase: PostgreSQL writes out dirty pages first, so one phase
 /// does not pay for the previous one's checkpoint.
 async fn settle(db: &Db) -> anyhow::Result<()> {
-    if let Db::Postgres(pool) = db {
+    if let lingkaran::db::Pool::Postgres(pool) = &db.pool {
         sqlx::query("CHECKPOINT").execute(pool).await?;
     }
     Ok(())
@@ -862,7 +874,7 @@ async fn import_in_child(
     rows: u64,
 ) -> anyhow::Result<ChildReport> {
     let f = fresh(store, a, dir, "import").await?;
-    let db = Db::connect(&f.url).await?;
+    let db = Db::connect(&f.url, bench_keys()).await?;
     let ids = setup(&db, false).await?;
     settle(&db).await?;
     db.close().await;
@@ -896,7 +908,7 @@ async fn import_in_child(
     anyhow::ensure!(out.status.success(), "import child failed: {}", out.status);
     let report: ChildReport = serde_json::from_slice(&out.stdout)
         .with_context(|| String::from_utf8_lossy(&out.stdout).to_string())?;
-    let db = Db::connect(&f.url).await?;
+    let db = Db::connect(&f.url, bench_keys()).await?;
     let stored = count_workers(&db).await?;
     db.close().await;
     drop_fresh(&f, a).await?;
@@ -943,7 +955,7 @@ async fn bench_store(
     let methods = if a.no_raw { &[][..] } else { methods };
     for (i, method) in methods.iter().enumerate() {
         let f = fresh(store, a, dir, &format!("raw{i}")).await?;
-        let db = Db::connect(&f.url).await?;
+        let db = Db::connect(&f.url, bench_keys()).await?;
         let raw_ids = setup(&db, true).await?;
         settle(&db).await?;
         eprintln!(
@@ -952,10 +964,11 @@ async fn bench_store(
         );
         let n = prepared.len() as u64;
         let others = Interference::start();
-        let (secs, loaded) = match (&db, i) {
-            (Db::Sqlite(pool), 0) => (raw_sqlite_capi(pool, prepared, raw_ids).await?, n),
-            (Db::Sqlite(pool), _) => (raw_sqlite(pool, prepared, raw_ids).await?, n),
-            (Db::Postgres(pool), _) => {
+        use lingkaran::db::Pool;
+        let (secs, loaded) = match (&db.pool, i) {
+            (Pool::Sqlite(pool), 0) => (raw_sqlite_capi(pool, prepared, raw_ids).await?, n),
+            (Pool::Sqlite(pool), _) => (raw_sqlite(pool, prepared, raw_ids).await?, n),
+            (Pool::Postgres(pool), _) => {
                 let copy = copy_buffer(prepared, raw_ids, Utc::now()); // untimed
                 raw_postgres(pool, &copy).await?
             }
@@ -1060,7 +1073,7 @@ async fn breakdown(
     // The writing side alone: write_batch fed pre-validated batches, as the import does.
     for store in &a.stores {
         let f = fresh(store, a, dir, "writeonly").await?;
-        let db = Db::connect(&f.url).await?;
+        let db = Db::connect(&f.url, bench_keys()).await?;
         let ids = setup(&db, false).await?;
         let (record, _) = imports::create_or_find(
             &db,

@@ -16,7 +16,7 @@ pub async fn fresh(
         return (format!("sqlite://{}", file.display()), None);
     }
     let name = format!("lingkaran_bench_{label}_{}", std::process::id());
-    let admin = Db::connect(pg).await.unwrap();
+    let admin = Db::connect(pg, keys()).await.unwrap();
     lingkaran::on_db!(&admin, |pool| {
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(pool)
@@ -42,7 +42,7 @@ pub async fn drop_db(pg: &str, name: Option<String>) {
         eprintln!("kept database {name}");
         return;
     }
-    let admin = Db::connect(pg).await.unwrap();
+    let admin = Db::connect(pg, keys()).await.unwrap();
     lingkaran::on_db!(&admin, |pool| {
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(pool)
@@ -50,4 +50,10 @@ pub async fn drop_db(pg: &str, name: Option<String>) {
             .unwrap();
     });
     admin.close().await;
+}
+
+/// Fresh random keys for a benchmark's database (each run starts from an empty one).
+pub fn keys() -> std::sync::Arc<lingkaran::privacy::Keyring> {
+    let text = lingkaran::privacy::Keyring::generate_text();
+    std::sync::Arc::new(lingkaran::privacy::Keyring::parse(&text).unwrap())
 }

@@ -9,9 +9,10 @@
 //! Secrets (the payment provider's secret, the SMTP URL that may carry a password, the SMS
 //! gateway's token) are held in [`Secret`], which never prints.
 
+use crate::privacy::Keyring;
 use clap::Args;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The demo's provider secret, printed in docs/payments.md: `serve` refuses to run with it
@@ -33,6 +34,11 @@ pub struct Config {
         global = true
     )]
     pub provider_secret: Option<Secret>,
+    /// The key file that seals NIKs and phone numbers at rest (docs/privacy.md, "Keys"):
+    /// `enc ID KEY` lines and one `index KEY` line. `serve` refuses to start without it, except
+    /// with `--demo`, which makes demo keys next to the database.
+    #[arg(long, env = "LINGKARAN_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
     /// Hours a donation's worker-months stay held, and its invoice open, unpaid (a virtual
     /// account's usual validity is a day).
     #[arg(long, env = "LINGKARAN_HOLD_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
@@ -154,10 +160,144 @@ impl Config {
         }
     }
 
+    /// The keys for the database at `db_url`: those of `--key-file`/`LINGKARAN_KEY_FILE`; or,
+    /// when `demo` allows it and none is given, the demo's key file next to the database
+    /// (made on first use, readable by this user only, with a warning). Without keys the
+    /// answer is an error in words an operator can act on: nothing may start that would
+    /// write personal data it cannot seal.
+    pub fn keyring_for(&self, db_url: &str, demo: bool) -> Result<Keyring, String> {
+        if let Some(path) = &self.key_file {
+            return read_key_file(path);
+        }
+        let demo_path = demo_key_path(db_url);
+        if !demo {
+            let hint = if demo_path.exists() {
+                format!(
+                    " The demo's keys for this database are in {} (--key-file {0}).",
+                    demo_path.display()
+                )
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "Tidak ada kunci untuk data pribadi: berikan LINGKARAN_KEY_FILE atau --key-file \
+                 (buat dengan `lingkaran keys generate --out FILE`). / No keys for personal data: \
+                 set LINGKARAN_KEY_FILE or --key-file (make one with `lingkaran keys generate \
+                 --out FILE`); see docs/privacy.md.{hint}"
+            ));
+        }
+        if !demo_path.exists() {
+            write_private(&demo_path, Keyring::generate_text().as_bytes())
+                .map_err(|e| format!("writing demo keys to {}: {e}", demo_path.display()))?;
+        }
+        tracing::warn!(
+            file = %demo_path.display(),
+            "demo: personal data is sealed with demo keys kept next to the database; \
+             give real keys (LINGKARAN_KEY_FILE) outside a demo"
+        );
+        read_key_file(&demo_path)
+    }
+
     /// The public address without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+}
+
+/// Where `--demo` keeps its keys: next to a SQLite file (`lingkaran.db.keys`), or in the
+/// working directory for PostgreSQL (`lingkaran-demo.keys`).
+pub fn demo_key_path(db_url: &str) -> PathBuf {
+    let file = db_url
+        .strip_prefix("sqlite://")
+        .or_else(|| db_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|f| !f.is_empty() && !f.contains(":memory:"));
+    match file {
+        Some(f) => PathBuf::from(format!("{f}.keys")),
+        None => PathBuf::from("lingkaran-demo.keys"),
+    }
+}
+
+/// Reads and checks a key file; the error names the file and the line.
+pub fn read_key_file(path: &Path) -> Result<Keyring, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "Berkas kunci {0} tidak terbaca / cannot read the key file {0}: {e}",
+            path.display()
+        )
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            if m.permissions().mode() & 0o077 != 0 {
+                tracing::warn!(
+                    file = %path.display(),
+                    "the key file is readable by others than its owner: chmod 600 it"
+                );
+            }
+        }
+    }
+    Keyring::parse(&text).map_err(|e| {
+        format!(
+            "Berkas kunci {0} tidak sah / the key file {0} is not valid: {e}",
+            path.display()
+        )
+    })
+}
+
+/// Creates `path` readable and writable by this user only (mode 0600 on Unix) and writes
+/// `bytes`, refusing to replace a file that exists: for keys and for files that carry whole
+/// NIKs (remittance files, a proposer's errors.csv).
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = private_file(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Creates (or empties) `path` readable and writable by this user only (mode 0600 on Unix,
+/// also when it existed with a looser mode).
+pub fn private_create(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let f = o.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(f)
+}
+
+/// Opens `path` to append, created readable and writable by this user only (the SMS file
+/// when there is no gateway: it carries phone numbers).
+pub fn private_append(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Opens a new file readable and writable by this user only (mode 0600 on Unix).
+pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
 }
 
 /// A secret that never prints: its `Debug` and `Display` say `[redacted]`. Read it with
@@ -209,6 +349,50 @@ mod tests {
         assert!(
             !shown.contains("sangat-rahasia") && !shown.contains("sandi"),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn serve_fails_closed_without_keys_and_the_demo_makes_private_ones() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("sqlite://{}", dir.path().join("x.db").display());
+        let mut c = Config::from_env().unwrap_or_else(|e| panic!("{e}"));
+        c.key_file = None;
+        let refused = c.keyring_for(&url, false).err().unwrap_or_default();
+        assert!(
+            refused.contains("LINGKARAN_KEY_FILE") && refused.contains("Tidak ada kunci"),
+            "{refused}"
+        );
+        let demo = c.keyring_for(&url, true).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("x.db.keys");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode.ok(), Some(0o600));
+        }
+        // The same keys the next time, and named in the refusal without --demo.
+        let again = c.keyring_for(&url, true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            demo.blind_index(crate::privacy::Kind::Nik, "1"),
+            again.blind_index(crate::privacy::Kind::Nik, "1")
+        );
+        let refused = c.keyring_for(&url, false).err().unwrap_or_default();
+        assert!(refused.contains("x.db.keys"), "{refused}");
+        // A named file wins, and a bad one is refused naming it.
+        let bad = dir.path().join("bad.keys");
+        std::fs::write(&bad, "enc 1 abc\n").unwrap_or_else(|e| panic!("{e}"));
+        c.key_file = Some(bad);
+        let refused = c.keyring_for(&url, true).err().unwrap_or_default();
+        assert!(
+            refused.contains("bad.keys") && refused.contains("line 1"),
+            "{refused}"
+        );
+        c.key_file = Some(path);
+        assert!(c.keyring_for(&url, false).is_ok());
+        assert_eq!(
+            demo_key_path("postgres://u@h/db"),
+            PathBuf::from("lingkaran-demo.keys")
         );
     }
 

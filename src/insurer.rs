@@ -29,7 +29,8 @@ pub fn confirm(
         .has_headers(true)
         .flexible(true)
         .from_path(remittance)?;
-    let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+    // It carries whole NIKs: readable by its owner only.
+    let mut w = std::io::BufWriter::new(crate::config::private_create(out)?);
     writeln!(w, "nik,status,kpj,alasan")?;
     let (mut accepted, mut rejected) = (0, 0);
     for row in reader.records() {

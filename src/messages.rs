@@ -186,10 +186,7 @@ impl Senders {
                     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                         std::fs::create_dir_all(dir)?;
                     }
-                    let mut f = std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(path)?;
+                    let mut f = crate::config::private_append(path)?;
                     writeln!(f, "{payload}")?;
                     f.sync_data()
                 };

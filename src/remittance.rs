@@ -81,7 +81,8 @@ impl RemittanceFile {
         let tmp = dir.join(format!(".{stem}.csv.tmp"));
         let json_tmp = dir.join(format!(".{stem}.json.tmp"));
         let file = Hashing {
-            inner: BufWriter::with_capacity(1 << 16, File::create(&tmp)?),
+            // Whole NIKs: readable by the service's user only (docs/privacy.md).
+            inner: BufWriter::with_capacity(1 << 16, crate::config::private_create(&tmp)?),
             sha: Sha256::new(),
         };
         let mut csv = csv::WriterBuilder::new()
@@ -90,7 +91,7 @@ impl RemittanceFile {
             .from_writer(file);
         let amount_key = programme.to_lowercase();
         csv.write_record(["nik", "nama", "upah", &amount_key, "donatur", "donasi"])?;
-        let mut json = BufWriter::with_capacity(1 << 16, File::create(&json_tmp)?);
+        let mut json = BufWriter::with_capacity(1 << 16, crate::config::private_create(&json_tmp)?);
         write!(
             json,
             "{{\"bulan\":\"{month}\",\"program\":\"{programme}\",\"setoran\":{batch},\"baris\":["

@@ -40,12 +40,12 @@ async fn exec(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
 }
 
 async fn drop_triggers(db: &Db) {
-    let sqls: &[&str] = match db {
-        Db::Sqlite(_) => &[
+    let sqls: &[&str] = match db.pool {
+        lingkaran::db::Pool::Sqlite(_) => &[
             "DROP TRIGGER audit_log_no_update",
             "DROP TRIGGER audit_log_no_delete",
         ],
-        Db::Postgres(_) => &[
+        lingkaran::db::Pool::Postgres(_) => &[
             "DROP TRIGGER audit_log_no_update ON audit_log",
             "DROP TRIGGER audit_log_no_truncate ON audit_log",
         ],
@@ -235,11 +235,17 @@ both_dbs!(
             all.len()
         );
         // No entry carries a whole NIK.
-        let niks: Vec<String> =
+        let sealed: Vec<Vec<u8>> =
             lingkaran::on_db!(&db, |pool| sqlx::query_scalar("SELECT nik FROM workers")
                 .fetch_all(pool)
                 .await)
             .unwrap();
+        let niks: Vec<String> = sealed
+            .iter()
+            .map(|s| {
+                lingkaran::db::sealed::open(db.keys(), lingkaran::privacy::Kind::Nik, s).unwrap()
+            })
+            .collect();
         let details: Vec<String> = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
             "SELECT detail || record_id FROM audit_log"
         )

@@ -4,10 +4,10 @@
 mod common;
 
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn lingkaran(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+    common::lingkaran()
         .args(args)
         .env("LINGKARAN_DB", db)
         .env("LINGKARAN_LOG", "trace")
@@ -162,7 +162,7 @@ fn serve_outcome(secret: Option<&str>, extra: &[&str]) -> (Option<i32>, String) 
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}/serve.db", dir.display());
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lingkaran"));
+    let mut cmd = common::lingkaran();
     cmd.args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .env("LINGKARAN_DB", &db)
@@ -568,7 +568,7 @@ fn a_setting_out_of_its_bound_is_refused_by_name() {
         ("LINGKARAN_SELF_DONOR_MAX_WORKERS", "-5"),
         ("LINGKARAN_IDEMPOTENCY_HOURS", "banyak"),
     ] {
-        let o = Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+        let o = common::lingkaran()
             .args(["nik", "check", "3525015608900001"])
             .env(var, value)
             .output()
@@ -583,7 +583,7 @@ fn a_setting_out_of_its_bound_is_refused_by_name() {
         assert!(err.contains(value), "{var}: {err}");
     }
     // The same setting as a flag, in bounds, is taken.
-    let o = Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+    let o = common::lingkaran()
         .args(["--hold-hours", "48", "nik", "check", "3525015608900001"])
         .output()
         .unwrap();

@@ -51,12 +51,12 @@ async fn funded_worker(db: &Db) -> (String, NaiveDate, NaiveDate, NaiveDate) {
 both_urls!(
     coverage_check_answers_on_the_edges_of_a_funded_period,
     |url| async move {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, common::keys()).await.unwrap();
         db.migrate(chrono::Utc::now()).await.unwrap();
         let (nik, _, first, last) = funded_worker(&db).await;
         db.close().await;
         let run = |day: NaiveDate, nik: &str| {
-            let o = std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+            let o = common::lingkaran()
                 .args(["coverage", "check", nik, "--on", &day.to_string(), "--json"])
                 .env("LINGKARAN_DB", &url)
                 .output()
@@ -95,21 +95,24 @@ both_urls!(
     }
 );
 
-/// Sets a worker's phone on record (`None`: no phone).
+/// Sets a worker's phone on record (`None`: no phone), sealed as the store keeps it and found
+/// by the NIK's blind index.
 async fn set_phone(db: &Db, nik: &str, phone: Option<&str>) {
-    match db {
-        Db::Sqlite(p) => {
-            sqlx::query("UPDATE workers SET phone = $1 WHERE nik = $2")
-                .bind(phone)
-                .bind(nik)
+    let sealed = phone.map(|p| db.keys().seal(lingkaran::privacy::Kind::Phone, p));
+    let index = lingkaran::db::sealed::nik_index(db.keys(), nik);
+    match &db.pool {
+        lingkaran::db::Pool::Sqlite(p) => {
+            sqlx::query("UPDATE workers SET phone = $1 WHERE nik_index = $2")
+                .bind(sealed)
+                .bind(index)
                 .execute(p)
                 .await
                 .unwrap();
         }
-        Db::Postgres(p) => {
-            sqlx::query("UPDATE workers SET phone = $1 WHERE nik = $2")
-                .bind(phone)
-                .bind(nik)
+        lingkaran::db::Pool::Postgres(p) => {
+            sqlx::query("UPDATE workers SET phone = $1 WHERE nik_index = $2")
+                .bind(sealed)
+                .bind(index)
                 .execute(p)
                 .await
                 .unwrap();

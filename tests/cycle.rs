@@ -167,7 +167,7 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
 both_urls!(
     a_killed_cycle_run_again_finishes_exactly_the_rest,
     |url| async move {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, common::keys()).await.unwrap();
         db.migrate(chrono::Utc::now()).await.unwrap();
         let w = lingkaran::demo::funding_world(&db, "35.25.01", 120, 23)
             .await
@@ -197,7 +197,7 @@ both_urls!(
         };
         let dir = tempfile::tempdir().unwrap();
         let cycle = |batch: &str| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+            common::lingkaran()
                 .args([
                     "cycle",
                     "run",
@@ -252,7 +252,7 @@ both_urls!(
         assert_eq!(lines, 122, "header, 120 workers, totals");
         // The insurer's answer through the commands an officer runs.
         let bin = |args: &[&str]| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+            common::lingkaran()
                 .args(args)
                 .env("LINGKARAN_DB", &url)
                 .env("LINGKARAN_LOG", "warn")

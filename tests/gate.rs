@@ -579,8 +579,8 @@ both_dbs!(
 
 async fn audit_actions(db: &lingkaran::db::Db) -> Vec<(String, String, String)> {
     let q = "SELECT action, record_kind, detail FROM audit_log ORDER BY id";
-    match db {
-        lingkaran::db::Db::Sqlite(p) => sqlx::query_as(q).fetch_all(p).await.unwrap(),
-        lingkaran::db::Db::Postgres(p) => sqlx::query_as(q).fetch_all(p).await.unwrap(),
+    match &db.pool {
+        lingkaran::db::Pool::Sqlite(p) => sqlx::query_as(q).fetch_all(p).await.unwrap(),
+        lingkaran::db::Pool::Postgres(p) => sqlx::query_as(q).fetch_all(p).await.unwrap(),
     }
 }

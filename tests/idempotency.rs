@@ -45,13 +45,20 @@ async fn donations_of(app: &TestApp, t: &Token) -> usize {
     list["donations"].as_array().unwrap().len()
 }
 
+/// The kept answers, opened (they are sealed at rest).
 async fn kept_rows(db: &Db) -> Vec<(String, Option<String>)> {
-    lingkaran::on_db!(db, |pool| sqlx::query_as(
+    let rows: Vec<(String, Option<Vec<u8>>)> = lingkaran::on_db!(db, |pool| sqlx::query_as(
         "SELECT owner, body FROM idempotency_keys ORDER BY created_at"
     )
     .fetch_all(pool)
     .await)
-    .unwrap()
+    .unwrap();
+    rows.into_iter()
+        .map(|(owner, body)| {
+            let body = body.map(|b| db.keys().open(lingkaran::privacy::Kind::Text, &b).unwrap());
+            (owner, body)
+        })
+        .collect()
 }
 
 both_dbs!(

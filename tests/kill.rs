@@ -11,14 +11,14 @@ use lingkaran::db::users;
 use lingkaran::db::Db;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 const WORKERS: usize = 10_000;
 
 /// Starts `lingkaran serve` on a free port; returns the child and its base URL.
 fn serve(url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+    let mut child = common::lingkaran()
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env("LINGKARAN_DB", url)
         .env("LINGKARAN_LOG", "warn")
@@ -54,7 +54,7 @@ fn kill(mut child: Child) {
 
 /// (donations, donation_workers, held months, funded months, payments)
 async fn state(url: &str) -> (i64, i64, i64, i64, i64) {
-    let db = Db::connect(url).await.unwrap();
+    let db = Db::connect(url, common::keys()).await.unwrap();
     let row = lingkaran::on_db!(&db, |pool| {
         sqlx::query_as(
         "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM donations),
@@ -79,7 +79,7 @@ async fn state(url: &str) -> (i64, i64, i64, i64, i64) {
 async fn wait_until_writing(url: &str, wal_before: u64, finished: impl Fn() -> bool) -> bool {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let pg = if url.starts_with("postgres") {
-        Some(Db::connect(url).await.unwrap())
+        Some(Db::connect(url, common::keys()).await.unwrap())
     } else {
         None
     };
@@ -130,7 +130,7 @@ async fn donate(
 
 both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
     // The world: 10,000 verified workers in Gresik and a company donor.
-    let db = Db::connect(&url).await.unwrap();
+    let db = Db::connect(&url, common::keys()).await.unwrap();
     db.migrate(chrono::Utc::now()).await.unwrap();
     lingkaran::demo::funding_world(&db, "35.25", WORKERS, 5)
         .await
@@ -208,7 +208,7 @@ both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
     // 2. The payment comes late: the hold ran out and its months were given back, so the
     // payment must take all 120,000 again (a paid-in-time donation is one row to change,
     // too quick to interrupt). Kill while it does.
-    let db = Db::connect(&url).await.unwrap();
+    let db = Db::connect(&url, common::keys()).await.unwrap();
     lingkaran::on_db!(&db, |pool| sqlx::query(
         "UPDATE donations SET hold_expires_at = $1"
     )
@@ -255,7 +255,7 @@ both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
     assert_eq!(state(&url).await, funded);
     kill(child);
 
-    let check = Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+    let check = common::lingkaran()
         .args(["ledger", "check", "--json"])
         .env("LINGKARAN_DB", &url)
         .output()

@@ -222,7 +222,7 @@ both_dbs!(
 
 both_urls!(ledger_check_exits_by_the_invariants, |url| async move {
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"))
+        common::lingkaran()
             .args(args)
             .env("LINGKARAN_DB", &url)
             .output()
@@ -237,7 +237,9 @@ both_urls!(ledger_check_exits_by_the_invariants, |url| async move {
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["ok"], true);
-    let db = lingkaran::db::Db::connect(&url).await.unwrap();
+    let db = lingkaran::db::Db::connect(&url, common::keys())
+        .await
+        .unwrap();
     ledger::apply(
         &db,
         &[t(1, Account::BankClearing, Account::DonorCredit(1), 5)],

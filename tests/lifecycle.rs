@@ -14,13 +14,11 @@ use lingkaran::db::{coverage, donors, ledger, payments, Db};
 use lingkaran_domain::rates::Month;
 
 async fn status(db: &Db, nik: &str) -> String {
-    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, String>(
-        "SELECT status FROM workers WHERE nik = $1"
-    )
-    .bind(nik)
-    .fetch_one(pool)
-    .await
-    .unwrap())
+    lingkaran::db::workers::by_nik(db, nik)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
 }
 
 async fn events(db: &Db, action: &str) -> i64 {
@@ -289,13 +287,11 @@ both_dbs!(death_stops_future_months, |db| async move {
         .await
         .unwrap();
     let died = NaiveDate::from_ymd_opt(start.year(), start.month(), 20).unwrap();
-    let worker: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM workers WHERE nik = $1"
-    )
-    .bind(&niks[0])
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let worker: i64 = lingkaran::db::workers::by_nik(&db, &niks[0])
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let cost = month_cost(&db, worker, last).await;
     let s = lifecycle::stop_worker(
         &db,
@@ -367,13 +363,11 @@ both_dbs!(death_stops_future_months, |db| async move {
     )
     .await
     .unwrap();
-    let second: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM workers WHERE nik = $1"
-    )
-    .bind(&niks[1])
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let second: i64 = lingkaran::db::workers::by_nik(&db, &niks[1])
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let cost2 = month_cost(&db, second, last).await;
     let s2 = lifecycle::stop_worker(
         &db,

@@ -200,13 +200,11 @@ both_dbs!(the_cycle_and_after_over_the_api, |db| async move {
     assert!(v["items"].is_array());
 
     // Self-payments imported from the insurer's data, with the bad line named.
-    let nik: String = lingkaran::on_db!(&app.db, |pool| sqlx::query_scalar(
-        "SELECT nik FROM workers WHERE id = $1"
-    )
-    .bind(workers[2])
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let nik: String = lingkaran::db::workers::get(&app.db, workers[2])
+        .await
+        .unwrap()
+        .unwrap()
+        .nik;
     let r = app
         .client
         .post(app.url("/api/v1/self-payments/import"))
@@ -280,13 +278,11 @@ both_dbs!(
         let nik_of = |id: i64| {
             let db = app.db.clone();
             async move {
-                lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, String>(
-                    "SELECT nik FROM workers WHERE id = $1"
-                )
-                .bind(id)
-                .fetch_one(pool)
-                .await
-                .unwrap())
+                lingkaran::db::workers::get(&db, id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .nik
             }
         };
         let (a, b) = (nik_of(workers[0]).await, nik_of(workers[1]).await);

@@ -7,15 +7,15 @@ mod common;
 use std::collections::BTreeSet;
 
 async fn columns(db: &lingkaran::db::Db) -> BTreeSet<(String, String)> {
-    let rows: Vec<(String, String)> = match db {
-        lingkaran::db::Db::Sqlite(pool) => sqlx::query_as(
+    let rows: Vec<(String, String)> = match &db.pool {
+        lingkaran::db::Pool::Sqlite(pool) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
         )
         .fetch_all(pool)
         .await
         .unwrap(),
-        lingkaran::db::Db::Postgres(pool) => sqlx::query_as(
+        lingkaran::db::Pool::Postgres(pool) => sqlx::query_as(
             "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
              WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%'",
         )

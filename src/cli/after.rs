@@ -78,8 +78,12 @@ pub enum ReliefCmd {
     },
 }
 
-pub async fn rates(db_url: &str, cmd: RatesCmd) -> anyhow::Result<ExitCode> {
-    let db = open(db_url).await?;
+pub async fn rates(
+    db_url: &str,
+    config: &crate::config::Config,
+    cmd: RatesCmd,
+) -> anyhow::Result<ExitCode> {
+    let db = open(db_url, config).await?;
     match cmd {
         RatesCmd::Relief {
             cmd: ReliefCmd::List { json },
@@ -325,8 +329,12 @@ fn print<T: serde::Serialize>(json: bool, v: &T, text: impl FnOnce() -> String) 
     }
 }
 
-pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCode> {
-    let db = open(db_url).await?;
+pub async fn lifecycle(
+    db_url: &str,
+    config: &crate::config::Config,
+    cmd: LifecycleCmd,
+) -> anyhow::Result<ExitCode> {
+    let db = open(db_url, config).await?;
     match cmd {
         LifecycleCmd::Run { month, json } => {
             let r =
@@ -458,7 +466,11 @@ pub async fn lifecycle(db_url: &str, cmd: LifecycleCmd) -> anyhow::Result<ExitCo
     }
 }
 
-pub async fn reminders(db_url: &str, cmd: RemindersCmd) -> anyhow::Result<ExitCode> {
+pub async fn reminders(
+    db_url: &str,
+    config: &crate::config::Config,
+    cmd: RemindersCmd,
+) -> anyhow::Result<ExitCode> {
     let RemindersCmd::Queue {
         today,
         days,
@@ -470,7 +482,7 @@ pub async fn reminders(db_url: &str, cmd: RemindersCmd) -> anyhow::Result<ExitCo
         .map(|d| d.trim().parse::<i64>())
         .collect::<Result<_, _>>()
         .context("--days must be numbers, e.g. 30,7")?;
-    let db = open(db_url).await?;
+    let db = open(db_url, config).await?;
     let today = today.unwrap_or_else(crate::clock::today);
     let r = reminders::queue(
         &db,
@@ -494,7 +506,7 @@ pub async fn outbox(
     config: &crate::config::Config,
     cmd: OutboxCmd,
 ) -> anyhow::Result<ExitCode> {
-    let db = open(db_url).await?;
+    let db = open(db_url, config).await?;
     match cmd {
         OutboxCmd::Send { limit, json } => {
             let senders = crate::messages::Senders::from_config(config)?;

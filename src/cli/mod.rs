@@ -112,6 +112,11 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: LedgerCmd,
     },
+    /// Keys for personal data at rest (docs/privacy.md, "Keys").
+    Keys {
+        #[command(subcommand)]
+        cmd: KeysCmd,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -244,6 +249,26 @@ pub enum UserCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum KeysCmd {
+    /// Write a new key file (`enc 1` and `index`, random), readable by its owner only; an
+    /// existing file is never replaced.
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Seal again with the newest `enc` key every value sealed under an older one, in
+    /// batches, each its own transaction: stopped at any point, nothing is lost, and running
+    /// it again continues. When it reports 0, the older keys may leave the key file.
+    Rotate {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = crate::db::sealed::BATCH as u64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        batch: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AuditCmd {
     /// Walk the hash chain from the first entry; exits 1 when an entry was edited, deleted or
     /// inserted, naming the first one that does not hold.
@@ -313,9 +338,25 @@ pub(crate) fn refused(e: crate::usecase::Error) -> anyhow::Error {
     }
 }
 
-pub(crate) async fn open(url: &str) -> anyhow::Result<Db> {
-    let db = Db::connect(url).await?;
+/// Opens and migrates the database with the configured keys (refusing without them), and
+/// seals what an older version left in plain text.
+pub(crate) async fn open(url: &str, config: &crate::config::Config) -> anyhow::Result<Db> {
+    let keys = config
+        .keyring_for(url, false)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    open_with(url, keys).await
+}
+
+async fn open_with(url: &str, keys: crate::privacy::Keyring) -> anyhow::Result<Db> {
+    let db = Db::connect(url, std::sync::Arc::new(keys)).await?;
     db.migrate(crate::clock::now()).await?;
+    let sealed = crate::db::sealed::seal_plain(&db, crate::db::sealed::BATCH).await?;
+    if sealed > 0 {
+        tracing::info!(
+            values = sealed,
+            "sealed personal data kept in plain text by an older version"
+        );
+    }
     Ok(db)
 }
 
@@ -326,7 +367,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Fail closed before touching the database or the port.
             let settings =
                 app::Settings::for_serve(&cli.config, demo).map_err(|e| anyhow::anyhow!(e))?;
-            let db = open(&cli.db).await?;
+            let keys = cli
+                .config
+                .keyring_for(&cli.db, demo)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let db = open_with(&cli.db, keys).await?;
             if demo {
                 if crate::demo::is_empty(&db).await? {
                     let summary = crate::demo::seed(&db, &cli.config.remittance_dir).await?;
@@ -347,7 +392,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             println!(
                 "migrated {} ({} regions)",
                 db.kind(),
@@ -356,7 +401,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Demo => {
-            let db = open(&cli.db).await?;
+            let keys = cli
+                .config
+                .keyring_for(&cli.db, true)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let db = open_with(&cli.db, keys).await?;
             if !crate::demo::is_empty(&db).await? {
                 anyhow::bail!("the database already has workers; the demo needs an empty one");
             }
@@ -401,7 +450,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let r = crate::db::cycle::import_confirmation(
                 &db,
                 m,
@@ -432,13 +481,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Cycle {
             cmd: CycleCmd::SimulateInsurer { remittance, out },
         } => {
-            let db = open(&cli.db).await?;
-            let active: std::collections::HashSet<String> =
-                crate::on_db!(&db, |pool| sqlx::query_scalar(
-                    "SELECT nik FROM covered_niks"
-                )
-                .fetch_all(pool)
-                .await)?
+            let db = open(&cli.db, &cli.config).await?;
+            // The store knows covered NIKs by their blind index only: ask it about the file's.
+            let mut niks = Vec::new();
+            for row in csv::Reader::from_path(&remittance)
+                .with_context(|| format!("reading {}", remittance.display()))?
+                .records()
+            {
+                niks.extend(row?.get(0).map(str::to_string));
+            }
+            let active: std::collections::HashSet<String> = workers::covered_among(&db, &niks)
+                .await?
                 .into_iter()
                 .collect();
             let (accepted, rejected) = crate::insurer::confirm(&remittance, &active, &out)?;
@@ -454,7 +507,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             };
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let dir = dir.unwrap_or_else(|| cli.config.remittance_dir.clone());
             let now = crate::clock::now();
             let batch = cli.config.cycle_batch;
@@ -502,7 +555,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let answer = crate::db::coverage::check(&db, &nik, day).await?;
             let v = serde_json::to_value(wire::Coverage::of(&answer))?;
             if json {
@@ -537,7 +590,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     json,
                 },
         } => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let (user_id, organisation_id) =
                 users::proposer(&db, &proposer).await?.with_context(|| {
                     format!("no proposer {proposer:?}: give a proposer's user id or username")
@@ -595,7 +648,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Workers {
             cmd: WorkersCmd::Covered { file, by },
         } => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let actor = Actor::User(
@@ -626,7 +679,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     token,
                 },
         } => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let role = Role::parse(&role).context("unknown role")?;
             let id = users::create_user(
                 &db,
@@ -662,7 +715,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => {
             use lingkaran_domain::format::rupiah;
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let input = crate::usecase::quotes::QuoteInput {
                 workers,
                 months,
@@ -702,10 +755,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Keys {
+            cmd: KeysCmd::Generate { out },
+        } => {
+            crate::config::write_private(&out, crate::privacy::Keyring::generate_text().as_bytes())
+                .with_context(|| {
+                    format!(
+                        "writing {} (an existing file is never replaced)",
+                        out.display()
+                    )
+                })?;
+            println!("{}: kunci baru / new keys (mode 0600); simpan salinannya di luar server / keep a copy offline", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Keys {
+            cmd: KeysCmd::Rotate { batch, json },
+        } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let r = crate::db::sealed::rotate(&db, usize::try_from(batch).unwrap_or(1)).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "key": db.keys().current_id(), "resealed": r.total(),
+                        "indexed": r.indexed,
+                        "columns": r.columns.iter().map(|(c, n)| serde_json::json!({"column": c, "resealed": n})).collect::<Vec<_>>(),
+                    })
+                );
+            } else {
+                println!(
+                    "kunci {}: {} nilai disegel ulang / values sealed again",
+                    db.keys().current_id(),
+                    r.total()
+                );
+                for (c, n) in &r.columns {
+                    println!("  {c}: {n}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Audit {
             cmd: AuditCmd::Head { json },
         } => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let h = crate::usecase::audit::log_head(&db).await?;
             if json {
                 println!("{}", serde_json::to_string(&h)?);
@@ -717,7 +809,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Audit {
             cmd: AuditCmd::Verify { json },
         } => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let r = crate::db::audit::verify(&db).await?;
             if json {
                 println!(
@@ -749,7 +841,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Ledger {
             cmd: LedgerCmd::Check { json },
         } => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             let r = crate::db::ledger::check(&db).await?;
             let ok = r.violations.is_empty();
             if json {
@@ -774,14 +866,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
-        Cmd::Lifecycle { cmd } => after::lifecycle(&cli.db, cmd).await,
-        Cmd::Rates { cmd } => after::rates(&cli.db, cmd).await,
-        Cmd::Reminders { cmd } => after::reminders(&cli.db, cmd).await,
+        Cmd::Lifecycle { cmd } => after::lifecycle(&cli.db, &cli.config, cmd).await,
+        Cmd::Rates { cmd } => after::rates(&cli.db, &cli.config, cmd).await,
+        Cmd::Reminders { cmd } => after::reminders(&cli.db, &cli.config, cmd).await,
         Cmd::Outbox { cmd } => after::outbox(&cli.db, &cli.config, cmd).await,
         Cmd::Org {
             cmd: OrgCmd::Add { name, kind, region },
         } => {
-            let db = open(&cli.db).await?;
+            let db = open(&cli.db, &cli.config).await?;
             if RegionTable::get().region(&region).is_none() {
                 anyhow::bail!("region {region} does not exist");
             }

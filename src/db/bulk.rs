@@ -13,11 +13,21 @@ use lingkaran_domain::pricing::Sector;
 use lingkaran_domain::worker::WorkerStatus;
 use sqlx::{FromRow, PgConnection, QueryBuilder, SqliteConnection};
 
-/// A registered worker found by NIK, to name it in a duplicate's report line.
+/// A row to insert with its NIK's blind index and its NIK and phone sealed (by
+/// `imports::write_batch`, a row at a time as the batch streams through).
+pub(crate) struct Sealed<'a> {
+    pub p: &'a Pending,
+    pub index: Vec<u8>,
+    pub nik: Vec<u8>,
+    pub phone: Option<Vec<u8>>,
+}
+
+/// A registered worker found by NIK (its blind index), to name it in a duplicate's report
+/// line.
 #[derive(FromRow)]
 pub(crate) struct Existing {
     pub id: i64,
-    pub nik: String,
+    pub nik_index: Vec<u8>,
     pub full_name: String,
     pub import_id: Option<i64>,
     pub status: String,
@@ -27,7 +37,7 @@ pub(crate) struct Existing {
 }
 
 const EXISTING: &str =
-    "SELECT w.id, w.nik, w.full_name, w.import_id, w.status, w.flag, w.possible_duplicate_of,
+    "SELECT w.id, w.nik_index, w.full_name, w.import_id, w.status, w.flag, w.possible_duplicate_of,
     w.organisation_id FROM workers w";
 
 /// Flags each new row that has an older record with another NIK and the same normalised
@@ -43,23 +53,24 @@ const FLAG_TAIL: &str = " GROUP BY w.id) AS d
     WHERE workers.id = d.id
     RETURNING workers.id, workers.possible_duplicate_of";
 
-/// Inserts the rows, skipping NIKs already present. Returns `(id, nik)` of those inserted.
+/// Inserts the rows, skipping NIKs already present. Returns `(id, blind index)` of those
+/// inserted.
 pub(crate) async fn insert_workers(
     tx: &mut Tx,
-    rows: &[&Pending],
+    rows: &[Sealed<'_>],
     who: Submitter,
     now: DateTime<Utc>,
-) -> sqlx::Result<Vec<(i64, String)>> {
+) -> sqlx::Result<Vec<(i64, Vec<u8>)>> {
     on_tx!(tx, |c| c.insert_workers(rows, who, now).await)
 }
 
-/// Which of `niks` the insurer already covers.
-pub(crate) async fn covered_among(tx: &mut Tx, niks: &[String]) -> sqlx::Result<Vec<String>> {
+/// Which of these NIKs (blind indexes) the insurer already covers.
+pub(crate) async fn covered_among(tx: &mut Tx, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Vec<u8>>> {
     on_tx!(tx, |c| c.covered_among(niks).await)
 }
 
-/// The registered records among `niks`.
-pub(crate) async fn existing_among(tx: &mut Tx, niks: &[String]) -> sqlx::Result<Vec<Existing>> {
+/// The registered records among these NIKs (blind indexes).
+pub(crate) async fn existing_among(tx: &mut Tx, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Existing>> {
     on_tx!(tx, |c| c.existing_among(niks).await)
 }
 
@@ -75,12 +86,12 @@ pub(crate) async fn flag_possible_duplicates(
 trait Bulk {
     async fn insert_workers(
         &mut self,
-        rows: &[&Pending],
+        rows: &[Sealed<'_>],
         who: Submitter,
         now: DateTime<Utc>,
-    ) -> sqlx::Result<Vec<(i64, String)>>;
-    async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>>;
-    async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>>;
+    ) -> sqlx::Result<Vec<(i64, Vec<u8>)>>;
+    async fn covered_among(&mut self, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Vec<u8>>>;
+    async fn existing_among(&mut self, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Existing>>;
     async fn flag_possible_duplicates(
         &mut self,
         ids: &[i64],
@@ -106,27 +117,28 @@ where
 impl Bulk for SqliteConnection {
     async fn insert_workers(
         &mut self,
-        rows: &[&Pending],
+        rows: &[Sealed<'_>],
         who: Submitter,
         now: DateTime<Utc>,
-    ) -> sqlx::Result<Vec<(i64, String)>> {
+    ) -> sqlx::Result<Vec<(i64, Vec<u8>)>> {
         let mut out = Vec::with_capacity(rows.len());
-        // 18 binds a row; 1,000 rows stay under SQLite's 32,766 parameters.
+        // 19 binds a row; 1,000 rows stay under SQLite's 32,766 parameters.
         for chunk in rows.chunks(1000) {
             let mut qb = QueryBuilder::new(
-                "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
+                "INSERT INTO workers (nik_index, nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
                  occupation, sector, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at) ",
             );
-            qb.push_values(chunk, |mut b, p| {
-                let w = &p.worker;
-                b.push_bind(w.nik.to_string())
+            qb.push_values(chunk, |mut b, s| {
+                let w = &s.p.worker;
+                b.push_bind(s.index.as_slice())
+                    .push_bind(s.nik.as_slice())
                     .push_bind(w.name.as_str())
                     .push_bind(w.name_key.as_str())
                     .push_bind(w.nik.sex().code())
                     .push_bind(w.nik.birth_date())
                     .push_bind(w.village_code.as_str())
                     .push_bind(w.village_code.get(0..5).unwrap_or_default())
-                    .push_bind(w.phone.as_deref())
+                    .push_bind(s.phone.as_deref())
                     .push_bind(w.occupation.code())
                     .push_bind(Sector::of(w.occupation).as_str())
                     .push_bind(w.income)
@@ -138,9 +150,9 @@ impl Bulk for SqliteConnection {
                     .push_bind(now)
                     .push_bind(now);
             });
-            qb.push(" ON CONFLICT (nik) DO NOTHING RETURNING id, nik");
+            qb.push(" ON CONFLICT (nik_index) DO NOTHING RETURNING id, nik_index");
             out.extend(
-                qb.build_query_as::<(i64, String)>()
+                qb.build_query_as::<(i64, Vec<u8>)>()
                     .fetch_all(&mut *self)
                     .await?,
             );
@@ -148,12 +160,16 @@ impl Bulk for SqliteConnection {
         Ok(out)
     }
 
-    async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>> {
+    async fn covered_among(&mut self, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Vec<u8>>> {
         let mut out = Vec::new();
         for chunk in niks.chunks(5000) {
-            let mut qb = in_list("SELECT nik FROM covered_niks WHERE nik IN (", chunk, ")");
+            let mut qb = in_list(
+                "SELECT nik_index FROM covered_niks WHERE nik_index IN (",
+                chunk,
+                ")",
+            );
             out.extend(
-                qb.build_query_scalar::<String>()
+                qb.build_query_scalar::<Vec<u8>>()
                     .fetch_all(&mut *self)
                     .await?,
             );
@@ -161,10 +177,10 @@ impl Bulk for SqliteConnection {
         Ok(out)
     }
 
-    async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>> {
+    async fn existing_among(&mut self, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Existing>> {
         let mut out = Vec::new();
         for chunk in niks.chunks(5000) {
-            let mut qb = in_list(&format!("{EXISTING} WHERE w.nik IN ("), chunk, ")");
+            let mut qb = in_list(&format!("{EXISTING} WHERE w.nik_index IN ("), chunk, ")");
             out.extend(
                 qb.build_query_as::<Existing>()
                     .fetch_all(&mut *self)
@@ -198,11 +214,12 @@ impl Bulk for SqliteConnection {
 impl Bulk for PgConnection {
     async fn insert_workers(
         &mut self,
-        rows: &[&Pending],
+        rows: &[Sealed<'_>],
         who: Submitter,
         now: DateTime<Utc>,
-    ) -> sqlx::Result<Vec<(i64, String)>> {
+    ) -> sqlx::Result<Vec<(i64, Vec<u8>)>> {
         let n = rows.len();
+        let mut index = Vec::with_capacity(n);
         let (mut nik, mut name, mut key, mut sex, mut birth, mut village, mut regency) = (
             Vec::with_capacity(n),
             Vec::with_capacity(n),
@@ -219,32 +236,33 @@ impl Bulk for PgConnection {
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
-        for p in rows {
-            let w = &p.worker;
-            nik.push(w.nik.to_string());
+        for s in rows {
+            let w = &s.p.worker;
+            index.push(s.index.as_slice());
+            nik.push(s.nik.as_slice());
             name.push(w.name.as_str());
             key.push(w.name_key.as_str());
             sex.push(w.nik.sex().code());
             birth.push(w.nik.birth_date());
             village.push(w.village_code.as_str());
             regency.push(w.village_code.get(0..5).unwrap_or_default());
-            phone.push(w.phone.as_deref());
+            phone.push(s.phone.as_deref());
             occupation.push(w.occupation.code());
             sector.push(Sector::of(w.occupation).as_str());
             income.push(w.income);
             decile.push(w.decile.map(i64::from));
         }
         sqlx::query_as(
-            "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
+            "INSERT INTO workers (nik_index, nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
                  occupation, income, decile, organisation_id, proposed_by, import_id, status, created_at, updated_at,
                  sector)
-             SELECT t.nik, t.full_name, t.name_key, t.sex, t.birth_date, t.village_code, t.regency_code, t.phone,
-                 t.occupation, t.income, t.decile, $12, $13, $14, $15, $16, $16, t.sector
-             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
-                         $8::text[], $9::text[], $10::int8[], $11::int8[], $17::text[])
-               AS t(nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone, occupation,
-                    income, decile, sector)
-             ON CONFLICT (nik) DO NOTHING RETURNING id, nik",
+             SELECT t.nik_index, t.nik, t.full_name, t.name_key, t.sex, t.birth_date, t.village_code, t.regency_code,
+                 t.phone, t.occupation, t.income, t.decile, $12, $13, $14, $15, $16, $16, t.sector
+             FROM UNNEST($18::bytea[], $1::bytea[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[],
+                         $7::text[], $8::bytea[], $9::text[], $10::int8[], $11::int8[], $17::text[])
+               AS t(nik_index, nik, full_name, name_key, sex, birth_date, village_code, regency_code, phone,
+                    occupation, income, decile, sector)
+             ON CONFLICT (nik_index) DO NOTHING RETURNING id, nik_index",
         )
         .bind(nik)
         .bind(name)
@@ -263,19 +281,20 @@ impl Bulk for PgConnection {
         .bind(WorkerStatus::Proposed.code())
         .bind(now)
         .bind(sector)
+        .bind(index)
         .fetch_all(&mut *self)
         .await
     }
 
-    async fn covered_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<String>> {
-        sqlx::query_scalar("SELECT nik FROM covered_niks WHERE nik = ANY($1)")
+    async fn covered_among(&mut self, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Vec<u8>>> {
+        sqlx::query_scalar("SELECT nik_index FROM covered_niks WHERE nik_index = ANY($1)")
             .bind(niks)
             .fetch_all(&mut *self)
             .await
     }
 
-    async fn existing_among(&mut self, niks: &[String]) -> sqlx::Result<Vec<Existing>> {
-        sqlx::query_as(&format!("{EXISTING} WHERE w.nik = ANY($1)"))
+    async fn existing_among(&mut self, niks: &[Vec<u8>]) -> sqlx::Result<Vec<Existing>> {
+        sqlx::query_as(&format!("{EXISTING} WHERE w.nik_index = ANY($1)"))
             .bind(niks)
             .fetch_all(&mut *self)
             .await

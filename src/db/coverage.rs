@@ -27,13 +27,14 @@ pub struct Registered {
 /// Coverage of the worker with `nik` on `day`: the funded months from that day's month on,
 /// without months the insurer rejected, and the months the worker paid alone.
 pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer> {
-    let worker: Option<(i64, String, NaiveDate, String, Option<String>)> =
-        on_db!(db, |pool| sqlx::query_as(
-            "SELECT id, status, birth_date, village_code, phone FROM workers WHERE nik = $1"
-        )
-        .bind(nik)
-        .fetch_optional(pool)
-        .await)?;
+    // (id, status, birth date, village, sealed phone)
+    type Row = (i64, String, NaiveDate, String, Option<Vec<u8>>);
+    let worker: Option<Row> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, status, birth_date, village_code, phone FROM workers WHERE nik_index = $1"
+    )
+    .bind(super::sealed::nik_index(db.keys(), nik))
+    .fetch_optional(pool)
+    .await)?;
     let Some((id, status, birth_date, village_code, phone)) = worker else {
         return Ok(Answer {
             worker: None,
@@ -76,7 +77,11 @@ pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer>
             status,
             birth_date,
             village_code,
-            phone,
+            phone: super::sealed::open_opt(
+                db.keys(),
+                crate::privacy::Kind::Phone,
+                phone.as_deref(),
+            )?,
         }),
         coverage: coverage::on(&months, day),
     })

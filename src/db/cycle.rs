@@ -7,7 +7,7 @@
 //! a run killed half-way finishes exactly the rest.
 
 use super::audit::{self, Actor};
-use super::{ledger, Db};
+use super::{ledger, Db, Pool};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -61,14 +61,14 @@ pub async fn move_to_payables(
     let m = month.yyyymm();
     // Grouped by what prices a worker-month (income, sector, the donation's funding source)
     //    and by the price paid, so each group is priced once by `price_month`.
-    let groups: Vec<GroupRow> = match db {
-        Db::Sqlite(pool) => {
+    let groups: Vec<GroupRow> = match &db.pool {
+        Pool::Sqlite(pool) => {
             let mut conn = temp_on_disk(pool).await?;
             let groups = month_groups(&mut *conn, m).await;
             temp_in_memory(&mut conn).await?;
             groups?
         }
-        Db::Postgres(pool) => month_groups(&mut *pool.acquire().await?, m).await?,
+        Pool::Postgres(pool) => month_groups(&mut *pool.acquire().await?, m).await?,
     };
     let new = if groups.is_empty() {
         Vec::new()
@@ -84,7 +84,7 @@ pub async fn move_to_payables(
         // The file query joins the batch's items; without fresh statistics PostgreSQL takes
         // the just-written table for empty and probes `workers` once per row (1.7× slower
         // at 200,000 workers). The table has one row per donation and month: cheap.
-        if let Db::Postgres(pool) = db {
+        if let Pool::Postgres(pool) = &db.pool {
             sqlx::query("ANALYZE remittance_items")
                 .execute(pool)
                 .await?;
@@ -466,7 +466,7 @@ pub struct RemitRow<'a> {
     pub donation: i64,
 }
 
-/// Streams a batch's worker-months of one programme, in NIK order, to `each`: one row in
+/// Streams a batch's worker-months of one programme, in worker order, to `each`: one row in
 /// memory at a time, whatever the month's size (`crate::remittance` writes them).
 pub async fn stream_rows(
     db: &Db,
@@ -486,17 +486,19 @@ pub async fn stream_rows(
          LEFT JOIN repriced_months r ON r.worker_id = m.worker_id AND r.month = m.month
          JOIN donations d ON d.id = m.donation_id
          JOIN workers w ON w.id = m.worker_id JOIN donors o ON o.id = d.donor_id
-         WHERE m.month = $1 ORDER BY w.nik"
+         WHERE m.month = $1 ORDER BY w.id"
     );
-    let (m, each) = (month.yyyymm(), &mut each);
-    match db {
-        Db::Sqlite(pool) => {
+    let (m, each, keys) = (month.yyyymm(), &mut each, db.keys());
+    match &db.pool {
+        Pool::Sqlite(pool) => {
             let mut conn = temp_on_disk(pool).await?;
-            let out = remit_rows(&mut *conn, &sql, m, batch, each).await;
+            let out = remit_rows(&mut *conn, &sql, m, batch, keys, each).await;
             temp_in_memory(&mut conn).await?;
             out
         }
-        Db::Postgres(pool) => remit_rows(&mut *pool.acquire().await?, &sql, m, batch, each).await,
+        Pool::Postgres(pool) => {
+            remit_rows(&mut *pool.acquire().await?, &sql, m, batch, keys, each).await
+        }
     }
 }
 
@@ -506,6 +508,7 @@ async fn remit_rows<C, DB>(
     sql: &str,
     month: i64,
     batch: i64,
+    keys: &crate::privacy::Keyring,
     each: &mut impl FnMut(RemitRow<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()>
 where
@@ -514,13 +517,17 @@ where
     for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
     for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB> + sqlx::Decode<'q, DB>,
     for<'r> &'r str: sqlx::Decode<'r, DB> + sqlx::Type<DB>,
+    for<'r> &'r [u8]: sqlx::Decode<'r, DB> + sqlx::Type<DB>,
     usize: sqlx::ColumnIndex<DB::Row>,
 {
     use sqlx::Row;
     let mut rows = sqlx::query(sql).bind(month).bind(batch).fetch(c);
     while let Some(row) = rows.try_next().await? {
+        // The file must carry the whole NIK (BPJS registers by it): opened here, one row at
+        // a time, and written to a file only its owner reads (src/remittance.rs).
+        let nik = super::sealed::open(keys, crate::privacy::Kind::Nik, row.try_get(0)?)?;
         each(RemitRow {
-            nik: row.try_get(0)?,
+            nik: &nik,
             name: row.try_get(1)?,
             income: row.try_get(2)?,
             contribution: row.try_get(3)?,
@@ -637,9 +644,9 @@ pub async fn import_confirmation(
              FROM worker_months m
              JOIN workers w ON w.id = m.worker_id JOIN donations d ON d.id = m.donation_id
              LEFT JOIN repriced_months r ON r.worker_id = m.worker_id AND r.month = m.month
-             WHERE w.nik = $1 AND m.month = $2 AND d.status = 'funded'"
+             WHERE w.nik_index = $1 AND m.month = $2 AND d.status = 'funded'"
         )
-        .bind(&nik)
+        .bind(super::sealed::nik_index(db.keys(), &nik))
         .bind(month.yyyymm())
         .fetch_optional(pool)
         .await

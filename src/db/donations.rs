@@ -110,7 +110,12 @@ pub struct DonationRow {
     pub donor_name: String,
     pub budget_line_id: Option<i64>,
     pub mode: String,
+    /// The request as the donor sent it (JSON), opened from the sealed value read (a named
+    /// donation lists NIKs).
+    #[sqlx(skip)]
     pub request: String,
+    #[sqlx(rename = "request")]
+    sealed_request: Vec<u8>,
     pub start_month: i64,
     pub months: i64,
     pub workers: i64,
@@ -221,6 +226,8 @@ pub fn invoice_number(donation_id: i64, year: i32) -> String {
 #[derive(Debug, Clone, FromRow)]
 struct CandidateRow {
     id: i64,
+    /// The NIK a named donation asked for (criteria and budget choices need none).
+    #[sqlx(skip)]
     nik: String,
     income: i64,
     decile: Option<i64>,
@@ -468,6 +475,7 @@ async fn insert_held(
     now: DateTime<Utc>,
     hold_until: DateTime<Utc>,
 ) -> anyhow::Result<i64> {
+    let request = tx.keys().seal(crate::privacy::Kind::Text, &d.request_json);
     // The first statement writes, so SQLite takes its write lock before anything
     // is read and two donations never decide on the same snapshot.
     let id: i64 = on_tx!(tx, |c| {
@@ -479,7 +487,7 @@ async fn insert_held(
         .bind(d.donor_id)
         .bind(d.budget_line_id)
         .bind(d.choice.mode())
-        .bind(&d.request_json)
+        .bind(&request)
         .bind(d.start.yyyymm())
         .bind(i64::from(d.months))
         .bind(d.extends_id)
@@ -612,22 +620,27 @@ async fn pick_named(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Picked> {
     let mut picked = Picked::default();
-    let head = "SELECT id, nik, income, decile, verified_at, status, sector FROM workers
-                WHERE nik IN (";
+    // Found by their blind index (db::sealed), mapped back to the NIKs asked for.
+    let head = "SELECT id, nik_index, income, decile, verified_at, status, sector FROM workers
+                WHERE nik_index IN (";
+    let indexes: Vec<Vec<u8>> = niks
+        .iter()
+        .map(|n| super::sealed::nik_index(tx.keys(), n))
+        .collect();
     type Found = (
         i64,
-        String,
+        Vec<u8>,
         i64,
         Option<i64>,
         Option<DateTime<Utc>>,
         String,
         String,
     );
-    let found: Vec<Found> = on_tx!(tx, |c| in_list(head, niks, ")")
+    let found: Vec<Found> = on_tx!(tx, |c| in_list(head, &indexes, ")")
         .build_query_as()
         .fetch_all(c)
         .await)?;
-    let by_nik: HashMap<&str, &Found> = found.iter().map(|r| (r.1.as_str(), r)).collect();
+    let by_nik: HashMap<&[u8], &Found> = found.iter().map(|r| (r.1.as_slice(), r)).collect();
     let mut wanted: Vec<CandidateRow> = Vec::new();
     let mut seen = HashSet::new();
     // Each NIK's place in the request (from 1): what the answer names instead of the NIK.
@@ -635,11 +648,11 @@ async fn pick_named(
     for (i, nik) in niks.iter().enumerate() {
         position.entry(nik.as_str()).or_insert(i + 1);
     }
-    for nik in niks {
+    for (nik, index) in niks.iter().zip(&indexes) {
         if !seen.insert(nik.as_str()) {
             continue;
         }
-        match by_nik.get(nik.as_str()) {
+        match by_nik.get(index.as_slice()) {
             // Not registered, or registered but not verified (proposed, rejected, …): one
             // answer, the same as a worker another donor holds (below).
             None => picked.skipped.push(unavailable(nik, &position)),
@@ -648,7 +661,7 @@ async fn pick_named(
             }
             Some(r) => wanted.push(CandidateRow {
                 id: r.0,
-                nik: r.1.clone(),
+                nik: nik.clone(),
                 income: r.2,
                 decile: r.3,
                 verified_at: r.4,
@@ -757,7 +770,7 @@ async fn pick_fair(
 fn candidates_sql(d: &NewDonation, criteria: &Criteria, limit: i64) -> Sql {
     let first = d.start.yyyymm();
     let mut sql = Sql::new(
-        "SELECT w.id, w.nik, w.income, w.decile, w.verified_at, w.sector FROM workers w
+        "SELECT w.id, w.income, w.decile, w.verified_at, w.sector FROM workers w
          WHERE w.status = 'verified'",
     );
     if let Some(r) = &criteria.region {
@@ -1342,12 +1355,21 @@ pub async fn settle(
     Ok(done)
 }
 
+impl DonationRow {
+    fn opened(mut self, keys: &crate::privacy::Keyring) -> sqlx::Result<DonationRow> {
+        self.request = super::sealed::open(keys, crate::privacy::Kind::Text, &self.sealed_request)?;
+        self.sealed_request = Vec::new();
+        Ok(self)
+    }
+}
+
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<DonationRow>> {
     let sql = format!("{SELECT_DONATION} WHERE d.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let row: Option<DonationRow> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)
-        .await)
+        .await)?;
+    row.map(|r| r.opened(db.keys())).transpose()
 }
 
 /// A donor's donations, newest first; every donation when `donor_id` is `None` (staff).
@@ -1355,11 +1377,12 @@ pub async fn list(db: &Db, donor_id: Option<i64>, limit: i64) -> sqlx::Result<Ve
     let sql = format!(
         "{SELECT_DONATION} WHERE ($1 IS NULL OR d.donor_id = $1) ORDER BY d.id DESC LIMIT $2"
     );
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let rows: Vec<DonationRow> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(donor_id)
         .bind(limit)
         .fetch_all(pool)
-        .await)
+        .await)?;
+    rows.into_iter().map(|r| r.opened(db.keys())).collect()
 }
 
 pub async fn invoice_of(db: &Db, donation_id: i64) -> sqlx::Result<Option<InvoiceRow>> {
@@ -1382,7 +1405,11 @@ pub async fn invoices_of_donor(db: &Db, donor_id: i64) -> sqlx::Result<Vec<Invoi
 #[derive(Debug, Clone, FromRow)]
 pub struct DonationWorker {
     pub worker_id: i64,
+    /// The whole NIK, opened from the sealed value read.
+    #[sqlx(skip)]
     pub nik: String,
+    #[sqlx(rename = "nik")]
+    sealed_nik: Vec<u8>,
     pub full_name: String,
     pub village_code: String,
     pub occupation: String,
@@ -1441,12 +1468,20 @@ pub async fn workers_in(
     .int_arg(limit)
     .push(" OFFSET ")
     .int_arg(offset);
-    let rows = on_db!(db, |pool| bind_all!(sqlx::query_as(&list.text), list)
+    let rows: Vec<DonationWorker> = on_db!(db, |pool| bind_all!(sqlx::query_as(&list.text), list)
         .fetch_all(pool)
         .await)?;
     let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&count.text), count)
         .fetch_one(pool)
         .await)?;
+    let rows = rows
+        .into_iter()
+        .map(|mut w| {
+            w.nik = super::sealed::open(db.keys(), crate::privacy::Kind::Nik, &w.sealed_nik)?;
+            w.sealed_nik = Vec::new();
+            Ok(w)
+        })
+        .collect::<sqlx::Result<_>>()?;
     Ok((rows, total))
 }
 

@@ -1,7 +1,9 @@
 //! Stored answers to POSTs that carried an `Idempotency-Key`.
 
+use super::sealed;
 use super::Db;
 use crate::on_db;
+use crate::privacy::Kind;
 use chrono::{DateTime, Duration, Utc};
 
 /// What the store knows of a key when a request claims it.
@@ -22,7 +24,7 @@ type KeyRow = (
     String,
     Option<i64>,
     Option<String>,
-    Option<String>,
+    Option<Vec<u8>>,
     DateTime<Utc>,
 );
 
@@ -93,7 +95,8 @@ pub async fn claim(
         Some(s) => Ok(Claim::Replay(
             u16::try_from(s).unwrap_or(500),
             content_type.unwrap_or_else(|| "application/json".into()),
-            body.unwrap_or_default(),
+            // Kept sealed: an answer may list NIKs (db::sealed).
+            sealed::open_opt(db.keys(), Kind::Text, body.as_deref())?.unwrap_or_default(),
         )),
         None if created_at < now - Duration::minutes(ABANDONED_AFTER_MINUTES) => {
             // Take the abandoned key over; only one taker wins the conditional update.
@@ -133,7 +136,7 @@ pub async fn finish(
     )
     .bind(i64::from(status))
     .bind(content_type)
-    .bind(body)
+    .bind(db.keys().seal(Kind::Text, body))
     .bind(owner)
     .bind(key)
     .execute(pool)

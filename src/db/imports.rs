@@ -3,7 +3,8 @@
 
 use super::audit::{self, Actor};
 use super::bulk::{self, Existing};
-use super::Db;
+use super::{sealed, Db};
+use crate::privacy::Kind;
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use lingkaran_domain::worker::{ValidWorker, WorkerStatus};
@@ -256,7 +257,9 @@ pub async fn errors(
     severity: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<ErrorRow>> {
-    on_db!(db, |pool| sqlx::query_as(
+    type Row = (i64, String, Vec<u8>, String, Vec<u8>, Vec<u8>, String);
+    let rows: Vec<Row> = on_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT line, column_name, value, code, message_id, message_en, severity FROM import_errors
          WHERE import_id = $1 AND severity = $2 ORDER BY line, column_name LIMIT $3"
     )
@@ -264,7 +267,23 @@ pub async fn errors(
     .bind(severity)
     .bind(limit)
     .fetch_all(pool)
-    .await)
+    .await
+    })?;
+    rows.into_iter()
+        .map(
+            |(line, column_name, value, code, message_id, message_en, severity)| {
+                Ok(ErrorRow {
+                    line,
+                    column_name,
+                    value: sealed::open(db.keys(), Kind::Text, &value)?,
+                    code,
+                    message_id: sealed::open(db.keys(), Kind::Text, &message_id)?,
+                    message_en: sealed::open(db.keys(), Kind::Text, &message_en)?,
+                    severity,
+                })
+            },
+        )
+        .collect()
 }
 
 /// A validated row waiting to be stored, with its line in the file.
@@ -328,40 +347,58 @@ pub async fn write_batch(
         report: invalid,
         ..BatchOutcome::default()
     };
-    let niks: Vec<String> = pending.iter().map(|p| p.worker.nik.to_string()).collect();
+    // Each NIK is known to the store by its blind index only (db::sealed).
+    let keys = db.keys();
+    let indexes: Vec<Vec<u8>> = pending
+        .iter()
+        .map(|p| sealed::nik_index(keys, &p.worker.nik.to_string()))
+        .collect();
     let mut tx = db.begin().await?;
 
     // 1. The insurer's active participants are already protected: refuse them.
-    let covered: std::collections::HashSet<String> = bulk::covered_among(&mut tx, &niks)
+    let covered: std::collections::HashSet<Vec<u8>> = bulk::covered_among(&mut tx, &indexes)
         .await?
         .into_iter()
         .collect();
 
-    // 2. Insert the rest; a NIK already present is skipped, not overwritten.
-    let to_insert: Vec<&Pending> = pending
+    // 2. Insert the rest, each NIK and phone sealed; a NIK already present is skipped, not
+    //    overwritten.
+    let to_insert: Vec<bulk::Sealed> = pending
         .iter()
-        .filter(|p| !covered.contains(&p.worker.nik.to_string()))
+        .zip(&indexes)
+        .filter(|(_, ix)| !covered.contains(*ix))
+        .map(|(p, ix)| bulk::Sealed {
+            p,
+            index: ix.clone(),
+            nik: keys.seal(Kind::Nik, &p.worker.nik.to_string()),
+            phone: p
+                .worker
+                .phone
+                .as_deref()
+                .map(|ph| keys.seal(Kind::Phone, ph)),
+        })
         .collect();
-    let inserted: HashMap<String, i64> = bulk::insert_workers(&mut tx, &to_insert, who, now)
+    let inserted: HashMap<Vec<u8>, i64> = bulk::insert_workers(&mut tx, &to_insert, who, now)
         .await?
         .into_iter()
-        .map(|(id, nik)| (nik, id))
+        .map(|(id, ix)| (ix, id))
         .collect();
 
     // 3. Rows not inserted: registered before. If by this very import (a re-run after a
     //    crash), they are ours; otherwise a duplicate, and the clerk is told which record.
-    let not_inserted: Vec<String> = to_insert
+    let not_inserted: Vec<Vec<u8>> = to_insert
         .iter()
-        .map(|p| p.worker.nik.to_string())
-        .filter(|n| !inserted.contains_key(n))
+        .map(|s| s.index.clone())
+        .filter(|ix| !inserted.contains_key(ix))
         .collect();
-    let existing: HashMap<String, Existing> = if not_inserted.is_empty() {
+    drop(to_insert);
+    let existing: HashMap<Vec<u8>, Existing> = if not_inserted.is_empty() {
         HashMap::new()
     } else {
         bulk::existing_among(&mut tx, &not_inserted)
             .await?
             .into_iter()
-            .map(|e| (e.nik.clone(), e))
+            .map(|e| (e.nik_index.clone(), e))
             .collect()
     };
 
@@ -375,23 +412,23 @@ pub async fn write_batch(
         .collect();
 
     let mut elsewhere: Vec<(i64, i64)> = Vec::new();
-    for p in pending {
+    for (p, ix) in pending.iter().zip(&indexes) {
         let nik = p.worker.nik.to_string();
-        if covered.contains(&nik) {
+        if covered.contains(ix) {
             out.rejected += 1;
             out.refuse(p.line, &nik, lingkaran_domain::Problem::new(
                 "already_covered",
                 "Pekerja ini sudah menjadi peserta aktif BPJS Ketenagakerjaan; tidak perlu diusulkan.",
                 "This worker is already an active BPJS Ketenagakerjaan participant; no need to propose them.",
             ));
-        } else if let Some(id) = inserted.get(&nik) {
+        } else if let Some(id) = inserted.get(ix) {
             out.accepted += 1;
             out.stored.push((p.line, *id));
             if let Some(of) = flagged.get(id) {
                 out.possible_duplicates += 1;
                 out.report.push(possible_duplicate_row(p.line, &nik, *of));
             }
-        } else if let Some(e) = existing.get(&nik) {
+        } else if let Some(e) = existing.get(ix) {
             if who.import_id.is_some() && e.import_id == who.import_id {
                 out.accepted += 1;
                 out.stored.push((p.line, e.id));
@@ -451,7 +488,11 @@ pub async fn write_batch(
     // 5. The report lines and the import's counts, in the same transaction as the rows.
     if let Some(import_id) = who.import_id {
         for chunk in out.report.chunks(2000) {
-            on_tx!(&mut tx, |c| report_lines(import_id, chunk)
+            let values: Vec<[Vec<u8>; 3]> = chunk
+                .iter()
+                .map(|e| [&e.value, &e.message_id, &e.message_en].map(|t| keys.seal(Kind::Text, t)))
+                .collect();
+            on_tx!(&mut tx, |c| report_lines(import_id, chunk, &values)
                 .build()
                 .execute(c)
                 .await
@@ -498,25 +539,31 @@ pub async fn write_batch(
 }
 
 /// One multi-row insert of report lines (8 binds a row; 2,000 rows stay under both stores'
-/// parameter limits).
-fn report_lines<'a, DB>(import_id: i64, rows: &'a [ErrorRow]) -> QueryBuilder<'a, DB>
+/// parameter limits), each value and its messages sealed (`sealed`, in the order of `rows`):
+/// a cell may hold a NIK or a phone whatever its column, and a message may quote the cell.
+fn report_lines<'a, DB>(
+    import_id: i64,
+    rows: &'a [ErrorRow],
+    sealed: &'a [[Vec<u8>; 3]],
+) -> QueryBuilder<'a, DB>
 where
     DB: sqlx::Database,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a [u8]: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     let mut qb = QueryBuilder::new(
         "INSERT INTO import_errors
            (import_id, line, column_name, value, code, message_id, message_en, severity) ",
     );
-    qb.push_values(rows, |mut b, e| {
+    qb.push_values(rows.iter().zip(sealed), |mut b, (e, [value, id, en])| {
         b.push_bind(import_id)
             .push_bind(e.line)
             .push_bind(e.column_name.as_str())
-            .push_bind(e.value.as_str())
+            .push_bind(value.as_slice())
             .push_bind(e.code.as_str())
-            .push_bind(e.message_id.as_str())
-            .push_bind(e.message_en.as_str())
+            .push_bind(id.as_slice())
+            .push_bind(en.as_slice())
             .push_bind(e.severity.as_str());
     });
     qb

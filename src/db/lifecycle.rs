@@ -234,10 +234,11 @@ pub async fn record_self_payment_in(
             ),
         )));
     }
+    let index = super::sealed::nik_index(tx.keys(), p.nik);
     let worker: Option<(i64, String, i64, String, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
-        "SELECT id, status, income, sector, village_code FROM workers WHERE nik = $1"
+        "SELECT id, status, income, sector, village_code FROM workers WHERE nik_index = $1"
     )
-    .bind(p.nik)
+    .bind(&index)
     .fetch_optional(c)
     .await)?;
     let worker = worker.filter(|w| {

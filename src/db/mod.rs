@@ -28,23 +28,40 @@ pub mod rates;
 pub mod reconcile;
 pub mod regions;
 pub mod reminders;
+pub mod sealed;
 pub mod sql;
 pub mod statements;
 pub mod users;
 pub(crate) mod worker_events;
 pub mod workers;
 
+use crate::privacy::Keyring;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// A connection pool to one of the two supported stores.
+/// A connection pool to one of the two supported stores, with the keys that seal personal
+/// data in it.
+///
+/// Why the keys ride on the handle: every function that writes or reads a NIK or a phone
+/// already takes a `Db` or a `Tx`, so carrying the [`Keyring`] here gives storage one place
+/// to seal and open (`db::sealed`) without a second parameter on a hundred signatures and
+/// without a process-wide global (which would stop a test, or `keys rotate`, from holding
+/// two key files at once). A `Db` cannot exist without keys: `connect` takes them.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pub pool: Pool,
+    keys: Arc<Keyring>,
+}
+
+/// The pool of whichever store a [`Db`] is on.
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -54,16 +71,37 @@ pub enum Db {
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+        match &$db.pool {
+            $crate::db::Pool::Sqlite($pool) => $body,
+            $crate::db::Pool::Postgres($pool) => $body,
         }
     };
 }
 
 impl Db {
+    /// Opens `url`: `sqlite://path` (created if missing) or `postgres://…`, sealing and
+    /// opening personal data with `keys`.
+    pub async fn connect(url: &str, keys: Arc<Keyring>) -> anyhow::Result<Db> {
+        Ok(Db {
+            pool: Pool::connect(url).await?,
+            keys,
+        })
+    }
+
+    /// A handle on an open pool (for tools that tune their own pool, such as the benchmark).
+    pub fn from_pool(pool: Pool, keys: Arc<Keyring>) -> Db {
+        Db { pool, keys }
+    }
+
+    /// The keys that seal personal data in this store.
+    pub fn keys(&self) -> &Keyring {
+        &self.keys
+    }
+}
+
+impl Pool {
     /// Opens `url`: `sqlite://path` (created if missing) or `postgres://…`.
-    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    pub async fn connect(url: &str) -> anyhow::Result<Pool> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url).context("reading the PostgreSQL URL")?;
             let pool = PgPoolOptions::new()
@@ -72,7 +110,7 @@ impl Db {
                 .connect_with(opts)
                 .await
                 .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(url)))?;
-            Ok(Db::Postgres(pool))
+            Ok(Pool::Postgres(pool))
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .context("reading the SQLite URL")?
@@ -92,36 +130,38 @@ impl Db {
                 .connect_with(opts)
                 .await
                 .with_context(|| format!("opening SQLite database {url}"))?;
-            Ok(Db::Sqlite(pool))
+            Ok(Pool::Sqlite(pool))
         } else {
             anyhow::bail!("unknown database URL {url:?}: use sqlite://FILE or postgres://…")
         }
     }
+}
 
+impl Db {
     /// Rows an import writes per transaction. SQLite rewrites every index page a commit
     /// touched into its WAL, and random NIKs touch most of them, so it wants few, large
     /// commits (50,000 rows: 18k rows/s against 7.5k at 5,000 in `bench/`). PostgreSQL logs
     /// only the changes and does best with 5,000 (19k rows/s against 16k at 50,000).
     pub fn batch_rows(&self) -> usize {
-        match self {
-            Db::Sqlite(_) => 50_000,
-            Db::Postgres(_) => 5_000,
+        match self.pool {
+            Pool::Sqlite(_) => 50_000,
+            Pool::Postgres(_) => 5_000,
         }
     }
 
     pub fn kind(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 
     /// Applies the migrations, loads the region table if it is empty, and seeds the default
     /// programme. Safe to run any number of times.
     pub async fn migrate(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
-            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
+            Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
         }
         .context("applying migrations")?;
         regions::load_if_empty(self).await?;
@@ -167,9 +207,17 @@ pub fn redact_url(url: &str) -> String {
 /// functions that take one (`&mut Tx`) are ordinary `async fn`s grouped by table module
 /// (`donations::create_donation`, `payments::book_within`, `ledger::apply_transfers`, …);
 /// each of their statements runs through [`on_tx!`](crate::on_tx), which compiles one statement for both
-/// stores. Dropped without [`Tx::commit`], it rolls back.
+/// stores. Dropped without [`Tx::commit`], it rolls back. It carries its `Db`'s keys (see
+/// [`Db`]).
 #[derive(Debug)]
-pub enum Tx {
+pub struct Tx {
+    pub conn: TxConn,
+    keys: Arc<Keyring>,
+}
+
+/// The open transaction of whichever store a [`Tx`] is on.
+#[derive(Debug)]
+pub enum TxConn {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
@@ -181,12 +229,12 @@ pub enum Tx {
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+        match &mut $tx.conn {
+            $crate::db::TxConn::Sqlite(t) => {
                 let $conn: &mut ::sqlx::SqliteConnection = t;
                 $body
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::TxConn::Postgres(t) => {
                 let $conn: &mut ::sqlx::PgConnection = t;
                 $body
             }
@@ -201,51 +249,64 @@ impl Db {
     /// so writers queue instead of failing. PostgreSQL locks rows as it goes and needs nothing
     /// special.
     pub async fn begin_write(&self) -> sqlx::Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            keys: self.keys.clone(),
         })
     }
 
     /// A plain transaction (a deferred one on SQLite): for one that reads before it writes
     /// and may lose that race harmlessly, such as a conditional status change.
     pub async fn begin(&self) -> sqlx::Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            keys: self.keys.clone(),
         })
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> sqlx::Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await,
+            TxConn::Postgres(t) => t.commit().await,
         }
     }
 
     pub async fn rollback(self) -> sqlx::Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.rollback().await,
-            Tx::Postgres(t) => t.rollback().await,
+        match self.conn {
+            TxConn::Sqlite(t) => t.rollback().await,
+            TxConn::Postgres(t) => t.rollback().await,
         }
     }
 
     pub fn kind(&self) -> &'static str {
-        match self {
-            Tx::Sqlite(_) => "sqlite",
-            Tx::Postgres(_) => "postgres",
+        match self.conn {
+            TxConn::Sqlite(_) => "sqlite",
+            TxConn::Postgres(_) => "postgres",
         }
+    }
+
+    /// The keys that seal personal data in this store.
+    pub fn keys(&self) -> &Keyring {
+        &self.keys
     }
 
     /// What a `SELECT` appends to lock the rows it reads until commit: ` FOR UPDATE` on
     /// PostgreSQL; nothing on SQLite, whose write transaction (`BEGIN IMMEDIATE`) already
     /// excludes every other writer and which has no row locks.
     pub(crate) fn for_update(&self) -> &'static str {
-        match self {
-            Tx::Sqlite(_) => "",
-            Tx::Postgres(_) => " FOR UPDATE",
+        match self.conn {
+            TxConn::Sqlite(_) => "",
+            TxConn::Postgres(_) => " FOR UPDATE",
         }
     }
 

@@ -3,8 +3,9 @@
 //! is sent (pending → sending, conditional, so two senders never send one message), and then
 //! marked sent, or put back with a later attempt time, or failed for good.
 
-use super::Db;
+use super::{sealed, Db};
 use crate::on_db;
+use crate::privacy::{Keyring, Kind};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::FromRow;
 
@@ -43,6 +44,42 @@ pub struct Message {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// A message as stored: its recipient (a phone or an e-mail address) and body sealed.
+#[derive(FromRow)]
+struct Stored {
+    id: i64,
+    dedupe_key: String,
+    channel: String,
+    recipient: Vec<u8>,
+    subject: Option<String>,
+    body: Vec<u8>,
+    status: String,
+    attempts: i64,
+    next_attempt_at: DateTime<Utc>,
+    last_error: Option<String>,
+    created_at: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+}
+
+impl Stored {
+    fn opened(self, keys: &Keyring) -> sqlx::Result<Message> {
+        Ok(Message {
+            id: self.id,
+            dedupe_key: self.dedupe_key,
+            channel: self.channel,
+            recipient: sealed::open(keys, Kind::Text, &self.recipient)?,
+            subject: self.subject,
+            body: sealed::open(keys, Kind::Text, &self.body)?,
+            status: self.status,
+            attempts: self.attempts,
+            next_attempt_at: self.next_attempt_at,
+            last_error: self.last_error,
+            created_at: self.created_at,
+            sent_at: self.sent_at,
+        })
+    }
+}
+
 const SELECT_MESSAGE: &str = "SELECT id, dedupe_key, channel, recipient, subject, body, status,
     attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox";
 
@@ -55,9 +92,9 @@ pub async fn enqueue(db: &Db, m: &NewMessage, now: DateTime<Utc>) -> sqlx::Resul
     )
     .bind(&m.dedupe_key)
     .bind(m.channel)
-    .bind(&m.recipient)
+    .bind(db.keys().seal(Kind::Text, &m.recipient))
     .bind(&m.subject)
-    .bind(&m.body)
+    .bind(db.keys().seal(Kind::Text, &m.body))
     .bind(now)
     .execute(pool)
     .await
@@ -80,7 +117,7 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> sqlx::Result<
     })?;
     let mut claimed = Vec::with_capacity(ids.len());
     for id in ids {
-        let m: Option<Message> = on_db!(db, |pool| {
+        let m: Option<Stored> = on_db!(db, |pool| {
             sqlx::query_as(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2
              WHERE id = $1 AND status = 'pending'
@@ -92,7 +129,7 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> sqlx::Result<
         .fetch_optional(pool)
         .await
         })?;
-        claimed.extend(m);
+        claimed.extend(m.map(|m| m.opened(db.keys())).transpose()?);
     }
     Ok(claimed)
 }
@@ -139,13 +176,14 @@ pub async fn mark_failed(
 
 /// Messages by status (`None`: all), newest first.
 pub async fn list(db: &Db, status: Option<&str>, limit: i64) -> sqlx::Result<Vec<Message>> {
-    on_db!(db, |pool| sqlx::query_as(&format!(
+    let rows: Vec<Stored> = on_db!(db, |pool| sqlx::query_as(&format!(
         "{SELECT_MESSAGE} WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT $2"
     ))
     .bind(status)
     .bind(limit)
     .fetch_all(pool)
-    .await)
+    .await)?;
+    rows.into_iter().map(|m| m.opened(db.keys())).collect()
 }
 
 /// How many messages are in each status, and how many were left `sending` for longer than

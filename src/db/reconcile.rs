@@ -305,7 +305,7 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     }
     type RejectedRow = (
         i64,
-        String,
+        Vec<u8>,
         String,
         String,
         Option<String>,
@@ -326,20 +326,27 @@ pub async fn month(db: &Db, month: Month) -> anyhow::Result<Reconciliation> {
     .fetch_all(pool)
     .await
     })?;
+    let keys = db.keys();
     r.rejected = rejected
         .into_iter()
-        .map(|x| Rejected {
-            worker_id: x.0,
-            nik_masked: crate::privacy::gate::mask_nik(&x.1),
-            name: x.2,
-            programme: x.3,
-            reason: x.4,
-            amount: x.5,
-            donor: x.6,
-            donation_id: x.7,
-            village_code: x.8,
+        .map(|x| -> sqlx::Result<Rejected> {
+            Ok(Rejected {
+                worker_id: x.0,
+                nik_masked: crate::privacy::gate::mask_nik(&super::sealed::open(
+                    keys,
+                    crate::privacy::Kind::Nik,
+                    &x.1,
+                )?),
+                name: x.2,
+                programme: x.3,
+                reason: x.4,
+                amount: x.5,
+                donor: x.6,
+                donation_id: x.7,
+                village_code: x.8,
+            })
         })
-        .collect();
+        .collect::<sqlx::Result<_>>()?;
     // Money that came after the due date (end of the 15th in WIB) for this month.
     if let Some(deadline) = due_deadline(month) {
         type LateRow = (i64, String, DateTime<Utc>, i64, i64);

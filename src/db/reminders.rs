@@ -7,6 +7,7 @@
 use super::outbox::{self, NewMessage};
 use super::Db;
 use crate::on_db;
+use crate::privacy::Kind;
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::coverage::last_day;
 use lingkaran_domain::format;
@@ -64,7 +65,7 @@ pub async fn queue(
     type Row = (
         i64,
         String,
-        Option<String>,
+        Option<Vec<u8>>,
         i64,
         i64,
         i64,
@@ -104,7 +105,7 @@ pub async fn queue(
             Some(d) if d.0 == donation && d.3 == end && d.4 == t => d.5 += 1,
             _ => donations.push((donation, donor.clone(), email, end, t, 1)),
         }
-        let Some(phone) = phone else {
+        let Some(phone) = super::sealed::open_opt(db.keys(), Kind::Phone, phone.as_deref())? else {
             report.no_phone += 1;
             continue;
         };

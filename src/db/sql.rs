@@ -6,6 +6,8 @@ pub enum Arg {
     Text(String),
     Int(i64),
     Time(chrono::DateTime<chrono::Utc>),
+    /// Bytes: a NIK's blind index.
+    Bytes(Vec<u8>),
 }
 
 #[derive(Debug, Default)]
@@ -42,6 +44,10 @@ impl Sql {
         self.arg(Arg::Int(i))
     }
 
+    pub fn bytes_arg(&mut self, b: Vec<u8>) -> &mut Self {
+        self.arg(Arg::Bytes(b))
+    }
+
     /// `AND (village_code in any of these regions)`, as index-friendly ranges: every code
     /// under `35.25` sorts between `35.25.` and `35.25/` ('/' follows '.').
     pub fn in_regions(&mut self, column: &str, regions: &[String]) -> &mut Self {
@@ -74,6 +80,7 @@ macro_rules! bind_all {
                 $crate::db::sql::Arg::Text(s) => q.bind(s.clone()),
                 $crate::db::sql::Arg::Int(i) => q.bind(*i),
                 $crate::db::sql::Arg::Time(t) => q.bind(*t),
+                $crate::db::sql::Arg::Bytes(b) => q.bind(b.clone()),
             };
         }
         q

@@ -3,8 +3,9 @@
 use super::audit::{self, Actor};
 use super::sql::Sql;
 use super::worker_events::{self, Change};
-use super::Db;
+use super::{sealed, Db};
 use crate::auth::role::{Principal, Role};
+use crate::privacy::{Keyring, Kind};
 use crate::{bind_all, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::worker::WorkerStatus;
@@ -13,15 +14,24 @@ use sqlx::FromRow;
 
 pub const FLAG_POSSIBLE_DUPLICATE: &str = "possible_duplicate";
 
+/// A worker as callers read it: the NIK and phone opened (storage holds them sealed, see
+/// `db::sealed`).
 #[derive(Debug, Clone, FromRow)]
 pub struct WorkerRecord {
     pub id: i64,
+    /// The whole NIK, opened from `sealed_nik`.
+    #[sqlx(skip)]
     pub nik: String,
+    #[sqlx(rename = "nik")]
+    sealed_nik: Vec<u8>,
+    #[sqlx(rename = "phone")]
+    sealed_phone: Option<Vec<u8>>,
     pub full_name: String,
     pub sex: String,
     pub birth_date: NaiveDate,
     pub village_code: String,
     pub regency_code: String,
+    #[sqlx(skip)]
     pub phone: Option<String>,
     pub occupation: String,
     /// `transport` or `other` (PP 50/2025), from the occupation; changes keep their history.
@@ -45,20 +55,34 @@ const SELECT_WORKER: &str = "SELECT w.id, w.nik, w.full_name, w.sex, w.birth_dat
     w.import_id, w.status, w.status_reason, w.flag, w.possible_duplicate_of, w.created_at, w.updated_at
     FROM workers w JOIN organisations o ON o.id = w.organisation_id";
 
-pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<WorkerRecord>> {
-    let sql = format!("{SELECT_WORKER} WHERE w.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)
+impl WorkerRecord {
+    /// Opens the sealed NIK and phone read from the store.
+    fn opened(mut self, keys: &Keyring) -> sqlx::Result<WorkerRecord> {
+        self.nik = sealed::open(keys, Kind::Nik, &self.sealed_nik)?;
+        self.phone = sealed::open_opt(keys, Kind::Phone, self.sealed_phone.as_deref())?;
+        self.sealed_nik = Vec::new();
+        self.sealed_phone = None;
+        Ok(self)
+    }
 }
 
-pub async fn by_nik(db: &Db, nik: &str) -> sqlx::Result<Option<WorkerRecord>> {
-    let sql = format!("{SELECT_WORKER} WHERE w.nik = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(nik)
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<WorkerRecord>> {
+    let sql = format!("{SELECT_WORKER} WHERE w.id = $1");
+    let row: Option<WorkerRecord> = on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
         .fetch_optional(pool)
-        .await)
+        .await)?;
+    row.map(|r| r.opened(db.keys())).transpose()
+}
+
+/// The worker with this NIK, found by its blind index.
+pub async fn by_nik(db: &Db, nik: &str) -> sqlx::Result<Option<WorkerRecord>> {
+    let sql = format!("{SELECT_WORKER} WHERE w.nik_index = $1");
+    let row: Option<WorkerRecord> = on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(sealed::nik_index(db.keys(), nik))
+        .fetch_optional(pool)
+        .await)?;
+    row.map(|r| r.opened(db.keys())).transpose()
 }
 
 /// Search and queue filters. Every field narrows; `None` means "any".
@@ -91,11 +115,12 @@ fn scope(sql: &mut Sql, who: &Principal) {
     }
 }
 
-fn where_clause(sql: &mut Sql, f: &Filter, who: &Principal) {
+fn where_clause(sql: &mut Sql, keys: &Keyring, f: &Filter, who: &Principal) {
     sql.push(" WHERE 1 = 1");
     scope(sql, who);
     if let Some(nik) = &f.nik {
-        sql.push(" AND w.nik = ").text_arg(nik.as_str());
+        sql.push(" AND w.nik_index = ")
+            .bytes_arg(sealed::nik_index(keys, nik));
     }
     if let Some(name) = &f.name {
         let key = lingkaran_domain::worker::name_key(name);
@@ -128,9 +153,9 @@ pub async fn search(
     per_page: i64,
 ) -> sqlx::Result<(Vec<WorkerRecord>, i64)> {
     let mut count = Sql::new("SELECT COUNT(*) FROM workers w");
-    where_clause(&mut count, f, who);
+    where_clause(&mut count, db.keys(), f, who);
     let mut list = Sql::new(SELECT_WORKER);
-    where_clause(&mut list, f, who);
+    where_clause(&mut list, db.keys(), f, who);
     list.push(" ORDER BY w.id LIMIT ")
         .int_arg(per_page)
         .push(" OFFSET ")
@@ -138,9 +163,13 @@ pub async fn search(
     let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&count.text), count)
         .fetch_one(pool)
         .await)?;
-    let rows = on_db!(db, |pool| bind_all!(sqlx::query_as(&list.text), list)
+    let rows: Vec<WorkerRecord> = on_db!(db, |pool| bind_all!(sqlx::query_as(&list.text), list)
         .fetch_all(pool)
         .await)?;
+    let rows = rows
+        .into_iter()
+        .map(|r| r.opened(db.keys()))
+        .collect::<sqlx::Result<_>>()?;
     Ok((rows, total))
 }
 
@@ -313,7 +342,11 @@ pub async fn add_covered_niks(
     let mut tx = db.begin_write().await?;
     let by = audit::user_id_in(&mut tx, actor).await?;
     let mut added = 0;
-    for chunk in niks.chunks(5000) {
+    let indexes: Vec<Vec<u8>> = niks
+        .iter()
+        .map(|n| sealed::nik_index(db.keys(), n))
+        .collect();
+    for chunk in indexes.chunks(5000) {
         added += on_tx!(&mut tx, |c| insert_covered(chunk, by, now)
             .build()
             .execute(c)
@@ -335,24 +368,42 @@ pub async fn add_covered_niks(
     Ok(added)
 }
 
-/// One multi-row insert of covered NIKs, skipping those already there.
+/// Which of `niks` are on the insurer's list of active participants.
+pub async fn covered_among(db: &Db, niks: &[String]) -> sqlx::Result<Vec<String>> {
+    let covered: std::collections::HashSet<Vec<u8>> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT nik_index FROM covered_niks"
+    )
+    .fetch_all(pool)
+    .await)?
+    .into_iter()
+    .collect();
+    Ok(niks
+        .iter()
+        .filter(|n| covered.contains(&sealed::nik_index(db.keys(), n)))
+        .cloned()
+        .collect())
+}
+
+/// One multi-row insert of covered NIKs' blind indexes, skipping those already there.
 fn insert_covered<'a, DB>(
-    niks: &'a [String],
+    indexes: &'a [Vec<u8>],
     actor: i64,
     now: DateTime<Utc>,
 ) -> sqlx::QueryBuilder<'a, DB>
 where
     DB: sqlx::Database,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a [u8]: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     let mut qb =
-        sqlx::QueryBuilder::new("INSERT INTO covered_niks (nik, imported_by, imported_at) ");
-    qb.push_values(niks, |mut b, nik| {
-        b.push_bind(nik.as_str()).push_bind(actor).push_bind(now);
+        sqlx::QueryBuilder::new("INSERT INTO covered_niks (nik_index, imported_by, imported_at) ");
+    qb.push_values(indexes, |mut b, index| {
+        b.push_bind(index.as_slice())
+            .push_bind(actor)
+            .push_bind(now);
     });
-    qb.push(" ON CONFLICT (nik) DO NOTHING");
+    qb.push(" ON CONFLICT (nik_index) DO NOTHING");
     qb
 }
 
@@ -416,7 +467,7 @@ pub async fn set_eligibility(
 /// Counts per status in the caller's scope, for dashboards and the queue header.
 pub async fn status_counts(db: &Db, who: &Principal) -> sqlx::Result<Vec<(String, i64)>> {
     let mut sql = Sql::new("SELECT w.status, COUNT(*) FROM workers w");
-    where_clause(&mut sql, &Filter::default(), who);
+    where_clause(&mut sql, db.keys(), &Filter::default(), who);
     sql.push(" GROUP BY w.status ORDER BY w.status");
     on_db!(db, |pool| bind_all!(sqlx::query_as(&sql.text), sql)
         .fetch_all(pool)
@@ -443,9 +494,9 @@ pub async fn set_sector(
     }
     let mut tx = db.begin_write().await?;
     let row: Option<(i64, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
-        "SELECT id, sector FROM workers WHERE nik = $1"
+        "SELECT id, sector FROM workers WHERE nik_index = $1"
     )
-    .bind(nik)
+    .bind(sealed::nik_index(db.keys(), nik))
     .fetch_optional(c)
     .await)?;
     let Some((id, from)) = row else {

@@ -241,12 +241,10 @@ pub async fn seed(
         m = m.next();
     }
     for (nik, list) in [(a, &mut h.mandiri), (b, &mut h.lapsed)] {
-        let status: String = on_db!(db, |pool| sqlx::query_scalar(
-            "SELECT status FROM workers WHERE nik = $1"
-        )
-        .bind(nik)
-        .fetch_one(pool)
-        .await)?;
+        let status = workers::by_nik(db, nik)
+            .await?
+            .context("the demo's worker is missing")?
+            .status;
         use lingkaran_domain::worker::WorkerStatus::{Lapsed, Mandiri};
         if matches!(
             lingkaran_domain::worker::WorkerStatus::parse(&status),

@@ -36,6 +36,9 @@ use std::fmt;
 pub enum Kind {
     Nik,
     Phone,
+    /// Free text that may carry a NIK or a phone: an import error's cell, a message and its
+    /// recipient, a kept API answer, a donation's request.
+    Text,
 }
 
 impl Kind {
@@ -43,6 +46,7 @@ impl Kind {
         match self {
             Kind::Nik => b"lingkaran:nik",
             Kind::Phone => b"lingkaran:phone",
+            Kind::Text => b"lingkaran:text",
         }
     }
 }
@@ -211,6 +215,13 @@ impl Keyring {
             )
             .map_err(|_| OpenError::Forged)?;
         String::from_utf8(plain).map_err(|_| OpenError::Forged)
+    }
+
+    /// The first bytes of every value sealed under key `id` (the format and the id): what
+    /// storage compares to find values sealed under another key, or not sealed at all.
+    pub fn prefix_of(id: u16) -> [u8; 3] {
+        let [hi, lo] = id.to_be_bytes();
+        [FORMAT_V1, hi, lo]
     }
 
     /// The id of the key a sealed value was sealed with, for rotation.

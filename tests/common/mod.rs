@@ -16,6 +16,38 @@ pub mod conform;
 
 pub const PASSWORD: &str = "kata-sandi-uji";
 
+/// The tests' key file: fixed keys, so a test that opens the store itself and the binary it
+/// runs read the same sealed values.
+pub const TEST_KEYS: &str = "enc 1 6c696e676b6172616e207465737420656e63206b6579206f6e65203131313131
+index 6c696e676b6172616e207465737420696e646578206b65792032323232323232
+";
+
+/// The tests' keyring (see [`TEST_KEYS`]).
+pub fn keys() -> std::sync::Arc<lingkaran::privacy::Keyring> {
+    std::sync::Arc::new(lingkaran::privacy::Keyring::parse(TEST_KEYS).unwrap())
+}
+
+/// A file holding [`TEST_KEYS`], for the binary (`LINGKARAN_KEY_FILE`), written once per
+/// test process.
+pub fn key_file() -> std::path::PathBuf {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("lingkaran-test-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("keys");
+        std::fs::write(&path, TEST_KEYS).unwrap();
+        path
+    })
+    .clone()
+}
+
+/// The `lingkaran` binary with the tests' keys.
+pub fn lingkaran() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"));
+    c.env("LINGKARAN_KEY_FILE", key_file());
+    c
+}
+
 /// Where the PostgreSQL tests connect. CI sets `LINGKARAN_REQUIRE_PG=1`, which turns
 /// "PostgreSQL is not reachable" from a skip into a failure.
 fn pg_admin_url() -> String {
@@ -69,7 +101,7 @@ async fn pg_template(admin: &mut sqlx::PgConnection) -> String {
             .execute(&mut *admin)
             .await
             .unwrap();
-        let db = Db::connect(&with_db(&pg_admin_url(), &building))
+        let db = Db::connect(&with_db(&pg_admin_url(), &building), keys())
             .await
             .unwrap();
         db.migrate(chrono::Utc::now()).await.unwrap();
@@ -116,7 +148,7 @@ where
     Fut: Future<Output = ()>,
 {
     on_postgres_url(|url| async move {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, keys()).await.unwrap();
         db.migrate(chrono::Utc::now()).await.unwrap();
         test(db.clone()).await;
         db.close().await;
@@ -162,7 +194,7 @@ where
     Fut: Future<Output = ()>,
 {
     on_sqlite_url(|url| async move {
-        let db = Db::connect(&url).await.unwrap();
+        let db = Db::connect(&url, keys()).await.unwrap();
         db.migrate(chrono::Utc::now()).await.unwrap();
         test(db.clone()).await;
         db.close().await;
