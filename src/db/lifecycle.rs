@@ -331,17 +331,6 @@ pub async fn record_self_payment_in(
         tx.commit().await?;
         return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
     }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        "self_payment.record",
-        "worker",
-        worker,
-        json!({ "month": p.month.to_string(), "amount": p.amount, "source": p.source,
-                "reference": p.reference }),
-    )
-    .await?;
     let mut status = status;
     if let Some(from @ (Verified | Lapsed)) = WorkerStatus::parse(&status) {
         let reason = self_paid_reason(p.month);
@@ -356,6 +345,18 @@ pub async fn record_self_payment_in(
             status = Mandiri.code().into();
         }
     }
+    // After the worker's row: the trail's head is taken last (ARCHITECTURE.md).
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "self_payment.record",
+        "worker",
+        worker,
+        json!({ "month": p.month.to_string(), "amount": p.amount, "source": p.source,
+                "reference": p.reference }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(Recorded::New {
         worker_id: worker,
@@ -495,12 +496,16 @@ pub async fn stop_worker(
 ) -> anyhow::Result<Result<Stopped, Problem>> {
     let from = Month::of(on).next();
     let mut tx = db.begin_write().await?;
-    let status: Option<String> = on_tx!(&mut tx, |c| sqlx::query_scalar(
-        "SELECT status FROM workers WHERE id = $1"
-    )
-    .bind(worker_id)
-    .fetch_optional(c)
-    .await)?;
+    // The worker's row is locked from here (SQLite's single writer does the same), so the
+    // status change at the end, after the months and the money, cannot lose a race.
+    let lock = format!(
+        "SELECT status FROM workers WHERE id = $1{}",
+        tx.for_update()
+    );
+    let status: Option<String> = on_tx!(&mut tx, |c| sqlx::query_scalar(&lock)
+        .bind(worker_id)
+        .fetch_optional(c)
+        .await)?;
     let Some(status) = status else {
         return Ok(Err(Problem::new(
             "not_found",
@@ -536,14 +541,6 @@ pub async fn stop_worker(
         actor,
         at: now,
     };
-    if !worker_events::change_worker(&mut tx, worker_id, from_status, &change).await? {
-        // Another change won the race since the status was read: nothing is written.
-        return Ok(Err(Problem::new(
-            "status_changed",
-            "Status pekerja baru saja diubah orang lain; muat ulang dan coba lagi.",
-            "The worker's status was changed meanwhile; reload and try again.",
-        )));
-    }
     // Funded months from `from` on, with their donor's choice.
     let rows: Vec<(i64, i64, i64, i64, i64, bool)> = on_tx!(&mut tx, |c| sqlx::query_as(
         "SELECT m.month, m.donation_id, m.jkk, m.jkm, d.donor_id, o.leftover_to_pool
@@ -673,6 +670,16 @@ pub async fn stop_worker(
     .execute(c)
     .await
     .map(|_| ()))?;
+    // The status change and its entry last, so the trail's head is held only until the
+    // commit (ARCHITECTURE.md). A lost race rolls everything back (`tx` is dropped).
+    if !worker_events::change_worker(&mut tx, worker_id, from_status, &change).await? {
+        // Another change won the race since the status was read: nothing is written.
+        return Ok(Err(Problem::new(
+            "status_changed",
+            "Status pekerja baru saja diubah orang lain; muat ulang dan coba lagi.",
+            "The worker's status was changed meanwhile; reload and try again.",
+        )));
+    }
     audit::record(
         &mut tx,
         now,
