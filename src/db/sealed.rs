@@ -81,6 +81,25 @@ const SEALED: &[Column] = &[
         kind: Kind::Text,
         walk: Some("id"),
     },
+    // Free text from the bank: what a donor typed with the transfer may carry a NIK.
+    Column {
+        table: "statement_lines",
+        column: "reference",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
+    Column {
+        table: "statement_lines",
+        column: "description",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
+    Column {
+        table: "payments",
+        column: "note",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
     // Kept for a day at most (`LINGKARAN_IDEMPOTENCY_HOURS`), so few: no walk needed.
     Column {
         table: "idempotency_keys",

@@ -233,12 +233,19 @@ impl Keyring {
     /// The blind index of a value: equal for equal text of one kind, and reversible only
     /// with the index key.
     pub fn blind_index(&self, kind: Kind, plain: &str) -> [u8; 32] {
+        self.blind_index_bytes(kind, plain.as_bytes())
+    }
+
+    /// [`Keyring::blind_index`] of bytes that need not be text: a kept request's method,
+    /// path and body (`idempotency_keys.request_hash`), which may carry a NIK, so a plain
+    /// SHA-256 of it could be completed by trying the NIKs of a region.
+    pub fn blind_index_bytes(&self, kind: Kind, plain: &[u8]) -> [u8; 32] {
         let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.index) else {
             unreachable!("HMAC takes a key of any length")
         };
         mac.update(kind.label());
         mac.update(&[0]);
-        mac.update(plain.as_bytes());
+        mac.update(plain);
         mac.finalize().into_bytes().into()
     }
 }
