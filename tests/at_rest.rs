@@ -8,6 +8,7 @@ mod common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::{donations, imports, outbox, sealed, workers, Db};
 use lingkaran::privacy::Keyring;
 use serde_json::{json, Value};
@@ -378,17 +379,32 @@ async fn rotation(url: String) {
         .unwrap();
     niks.extend(some_data(&both, 2).await);
     everything_opens(&both, &niks).await;
-    let r = sealed::rotate(&both, 2).await.unwrap();
+    let r = sealed::rotate(&both, 2, Actor::Cli, chrono::Utc::now())
+        .await
+        .unwrap();
     let by = |c: &str| r.columns.iter().find(|(n, _)| n == c).unwrap().1;
     assert_eq!(by("workers.nik"), 2, "key 1's NIKs only: {r:?}");
     assert_eq!(by("workers.phone"), 2, "{r:?}");
     assert_eq!(by("import_errors.value"), 1, "{r:?}");
     assert_eq!(by("outbox.recipient"), 1, "{r:?}");
     assert_eq!(
-        sealed::rotate(&both, 2).await.unwrap().total(),
+        sealed::rotate(&both, 2, Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap()
+            .total(),
         0,
         "nothing left"
     );
+    // Each run is on the audit trail, with what it moved, and the chain still verifies.
+    let runs: Vec<String> = lingkaran::on_db!(&both, |pool| sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'keys.rotate' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!(runs[0].contains("\"workers.nik\",2"), "{}", runs[0]);
+    assert!(lingkaran::db::audit::verify(&both).await.unwrap().ok);
     both.close().await;
 
     let new = Db::connect(&url, ring(&format!("{ENC2}{INDEX}")))

@@ -772,7 +772,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cmd: KeysCmd::Rotate { batch, json },
         } => {
             let db = open(&cli.db, &cli.config).await?;
-            let r = crate::db::sealed::rotate(&db, usize::try_from(batch).unwrap_or(1)).await?;
+            let r = crate::db::sealed::rotate(
+                &db,
+                usize::try_from(batch).unwrap_or(1),
+                crate::db::audit::Actor::Cli,
+                crate::clock::now(),
+            )
+            .await?;
             if json {
                 println!(
                     "{}",
