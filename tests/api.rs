@@ -275,8 +275,17 @@ both_dbs!(
             .await;
         assert_eq!(s, 201, "a possible duplicate is stored");
         assert_eq!(second["flag"], "possible_duplicate");
-        assert_eq!(second["possible_duplicate_of"], first["id"]);
+        // The proposer is not told which record (it may be another organisation's): the
+        // warning names none, and the link is the officer's.
+        assert_eq!(second["possible_duplicate_of"], Value::Null, "{second}");
         assert_eq!(second["warnings"][0]["code"], "possible_duplicate");
+        let warning = second["warnings"][0].to_string();
+        assert!(!warning.contains(&format!("#{}", first["id"])), "{warning}");
+        let (_, seen) = w
+            .app
+            .get(&w.officer, &format!("/api/v1/workers/{}", second["id"]))
+            .await;
+        assert_eq!(seen["possible_duplicate_of"], first["id"], "{seen}");
         let (_, third) = w
             .app
             .post(&w.proposer, "/api/v1/workers", worker(&c, "Siti Aminah"))
