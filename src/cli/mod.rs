@@ -122,6 +122,25 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Write a consistent copy of the database (`--db`) while it runs: SQLite's VACUUM INTO,
+    /// or pg_dump's custom format. Keep the key file with it, apart: the copy's personal
+    /// data opens only with those keys (docs/operations.md, "Backup and restore").
+    Backup {
+        /// The backup file to write; it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring a backup into the empty database given by `--db` (a new SQLite file, or a
+    /// PostgreSQL database without tables), then check it: the ledger, the audit trail and
+    /// the row counts. Exits 1 when a check fails.
+    Restore {
+        /// A file written by `lingkaran backup`.
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Proposing organisations.
     Org {
         #[command(subcommand)]
@@ -799,6 +818,79 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Backup { out, json } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let kind = crate::db::backup::backup(&db, &cli.db, &out).await?;
+            let bytes = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+            // A copy of (sealed) personal data leaving the service: on the trail, after it.
+            let mut tx = db.begin_write().await?;
+            crate::db::audit::record(
+                &mut tx,
+                crate::clock::now(),
+                Actor::Cli,
+                "backup.write",
+                "database",
+                db.kind(),
+                serde_json::json!({ "file": out.display().to_string(), "bytes": bytes }),
+            )
+            .await?;
+            tx.commit().await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "file": out.display().to_string(), "kind": kind, "bytes": bytes })
+                );
+            } else {
+                println!(
+                    "{}: cadangan {} ({} byte) / backup written; simpan berkas kunci terpisah / keep the key file apart",
+                    out.display(),
+                    db.kind(),
+                    bytes
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Restore { file, json } => {
+            let kind = crate::db::backup::restore(&file, &cli.db).await?;
+            // Opened as `serve` would: migrations of a newer version, sealing, then checked.
+            let db = open(&cli.db, &cli.config).await?;
+            let ledger = crate::db::ledger::check(&db).await?;
+            let audit = crate::db::audit::verify(&db).await?;
+            let counts = crate::db::backup::row_counts(&db).await?;
+            let ok = ledger.violations.is_empty() && audit.ok;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "ok": ok, "kind": kind, "ledger_ok": ledger.violations.is_empty(),
+                        "transfers": ledger.transfers, "audit_ok": audit.ok,
+                        "audit_entries": audit.entries,
+                        "rows": counts.iter().map(|(t, n)| (t.clone(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
+                    })
+                );
+            } else {
+                println!(
+                    "dipulihkan / restored: {} transfers ({}), audit {} entries ({})",
+                    ledger.transfers,
+                    if ledger.violations.is_empty() {
+                        "ledger ok"
+                    } else {
+                        "LEDGER VIOLATIONS"
+                    },
+                    audit.entries,
+                    if audit.ok {
+                        "chain intact"
+                    } else {
+                        "CHAIN BROKEN"
+                    }
+                );
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Cmd::Audit {
             cmd: AuditCmd::Head { json },
