@@ -4,7 +4,7 @@
 //! The throttle counts failed sign-ins per account and per client address in the store
 //! (`signin_failures`), so servers sharing it share the count. The first
 //! [`ACCOUNT_FREE`] failures of an account (and [`ADDRESS_FREE`] of an address) cost nothing;
-//! after that each failure makes the next attempt wait twice as long, from 1 second up to
+//! after that each failure makes the next attempt wait twice as long, from 2 seconds up to
 //! [`MAX_WAIT_SECS`]. A waiting attempt is answered at once (429, `Retry-After`) without
 //! checking the password, and does not count. An account's count is cleared when it signs in;
 //! counts are forgotten a day after their last failure.
@@ -42,7 +42,8 @@ pub fn wait_after(failures: i64, free: i64) -> i64 {
     if failures < free {
         return 0;
     }
-    let doublings = (failures - free).min(20) as u32;
+    // From 2 s: the store counts whole seconds, and a 1-second lock could end at once.
+    let doublings = (failures - free).min(20) as u32 + 1;
     (1i64 << doublings).min(MAX_WAIT_SECS)
 }
 
@@ -57,7 +58,7 @@ fn throttled(retry_after: i64) -> Error {
             ),
             format!(
                 "Too many failed sign-ins for this account or from this network address. \
-                 Try again in {secs} seconds."
+                 Try again in {secs} s."
             ),
         ),
         retry_after: secs,
@@ -201,9 +202,9 @@ mod tests {
     fn the_wait_doubles_up_to_fifteen_minutes() {
         use super::wait_after;
         assert_eq!(wait_after(4, 5), 0);
-        assert_eq!(wait_after(5, 5), 1);
-        assert_eq!(wait_after(6, 5), 2);
-        assert_eq!(wait_after(10, 5), 32);
+        assert_eq!(wait_after(5, 5), 2);
+        assert_eq!(wait_after(6, 5), 4);
+        assert_eq!(wait_after(10, 5), 64);
         assert_eq!(wait_after(30, 5), 900);
         assert_eq!(wait_after(1000, 5), 900);
     }
