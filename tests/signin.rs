@@ -621,3 +621,73 @@ both_urls!(a_sign_in_flood_keeps_memory_flat, |url| async move {
         (peak - before) / 1024
     );
 });
+
+both_urls!(the_cli_revokes_one_token_or_all, |url| async move {
+    let run = |args: &[&str]| {
+        common::lingkaran()
+            .args(args)
+            .env("LINGKARAN_DB", &url)
+            .env("LINGKARAN_PASSWORD", PASSWORD)
+            .output()
+            .unwrap()
+    };
+    let token_of = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("token: ").map(str::to_string))
+            .unwrap()
+    };
+    let o = run(&[
+        "user",
+        "add",
+        "--username",
+        "skrip",
+        "--role",
+        "admin",
+        "--token",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let first = token_of(&o);
+    let db = lingkaran::db::Db::connect(&url, common::keys())
+        .await
+        .unwrap();
+    let id = users::user_id(&db, "skrip").await.unwrap().unwrap();
+    let second = users::create_api_token(&db, id, "kedua", Actor::Cli, chrono::Utc::now())
+        .await
+        .unwrap();
+    let app = TestApp::spawn(db.clone()).await;
+    let me_with = |t: String| {
+        let client = app.client.clone();
+        let url = app.url("/api/v1/me");
+        async move {
+            client
+                .get(url)
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(me_with(first.clone()).await, 200);
+    let listed = run(&["user", "tokens", "skrip"]);
+    let first_id = lingkaran::auth::password::token_hash(&first)[..12].to_string();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&first_id));
+    let o = run(&["user", "revoke", "skrip", "--token", &first_id]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(me_with(first).await, 401, "the revoked token");
+    assert_eq!(me_with(second.clone()).await, 200, "the other token");
+    let o = run(&["user", "revoke", "skrip", "--token", "000000000000"]);
+    assert!(!o.status.success(), "an unknown token id is an error");
+    let o = run(&["user", "revoke", "skrip"]);
+    assert!(o.status.success());
+    assert_eq!(me_with(second).await, 401, "every token revoked");
+    let revocations = users::tokens(&db, id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|t| t.revoked_at.is_some())
+        .count();
+    assert_eq!(revocations, 2);
+    db.close().await;
+});
