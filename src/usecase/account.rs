@@ -230,7 +230,11 @@ pub async fn sign_up(
         ));
     }
     super::signin::check_new_password(&input.password, &username)?;
-    let (user_id, donor_id) = donors::sign_up(db, &username, full_name, &input.password, now)
+    // Hashed in the bounded password pool, like every argon2 computation of a request.
+    let hash = crate::auth::password::hash_bounded(&input.password)
+        .await
+        .map_err(super::signin::busy)??;
+    let (user_id, donor_id) = donors::sign_up(db, &username, full_name, &hash, now)
         .await?
         .ok_or_else(|| {
             Error::conflict(

@@ -65,7 +65,8 @@ fn throttled(retry_after: i64) -> Error {
     }
 }
 
-fn busy(_: Busy) -> Error {
+/// The pool is full, as a use case's answer: 429 `busy`, try again in a second.
+pub(super) fn busy(_: Busy) -> Error {
     Error::Throttled {
         problem: Problem::new(
             "busy",
