@@ -512,6 +512,19 @@ both_urls!(
                 .unwrap();
             assert_eq!(r.status(), 401);
         }
+        // The page, which logged a typed username whole at INFO.
+        let r = client
+            .post(format!("{base}/masuk"))
+            .header("cookie", format!("lk_login={LOGIN}"))
+            .form(&[
+                ("csrf", LOGIN),
+                ("username", huge.as_str()),
+                ("password", secret),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
         child.kill().unwrap();
         child.wait().unwrap();
         let mut log = String::new();
@@ -521,7 +534,7 @@ both_urls!(
             .unwrap()
             .read_to_string(&mut log)
             .unwrap();
-        assert!(log.contains("sign-in refused"), "{log}");
+        assert_eq!(log.matches("sign-in refused").count(), 4, "{log}");
         assert!(!log.contains(secret), "a password in the log");
         assert!(
             !log.contains(&"u".repeat(65)),
