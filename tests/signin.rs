@@ -702,5 +702,11 @@ both_urls!(the_cli_revokes_one_token_or_all, |url| async move {
         .filter(|t| t.revoked_at.is_some())
         .count();
     assert_eq!(revocations, 2);
+    let q = "SELECT COUNT(*) FROM audit_log WHERE action = 'token.revoke'";
+    let audited: i64 = match &db.pool {
+        lingkaran::db::Pool::Sqlite(p) => sqlx::query_scalar(q).fetch_one(p).await.unwrap(),
+        lingkaran::db::Pool::Postgres(p) => sqlx::query_scalar(q).fetch_one(p).await.unwrap(),
+    };
+    assert_eq!(audited, 2, "each revocation is in the audit trail");
     db.close().await;
 });

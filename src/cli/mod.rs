@@ -751,16 +751,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let id = users::user_id(&db, &user)
                 .await?
                 .with_context(|| format!("no user {user} / tidak ada pengguna {user}"))?;
+            let lifetime = chrono::Duration::days(i64::from(cli.config.token_days));
+            let now = crate::clock::now();
             for t in users::tokens(&db, id).await? {
+                let state = match t.revoked_at {
+                    Some(r) => format!("revoked {}", r.format("%Y-%m-%d %H:%M")),
+                    None if t.created_at + lifetime <= now => "expired".to_string(),
+                    None => "active".to_string(),
+                };
                 println!(
                     "{}\t{}\t{}\t{}",
                     t.id,
                     t.label,
                     t.created_at.format("%Y-%m-%d %H:%M"),
-                    t.revoked_at.map_or("active".to_string(), |r| format!(
-                        "revoked {}",
-                        r.format("%Y-%m-%d %H:%M")
-                    ))
+                    state
                 );
             }
             Ok(ExitCode::SUCCESS)
