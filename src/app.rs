@@ -62,6 +62,10 @@ pub struct Settings {
     /// The header a trusted reverse proxy writes the client's address in
     /// (`LINGKARAN_TRUSTED_PROXY_HEADER`); `None`: the socket's peer address.
     pub trusted_proxy_header: Option<String>,
+    /// How long sessions and API tokens live.
+    pub lifetimes: crate::db::users::Lifetimes,
+    /// `LINGKARAN_BASE_URL` is https: cookies are `Secure` and every answer carries HSTS.
+    pub https: bool,
 }
 
 pub use crate::config::{DEMO_PROVIDER_CLIENT_ID, DEMO_PROVIDER_SECRET};
@@ -127,6 +131,16 @@ impl Settings {
                 .trusted_proxy_header
                 .clone()
                 .filter(|h| !h.trim().is_empty()),
+            lifetimes: crate::db::users::Lifetimes {
+                session_idle: chrono::Duration::minutes(i64::from(config.session_idle_minutes)),
+                session_absolute: chrono::Duration::hours(i64::from(config.session_hours)),
+                token: chrono::Duration::days(i64::from(config.token_days)),
+            },
+            https: config
+                .base_url
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("https://"),
         }
     }
 }
@@ -143,6 +157,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::api::idempotency::layer,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), https_only))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
@@ -159,6 +174,51 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
         .with_state(state)
+}
+
+/// When the service is reached over https (`LINGKARAN_BASE_URL`), every answer tells the
+/// browser to use https only, for a year (HSTS), and every cookie set is `Secure`: one
+/// place for all cookies, so no page can forget it.
+async fn https_only(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let mut r = next.run(req).await;
+    if state.settings.https {
+        let headers = r.headers_mut();
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+        let cookies: Vec<HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        if !cookies.is_empty() {
+            headers.remove(header::SET_COOKIE);
+            for c in cookies {
+                let secure = c
+                    .to_str()
+                    .map(|v| {
+                        v.split(';')
+                            .any(|a| a.trim().eq_ignore_ascii_case("secure"))
+                    })
+                    .unwrap_or(true);
+                let c = if secure {
+                    c
+                } else {
+                    let mut bytes = c.as_bytes().to_vec();
+                    bytes.extend_from_slice(b"; Secure");
+                    HeaderValue::from_bytes(&bytes).unwrap_or(c)
+                };
+                headers.append(header::SET_COOKIE, c);
+            }
+        }
+    }
+    r
 }
 
 /// Unknown paths: the API's error envelope under `/api`, a page elsewhere.

@@ -64,6 +64,15 @@ pub struct Config {
     /// Sign-ups per network address per hour.
     #[arg(long, env = "LINGKARAN_SIGNUPS_PER_HOUR", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100_000), global = true)]
     pub signups_per_hour: u32,
+    /// Days an API token works after it was issued.
+    #[arg(long, env = "LINGKARAN_TOKEN_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub token_days: u32,
+    /// Minutes a browser session may stay unused before it ends (the idle timeout).
+    #[arg(long, env = "LINGKARAN_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_080), global = true)]
+    pub session_idle_minutes: u32,
+    /// Hours a browser session lasts at most, used or not (the absolute timeout).
+    #[arg(long, env = "LINGKARAN_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
+    pub session_hours: u32,
     /// Day of the month from which `serve` runs the month's cycle (0 turns it off; at most the
     /// 28th, before the 15th due date is best).
     #[arg(long, env = "LINGKARAN_CYCLE_DAY", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=28), global = true)]

@@ -84,11 +84,18 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let (parts, body) = req.into_parts();
     // The caller as the handler will see it. A refusal (unknown token, CSRF) or nobody
     // signed in: the request runs unkept, and the handler answers it.
-    let who =
-        match crate::http::request::principal(&parts, &state.db, true, state.clock.now()).await {
-            Ok(Some(p)) => format!("user:{}", p.user_id),
-            Ok(None) | Err(_) => return next.run(Request::from_parts(parts, body)).await,
-        };
+    let who = match crate::http::request::principal(
+        &parts,
+        &state.db,
+        true,
+        state.clock.now(),
+        &state.settings.lifetimes,
+    )
+    .await
+    {
+        Ok(Some(p)) => format!("user:{}", p.user_id),
+        Ok(None) | Err(_) => return next.run(Request::from_parts(parts, body)).await,
+    };
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

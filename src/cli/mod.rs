@@ -265,6 +265,20 @@ pub enum UserCmd {
         #[arg(long)]
         token: bool,
     },
+    /// Revoke a user's API tokens and end their browser sessions; with --token, only that
+    /// token (its id, as the tokens page and `user tokens` show it).
+    Revoke {
+        /// Username or user id.
+        user: String,
+        /// The token's id (12 hex characters).
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// List a user's API tokens: id, label, issued, revoked.
+    Tokens {
+        /// Username or user id.
+        user: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -698,6 +712,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     token,
                 },
         } => {
+            crate::usecase::signin::check_new_password(&password, &username).map_err(refused)?;
             let db = open(&cli.db, &cli.config).await?;
             let role = Role::parse(&role).context("unknown role")?;
             let id = users::create_user(
@@ -720,6 +735,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "token: {}",
                     users::create_api_token(&db, id, "cli", Actor::Cli, crate::clock::now())
                         .await?
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::User {
+            cmd: UserCmd::Revoke { user, token },
+        } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let id = users::user_id(&db, &user)
+                .await?
+                .with_context(|| format!("no user {user} / tidak ada pengguna {user}"))?;
+            let (revoked, ended) = users::revoke(
+                &db,
+                id,
+                token.as_deref(),
+                token.is_none(),
+                Actor::Cli,
+                crate::clock::now(),
+            )
+            .await?;
+            if let (Some(t), 0) = (&token, revoked) {
+                anyhow::bail!(
+                    "user {user} has no active token {t} / pengguna {user} tidak punya token aktif {t}"
+                );
+            }
+            println!("{revoked} tokens revoked, {ended} sessions ended");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::User {
+            cmd: UserCmd::Tokens { user },
+        } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let id = users::user_id(&db, &user)
+                .await?
+                .with_context(|| format!("no user {user} / tidak ada pengguna {user}"))?;
+            let lifetime = chrono::Duration::days(i64::from(cli.config.token_days));
+            let now = crate::clock::now();
+            for t in users::tokens(&db, id).await? {
+                let state = match t.revoked_at {
+                    Some(r) => format!("revoked {}", r.format("%Y-%m-%d %H:%M")),
+                    None if t.created_at + lifetime <= now => "expired".to_string(),
+                    None => "active".to_string(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    t.id,
+                    t.label,
+                    t.created_at.format("%Y-%m-%d %H:%M"),
+                    state
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -20,6 +20,7 @@ pub mod messages;
 pub mod payments;
 pub mod privacy;
 pub mod quotes;
+pub mod signin;
 
 pub use error::Error;
 

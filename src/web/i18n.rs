@@ -253,7 +253,7 @@ strings! {
     SignUpButton => "Daftar", "Sign up";
     UsernameHint => "3–40 karakter: huruf, angka, titik, garis bawah atau tanda hubung.", "3–40 characters: letters, digits, dot, underscore or hyphen.";
     FullName => "Nama lengkap", "Full name";
-    PasswordHint => "Paling sedikit 8 karakter.", "At least 8 characters.";
+    PasswordHint => "Paling sedikit 10 karakter, bukan kata sandi yang umum. Beberapa kata yang mudah Anda ingat adalah pilihan yang baik.", "At least 10 characters, not a common password. A few words you remember are a good choice.";
     PasswordAgain => "Ulangi kata sandi", "Password again";
     PasswordMismatch => "Kedua kata sandi tidak sama. Ketik ulang keduanya.", "The two passwords differ. Type both again.";
     HaveAccount => "Sudah punya akun?", "Already have an account?";
