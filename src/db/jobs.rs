@@ -150,9 +150,8 @@ pub async fn claim(
 /// Extends `runner`'s lease on job `id`; `false` when it is no longer `runner`'s (it ran out
 /// and another runner took the job).
 pub async fn renew(db: &Db, id: i64, runner: &str, until: DateTime<Utc>) -> sqlx::Result<bool> {
-    let n =
-        on_db!(db, |pool| {
-            sqlx::query(
+    let n = on_db!(db, |pool| {
+        sqlx::query(
         "UPDATE jobs SET lease_until = $3 WHERE id = $1 AND leased_by = $2 AND state = 'running'"
     )
     .bind(id)
@@ -161,7 +160,7 @@ pub async fn renew(db: &Db, id: i64, runner: &str, until: DateTime<Utc>) -> sqlx
     .execute(pool)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     Ok(n == 1)
 }
 
