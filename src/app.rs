@@ -245,7 +245,8 @@ pub async fn serve(
     .await
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM: what `serve` and `worker` stop on.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

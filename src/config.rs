@@ -78,6 +78,10 @@ pub struct Config {
     /// Milliseconds a runner with nothing to do waits before it looks for a due job again.
     #[arg(long, env = "LINGKARAN_JOB_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(50..=60_000), global = true)]
     pub job_poll_ms: u32,
+    /// Seconds a runner waits after it starts before it queues the day's jobs (the cycle,
+    /// reminders, the audit head): a freshly started server answers requests first.
+    #[arg(long, env = "LINGKARAN_JOB_DAILY_DELAY_SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(0..=86_400), global = true)]
+    pub job_daily_delay_seconds: u32,
     /// Where the cycle writes its remittance files.
     #[arg(
         long,

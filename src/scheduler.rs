@@ -4,7 +4,8 @@
 //!
 //! - every minute: give back expired holds and delete expired idempotency keys
 //!   (`housekeeping`), and send the outbox's due messages (`outbox`);
-//! - every day: write the audit head to the log; from `LINGKARAN_CYCLE_DAY` of the month on
+//! - every day (from `LINGKARAN_JOB_DAILY_DELAY_SECONDS` after the runner started, so that a
+//!   freshly started server answers requests first): write the audit head to the log; from `LINGKARAN_CYCLE_DAY` of the month on
 //!   (default the 10th, before the 15th when contributions are due), run the month's cycle
 //!   (escrow → payables, remittance files in `LINGKARAN_REMITTANCE_DIR`, payment to BPJS) and
 //!   its lifecycle step (`cycle`); queue the reminders of funded periods that end in 30 or 7
@@ -41,18 +42,36 @@ pub fn env(config: &Config) -> Env {
     }
 }
 
+/// How often a runner looks for work, and when it starts queueing the day's jobs.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    pub poll: Duration,
+    pub daily_delay: Duration,
+}
+
+impl Pace {
+    pub fn of(config: &Config) -> Pace {
+        Pace {
+            poll: Duration::from_millis(u64::from(config.job_poll_ms)),
+            daily_delay: Duration::from_secs(u64::from(config.job_daily_delay_seconds)),
+        }
+    }
+}
+
 /// Starts the runner in the background.
 pub fn spawn(db: Db, config: &Config) {
     let env = env(config);
-    let poll = Duration::from_millis(u64::from(config.job_poll_ms));
-    tokio::spawn(async move { run(db, env, poll).await });
+    let pace = Pace::of(config);
+    tokio::spawn(async move { run(db, env, pace).await });
 }
 
 /// Runs jobs until the process ends: queue what is due, run what can be claimed, wait.
-pub async fn run(db: Db, env: Env, poll: Duration) {
+pub async fn run(db: Db, env: Env, pace: Pace) {
     tracing::info!(runner = %env.runner, "running jobs");
+    let started = std::time::Instant::now();
     loop {
-        if let Err(e) = jobs::queue_due(&db, &env, chrono::Utc::now()).await {
+        let daily = started.elapsed() >= pace.daily_delay;
+        if let Err(e) = jobs::queue_due(&db, &env, chrono::Utc::now(), daily).await {
             tracing::warn!(error = %e, "queueing the periodic jobs failed");
         }
         loop {
@@ -65,6 +84,6 @@ pub async fn run(db: Db, env: Env, poll: Duration) {
                 }
             }
         }
-        tokio::time::sleep(poll).await;
+        tokio::time::sleep(pace.poll).await;
     }
 }

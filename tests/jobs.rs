@@ -177,9 +177,14 @@ both_dbs!(
         let now = Utc::now();
         let mut e = env("a");
         e.cycle_day = 1;
+        // A runner just started queues only the minute's jobs; the day's wait.
+        lingkaran::usecase::jobs::queue_due(&db, &e, now, false)
+            .await
+            .unwrap();
+        assert_eq!(jobs::list(&db, None, 100).await.unwrap().len(), 1);
         for runner in ["a", "b", "a"] {
             e.runner = runner.into();
-            lingkaran::usecase::jobs::queue_due(&db, &e, now)
+            lingkaran::usecase::jobs::queue_due(&db, &e, now, true)
                 .await
                 .unwrap();
         }
@@ -195,7 +200,7 @@ both_dbs!(
         let next_minute = (now + Duration::hours(7) + Duration::minutes(1))
             .format("%Y-%m-%dT%H:%M")
             .to_string();
-        lingkaran::usecase::jobs::queue_due(&db, &e, now + Duration::minutes(1))
+        lingkaran::usecase::jobs::queue_due(&db, &e, now + Duration::minutes(1), true)
             .await
             .unwrap();
         assert_eq!(
@@ -263,6 +268,7 @@ fn process(url: &str, dir: &std::path::Path, args: &[&str]) -> Child {
         .env("LINGKARAN_CYCLE_DAY", "1")
         .env("LINGKARAN_JOB_LEASE_SECONDS", "3")
         .env("LINGKARAN_JOB_POLL_MS", "200")
+        .env("LINGKARAN_JOB_DAILY_DELAY_SECONDS", "0")
         .env("LINGKARAN_REMITTANCE_DIR", dir.join("remittances"))
         .env("LINGKARAN_SMS_FILE", dir.join("sms.jsonl"))
         .env("LINGKARAN_MAIL_DIR", dir.join("mail"))
@@ -591,3 +597,72 @@ both_urls!(
         db.close().await;
     }
 );
+
+/// Import speed, the direct path (`import::run_in_batches`, what an upload did inside the
+/// request before jobs) against the job's (the file stored sealed, loaded back, then the same
+/// streaming import): `BENCH_ROWS=100000 cargo test --test jobs -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn import_speed_direct_and_as_a_job() {
+    let rows: usize = std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100_000);
+    for store in ["sqlite", "postgres"] {
+        let time = |db: Db, as_job: bool| async move {
+            let w = lingkaran::demo::funding_world(&db, "35.25.01", 1, 3)
+                .await
+                .unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("daftar.csv");
+            std::fs::write(&path, list(rows)).unwrap();
+            let who = lingkaran::db::imports::Submitter {
+                organisation_id: w.organisation,
+                user_id: w.proposer,
+                import_id: None,
+            };
+            let clock = lingkaran::clock::SystemClock;
+            let started = std::time::Instant::now();
+            let accepted = if as_job {
+                let upload = lingkaran::usecase::imports::Upload {
+                    path: &path,
+                    file_name: "daftar.csv",
+                };
+                let (rec, _) = lingkaran::usecase::imports::take(&db, who, upload, &clock)
+                    .await
+                    .unwrap();
+                let key = lingkaran::usecase::jobs::import_key(rec.id);
+                lingkaran::usecase::jobs::run_one(&db, &env("bench"), Some(&key))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                lingkaran::db::imports::get(&db, rec.id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .accepted
+            } else {
+                lingkaran::import::run(&db, path.clone(), "daftar.csv", who, &clock)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .import
+                    .accepted
+            };
+            let secs = started.elapsed().as_secs_f64();
+            assert_eq!(accepted, rows as i64);
+            eprintln!(
+                "{store} {}: {rows} rows in {secs:.2} s = {:.0} rows/s",
+                if as_job { "as a job" } else { "direct  " },
+                rows as f64 / secs
+            );
+        };
+        for as_job in [false, true] {
+            if store == "sqlite" {
+                common::on_sqlite(|db| time(db, as_job)).await;
+            } else {
+                common::on_postgres(|db| time(db, as_job)).await;
+            }
+        }
+    }
+}

@@ -412,11 +412,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Worker => {
             let db = open(&cli.db, &cli.config).await?;
             let env = crate::scheduler::env(&cli.config);
-            let poll = std::time::Duration::from_millis(u64::from(cli.config.job_poll_ms));
+            let pace = crate::scheduler::Pace::of(&cli.config);
             println!("Lingkaran worker {} ({})", env.runner, db.kind());
             tokio::select! {
-                _ = crate::scheduler::run(db, env, poll) => {}
-                _ = tokio::signal::ctrl_c() => {}
+                _ = crate::scheduler::run(db, env, pace) => {}
+                _ = app::shutdown_signal() => {}
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -97,8 +97,9 @@ pub async fn queue_import(db: &Db, id: i64, now: DateTime<Utc>) -> anyhow::Resul
     Ok(())
 }
 
-/// Queues the periodic jobs due at `now` (each once per period, whoever queues it first).
-pub async fn queue_due(db: &Db, env: &Env, now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Queues the periodic jobs due at `now` (each once per period, whoever queues it first): the
+/// minute's, and with `daily` the day's.
+pub async fn queue_due(db: &Db, env: &Env, now: DateTime<Utc>, daily: bool) -> anyhow::Result<()> {
     let minute = (now + Duration::hours(7))
         .format("%Y-%m-%dT%H:%M")
         .to_string();
@@ -113,6 +114,9 @@ pub async fn queue_due(db: &Db, env: &Env, now: DateTime<Utc>) -> anyhow::Result
     .await?;
     if env.senders.is_some() {
         jobs::enqueue(db, "outbox", &format!("outbox:{minute}"), "{}", now).await?;
+    }
+    if !daily {
+        return Ok(());
     }
     jobs::enqueue(db, "audit_head", &format!("audit_head:{today}"), "{}", now).await?;
     if env.cycle_day > 0 && today.day() >= env.cycle_day {
@@ -190,6 +194,9 @@ pub async fn run_claimed(
         Utc::now(),
     )
     .await?;
+    if state == "failed" && job.kind == "import" {
+        give_up_import(db, &job, error.as_deref().unwrap_or_default()).await?;
+    }
     match &error {
         None => tracing::info!(job.key = %job.key, attempt = job.attempts,
             duration_ms = started.elapsed().as_millis() as u64, "job done"),
@@ -270,6 +277,36 @@ async fn run_kind(
         }
         other => anyhow::bail!("unknown job kind {other}"),
     }
+}
+
+/// An import whose job failed for good (every attempt): the import is marked failed, with
+/// why, so its page stops saying "in progress"; uploading the same file again retries it.
+async fn give_up_import(db: &Db, job: &Job, error: &str) -> anyhow::Result<()> {
+    let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+    let Some(id) = payload["import"].as_i64() else {
+        return Ok(());
+    };
+    let Some(rec) = crate::db::imports::get(db, id).await? else {
+        return Ok(());
+    };
+    if rec.status != "running" {
+        return Ok(());
+    }
+    let p = lingkaran_domain::Problem::new(
+        "job_failed",
+        format!("Impor berhenti setelah {} percobaan: {error}. Unggah berkas yang sama lagi untuk mencoba ulang.", job.attempts),
+        format!("The import stopped after {} attempts: {error}. Upload the same file again to retry.", job.attempts),
+    );
+    let note = serde_json::to_string(&[crate::db::imports::Note::from(&p)])?;
+    crate::db::imports::finish(
+        db,
+        id,
+        "failed",
+        Some(&note),
+        Actor::User(rec.uploaded_by),
+        Utc::now(),
+    )
+    .await
 }
 
 /// The day a daily job's key names (`cycle:2026-12-10`).
