@@ -69,10 +69,18 @@ pub fn spawn(db: Db, config: &Config) {
 pub async fn run(db: Db, env: Env, pace: Pace) {
     tracing::info!(runner = %env.runner, "running jobs");
     let started = std::time::Instant::now();
+    // What was queued last (the minute, and whether the day's jobs were): queueing writes,
+    // so it is done once a minute, not at every poll.
+    let mut queued: Option<(i64, bool)> = None;
     loop {
         let daily = started.elapsed() >= pace.daily_delay;
-        if let Err(e) = jobs::queue_due(&db, &env, chrono::Utc::now(), daily).await {
-            tracing::warn!(error = %e, "queueing the periodic jobs failed");
+        let now = chrono::Utc::now();
+        let minute = now.timestamp().div_euclid(60);
+        if queued != Some((minute, daily)) {
+            match jobs::queue_due(&db, &env, now, daily).await {
+                Ok(()) => queued = Some((minute, daily)),
+                Err(e) => tracing::warn!(error = %e, "queueing the periodic jobs failed"),
+            }
         }
         loop {
             match jobs::run_one(&db, &env, None).await {

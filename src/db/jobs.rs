@@ -102,6 +102,12 @@ pub async fn list(db: &Db, kind: Option<&str>, limit: i64) -> sqlx::Result<Vec<J
         .await)
 }
 
+/// The first due job: queued and due, or running with a lease that ran out.
+const DUE: &str = "SELECT id FROM jobs
+    WHERE ((state = 'queued' AND run_after <= $1) OR (state = 'running' AND lease_until < $1))
+      AND ($2 IS NULL OR key = $2)
+    ORDER BY run_after, id LIMIT 1";
+
 /// Claims one due job — queued and due, or running with a lease that ran out — for `runner`
 /// until `now + lease`, counting the attempt. `key`: only that job (the CLI runs its own
 /// import). `None` when there is nothing to claim.
@@ -112,17 +118,21 @@ pub async fn claim(
     key: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Job>> {
+    // A plain read first: a runner with nothing to do takes no write lock (SQLite has one).
+    let any: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(DUE)
+        .bind(now)
+        .bind(key)
+        .fetch_optional(pool)
+        .await)?;
+    if any.is_none() {
+        return Ok(None);
+    }
     let mut tx = db.begin_write().await?;
     let skip = match tx.conn {
         TxConn::Sqlite(_) => "",
         TxConn::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
-    let pick = format!(
-        "SELECT id FROM jobs
-         WHERE ((state = 'queued' AND run_after <= $1) OR (state = 'running' AND lease_until < $1))
-           AND ($2 IS NULL OR key = $2)
-         ORDER BY run_after, id LIMIT 1{skip}"
-    );
+    let pick = format!("{DUE}{skip}");
     let id: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar(&pick)
         .bind(now)
         .bind(key)
