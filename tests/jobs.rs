@@ -397,8 +397,7 @@ async fn two_servers_run_each_job_once_and_one_resumes_a_killed_ones_import() {
         let today = lingkaran::clock::today();
 
         // Two servers, started together, race for the same jobs.
-        let (a, base_a) = serve(&url, dir.path(), &[]);
-        let (b, base_b) = serve(&url, dir.path(), &[]);
+        let mut servers = vec![serve(&url, dir.path(), &[]), serve(&url, dir.path(), &[])];
         let sms = dir.path().join("sms.jsonl");
         let sent = || {
             std::fs::read_to_string(&sms)
@@ -476,9 +475,10 @@ async fn two_servers_run_each_job_once_and_one_resumes_a_killed_ones_import() {
             }
         }
 
-        // A large list goes to server a, which starts its job at once; a is killed half-way.
+        // A large list goes to one server, which starts its job at once (unless the other claims
+        // it first); the server running it is killed half-way.
         let client = reqwest::Client::new();
-        let id = upload(&client, &base_a, &token, "besar.csv", list(ROWS)).await;
+        let id = upload(&client, &servers[0].1, &token, "besar.csv", list(ROWS)).await;
         let seen_running = {
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
             loop {
@@ -492,10 +492,25 @@ async fn two_servers_run_each_job_once_and_one_resumes_a_killed_ones_import() {
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
         };
-        kill(a);
-        eprintln!("killed a with its import running: {seen_running}");
+        // The server that took the upload starts its job at once, but the other may have
+        // claimed it first: kill whichever holds the lease (its runner name holds its pid).
+        let holder = jobs::get(&db, &format!("import:{id}"))
+            .await
+            .unwrap()
+            .unwrap()
+            .leased_by
+            .unwrap_or_default();
+        let pid = holder.split(':').nth(1).unwrap_or_default().to_string();
+        let victim = servers
+            .iter()
+            .position(|(c, _)| c.id().to_string() == pid)
+            .unwrap_or(0);
+        let (dead, _) = servers.remove(victim);
+        kill(dead);
+        let (b, base_b) = servers.remove(0);
+        eprintln!("killed the server running the import ({holder}) while it ran: {seen_running}");
 
-        // b takes the job over when a's lease runs out, and finishes it.
+        // The other takes the job over when the lease runs out, and finishes it.
         let (s, report) = {
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
             loop {
@@ -532,7 +547,7 @@ async fn two_servers_run_each_job_once_and_one_resumes_a_killed_ones_import() {
             .unwrap();
         assert_eq!(job.state, "done");
         if seen_running {
-            assert_eq!(job.attempts, 2, "a's attempt, then b's: {job:?}");
+            assert_eq!(job.attempts, 2, "the killed server's attempt, then the other's: {job:?}");
         }
         assert_eq!(
             count(&db, "SELECT CAST(COUNT(*) AS BIGINT) FROM import_files").await,
