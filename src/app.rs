@@ -13,6 +13,9 @@ pub struct AppState {
     pub db: Db,
     pub settings: std::sync::Arc<Settings>,
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// Whether, and as which runner, this server starts an uploaded list's job at once
+    /// (`None`: `serve --no-jobs`, a worker runs it).
+    pub jobs: Option<std::sync::Arc<crate::usecase::jobs::Env>>,
 }
 
 impl AppState {
@@ -23,11 +26,33 @@ impl AppState {
     }
 
     pub fn with_settings(db: Db, settings: Settings) -> AppState {
+        let jobs = crate::usecase::jobs::Env::for_imports(settings.job_lease);
         AppState {
             db,
             settings: std::sync::Arc::new(settings),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
+            jobs: Some(std::sync::Arc::new(jobs)),
         }
+    }
+
+    /// The state of a server that leaves every job to the runners (`serve --no-jobs`).
+    pub fn without_jobs(mut self) -> AppState {
+        self.jobs = None;
+        self
+    }
+
+    /// Starts import `id`'s job in this server, unless it runs no jobs (a runner will). The
+    /// job is claimed under its lease like any other, so a runner never runs it a second
+    /// time; the handle ends when the job does.
+    pub fn start_import(&self, id: i64) -> Option<tokio::task::JoinHandle<()>> {
+        let env = self.jobs.clone()?;
+        let db = self.db.clone();
+        Some(tokio::spawn(async move {
+            let key = crate::usecase::jobs::import_key(id);
+            if let Err(e) = crate::usecase::jobs::run_one(&db, &env, Some(&key)).await {
+                tracing::warn!(import.id = id, error = %e, "starting the import's job failed; a runner will take it");
+            }
+        }))
     }
 
     /// The client's address of a request, as the settings say to read it.
@@ -66,6 +91,8 @@ pub struct Settings {
     pub lifetimes: crate::db::users::Lifetimes,
     /// `LINGKARAN_BASE_URL` is https: cookies are `Secure` and every answer carries HSTS.
     pub https: bool,
+    /// How long a claim on a job holds (`LINGKARAN_JOB_LEASE_SECONDS`).
+    pub job_lease: chrono::Duration,
 }
 
 pub use crate::config::{DEMO_PROVIDER_CLIENT_ID, DEMO_PROVIDER_SECRET};
@@ -141,6 +168,7 @@ impl Settings {
                 .trim()
                 .to_ascii_lowercase()
                 .starts_with("https://"),
+            job_lease: chrono::Duration::seconds(i64::from(config.job_lease_seconds)),
         }
     }
 }
@@ -262,8 +290,11 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     config: &Config,
 ) -> std::io::Result<()> {
-    // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
-    crate::scheduler::spawn(state.db.clone(), config.clone());
+    // Imports, expiring holds, sending messages, the monthly cycle and reminders run as jobs,
+    // here unless `--no-jobs` (then `lingkaran worker` runs them).
+    if state.jobs.is_some() {
+        crate::scheduler::spawn(state.db.clone(), config);
+    }
     // The peer's address reaches handlers (the protection page and sign-up count by it,
     // unless a trusted proxy header is set).
     axum::serve(
@@ -274,7 +305,8 @@ pub async fn serve(
     .await
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM: what `serve` and `worker` stop on.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -349,7 +349,7 @@ both_dbs!(the_sample_upload_reports_every_bad_row, |db| async move {
         .app
         .upload(&w.proposer, "upload-sample.csv", bytes.clone())
         .await;
-    assert_eq!(s, 201, "{r}");
+    assert_eq!(s, 202, "{r}");
     assert_eq!(r["rows"], 26);
     assert_eq!(r["accepted"], 11);
     assert_eq!(r["rejected"], 14);
@@ -859,7 +859,7 @@ both_dbs!(
         let csv = "nik,nama,jenis_kelamin,tanggal_lahir,kode_desa,pekerjaan\n\
                    9101011203850001,Yohanes Gebze,L,12-03-1985,93.01.01.1002,nelayan\n";
         let (s, r) = app.upload(&proposer, "merauke.csv", csv.into()).await;
-        assert_eq!(s, 201, "{r}");
+        assert_eq!(s, 202, "{r}");
         assert_eq!(r["accepted"], 1, "{r}");
         assert_eq!(r["rejected"], 0, "{r}");
         let w0 = &r["warnings"][0];

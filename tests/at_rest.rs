@@ -91,7 +91,7 @@ async fn scenarios(db: &Db) -> (TestApp, Vec<String>) {
         first.village_code,
     );
     let (s, report) = app.upload(&proposer, "uji.csv", csv.into_bytes()).await;
-    assert_eq!(s, 201, "{report}");
+    assert_eq!(s, 202, "{report}");
     assert_eq!(
         report["duplicates"], 1,
         "a NIK registered before is refused: {report}"
@@ -327,7 +327,7 @@ async fn some_data(db: &Db, tag: u32) -> Vec<String> {
         niks[0], niks[1], niks[0]
     );
     let (s, r) = app.upload(&proposer, "daftar.csv", csv.into_bytes()).await;
-    assert_eq!(s, 201, "{r}");
+    assert_eq!(s, 202, "{r}");
     assert_eq!(r["accepted"], 2, "{r}");
     outbox::enqueue(
         db,

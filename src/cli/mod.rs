@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod after;
+mod progress;
 pub use after::{LifecycleCmd, OutboxCmd, RatesCmd, RemindersCmd};
 
 #[derive(Parser, Debug)]
@@ -48,7 +49,15 @@ pub enum Cmd {
         /// is not set (without `--demo`, `serve` refuses to start without it).
         #[arg(long)]
         demo: bool,
+        /// Serve pages and the API only: run no jobs (imports, the cycle, reminders, the
+        /// outbox), which `lingkaran worker` then runs. For a site with several web servers.
+        #[arg(long, env = "LINGKARAN_NO_JOBS")]
+        no_jobs: bool,
     },
+    /// Run the jobs (imports, the month's cycle, reminders, the outbox, housekeeping) without
+    /// serving pages, until stopped. Any number of workers and servers may share a database:
+    /// each job is claimed by one of them (docs/operations.md).
+    Worker,
     /// Apply migrations and load the region table.
     Migrate,
     /// Create the Kabupaten Gresik demo data and print its users.
@@ -396,7 +405,11 @@ async fn open_with(url: &str, keys: crate::privacy::Keyring) -> anyhow::Result<D
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging();
     match cli.cmd {
-        Cmd::Serve { addr, demo } => {
+        Cmd::Serve {
+            addr,
+            demo,
+            no_jobs,
+        } => {
             // Fail closed before touching the database or the port.
             let settings =
                 app::Settings::for_serve(&cli.config, demo).map_err(|e| anyhow::anyhow!(e))?;
@@ -421,7 +434,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Lingkaran: http://{}/  (API: /api/v1, OpenAPI: /api/openapi.json)",
                 listener.local_addr()?
             );
-            app::serve(AppState::with_settings(db, settings), listener, &cli.config).await?;
+            let mut state = AppState::with_settings(db, settings);
+            if no_jobs {
+                tracing::info!("--no-jobs: jobs are left to `lingkaran worker`");
+                state = state.without_jobs();
+            }
+            app::serve(state, listener, &cli.config).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Worker => {
+            let db = open(&cli.db, &cli.config).await?;
+            let env = crate::scheduler::env(&cli.config);
+            let pace = crate::scheduler::Pace::of(&cli.config);
+            println!("Lingkaran worker {} ({})", env.runner, db.kind());
+            tokio::select! {
+                _ = crate::scheduler::run(db, env, pace) => {}
+                _ = app::shutdown_signal() => {}
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {
@@ -637,21 +666,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 user_id,
                 import_id: None,
             };
-            match crate::import::run(&db, file, &name, who, &crate::clock::SystemClock).await? {
-                Ok(report) => {
-                    let errors = imports::errors(&db, report.import.id, "error", i64::MAX).await?;
-                    let warnings =
-                        imports::errors(&db, report.import.id, "warning", i64::MAX).await?;
-                    let body = wire::import_json(
-                        &report.import,
-                        &errors,
-                        &warnings,
-                        report.already_imported,
-                    );
+            let upload = crate::usecase::imports::Upload {
+                path: &file,
+                file_name: &name,
+            };
+            let clock = crate::clock::SystemClock;
+            match crate::usecase::imports::take(&db, who, upload, &clock).await {
+                Ok((import, already)) => {
+                    if !already {
+                        run_import_job(&db, &cli.config, import.id, progress::csv_rows(&file))
+                            .await?;
+                    }
+                    let import = imports::get(&db, import.id)
+                        .await?
+                        .context("the import vanished")?;
+                    let errors = imports::errors(&db, import.id, "error", i64::MAX).await?;
+                    let warnings = imports::errors(&db, import.id, "warning", i64::MAX).await?;
+                    let body = wire::import_json(&import, &errors, &warnings, already);
                     if json {
                         println!("{body}");
                     } else {
-                        let r = &report.import;
+                        let r = &import;
                         println!(
                             "import #{}: {} rows, {} accepted, {} rejected, {} duplicates, {} possible duplicates",
                             r.id, r.rows_total, r.accepted, r.rejected, r.duplicates, r.possible_duplicates
@@ -665,7 +700,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(e) => {
+                Err(crate::usecase::Error::Invalid(problems)) => {
+                    let e = problems
+                        .into_iter()
+                        .next()
+                        .map(crate::import::FileError)
+                        .context("a refusal without a reason")?;
                     if json {
                         println!(
                             "{}",
@@ -676,6 +716,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     Ok(ExitCode::from(1))
                 }
+                Err(other) => Err(refused(other)),
             }
         }
         Cmd::Workers {
@@ -1051,6 +1092,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("organisation #{id} {name} ({region})");
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Runs import `id`'s job in this process with a progress bar on stderr; if a server or a
+/// worker claimed it first, follows its rows until it ends.
+async fn run_import_job(
+    db: &Db,
+    config: &crate::config::Config,
+    id: i64,
+    total: Option<i64>,
+) -> anyhow::Result<()> {
+    use crate::usecase::jobs;
+    let env = jobs::Env::for_imports(chrono::Duration::seconds(i64::from(
+        config.job_lease_seconds,
+    )));
+    let key = jobs::import_key(id);
+    let mut bar = progress::Progress::new(total);
+    loop {
+        let ran = jobs::run_one_with(db, &env, Some(&key), |done| bar.set(done)).await?;
+        if let Some(ran) = ran {
+            bar.finish();
+            if ran.state != "done" {
+                anyhow::bail!(
+                    "the import's job did not finish ({}): {}",
+                    ran.state,
+                    crate::db::jobs::get(db, &key)
+                        .await?
+                        .and_then(|j| j.last_error)
+                        .unwrap_or_default()
+                );
+            }
+            return Ok(());
+        }
+        // Another runner has it: follow its rows.
+        let job = crate::db::jobs::get(db, &key).await?;
+        if job
+            .as_ref()
+            .is_none_or(|j| j.state == "done" || j.state == "failed")
+        {
+            bar.finish();
+            return Ok(());
+        }
+        if let Some(r) = imports::get(db, id).await? {
+            bar.set(r.rows_total);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }
 

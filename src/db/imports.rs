@@ -148,7 +148,7 @@ pub async fn create_or_find(
 /// Its report is rebuilt; the workers it already stored are found again by NIK and counted
 /// as its own, so nothing is stored twice.
 pub async fn reset_for_rerun(db: &Db, id: i64) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, |c| sqlx::query(
         "DELETE FROM import_errors WHERE import_id = $1"
     )
@@ -353,7 +353,9 @@ pub async fn write_batch(
         .iter()
         .map(|p| sealed::nik_index(keys, &p.worker.nik.to_string()))
         .collect();
-    let mut tx = db.begin().await?;
+    // A writer from the start: on SQLite a deferred transaction that reads, then writes after
+    // another writer (a job runner) committed, fails with "database is locked".
+    let mut tx = db.begin_write().await?;
 
     // 1. The insurer's active participants are already protected: refuse them.
     let covered: std::collections::HashSet<Vec<u8>> = bulk::covered_among(&mut tx, &indexes)

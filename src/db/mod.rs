@@ -20,6 +20,7 @@ pub mod donations;
 pub mod donors;
 pub mod idempotency;
 pub mod imports;
+pub mod jobs;
 pub mod ledger;
 pub mod lifecycle;
 pub(crate) mod months;

@@ -16,6 +16,7 @@ pub mod cycle;
 pub mod donations;
 pub mod error;
 pub mod imports;
+pub mod jobs;
 pub mod messages;
 pub mod payments;
 pub mod privacy;

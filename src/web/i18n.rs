@@ -168,6 +168,7 @@ strings! {
     ImportDone => "Selesai", "Done";
     ImportFailed => "Gagal", "Failed";
     ImportRunning => "Sedang diproses", "In progress";
+    RowsDone => "baris selesai; halaman ini dimuat ulang sendiri", "rows done; this page reloads itself";
     ReportTitle => "Laporan unggahan", "Upload report";
     AlreadyImported => "Berkas yang sama persis sudah pernah diunggah; tidak ada yang disimpan lagi. Ini laporan unggahan sebelumnya.", "This exact file was uploaded before; nothing new was stored. This is the earlier upload's report.";
     Rows => "Baris data", "Data rows";
