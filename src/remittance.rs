@@ -154,19 +154,16 @@ impl RemittanceFile {
         let (lines, total) = (self.lines, self.total.get());
         self.csv
             .write_record(["TOTAL", &lines.to_string(), "", &total.to_string(), "", ""])?;
-        let mut file = self.csv.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut file = self.csv.into_inner().map_err(|e| e.into_error())?;
         file.flush()?;
         let sha256 = hex::encode(file.sha.finalize());
-        let csv = file
-            .inner
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let csv = file.inner.into_inner().map_err(|e| e.into_error())?;
         csv.sync_all()?;
         writeln!(
             self.json,
             "\n],\"jumlah_baris\":{lines},\"total\":{total}}}"
         )?;
-        let json = self.json.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let json = self.json.into_inner().map_err(|e| e.into_error())?;
         json.sync_all()?;
         std::fs::rename(&self.json_tmp, &self.json_path)?;
         std::fs::rename(&self.tmp, &self.path)?;

@@ -94,6 +94,7 @@ pub struct ErrorItem {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let unavailable = self.status == StatusCode::SERVICE_UNAVAILABLE;
         let errors = self
             .problems
             .into_iter()
@@ -103,7 +104,15 @@ impl IntoResponse for ApiError {
                 detail_en: p.en,
             })
             .collect();
-        (self.status, Json(ErrorEnvelope { errors })).into_response()
+        let mut r = (self.status, Json(ErrorEnvelope { errors })).into_response();
+        if unavailable && !r.headers().contains_key(axum::http::header::RETRY_AFTER) {
+            // The store is out of reach or the server busy: a client waits a little.
+            r.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        r
     }
 }
 
@@ -203,6 +212,23 @@ impl<E: Into<anyhow::Error>> From<E> for ApiError {
     fn from(e: E) -> Self {
         let e: anyhow::Error = e.into();
         tracing::error!(error = %format!("{e:#}"), "request failed");
+        use crate::db::faults;
+        if faults::unreachable(&e) {
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                faults::UNREACHABLE.0,
+                faults::UNREACHABLE.1,
+            );
+        }
+        if faults::disk_full(&e) {
+            return ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "disk_full",
+                faults::DISK_FULL.0,
+                faults::DISK_FULL.1,
+            );
+        }
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

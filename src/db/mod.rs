@@ -18,6 +18,7 @@ pub mod coverage;
 pub mod cycle;
 pub mod donations;
 pub mod donors;
+pub mod faults;
 pub mod idempotency;
 pub mod imports;
 pub mod jobs;
@@ -108,7 +109,9 @@ impl Pool {
             let opts = PgConnectOptions::from_str(url).context("reading the PostgreSQL URL")?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(30))
+                // A request waits at most this long for a connection; PostgreSQL down or
+                // restarting is then answered 503 (`db::faults`), which a client retries.
+                .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await
                 .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(url)))?;

@@ -147,6 +147,8 @@ strings! {
     NotFound => "Halaman atau data yang Anda cari tidak ada, atau bukan wewenang Anda.", "The page or record you are looking for does not exist, or is not yours to see.";
     ErrorTitle => "Terjadi kesalahan", "Something went wrong";
     InternalError => "Terjadi kesalahan di server. Coba lagi nanti.", "Something went wrong on the server. Try again later.";
+    StoreUnavailable => "Basis data sedang tidak dapat dihubungi. Tidak ada yang hilang; coba lagi sebentar lagi.", "The database cannot be reached right now. Nothing is lost; try again in a moment.";
+    DiskFull => "Disk server penuh. Tidak ada yang hilang: kosongkan ruang disk, lalu ulangi.", "The server's disk is full. Nothing is lost: free some disk space, then try again.";
     BackHome => "Kembali ke beranda", "Back to the home page";
     UploadTitle => "Unggah daftar pekerja", "Upload a list of workers";
     UploadIntro => "Unggah berkas CSV atau XLSX berisi satu pekerja per baris. Baris yang bermasalah tidak disimpan dan dicantumkan di laporan; baris lain tetap disimpan.", "Upload a CSV or XLSX file with one worker per row. Rows with problems are not stored and are listed in the report; the other rows are stored.";

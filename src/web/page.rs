@@ -193,11 +193,14 @@ impl Ctx {
     pub fn internal(&self, e: impl Into<anyhow::Error>) -> Fail {
         let e: anyhow::Error = e.into();
         tracing::error!(error = %format!("{e:#}"), "request failed");
-        self.refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            S::ErrorTitle,
-            S::InternalError,
-        )
+        let (status, words) = if crate::db::faults::unreachable(&e) {
+            (StatusCode::SERVICE_UNAVAILABLE, S::StoreUnavailable)
+        } else if crate::db::faults::disk_full(&e) {
+            (StatusCode::INSUFFICIENT_STORAGE, S::DiskFull)
+        } else {
+            (StatusCode::INTERNAL_SERVER_ERROR, S::InternalError)
+        };
+        self.refuse(status, S::ErrorTitle, words)
     }
 }
 
