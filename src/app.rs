@@ -2,10 +2,10 @@
 
 use crate::config::Config;
 use crate::db::Db;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
-use std::time::Duration;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
+use lingkaran_domain::Problem;
 use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
@@ -13,6 +13,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: std::sync::Arc<Settings>,
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// One permit per upload in progress (`Settings::concurrent_uploads`).
+    pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -25,6 +27,7 @@ impl AppState {
     pub fn with_settings(db: Db, settings: Settings) -> AppState {
         AppState {
             db,
+            uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.concurrent_uploads)),
             settings: std::sync::Arc::new(settings),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
         }
@@ -62,6 +65,8 @@ pub struct Settings {
     /// The header a trusted reverse proxy writes the client's address in
     /// (`LINGKARAN_TRUSTED_PROXY_HEADER`); `None`: the socket's peer address.
     pub trusted_proxy_header: Option<String>,
+    /// Uploads handled at once; one more is answered 503.
+    pub concurrent_uploads: usize,
 }
 
 pub use crate::config::{DEMO_PROVIDER_CLIENT_ID, DEMO_PROVIDER_SECRET};
@@ -127,11 +132,12 @@ impl Settings {
                 .trusted_proxy_header
                 .clone()
                 .filter(|h| !h.trim().is_empty()),
+            concurrent_uploads: config.concurrent_uploads as usize,
         }
     }
 }
 
-pub use crate::http::upload::MAX_UPLOAD_BYTES;
+pub use crate::http::limits::LIST_UPLOAD_BYTES as MAX_UPLOAD_BYTES;
 
 /// The whole service: JSON API under `/api`, pages at the root.
 pub fn router(state: AppState) -> Router {
@@ -143,13 +149,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::api::idempotency::layer,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
+        // Each route's body cap and timeout (`http::limits`), the number of uploads at once,
+        // and `Cache-Control: no-store`. axum's own 2 MB default is off: the caps are ours.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(600),
-        ))
-        // Outside the limit and the timeout, so that their refusals reach it.
+        // Outside the limits, so that their refusals reach it.
         .layer(axum::middleware::from_fn(
             crate::api::error::plain_errors_as_envelope,
         ))
@@ -159,6 +163,93 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
         .with_state(state)
+}
+
+/// The route's limits, before a byte of the body is read: a `Content-Length` over the cap is
+/// refused at once (413), a chunked body is cut at the cap (the extractor then answers 413),
+/// an upload beyond the concurrent ones is refused (503 with `Retry-After`), and a request
+/// that takes longer than its route allows gets 408. Every answer that does not set its own
+/// `Cache-Control` gets `no-store`: answers may carry personal data, and nothing here is
+/// worth a shared cache keeping.
+async fn guard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use crate::http::limits;
+    let limit = limits::for_route(req.method(), req.uri().path());
+    let api = req.uri().path().starts_with("/api/");
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.bytes as u64) {
+        return refusal(
+            api,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            limits::too_large(limit.bytes),
+        );
+    }
+    let _permit = if limit.upload {
+        match state.uploads.clone().try_acquire_owned() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let mut r = refusal(api, StatusCode::SERVICE_UNAVAILABLE, limits::busy());
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                return r;
+            }
+        }
+    } else {
+        None
+    };
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit.bytes));
+    let req = axum::extract::Request::from_parts(parts, body);
+    let mut r = match tokio::time::timeout(limit.timeout, next.run(req)).await {
+        // The extractor saw the cut: the same words as the up-front refusal, with the cap.
+        Ok(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => refusal(
+            api,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            limits::too_large(limit.bytes),
+        ),
+        Ok(r) => r,
+        Err(_) => refusal(api, StatusCode::REQUEST_TIMEOUT, limits::timed_out()),
+    };
+    if !r.headers().contains_key(header::CACHE_CONTROL) {
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
+}
+
+/// A refusal of the limits: the API's envelope under `/api`, a page in both languages
+/// elsewhere (the page's language cookie is not read for a refusal this early).
+fn refusal(api: bool, status: StatusCode, p: Problem) -> Response {
+    if api {
+        return crate::api::error::ApiError {
+            status,
+            problems: vec![p],
+        }
+        .into_response();
+    }
+    (
+        status,
+        maud::html! {
+            (maud::DOCTYPE)
+            html lang="id" {
+                head { meta charset="utf-8"; title { "Permintaan ditolak · Lingkaran" } }
+                body {
+                    h1 { "Permintaan ditolak / Request refused" }
+                    p id="alasan" { (p.id) }
+                    p lang="en" { (p.en) }
+                    p { a href="/" { "Kembali ke beranda / Back to home" } }
+                }
+            }
+        },
+    )
+        .into_response()
 }
 
 /// Unknown paths: the API's error envelope under `/api`, a page elsewhere.
@@ -204,14 +295,59 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
     crate::scheduler::spawn(state.db.clone(), config.clone());
-    // The peer's address reaches handlers (the protection page and sign-up count by it,
-    // unless a trusted proxy header is set).
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    serve_router(router(state), listener, shutdown_signal()).await
+}
+
+/// Serves `app` on `listener` over HTTP/1.1 until `shutdown` completes, then waits for the
+/// requests in flight. A client that has not sent its whole request head within
+/// [`crate::http::limits::HEADER_READ_TIMEOUT`] is disconnected (axum's own `serve` sets no
+/// such timeout, so a slow client could hold a connection for ever). The peer's address
+/// reaches handlers as `ConnectInfo` (the protection page and sign-up count by it, unless a
+/// trusted proxy header is set).
+pub async fn serve_router(
+    app: Router,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(crate::http::limits::HEADER_READ_TIMEOUT);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+        let conn = http.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

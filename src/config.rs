@@ -64,6 +64,10 @@ pub struct Config {
     /// Sign-ups per network address per hour.
     #[arg(long, env = "LINGKARAN_SIGNUPS_PER_HOUR", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100_000), global = true)]
     pub signups_per_hour: u32,
+    /// Uploads (lists, statements, evidence, the insurer's files) one server handles at
+    /// once; one more is answered 503 (docs/operations.md, "Limits").
+    #[arg(long, env = "LINGKARAN_CONCURRENT_UPLOADS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000), global = true)]
+    pub concurrent_uploads: u32,
     /// Day of the month from which `serve` runs the month's cycle (0 turns it off; at most the
     /// 28th, before the 15th due date is best).
     #[arg(long, env = "LINGKARAN_CYCLE_DAY", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=28), global = true)]

@@ -117,15 +117,19 @@ impl RemittanceFile {
         self.total = self.total.checked_add(contribution)?;
         let out = &mut self.csv;
         let num = &mut self.num;
-        out.write_field(r.nik)?;
-        out.write_field(r.name)?;
+        // Text cells through `csv_text` (a name cannot start like a formula, but a file sent
+        // to the insurer must never carry one); numbers are written as numbers, so a
+        // negative amount stays a number.
+        use lingkaran_domain::fields::csv_text;
+        out.write_field(csv_text(r.nik).as_bytes())?;
+        out.write_field(csv_text(r.name).as_bytes())?;
         num.clear();
         write!(num, "{}", r.income)?;
         out.write_field(&*num)?;
         num.clear();
         write!(num, "{}", r.contribution)?;
         out.write_field(&*num)?;
-        out.write_field(r.donor)?;
+        out.write_field(csv_text(r.donor).as_bytes())?;
         num.clear();
         write!(num, "DON-{}", r.donation)?;
         out.write_field(&*num)?;

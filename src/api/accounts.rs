@@ -129,6 +129,25 @@ pub async fn create_user(
             ));
         }
     }
+    use lingkaran_domain::fields;
+    let capped = [
+        fields::check_len(
+            "Nama pengguna",
+            "The username",
+            &u.username,
+            fields::USERNAME_MAX,
+        ),
+        fields::check_name(
+            "Nama lengkap",
+            "The full name",
+            &u.full_name,
+            fields::PERSON_NAME_MAX,
+        ),
+    ];
+    let problems: Vec<_> = capped.into_iter().filter_map(|r| r.err()).collect();
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems));
+    }
     if users::username_taken(&state.db, &u.username).await? {
         return Err(ApiError::conflict(
             "username_taken",
@@ -187,6 +206,13 @@ pub async fn create_organisation(
             format!("Region {} does not exist.", o.region_code),
         ));
     }
+    lingkaran_domain::fields::check_name(
+        "Nama lembaga",
+        "The organisation's name",
+        &o.name,
+        lingkaran_domain::fields::ORGANISATION_NAME_MAX,
+    )
+    .map_err(|p| ApiError::invalid(vec![p]))?;
     let id = users::create_organisation(
         &state.db,
         o.name.trim(),

@@ -228,6 +228,13 @@ pub async fn sign_up(
             "Your full name is required.",
         ));
     }
+    lingkaran_domain::fields::check_name(
+        "Nama lengkap",
+        "The full name",
+        full_name,
+        lingkaran_domain::fields::PERSON_NAME_MAX,
+    )
+    .map_err(|p| Error::Invalid(vec![p]))?;
     if input.password.chars().count() < 8 {
         return Err(Error::invalid(
             "weak_password",

@@ -6,7 +6,7 @@ use super::page::{no_store, redirect, Ctx, PageResult};
 use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::db::imports::{self, ErrorRow, ImportRecord};
-use crate::http::upload::save_file;
+use crate::http::upload::save_file_checked;
 use crate::usecase::imports::{self as uc, REPORT_LIMIT};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
@@ -169,12 +169,19 @@ pub async fn upload(
         // Not a multipart form at all: nothing to read a token from.
         Err(_) => return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf)),
     };
-    let saved = match save_file(mp).await.map_err(|e| ctx.internal(e))? {
+    // The form's token is checked before a byte of the file is read.
+    let csrf_ok = |sent: Option<&str>| ctx.check_csrf(sent).is_ok();
+    let saved = match save_file_checked(mp, csrf_ok)
+        .await
+        .map_err(|e| ctx.internal(e))?
+    {
         Ok(saved) => saved,
+        Err(u) if u.status == StatusCode::FORBIDDEN => {
+            return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf))
+        }
         // Nothing was imported; showing the form again changes nothing.
         Err(u) => return upload_page(&ctx, &state, p, &[u.problem]).await,
     };
-    ctx.check_csrf(saved.csrf.as_deref())?;
     let upload = uc::Upload {
         path: &saved.path,
         file_name: &saved.name,
