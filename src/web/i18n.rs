@@ -160,6 +160,7 @@ strings! {
     ColumnAlso => "Juga diterima", "Also accepted";
     Required => "wajib", "required";
     SampleLink => "Unduh contoh berkas (CSV)", "Download a sample file (CSV)";
+    TemplateLink => "Unduh templat Excel (XLSX, kolom NIK berformat Teks)", "Download the Excel template (XLSX, NIK column formatted as Text)";
     RecentImports => "Unggahan terakhir", "Recent uploads";
     NoImports => "Belum ada unggahan.", "No uploads yet.";
     FileName => "Berkas", "File";
