@@ -184,3 +184,46 @@ impl RemittanceFile {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file for the insurer never carries a live formula, and its numbers stay numbers.
+    #[test]
+    fn text_cells_are_neutralised_and_numbers_kept() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let month = Month::new(2026, 12).ok_or_else(|| anyhow::anyhow!("month"))?;
+        let mut f = RemittanceFile::create(dir.path(), month, "JKK", 1)?;
+        f.row(&RemitRow {
+            nik: "3525011203850001",
+            name: "=HYPERLINK(\"http://x\";\"klik\")",
+            income: -5000,
+            contribution: 16_800,
+            donor: "@Kantor",
+            donation: 7,
+        })?;
+        let w = f.finish()?;
+        let text = std::fs::read_to_string(&w.path)?;
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let row = r
+            .records()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("no row"))??;
+        let cells: Vec<&str> = row.iter().collect();
+        assert_eq!(
+            cells,
+            [
+                "3525011203850001",
+                "'=HYPERLINK(\"http://x\";\"klik\")",
+                "-5000",
+                "16800",
+                "'@Kantor",
+                "DON-7"
+            ]
+        );
+        Ok(())
+    }
+}

@@ -457,3 +457,50 @@ both_dbs!(utf16_files_are_read, |db| async move {
     let (_, w) = app.get(&t, "/api/v1/workers").await;
     assert_eq!(w["workers"][0]["full_name"], "José Ramos");
 });
+
+both_dbs!(
+    the_api_caps_the_names_of_users_organisations_and_donors,
+    |db| async move {
+        let app = TestApp::spawn(db).await;
+        let admin = app.user("admin", Role::Admin, None, &[]).await;
+        let (s, v) = app
+            .post(
+                &admin,
+                "/api/v1/users",
+                json!({ "username": "u".repeat(41), "full_name": "-Budi", "password": "rahasia-panjang-sekali", "role": "admin" }),
+            )
+            .await;
+        assert_eq!(s, 422, "{v}");
+        let codes: Vec<&str> = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["too_long", "formula_like"], "{v}");
+        let (s, v) = app
+            .post(
+                &admin,
+                "/api/v1/organisations",
+                json!({ "name": "x".repeat(201), "kind": "desa", "region_code": "35.25.01.2001" }),
+            )
+            .await;
+        assert_eq!(
+            (s, v["errors"][0]["code"].as_str()),
+            (422, Some("too_long")),
+            "{v}"
+        );
+        let (s, v) = app
+            .post(
+                &admin,
+                "/api/v1/donors",
+                json!({ "kind": "individual", "name": "+62 Budi" }),
+            )
+            .await;
+        assert_eq!(
+            (s, v["errors"][0]["code"].as_str()),
+            (422, Some("formula_like")),
+            "{v}"
+        );
+    }
+);

@@ -129,22 +129,7 @@ pub async fn create_user(
             ));
         }
     }
-    use lingkaran_domain::fields;
-    let capped = [
-        fields::check_len(
-            "Nama pengguna",
-            "The username",
-            &u.username,
-            fields::USERNAME_MAX,
-        ),
-        fields::check_name(
-            "Nama lengkap",
-            "The full name",
-            &u.full_name,
-            fields::PERSON_NAME_MAX,
-        ),
-    ];
-    let problems: Vec<_> = capped.into_iter().filter_map(|r| r.err()).collect();
+    let problems = lingkaran_domain::fields::check_user(&u.username, &u.full_name);
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
@@ -206,13 +191,8 @@ pub async fn create_organisation(
             format!("Region {} does not exist.", o.region_code),
         ));
     }
-    lingkaran_domain::fields::check_name(
-        "Nama lembaga",
-        "The organisation's name",
-        &o.name,
-        lingkaran_domain::fields::ORGANISATION_NAME_MAX,
-    )
-    .map_err(|p| ApiError::invalid(vec![p]))?;
+    lingkaran_domain::fields::check_organisation(&o.name)
+        .map_err(|p| ApiError::invalid(vec![p]))?;
     let id = users::create_organisation(
         &state.db,
         o.name.trim(),

@@ -62,6 +62,27 @@ pub fn check_name(label_id: &str, label_en: &str, value: &str, max: usize) -> Re
     check_name_start(label_id, label_en, value)
 }
 
+/// A new user's username and full name, as the API and the CLI take them: every problem.
+pub fn check_user(username: &str, full_name: &str) -> Vec<Problem> {
+    [
+        check_len("Nama pengguna", "The username", username, USERNAME_MAX),
+        check_name("Nama lengkap", "The full name", full_name, PERSON_NAME_MAX),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect()
+}
+
+/// A new organisation's name, as the API and the CLI take it.
+pub fn check_organisation(name: &str) -> Result<(), Problem> {
+    check_name(
+        "Nama lembaga",
+        "The organisation's name",
+        name,
+        ORGANISATION_NAME_MAX,
+    )
+}
+
 /// One CSV cell as Lingkaran writes it: a text cell that starts like a formula gets a single
 /// quote in front (`'=HYPERLINK(…)`), so a spreadsheet shows it as text. Numbers are not
 /// passed through here: a numeric column's `-5000` stays a number (the callers write
