@@ -28,6 +28,11 @@ pub const NIK_LIST_UPLOAD_BYTES: usize = 8 * MIB;
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A request to a JSON or form route that has not been answered within this gets 408.
 pub const FORM_TIMEOUT: Duration = Duration::from_secs(30);
+/// The same for a read (GET, HEAD): a long list or an export.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// The same for a change that moves money over a whole donation's worker-months (a payment
+/// callback funding a large donation, a donation, an extension, a bulk decision).
+pub const MONEY_TIMEOUT: Duration = Duration::from_secs(300);
 /// The same for an upload (reading the file and importing it).
 pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 /// Uploads (lists, statements, evidence, the insurer's files) handled at once by one
@@ -64,9 +69,19 @@ const fn upload(bytes: usize) -> Limit {
 /// route not named here takes a JSON body or a form.
 pub fn for_route(method: &Method, path: &str) -> Limit {
     if method != Method::POST && method != Method::PUT {
-        return FORM;
+        return Limit {
+            timeout: READ_TIMEOUT,
+            ..FORM
+        };
     }
-    match path.trim_end_matches('/') {
+    let path = path.trim_end_matches('/');
+    if moves_money(path) {
+        return Limit {
+            timeout: MONEY_TIMEOUT,
+            ..FORM
+        };
+    }
+    match path {
         "/api/v1/imports" | "/unggah" => upload(LIST_UPLOAD_BYTES),
         "/api/v1/statements" | "/mutasi" => upload(STATEMENT_UPLOAD_BYTES),
         "/api/v1/payments/manual" | "/pembayaran/manual" => upload(EVIDENCE_UPLOAD_BYTES),
@@ -74,6 +89,27 @@ pub fn for_route(method: &Method, path: &str) -> Limit {
         "/donasi/baru" => upload(NIK_LIST_UPLOAD_BYTES),
         _ => FORM,
     }
+}
+
+/// Routes whose work grows with a donation's size (every worker-month it funds or frees).
+fn moves_money(path: &str) -> bool {
+    let under = |prefix: &str, suffixes: &[&str]| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| suffixes.iter().any(|s| rest.ends_with(s)))
+    };
+    matches!(
+        path,
+        "/api/v1/payments/callback"
+            | "/api/v1/donations"
+            | "/api/v1/workers/decisions"
+            | "/antrian"
+    ) || under(
+        "/api/v1/donations/",
+        &["/extend", "/pay-from-credit", "/cancel"],
+    ) || under("/api/v1/statement-lines/", &["/resolve"])
+        || under("/api/v1/donors/", &["/refunds"])
+        || under("/donasi/", &["/perpanjang", "/bayar-kredit", "/batal"])
+        || path.starts_with("/mutasi/baris/")
 }
 
 /// A size in words: `64 KB`, `128 MB`.
@@ -129,6 +165,16 @@ mod tests {
         );
         assert_eq!(for_route(&Method::POST, "/api/v1/signup").bytes, 64 * 1024);
         assert!(!for_route(&Method::POST, "/daftar").upload);
+        assert_eq!(for_route(&Method::POST, "/daftar").timeout, FORM_TIMEOUT);
+        assert_eq!(
+            for_route(&Method::POST, "/api/v1/payments/callback").timeout,
+            MONEY_TIMEOUT
+        );
+        assert_eq!(
+            for_route(&Method::POST, "/api/v1/donations/7/extend").timeout,
+            MONEY_TIMEOUT
+        );
+        assert_eq!(for_route(&Method::GET, "/donasi/7").timeout, READ_TIMEOUT);
         assert_eq!(size_words(64 * 1024), "64 KB");
         assert_eq!(size_words(128 * 1024 * 1024), "128 MB");
     }
