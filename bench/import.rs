@@ -268,7 +268,8 @@ async fn sqlite_what_if(url: &str) -> anyhow::Result<Db> {
     let mut opts = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        // As `Db::connect`; `BENCH_SQLITE_PRAGMAS=synchronous=NORMAL` measures the old setting.
+        .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(std::time::Duration::from_secs(30));
     let pragmas = std::env::var("BENCH_SQLITE_PRAGMAS").unwrap_or_default();

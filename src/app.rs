@@ -15,6 +15,9 @@ pub struct AppState {
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
     /// One permit per upload in progress (`Settings::concurrent_uploads`).
     pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Whether, and as which runner, this server starts an uploaded list's job at once
+    /// (`None`: `serve --no-jobs`, a worker runs it).
+    pub jobs: Option<std::sync::Arc<crate::usecase::jobs::Env>>,
 }
 
 impl AppState {
@@ -25,12 +28,34 @@ impl AppState {
     }
 
     pub fn with_settings(db: Db, settings: Settings) -> AppState {
+        let jobs = crate::usecase::jobs::Env::for_imports(settings.job_lease);
         AppState {
             db,
             uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.concurrent_uploads)),
             settings: std::sync::Arc::new(settings),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
+            jobs: Some(std::sync::Arc::new(jobs)),
         }
+    }
+
+    /// The state of a server that leaves every job to the runners (`serve --no-jobs`).
+    pub fn without_jobs(mut self) -> AppState {
+        self.jobs = None;
+        self
+    }
+
+    /// Starts import `id`'s job in this server, unless it runs no jobs (a runner will). The
+    /// job is claimed under its lease like any other, so a runner never runs it a second
+    /// time; the handle ends when the job does.
+    pub fn start_import(&self, id: i64) -> Option<tokio::task::JoinHandle<()>> {
+        let env = self.jobs.clone()?;
+        let db = self.db.clone();
+        Some(tokio::spawn(async move {
+            let key = crate::usecase::jobs::import_key(id);
+            if let Err(e) = crate::usecase::jobs::run_one(&db, &env, Some(&key)).await {
+                tracing::warn!(import.id = id, error = %e, "starting the import's job failed; a runner will take it");
+            }
+        }))
     }
 
     /// The client's address of a request, as the settings say to read it.
@@ -67,6 +92,12 @@ pub struct Settings {
     pub trusted_proxy_header: Option<String>,
     /// Uploads handled at once; one more is answered 503.
     pub concurrent_uploads: usize,
+    /// How long sessions and API tokens live.
+    pub lifetimes: crate::db::users::Lifetimes,
+    /// `LINGKARAN_BASE_URL` is https: cookies are `Secure` and every answer carries HSTS.
+    pub https: bool,
+    /// How long a claim on a job holds (`LINGKARAN_JOB_LEASE_SECONDS`).
+    pub job_lease: chrono::Duration,
 }
 
 pub use crate::config::{DEMO_PROVIDER_CLIENT_ID, DEMO_PROVIDER_SECRET};
@@ -133,6 +164,17 @@ impl Settings {
                 .clone()
                 .filter(|h| !h.trim().is_empty()),
             concurrent_uploads: config.concurrent_uploads as usize,
+            lifetimes: crate::db::users::Lifetimes {
+                session_idle: chrono::Duration::minutes(i64::from(config.session_idle_minutes)),
+                session_absolute: chrono::Duration::hours(i64::from(config.session_hours)),
+                token: chrono::Duration::days(i64::from(config.token_days)),
+            },
+            https: config
+                .base_url
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("https://"),
+            job_lease: chrono::Duration::seconds(i64::from(config.job_lease_seconds)),
         }
     }
 }
@@ -152,6 +194,8 @@ pub fn router(state: AppState) -> Router {
         // Each route's body cap and timeout (`http::limits`), the number of uploads at once,
         // and `Cache-Control: no-store`. axum's own 2 MB default is off: the caps are ours.
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
+        // Outside the guard, so that its refusals carry HSTS too.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), https_only))
         .layer(axum::extract::DefaultBodyLimit::disable())
         // Outside the limits, so that their refusals reach it.
         .layer(axum::middleware::from_fn(
@@ -220,6 +264,50 @@ async fn guard(
     if !r.headers().contains_key(header::CACHE_CONTROL) {
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
+}
+
+/// When the service is reached over https (`LINGKARAN_BASE_URL`), every answer tells the
+/// browser to use https only, for a year (HSTS), and every cookie set is `Secure`: one
+/// place for all cookies, so no page can forget it.
+async fn https_only(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut r = next.run(req).await;
+    if state.settings.https {
+        let headers = r.headers_mut();
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+        let cookies: Vec<HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        if !cookies.is_empty() {
+            headers.remove(header::SET_COOKIE);
+            for c in cookies {
+                let secure = c
+                    .to_str()
+                    .map(|v| {
+                        v.split(';')
+                            .any(|a| a.trim().eq_ignore_ascii_case("secure"))
+                    })
+                    .unwrap_or(true);
+                let c = if secure {
+                    c
+                } else {
+                    let mut bytes = c.as_bytes().to_vec();
+                    bytes.extend_from_slice(b"; Secure");
+                    HeaderValue::from_bytes(&bytes).unwrap_or(c)
+                };
+                headers.append(header::SET_COOKIE, c);
+            }
+        }
     }
     r
 }
@@ -293,8 +381,11 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     config: &Config,
 ) -> std::io::Result<()> {
-    // Expiring holds, sending messages, the monthly cycle and reminders run on their own.
-    crate::scheduler::spawn(state.db.clone(), config.clone());
+    // Imports, expiring holds, sending messages, the monthly cycle and reminders run as jobs,
+    // here unless `--no-jobs` (then `lingkaran worker` runs them).
+    if state.jobs.is_some() {
+        crate::scheduler::spawn(state.db.clone(), config);
+    }
     serve_router(router(state), listener, shutdown_signal()).await
 }
 
@@ -350,7 +441,8 @@ pub async fn serve_router(
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM: what `serve` and `worker` stop on.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

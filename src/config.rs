@@ -68,6 +68,15 @@ pub struct Config {
     /// once; one more is answered 503 (docs/operations.md, "Limits").
     #[arg(long, env = "LINGKARAN_CONCURRENT_UPLOADS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000), global = true)]
     pub concurrent_uploads: u32,
+    /// Days an API token works after it was issued.
+    #[arg(long, env = "LINGKARAN_TOKEN_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub token_days: u32,
+    /// Minutes a browser session may stay unused before it ends (the idle timeout).
+    #[arg(long, env = "LINGKARAN_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_080), global = true)]
+    pub session_idle_minutes: u32,
+    /// Hours a browser session lasts at most, used or not (the absolute timeout).
+    #[arg(long, env = "LINGKARAN_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
+    pub session_hours: u32,
     /// Day of the month from which `serve` runs the month's cycle (0 turns it off; at most the
     /// 28th, before the 15th due date is best).
     #[arg(long, env = "LINGKARAN_CYCLE_DAY", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=28), global = true)]
@@ -75,6 +84,17 @@ pub struct Config {
     /// Donations moved to the payables per transaction by the cycle.
     #[arg(long, env = "LINGKARAN_CYCLE_BATCH", default_value_t = crate::db::cycle::DONATIONS_PER_TRANSACTION, value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]
     pub cycle_batch: u32,
+    /// Seconds a runner's claim on a job holds (renewed every third of it while the job runs):
+    /// how long after a server dies its job waits before another runner takes it over.
+    #[arg(long, env = "LINGKARAN_JOB_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(2..=3600), global = true)]
+    pub job_lease_seconds: u32,
+    /// Milliseconds a runner with nothing to do waits before it looks for a due job again.
+    #[arg(long, env = "LINGKARAN_JOB_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(50..=60_000), global = true)]
+    pub job_poll_ms: u32,
+    /// Seconds a runner waits after it starts before it queues the day's jobs (the cycle,
+    /// reminders, the audit head): a freshly started server answers requests first.
+    #[arg(long, env = "LINGKARAN_JOB_DAILY_DELAY_SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(0..=86_400), global = true)]
+    pub job_daily_delay_seconds: u32,
     /// Where the cycle writes its remittance files.
     #[arg(
         long,

@@ -174,7 +174,9 @@ impl Worker {
             status_label: WorkerStatus::parse(&w.status).map(|s| s.label("id")),
             status_reason: w.status_reason.clone(),
             flag: w.flag.clone(),
-            possible_duplicate_of: w.possible_duplicate_of,
+            possible_duplicate_of: w
+                .possible_duplicate_of
+                .filter(|_| gate::may_see_duplicate_links(who)),
             created_at: w.created_at.to_rfc3339(),
             updated_at: w.updated_at.to_rfc3339(),
         }

@@ -275,8 +275,17 @@ both_dbs!(
             .await;
         assert_eq!(s, 201, "a possible duplicate is stored");
         assert_eq!(second["flag"], "possible_duplicate");
-        assert_eq!(second["possible_duplicate_of"], first["id"]);
+        // The proposer is not told which record (it may be another organisation's): the
+        // warning names none, and the link is the officer's.
+        assert_eq!(second["possible_duplicate_of"], Value::Null, "{second}");
         assert_eq!(second["warnings"][0]["code"], "possible_duplicate");
+        let warning = second["warnings"][0].to_string();
+        assert!(!warning.contains(&format!("#{}", first["id"])), "{warning}");
+        let (_, seen) = w
+            .app
+            .get(&w.officer, &format!("/api/v1/workers/{}", second["id"]))
+            .await;
+        assert_eq!(seen["possible_duplicate_of"], first["id"], "{seen}");
         let (_, third) = w
             .app
             .post(&w.proposer, "/api/v1/workers", worker(&c, "Siti Aminah"))
@@ -340,7 +349,7 @@ both_dbs!(the_sample_upload_reports_every_bad_row, |db| async move {
         .app
         .upload(&w.proposer, "upload-sample.csv", bytes.clone())
         .await;
-    assert_eq!(s, 201, "{r}");
+    assert_eq!(s, 202, "{r}");
     assert_eq!(r["rows"], 26);
     assert_eq!(r["accepted"], 11);
     assert_eq!(r["rejected"], 14);
@@ -850,7 +859,7 @@ both_dbs!(
         let csv = "nik,nama,jenis_kelamin,tanggal_lahir,kode_desa,pekerjaan\n\
                    9101011203850001,Yohanes Gebze,L,12-03-1985,93.01.01.1002,nelayan\n";
         let (s, r) = app.upload(&proposer, "merauke.csv", csv.into()).await;
-        assert_eq!(s, 201, "{r}");
+        assert_eq!(s, 202, "{r}");
         assert_eq!(r["accepted"], 1, "{r}");
         assert_eq!(r["rejected"], 0, "{r}");
         let w0 = &r["warnings"][0];

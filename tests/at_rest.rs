@@ -8,6 +8,7 @@ mod common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
 use lingkaran::db::{donations, imports, outbox, sealed, workers, Db};
 use lingkaran::privacy::Keyring;
 use serde_json::{json, Value};
@@ -90,7 +91,7 @@ async fn scenarios(db: &Db) -> (TestApp, Vec<String>) {
         first.village_code,
     );
     let (s, report) = app.upload(&proposer, "uji.csv", csv.into_bytes()).await;
-    assert_eq!(s, 201, "{report}");
+    assert_eq!(s, 202, "{report}");
     assert_eq!(
         report["duplicates"], 1,
         "a NIK registered before is refused: {report}"
@@ -152,8 +153,54 @@ async fn scenarios(db: &Db) -> (TestApp, Vec<String>) {
     )
     .await
     .unwrap();
+    // A bank statement carrying what donors typed with their transfers: a NIK and a phone.
+    // One line pays an invoice (its description becomes the payment's note), one matches
+    // nothing and waits for an officer.
+    let (s, d) = app
+        .post(
+            &donor,
+            "/api/v1/donations",
+            json!({ "mode": "criteria", "count": 1, "months": 1 }),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let (va, amount) = (
+        d["invoice"]["va_number"].as_str().unwrap().to_string(),
+        d["invoice"]["amount"].as_i64().unwrap(),
+    );
+    let csv = format!(
+        "Tanggal;Keterangan;Referensi;Jumlah;CR/DB\n\
+         25/11/2026;TRF VA {va} UNTUK NIK 3525011203850911 HP 6281299990912;FT26329AAA01;{amount};CR\n\
+         26/11/2026;TITIP NIK 3525011203850913 HP 081299990914;FT26330BBB02;50000;CR\n"
+    );
+    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("mutasi-uji.csv");
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("account", "1230004567890");
+    let (s, r) = app
+        .post_multipart(&officer, "/api/v1/statements", form)
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(
+        (r["matched"].as_i64(), r["unmatched"].as_i64()),
+        (Some(1), Some(1)),
+        "{r}"
+    );
+    // Read back, the lines and the note open.
+    let (_, q) = app.get(&officer, "/api/v1/statements/unmatched").await;
+    assert!(q.to_string().contains("TITIP NIK 3525011203850913"), "{q}");
+
     let mut all = niks;
     all.extend(secrets(db).await.1);
+    all.extend(
+        [
+            "3525011203850911",
+            "6281299990912",
+            "3525011203850913",
+            "081299990914",
+        ]
+        .map(String::from),
+    );
     all.push("3525011203850901".into());
     all.push("081299990901".into());
     all.push("3525011203850905".into());
@@ -280,7 +327,7 @@ async fn some_data(db: &Db, tag: u32) -> Vec<String> {
         niks[0], niks[1], niks[0]
     );
     let (s, r) = app.upload(&proposer, "daftar.csv", csv.into_bytes()).await;
-    assert_eq!(s, 201, "{r}");
+    assert_eq!(s, 202, "{r}");
     assert_eq!(r["accepted"], 2, "{r}");
     outbox::enqueue(
         db,
@@ -332,17 +379,32 @@ async fn rotation(url: String) {
         .unwrap();
     niks.extend(some_data(&both, 2).await);
     everything_opens(&both, &niks).await;
-    let r = sealed::rotate(&both, 2).await.unwrap();
+    let r = sealed::rotate(&both, 2, Actor::Cli, chrono::Utc::now())
+        .await
+        .unwrap();
     let by = |c: &str| r.columns.iter().find(|(n, _)| n == c).unwrap().1;
     assert_eq!(by("workers.nik"), 2, "key 1's NIKs only: {r:?}");
     assert_eq!(by("workers.phone"), 2, "{r:?}");
     assert_eq!(by("import_errors.value"), 1, "{r:?}");
     assert_eq!(by("outbox.recipient"), 1, "{r:?}");
     assert_eq!(
-        sealed::rotate(&both, 2).await.unwrap().total(),
+        sealed::rotate(&both, 2, Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap()
+            .total(),
         0,
         "nothing left"
     );
+    // Each run is on the audit trail, with what it moved, and the chain still verifies.
+    let runs: Vec<String> = lingkaran::on_db!(&both, |pool| sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'keys.rotate' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!(runs[0].contains("\"workers.nik\",2"), "{}", runs[0]);
+    assert!(lingkaran::db::audit::verify(&both).await.unwrap().ok);
     both.close().await;
 
     let new = Db::connect(&url, ring(&format!("{ENC2}{INDEX}")))
@@ -426,4 +488,152 @@ fn serve_refuses_to_start_without_keys() {
         !dir.path().join("s.db").exists(),
         "refused before touching the database"
     );
+}
+
+/// A database an older version wrote (migrations up to 0017, before anything was sealed),
+/// opened by this one: the first open seals every plain NIK, phone and free text, gives the
+/// workers and covered NIKs their blind index, and everything still reads and matches.
+async fn an_older_database(url: String) {
+    let keys = common::keys();
+    let db = Db::connect(&url, keys.clone()).await.unwrap();
+    if db.kind() == "postgres" {
+        // The URL is of a migrated database: start from an empty one.
+        lingkaran::on_db!(&db, |pool| sqlx::raw_sql(
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+        )
+        .execute(pool)
+        .await
+        .map(|_| ()))
+        .unwrap();
+    }
+    let mut old = if db.kind() == "postgres" {
+        sqlx::migrate!("migrations/postgres")
+    } else {
+        sqlx::migrate!("migrations/sqlite")
+    };
+    old.migrations = std::borrow::Cow::Owned(
+        old.migrations
+            .iter()
+            .filter(|m| m.version <= 17)
+            .cloned()
+            .collect(),
+    );
+    lingkaran::on_db!(&db, |pool| old.run(pool).await).unwrap();
+    let now = chrono::Utc::now();
+    let day = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
+    let statements: &[&str] = &[
+        "INSERT INTO regions (code, name, level, parent) VALUES ('35', 'JAWA TIMUR', 1, NULL),
+           ('35.25', 'KAB. GRESIK', 2, '35'), ('35.25.01', 'Wringinanom', 3, '35.25'),
+           ('35.25.01.2001', 'Wringinanom', 4, '35.25.01')",
+        "INSERT INTO organisations (id, name, kind, region_code, created_at)
+           VALUES (1, 'Desa Lama', 'desa', '35.25.01.2001', $1)",
+        "INSERT INTO users (id, username, full_name, password_hash, role, organisation_id, created_at)
+           VALUES (100, 'lama', 'Petugas Lama', '!', 'officer', NULL, $1)",
+        "INSERT INTO workers (nik, full_name, name_key, sex, birth_date, village_code,
+           regency_code, phone, occupation, income, organisation_id, proposed_by, status,
+           created_at, updated_at)
+         VALUES ('3525011203850931', 'Pekerja Lama', 'pekerja lama', 'M', $2, '35.25.01.2001',
+           '35.25', '+6281299990931', 'petani', 1500000, 1, 100, 'verified', $1, $1)",
+        "INSERT INTO covered_niks (nik, imported_by, imported_at)
+           VALUES ('3525011203850932', 100, $1)",
+        "INSERT INTO outbox (dedupe_key, channel, recipient, body, status, next_attempt_at,
+           created_at)
+         VALUES ('lama:1', 'sms', '081299990933', 'NIK 3525011203850931 terlindungi',
+           'sent', $1, $1)",
+        "INSERT INTO bank_statements (id, sha256, filename, format, uploaded_by, created_at)
+           VALUES (1, 'abc', 'mutasi-lama.csv', 'csv', 100, $1)",
+        "INSERT INTO statement_lines (statement_id, line_no, booked_on, amount, reference,
+           description, status)
+         VALUES (1, 2, '2026-11-25', 50000, 'FT26329LAMA', 'TITIP NIK 3525011203850934',
+           'unmatched')",
+    ];
+    for sql in statements {
+        lingkaran::on_db!(&db, |pool| sqlx::query(sql)
+            .bind(now)
+            .bind(day)
+            .execute(pool)
+            .await
+            .map(|_| ()))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    // This version opens it: the migrations, then the sealing (what `serve` does).
+    db.migrate(now).await.unwrap();
+    let sealed_now = sealed::seal_plain(&db, 2).await.unwrap();
+    assert!(
+        sealed_now >= 7,
+        "NIK, index, phone, covered, outbox ×2, line: {sealed_now}"
+    );
+    assert_eq!(
+        sealed::seal_plain(&db, 2).await.unwrap(),
+        0,
+        "once is enough"
+    );
+
+    let w = workers::by_nik(&db, "3525011203850931")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(w.full_name, "Pekerja Lama");
+    assert_eq!(w.phone.as_deref(), Some("+6281299990931"));
+    let covered: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM covered_niks WHERE nik_index = $1"
+    )
+    .bind(sealed::nik_index(&keys, "3525011203850932"))
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(covered, 1, "the insurer's list still matches");
+    let lines = lingkaran::db::statements::unmatched(&db, 10).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].description, "TITIP NIK 3525011203850934");
+    assert_eq!(lines[0].reference.as_deref(), Some("FT26329LAMA"));
+    let messages = outbox::list(&db, None, 10).await.unwrap();
+    assert!(messages[0].body.contains("3525011203850931"));
+
+    // And nothing of it is left in plain text, in any column.
+    let secrets: Vec<String> = [
+        "3525011203850931",
+        "6281299990931",
+        "3525011203850932",
+        "081299990933",
+        "3525011203850934",
+    ]
+    .map(String::from)
+    .to_vec();
+    for (table, columns) in [
+        ("workers", "nik, nik_index, phone"),
+        ("covered_niks", "nik_index"),
+        ("outbox", "recipient, body"),
+        ("statement_lines", "reference, description"),
+    ] {
+        for column in columns.split(", ") {
+            let raw = if db.kind() == "sqlite" {
+                format!("SELECT CAST({column} AS BLOB) FROM {table}")
+            } else {
+                format!("SELECT {column} FROM {table}")
+            };
+            let values: Vec<Option<Vec<u8>>> =
+                lingkaran::on_db!(&db, |pool| sqlx::query_scalar(&raw).fetch_all(pool).await)
+                    .unwrap();
+            for v in values.into_iter().flatten() {
+                assert_eq!(
+                    found_in(&v, &secrets),
+                    Vec::<String>::new(),
+                    "{table}.{column}"
+                );
+            }
+        }
+    }
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_sqlite_database_is_sealed_when_opened() {
+    common::on_sqlite_url(an_older_database).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_postgres_database_is_sealed_when_opened() {
+    common::on_postgres_url(an_older_database).await;
 }

@@ -556,6 +556,28 @@ both_dbs!(
             &format!("/api/v1/workers/{}", w.worker_id),
         )
         .await;
+        // An admin's change answers with the whole worker: a reveal too, after the change.
+        let other = common::nik("35.25.01", false, "1985-03-12", 4321);
+        let (s, created) = w
+            .app
+            .post(
+                w.token("proposer"),
+                "/api/v1/workers",
+                json!({ "nik": other, "full_name": "Pekerja Ditolak",
+                        "village_code": "35.25.01.2001", "occupation": "petani" }),
+            )
+            .await;
+        assert_eq!(s, 201, "{created}");
+        let (s, rejected) = w
+            .app
+            .post(
+                admin,
+                &format!("/api/v1/workers/{}/reject", created["id"]),
+                json!({ "reason": "bukan pekerja rentan" }),
+            )
+            .await;
+        assert_eq!(s, 200, "{rejected}");
+        assert_eq!(rejected["nik"], json!(other), "an admin sees it whole");
         let after = audit_actions(&db).await;
         let new: Vec<&(String, String, String)> = after[before.len()..].iter().collect();
         let actions: Vec<&str> = new.iter().map(|(a, _, _)| a.as_str()).collect();
@@ -565,7 +587,10 @@ both_dbs!(
                 "worker.reveal",
                 "worker.reveal",
                 "worker.reveal",
-                "export.csv"
+                "export.csv",
+                "worker.create",
+                "worker.reject",
+                "worker.reveal"
             ],
             "one entry per answer: {new:?}"
         );

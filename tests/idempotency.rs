@@ -197,9 +197,14 @@ both_dbs!(a_refusal_before_the_work_is_not_replayed, |db| async move {
     let app = world(db).await;
     let donor = sign_up(&app, "dermawan").await;
     // A page session that forgot its CSRF header: 403 …
-    let (session, csrf) = users::create_session(&app.db, donor.id, chrono::Utc::now())
-        .await
-        .unwrap();
+    let (session, csrf) = users::create_session(
+        &app.db,
+        donor.id,
+        chrono::Duration::hours(12),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let send = |csrf: Option<&str>| {
         let mut r = app
             .client

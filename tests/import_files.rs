@@ -37,7 +37,7 @@ both_dbs!(a_utf8_bom_is_ignored, |db| async move {
     let (app, t) = proposer(db).await;
     let body = format!("\u{feff}{HEADER}\n{}\n", row(1, "Agus"));
     let (s, r) = app.upload(&t, "bom.csv", body.into_bytes()).await;
-    assert_eq!(s, 201, "{r}");
+    assert_eq!(s, 202, "{r}");
     assert_eq!(r["accepted"], 1);
 });
 
@@ -48,7 +48,7 @@ both_dbs!(a_latin1_file_is_read_and_said_so, |db| async move {
     body.push(0xE9); // é in Latin-1 / Windows-1252
     body.extend(b" Ramos,L,,35.25.01.2001,,petani,,\n");
     let (s, r) = app.upload(&t, "latin1.csv", body).await;
-    assert_eq!(s, 201, "{r}");
+    assert_eq!(s, 202, "{r}");
     assert_eq!(r["accepted"], 1);
     assert!(codes(&r, "notes").contains(&"latin1".to_string()));
     let (_, w) = app.get(&t, "/api/v1/workers").await;
@@ -68,7 +68,7 @@ both_dbs!(
                 .replace("petani", "astronot"),
         );
         let (s, r) = app.upload(&t, "titik-koma.csv", body.into_bytes()).await;
-        assert_eq!(s, 201, "{r}");
+        assert_eq!(s, 202, "{r}");
         assert_eq!(r["rows"], 2, "blank lines are not rows");
         assert_eq!(r["accepted"], 1);
         assert_eq!(
@@ -137,7 +137,7 @@ both_dbs!(
         let (s, r) = app
             .upload(&t, "judul-saja.csv", format!("{HEADER}\n").into_bytes())
             .await;
-        assert_eq!(s, 201);
+        assert_eq!(s, 202);
         assert_eq!(r["rows"], 0);
         let (_, w) = app.get(&t, "/api/v1/workers").await;
         assert_eq!(w["total"], 0, "nothing was stored from refused files");
@@ -192,7 +192,7 @@ both_dbs!(
         ws.write_string(2, 6, "petani").unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let (s, r) = app.upload(&t, "daftar.xlsx", bytes).await;
-        assert_eq!(s, 201, "{r}");
+        assert_eq!(s, 202, "{r}");
         assert_eq!(r["rows"], 2);
         assert_eq!(r["accepted"], 1, "{r}");
         assert_eq!(r["errors"][0]["line"], 3);
@@ -275,7 +275,7 @@ both_dbs!(
             .unwrap();
 
         let (s, r) = app.upload(&t, "list.csv", body.into_bytes()).await;
-        assert_eq!(s, 201, "{r}");
+        assert_eq!(s, 202, "{r}");
         assert_eq!(r["import_id"], rec.id, "the same import, resumed");
         assert_eq!(r["accepted"], 20);
         assert_eq!(r["duplicates"], 0, "its own rows are not duplicates");

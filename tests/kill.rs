@@ -139,7 +139,7 @@ both_urls!(a_killed_allocation_is_all_or_nothing, |url| async move {
         &db,
         "csr.besar",
         "PT Besar",
-        "rahasia-sekali",
+        &lingkaran::auth::password::hash_password("rahasia-sekali").unwrap(),
         chrono::Utc::now(),
     )
     .await

@@ -219,6 +219,12 @@ both_dbs!(after_the_funded_months, |db| async move {
     let file = format!(
         "nik,bulan,iuran,referensi\n{c},{m3},{c_price},JMO-77\n{b},2027-13,16800,\n9999999999999999,{m3},16800,\n"
     );
+    let per_line_before: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'self_payment.record'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
     let imp = lifecycle::import_self_payments(
         &db,
         &file,
@@ -251,6 +257,29 @@ both_dbs!(after_the_funded_months, |db| async move {
     .await
     .unwrap();
     assert_eq!((imp2.recorded, imp2.duplicates), (0, 1));
+    // Each import is one audit entry with its counts (its lines share one transaction), plus
+    // C's change to mandiri; no entry per line.
+    let imports: Vec<String> = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'self_payment.import' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert_eq!(imports.len(), 2, "{imports:?}");
+    let first: serde_json::Value = serde_json::from_str(&imports[0]).unwrap();
+    assert_eq!(
+        (&first["recorded"], &first["refused"]),
+        (&serde_json::json!(1), &serde_json::json!(1)),
+        "{first}"
+    );
+    let per_line: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'self_payment.record'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(per_line, per_line_before, "no entry per line");
+    assert!(lingkaran::db::audit::verify(&db).await.unwrap().ok);
 
     // Graduation as of m3: the three ended with `last`; 3 months after is m3, when only C paid
     // (A paid m1 only).

@@ -209,7 +209,9 @@ both_dbs!(
                 format!("{HEADER}\n{}\n", row(1, "Agus")).into_bytes(),
             )
             .await;
-        assert_eq!(s, 201, "{v}");
+        // 202: taken; `upload` waited for the import's job, whose report this is.
+        assert_eq!(s, 202, "{v}");
+        assert_eq!(v["status"], "done", "{v}");
     }
 );
 
@@ -345,7 +347,9 @@ both_dbs!(
             row(3, "Budi").replace("petani", "@SUM(A1)"),
         );
         let (s, r) = app.upload(&t, "rumus.csv", body.into_bytes()).await;
-        assert_eq!(s, 201, "{r}");
+        // 202: taken; `upload` waited for the import's job, whose report this is.
+        assert_eq!(s, 202, "{r}");
+        assert_eq!(r["status"], "done", "{r}");
         assert_eq!(r["accepted"], 1, "{r}");
         let codes: Vec<&str> = r["errors"]
             .as_array()
@@ -403,7 +407,9 @@ both_dbs!(
             row(5, "Eka"),
         );
         let (s, r) = app.upload(&t, "kutip.csv", body.into_bytes()).await;
-        assert_eq!(s, 201, "{r}");
+        // 202: taken; `upload` waited for the import's job, whose report this is.
+        assert_eq!(s, 202, "{r}");
+        assert_eq!(r["status"], "done", "{r}");
         assert_eq!(r["rows"], 5, "{r}");
         assert_eq!(r["accepted"], 4, "{r}");
         assert_eq!(r["errors"][0]["line"], 3, "{r}");
@@ -422,7 +428,9 @@ both_dbs!(cr_only_files_number_their_lines, |db| async move {
         row(2, "Budi").replace("petani", "astronot")
     );
     let (s, r) = app.upload(&t, "mac.csv", body.into_bytes()).await;
-    assert_eq!(s, 201, "{r}");
+    // 202: taken; `upload` waited for the import's job, whose report this is.
+    assert_eq!(s, 202, "{r}");
+    assert_eq!(r["status"], "done", "{r}");
     assert_eq!(
         (r["rows"].as_i64(), r["accepted"].as_i64()),
         (Some(2), Some(1)),
@@ -445,7 +453,9 @@ both_dbs!(utf16_files_are_read, |db| async move {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     let (s, r) = app.upload(&t, "unicode.txt", bytes).await;
-    assert_eq!(s, 201, "{r}");
+    // 202: taken; `upload` waited for the import's job, whose report this is.
+    assert_eq!(s, 202, "{r}");
+    assert_eq!(r["status"], "done", "{r}");
     assert_eq!(r["accepted"], 1, "{r}");
     let notes: Vec<&str> = r["notes"]
         .as_array()

@@ -328,10 +328,14 @@ both_dbs!(
     |db| async move {
         let c = cast(db).await;
         let officer_id = c.token("officer").id;
-        let (cookie, csrf) =
-            lingkaran::db::users::create_session(&c.app.db, officer_id, chrono::Utc::now())
-                .await
-                .unwrap();
+        let (cookie, csrf) = lingkaran::db::users::create_session(
+            &c.app.db,
+            officer_id,
+            chrono::Duration::hours(12),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         let url = c
             .app
             .url(&format!("/api/v1/workers/{}/verify", c.worker_id));

@@ -68,7 +68,9 @@ both_dbs!(
             .unwrap()
             .to_vec();
         let (s, r) = app.upload(&t, "contoh.csv", csv).await;
-        assert_eq!(s, 201, "{r}");
+        // 202: taken; `upload` waited for the import's job, whose report this is.
+        assert_eq!(s, 202, "{r}");
+        assert_eq!(r["status"], "done", "{r}");
         assert_eq!(r["rejected"], 0, "{r}");
         assert_eq!(r["duplicates"], 0, "{r}");
         assert_eq!(r["possible_duplicates"], 0, "{r}");
@@ -109,7 +111,9 @@ both_dbs!(
         assert!(xf.contains("numFmtId=\"49\""), "column A's style: {xf}");
         // Its header row is the columns the import knows, and it imports as an empty list.
         let (s, r) = app.upload(&t, "templat.xlsx", bytes).await;
-        assert_eq!(s, 201, "{r}");
+        // 202: taken; `upload` waited for the import's job, whose report this is.
+        assert_eq!(s, 202, "{r}");
+        assert_eq!(r["status"], "done", "{r}");
         assert_eq!(r["rows"], 0, "{r}");
     }
 );

@@ -20,39 +20,115 @@ pub struct Login {
     label: Option<String>,
 }
 
-/// Exchanges a username and password for a bearer token, for scripts.
+/// Exchanges a username and password for a bearer token, for scripts. Failed attempts are
+/// throttled per account and per client address (then 429 with `Retry-After`). The token
+/// expires after `LINGKARAN_TOKEN_DAYS` days.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts",
     summary = "Exchange username and password for a bearer token",
-    description = "Roles: anyone.",
+    description = "Roles: anyone. Tokens expire after LINGKARAN_TOKEN_DAYS days (90 by default).",
     security(),
     responses(
         (status = 201, description = "A new token", body = shapes::Token),
         (status = 401, description = "Wrong username or password (`bad_credentials`)", body = ErrorEnvelope),
+        (status = 429, description = "Too many failed sign-ins for the account or address (`too_many_attempts`), or too many password checks at once (`busy`), with `Retry-After`", body = ErrorEnvelope),
     ))]
 pub async fn issue_token(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     Json(l): Json<Login>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let Some(user_id) = users::authenticate(&state.db, &l.username, &l.password).await? else {
+) -> std::result::Result<(StatusCode, Json<Value>), axum::response::Response> {
+    use axum::response::IntoResponse;
+    let address = state.client_address(&parts);
+    let signed_in = crate::usecase::signin::sign_in(
+        &state.db,
+        state.clock.as_ref(),
+        crate::usecase::signin::Attempt {
+            username: &l.username,
+            password: &l.password,
+            address: &address,
+        },
+    )
+    .await
+    .map_err(super::error::refusal)?;
+    let Some(user_id) = signed_in else {
+        tracing::info!(
+            username = %crate::auth::password::loggable(&l.username),
+            "API sign-in refused"
+        );
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "bad_credentials",
             "Nama pengguna atau kata sandi salah.",
             "Wrong username or password.",
-        ));
+        )
+        .into_response());
     };
+    let label: String = l
+        .label
+        .as_deref()
+        .unwrap_or("api")
+        .chars()
+        .take(100)
+        .collect();
     let token = users::create_api_token(
         &state.db,
         user_id,
-        l.label.as_deref().unwrap_or("api"),
+        &label,
         crate::db::audit::Actor::User(user_id),
         state.clock.now(),
     )
-    .await?;
+    .await
+    .map_err(|e| ApiError::from(e).into_response())?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "token": token, "token_type": "Bearer" })),
+        Json(json!({ "token": token, "token_type": "Bearer",
+                     "expires_in_days": state.settings.lifetimes.token.num_days() })),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// The caller changes their own password. Needs the current one; every browser session of
+/// theirs ends (but the one asking, for a page's session). API tokens stay.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts",
+    summary = "Change your own password",
+    description = "Roles: any signed-in user. Needs the current password; ends your other sessions.",
+    responses(
+        (status = 200, description = "Changed", body = shapes::PasswordChanged),
+        (status = 422, description = "The current password is wrong (`wrong_password`) or the new one is too weak (`weak_password`, `same_password`)", body = ErrorEnvelope),
+        (status = 429, description = "Too many failed attempts (`too_many_attempts`), with `Retry-After`", body = ErrorEnvelope),
+    ))]
+pub async fn change_password(
+    caller: Caller,
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+    Json(c): Json<PasswordChange>,
+) -> std::result::Result<Json<Value>, axum::response::Response> {
+    let address = state.client_address(&parts);
+    let session = crate::http::request::cookie(&parts, crate::http::request::SESSION_COOKIE)
+        // A bearer request keeps no session.
+        .filter(|_| {
+            !parts
+                .headers
+                .contains_key(axum::http::header::AUTHORIZATION)
+        });
+    let ended = crate::usecase::signin::change_password(
+        state.ctx(&caller.0),
+        crate::usecase::signin::Change {
+            current: &c.current_password,
+            new: &c.new_password,
+            repeat: &c.new_password,
+            session,
+            address: &address,
+        },
+    )
+    .await
+    .map_err(super::error::refusal)?;
+    Ok(Json(json!({ "changed": true, "sessions_ended": ended })))
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
@@ -99,13 +175,7 @@ pub async fn create_user(
             "Role must be admin, officer, proposer, donor or viewer.",
         )
     })?;
-    if u.password.chars().count() < 8 {
-        return Err(ApiError::bad_request(
-            "weak_password",
-            "Kata sandi paling sedikit 8 karakter.",
-            "The password needs at least 8 characters.",
-        ));
-    }
+    crate::usecase::signin::check_new_password(&u.password, &u.username)?;
     if role == Role::Proposer && u.organisation_id.is_none() {
         return Err(ApiError::bad_request(
             "organisation_required",

@@ -21,9 +21,15 @@ pub struct MaybeCaller(pub Option<Principal>);
 
 /// The caller, with the CSRF header checked on a cookie-authenticated change.
 async fn principal(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
-    request::principal(parts, &state.db, true, state.clock.now())
-        .await
-        .map_err(ApiError::from)
+    request::principal(
+        parts,
+        &state.db,
+        true,
+        state.clock.now(),
+        &state.settings.lifetimes,
+    )
+    .await
+    .map_err(ApiError::from)
 }
 
 impl From<Refused> for ApiError {

@@ -24,12 +24,12 @@
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::db::idempotency::{self, Claim};
+use crate::privacy::Kind;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 /// Bodies larger than this cannot carry an Idempotency-Key (they are uploads, which are
 /// idempotent by their content anyway).
@@ -84,11 +84,18 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let (parts, body) = req.into_parts();
     // The caller as the handler will see it. A refusal (unknown token, CSRF) or nobody
     // signed in: the request runs unkept, and the handler answers it.
-    let who =
-        match crate::http::request::principal(&parts, &state.db, true, state.clock.now()).await {
-            Ok(Some(p)) => format!("user:{}", p.user_id),
-            Ok(None) | Err(_) => return next.run(Request::from_parts(parts, body)).await,
-        };
+    let who = match crate::http::request::principal(
+        &parts,
+        &state.db,
+        true,
+        state.clock.now(),
+        &state.settings.lifetimes,
+    )
+    .await
+    {
+        Ok(Some(p)) => format!("user:{}", p.user_id),
+        Ok(None) | Err(_) => return next.run(Request::from_parts(parts, body)).await,
+    };
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -98,13 +105,15 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         )
         .into_response();
     };
-    let mut h = Sha256::new();
-    h.update(parts.method.as_str().as_bytes());
-    h.update(b" ");
-    h.update(parts.uri.path().as_bytes());
-    h.update(b"\n");
-    h.update(&bytes);
-    let request_hash = hex::encode(h.finalize());
+    // Keyed (the blind-index key), not a plain SHA-256: the body may carry a NIK, and the
+    // hash is kept in the database for a day.
+    let mut request = Vec::with_capacity(bytes.len() + 64);
+    request.extend_from_slice(parts.method.as_str().as_bytes());
+    request.push(b' ');
+    request.extend_from_slice(parts.uri.path().as_bytes());
+    request.push(b'\n');
+    request.extend_from_slice(&bytes);
+    let request_hash = hex::encode(state.db.keys().blind_index_bytes(Kind::Text, &request));
     let ttl = state.settings.idempotency_ttl;
     let claim = match idempotency::claim(
         &state.db,

@@ -24,7 +24,7 @@ fn report_json(r: &Report) -> Value {
     description = "Roles: proposer.",
     request_body(content = shapes::FileUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "The import's report", body = wire::ImportReport),
+        (status = 202, description = "Taken: the import's id and its report so far (`status` `running`). Its rows are stored by a background job; `GET /api/v1/imports/{id}` shows the rows done until `status` is `done` or `failed`.", body = wire::ImportReport),
         (status = 200, description = "The same file was imported before: that report", body = wire::ImportReport),
         (status = 403, description = "Not a proposer (`forbidden`)", body = ErrorEnvelope),
         (status = 422, description = "No file, an unreadable upload, or a file that cannot be read as a list", body = ErrorEnvelope),
@@ -40,17 +40,19 @@ pub async fn upload(
         path: &saved.path,
         file_name: &saved.name,
     };
-    let report = uc::import(state.ctx(p), upload).await?;
+    let report = uc::submit(state.ctx(p), upload).await?;
     let status = if report.already_imported {
         StatusCode::OK
     } else {
-        StatusCode::CREATED
+        // This server starts the job now (unless it runs none); the answer does not wait.
+        state.start_import(report.import.id);
+        StatusCode::ACCEPTED
     };
     Ok((status, Json(report_json(&report))))
 }
 
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
-    summary = "An import's report",
+    summary = "An import's report, and while it runs the rows done so far",
     description = "Roles: its proposer, officers in scope, admin.",
     params(("id" = i64, Path, description = "The import's id")),
     responses(

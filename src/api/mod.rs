@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::health))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::me))
+        .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::create_user))
         .routes(routes!(
             accounts::list_organisations,

@@ -9,7 +9,7 @@ use crate::auth::role::{REGISTRY_READERS, STAFF};
 use crate::auth::{Principal, Role};
 use crate::db::audit::Actor;
 use crate::db::imports::{self, ErrorRow, Pending, Submitter};
-use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter};
+use crate::db::workers::{self, ChangeError, EligibilitySetting, Filter, WorkerRecord};
 use crate::privacy::gate::{self, Sight};
 use crate::regions::RegionTable;
 use crate::wire;
@@ -125,7 +125,7 @@ pub async fn create(
         let rec = workers::get(&state.db, *id)
             .await?
             .ok_or_else(|| ApiError::not_found("Pekerja"))?;
-        let mut body = wire::worker_json(&rec, p);
+        let mut body = shown_worker(&state, p, &rec).await?;
         body["warnings"] = json!(out
             .report
             .iter()
@@ -243,6 +243,15 @@ async fn reveal(state: &AppState, p: &Principal, what: &str, id: i64, count: usi
     )
     .await?;
     Ok(())
+}
+
+/// One worker as this caller may see it, for an answer: an admin's sight of the whole NIK is
+/// recorded as a reveal first, whether the answer is a read or the result of a change.
+async fn shown_worker(state: &AppState, p: &Principal, w: &WorkerRecord) -> Result<Value> {
+    if wire::sight_of(w, p).audited() {
+        reveal(state, p, "worker", w.id, 1).await?;
+    }
+    Ok(wire::worker_json(w, p))
 }
 
 /// A search by whole NIK from a role that sees masks: refused in words, the NIK not echoed.
@@ -396,10 +405,7 @@ pub async fn show(
         // Not 403: whether a record exists outside your scope is itself not yours to know.
         return Err(ApiError::not_found("Pekerja"));
     }
-    if wire::sight_of(&w, p).audited() {
-        reveal(&state, p, "worker", w.id, 1).await?;
-    }
-    let mut body = wire::worker_json(&w, p);
+    let mut body = shown_worker(&state, p, &w).await?;
     body["history"] = json!(workers::events(&state.db, id)
         .await?
         .iter()
@@ -441,7 +447,7 @@ async fn decide(
     id: i64,
     verify: bool,
     reason: Option<&str>,
-) -> Result<Value> {
+) -> Result<WorkerRecord> {
     let (to, action) = if verify {
         (WorkerStatus::Verified, "verify")
     } else {
@@ -467,7 +473,7 @@ async fn decide(
     let w = workers::change_status(&state.db, id, to, action, reason, p, state.clock.now())
         .await?
         .map_err(change_error)?;
-    Ok(wire::worker_json(&w, p))
+    Ok(w)
 }
 
 #[utoipa::path(post, path = "/api/v1/workers/{id}/verify", tag = "verification",
@@ -489,7 +495,8 @@ pub async fn verify(
 ) -> Result<Json<Value>> {
     let p = caller.require(&STAFF)?;
     let reason = body.and_then(|b| b.0.reason);
-    Ok(Json(decide(&state, p, id, true, reason.as_deref()).await?))
+    let w = decide(&state, p, id, true, reason.as_deref()).await?;
+    Ok(Json(shown_worker(&state, p, &w).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/workers/{id}/reject", tag = "verification",
@@ -510,9 +517,8 @@ pub async fn reject(
     Json(body): Json<ReasonInput>,
 ) -> Result<Json<Value>> {
     let p = caller.require(&STAFF)?;
-    Ok(Json(
-        decide(&state, p, id, false, body.reason.as_deref()).await?,
-    ))
+    let w = decide(&state, p, id, false, body.reason.as_deref()).await?;
+    Ok(Json(shown_worker(&state, p, &w).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -564,7 +570,7 @@ pub async fn decide_bulk(
         match decide(&state, p, id, verify, b.reason.as_deref()).await {
             Ok(w) => {
                 done += 1;
-                results.push(json!({ "id": id, "ok": true, "status": w["status"] }));
+                results.push(json!({ "id": id, "ok": true, "status": w.status }));
             }
             Err(e) if e.status.is_client_error() => {
                 failed += 1;
@@ -616,7 +622,7 @@ pub async fn resolve_duplicate(
     let w = workers::resolve_duplicate(&state.db, id, merge, p, state.clock.now())
         .await?
         .map_err(change_error)?;
-    Ok(Json(wire::worker_json(&w, p)))
+    Ok(Json(shown_worker(&state, p, &w).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/eligibility", tag = "registry",

@@ -15,6 +15,16 @@ pub struct Token {
     token: String,
     /// `Bearer`.
     token_type: String,
+    /// Days until it stops working (`LINGKARAN_TOKEN_DAYS`).
+    expires_in_days: i64,
+}
+
+/// A password changed.
+#[derive(ToSchema)]
+pub struct PasswordChanged {
+    changed: bool,
+    /// The caller's browser sessions that ended.
+    sessions_ended: i64,
 }
 
 /// The caller's own account.

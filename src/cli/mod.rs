@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod after;
+mod progress;
 pub use after::{LifecycleCmd, OutboxCmd, RatesCmd, RemindersCmd};
 
 #[derive(Parser, Debug)]
@@ -48,7 +49,15 @@ pub enum Cmd {
         /// is not set (without `--demo`, `serve` refuses to start without it).
         #[arg(long)]
         demo: bool,
+        /// Serve pages and the API only: run no jobs (imports, the cycle, reminders, the
+        /// outbox), which `lingkaran worker` then runs. For a site with several web servers.
+        #[arg(long, env = "LINGKARAN_NO_JOBS")]
+        no_jobs: bool,
     },
+    /// Run the jobs (imports, the month's cycle, reminders, the outbox, housekeeping) without
+    /// serving pages, until stopped. Any number of workers and servers may share a database:
+    /// each job is claimed by one of them (docs/operations.md).
+    Worker,
     /// Apply migrations and load the region table.
     Migrate,
     /// Create the Kabupaten Gresik demo data and print its users.
@@ -121,6 +130,25 @@ pub enum Cmd {
     Audit {
         #[command(subcommand)]
         cmd: AuditCmd,
+    },
+    /// Write a consistent copy of the database (`--db`) while it runs: SQLite's VACUUM INTO,
+    /// or pg_dump's custom format. Keep the key file with it, apart: the copy's personal
+    /// data opens only with those keys (docs/operations.md, "Backup and restore").
+    Backup {
+        /// The backup file to write; it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring a backup into the empty database given by `--db` (a new SQLite file, or a
+    /// PostgreSQL database without tables), then check it: the ledger, the audit trail and
+    /// the row counts. Exits 1 when a check fails.
+    Restore {
+        /// A file written by `lingkaran backup`.
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Proposing organisations.
     Org {
@@ -246,6 +274,20 @@ pub enum UserCmd {
         #[arg(long)]
         token: bool,
     },
+    /// Revoke a user's API tokens and end their browser sessions; with --token, only that
+    /// token (its id, as the tokens page and `user tokens` show it).
+    Revoke {
+        /// Username or user id.
+        user: String,
+        /// The token's id (12 hex characters).
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// List a user's API tokens: id, label, issued, revoked.
+    Tokens {
+        /// Username or user id.
+        user: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -363,7 +405,11 @@ async fn open_with(url: &str, keys: crate::privacy::Keyring) -> anyhow::Result<D
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging();
     match cli.cmd {
-        Cmd::Serve { addr, demo } => {
+        Cmd::Serve {
+            addr,
+            demo,
+            no_jobs,
+        } => {
             // Fail closed before touching the database or the port.
             let settings =
                 app::Settings::for_serve(&cli.config, demo).map_err(|e| anyhow::anyhow!(e))?;
@@ -388,7 +434,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Lingkaran: http://{}/  (API: /api/v1, OpenAPI: /api/openapi.json)",
                 listener.local_addr()?
             );
-            app::serve(AppState::with_settings(db, settings), listener, &cli.config).await?;
+            let mut state = AppState::with_settings(db, settings);
+            if no_jobs {
+                tracing::info!("--no-jobs: jobs are left to `lingkaran worker`");
+                state = state.without_jobs();
+            }
+            app::serve(state, listener, &cli.config).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Worker => {
+            let db = open(&cli.db, &cli.config).await?;
+            let env = crate::scheduler::env(&cli.config);
+            let pace = crate::scheduler::Pace::of(&cli.config);
+            println!("Lingkaran worker {} ({})", env.runner, db.kind());
+            tokio::select! {
+                _ = crate::scheduler::run(db, env, pace) => {}
+                _ = app::shutdown_signal() => {}
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {
@@ -604,21 +666,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 user_id,
                 import_id: None,
             };
-            match crate::import::run(&db, file, &name, who, &crate::clock::SystemClock).await? {
-                Ok(report) => {
-                    let errors = imports::errors(&db, report.import.id, "error", i64::MAX).await?;
-                    let warnings =
-                        imports::errors(&db, report.import.id, "warning", i64::MAX).await?;
-                    let body = wire::import_json(
-                        &report.import,
-                        &errors,
-                        &warnings,
-                        report.already_imported,
-                    );
+            let upload = crate::usecase::imports::Upload {
+                path: &file,
+                file_name: &name,
+            };
+            let clock = crate::clock::SystemClock;
+            match crate::usecase::imports::take(&db, who, upload, &clock).await {
+                Ok((import, already)) => {
+                    if !already {
+                        run_import_job(&db, &cli.config, import.id, progress::csv_rows(&file))
+                            .await?;
+                    }
+                    let import = imports::get(&db, import.id)
+                        .await?
+                        .context("the import vanished")?;
+                    let errors = imports::errors(&db, import.id, "error", i64::MAX).await?;
+                    let warnings = imports::errors(&db, import.id, "warning", i64::MAX).await?;
+                    let body = wire::import_json(&import, &errors, &warnings, already);
                     if json {
                         println!("{body}");
                     } else {
-                        let r = &report.import;
+                        let r = &import;
                         println!(
                             "import #{}: {} rows, {} accepted, {} rejected, {} duplicates, {} possible duplicates",
                             r.id, r.rows_total, r.accepted, r.rejected, r.duplicates, r.possible_duplicates
@@ -632,7 +700,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(e) => {
+                Err(crate::usecase::Error::Invalid(problems)) => {
+                    let e = problems
+                        .into_iter()
+                        .next()
+                        .map(crate::import::FileError)
+                        .context("a refusal without a reason")?;
                     if json {
                         println!(
                             "{}",
@@ -643,6 +716,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     Ok(ExitCode::from(1))
                 }
+                Err(other) => Err(refused(other)),
             }
         }
         Cmd::Workers {
@@ -679,6 +753,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     token,
                 },
         } => {
+            crate::usecase::signin::check_new_password(&password, &username).map_err(refused)?;
             let db = open(&cli.db, &cli.config).await?;
             let role = Role::parse(&role).context("unknown role")?;
             let full_name = name.as_deref().unwrap_or(&username);
@@ -708,6 +783,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "token: {}",
                     users::create_api_token(&db, id, "cli", Actor::Cli, crate::clock::now())
                         .await?
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::User {
+            cmd: UserCmd::Revoke { user, token },
+        } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let id = users::user_id(&db, &user)
+                .await?
+                .with_context(|| format!("no user {user} / tidak ada pengguna {user}"))?;
+            let (revoked, ended) = users::revoke(
+                &db,
+                id,
+                token.as_deref(),
+                token.is_none(),
+                Actor::Cli,
+                crate::clock::now(),
+            )
+            .await?;
+            if let (Some(t), 0) = (&token, revoked) {
+                anyhow::bail!(
+                    "user {user} has no active token {t} / pengguna {user} tidak punya token aktif {t}"
+                );
+            }
+            println!("{revoked} tokens revoked, {ended} sessions ended");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::User {
+            cmd: UserCmd::Tokens { user },
+        } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let id = users::user_id(&db, &user)
+                .await?
+                .with_context(|| format!("no user {user} / tidak ada pengguna {user}"))?;
+            let lifetime = chrono::Duration::days(i64::from(cli.config.token_days));
+            let now = crate::clock::now();
+            for t in users::tokens(&db, id).await? {
+                let state = match t.revoked_at {
+                    Some(r) => format!("revoked {}", r.format("%Y-%m-%d %H:%M")),
+                    None if t.created_at + lifetime <= now => "expired".to_string(),
+                    None => "active".to_string(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    t.id,
+                    t.label,
+                    t.created_at.format("%Y-%m-%d %H:%M"),
+                    state
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -779,7 +903,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cmd: KeysCmd::Rotate { batch, json },
         } => {
             let db = open(&cli.db, &cli.config).await?;
-            let r = crate::db::sealed::rotate(&db, usize::try_from(batch).unwrap_or(1)).await?;
+            let r = crate::db::sealed::rotate(
+                &db,
+                usize::try_from(batch).unwrap_or(1),
+                crate::db::audit::Actor::Cli,
+                crate::clock::now(),
+            )
+            .await?;
             if json {
                 println!(
                     "{}",
@@ -800,6 +930,79 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Backup { out, json } => {
+            let db = open(&cli.db, &cli.config).await?;
+            let kind = crate::db::backup::backup(&db, &cli.db, &out).await?;
+            let bytes = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+            // A copy of (sealed) personal data leaving the service: on the trail, after it.
+            let mut tx = db.begin_write().await?;
+            crate::db::audit::record(
+                &mut tx,
+                crate::clock::now(),
+                Actor::Cli,
+                "backup.write",
+                "database",
+                db.kind(),
+                serde_json::json!({ "file": out.display().to_string(), "bytes": bytes }),
+            )
+            .await?;
+            tx.commit().await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "file": out.display().to_string(), "kind": kind, "bytes": bytes })
+                );
+            } else {
+                println!(
+                    "{}: cadangan {} ({} byte) / backup written; simpan berkas kunci terpisah / keep the key file apart",
+                    out.display(),
+                    db.kind(),
+                    bytes
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Restore { file, json } => {
+            let kind = crate::db::backup::restore(&file, &cli.db).await?;
+            // Opened as `serve` would: migrations of a newer version, sealing, then checked.
+            let db = open(&cli.db, &cli.config).await?;
+            let ledger = crate::db::ledger::check(&db).await?;
+            let audit = crate::db::audit::verify(&db).await?;
+            let counts = crate::db::backup::row_counts(&db).await?;
+            let ok = ledger.violations.is_empty() && audit.ok;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "ok": ok, "kind": kind, "ledger_ok": ledger.violations.is_empty(),
+                        "transfers": ledger.transfers, "audit_ok": audit.ok,
+                        "audit_entries": audit.entries,
+                        "rows": counts.iter().map(|(t, n)| (t.clone(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
+                    })
+                );
+            } else {
+                println!(
+                    "dipulihkan / restored: {} transfers ({}), audit {} entries ({})",
+                    ledger.transfers,
+                    if ledger.violations.is_empty() {
+                        "ledger ok"
+                    } else {
+                        "LEDGER VIOLATIONS"
+                    },
+                    audit.entries,
+                    if audit.ok {
+                        "chain intact"
+                    } else {
+                        "CHAIN BROKEN"
+                    }
+                );
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Cmd::Audit {
             cmd: AuditCmd::Head { json },
@@ -899,6 +1102,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("organisation #{id} {name} ({region})");
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Runs import `id`'s job in this process with a progress bar on stderr; if a server or a
+/// worker claimed it first, follows its rows until it ends.
+async fn run_import_job(
+    db: &Db,
+    config: &crate::config::Config,
+    id: i64,
+    total: Option<i64>,
+) -> anyhow::Result<()> {
+    use crate::usecase::jobs;
+    let env = jobs::Env::for_imports(chrono::Duration::seconds(i64::from(
+        config.job_lease_seconds,
+    )));
+    let key = jobs::import_key(id);
+    let mut bar = progress::Progress::new(total);
+    loop {
+        let ran = jobs::run_one_with(db, &env, Some(&key), |done| bar.set(done)).await?;
+        if let Some(ran) = ran {
+            bar.finish();
+            if ran.state != "done" {
+                anyhow::bail!(
+                    "the import's job did not finish ({}): {}",
+                    ran.state,
+                    crate::db::jobs::get(db, &key)
+                        .await?
+                        .and_then(|j| j.last_error)
+                        .unwrap_or_default()
+                );
+            }
+            return Ok(());
+        }
+        // Another runner has it: follow its rows.
+        let job = crate::db::jobs::get(db, &key).await?;
+        if job
+            .as_ref()
+            .is_none_or(|j| j.state == "done" || j.state == "failed")
+        {
+            bar.finish();
+            return Ok(());
+        }
+        if let Some(r) = imports::get(db, id).await? {
+            bar.set(r.rows_total);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }
 

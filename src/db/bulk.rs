@@ -32,13 +32,12 @@ pub(crate) struct Existing {
     pub import_id: Option<i64>,
     pub status: String,
     pub flag: Option<String>,
-    pub possible_duplicate_of: Option<i64>,
     pub organisation_id: i64,
 }
 
 const EXISTING: &str =
-    "SELECT w.id, w.nik_index, w.full_name, w.import_id, w.status, w.flag, w.possible_duplicate_of,
-    w.organisation_id FROM workers w";
+    "SELECT w.id, w.nik_index, w.full_name, w.import_id, w.status, w.flag, w.organisation_id
+    FROM workers w";
 
 /// Flags each new row that has an older record with another NIK and the same normalised
 /// name, birth date and regency, pointing at the oldest. One join probes the duplicate-key

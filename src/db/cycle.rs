@@ -7,7 +7,7 @@
 //! a run killed half-way finishes exactly the rest.
 
 use super::audit::{self, Actor};
-use super::{ledger, Db, Pool};
+use super::{ledger, Db, Pool, Tx};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -615,6 +615,10 @@ pub async fn import_confirmation(
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());
+    // Lines are written in transactions of CONFIRM_BATCH lines, each ending with one audit
+    // entry for its lines' counts: a crash loses no entry for what committed, and a re-import
+    // (every line is keyed) changes nothing but appends its own entries.
+    let mut open: Option<(Tx, BatchCounts)> = None;
     for (i, row) in reader.records().enumerate() {
         let line = i + 2;
         let row = match row {
@@ -638,7 +642,14 @@ pub async fn import_confirmation(
                 continue;
             }
         };
-        let found: Option<(i64, i64, i64, i64, i64)> = on_db!(db, |pool| {
+        if open.is_none() {
+            open = Some((db.begin_write().await?, BatchCounts::default()));
+        }
+        let Some((tx, batch)) = open.as_mut() else {
+            unreachable!("opened above")
+        };
+        let index = super::sealed::nik_index(tx.keys(), &nik);
+        let found: Option<(i64, i64, i64, i64, i64)> = on_tx!(tx, |c| {
             sqlx::query_as(
             "SELECT m.worker_id, m.donation_id, COALESCE(r.jkk, m.jkk), COALESCE(r.jkm, m.jkm), d.donor_id
              FROM worker_months m
@@ -646,9 +657,9 @@ pub async fn import_confirmation(
              LEFT JOIN repriced_months r ON r.worker_id = m.worker_id AND r.month = m.month
              WHERE w.nik_index = $1 AND m.month = $2 AND d.status = 'funded'"
         )
-        .bind(super::sealed::nik_index(db.keys(), &nik))
+        .bind(&index)
         .bind(month.yyyymm())
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await
         })?;
         let Some((worker, donation, c_jkk, c_jkm, donor)) = found else {
@@ -657,11 +668,11 @@ pub async fn import_confirmation(
                 nik,
                 "no funded worker-month for this NIK in that month".into(),
             ));
+            batch.unknown += 1;
             continue;
         };
         let amount = if jkm { c_jkm } else { c_jkk };
-        let mut tx = db.begin_write().await?;
-        on_tx!(&mut tx, |c| {
+        on_tx!(tx, |c| {
             sqlx::query(
                 "INSERT INTO confirmations (month, programme, worker_id, donation_id, status, kpj,
                    reason, amount, created_at)
@@ -683,7 +694,7 @@ pub async fn import_confirmation(
         })?;
         let mut refunded = false;
         if status == "accepted" && !kpj.is_empty() {
-            on_tx!(&mut tx, |c| sqlx::query(
+            on_tx!(tx, |c| sqlx::query(
                 "UPDATE workers SET kpj = $1 WHERE id = $2"
             )
             .bind(&kpj)
@@ -705,22 +716,51 @@ pub async fn import_confirmation(
                 phase: Phase::Single,
                 linked: false,
             };
-            let r = ledger::apply_transfers(&mut tx, &[back], actor, now).await?;
+            let r = ledger::apply_transfers(tx, &[back], actor, now).await?;
             refunded = matches!(r.first(), Some(Ok(())));
         }
-        tx.commit().await?;
         match status {
-            "accepted" => report.accepted += 1,
-            _ => report.rejected += 1,
-        }
+            "accepted" => (report.accepted += 1, batch.accepted += 1),
+            _ => (report.rejected += 1, batch.rejected += 1),
+        };
         if refunded {
             report.refunded += 1;
+            batch.refunded += 1;
+        }
+        if batch.accepted + batch.rejected >= CONFIRM_BATCH {
+            if let Some((tx, batch)) = open.take() {
+                close_confirm_batch(tx, &batch, month, programme, actor, now).await?;
+            }
         }
     }
-    // One entry for the file, with its counts: the lines commit one by one above (each is
-    // keyed, so a re-import changes nothing), and one entry per line would be one per
-    // worker-month. It follows their commits rather than sharing them.
-    let mut tx = db.begin_write().await?;
+    if let Some((tx, batch)) = open.take() {
+        close_confirm_batch(tx, &batch, month, programme, actor, now).await?;
+    }
+    Ok(report)
+}
+
+/// Confirmation lines written per transaction.
+const CONFIRM_BATCH: usize = 500;
+
+/// What one transaction of confirmation lines did, for its audit entry.
+#[derive(Default)]
+struct BatchCounts {
+    accepted: usize,
+    rejected: usize,
+    refunded: usize,
+    unknown: usize,
+}
+
+/// Ends one batch of confirmation lines: its audit entry (the trail's head last), then the
+/// commit.
+async fn close_confirm_batch(
+    mut tx: Tx,
+    batch: &BatchCounts,
+    month: Month,
+    programme: &str,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     audit::record(
         &mut tx,
         now,
@@ -728,10 +768,10 @@ pub async fn import_confirmation(
         "cycle.confirmations",
         "cycle",
         month.to_string(),
-        json!({ "programme": programme, "accepted": report.accepted, "rejected": report.rejected,
-                "refunded": report.refunded, "unknown": report.unknown.len() }),
+        json!({ "programme": programme, "accepted": batch.accepted, "rejected": batch.rejected,
+                "refunded": batch.refunded, "unknown": batch.unknown }),
     )
     .await?;
     tx.commit().await?;
-    Ok(report)
+    Ok(())
 }

@@ -218,15 +218,16 @@ pub async fn budget_lines(db: &Db, donor_id: i64) -> sqlx::Result<Vec<BudgetLine
 
 /// An individual signs up as a donor: their account (role donor) and their donor record, in
 /// one transaction, so there is never an account without its donor or the reverse. `None`
-/// when the username is taken.
+/// when the username is taken. `password_hash`: the argon2id hash
+/// (`auth::password::hash_bounded`), computed before the transaction.
 pub async fn sign_up(
     db: &Db,
     username: &str,
     full_name: &str,
-    password: &str,
+    password_hash: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<(i64, i64)>> {
-    let hash = crate::auth::password::hash_password(password)?;
+    let hash = password_hash;
     let mut tx = db.begin_write().await?;
     let user: Option<i64> = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
@@ -236,7 +237,7 @@ pub async fn sign_up(
         )
         .bind(username)
         .bind(full_name)
-        .bind(&hash)
+        .bind(hash)
         .bind(now)
         .fetch_optional(c)
         .await

@@ -148,7 +148,7 @@ pub async fn create_or_find(
 /// Its report is rebuilt; the workers it already stored are found again by NIK and counted
 /// as its own, so nothing is stored twice.
 pub async fn reset_for_rerun(db: &Db, id: i64) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, |c| sqlx::query(
         "DELETE FROM import_errors WHERE import_id = $1"
     )
@@ -353,7 +353,9 @@ pub async fn write_batch(
         .iter()
         .map(|p| sealed::nik_index(keys, &p.worker.nik.to_string()))
         .collect();
-    let mut tx = db.begin().await?;
+    // A writer from the start: on SQLite a deferred transaction that reads, then writes after
+    // another writer (a job runner) committed, fails with "database is locked".
+    let mut tx = db.begin_write().await?;
 
     // 1. The insurer's active participants are already protected: refuse them.
     let covered: std::collections::HashSet<Vec<u8>> = bulk::covered_among(&mut tx, &indexes)
@@ -424,9 +426,9 @@ pub async fn write_batch(
         } else if let Some(id) = inserted.get(ix) {
             out.accepted += 1;
             out.stored.push((p.line, *id));
-            if let Some(of) = flagged.get(id) {
+            if flagged.contains_key(id) {
                 out.possible_duplicates += 1;
-                out.report.push(possible_duplicate_row(p.line, &nik, *of));
+                out.report.push(possible_duplicate_row(p.line, &nik));
             }
         } else if let Some(e) = existing.get(ix) {
             if who.import_id.is_some() && e.import_id == who.import_id {
@@ -434,11 +436,7 @@ pub async fn write_batch(
                 out.stored.push((p.line, e.id));
                 if e.flag.as_deref() == Some(super::workers::FLAG_POSSIBLE_DUPLICATE) {
                     out.possible_duplicates += 1;
-                    out.report.push(possible_duplicate_row(
-                        p.line,
-                        &nik,
-                        e.possible_duplicate_of.unwrap_or(0),
-                    ));
+                    out.report.push(possible_duplicate_row(p.line, &nik));
                 }
             } else if e.organisation_id == who.organisation_id {
                 // The proposer's own worker: it may see that record, so it is named.
@@ -616,18 +614,17 @@ pub async fn duplicate_submissions(
         .await)
 }
 
-fn possible_duplicate_row(line: i64, nik: &str, of: i64) -> ErrorRow {
+/// The proposer is told that the row looks like a worker already registered, not which one:
+/// that record may be another organisation's (docs/privacy.md, "Oracles closed"). The officer
+/// sees the pair on the queue (`possible_duplicate_of`).
+fn possible_duplicate_row(line: i64, nik: &str) -> ErrorRow {
     ErrorRow {
         line,
         column_name: "nama".into(),
         value: nik.to_string(),
         code: "possible_duplicate".into(),
-        message_id: format!(
-            "Disimpan, tetapi nama, tanggal lahir dan kabupaten sama dengan pekerja #{of} (NIK lain). Petugas akan memeriksa apakah orangnya sama."
-        ),
-        message_en: format!(
-            "Stored, but the name, birth date and regency match worker #{of} (another NIK). An officer will check whether they are the same person."
-        ),
+        message_id: "Disimpan, tetapi nama, tanggal lahir dan kabupaten sama dengan pekerja lain yang sudah terdaftar (NIK lain). Petugas akan memeriksa apakah orangnya sama.".into(),
+        message_en: "Stored, but the name, birth date and regency match another registered worker (another NIK). An officer will check whether they are the same person.".into(),
         severity: "warning".into(),
     }
 }

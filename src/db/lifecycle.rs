@@ -9,7 +9,7 @@
 
 use super::audit::{self, Actor};
 use super::worker_events::{self, Change, Param};
-use super::{ledger, Db};
+use super::{ledger, Db, Tx};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format;
@@ -199,6 +199,36 @@ pub async fn record_self_payment_in(
     actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Recorded, Problem>> {
+    let mut tx = db.begin_write().await?;
+    let r = self_payment_in(&mut tx, p, regions, actor, now).await?;
+    if let Ok(Recorded::New { worker_id, .. }) = &r {
+        // After the worker's row: the trail's head is taken last (ARCHITECTURE.md).
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "self_payment.record",
+            "worker",
+            worker_id,
+            json!({ "month": p.month.to_string(), "amount": p.amount, "source": p.source,
+                    "reference": p.reference }),
+        )
+        .await?;
+    }
+    // A refusal wrote nothing: committing it is the same as rolling it back.
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// [`record_self_payment_in`] in the caller's transaction, without its audit entry (one
+/// line's, or a file batch's). A refusal writes nothing, so the transaction goes on.
+async fn self_payment_in(
+    tx: &mut Tx,
+    p: &SelfPayment<'_>,
+    regions: Option<&[String]>,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Recorded, Problem>> {
     if Rupiah::positive(p.amount).is_none() {
         return Ok(Err(Problem::new(
             "bad_amount",
@@ -216,8 +246,7 @@ pub async fn record_self_payment_in(
     }
     let m = p.month.yyyymm();
     let label = format::month(p.month, "id");
-    let mut tx = db.begin_write().await?;
-    let (pricing, window) = super::rates::pricing_in(&mut tx).await?;
+    let (pricing, window) = super::rates::pricing_in(tx).await?;
     let current = Month::of(p.today);
     let (earliest, latest) = (current.minus(window.back), current.plus(window.ahead));
     if p.month < earliest || p.month > latest {
@@ -235,7 +264,7 @@ pub async fn record_self_payment_in(
         )));
     }
     let index = super::sealed::nik_index(tx.keys(), p.nik);
-    let worker: Option<(i64, String, i64, String, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+    let worker: Option<(i64, String, i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, status, income, sector, village_code FROM workers WHERE nik_index = $1"
     )
     .bind(&index)
@@ -254,7 +283,7 @@ pub async fn record_self_payment_in(
             "No worker with this NIK is registered.",
         )));
     };
-    let funded: bool = on_tx!(&mut tx, |c| sqlx::query_scalar(
+    let funded: bool = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM worker_months m JOIN donations d ON d.id = m.donation_id
          WHERE m.worker_id = $1 AND m.month = $2 AND d.status = 'funded')",
     )
@@ -309,8 +338,8 @@ pub async fn record_self_payment_in(
             ),
         )));
     }
-    let by = audit::user_id_in(&mut tx, actor).await?;
-    let inserted = on_tx!(&mut tx, |c| {
+    let by = audit::user_id_in(tx, actor).await?;
+    let inserted = on_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO self_payments
                (worker_id, month, amount, source, reference, recorded_by, created_at)
@@ -328,20 +357,8 @@ pub async fn record_self_payment_in(
         .map(|r| r.rows_affected())
     })?;
     if inserted == 0 {
-        tx.commit().await?;
         return Ok(Ok(Recorded::Duplicate { worker_id: worker }));
     }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        "self_payment.record",
-        "worker",
-        worker,
-        json!({ "month": p.month.to_string(), "amount": p.amount, "source": p.source,
-                "reference": p.reference }),
-    )
-    .await?;
     let mut status = status;
     if let Some(from @ (Verified | Lapsed)) = WorkerStatus::parse(&status) {
         let reason = self_paid_reason(p.month);
@@ -352,11 +369,10 @@ pub async fn record_self_payment_in(
             actor,
             at: now,
         };
-        if worker_events::change_worker(&mut tx, worker, from, &change).await? {
+        if worker_events::change_worker(tx, worker, from, &change).await? {
             status = Mandiri.code().into();
         }
     }
-    tx.commit().await?;
     Ok(Ok(Recorded::New {
         worker_id: worker,
         status,
@@ -398,6 +414,9 @@ pub async fn import_self_payments(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
+    // Lines are recorded in transactions of SELF_PAYMENT_BATCH, each ending with one audit
+    // entry for its counts (a worker who becomes mandiri still gets that change's own entry).
+    let mut open: Option<(Tx, SelfPaymentImport)> = None;
     for (i, row) in reader.records().enumerate() {
         let line = i + 2;
         let row = match row {
@@ -442,13 +461,56 @@ pub async fn import_self_payments(
             reference: (!reference.is_empty()).then_some(reference.as_str()),
             today,
         };
-        match record_self_payment_in(db, &p, regions, actor, now).await? {
-            Ok(Recorded::New { .. }) => out.recorded += 1,
-            Ok(Recorded::Duplicate { .. }) => out.duplicates += 1,
-            Err(problem) => out.errors.push(bad(problem.code, problem.id.clone())),
+        if open.is_none() {
+            open = Some((db.begin_write().await?, SelfPaymentImport::default()));
+        }
+        let Some((tx, batch)) = open.as_mut() else {
+            unreachable!("opened above")
+        };
+        match self_payment_in(tx, &p, regions, actor, now).await? {
+            Ok(Recorded::New { .. }) => (out.recorded += 1, batch.recorded += 1),
+            Ok(Recorded::Duplicate { .. }) => (out.duplicates += 1, batch.duplicates += 1),
+            Err(problem) => {
+                out.errors.push(bad(problem.code, problem.id.clone()));
+                batch.errors.push(bad(problem.code, String::new()));
+                continue;
+            }
+        };
+        if batch.recorded + batch.duplicates >= SELF_PAYMENT_BATCH {
+            if let Some((tx, batch)) = open.take() {
+                close_self_payment_batch(tx, &batch, actor, now).await?;
+            }
         }
     }
+    if let Some((tx, batch)) = open.take() {
+        close_self_payment_batch(tx, &batch, actor, now).await?;
+    }
     Ok(out)
+}
+
+/// Self-payment lines recorded per transaction of an import.
+const SELF_PAYMENT_BATCH: usize = 500;
+
+/// Ends one batch of an import of self-payments: its audit entry, then the commit.
+async fn close_self_payment_batch(
+    mut tx: Tx,
+    batch: &SelfPaymentImport,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "self_payment.import",
+        "self_payments",
+        "insurer",
+        json!({ "recorded": batch.recorded, "duplicates": batch.duplicates,
+                "refused": batch.errors.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What stopping a worker's future months did.
@@ -495,12 +557,16 @@ pub async fn stop_worker(
 ) -> anyhow::Result<Result<Stopped, Problem>> {
     let from = Month::of(on).next();
     let mut tx = db.begin_write().await?;
-    let status: Option<String> = on_tx!(&mut tx, |c| sqlx::query_scalar(
-        "SELECT status FROM workers WHERE id = $1"
-    )
-    .bind(worker_id)
-    .fetch_optional(c)
-    .await)?;
+    // The worker's row is locked from here (SQLite's single writer does the same), so the
+    // status change at the end, after the months and the money, cannot lose a race.
+    let lock = format!(
+        "SELECT status FROM workers WHERE id = $1{}",
+        tx.for_update()
+    );
+    let status: Option<String> = on_tx!(&mut tx, |c| sqlx::query_scalar(&lock)
+        .bind(worker_id)
+        .fetch_optional(c)
+        .await)?;
     let Some(status) = status else {
         return Ok(Err(Problem::new(
             "not_found",
@@ -536,14 +602,6 @@ pub async fn stop_worker(
         actor,
         at: now,
     };
-    if !worker_events::change_worker(&mut tx, worker_id, from_status, &change).await? {
-        // Another change won the race since the status was read: nothing is written.
-        return Ok(Err(Problem::new(
-            "status_changed",
-            "Status pekerja baru saja diubah orang lain; muat ulang dan coba lagi.",
-            "The worker's status was changed meanwhile; reload and try again.",
-        )));
-    }
     // Funded months from `from` on, with their donor's choice.
     let rows: Vec<(i64, i64, i64, i64, i64, bool)> = on_tx!(&mut tx, |c| sqlx::query_as(
         "SELECT m.month, m.donation_id, m.jkk, m.jkm, d.donor_id, o.leftover_to_pool
@@ -673,6 +731,16 @@ pub async fn stop_worker(
     .execute(c)
     .await
     .map(|_| ()))?;
+    // The status change and its entry last, so the trail's head is held only until the
+    // commit (ARCHITECTURE.md). A lost race rolls everything back (`tx` is dropped).
+    if !worker_events::change_worker(&mut tx, worker_id, from_status, &change).await? {
+        // Another change won the race since the status was read: nothing is written.
+        return Ok(Err(Problem::new(
+            "status_changed",
+            "Status pekerja baru saja diubah orang lain; muat ulang dan coba lagi.",
+            "The worker's status was changed meanwhile; reload and try again.",
+        )));
+    }
     audit::record(
         &mut tx,
         now,

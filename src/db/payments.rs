@@ -13,7 +13,8 @@
 //!    donor took meanwhile.
 
 use super::audit::{self, Actor};
-use super::{donations, ledger, Db, Tx};
+use super::{donations, ledger, sealed, Db, Tx};
+use crate::privacy::{Keyring, Kind};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use lingkaran_domain::format::rupiah;
@@ -79,8 +80,21 @@ pub struct PaymentRow {
     pub paid_on: String,
     pub channel: Option<String>,
     pub evidence_name: Option<String>,
+    /// Opened from `sealed_note`: a statement line's description or an officer's note, free
+    /// text that may carry a NIK, sealed at rest (`db::sealed`).
+    #[sqlx(skip)]
     pub note: Option<String>,
+    #[sqlx(rename = "note")]
+    sealed_note: Option<Vec<u8>>,
     pub received_at: DateTime<Utc>,
+}
+
+impl PaymentRow {
+    fn opened(mut self, keys: &Keyring) -> sqlx::Result<PaymentRow> {
+        self.note = sealed::open_opt(keys, Kind::Text, self.sealed_note.as_deref())?;
+        self.sealed_note = None;
+        Ok(self)
+    }
 }
 
 const SELECT_PAYMENT: &str =
@@ -335,6 +349,7 @@ pub(crate) async fn book_within(
             }));
         }
     }
+    let note = p.note.as_deref().map(|n| tx.keys().seal(Kind::Text, n));
     let inserted: Option<i64> = on_tx!(tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO payments (source, reference, invoice_id, donor_id, amount, paid_on,
@@ -352,7 +367,7 @@ pub(crate) async fn book_within(
         .bind(&p.evidence_name)
         .bind(&p.evidence)
         .bind(p.recorded_by.user_id())
-        .bind(&p.note)
+        .bind(&note)
         .bind(now)
         .fetch_optional(c)
         .await
@@ -524,18 +539,20 @@ pub async fn book_as(
 
 pub async fn of_donor(db: &Db, donor_id: i64) -> sqlx::Result<Vec<PaymentRow>> {
     let sql = format!("{SELECT_PAYMENT} WHERE p.donor_id = $1 ORDER BY p.id DESC");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let rows: Vec<PaymentRow> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(donor_id)
         .fetch_all(pool)
-        .await)
+        .await)?;
+    rows.into_iter().map(|p| p.opened(db.keys())).collect()
 }
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<PaymentRow>> {
     let sql = format!("{SELECT_PAYMENT} WHERE p.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let row: Option<PaymentRow> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)
-        .await)
+        .await)?;
+    row.map(|p| p.opened(db.keys())).transpose()
 }
 
 /// A manual entry's evidence: (file name, bytes).

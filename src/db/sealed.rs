@@ -13,9 +13,11 @@
 //! any point, nothing is lost (a value is readable under whichever key it carries, as long
 //! as the key file still has that key) and the next run continues where this one stopped.
 
+use super::audit::{self, Actor};
 use super::{Db, Pool};
 use crate::on_db;
 use crate::privacy::{Keyring, Kind};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// Rows re-sealed per transaction.
@@ -78,6 +80,25 @@ const SEALED: &[Column] = &[
     Column {
         table: "donations",
         column: "request",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
+    // Free text from the bank: what a donor typed with the transfer may carry a NIK.
+    Column {
+        table: "statement_lines",
+        column: "reference",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
+    Column {
+        table: "statement_lines",
+        column: "description",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
+    Column {
+        table: "payments",
+        column: "note",
         kind: Kind::Text,
         walk: Some("id"),
     },
@@ -150,7 +171,12 @@ pub async fn seal_plain(db: &Db, batch: usize) -> anyhow::Result<u64> {
 /// sealed at all) is sealed again under the newest, in batches of `batch` rows, each its
 /// own transaction. Running it again continues; when it reports nothing, the older keys may
 /// leave the key file.
-pub async fn rotate(db: &Db, batch: usize) -> anyhow::Result<Resealed> {
+pub async fn rotate(
+    db: &Db,
+    batch: usize,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Resealed> {
     let mut out = Resealed {
         indexed: seal_plain(db, batch).await?,
         ..Resealed::default()
@@ -160,6 +186,21 @@ pub async fn rotate(db: &Db, batch: usize) -> anyhow::Result<Resealed> {
         let n = reseal_column(db, c, &prefix, batch).await?;
         out.columns.push((format!("{}.{}", c.table, c.column), n));
     }
+    // One entry per run, after its batches (each committed on its own): which key values
+    // are now sealed under and how many moved. A run stopped half-way leaves no entry; the
+    // run that finishes the work records it.
+    let mut tx = db.begin_write().await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "keys.rotate",
+        "key",
+        db.keys().current_id(),
+        serde_json::json!({ "resealed": out.total(), "columns": out.columns }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(out)
 }
 

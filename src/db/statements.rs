@@ -24,8 +24,9 @@
 
 use super::audit::{self, Actor};
 use super::payments::{self, BookRefusal, NewPayment, Overpayment, Source, Target};
-use super::{Db, Tx};
+use super::{sealed, Db, Tx};
 use crate::payments::statement::{self, StatementInfo, StatementLine};
+use crate::privacy::{Keyring, Kind};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use lingkaran_domain::format::rupiah;
@@ -66,8 +67,16 @@ pub struct LineRow {
     pub line_no: i64,
     pub booked_on: String,
     pub amount: i64,
+    /// The line's reference and description as the bank wrote them, opened: free text a
+    /// donor typed, so it may carry a NIK or a phone, and is sealed at rest (`db::sealed`).
+    #[sqlx(skip)]
     pub reference: Option<String>,
+    #[sqlx(skip)]
     pub description: String,
+    #[sqlx(rename = "reference")]
+    sealed_reference: Option<Vec<u8>>,
+    #[sqlx(rename = "description")]
+    sealed_description: Vec<u8>,
     pub va_number: Option<String>,
     pub status: String,
     pub payment_id: Option<i64>,
@@ -80,6 +89,15 @@ pub struct LineRow {
 }
 
 impl LineRow {
+    /// Opens the sealed reference and description read from the store.
+    fn opened(mut self, keys: &Keyring) -> sqlx::Result<LineRow> {
+        self.reference = sealed::open_opt(keys, Kind::Text, self.sealed_reference.as_deref())?;
+        self.description = sealed::open(keys, Kind::Text, &self.sealed_description)?;
+        self.sealed_reference = None;
+        self.sealed_description = Vec::new();
+        Ok(self)
+    }
+
     /// The line's status as the domain's enum (`None` only for a word the schema forbids).
     pub fn line_status(&self) -> Option<StatementLineStatus> {
         StatementLineStatus::parse(&self.status)
@@ -665,6 +683,11 @@ async fn decide_line(
     let value_date = l.value_date.format("%Y-%m-%d").to_string();
     let booked_on = l.booked_on.format("%Y-%m-%d").to_string();
     let line_no = i64::try_from(l.line_no).unwrap_or(i64::MAX);
+    let reference = l
+        .reference
+        .as_deref()
+        .map(|r| tx.keys().seal(Kind::Text, r));
+    let description = tx.keys().seal(Kind::Text, &l.description);
     let line_id: Option<i64> = on_tx!(tx, |c| {
         sqlx::query_scalar(
             "INSERT INTO statement_lines (statement_id, line_no, booked_on, amount, reference,
@@ -676,8 +699,8 @@ async fn decide_line(
         .bind(line_no)
         .bind(&booked_on)
         .bind(l.amount)
-        .bind(&l.reference)
-        .bind(&l.description)
+        .bind(&reference)
+        .bind(&description)
         .bind(&l.va_number)
         .bind(account)
         .bind(&value_date)
@@ -937,27 +960,30 @@ pub async fn import(
 /// The officers' queue: lines that matched nothing, oldest first.
 pub async fn unmatched(db: &Db, limit: i64) -> sqlx::Result<Vec<LineRow>> {
     let sql = format!("{SELECT_LINE} WHERE l.status = $2 ORDER BY l.id LIMIT $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let rows: Vec<LineRow> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(limit)
         .bind(Unmatched.code())
         .fetch_all(pool)
-        .await)
+        .await)?;
+    rows.into_iter().map(|l| l.opened(db.keys())).collect()
 }
 
 pub async fn lines_of(db: &Db, statement_id: i64) -> sqlx::Result<Vec<LineRow>> {
     let sql = format!("{SELECT_LINE} WHERE l.statement_id = $1 ORDER BY l.line_no");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let rows: Vec<LineRow> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(statement_id)
         .fetch_all(pool)
-        .await)
+        .await)?;
+    rows.into_iter().map(|l| l.opened(db.keys())).collect()
 }
 
 pub async fn line(db: &Db, id: i64) -> sqlx::Result<Option<LineRow>> {
     let sql = format!("{SELECT_LINE} WHERE l.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let row: Option<LineRow> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)
-        .await)
+        .await)?;
+    row.map(|l| l.opened(db.keys())).transpose()
 }
 
 /// What an officer decides about an unmatched line.

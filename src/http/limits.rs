@@ -33,7 +33,8 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(120);
 /// The same for a change that moves money over a whole donation's worker-months (a payment
 /// callback funding a large donation, a donation, an extension, a bulk decision).
 pub const MONEY_TIMEOUT: Duration = Duration::from_secs(300);
-/// The same for an upload (reading the file and importing it).
+/// The same for an upload: receiving the file and storing it for its job (a list's rows are
+/// read by the import's job, after the answer; the upload page waits a moment for a small one).
 pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 /// Uploads (lists, statements, evidence, the insurer's files) handled at once by one
 /// server; one more is answered 503 with `Retry-After` (a setting,
@@ -65,8 +66,10 @@ const fn upload(bytes: usize) -> Limit {
     }
 }
 
-/// The limit of a request to `path` with `method`. Reads (GET, HEAD) carry no body; every
-/// route not named here takes a JSON body or a form.
+/// The limit of a request to `path` with `method`. Reads (GET, HEAD) carry no body (an
+/// import's progress, `GET /api/v1/imports/{id}`, is one); every route not named here takes
+/// a JSON body or a form (a password change, `POST /api/v1/me/password` and `/kata-sandi`,
+/// revoking a token, `/token/cabut`, a sign-in, a sign-up).
 pub fn for_route(method: &Method, path: &str) -> Limit {
     if method != Method::POST && method != Method::PUT {
         return Limit {
@@ -175,6 +178,15 @@ mod tests {
             MONEY_TIMEOUT
         );
         assert_eq!(for_route(&Method::GET, "/donasi/7").timeout, READ_TIMEOUT);
+        // Sign-in's and jobs' routes: forms and reads.
+        for path in ["/api/v1/me/password", "/kata-sandi", "/token/cabut"] {
+            assert_eq!(for_route(&Method::POST, path), FORM, "{path}");
+        }
+        assert_eq!(
+            for_route(&Method::GET, "/api/v1/imports/7").timeout,
+            READ_TIMEOUT
+        );
+        assert!(!for_route(&Method::GET, "/api/v1/imports/7").upload);
         assert_eq!(size_words(64 * 1024), "64 KB");
         assert_eq!(size_words(128 * 1024 * 1024), "128 MB");
     }

@@ -16,7 +16,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Why a request's caller could not be resolved. Each edge answers it its own way (the API
 /// with 401/403, a page as nobody signed in).
 pub enum Refused {
-    /// A bearer token nobody issued, or one that was revoked.
+    /// A bearer token nobody issued, or one that was revoked or expired.
     UnknownToken,
     /// A cookie-authenticated change without the session's CSRF token.
     Csrf,
@@ -76,6 +76,7 @@ pub async fn principal(
     db: &Db,
     check_csrf: bool,
     now: chrono::DateTime<chrono::Utc>,
+    lifetimes: &users::Lifetimes,
 ) -> Result<Option<Principal>, Refused> {
     let internal = |e: sqlx::Error| Refused::Internal(e.into());
     // `Bearer X`, `bearer  X ` …: the scheme is case-insensitive and spaces do not matter.
@@ -87,7 +88,7 @@ pub async fn principal(
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token);
     if let Some(token) = bearer {
-        return match users::token_principal(db, token.trim())
+        return match users::token_principal(db, token.trim(), now, lifetimes)
             .await
             .map_err(internal)?
         {
@@ -98,7 +99,7 @@ pub async fn principal(
     let Some(session) = cookie(parts, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some(p) = users::session_principal(db, session, now)
+    let Some(p) = users::session_principal(db, session, now, lifetimes)
         .await
         .map_err(internal)?
     else {

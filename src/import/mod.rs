@@ -184,29 +184,36 @@ pub async fn run(
     run_in_batches(db, path, file_name, who, clock, db.batch_rows()).await
 }
 
-/// [`run`] with a chosen number of rows per transaction (tests use small ones to cross
-/// batch boundaries).
-pub async fn run_in_batches(
+/// An import record made for an uploaded file whose header reads, and whether its rows are
+/// still to be stored.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub import: ImportRecord,
+    /// These exact bytes were imported before (finished): nothing is to be done. (An import
+    /// that failed or did not finish is run again.)
+    pub already_imported: bool,
+}
+
+/// The quick part of an import, answered while the uploader waits: hashes the file, reads its
+/// header (a file that cannot be read at all is refused here, before any record exists) and
+/// makes the import record, or finds the one of the same bytes uploaded before.
+pub async fn prepare(
     db: &Db,
-    path: PathBuf,
+    path: &Path,
     file_name: &str,
     who: Submitter,
     clock: &dyn Clock,
-    batch_rows: usize,
-) -> anyhow::Result<Result<ImportReport, FileError>> {
-    let batch_rows = batch_rows.max(1);
-    let today = clock.today();
+) -> anyhow::Result<Result<Prepared, FileError>> {
     let hash = {
-        let p = path.clone();
+        let p = path.to_path_buf();
         tokio::task::spawn_blocking(move || file_hash(&p)).await??
     };
-    let (reader, header) = {
-        let p = path.clone();
-        match tokio::task::spawn_blocking(move || open(&p)).await? {
-            Ok(x) => x,
-            Err(e) => return Ok(Err(e)),
+    {
+        let p = path.to_path_buf();
+        if let Err(e) = tokio::task::spawn_blocking(move || open(&p)).await? {
+            return Ok(Err(e));
         }
-    };
+    }
     let (record, is_new) = imports::create_or_find(
         db,
         who.organisation_id,
@@ -216,26 +223,84 @@ pub async fn run_in_batches(
         clock.now(),
     )
     .await?;
-    if !is_new && record.status == "done" {
+    let already_imported = !is_new && record.status == "done";
+    if already_imported {
         tracing::info!(
             import.id = record.id,
             "same file uploaded again; nothing new stored"
         );
+    }
+    Ok(Ok(Prepared {
+        import: record,
+        already_imported,
+    }))
+}
+
+/// [`run`] with a chosen number of rows per transaction (tests use small ones to cross
+/// batch boundaries): [`prepare`], then [`execute`], in this task.
+pub async fn run_in_batches(
+    db: &Db,
+    path: PathBuf,
+    file_name: &str,
+    who: Submitter,
+    clock: &dyn Clock,
+    batch_rows: usize,
+) -> anyhow::Result<Result<ImportReport, FileError>> {
+    let prepared = match prepare(db, &path, file_name, who, clock).await? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    if prepared.already_imported {
+        return Ok(Ok(ImportReport {
+            import: prepared.import,
+            already_imported: true,
+        }));
+    }
+    execute(db, prepared.import.id, path, clock, batch_rows, |_| {}).await
+}
+
+/// The long part: reads every row of `path` and stores them for import `import_id`, made by
+/// [`prepare`], calling `progress` with the rows done after each batch. Safe to run again
+/// (an import job resumed after its server died): an import not finished is started over,
+/// its report rebuilt, and the workers it stored before are found by NIK and counted as its
+/// own, so nothing is stored twice. A finished import is left as it is.
+pub async fn execute(
+    db: &Db,
+    import_id: i64,
+    path: PathBuf,
+    clock: &dyn Clock,
+    batch_rows: usize,
+    mut progress: impl FnMut(i64),
+) -> anyhow::Result<Result<ImportReport, FileError>> {
+    let batch_rows = batch_rows.max(1);
+    let today = clock.today();
+    let record = imports::get(db, import_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("import {import_id} not found"))?;
+    if record.status == "done" {
         return Ok(Ok(ImportReport {
             import: record,
             already_imported: true,
         }));
     }
-    if !is_new {
+    if record.rows_total > 0 {
         tracing::warn!(
             import.id = record.id,
             "re-running an import that did not finish"
         );
-        imports::reset_for_rerun(db, record.id).await?;
     }
+    imports::reset_for_rerun(db, record.id).await?;
+    let (reader, header) = {
+        let p = path.clone();
+        match tokio::task::spawn_blocking(move || open(&p)).await? {
+            Ok(x) => x,
+            Err(e) => return Ok(Err(e)),
+        }
+    };
     let who = Submitter {
+        organisation_id: record.organisation_id,
+        user_id: record.uploaded_by,
         import_id: Some(record.id),
-        ..who
     };
     let rules = crate::db::workers::eligibility(db).await?.rules();
     let area = crate::db::users::organisation(db, who.organisation_id)
@@ -251,10 +316,11 @@ pub async fn run_in_batches(
 
     let started = std::time::Instant::now();
     let mut failure: Option<Problem> = None;
+    let mut done = 0i64;
     while let Some(msg) = rx.recv().await {
         match msg {
             Msg::Batch(b) => {
-                imports::write_batch(
+                let out = imports::write_batch(
                     db,
                     who,
                     &b.pending,
@@ -264,6 +330,8 @@ pub async fn run_in_batches(
                     clock.now(),
                 )
                 .await?;
+                done += out.rows;
+                progress(done);
             }
             Msg::Fatal(p) => failure = Some(p),
         }

@@ -48,6 +48,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use lingkaran_domain::message::Problem;
+use lingkaran_domain::nik;
 use lingkaran_domain::Rupiah;
 use std::borrow::Cow;
 
@@ -363,7 +364,8 @@ fn lone_cr_to_lf(text: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 /// The first run of 10 to 20 digits (a virtual-account number) in the reference, else in the
-/// description.
+/// description, that is not shaped like a NIK or a phone number a donor typed
+/// (`nik::may_be_personal`): the VA number is kept in plain text and matched on.
 fn va_number(reference: Option<&str>, description: &str) -> Option<String> {
     reference
         .and_then(digit_run)
@@ -372,7 +374,7 @@ fn va_number(reference: Option<&str>, description: &str) -> Option<String> {
 
 fn digit_run(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
-        .find(|run| (10..=20).contains(&run.len()))
+        .find(|run| (10..=20).contains(&run.len()) && !nik::may_be_personal(run))
         .map(str::to_string)
 }
 

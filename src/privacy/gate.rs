@@ -64,6 +64,14 @@ pub fn may_search_by_nik(p: &Principal) -> bool {
     matches!(p.role, Role::Admin | Role::Officer | Role::Proposer)
 }
 
+/// Whether a caller is told which record a worker may duplicate (`possible_duplicate_of`):
+/// the officers who decide it and admins. A proposer is told only that the row looks like
+/// a registered worker; the other record may be another organisation's, and its id would
+/// say that a person of that name, birth date and regency is registered.
+pub fn may_see_duplicate_links(p: &Principal) -> bool {
+    matches!(p.role, Role::Admin | Role::Officer)
+}
+
 /// The one rule (docs/privacy.md): admins see all, audited; officers whose scope holds the
 /// village and the proposing organisation see the whole record; viewers in scope and the
 /// donor who funds the worker see the mask; everyone else sees nothing.

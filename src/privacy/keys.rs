@@ -170,6 +170,11 @@ impl Keyring {
 
     /// Seals `plain` under the current key with a fresh random nonce.
     pub fn seal(&self, kind: Kind, plain: &str) -> Vec<u8> {
+        self.seal_bytes(kind, plain.as_bytes())
+    }
+
+    /// Seals bytes that need not be text (a part of an uploaded file), as [`Keyring::seal`].
+    pub fn seal_bytes(&self, kind: Kind, plain: &[u8]) -> Vec<u8> {
         let Some((id, cipher)) = self.enc.last() else {
             unreachable!("Keyring::parse refuses a key file without an enc key")
         };
@@ -179,7 +184,7 @@ impl Keyring {
             .encrypt(
                 XNonce::from_slice(&nonce),
                 Payload {
-                    msg: plain.as_bytes(),
+                    msg: plain,
                     aad: kind.label(),
                 },
             )
@@ -195,6 +200,11 @@ impl Keyring {
 
     /// Opens a sealed value.
     pub fn open(&self, kind: Kind, sealed: &[u8]) -> Result<String, OpenError> {
+        String::from_utf8(self.open_bytes(kind, sealed)?).map_err(|_| OpenError::Forged)
+    }
+
+    /// Opens a value sealed by [`Keyring::seal_bytes`].
+    pub fn open_bytes(&self, kind: Kind, sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
         if sealed.len() < HEADER_LEN + 16 || sealed[0] != FORMAT_V1 {
             return Err(OpenError::Format);
         }
@@ -214,7 +224,7 @@ impl Keyring {
                 },
             )
             .map_err(|_| OpenError::Forged)?;
-        String::from_utf8(plain).map_err(|_| OpenError::Forged)
+        Ok(plain)
     }
 
     /// The first bytes of every value sealed under key `id` (the format and the id): what
@@ -233,12 +243,19 @@ impl Keyring {
     /// The blind index of a value: equal for equal text of one kind, and reversible only
     /// with the index key.
     pub fn blind_index(&self, kind: Kind, plain: &str) -> [u8; 32] {
+        self.blind_index_bytes(kind, plain.as_bytes())
+    }
+
+    /// [`Keyring::blind_index`] of bytes that need not be text: a kept request's method,
+    /// path and body (`idempotency_keys.request_hash`), which may carry a NIK, so a plain
+    /// SHA-256 of it could be completed by trying the NIKs of a region.
+    pub fn blind_index_bytes(&self, kind: Kind, plain: &[u8]) -> [u8; 32] {
         let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.index) else {
             unreachable!("HMAC takes a key of any length")
         };
         mac.update(kind.label());
         mac.update(&[0]);
-        mac.update(plain.as_bytes());
+        mac.update(plain);
         mac.finalize().into_bytes().into()
     }
 }

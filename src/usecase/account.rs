@@ -181,7 +181,8 @@ pub struct SignedUp {
 
 /// An individual becomes a donor: at most `per_hour` sign-ups per network address an hour
 /// (`LINGKARAN_SIGNUPS_PER_HOUR`, counted in the store so that every instance counts the
-/// same), then a username of 3–40 characters, a name and a password of 8 or more.
+/// same), then a username of 3–40 characters, a name and a password the policy accepts
+/// ([`super::signin::check_new_password`]).
 ///
 /// Nobody is signed in yet, so it takes the store and the clock rather than a [`Ctx`].
 pub async fn sign_up(
@@ -235,14 +236,12 @@ pub async fn sign_up(
         lingkaran_domain::fields::PERSON_NAME_MAX,
     )
     .map_err(|p| Error::Invalid(vec![p]))?;
-    if input.password.chars().count() < 8 {
-        return Err(Error::invalid(
-            "weak_password",
-            "Kata sandi paling sedikit 8 karakter.",
-            "The password needs at least 8 characters.",
-        ));
-    }
-    let (user_id, donor_id) = donors::sign_up(db, &username, full_name, &input.password, now)
+    super::signin::check_new_password(&input.password, &username)?;
+    // Hashed in the bounded password pool, like every argon2 computation of a request.
+    let hash = crate::auth::password::hash_bounded(&input.password)
+        .await
+        .map_err(super::signin::busy)??;
+    let (user_id, donor_id) = donors::sign_up(db, &username, full_name, &hash, now)
         .await?
         .ok_or_else(|| {
             Error::conflict(

@@ -26,25 +26,39 @@ pub struct Upload<'a> {
     pub file_name: &'a str,
 }
 
-/// Stores an uploaded list for the proposer's organisation (`import::run`: each row checked,
-/// de-duplicated and stored in batches). A file that cannot be read at all is `Invalid`.
-pub async fn import(ctx: Ctx<'_>, upload: Upload<'_>) -> Result<Report, Error> {
+/// Takes an uploaded list for the proposer's organisation: its header is read at once (a file
+/// that cannot be read at all is `Invalid`), the import record made, and the file stored,
+/// sealed, for the import's job (`usecase::jobs`), which checks, de-duplicates and stores the
+/// rows in batches (`import::execute`) on whichever runner claims it. The report comes back
+/// at once, `running`, unless these bytes were imported before (`already_imported`).
+pub async fn submit(ctx: Ctx<'_>, upload: Upload<'_>) -> Result<Report, Error> {
     let p = ctx.require(&UPLOADERS)?;
     let who = Submitter {
         organisation_id: p.organisation_id.ok_or(Error::Forbidden)?,
         user_id: p.user_id,
         import_id: None,
     };
-    let run = crate::import::run(
-        ctx.db,
-        upload.path.to_path_buf(),
-        upload.file_name,
-        who,
-        ctx.clock,
-    )
-    .await?;
-    let done = run.map_err(|e| Error::Invalid(vec![e.0]))?;
-    with_lines(ctx, done.import, done.already_imported).await
+    let (import, already_imported) = take(ctx.db, who, upload, ctx.clock).await?;
+    with_lines(ctx, import, already_imported).await
+}
+
+/// [`submit`] for `who`, already known to be a proposer of that organisation (the command
+/// line names them): `(import, already_imported)`.
+pub async fn take(
+    db: &crate::db::Db,
+    who: Submitter,
+    upload: Upload<'_>,
+    clock: &dyn crate::clock::Clock,
+) -> Result<(ImportRecord, bool), Error> {
+    let prepared = crate::import::prepare(db, upload.path, upload.file_name, who, clock)
+        .await?
+        .map_err(|e| Error::Invalid(vec![e.0]))?;
+    if !prepared.already_imported {
+        let id = prepared.import.id;
+        crate::db::jobs::store_file(db, id, upload.path).await?;
+        super::jobs::queue_import(db, id, clock.now()).await?;
+    }
+    Ok((prepared.import, prepared.already_imported))
 }
 
 /// The import, if the caller may see it: its proposer organisation, officers in scope of

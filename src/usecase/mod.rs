@@ -16,10 +16,12 @@ pub mod cycle;
 pub mod donations;
 pub mod error;
 pub mod imports;
+pub mod jobs;
 pub mod messages;
 pub mod payments;
 pub mod privacy;
 pub mod quotes;
+pub mod signin;
 
 pub use error::Error;
 

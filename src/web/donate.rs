@@ -101,11 +101,11 @@ fn signup_page(
                     autocomplete="name" maxlength="200" required;
                 label for="password" { (t(S::Password)) }
                 input type="password" id="password" name="password" autocomplete="new-password"
-                    minlength="8" required;
+                    minlength="10" required;
                 p.muted { (t(S::PasswordHint)) }
                 label for="password2" { (t(S::PasswordAgain)) }
                 input type="password" id="password2" name="password2" autocomplete="new-password"
-                    minlength="8" required;
+                    minlength="10" required;
                 p { button type="submit" id="daftar" { (t(S::SignUpButton)) } }
             }
         }
@@ -213,12 +213,18 @@ pub async fn sign_up(
             .await
             .map_err(|e| ctx.internal(e))?;
     }
-    let (session, _csrf) = users::create_session(&state.db, user_id, state.clock.now())
-        .await
-        .map_err(|e| ctx.internal(e))?;
+    let lifetimes = &state.settings.lifetimes;
+    let (session, _csrf) = users::create_session(
+        &state.db,
+        user_id,
+        lifetimes.session_absolute,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?;
     tracing::info!(user.id = user_id, "donor signed up");
     let mut r = redirect("/donasi/baru");
-    super::session::set_cookie(&mut r, &super::session::session_cookie(&session));
+    super::session::set_cookie(&mut r, &super::session::session_cookie(&session, lifetimes));
     super::session::set_cookie(
         &mut r,
         &format!("{SIGNUP_COOKIE}=; Path=/daftar; HttpOnly; SameSite=Lax; Max-Age=0"),

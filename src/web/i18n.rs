@@ -169,6 +169,7 @@ strings! {
     ImportDone => "Selesai", "Done";
     ImportFailed => "Gagal", "Failed";
     ImportRunning => "Sedang diproses", "In progress";
+    RowsDone => "baris selesai; halaman ini dimuat ulang sendiri", "rows done; this page reloads itself";
     ReportTitle => "Laporan unggahan", "Upload report";
     AlreadyImported => "Berkas yang sama persis sudah pernah diunggah; tidak ada yang disimpan lagi. Ini laporan unggahan sebelumnya.", "This exact file was uploaded before; nothing new was stored. This is the earlier upload's report.";
     Rows => "Baris data", "Data rows";
@@ -255,7 +256,7 @@ strings! {
     SignUpButton => "Daftar", "Sign up";
     UsernameHint => "3–40 karakter: huruf, angka, titik, garis bawah atau tanda hubung.", "3–40 characters: letters, digits, dot, underscore or hyphen.";
     FullName => "Nama lengkap", "Full name";
-    PasswordHint => "Paling sedikit 8 karakter.", "At least 8 characters.";
+    PasswordHint => "Paling sedikit 10 karakter, bukan kata sandi yang umum. Beberapa kata yang mudah Anda ingat adalah pilihan yang baik.", "At least 10 characters, not a common password. A few words you remember are a good choice.";
     PasswordAgain => "Ulangi kata sandi", "Password again";
     PasswordMismatch => "Kedua kata sandi tidak sama. Ketik ulang keduanya.", "The two passwords differ. Type both again.";
     HaveAccount => "Sudah punya akun?", "Already have an account?";

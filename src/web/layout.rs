@@ -107,6 +107,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         div.who {
                             @if let Some(p) = &ctx.user {
                                 span { (t(S::SignedInAs)) " " strong { (p.full_name) } }
+                                " " a href="/kata-sandi" id="keamanan" { (ctx.lang.pick("Kata sandi & token", "Password & tokens")) } " "
                                 form.inline method="post" action="/keluar" {
                                     input type="hidden" name="csrf" value=(ctx.csrf());
                                     button.link type="submit" id="keluar" { (t(S::SignOut)) }

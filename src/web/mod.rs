@@ -46,6 +46,7 @@ pub mod money;
 pub mod page;
 pub mod protection;
 pub mod queue;
+pub mod security;
 pub mod session;
 pub mod upload;
 
@@ -66,6 +67,12 @@ pub fn router() -> Router<AppState> {
             get(protection::page).post(protection::check),
         )
         .route("/keluar", post(session::sign_out))
+        .route(
+            "/kata-sandi",
+            get(security::password_form).post(security::change_password),
+        )
+        .route("/token", get(security::tokens))
+        .route("/token/cabut", post(security::revoke))
         .route("/unggah", get(upload::form).post(upload::upload))
         .route("/unggahan/{id}", get(upload::report))
         .route("/contoh-unggahan.csv", get(upload::sample))

@@ -69,7 +69,15 @@ impl FromRequestParts<AppState> for Ctx {
             query,
         };
         // `false`: a page checks the form's `csrf` field itself, not the API's header.
-        ctx.user = match request::principal(parts, &state.db, false, state.clock.now()).await {
+        ctx.user = match request::principal(
+            parts,
+            &state.db,
+            false,
+            state.clock.now(),
+            &state.settings.lifetimes,
+        )
+        .await
+        {
             Ok(p) => p,
             // A stale or foreign bearer token: for a page, simply nobody signed in. (`Csrf`
             // cannot come back unasked; it would mean the same.)

@@ -8,6 +8,7 @@ use super::i18n::S;
 use super::layout;
 use super::page::{field, no_store, redirect, same_secret, Ctx, PageResult};
 use crate::app::AppState;
+use crate::auth::password::loggable;
 use crate::auth::Role;
 use crate::db::users;
 use crate::http::request::{cookie, SESSION_COOKIE};
@@ -38,10 +39,12 @@ pub(super) fn set_cookie(r: &mut Response, value: &str) {
     }
 }
 
-pub(super) fn session_cookie(token: &str) -> String {
+/// The session cookie: it lasts as long as a session may (`LINGKARAN_SESSION_HOURS`); the
+/// idle timeout is the store's. `Secure` is added for https sites by `app::https_only`.
+pub(super) fn session_cookie(token: &str, lifetimes: &users::Lifetimes) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        users::SESSION_HOURS * 3600
+        lifetimes.session_absolute.num_seconds()
     )
 }
 
@@ -49,12 +52,16 @@ fn cleared_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-fn sign_in_form(ctx: &Ctx, token: &str, username: &str, wrong: bool) -> Response {
+/// The most of a typed username shown back in the form.
+const MAX_USERNAME_SHOWN: usize = 100;
+
+fn sign_in_form(ctx: &Ctx, token: &str, username: &str, error: Option<String>) -> Response {
+    let wrong = error.is_some();
     let t = |s| ctx.t(s);
     let body = html! {
         h1 { (t(S::SignIn)) }
-        @if wrong {
-            p.error role="alert" id="galat-masuk" { (t(S::WrongCredentials)) }
+        @if let Some(e) = &error {
+            p.error role="alert" id="galat-masuk" { (e) }
         }
         @if ctx.param("keluar").is_some() {
             p.notice role="status" { (t(S::SignedOut)) }
@@ -107,7 +114,7 @@ pub async fn sign_in_page(ctx: Ctx, parts: Parts) -> PageResult {
     if let Some(p) = &ctx.user {
         return Ok(redirect(start_page(p.role)));
     }
-    Ok(sign_in_form(&ctx, &login_token(&parts), "", false))
+    Ok(sign_in_form(&ctx, &login_token(&parts), "", None))
 }
 
 pub async fn sign_in(
@@ -124,16 +131,49 @@ pub async fn sign_in(
     }
     let username = field(&form, "username").unwrap_or("").trim();
     let password = field(&form, "password").unwrap_or("");
-    let user_id = if username.is_empty() || password.is_empty() {
-        None
-    } else {
-        users::authenticate(&state.db, username, password)
-            .await
-            .map_err(|e| ctx.internal(e))?
+    let address = state.client_address(&parts);
+    let signed_in = crate::usecase::signin::sign_in(
+        &state.db,
+        state.clock.as_ref(),
+        crate::usecase::signin::Attempt {
+            username,
+            password,
+            address: &address,
+        },
+    )
+    .await;
+    let user_id = match signed_in {
+        Ok(id) => id,
+        Err(crate::usecase::Error::Throttled {
+            problem,
+            retry_after,
+        }) => {
+            tracing::info!(username = %loggable(username), "sign-in throttled");
+            let shown: String = username.chars().take(MAX_USERNAME_SHOWN).collect();
+            let mut r = sign_in_form(
+                &ctx,
+                &login_token(&parts),
+                &shown,
+                Some(problem.message(ctx.lang.code()).to_string()),
+            );
+            *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+            return Ok(r);
+        }
+        Err(e) => return Err(ctx.failed(e)),
     };
     let Some(user_id) = user_id else {
-        tracing::info!(username, "sign-in refused");
-        return Ok(sign_in_form(&ctx, &login_token(&parts), username, true));
+        // The username at most cut and escaped, never the password.
+        tracing::info!(username = %loggable(username), "sign-in refused");
+        let shown: String = username.chars().take(MAX_USERNAME_SHOWN).collect();
+        return Ok(sign_in_form(
+            &ctx,
+            &login_token(&parts),
+            &shown,
+            Some(ctx.t(S::WrongCredentials).to_string()),
+        ));
     };
     // A session this browser still holds is ended: one browser, one session.
     if let Some(old) = cookie(&parts, SESSION_COOKIE) {
@@ -141,16 +181,22 @@ pub async fn sign_in(
             .await
             .map_err(|e| ctx.internal(e))?;
     }
-    let (token, _csrf) = users::create_session(&state.db, user_id, state.clock.now())
-        .await
-        .map_err(|e| ctx.internal(e))?;
-    let principal = users::session_principal(&state.db, &token, state.clock.now())
+    let lifetimes = &state.settings.lifetimes;
+    let (token, _csrf) = users::create_session(
+        &state.db,
+        user_id,
+        lifetimes.session_absolute,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?;
+    let principal = users::session_principal(&state.db, &token, state.clock.now(), lifetimes)
         .await
         .map_err(|e| ctx.internal(e))?;
     let to = principal.map_or("/", |p| start_page(p.role));
     tracing::info!(user.id = user_id, "signed in");
     let mut r = redirect(to);
-    set_cookie(&mut r, &session_cookie(&token));
+    set_cookie(&mut r, &session_cookie(&token, lifetimes));
     set_cookie(
         &mut r,
         &format!("{LOGIN_COOKIE}=; Path=/masuk; HttpOnly; SameSite=Lax; Max-Age=0"),

@@ -44,6 +44,13 @@ pub async fn template() -> impl IntoResponse {
 /// Columns a file must have (indices into [`COLUMNS`]).
 const REQUIRED: [usize; 4] = [0, 1, 4, 6];
 
+/// How long the upload page waits for an import's job before it shows the report (a list
+/// of a few thousand rows is done by then).
+const WAIT_FOR_SMALL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Seconds between reloads of the report of an import still running.
+const REFRESH_SECONDS: u32 = 3;
+
 /// How many earlier uploads the upload page lists.
 const RECENT: i64 = 20;
 
@@ -212,7 +219,7 @@ pub async fn upload(
         path: &saved.path,
         file_name: &saved.name,
     };
-    let report = match uc::import(state.ctx(p), upload).await {
+    let report = match uc::submit(state.ctx(p), upload).await {
         Ok(r) => r,
         Err(crate::usecase::Error::Invalid(problems)) => {
             return upload_page(&ctx, &state, p, &problems).await;
@@ -220,6 +227,13 @@ pub async fn upload(
         Err(e) => return Err(ctx.failed(e)),
     };
     drop(saved);
+    if !report.already_imported {
+        // The job runs in the background; a small list is done within a moment, and its
+        // report is shown whole. A large one's page shows the rows done and refreshes itself.
+        if let Some(job) = state.start_import(report.import.id) {
+            let _ = tokio::time::timeout(WAIT_FOR_SMALL, job).await;
+        }
+    }
     let to = if report.already_imported {
         format!("/unggahan/{}?sudah=1", report.import.id)
     } else {
@@ -301,6 +315,13 @@ pub async fn report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<Stri
         p {
             strong { (rec.file_name) } " · " (layout::when(rec.created_at, &ctx))
             " · " (status_label(ctx.lang, &rec.status))
+        }
+        @if rec.status == "running" {
+            // Reloads itself until the job is done: the counts below are the rows done so far.
+            meta http-equiv="refresh" content=(REFRESH_SECONDS);
+            p.notice role="status" id="sedang-diproses" {
+                (t(S::ImportRunning)) ": " (number(rec.rows_total, en)) " " (t(S::RowsDone))
+            }
         }
         @if ctx.param("sudah").is_some() {
             p.warn role="status" { (t(S::AlreadyImported)) }

@@ -415,10 +415,40 @@ impl TestApp {
         checked("PUT", path, r).await
     }
 
+    /// Uploads a list as `t`. The service answers 202 at once and stores the rows in a job;
+    /// this waits for the job, as a client polling `GET /api/v1/imports/{id}` would, and
+    /// returns the upload's status with the finished report.
     pub async fn upload(&self, t: &Token, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let (s, v) = self.upload_only(t, name, bytes).await;
+        if s != 202 {
+            return (s, v);
+        }
+        let id = v["import_id"].as_i64().unwrap();
+        (s, self.wait_import(t, id).await)
+    }
+
+    /// Uploads a list as `t` and returns the answer as it comes (202 and the report so far).
+    pub async fn upload_only(&self, t: &Token, name: &str, bytes: Vec<u8>) -> (u16, Value) {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
         self.post_multipart(t, "/api/v1/imports", form).await
+    }
+
+    /// Polls import `id`'s report until its job ended (`done` or `failed`).
+    pub async fn wait_import(&self, t: &Token, id: i64) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let (s, v) = self.get(t, &format!("/api/v1/imports/{id}")).await;
+            assert_eq!(s, 200, "{v}");
+            if v["status"] != "running" {
+                return v;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "import {id} still running: {v}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// POSTs a multipart form as `t`; the answer is checked against the OpenAPI document.

@@ -205,6 +205,25 @@ impl std::fmt::Display for Nik {
 
 /// `3.52501E+15`, `3,52501E+15` or `3.525010101900001e15`: what Excel shows for a long
 /// number in a General-formatted cell. The trailing digits are gone for good.
+/// Whether a run of digits could be somebody's NIK or phone number: sixteen digits whose
+/// day (01–31, or 41–71 for a woman) and month (01–12) are where a NIK has them, or an
+/// Indonesian mobile number (`08…` or `628…`, 10 to 14 digits). Free text from outside (a
+/// bank statement's description) is searched for numbers, and a number found this way is
+/// never kept in plain text or taken for something else (a virtual-account number).
+pub fn may_be_personal(run: &str) -> bool {
+    let b = run.as_bytes();
+    if !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let two = |at: usize| u32::from(b[at] - b'0') * 10 + u32::from(b[at + 1] - b'0');
+    let nik = b.len() == 16 && {
+        let (day, month) = (two(6), two(8));
+        ((1..=31).contains(&day) || (41..=71).contains(&day)) && (1..=12).contains(&month)
+    };
+    let phone = (10..=14).contains(&b.len()) && (run.starts_with("08") || run.starts_with("628"));
+    nik || phone
+}
+
 pub fn looks_like_excel_number(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     let Some((mantissa, exponent)) = lower.split_once('e') else {
@@ -488,6 +507,22 @@ pub fn parse_list(text: &str, today: NaiveDate) -> NikList {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_nik_or_a_phone_in_free_text_is_personal_and_a_virtual_account_is_not() {
+        use super::may_be_personal;
+        assert!(may_be_personal("3525011203850911"));
+        assert!(may_be_personal("3525015203850911"), "a woman's day + 40");
+        assert!(may_be_personal("081299990914"));
+        assert!(may_be_personal("6281299990914"));
+        assert!(
+            !may_be_personal("8890800000000006"),
+            "the programme's VA numbers"
+        );
+        assert!(!may_be_personal("1230004567890"), "an account number");
+        assert!(!may_be_personal("3525013203850911"), "day 32 is no NIK");
+        assert!(!may_be_personal("35250112038509a1"));
+    }
+
     use super::*;
 
     fn today() -> NaiveDate {
