@@ -313,31 +313,37 @@ async fn https_only(
 }
 
 /// A refusal of the limits: the API's envelope under `/api`, a page in both languages
-/// elsewhere (the page's language cookie is not read for a refusal this early).
+/// elsewhere (the page's language cookie is not read for a refusal this early). The body may
+/// be left unread, so the answer closes the connection (`Connection: close`): a client must
+/// not send its next request on it.
 fn refusal(api: bool, status: StatusCode, p: Problem) -> Response {
-    if api {
-        return crate::api::error::ApiError {
+    let mut r = if api {
+        crate::api::error::ApiError {
             status,
             problems: vec![p],
         }
-        .into_response();
-    }
-    (
-        status,
-        maud::html! {
-            (maud::DOCTYPE)
-            html lang="id" {
-                head { meta charset="utf-8"; title { "Permintaan ditolak · Lingkaran" } }
-                body {
-                    h1 { "Permintaan ditolak / Request refused" }
-                    p id="alasan" { (p.id) }
-                    p lang="en" { (p.en) }
-                    p { a href="/" { "Kembali ke beranda / Back to home" } }
-                }
-            }
-        },
-    )
         .into_response()
+    } else {
+        (
+            status,
+            maud::html! {
+                (maud::DOCTYPE)
+                html lang="id" {
+                    head { meta charset="utf-8"; title { "Permintaan ditolak · Lingkaran" } }
+                    body {
+                        h1 { "Permintaan ditolak / Request refused" }
+                        p id="alasan" { (p.id) }
+                        p lang="en" { (p.en) }
+                        p { a href="/" { "Kembali ke beranda / Back to home" } }
+                    }
+                }
+            },
+        )
+            .into_response()
+    };
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
 }
 
 /// Unknown paths: the API's error envelope under `/api`, a page elsewhere.
