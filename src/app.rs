@@ -2,10 +2,10 @@
 
 use crate::config::Config;
 use crate::db::Db;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
-use std::time::Duration;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
+use lingkaran_domain::Problem;
 use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
@@ -13,6 +13,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: std::sync::Arc<Settings>,
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// One permit per upload in progress (`Settings::concurrent_uploads`).
+    pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
     /// Whether, and as which runner, this server starts an uploaded list's job at once
     /// (`None`: `serve --no-jobs`, a worker runs it).
     pub jobs: Option<std::sync::Arc<crate::usecase::jobs::Env>>,
@@ -29,6 +31,7 @@ impl AppState {
         let jobs = crate::usecase::jobs::Env::for_imports(settings.job_lease);
         AppState {
             db,
+            uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.concurrent_uploads)),
             settings: std::sync::Arc::new(settings),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
             jobs: Some(std::sync::Arc::new(jobs)),
@@ -87,6 +90,8 @@ pub struct Settings {
     /// The header a trusted reverse proxy writes the client's address in
     /// (`LINGKARAN_TRUSTED_PROXY_HEADER`); `None`: the socket's peer address.
     pub trusted_proxy_header: Option<String>,
+    /// Uploads handled at once; one more is answered 503.
+    pub concurrent_uploads: usize,
     /// How long sessions and API tokens live.
     pub lifetimes: crate::db::users::Lifetimes,
     /// `LINGKARAN_BASE_URL` is https: cookies are `Secure` and every answer carries HSTS.
@@ -158,6 +163,7 @@ impl Settings {
                 .trusted_proxy_header
                 .clone()
                 .filter(|h| !h.trim().is_empty()),
+            concurrent_uploads: config.concurrent_uploads as usize,
             lifetimes: crate::db::users::Lifetimes {
                 session_idle: chrono::Duration::minutes(i64::from(config.session_idle_minutes)),
                 session_absolute: chrono::Duration::hours(i64::from(config.session_hours)),
@@ -173,7 +179,7 @@ impl Settings {
     }
 }
 
-pub use crate::http::upload::MAX_UPLOAD_BYTES;
+pub use crate::http::limits::LIST_UPLOAD_BYTES as MAX_UPLOAD_BYTES;
 
 /// The whole service: JSON API under `/api`, pages at the root.
 pub fn router(state: AppState) -> Router {
@@ -185,14 +191,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::api::idempotency::layer,
         ))
+        // Each route's body cap and timeout (`http::limits`), the number of uploads at once,
+        // and `Cache-Control: no-store`. axum's own 2 MB default is off: the caps are ours.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
+        // Outside the guard, so that its refusals carry HSTS too.
         .layer(axum::middleware::from_fn_with_state(state.clone(), https_only))
-        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(600),
-        ))
-        // Outside the limit and the timeout, so that their refusals reach it.
+        // Outside the limits, so that their refusals reach it.
         .layer(axum::middleware::from_fn(
             crate::api::error::plain_errors_as_envelope,
         ))
@@ -204,6 +209,65 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The route's limits, before a byte of the body is read: a `Content-Length` over the cap is
+/// refused at once (413), a chunked body is cut at the cap (the extractor then answers 413),
+/// an upload beyond the concurrent ones is refused (503 with `Retry-After`), and a request
+/// that takes longer than its route allows gets 408. Every answer that does not set its own
+/// `Cache-Control` gets `no-store`: answers may carry personal data, and nothing here is
+/// worth a shared cache keeping.
+async fn guard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use crate::http::limits;
+    let limit = limits::for_route(req.method(), req.uri().path());
+    let api = req.uri().path().starts_with("/api/");
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.bytes as u64) {
+        return refusal(
+            api,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            limits::too_large(limit.bytes),
+        );
+    }
+    let _permit = if limit.upload {
+        match state.uploads.clone().try_acquire_owned() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let mut r = refusal(api, StatusCode::SERVICE_UNAVAILABLE, limits::busy());
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                return r;
+            }
+        }
+    } else {
+        None
+    };
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit.bytes));
+    let req = axum::extract::Request::from_parts(parts, body);
+    let mut r = match tokio::time::timeout(limit.timeout, next.run(req)).await {
+        // The extractor saw the cut: the same words as the up-front refusal, with the cap.
+        Ok(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => refusal(
+            api,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            limits::too_large(limit.bytes),
+        ),
+        Ok(r) => r,
+        Err(_) => refusal(api, StatusCode::REQUEST_TIMEOUT, limits::timed_out()),
+    };
+    if !r.headers().contains_key(header::CACHE_CONTROL) {
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
+}
+
 /// When the service is reached over https (`LINGKARAN_BASE_URL`), every answer tells the
 /// browser to use https only, for a year (HSTS), and every cookie set is `Secure`: one
 /// place for all cookies, so no page can forget it.
@@ -211,8 +275,7 @@ async fn https_only(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::http::{header, HeaderValue};
+) -> Response {
     let mut r = next.run(req).await;
     if state.settings.https {
         let headers = r.headers_mut();
@@ -246,6 +309,40 @@ async fn https_only(
             }
         }
     }
+    r
+}
+
+/// A refusal of the limits: the API's envelope under `/api`, a page in both languages
+/// elsewhere (the page's language cookie is not read for a refusal this early). The body may
+/// be left unread, so the answer closes the connection (`Connection: close`): a client must
+/// not send its next request on it.
+fn refusal(api: bool, status: StatusCode, p: Problem) -> Response {
+    let mut r = if api {
+        crate::api::error::ApiError {
+            status,
+            problems: vec![p],
+        }
+        .into_response()
+    } else {
+        (
+            status,
+            maud::html! {
+                (maud::DOCTYPE)
+                html lang="id" {
+                    head { meta charset="utf-8"; title { "Permintaan ditolak · Lingkaran" } }
+                    body {
+                        h1 { "Permintaan ditolak / Request refused" }
+                        p id="alasan" { (p.id) }
+                        p lang="en" { (p.en) }
+                        p { a href="/" { "Kembali ke beranda / Back to home" } }
+                    }
+                }
+            },
+        )
+            .into_response()
+    };
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
 }
 
@@ -295,14 +392,59 @@ pub async fn serve(
     if state.jobs.is_some() {
         crate::scheduler::spawn(state.db.clone(), config);
     }
-    // The peer's address reaches handlers (the protection page and sign-up count by it,
-    // unless a trusted proxy header is set).
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    serve_router(router(state), listener, shutdown_signal()).await
+}
+
+/// Serves `app` on `listener` over HTTP/1.1 until `shutdown` completes, then waits for the
+/// requests in flight. A client that has not sent its whole request head within
+/// [`crate::http::limits::HEADER_READ_TIMEOUT`] is disconnected (axum's own `serve` sets no
+/// such timeout, so a slow client could hold a connection for ever). The peer's address
+/// reaches handlers as `ConnectInfo` (the protection page and sign-up count by it, unless a
+/// trusted proxy header is set).
+pub async fn serve_router(
+    app: Router,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(crate::http::limits::HEADER_READ_TIMEOUT);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+        let conn = http.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM: what `serve` and `worker` stop on.

@@ -64,6 +64,10 @@ pub struct Config {
     /// Sign-ups per network address per hour.
     #[arg(long, env = "LINGKARAN_SIGNUPS_PER_HOUR", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100_000), global = true)]
     pub signups_per_hour: u32,
+    /// Uploads (lists, statements, evidence, the insurer's files) one server handles at
+    /// once; one more is answered 503 (docs/operations.md, "Limits").
+    #[arg(long, env = "LINGKARAN_CONCURRENT_UPLOADS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000), global = true)]
+    pub concurrent_uploads: u32,
     /// Days an API token works after it was issued.
     #[arg(long, env = "LINGKARAN_TOKEN_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub token_days: u32,

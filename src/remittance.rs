@@ -117,15 +117,19 @@ impl RemittanceFile {
         self.total = self.total.checked_add(contribution)?;
         let out = &mut self.csv;
         let num = &mut self.num;
-        out.write_field(r.nik)?;
-        out.write_field(r.name)?;
+        // Text cells through `csv_text` (a name cannot start like a formula, but a file sent
+        // to the insurer must never carry one); numbers are written as numbers, so a
+        // negative amount stays a number.
+        use lingkaran_domain::fields::csv_text;
+        out.write_field(csv_text(r.nik).as_bytes())?;
+        out.write_field(csv_text(r.name).as_bytes())?;
         num.clear();
         write!(num, "{}", r.income)?;
         out.write_field(&*num)?;
         num.clear();
         write!(num, "{}", r.contribution)?;
         out.write_field(&*num)?;
-        out.write_field(r.donor)?;
+        out.write_field(csv_text(r.donor).as_bytes())?;
         num.clear();
         write!(num, "DON-{}", r.donation)?;
         out.write_field(&*num)?;
@@ -175,5 +179,48 @@ impl RemittanceFile {
             total,
             sha256,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file for the insurer never carries a live formula, and its numbers stay numbers.
+    #[test]
+    fn text_cells_are_neutralised_and_numbers_kept() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let month = Month::new(2026, 12).ok_or_else(|| anyhow::anyhow!("month"))?;
+        let mut f = RemittanceFile::create(dir.path(), month, "JKK", 1)?;
+        f.row(&RemitRow {
+            nik: "3525011203850001",
+            name: "=HYPERLINK(\"http://x\";\"klik\")",
+            income: -5000,
+            contribution: 16_800,
+            donor: "@Kantor",
+            donation: 7,
+        })?;
+        let w = f.finish()?;
+        let text = std::fs::read_to_string(&w.path)?;
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let row = r
+            .records()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("no row"))??;
+        let cells: Vec<&str> = row.iter().collect();
+        assert_eq!(
+            cells,
+            [
+                "3525011203850001",
+                "'=HYPERLINK(\"http://x\";\"klik\")",
+                "-5000",
+                "16800",
+                "'@Kantor",
+                "DON-7"
+            ]
+        );
+        Ok(())
     }
 }

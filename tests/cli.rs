@@ -742,3 +742,63 @@ both_urls!(
         assert_eq!(v["head"], h["hash"], "{v} {h}");
     }
 );
+
+both_urls!(the_cli_caps_names_as_the_api_does, |url| async move {
+    let long = "a".repeat(101);
+    for (args, why) in [
+        (
+            vec![
+                "user",
+                "add",
+                "--username",
+                "budi",
+                "--name",
+                long.as_str(),
+                "--role",
+                "admin",
+                "--password",
+                "rahasia-panjang-sekali",
+            ],
+            "at most 100",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--username",
+                "budi",
+                "--name",
+                "=HYPERLINK(\"x\")",
+                "--role",
+                "admin",
+                "--password",
+                "rahasia-panjang-sekali",
+            ],
+            "formula",
+        ),
+        (
+            vec!["org", "add", "--name", "@Desa", "--region", "35.25.01.2001"],
+            "formula",
+        ),
+    ] {
+        let o = lingkaran(&url, &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} was accepted");
+        assert!(err.contains(why), "{args:?}: {err}");
+    }
+    // Nothing was stored: the username is still free.
+    let o = lingkaran(
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "budi",
+            "--role",
+            "admin",
+            "--password",
+            "rahasia-panjang-sekali",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+});

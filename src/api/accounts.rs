@@ -199,6 +199,10 @@ pub async fn create_user(
             ));
         }
     }
+    let problems = lingkaran_domain::fields::check_user(&u.username, &u.full_name);
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems));
+    }
     if users::username_taken(&state.db, &u.username).await? {
         return Err(ApiError::conflict(
             "username_taken",
@@ -257,6 +261,8 @@ pub async fn create_organisation(
             format!("Region {} does not exist.", o.region_code),
         ));
     }
+    lingkaran_domain::fields::check_organisation(&o.name)
+        .map_err(|p| ApiError::invalid(vec![p]))?;
     let id = users::create_organisation(
         &state.db,
         o.name.trim(),

@@ -108,6 +108,13 @@ pub async fn create(
             "The donor's name is required.",
         ));
     }
+    lingkaran_domain::fields::check_name(
+        "Nama donatur",
+        "The donor's name",
+        d.name.trim(),
+        lingkaran_domain::fields::ORGANISATION_NAME_MAX,
+    )
+    .map_err(|p| ApiError::invalid(vec![p]))?;
     let npwp = match d.npwp.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(n) => Some(parse_npwp(n).map_err(|e| ApiError::invalid(vec![e]))?),
         None if kind == DonorKind::Company => {

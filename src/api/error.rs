@@ -142,12 +142,10 @@ pub async fn plain_errors_as_envelope(
             "Alamat ini tidak menerima metode HTTP itu. Lihat /api/openapi.json.",
             "This endpoint does not take that HTTP method. See /api/openapi.json.",
         ),
-        StatusCode::REQUEST_TIMEOUT => ApiError::new(
+        StatusCode::REQUEST_TIMEOUT => ApiError {
             status,
-            "timeout",
-            "Permintaan terlalu lama diproses. Coba lagi.",
-            "The request took too long. Try again.",
-        ),
+            problems: vec![crate::http::limits::timed_out()],
+        },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
             status,
             "unsupported_media_type",

@@ -107,14 +107,17 @@ pub async fn errors_csv(
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["baris", "kolom", "nilai", "kode", "pesan", "message"])
         .map_err(anyhow::Error::from)?;
+    // Every text cell through `csv_text`: a rejected value like `=HYPERLINK(…)` goes out as
+    // text (`'=HYPERLINK(…)`), never as a live formula.
+    use lingkaran_domain::fields::csv_text;
     for r in &rows {
         w.write_record([
             r.line.to_string().as_str(),
-            &r.column_name,
-            &r.value,
-            &r.code,
-            &r.message_id,
-            &r.message_en,
+            &csv_text(&r.column_name),
+            &csv_text(&r.value),
+            &csv_text(&r.code),
+            &csv_text(&r.message_id),
+            &csv_text(&r.message_en),
         ])
         .map_err(anyhow::Error::from)?;
     }

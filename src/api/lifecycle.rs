@@ -174,6 +174,15 @@ pub async fn stop(
             ))
         }
     };
+    if let Some(note) = &body.note {
+        lingkaran_domain::fields::check_len(
+            "Catatan",
+            "The note",
+            note,
+            lingkaran_domain::fields::NOTE_MAX,
+        )
+        .map_err(|p| ApiError::invalid(vec![p]))?;
+    }
     let on = chrono::NaiveDate::parse_from_str(&body.on, "%Y-%m-%d").map_err(|_| {
         ApiError::bad_request(
             "invalid_date",

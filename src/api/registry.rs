@@ -454,6 +454,15 @@ async fn decide(
         (WorkerStatus::Rejected, "reject")
     };
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if let Some(r) = reason {
+        lingkaran_domain::fields::check_len(
+            "Alasan",
+            "The reason",
+            r,
+            lingkaran_domain::fields::NOTE_MAX,
+        )
+        .map_err(|p| ApiError::invalid(vec![p]))?;
+    }
     if !verify && reason.is_none() {
         return Err(ApiError::bad_request(
             "reason_required",

@@ -756,11 +756,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::usecase::signin::check_new_password(&password, &username).map_err(refused)?;
             let db = open(&cli.db, &cli.config).await?;
             let role = Role::parse(&role).context("unknown role")?;
+            let full_name = name.as_deref().unwrap_or(&username);
+            if let Some(p) = lingkaran_domain::fields::check_user(&username, full_name)
+                .into_iter()
+                .next()
+            {
+                anyhow::bail!("{} / {}", p.id, p.en);
+            }
             let id = users::create_user(
                 &db,
                 &users::NewUser {
                     username: &username,
-                    full_name: name.as_deref().unwrap_or(&username),
+                    full_name,
                     password: &password,
                     role,
                     organisation_id: org,
@@ -1079,6 +1086,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open(&cli.db, &cli.config).await?;
             if RegionTable::get().region(&region).is_none() {
                 anyhow::bail!("region {region} does not exist");
+            }
+            if let Err(p) = lingkaran_domain::fields::check_organisation(&name) {
+                anyhow::bail!("{} / {}", p.id, p.en);
             }
             let id = users::create_organisation(
                 &db,

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use lingkaran_domain::Problem;
 use tokio::io::AsyncWriteExt;
 
-/// Uploads of lists up to this size are accepted (a million rows is about 100 MB). The
-/// router's body limit (`app::router`) and the words of [`too_large`] both read it.
-pub const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
+/// Uploads of lists up to this size are accepted (`http::limits`, which the router's
+/// `guard` layer applies before the body is read).
+pub const MAX_UPLOAD_BYTES: usize = super::limits::LIST_UPLOAD_BYTES;
 
 /// A file saved from a multipart upload.
 pub struct Saved {
@@ -29,14 +29,21 @@ pub struct Unreadable {
     pub problem: Problem,
 }
 
-/// The words for a body over the limit: the API's envelope and the pages say the same.
+/// The words for a list over the limit: the API's envelope and the pages say the same.
 pub fn too_large() -> Problem {
-    let mb = MAX_UPLOAD_BYTES / (1024 * 1024);
-    Problem::new(
-        "body_too_large",
-        format!("Isi permintaan terlalu besar: paling banyak {mb} MB."),
-        format!("The request body is too large: at most {mb} MB."),
-    )
+    super::limits::too_large(MAX_UPLOAD_BYTES)
+}
+
+/// A page's upload whose `csrf` field was missing, wrong, or came after the file.
+pub fn csrf_refused() -> Unreadable {
+    Unreadable {
+        status: StatusCode::FORBIDDEN,
+        problem: Problem::new(
+            "csrf",
+            "Permintaan ditolak: token CSRF tidak cocok. Muat ulang halaman.",
+            "Request refused: the CSRF token does not match. Reload the page.",
+        ),
+    }
 }
 
 /// A multipart field that could not be read: too large (413), else cut off or malformed (422).
@@ -59,7 +66,18 @@ pub fn unreadable(e: MultipartError) -> Unreadable {
 
 /// Streams the multipart field `file` to a temporary file. `Ok(Err(problem))`: the upload
 /// is the sender's to fix (no file, cut off); `Err`: the disk failed.
-pub async fn save_file(mut mp: Multipart) -> anyhow::Result<Result<Saved, Unreadable>> {
+pub async fn save_file(mp: Multipart) -> anyhow::Result<Result<Saved, Unreadable>> {
+    save_file_checked(mp, |_| true).await
+}
+
+/// [`save_file`] for a page's form: the `csrf` field must come before the file and pass
+/// `csrf_ok`, or the file is not read at all (a forged form cannot make us store its
+/// upload). The page's form puts its hidden `csrf` field first, as browsers send fields in
+/// order. Refused: 403 with `code` `csrf`.
+pub async fn save_file_checked(
+    mut mp: Multipart,
+    csrf_ok: impl Fn(Option<&str>) -> bool,
+) -> anyhow::Result<Result<Saved, Unreadable>> {
     let mut saved = None;
     let mut csrf = None;
     loop {
@@ -70,6 +88,9 @@ pub async fn save_file(mut mp: Multipart) -> anyhow::Result<Result<Saved, Unread
         };
         match field.name() {
             Some("file") => {
+                if !csrf_ok(csrf.as_deref()) {
+                    return Ok(Err(csrf_refused()));
+                }
                 let name = field.file_name().unwrap_or("upload.csv").to_string();
                 let (std_file, path) = tempfile::NamedTempFile::new()?.into_parts();
                 let mut f = tokio::fs::File::from_std(std_file);

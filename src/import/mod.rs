@@ -345,6 +345,13 @@ pub async fn execute(
             "The file is not UTF-8; it was read as Latin-1 (Windows-1252). Check accented letters in names.",
         ));
     }
+    if file_notes.utf16 {
+        notes.push(Problem::new(
+            "utf16",
+            "Berkas ini UTF-16 (\"Unicode text\" dari Excel); dibaca sebagai UTF-16.",
+            "This file is UTF-16 (Excel's \"Unicode text\"); it was read as UTF-16.",
+        ));
+    }
     if file_notes.delimiter == Some(';') {
         notes.push(Problem::new(
             "semicolon",
@@ -430,6 +437,28 @@ fn parse_rows(
             }
         };
         rows_in_batch += 1;
+        if row.unclosed_quote {
+            // The row cannot be read; the next line is read as the next row, so nothing
+            // after it is lost.
+            batch.invalid_rows += 1;
+            batch.invalid.push(ErrorRow::error(
+                row.line,
+                "",
+                "",
+                &Problem::new(
+                    "unclosed_quote",
+                    format!(
+                        "Tanda kutip (\") dibuka di baris {} dan tidak ditutup di baris itu. Tutup tanda kutipnya atau hapus.",
+                        row.line
+                    ),
+                    format!(
+                        "A quote (\") opens on line {} and is not closed on that line. Close the quote or remove it.",
+                        row.line
+                    ),
+                ),
+            ));
+            continue;
+        }
         let raw = raw_worker(&header, &row.cells);
         match worker::validate(&raw, today, regions, rules) {
             Ok(w) if !region::within(&w.village_code, area) => {

@@ -12,6 +12,9 @@ use std::path::Path;
 pub struct RawRow {
     pub line: i64,
     pub cells: Vec<String>,
+    /// A quote opened on this line and not closed on it: `cells` is empty, the row is
+    /// reported as such (and counted), and reading goes on at the next line.
+    pub unclosed_quote: bool,
 }
 
 /// What the reader noticed about the file as a whole, for the report.
@@ -22,10 +25,57 @@ pub struct FileNotes {
     pub had_bom: bool,
     /// Some text was not UTF-8 and was read as Windows-1252 (a superset of Latin-1).
     pub latin1: bool,
+    /// The file was UTF-16 (with its BOM), read as such.
+    pub utf16: bool,
+}
+
+/// A UTF-16 file read as UTF-8, block by block.
+struct Utf16Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    fn new(inner: R, decoder: encoding_rs::Decoder) -> Self {
+        Utf16Reader {
+            inner,
+            decoder,
+            raw: vec![0; 1 << 15],
+            out: Vec::new(),
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.out.len() && !self.done {
+            let n = self.inner.read(&mut self.raw)?;
+            let last = n == 0;
+            self.out.clear();
+            self.pos = 0;
+            let room = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
+            self.out.resize(room, 0);
+            let (_, _, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.raw[..n], &mut self.out, last);
+            self.out.truncate(written);
+            self.done = last;
+        }
+        let k = buf.len().min(self.out.len() - self.pos);
+        buf[..k].copy_from_slice(&self.out[self.pos..self.pos + k]);
+        self.pos += k;
+        Ok(k)
+    }
 }
 
 pub enum Rows {
-    Csv(csv::Reader<Box<dyn Read + Send>>, csv::ByteRecord),
+    Csv(Lines),
     /// XLSX rows are read up front by a streaming cell reader into this channel, because the
     /// cell reader borrows the workbook.
     Xlsx(std::sync::mpsc::IntoIter<Result<RawRow, String>>),
@@ -34,51 +84,114 @@ pub enum Rows {
 pub struct RowReader {
     pub notes: FileNotes,
     rows: Rows,
-    lines: LineCounter,
 }
 
-/// Byte offsets of the newlines read so far, consumed as records pass them. The csv crate's
-/// own line count skips blank lines, but a clerk looks for the line as their editor
-/// numbers it, blank lines included.
-#[derive(Clone, Default)]
-struct LineCounter {
-    newlines: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<u64>>>,
-    passed: i64,
+/// A CSV file line by line. A row of a list is one line: a line ends at LF, CRLF or a lone
+/// CR (old Mac files), and lines are numbered as an editor numbers them, blank lines
+/// included. A quote opened on a line and not closed on it is reported on that line, and
+/// the next line is read as the next row: no row is swallowed into one cell.
+pub struct Lines {
+    input: Box<dyn std::io::BufRead + Send>,
+    delimiter: u8,
+    line: i64,
+    buf: Vec<u8>,
+    /// The last line ended with CR: an LF first on the next read belongs to it.
+    after_cr: bool,
 }
 
-impl LineCounter {
-    /// The 1-based line on which the byte at `offset` lies.
-    fn line_at(&mut self, offset: u64) -> i64 {
-        if let Ok(mut q) = self.newlines.lock() {
-            while q.front().is_some_and(|nl| *nl < offset) {
-                q.pop_front();
-                self.passed += 1;
+impl Lines {
+    /// The next line without its terminator; `None` at the end of the file.
+    fn next_line(&mut self) -> std::io::Result<bool> {
+        self.buf.clear();
+        let mut any = false;
+        loop {
+            let chunk = self.input.fill_buf()?;
+            if chunk.is_empty() {
+                break;
             }
-        }
-        self.passed + 1
-    }
-}
-
-/// A reader that notes where each newline is as the bytes go by.
-struct Counting<R> {
-    inner: R,
-    offset: u64,
-    lines: LineCounter,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Ok(mut q) = self.lines.newlines.lock() {
-            for (i, b) in buf[..n].iter().enumerate() {
-                if *b == b'\n' {
-                    q.push_back(self.offset + i as u64);
+            let mut start = 0;
+            if self.after_cr {
+                self.after_cr = false;
+                if chunk[0] == b'\n' {
+                    start = 1;
+                }
+            }
+            match chunk[start..]
+                .iter()
+                .position(|b| *b == b'\n' || *b == b'\r')
+            {
+                Some(i) => {
+                    let end = start + i;
+                    self.buf.extend_from_slice(&chunk[start..end]);
+                    self.after_cr = chunk[end] == b'\r';
+                    self.input.consume(end + 1);
+                    self.line += 1;
+                    return Ok(true);
+                }
+                None => {
+                    any = any || chunk.len() > start;
+                    self.buf.extend_from_slice(&chunk[start..]);
+                    let n = chunk.len();
+                    self.input.consume(n);
                 }
             }
         }
-        self.offset += n as u64;
-        Ok(n)
+        if any || !self.buf.is_empty() {
+            self.line += 1;
+            return Ok(true);
+        }
+        Ok(false)
     }
+}
+
+/// One line split into cells: `delimiter` between them, a cell in double quotes may hold
+/// the delimiter and `""` for a quote. `Err(())`: a quote opens and is not closed on the line.
+fn split_line(line: &[u8], delimiter: u8) -> Result<Vec<Vec<u8>>, ()> {
+    let mut cells = Vec::new();
+    let mut cell = Vec::new();
+    let mut i = 0;
+    let mut at_start = true;
+    while i < line.len() {
+        let b = line[i];
+        if at_start && b == b'"' {
+            // A quoted cell: up to the closing quote, then on to the delimiter.
+            i += 1;
+            loop {
+                match line.get(i) {
+                    None => return Err(()),
+                    Some(b'"') if line.get(i + 1) == Some(&b'"') => {
+                        cell.push(b'"');
+                        i += 2;
+                    }
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(c) => {
+                        cell.push(*c);
+                        i += 1;
+                    }
+                }
+            }
+            at_start = false;
+            continue;
+        }
+        if b == delimiter {
+            cells.push(std::mem::take(&mut cell));
+            at_start = true;
+        } else {
+            cell.push(b);
+            at_start = false;
+        }
+        i += 1;
+    }
+    cells.push(cell);
+    Ok(cells)
+}
+
+/// The problem of a line whose quote is not closed.
+pub fn unclosed_quote(line: i64) -> String {
+    format!("line {line}: a quote (\") opens on this line and is not closed on it")
 }
 
 /// An XLSX file is a zip archive.
@@ -101,37 +214,55 @@ impl RowReader {
                     ..FileNotes::default()
                 },
                 rows: Rows::Xlsx(xlsx_rows(path.to_path_buf())),
-                lines: LineCounter::default(),
             });
         }
-        let had_bom = head.starts_with(b"\xEF\xBB\xBF");
-        let delimiter = sniff_delimiter(head);
-        let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
-        if had_bom {
-            let mut bom = [0u8; 3];
-            file.read_exact(&mut bom)?;
-        }
-        let lines = LineCounter::default();
-        // Offsets count from after the BOM, as the csv reader's do.
-        let reader: Box<dyn Read + Send> = Box::new(Counting {
-            inner: file,
-            offset: 0,
-            lines: lines.clone(),
-        });
-        let csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(reader);
+        let utf16 = if head.starts_with(b"\xFF\xFE") {
+            Some(encoding_rs::UTF_16LE)
+        } else if head.starts_with(b"\xFE\xFF") {
+            Some(encoding_rs::UTF_16BE)
+        } else {
+            None
+        };
+        let file = BufReader::with_capacity(1 << 16, File::open(path)?);
+        // UTF-16 (Excel's "Unicode text") is turned into UTF-8 as it is read; its BOM goes.
+        let (input, head, had_bom): (Box<dyn std::io::BufRead + Send>, Vec<u8>, bool) = match utf16
+        {
+            Some(enc) => {
+                let text = enc.decode_without_bom_handling(&head[2..]).0;
+                let head = text.as_bytes().to_vec();
+                let mut input = BufReader::with_capacity(
+                    1 << 16,
+                    Utf16Reader::new(file, enc.new_decoder_with_bom_removal()),
+                );
+                let _ = std::io::BufRead::fill_buf(&mut input)?;
+                (Box::new(input), head, true)
+            }
+            None => {
+                let had_bom = head.starts_with(b"\xEF\xBB\xBF");
+                let mut file = file;
+                if had_bom {
+                    let mut bom = [0u8; 3];
+                    file.read_exact(&mut bom)?;
+                }
+                (Box::new(file), head.to_vec(), had_bom)
+            }
+        };
+        let delimiter = sniff_delimiter(&head);
         Ok(RowReader {
             notes: FileNotes {
                 format: "csv",
                 delimiter: Some(char::from(delimiter)),
                 had_bom,
                 latin1: false,
+                utf16: utf16.is_some(),
             },
-            rows: Rows::Csv(csv, csv::ByteRecord::new()),
-            lines,
+            rows: Rows::Csv(Lines {
+                input,
+                delimiter,
+                line: 0,
+                buf: Vec::new(),
+                after_cr: false,
+            }),
         })
     }
 
@@ -140,32 +271,47 @@ impl RowReader {
     pub fn next_row(&mut self) -> Option<Result<RawRow, String>> {
         loop {
             let item = match &mut self.rows {
-                Rows::Csv(reader, rec) => match reader.read_byte_record(rec) {
-                    Ok(false) => return None,
-                    Ok(true) => {
-                        // The reader now stands just past the record's terminator (or at the
-                        // end of the file); the record ends on the line of the byte before.
-                        let end = reader.position().byte();
-                        let line = self.lines.line_at(end.saturating_sub(1));
-                        let mut cells = Vec::with_capacity(rec.len());
-                        for field in rec.iter() {
-                            match std::str::from_utf8(field) {
-                                Ok(s) => cells.push(s.to_string()),
-                                Err(_) => {
-                                    self.notes.latin1 = true;
-                                    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(field);
-                                    cells.push(text.into_owned());
+                Rows::Csv(lines) => {
+                    let delimiter = lines.delimiter;
+                    match lines.next_line() {
+                        Ok(true) => {}
+                        Ok(false) => return None,
+                        Err(e) => return Some(Err(format!("line {}: {e}", lines.line + 1))),
+                    }
+                    let line = lines.line;
+                    match split_line(&lines.buf, delimiter) {
+                        Err(()) => Ok(RawRow {
+                            line,
+                            cells: Vec::new(),
+                            unclosed_quote: true,
+                        }),
+                        Ok(fields) => {
+                            let mut cells = Vec::with_capacity(fields.len());
+                            for field in fields {
+                                match String::from_utf8(field) {
+                                    Ok(s) => cells.push(s),
+                                    Err(e) => {
+                                        self.notes.latin1 = true;
+                                        let (text, _, _) =
+                                            encoding_rs::WINDOWS_1252.decode(e.as_bytes());
+                                        cells.push(text.into_owned());
+                                    }
                                 }
                             }
+                            Ok(RawRow {
+                                line,
+                                cells,
+                                unclosed_quote: false,
+                            })
                         }
-                        Ok(RawRow { line, cells })
                     }
-                    Err(e) => Err(csv_error(&e)),
-                },
+                }
                 Rows::Xlsx(rows) => rows.next()?,
             };
             match item {
-                Ok(row) if row.cells.iter().all(|c| c.trim().is_empty()) => continue,
+                Ok(row) if !row.unclosed_quote && row.cells.iter().all(|c| c.trim().is_empty()) => {
+                    continue
+                }
                 other => return Some(other),
             }
         }
@@ -212,11 +358,6 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
         .map_or(b',', |c| c.0)
 }
 
-fn csv_error(e: &csv::Error) -> String {
-    let line = e.position().map_or(0, |p| p.line());
-    format!("line {line}: {e}")
-}
-
 /// Reads the first worksheet with calamine's streaming cell reader on a thread of its own
 /// and hands rows over a bounded channel, so a large workbook is never held as a grid.
 fn xlsx_rows(path: std::path::PathBuf) -> std::sync::mpsc::IntoIter<Result<RawRow, String>> {
@@ -246,6 +387,7 @@ fn xlsx_rows(path: std::path::PathBuf) -> std::sync::mpsc::IntoIter<Result<RawRo
                 let row = current.get_or_insert_with(|| RawRow {
                     line,
                     cells: Vec::new(),
+                    unclosed_quote: false,
                 });
                 let c = c as usize;
                 if row.cells.len() <= c {
@@ -321,5 +463,45 @@ mod tests {
         );
         assert_eq!(lines_of("a,b\n\n\n1,2\n3,4"), vec![1, 4, 5]);
         assert_eq!(lines_of("\u{feff}a,b\n1,2\n"), vec![1, 2]);
+    }
+
+    #[test]
+    fn cr_only_files_number_their_lines() {
+        assert_eq!(lines_of("a,b\r1,2\r\r3,4\r"), vec![1, 2, 4]);
+        assert_eq!(lines_of("a,b\r\n1,2\r3,4\n5,6"), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_its_own_line_and_nothing_after_it_is_lost() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| std::process::abort());
+        let p = dir.path().join("a.csv");
+        std::fs::write(&p, "a,b\n1,\"x\n2,y\n\"3,\"\"q\"\"\",z\n").unwrap_or_default();
+        let mut r = RowReader::open(&p).unwrap_or_else(|_| std::process::abort());
+        let mut rows = Vec::new();
+        while let Some(Ok(row)) = r.next_row() {
+            rows.push((row.line, row.unclosed_quote, row.cells));
+        }
+        assert_eq!(rows.len(), 4);
+        assert_eq!((rows[1].0, rows[1].1), (2, true));
+        assert_eq!(rows[2].2, vec!["2", "y"]);
+        assert_eq!(rows[3].2, vec!["3,\"q\"", "z"]);
+    }
+
+    #[test]
+    fn utf16_files_are_read() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| std::process::abort());
+        let p = dir.path().join("a.csv");
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "nik;nama\r\n1;Siti Aminah\r\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&p, bytes).unwrap_or_default();
+        let mut r = RowReader::open(&p).unwrap_or_else(|_| std::process::abort());
+        let mut rows = Vec::new();
+        while let Some(Ok(row)) = r.next_row() {
+            rows.push(row.cells);
+        }
+        assert!(r.notes.utf16);
+        assert_eq!(rows, vec![vec!["nik", "nama"], vec!["1", "Siti Aminah"]]);
     }
 }

@@ -229,6 +229,13 @@ pub async fn sign_up(
             "Your full name is required.",
         ));
     }
+    lingkaran_domain::fields::check_name(
+        "Nama lengkap",
+        "The full name",
+        full_name,
+        lingkaran_domain::fields::PERSON_NAME_MAX,
+    )
+    .map_err(|p| Error::Invalid(vec![p]))?;
     super::signin::check_new_password(&input.password, &username)?;
     // Hashed in the bounded password pool, like every argon2 computation of a request.
     let hash = crate::auth::password::hash_bounded(&input.password)

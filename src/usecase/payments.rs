@@ -70,6 +70,13 @@ pub struct Resolve {
 pub async fn resolve_line(ctx: Ctx<'_>, line_id: i64, r: Resolve) -> Result<LineRow, Error> {
     let p = ctx.require(&STAFF)?;
     let note = r.note.as_deref().map(str::trim).unwrap_or("");
+    lingkaran_domain::fields::check_len(
+        "Catatan",
+        "The note",
+        note,
+        lingkaran_domain::fields::NOTE_MAX,
+    )
+    .map_err(|p| Error::Invalid(vec![p]))?;
     let invoice = r.invoice_number.as_deref().map(str::trim);
     let decision = match (r.ignore, invoice, r.donor_id) {
         (true, _, _) => {
@@ -213,6 +220,12 @@ fn checked(ctx: Ctx<'_>, e: Manual, by: crate::db::audit::Actor) -> Result<NewPa
         (n, _) => Target::InvoiceNumber(n.to_uppercase()),
     };
     let note = e.note.trim();
+    lingkaran_domain::fields::check_len(
+        "Catatan",
+        "The note",
+        note,
+        lingkaran_domain::fields::NOTE_MAX,
+    )?;
     Ok(NewPayment {
         source: Source::Manual,
         reference: reference.to_string(),

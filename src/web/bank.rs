@@ -19,9 +19,9 @@ use lingkaran_domain::Problem;
 use maud::{html, Markup};
 
 /// A bank statement of a month is a few hundred kilobytes; this leaves room for years.
-const MAX_STATEMENT_BYTES: usize = 20 * 1024 * 1024;
+const MAX_STATEMENT_BYTES: usize = crate::http::limits::STATEMENT_UPLOAD_BYTES;
 /// A photo or scan of a receipt.
-const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+const MAX_EVIDENCE_BYTES: usize = crate::http::limits::EVIDENCE_UPLOAD_BYTES;
 /// Lines the unmatched queue shows at once (oldest first).
 const QUEUE_LIMIT: i64 = 500;
 
@@ -193,8 +193,12 @@ pub async fn upload_statement(
 ) -> PageResult {
     let p = ctx.require(&STAFF)?;
     let mp = mp.map_err(|_| not_multipart(&ctx))?;
-    let up = match read_upload(mp, "file", MAX_STATEMENT_BYTES).await {
+    let csrf_ok = |sent: Option<&str>| ctx.check_csrf(sent).is_ok();
+    let up = match read_upload(mp, "file", MAX_STATEMENT_BYTES, csrf_ok).await {
         Ok(up) => up,
+        Err(pr) if pr.code == "csrf" => {
+            return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf))
+        }
         // Nothing was read into the store; the form again changes nothing.
         Err(pr) => {
             return statement_form(&ctx, &state, &[pr], StatusCode::UNPROCESSABLE_ENTITY).await
@@ -548,8 +552,12 @@ pub async fn manual(
 ) -> PageResult {
     let p = ctx.require(&STAFF)?;
     let mp = mp.map_err(|_| not_multipart(&ctx))?;
-    let mut up = match read_upload(mp, "evidence", MAX_EVIDENCE_BYTES).await {
+    let csrf_ok = |sent: Option<&str>| ctx.check_csrf(sent).is_ok();
+    let mut up = match read_upload(mp, "evidence", MAX_EVIDENCE_BYTES, csrf_ok).await {
         Ok(up) => up,
+        Err(pr) if pr.code == "csrf" => {
+            return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf))
+        }
         Err(pr) => {
             return Ok(manual_page(
                 &ctx,

@@ -473,11 +473,12 @@ pub async fn donate_form(ctx: Ctx, State(state): State<AppState>) -> PageResult 
 /// `POST /donasi/baru`: "Tinjau" shows the exact price of the workers who would be chosen,
 /// holding nothing; "Tahan & buat tagihan" makes the donation and goes to it.
 /// The largest list of NIKs a donor may upload (a million NIKs is about 18 MB).
-const MAX_NIK_LIST_BYTES: usize = 32 * 1024 * 1024;
+const MAX_NIK_LIST_BYTES: usize = crate::http::limits::NIK_LIST_UPLOAD_BYTES;
 
 /// The donate form's fields and, when the donor attached one, the file with a list of NIKs.
 /// The page sends `multipart/form-data`; a plain form (scripts, tests) is read too.
 async fn read_gift_form(
+    ctx: &Ctx,
     state: &AppState,
     req: axum::extract::Request,
 ) -> (
@@ -495,7 +496,10 @@ async fn read_gift_form(
         let Ok(mp) = axum::extract::Multipart::from_request(req, state).await else {
             return (Vec::new(), None, Vec::new());
         };
-        match money::read_upload(mp, "daftar_nik", MAX_NIK_LIST_BYTES).await {
+        let csrf_ok = |sent: Option<&str>| ctx.check_csrf(sent).is_ok();
+        match money::read_upload(mp, "daftar_nik", MAX_NIK_LIST_BYTES, csrf_ok).await {
+            // No `csrf` field among the form's: the caller's check refuses it with 403.
+            Err(p) if p.code == "csrf" => (Vec::new(), None, Vec::new()),
             Ok(up) => (up.fields.into_iter().collect(), up.file, Vec::new()),
             Err(p) => (Vec::new(), None, vec![p]),
         }
@@ -564,7 +568,7 @@ pub async fn donate(
     req: axum::extract::Request,
 ) -> PageResult {
     let p = ctx.require(&GIVERS)?;
-    let (form, list, unreadable) = read_gift_form(&state, req).await;
+    let (form, list, unreadable) = read_gift_form(&ctx, &state, req).await;
     ctx.check_csrf(field(&form, "csrf"))?;
     let mut g = Gift::read(&form);
     let mut problems = unreadable;

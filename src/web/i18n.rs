@@ -162,6 +162,7 @@ strings! {
     ColumnAlso => "Juga diterima", "Also accepted";
     Required => "wajib", "required";
     SampleLink => "Unduh contoh berkas (CSV)", "Download a sample file (CSV)";
+    TemplateLink => "Unduh templat Excel (XLSX, kolom NIK berformat Teks)", "Download the Excel template (XLSX, NIK column formatted as Text)";
     RecentImports => "Unggahan terakhir", "Recent uploads";
     NoImports => "Belum ada unggahan.", "No uploads yet.";
     FileName => "Berkas", "File";
@@ -228,6 +229,7 @@ strings! {
     DoneMsg => "pekerja berhasil diperbarui", "workers updated";
     FailedMsg => "tidak dapat diubah (statusnya sudah berubah, di luar wilayah Anda, atau usulan lembaga Anda sendiri)", "could not be changed (their status changed meanwhile, they are outside your region, or your own organisation proposed them)";
     ReasonRequired => "Penolakan memerlukan alasan. Tidak ada yang diubah.", "A rejection needs a reason. Nothing was changed.";
+    ReasonTooLong => "Alasan paling banyak 1000 karakter. Tidak ada yang diubah.", "A reason has at most 1000 characters. Nothing was changed.";
     NoneSelected => "Tidak ada pekerja yang dipilih. Centang pekerja lebih dulu.", "No workers were selected. Tick some workers first.";
     Merged => "Ditandai sebagai orang yang sama: usulan ganda ditolak.", "Marked as the same person: the second proposal was rejected.";
     Distinct => "Ditandai sebagai orang berbeda: tanda duplikat dihapus.", "Marked as a different person: the duplicate flag was cleared.";

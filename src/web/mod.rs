@@ -8,7 +8,8 @@
 //! | `GET /` | signed in | home: name, role, working area |
 //! | `GET /unggah`, `POST /unggah` | proposer | upload a list |
 //! | `GET /unggahan/{id}` | proposer, officer, admin | an upload's report |
-//! | `GET /contoh-unggahan.csv` | anyone | the sample list |
+//! | `GET /contoh-unggahan.csv` | anyone | the sample list (only good rows) |
+//! | `GET /templat-unggahan.xlsx` | anyone | the XLSX template, NIK column formatted as Text |
 //! | `GET /antrian`, `POST /antrian` | officer, admin | verification queue, bulk decisions |
 //! | `POST /antrian/{id}/duplikat` | officer, admin | resolve a possible duplicate |
 //! | `GET /daftar`, `POST /daftar` | anyone | sign up as an individual donor, then signed in |
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/unggah", get(upload::form).post(upload::upload))
         .route("/unggahan/{id}", get(upload::report))
         .route("/contoh-unggahan.csv", get(upload::sample))
+        .route("/templat-unggahan.xlsx", get(upload::template))
         .route("/antrian", get(queue::queue).post(queue::decide))
         .route("/antrian/{id}/duplikat", post(queue::duplicate))
         .route("/daftar", get(donate::signup_form).post(donate::sign_up))

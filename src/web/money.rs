@@ -175,18 +175,32 @@ fn unreadable(e: impl std::fmt::Display) -> Problem {
     )
 }
 
+/// Reads a page's multipart form. The hidden `csrf` field comes first in every form; when the
+/// file field arrives, the token read so far must pass `csrf_ok`, else the file is not read
+/// and the answer is the problem with code `csrf` (the caller answers 403).
 pub(super) async fn read_upload(
     mut mp: Multipart,
     file_field: &str,
     limit: usize,
+    csrf_ok: impl Fn(Option<&str>) -> bool,
 ) -> Result<Upload, Problem> {
     let mut up = Upload {
         fields: HashMap::new(),
         file: None,
     };
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            crate::http::limits::too_large(limit)
+        } else {
+            unreadable(e)
+        }
+    };
     while let Some(mut f) = mp.next_field().await.map_err(unreadable)? {
         let name = f.name().unwrap_or_default().to_string();
         if name == file_field {
+            if !csrf_ok(up.fields.get("csrf").map(String::as_str)) {
+                return Err(crate::http::upload::csrf_refused().problem);
+            }
             let file_name = f.file_name().unwrap_or("berkas").to_string();
             let mut bytes = Vec::new();
             while let Some(chunk) = f.chunk().await.map_err(unreadable)? {

@@ -108,6 +108,7 @@ fn flash(ctx: &Ctx) -> Option<Markup> {
     let t = |s| ctx.t(s);
     let msg = match ctx.param("msg") {
         Some("reason") => Some((S::ReasonRequired, true)),
+        Some("reason_long") => Some((S::ReasonTooLong, true)),
         Some("none") => Some((S::NoneSelected, true)),
         Some("merged") => Some((S::Merged, false)),
         Some("distinct") => Some((S::Distinct, false)),
@@ -297,7 +298,7 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                 input type="hidden" name="csrf" value=(ctx.csrf());
                 input type="hidden" name="back" value=(view);
                 label for="reason" { (t(S::DecisionReason)) }
-                textarea id="reason" name="reason" maxlength="500" {}
+                textarea id="reason" name="reason" maxlength=(lingkaran_domain::fields::NOTE_MAX) {}
                 p {
                     button type="submit" name="action" value="verify" id="verifikasi" { (t(S::VerifySelected)) }
                     " "
@@ -359,6 +360,18 @@ pub async fn decide(ctx: Ctx, State(state): State<AppState>, form: FormFields) -
     }
     if to == WorkerStatus::Rejected && reason.is_none() {
         return Ok(redirect(&queue_url(&view, &[("msg", "reason")])));
+    }
+    // The same cap as the API's (`lingkaran_domain::fields::NOTE_MAX`).
+    if reason.is_some_and(|r| {
+        lingkaran_domain::fields::check_len(
+            "Alasan",
+            "The reason",
+            r,
+            lingkaran_domain::fields::NOTE_MAX,
+        )
+        .is_err()
+    }) {
+        return Ok(redirect(&queue_url(&view, &[("msg", "reason_long")])));
     }
     ids.truncate(MAX_IDS);
     let (mut done, mut failed) = (0u32, 0u32);

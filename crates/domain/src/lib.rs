@@ -5,6 +5,7 @@ pub mod allocation;
 pub mod audit;
 pub mod coverage;
 pub mod donor;
+pub mod fields;
 pub mod format;
 pub mod ledger;
 pub mod message;

@@ -581,7 +581,9 @@ pub fn validate(
     let nik_warnings = checked.warnings;
 
     let name = tidy_name(&raw.name);
-    if name.is_empty() {
+    if let Err(p) = crate::fields::check_name_start("Nama", "The name", &raw.name) {
+        push("nama", &raw.name, p);
+    } else if name.is_empty() {
         push(
             "nama",
             &raw.name,
@@ -597,16 +599,13 @@ pub fn validate(
                 "A name may not contain digits.",
             ),
         );
-    } else if name.chars().count() > 100 {
-        push(
-            "nama",
-            &raw.name,
-            Problem::new(
-                "too_long",
-                "Nama lebih dari 100 huruf.",
-                "The name is longer than 100 characters.",
-            ),
-        );
+    } else if let Err(p) = crate::fields::check_name(
+        "Nama",
+        "The name",
+        &raw.name,
+        crate::fields::PERSON_NAME_MAX,
+    ) {
+        push("nama", &raw.name, p);
     }
 
     if let Some(nik) = nik {

@@ -147,7 +147,8 @@ fn unreadable(status: StatusCode) -> ApiError {
     )
 }
 
-/// 413, the same words whether the limit layer or an extractor noticed it.
+/// 413 as an extractor says it; the router's `guard` layer (`app.rs`) rewrites it with the
+/// route's own cap.
 pub fn body_too_large() -> ApiError {
     ApiError {
         status: StatusCode::PAYLOAD_TOO_LARGE,
