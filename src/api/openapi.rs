@@ -8,7 +8,9 @@
 //! What every operation of a kind can answer is added here once, in [`complete`], from the
 //! operation's own shape: a signed-in operation can answer 401; one with a JSON body 400,
 //! 413, 415 and 422 for a body that is not what it takes; a POST the `Idempotency-Key`
-//! answers; an integer in the path or a query string 400. The committed copy is
+//! answers; an integer in the path or a query string 400; and every operation 408 (its
+//! route's timeout), 503 (the store out of reach, or too many uploads) and 507 (a full
+//! disk). The committed copy is
 //! `docs/openapi.json` (`tests/openapi.rs` keeps it equal; `UPDATE_OPENAPI_SNAPSHOT=1`
 //! rewrites it).
 
@@ -118,6 +120,19 @@ pub fn is_public(op: &Value) -> bool {
 }
 
 fn complete_operation(method: &str, op: &mut Value) {
+    // What any operation can meet, whatever its shape (src/http/limits.rs, db::faults).
+    add_error(
+        op,
+        408,
+        "The request took longer than this route allows (`timeout`)",
+    );
+    add_error(
+        op,
+        503,
+        "The database cannot be reached right now (`store_unavailable`), or too many uploads \
+         are running (`busy`); `Retry-After` says when to try again",
+    );
+    add_error(op, 507, "The server's disk is full (`disk_full`)");
     let public = is_public(op);
     let params = op["parameters"].as_array().cloned().unwrap_or_default();
     let body_types: Vec<String> = op["requestBody"]["content"]
