@@ -498,13 +498,7 @@ async fn an_older_database(url: String) {
     let db = Db::connect(&url, keys.clone()).await.unwrap();
     if db.kind() == "postgres" {
         // The URL is of a migrated database: start from an empty one.
-        lingkaran::on_db!(&db, |pool| sqlx::raw_sql(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
-        )
-        .execute(pool)
-        .await
-        .map(|_| ()))
-        .unwrap();
+        common::empty_postgres(&db).await;
     }
     let mut old = if db.kind() == "postgres" {
         sqlx::migrate!("migrations/postgres")

@@ -102,13 +102,7 @@ async fn a_backup_of_the_demo_restores_whole_on_postgres() {
         common::on_postgres_url(|to| async move {
             // The target must be empty: the fresh test database is migrated, so clear it.
             let db = Db::connect(&to, common::keys()).await.unwrap();
-            lingkaran::on_db!(&db, |pool| sqlx::raw_sql(
-                "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
-            )
-            .execute(pool)
-            .await
-            .map(|_| ()))
-            .unwrap();
+            common::empty_postgres(&db).await;
             db.close().await;
             let dir = tempfile::tempdir().unwrap();
             round_trip(from, to, dir.path()).await;

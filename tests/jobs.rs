@@ -10,7 +10,6 @@ use lingkaran::db::audit::Actor;
 use lingkaran::db::jobs;
 use lingkaran::db::Db;
 use lingkaran::usecase::jobs::Env;
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
 fn env(runner: &str) -> Env {
@@ -238,21 +237,7 @@ fn serve(url: &str, dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
         dir,
         &[&["serve", "--addr", "127.0.0.1:0"], extra].concat(),
     );
-    let out = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(out).lines();
-    let base = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.strip_prefix("Lingkaran: ") {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
-        }
-    };
-    // Keep reading stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    let base = common::served_at(&mut child);
     (child, base)
 }
 

@@ -10,7 +10,6 @@ use lingkaran::db::audit::Actor;
 use lingkaran::db::users;
 use lingkaran::db::Db;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
@@ -31,19 +30,7 @@ fn serve(url: &str) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(out).lines();
-    let base = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.strip_prefix("Lingkaran: ") {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
-        }
-    };
+    let base = common::served_at(&mut child);
     (child, base)
 }
 

@@ -9,7 +9,7 @@ use lingkaran::auth::Role;
 use lingkaran::db::audit::Actor;
 use lingkaran::db::users;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::process::{Child, Stdio};
 
 async fn token_attempt(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
@@ -475,19 +475,7 @@ fn serve(url: &str, env: &[(&str, &str)]) -> (Child, String) {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().unwrap();
-    let out = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(out).lines();
-    let base = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.strip_prefix("Lingkaran: ") {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
-        }
-    };
+    let base = common::served_at(&mut child);
     (child, base)
 }
 

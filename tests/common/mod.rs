@@ -41,6 +41,28 @@ pub fn key_file() -> std::path::PathBuf {
     .clone()
 }
 
+/// The base URL a `lingkaran serve` child (stdout piped) prints when it listens
+/// (`Lingkaran: http://127.0.0.1:PORT/ …`). The rest of its stdout is read in the background,
+/// so the child never blocks on a full pipe.
+pub fn served_at(child: &mut std::process::Child) -> String {
+    use std::io::{BufRead, BufReader};
+    let out = child.stdout.take().expect("serve's stdout is piped");
+    let mut lines = BufReader::new(out).lines();
+    let base = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("Lingkaran: ") {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    base
+}
+
 /// The `lingkaran` binary with the tests' keys.
 pub fn lingkaran() -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lingkaran"));
@@ -185,6 +207,18 @@ where
     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await;
+}
+
+/// Empties a PostgreSQL database that [`on_postgres_url`] gave migrated: no table left, as a
+/// database an older version (or a restore) starts from.
+pub async fn empty_postgres(db: &Db) {
+    lingkaran::on_db!(db, |pool| sqlx::raw_sql(
+        "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
 }
 
 /// Runs `test` against a fresh SQLite file in a temporary directory.
