@@ -1,7 +1,8 @@
 //! The one place that reads the wall clock for dates. Indonesia's western time (WIB, UTC+7)
 //! decides what "today" is: a birth date or a due date is a date in Indonesia.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
+pub use lingkaran_domain::wib::wib_date;
 
 /// The time, as a value the use cases are given rather than a call they make: a test or a
 /// replay can fix it, and every part of one request sees the same "now".
@@ -40,10 +41,5 @@ pub fn now() -> chrono::DateTime<Utc> {
 }
 
 pub fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(7)).date_naive()
-}
-
-/// The day in Indonesia (WIB) at which an instant falls.
-pub fn wib_date(at: chrono::DateTime<Utc>) -> NaiveDate {
-    (at + Duration::hours(7)).date_naive()
+    wib_date(Utc::now())
 }

@@ -11,9 +11,8 @@
 
 use crate::privacy::Keyring;
 use clap::Args;
-use std::fmt;
+pub use lingkaran_domain::secret::Secret;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 /// The demo's provider secret, printed in docs/payments.md: `serve` refuses to run with it
 /// unless `--demo` is given.
@@ -322,40 +321,6 @@ pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
         o.mode(0o600);
     }
     o.open(path)
-}
-
-/// A secret that never prints: its `Debug` and `Display` say `[redacted]`. Read it with
-/// [`Secret::expose`] only where it is used (an HMAC key, an SMTP login).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Secret, Self::Err> {
-        Ok(Secret(s.to_string()))
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! worker except those the insurer already has as active participants (`covered_niks`),
 //! whom it rejects.
 //!
-//! The confirmation file (CSV, UTF-8): `nik,status,kpj,alasan`, one line per worker of the
-//! remittance; `status` is `diterima` (accepted, with the participant number KPJ) or
-//! `ditolak` (rejected, with the reason).
+//! The confirmation file (read by `lingkaran_formats::confirmation`): `nik,status,kpj,alasan`,
+//! one line per worker of the remittance; `status` is `diterima` (accepted, with the
+//! participant number KPJ) or `ditolak` (rejected, with the reason).
 
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;

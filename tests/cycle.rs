@@ -147,6 +147,46 @@ both_dbs!(a_month_is_remitted_once, |db| async move {
     .unwrap();
     assert_eq!(stray.unknown.len(), 1);
     assert_eq!(stray.unknown[0].0, 2);
+    // A hostile line (a formula for a KPJ, a reason of 5,000 characters) is reported with its
+    // line and changes nothing: before, the formula became the worker's KPJ.
+    let kpj_of = |id: i64| {
+        let db = &db;
+        async move {
+            lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, Option<String>>(
+                "SELECT kpj FROM workers WHERE id = $1"
+            )
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap())
+        }
+    };
+    let kpj_before = kpj_of(chosen[0].worker_id).await;
+    assert!(kpj_before.is_some(), "accepted above, with a KPJ");
+    let hostile = format!(
+        "nik,status,kpj,alasan\n\n{},diterima,\"=HYPERLINK(\"\"http://x\"\")\",\n{},ditolak,,{}\n",
+        chosen[0].nik,
+        chosen[2].nik,
+        "x".repeat(5000)
+    );
+    let refused =
+        cycle::import_confirmation(&db, start, "JKK", &hostile, Actor::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
+    assert_eq!((refused.accepted, refused.rejected), (0, 0));
+    let lines: Vec<usize> = refused.unknown.iter().map(|u| u.0).collect();
+    assert_eq!(lines, vec![3, 4], "editor lines, the blank one counted");
+    assert!(
+        refused.unknown[0].2.contains("KPJ"),
+        "{:?}",
+        refused.unknown
+    );
+    assert!(
+        refused.unknown[1].2.contains("longer than"),
+        "{:?}",
+        refused.unknown
+    );
+    assert_eq!(kpj_of(chosen[0].worker_id).await, kpj_before);
 
     // The second month empties the escrow.
     let second = lingkaran::usecase::cycle::run(

@@ -15,6 +15,7 @@ use lingkaran_domain::ledger::{Account, Phase, Refusal, Transfer, TransferKey};
 use lingkaran_domain::programme::Programme;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::Rupiah;
+use lingkaran_formats::confirmation;
 use serde_json::json;
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
@@ -611,37 +612,25 @@ pub async fn import_confirmation(
 ) -> anyhow::Result<ConfirmReport> {
     let mut report = ConfirmReport::default();
     let jkm = programme == "JKM";
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
     // Lines are written in transactions of CONFIRM_BATCH lines, each ending with one audit
     // entry for its lines' counts: a crash loses no entry for what committed, and a re-import
     // (every line is keyed) changes nothing but appends its own entries.
     let mut open: Option<(Tx, BatchCounts)> = None;
-    for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                report.unknown.push((line, String::new(), e.to_string()));
+    for row in confirmation::lines(text) {
+        let confirmation::Line {
+            line,
+            nik,
+            verdict,
+            kpj,
+            reason,
+        } = match row {
+            Ok(l) => l,
+            Err(bad) => {
+                report.unknown.push((bad.line, bad.nik, bad.why));
                 continue;
             }
         };
-        let field = |k: usize| row.get(k).unwrap_or("").trim().to_string();
-        let (nik, status, kpj, reason) = (field(0), field(1), field(2), field(3));
-        let status = match status.as_str() {
-            "diterima" | "accepted" => "accepted",
-            "ditolak" | "rejected" => "rejected",
-            other => {
-                report.unknown.push((
-                    line,
-                    nik,
-                    format!("status \"{other}\" is neither diterima nor ditolak"),
-                ));
-                continue;
-            }
-        };
+        let status = verdict.code();
         if open.is_none() {
             open = Some((db.begin_write().await?, BatchCounts::default()));
         }
@@ -684,8 +673,8 @@ pub async fn import_confirmation(
             .bind(worker)
             .bind(donation)
             .bind(status)
-            .bind((!kpj.is_empty()).then_some(&kpj))
-            .bind((!reason.is_empty()).then_some(&reason))
+            .bind(&kpj)
+            .bind(&reason)
             .bind(amount)
             .bind(now)
             .execute(c)
@@ -693,16 +682,16 @@ pub async fn import_confirmation(
             .map(|_| ())
         })?;
         let mut refunded = false;
-        if status == "accepted" && !kpj.is_empty() {
+        if let (confirmation::Verdict::Accepted, Some(kpj)) = (verdict, &kpj) {
             on_tx!(tx, |c| sqlx::query(
                 "UPDATE workers SET kpj = $1 WHERE id = $2"
             )
-            .bind(&kpj)
+            .bind(kpj)
             .bind(worker)
             .execute(c)
             .await
             .map(|_| ()))?;
-        } else if status == "rejected" && amount > 0 {
+        } else if verdict == confirmation::Verdict::Rejected && amount > 0 {
             let back = Transfer {
                 id: TransferKey::Rejected {
                     worker,
@@ -719,9 +708,9 @@ pub async fn import_confirmation(
             let r = ledger::apply_transfers(tx, &[back], actor, now).await?;
             refunded = matches!(r.first(), Some(Ok(())));
         }
-        match status {
-            "accepted" => (report.accepted += 1, batch.accepted += 1),
-            _ => (report.rejected += 1, batch.rejected += 1),
+        match verdict {
+            confirmation::Verdict::Accepted => (report.accepted += 1, batch.accepted += 1),
+            confirmation::Verdict::Rejected => (report.rejected += 1, batch.rejected += 1),
         };
         if refunded {
             report.refunded += 1;

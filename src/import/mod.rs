@@ -4,7 +4,7 @@
 //! A reader thread parses and validates (CPU) while the caller's task writes batches (I/O),
 //! joined by a bounded channel.
 
-pub mod reader;
+pub use lingkaran_formats::list as reader;
 
 use crate::clock::Clock;
 use crate::db::imports::{self, ErrorRow, ImportRecord, Pending, Submitter};
@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use lingkaran_domain::region;
 use lingkaran_domain::worker::{self, Eligibility, RawWorker, COLUMNS};
 use lingkaran_domain::Problem;
-use reader::RowReader;
+use lingkaran_formats::list::RowReader;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;

@@ -111,7 +111,7 @@ mod tests {
     #[test]
     fn lengths_are_counted_in_characters() {
         assert!(check_len("Nama", "Name", &"é".repeat(100), 100).is_ok());
-        let e = check_len("Nama", "Name", &"a".repeat(101), 100).unwrap_err();
+        let e = check_len("Nama", "Name", &"a".repeat(101), 100).expect_err("too long");
         assert_eq!(e.code, "too_long");
         assert!(e.en.contains("at most 100"));
         assert!(check_name("Nama", "Name", "=HYPERLINK(\"x\")", 100).is_err());

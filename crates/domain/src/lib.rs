@@ -17,7 +17,9 @@ pub mod pricing;
 pub mod programme;
 pub mod rates;
 pub mod region;
+pub mod secret;
 pub mod status;
+pub mod wib;
 pub mod worker;
 
 pub use message::Problem;

@@ -41,7 +41,7 @@ pub const REPLAY_WINDOW_SECONDS: i64 = 300;
 #[derive(Debug, Clone)]
 pub struct Provider {
     pub client_id: String,
-    pub secret: crate::config::Secret,
+    pub secret: lingkaran_domain::secret::Secret,
 }
 
 /// The headers that carry the signature.
@@ -265,8 +265,8 @@ pub fn verify(
         .date
         .as_deref()
         .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
-        .map(|d| crate::clock::wib_date(d.with_timezone(&Utc)))
-        .unwrap_or_else(|| crate::clock::wib_date(now));
+        .map(|d| lingkaran_domain::wib::wib_date(d.with_timezone(&Utc)))
+        .unwrap_or_else(|| lingkaran_domain::wib::wib_date(now));
     Ok(Paid {
         transaction_id,
         va_number,
@@ -309,7 +309,7 @@ mod tests {
     fn provider() -> Provider {
         Provider {
             client_id: "MCH-1".into(),
-            secret: crate::config::Secret::new("s3cret"),
+            secret: lingkaran_domain::secret::Secret::new("s3cret"),
         }
     }
 
@@ -367,7 +367,7 @@ mod tests {
             Err((Refusal::Unauthentic, "bad_signature"))
         );
         let other = Provider {
-            secret: crate::config::Secret::new("other"),
+            secret: lingkaran_domain::secret::Secret::new("other"),
             ..provider()
         };
         assert_eq!(

@@ -358,12 +358,53 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
         .map_or(b',', |c| c.0)
 }
 
+/// The most columns a row of a workbook may have: Excel's own last column, `XFD`.
+pub const XLSX_MAX_COLUMNS: u32 = 16_384;
+
+/// The most a part of a workbook other than a worksheet may unpack to. calamine holds these
+/// whole in memory (the shared strings above all); a worksheet is streamed cell by cell. A
+/// real list of a million workers has about 40 MB of shared strings.
+pub const XLSX_PART_MAX: u64 = 512 << 20;
+
+/// A workbook whose parts unpack beyond [`XLSX_PART_MAX`] (a "zip bomb"), refused before
+/// calamine reads it. The sizes are counted as the parts are unpacked, not taken from the
+/// archive's directory, which a hostile file can fill with any number.
+fn check_unpacked_sizes(path: &Path) -> Result<(), String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| e.to_string())?;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| e.to_string())?;
+        let name = part.name().to_ascii_lowercase();
+        if name.starts_with("xl/worksheets/") {
+            continue;
+        }
+        let unpacked = std::io::copy(
+            &mut (&mut part).take(XLSX_PART_MAX + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| e.to_string())?;
+        if unpacked > XLSX_PART_MAX {
+            return Err(format!(
+                "the part {name} unpacks to more than {} MB",
+                XLSX_PART_MAX >> 20
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the first worksheet with calamine's streaming cell reader on a thread of its own
 /// and hands rows over a bounded channel, so a large workbook is never held as a grid.
+///
+/// A damaged workbook can make calamine panic (an index out of bounds, found by
+/// `fuzz/fuzz_targets/list.rs`): the panic is caught and becomes the file's error, so the
+/// import stops with a word instead of ending as if the rows had run out.
 fn xlsx_rows(path: std::path::PathBuf) -> std::sync::mpsc::IntoIter<Result<RawRow, String>> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1024);
     std::thread::spawn(move || {
-        let result = (|| -> Result<(), String> {
+        let send = tx.clone();
+        let read = move || -> Result<(), String> {
+            check_unpacked_sizes(&path)?;
             let mut wb: Xlsx<_> = calamine::open_workbook(&path).map_err(|e| format!("{e}"))?;
             let sheet = wb
                 .sheet_names()
@@ -376,10 +417,16 @@ fn xlsx_rows(path: std::path::PathBuf) -> std::sync::mpsc::IntoIter<Result<RawRo
             let mut current: Option<RawRow> = None;
             while let Some(cell) = cells.next_cell().map_err(|e| format!("{e}"))? {
                 let (r, c) = cell.get_position();
+                if c >= XLSX_MAX_COLUMNS {
+                    return Err(format!(
+                        "row {}: a cell beyond Excel's last column (XFD)",
+                        i64::from(r) + 1
+                    ));
+                }
                 let line = i64::from(r) + 1;
                 if current.as_ref().is_some_and(|row| row.line != line) {
                     if let Some(done) = current.take() {
-                        if tx.send(Ok(done)).is_err() {
+                        if send.send(Ok(done)).is_err() {
                             return Ok(());
                         }
                     }
@@ -398,10 +445,12 @@ fn xlsx_rows(path: std::path::PathBuf) -> std::sync::mpsc::IntoIter<Result<RawRo
                 }
             }
             if let Some(done) = current {
-                let _ = tx.send(Ok(done));
+                let _ = send.send(Ok(done));
             }
             Ok(())
-        })();
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+            .unwrap_or_else(|_| Err("the workbook is damaged and cannot be read".to_string()));
         if let Err(e) = result {
             let _ = tx.send(Err(format!("XLSX: {e}")));
         }

@@ -1,0 +1,16 @@
+//! What Lingkaran reads from outside, parsed and checked before anything is stored:
+//!
+//! - [`list`]: a proposer's list of workers (CSV in any of the encodings Excel writes, or
+//!   XLSX), as rows of text;
+//! - [`statement`]: a bank statement (CSV or SWIFT MT940), as credits;
+//! - [`callback`]: the payment provider's signed notification of a paid virtual account;
+//! - [`confirmation`]: the insurer's answer to a month's remittance.
+//!
+//! Pure: no database, no network, no clock (callers pass "now"). Every parser takes hostile
+//! input, so each has a fuzz target (`fuzz/`), and this crate is kept small so that CI can
+//! build it instrumented in seconds.
+
+pub mod callback;
+pub mod confirmation;
+pub mod list;
+pub mod statement;
