@@ -330,7 +330,7 @@ async fn main() {
         println!("{limit_name_text:<42} {limit_one:>10.0} tx/s (1 client)");
 
         let (url, name) = scratch::fresh(store, &a.pg, dir.path(), "don").await;
-        let db = Db::connect(&url, scratch::keys()).await.unwrap();
+        let db = scratch::connect(&url).await.unwrap();
         let (donor, officer) = world(&db, a.singles + a.big).await;
 
         // 1. Single-worker donations: hold them, then book the payments. Only the hold and

@@ -26,12 +26,7 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 mod gen;
-
-/// Fresh random keys for the benchmark's database (each run starts from an empty one).
-fn bench_keys() -> std::sync::Arc<lingkaran::privacy::Keyring> {
-    let text = lingkaran::privacy::Keyring::generate_text();
-    std::sync::Arc::new(lingkaran::privacy::Keyring::parse(&text).unwrap())
-}
+mod scratch;
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -255,42 +250,6 @@ mod sql_profile {
     }
 }
 
-/// A what-if for SQLite: the pool `Db::connect` opens, plus extra pragmas
-/// (`BENCH_SQLITE_PRAGMAS="cache_size=-65536;temp_store=memory"`) and/or another size of
-/// sqlx's per-connection prepared-statement cache (`BENCH_SQLITE_STMT_CACHE=N`;
-/// `Db::connect` uses 16, sqlx's default is 100), to measure a setting before proposing it. Never used for the headline
-/// numbers.
-async fn sqlite_what_if(url: &str) -> anyhow::Result<Db> {
-    use sqlx::sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-    };
-    use std::str::FromStr;
-    let mut opts = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // As `Db::connect`; `BENCH_SQLITE_PRAGMAS=synchronous=NORMAL` measures the old setting.
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(std::time::Duration::from_secs(30));
-    let pragmas = std::env::var("BENCH_SQLITE_PRAGMAS").unwrap_or_default();
-    for p in pragmas.split(';').filter(|p| !p.trim().is_empty()) {
-        let (k, v) = p.split_once('=').context("pragma NAME=VALUE")?;
-        opts = opts.pragma(k.trim().to_string(), v.trim().to_string());
-    }
-    // As `Db::connect` sets it, unless the what-if says otherwise.
-    let cache = std::env::var("BENCH_SQLITE_STMT_CACHE").unwrap_or_else(|_| "16".into());
-    opts = opts.statement_cache_capacity(cache.parse().context("BENCH_SQLITE_STMT_CACHE=N")?);
-    eprintln!("what-if: SQLite pool with pragmas [{pragmas}], statement cache {cache}");
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(opts)
-        .await?;
-    Ok(Db::from_pool(
-        lingkaran::db::Pool::Sqlite(pool),
-        bench_keys(),
-    ))
-}
-
 /// `child URL FILE ORG USER`: runs one import and prints a [`ChildReport`] as JSON.
 async fn child(mut it: impl Iterator<Item = String>) -> anyhow::Result<()> {
     let url = it.next().context("url")?;
@@ -300,13 +259,7 @@ async fn child(mut it: impl Iterator<Item = String>) -> anyhow::Result<()> {
     let sql_times = std::env::var("BENCH_SQL_PROFILE")
         .is_ok_and(|v| v == "1")
         .then(sql_profile::install);
-    let what_if = std::env::var("BENCH_SQLITE_PRAGMAS").is_ok()
-        || std::env::var("BENCH_SQLITE_STMT_CACHE").is_ok();
-    let db = if what_if && url.starts_with("sqlite:") {
-        sqlite_what_if(&url).await?
-    } else {
-        Db::connect(&url, bench_keys()).await?
-    };
+    let db = scratch::connect(&url).await?;
     let hwm_before_kb = status_kb("VmHWM:");
     let name = file
         .file_name()
@@ -875,7 +828,7 @@ async fn import_in_child(
     rows: u64,
 ) -> anyhow::Result<ChildReport> {
     let f = fresh(store, a, dir, "import").await?;
-    let db = Db::connect(&f.url, bench_keys()).await?;
+    let db = Db::connect(&f.url, scratch::keys()).await?;
     let ids = setup(&db, false).await?;
     settle(&db).await?;
     db.close().await;
@@ -909,7 +862,7 @@ async fn import_in_child(
     anyhow::ensure!(out.status.success(), "import child failed: {}", out.status);
     let report: ChildReport = serde_json::from_slice(&out.stdout)
         .with_context(|| String::from_utf8_lossy(&out.stdout).to_string())?;
-    let db = Db::connect(&f.url, bench_keys()).await?;
+    let db = Db::connect(&f.url, scratch::keys()).await?;
     let stored = count_workers(&db).await?;
     db.close().await;
     drop_fresh(&f, a).await?;
@@ -956,7 +909,7 @@ async fn bench_store(
     let methods = if a.no_raw { &[][..] } else { methods };
     for (i, method) in methods.iter().enumerate() {
         let f = fresh(store, a, dir, &format!("raw{i}")).await?;
-        let db = Db::connect(&f.url, bench_keys()).await?;
+        let db = Db::connect(&f.url, scratch::keys()).await?;
         let raw_ids = setup(&db, true).await?;
         settle(&db).await?;
         eprintln!(
@@ -1074,7 +1027,7 @@ async fn breakdown(
     // The writing side alone: write_batch fed pre-validated batches, as the import does.
     for store in &a.stores {
         let f = fresh(store, a, dir, "writeonly").await?;
-        let db = Db::connect(&f.url, bench_keys()).await?;
+        let db = Db::connect(&f.url, scratch::keys()).await?;
         let ids = setup(&db, false).await?;
         let (record, _) = imports::create_or_find(
             &db,

@@ -682,3 +682,170 @@ pub struct AuditPage {
     /// Pass as `before` for the next (older) page; null on the last page.
     pub next_before: Option<i64>,
 }
+
+/// What importing a figures file did (`lingkaran figures import --json`, the API).
+#[derive(Serialize, ToSchema)]
+pub struct FiguresImport {
+    /// Data rows read.
+    pub rows: usize,
+    /// Figures with no earlier value.
+    pub added: usize,
+    /// Figures whose value or source changed: stored as a new row, the old one kept.
+    pub corrected: usize,
+    /// Figures already stored with the same value and source.
+    pub unchanged: usize,
+    /// Every bad cell; those rows were not stored.
+    pub errors: Vec<ReportRow>,
+}
+
+impl FiguresImport {
+    pub fn of(r: &crate::usecase::figures::Report) -> FiguresImport {
+        FiguresImport {
+            rows: r.rows,
+            added: r.stored.added,
+            corrected: r.stored.corrected,
+            unchanged: r.stored.unchanged,
+            errors: r
+                .problems
+                .iter()
+                .map(|p| ReportRow {
+                    line: p.line,
+                    column: p.column.clone(),
+                    value: p.value.clone(),
+                    code: "bad_figure".into(),
+                    message: p.id.clone(),
+                    message_en: p.en.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An exact fraction of people.
+#[derive(Serialize, ToSchema)]
+pub struct Fraction {
+    pub numerator: u64,
+    pub denominator: u64,
+}
+
+/// A figure used for a region's coverage, with its date and source.
+#[derive(Serialize, ToSchema)]
+pub struct UsedFigure {
+    pub region_code: String,
+    pub measure: String,
+    pub definition: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    pub on: chrono::NaiveDate,
+    /// People, or a percentage for `target_persen` and `persen`.
+    pub value: f64,
+    pub source: String,
+}
+
+/// Sponsored workers by who paid.
+#[derive(Serialize, ToSchema)]
+pub struct SponsoredBySource {
+    /// `apbd`, `apbn`, `dana-desa`, `csr`, `zakat`, `individual`.
+    pub source: String,
+    pub workers: u64,
+}
+
+/// Lingkaran's own workers in a region that day.
+#[derive(Serialize, ToSchema)]
+pub struct Sponsored {
+    pub by_source: Vec<SponsoredBySource>,
+    pub total: u64,
+    pub self_paying: u64,
+    /// Percentage points of coverage they make (4 decimals), `null` without a denominator.
+    pub points_added: Option<f64>,
+}
+
+/// A region's coverage on a day (`lingkaran coverage region`, the API).
+#[derive(Serialize, ToSchema)]
+pub struct RegionCoverage {
+    pub region: RegionName,
+    #[schema(value_type = String, format = Date)]
+    pub on: chrono::NaiveDate,
+    pub participants: Option<u64>,
+    pub denominator: Option<u64>,
+    /// The denominator's definition (`angkatan_kerja`, …) and its name.
+    pub definition: Option<String>,
+    pub definition_name: Option<String>,
+    /// participants ÷ denominator, exact.
+    pub coverage: Option<Fraction>,
+    /// The same as a percentage rounded half-up to 2 decimals, for display.
+    pub coverage_pct: Option<f64>,
+    pub target_pct: Option<f64>,
+    /// ceil(target_pct × denominator ÷ 100), or an imported headcount target.
+    pub target_participants: Option<u64>,
+    /// max(0, target_participants − participants).
+    pub gap: Option<u64>,
+    pub sponsored: Sponsored,
+    /// How many regions below were summed; 0 when the region has figures of its own.
+    pub summed_children: usize,
+    pub figures: Vec<UsedFigure>,
+    pub warnings: Vec<Message>,
+}
+
+impl RegionCoverage {
+    pub fn of(c: &crate::usecase::region_coverage::RegionCoverage) -> RegionCoverage {
+        let a = &c.assessment;
+        RegionCoverage {
+            region: if c.region == "0" {
+                RegionName {
+                    code: "0".into(),
+                    name: Some("Indonesia".into()),
+                }
+            } else {
+                RegionName::of(&c.region)
+            },
+            on: c.day,
+            participants: a.participants,
+            denominator: a.denominator,
+            definition: a.definition.clone(),
+            definition_name: a
+                .definition
+                .as_deref()
+                .map(|d| lingkaran_domain::share::definition::name(d, "id").to_string()),
+            coverage: a.share.map(|s| Fraction {
+                numerator: s.num,
+                denominator: s.den,
+            }),
+            coverage_pct: a.share.map(|s| s.hundredths() as f64 / 100.0),
+            target_pct: a.target.map(|t| t.hundredths() as f64 / 100.0),
+            target_participants: a.target_people,
+            gap: a.gap,
+            sponsored: Sponsored {
+                by_source: c
+                    .sponsored
+                    .by_source
+                    .iter()
+                    .map(|(source, workers)| SponsoredBySource {
+                        source: source.clone(),
+                        workers: *workers,
+                    })
+                    .collect(),
+                total: c.sponsored.total,
+                self_paying: c.sponsored.self_paying,
+                points_added: c.points_added.map(|p| p as f64 / 10_000.0),
+            },
+            summed_children: c.summed_children,
+            figures: c
+                .figures
+                .iter()
+                .map(|f| UsedFigure {
+                    region_code: f.region_code.clone(),
+                    measure: f.measure.clone(),
+                    definition: (!f.definition.is_empty()).then(|| f.definition.clone()),
+                    on: f.on_date,
+                    value: if matches!(f.measure.as_str(), "target_persen" | "persen") {
+                        f.value as f64 / 10_000.0
+                    } else {
+                        f.value as f64
+                    },
+                    source: f.source.clone(),
+                })
+                .collect(),
+            warnings: a.warnings.iter().map(problem_json).collect(),
+        }
+    }
+}

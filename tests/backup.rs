@@ -74,6 +74,16 @@ async fn round_trip(from: String, to: String, dir: &Path) {
         .unwrap()
         .unwrap();
     assert_eq!(w.nik.len(), 16);
+    // The demo's figures came along: Gresik's coverage on 1 December 2025 is 40,82%.
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+    let gresik = lingkaran::usecase::region_coverage::of(&copy, "35.25", day)
+        .await
+        .unwrap();
+    let share = gresik.assessment.share.unwrap();
+    assert_eq!(
+        (share.num, share.den, share.percent_text("id")),
+        (292_116, 715_619, "40,82%".to_string())
+    );
     copy.close().await;
 
     // A second restore into the now full database is refused, and leaves it as it was.

@@ -1,5 +1,5 @@
-//! The two migration folders must describe the same tables and columns: "both databases,
-//! one behaviour" starts with one schema.
+//! The two migration folders must describe the same tables, views and columns: "both
+//! databases, one behaviour" starts with one schema.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -10,7 +10,8 @@ async fn columns(db: &lingkaran::db::Db) -> BTreeSet<(String, String)> {
     let rows: Vec<(String, String)> = match &db.pool {
         lingkaran::db::Pool::Sqlite(pool) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%'
+               AND m.name NOT LIKE '_sqlx%'",
         )
         .fetch_all(pool)
         .await

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod after;
+mod figures;
 mod progress;
 pub use after::{LifecycleCmd, OutboxCmd, RatesCmd, RemindersCmd};
 
@@ -71,6 +72,11 @@ pub enum Cmd {
     Cycle {
         #[command(subcommand)]
         cmd: CycleCmd,
+    },
+    /// Figures from outside for regions' coverage: participants, denominators, targets.
+    Figures {
+        #[command(subcommand)]
+        cmd: figures::FiguresCmd,
     },
     /// Who is protected when.
     Coverage {
@@ -209,6 +215,17 @@ pub enum CycleCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum CoverageCmd {
+    /// A region's coverage on a day: BPJS TK's participants over the imported denominator,
+    /// the target and the gap, and Lingkaran's own workers (`lingkaran figures import`).
+    Region {
+        /// A Kemendagri code (35.25 is Kabupaten Gresik), or 0 for the nation.
+        code: String,
+        /// The day (default: today in WIB).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Is this person protected on this day, by whom, until when.
     Check {
         nik: String,
@@ -603,6 +620,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Figures { cmd } => figures::run(&cli.db, &cli.config, cmd).await,
+        Cmd::Coverage {
+            cmd: CoverageCmd::Region { code, on, json },
+        } => {
+            let db = open(&cli.db, &cli.config).await?;
+            figures::coverage(&db, &code, on.unwrap_or_else(crate::clock::today), json).await
         }
         Cmd::Coverage {
             cmd: CoverageCmd::Check { nik, on, json },

@@ -42,22 +42,19 @@ pub async fn check(db: &Db, nik: &str, day: NaiveDate) -> anyhow::Result<Answer>
         });
     };
     let from = Month::of(day).yyyymm();
-    // Donor-funded months (less those the insurer rejected), and months the worker paid.
+    // Donor-funded months (less those the insurer rejected), and months the worker paid: the
+    // `covered_months` view (migration 0026).
     let rows: Vec<(i64, Option<String>, bool)> = on_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT m.month, o.name, o.public_name FROM worker_months m
-         JOIN donations d ON d.id = m.donation_id JOIN donors o ON o.id = d.donor_id
-         WHERE m.worker_id = $1 AND d.status = 'funded' AND m.month >= $2
-           AND NOT EXISTS (SELECT 1 FROM confirmations c
-                           WHERE c.worker_id = m.worker_id AND c.month = m.month AND c.status = 'rejected')
-         UNION ALL
-         SELECT s.month, NULL, FALSE FROM self_payments s WHERE s.worker_id = $1 AND s.month >= $2
-         ORDER BY 1"
-    )
-    .bind(id)
-    .bind(from)
-    .fetch_all(pool)
-    .await
+            "SELECT c.month, o.name, COALESCE(o.public_name, FALSE) FROM covered_months c
+         LEFT JOIN donors o ON o.id = c.donor_id
+         WHERE c.worker_id = $1 AND c.month >= $2
+         ORDER BY 1",
+        )
+        .bind(id)
+        .bind(from)
+        .fetch_all(pool)
+        .await
     })?;
     let months: Vec<CoveredMonth> = rows
         .into_iter()

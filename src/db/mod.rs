@@ -19,6 +19,7 @@ pub mod cycle;
 pub mod donations;
 pub mod donors;
 pub mod faults;
+pub mod figures;
 pub mod idempotency;
 pub mod imports;
 pub mod jobs;
@@ -103,6 +104,27 @@ impl Db {
 }
 
 impl Pool {
+    /// The settings every SQLite connection is opened with (the benchmark's what-ifs start
+    /// from them too).
+    pub fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+        Ok(SqliteConnectOptions::from_str(url)
+            .context("reading the SQLite URL")?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: every commit is on disk before it returns, so a power cut loses no
+            // committed payment (NORMAL in WAL mode may lose the last commits). Its cost
+            // on the import and payment benchmarks is in bench/RESULTS.md.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            // Batch statements are large (1,000 rows of binds); a small cache keeps a
+            // million-row import near 150 MB instead of 270 MB, at no measured cost.
+            .statement_cache_capacity(16)
+            // Multi-row INSERTs keep a statement journal; in memory it costs ~30 MB at
+            // peak and saves ~10% of a large import (bench/RESULTS.md).
+            .pragma("temp_store", "memory"))
+    }
+
     /// Opens `url`: `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Pool> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -117,22 +139,7 @@ impl Pool {
                 .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(url)))?;
             Ok(Pool::Postgres(pool))
         } else if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)
-                .context("reading the SQLite URL")?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                // FULL: every commit is on disk before it returns, so a power cut loses no
-                // committed payment (NORMAL in WAL mode may lose the last commits). Its cost
-                // on the import and payment benchmarks is in bench/RESULTS.md.
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30))
-                // Batch statements are large (1,000 rows of binds); a small cache keeps a
-                // million-row import near 150 MB instead of 270 MB, at no measured cost.
-                .statement_cache_capacity(16)
-                // Multi-row INSERTs keep a statement journal; in memory it costs ~30 MB at
-                // peak and saves ~10% of a large import (bench/RESULTS.md).
-                .pragma("temp_store", "memory");
+            let opts = Pool::sqlite_options(url)?;
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)

@@ -109,6 +109,9 @@ impl Rng {
     }
 }
 
+/// The figures the demo imports: `examples/angka-wilayah.csv`, which a clerk can copy.
+const FIGURES: &str = include_str!("../../examples/angka-wilayah.csv");
+
 pub struct DemoSummary {
     pub organisations: usize,
     pub workers: usize,
@@ -410,6 +413,14 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
         chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f")
     ));
     let history = history::seed(db, csr, ids["donatur"].0, ids["petugas"].0, &dir).await?;
+    // The regions' figures: Gresik's published coverage (2022 and 2025) and target, and a
+    // few demo districts and Jawa Timur, each row saying which is which.
+    std::fs::create_dir_all(&dir)?;
+    let figures = dir.join("angka-wilayah.csv");
+    std::fs::write(&figures, FIGURES)?;
+    crate::usecase::figures::import(db, &figures, "angka-wilayah.csv", DEMO, crate::clock::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("importing the demo's figures: {e:?}"))?;
     Ok(DemoSummary {
         organisations: proposers.len(),
         workers: total,

@@ -15,12 +15,14 @@ pub mod coverage;
 pub mod cycle;
 pub mod donations;
 pub mod error;
+pub mod figures;
 pub mod imports;
 pub mod jobs;
 pub mod messages;
 pub mod payments;
 pub mod privacy;
 pub mod quotes;
+pub mod region_coverage;
 pub mod signin;
 
 pub use error::Error;

@@ -2,9 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// Whole rupiah with dots between thousands: `Rp 1.008.000.000`.
-pub fn rupiah(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
+/// A count with dots between thousands, as Indonesians write it: `247.777`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -12,6 +12,12 @@ pub fn rupiah(amount: i64) -> String {
         }
         out.push(c);
     }
+    out
+}
+
+/// Whole rupiah with dots between thousands: `Rp 1.008.000.000`.
+pub fn rupiah(amount: i64) -> String {
+    let out = count(amount.unsigned_abs());
     if amount < 0 {
         format!("-Rp {out}")
     } else {

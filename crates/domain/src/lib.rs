@@ -18,6 +18,7 @@ pub mod programme;
 pub mod rates;
 pub mod region;
 pub mod secret;
+pub mod share;
 pub mod status;
 pub mod wib;
 pub mod worker;

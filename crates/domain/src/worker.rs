@@ -407,6 +407,15 @@ pub fn parse_rupiah(input: &str) -> Option<i64> {
         .trim()
         .trim_start_matches('.')
         .trim();
+    parse_grouped(t)
+}
+
+/// A whole number as clerks write it, with thousands grouped by `.`, `,` or a space
+/// (`247.777`, `715,619`, `1 500 000`) and an optional zero fraction (`,00`). The grouping
+/// must be regular, so `12,5,0` or `1.500.000,50` is refused rather than misread. Shared by
+/// rupiah and headcounts.
+pub fn parse_grouped(input: &str) -> Option<i64> {
+    let t = input.trim();
     // A trailing ",00" or ".00" is a zero fraction, not thousands.
     let t = t
         .strip_suffix(",00")

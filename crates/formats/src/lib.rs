@@ -4,7 +4,9 @@
 //!   XLSX), as rows of text;
 //! - [`statement`]: a bank statement (CSV or SWIFT MT940), as credits;
 //! - [`callback`]: the payment provider's signed notification of a paid virtual account;
-//! - [`confirmation`]: the insurer's answer to a month's remittance.
+//! - [`confirmation`]: the insurer's answer to a month's remittance;
+//! - [`figures`]: figures from outside for a region's coverage (participants, denominators,
+//!   targets).
 //!
 //! Pure: no database, no network, no clock (callers pass "now"). Every parser takes hostile
 //! input, so each has a fuzz target (`fuzz/`), and this crate is kept small so that CI can
@@ -12,5 +14,6 @@
 
 pub mod callback;
 pub mod confirmation;
+pub mod figures;
 pub mod list;
 pub mod statement;
