@@ -154,7 +154,7 @@ fn complete_operation(method: &str, op: &mut Value) {
             415,
             "The body is not sent as `application/json` (`unsupported_media_type`)",
         );
-        add(422, "The JSON does not have this operation's shape: a field missing or of another type (`invalid_json`)");
+        add(422, "The JSON does not have this operation's shape: not an object, a field missing or of another type (`invalid_json`)");
     } else if !body_types.is_empty() {
         add(413, "The body is too large (`body_too_large`)");
         if body_types.iter().any(|t| t.starts_with("multipart/")) {
