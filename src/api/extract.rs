@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 
 mod body;
 pub use body::{
-    body_too_large, object_or_null, upload_refused, Json, Multipart, Path, Query, Text,
+    body_too_large, object_or_null, refuse_nul, upload_refused, Json, Multipart, Path, Query, Text,
 };
 
 pub use crate::http::request::SESSION_COOKIE;
