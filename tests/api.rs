@@ -840,6 +840,44 @@ both_dbs!(
     }
 );
 
+// Found by schemathesis (.ci/schemathesis.sh): a `user_id` that names no user was a 500 (the
+// store's foreign key refused the insert).
+both_dbs!(a_donor_is_linked_only_to_a_donor_account, |db| async move {
+    let w = world(db).await;
+    let donor_input =
+        |user: i64| json!({"kind": "individual", "name": "Budi Santoso", "user_id": user});
+    for (user, why) in [
+        (-23736, "no such user"),
+        (w.officer.id, "an officer, not a donor"),
+    ] {
+        let (s, e) = w
+            .app
+            .post(&w.officer, "/api/v1/donors", donor_input(user))
+            .await;
+        assert_eq!(
+            (s, e["errors"][0]["code"].as_str()),
+            (422, Some("unknown_user")),
+            "{why}: {e}"
+        );
+    }
+    let (_, before) = w.app.get(&w.officer, "/api/v1/donors").await;
+    assert_eq!(
+        before["donors"].as_array().unwrap().len(),
+        0,
+        "nothing was stored"
+    );
+    let (s, d) = w
+        .app
+        .post(&w.officer, "/api/v1/donors", donor_input(w.donor.id))
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let (_, mine) = w.app.get(&w.donor, "/api/v1/donors").await;
+    assert_eq!(
+        mine["donors"][0]["id"], d["id"],
+        "the donor account sees it: {mine}"
+    );
+});
+
 both_dbs!(
     a_worker_whose_nik_has_an_old_merauke_code_is_stored_in_todays_merauke,
     |db| async move {

@@ -214,6 +214,7 @@ pub struct DonationInput {
     /// Named: leave out NIKs that cannot be funded instead of refusing.
     #[serde(default)]
     skip_unavailable: bool,
+    #[serde(default, deserialize_with = "crate::api::extract::object_or_null")]
     criteria: Option<CriteriaInput>,
     /// Criteria: how many workers.
     count: Option<i64>,

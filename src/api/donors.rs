@@ -77,6 +77,7 @@ pub struct DonorInput {
     name: String,
     npwp: Option<String>,
     region_code: Option<String>,
+    /// The donor's own account: a user with the role `donor`.
     user_id: Option<i64>,
 }
 
@@ -86,7 +87,7 @@ pub struct DonorInput {
     responses(
         (status = 201, description = "The donor", body = DonorView),
         (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
-        (status = 422, description = "Kind, name, NPWP or region do not hold", body = ErrorEnvelope),
+        (status = 422, description = "Kind, name, NPWP or region do not hold, or `user_id` is not a donor account (`unknown_user`)", body = ErrorEnvelope),
     ))]
 pub async fn create(
     caller: Caller,
@@ -142,6 +143,18 @@ pub async fn create(
             "Donatur pemerintah daerah wajib menyebut wilayahnya (region_code).",
             "A government donor must name its region (region_code).",
         ));
+    }
+    if let Some(user) = d.user_id {
+        // The donor's own account: a donor user that exists (the store would refuse an
+        // unknown id only at the insert, as a failure of ours).
+        let role = crate::db::users::role_of(&state.db, user).await?;
+        if role.as_deref() != Some(Role::Donor.code()) {
+            return Err(ApiError::bad_request(
+                "unknown_user",
+                format!("Pengguna {user} tidak ada atau bukan akun donatur."),
+                format!("User {user} does not exist or is not a donor account."),
+            ));
+        }
     }
     let id = donors::create(
         &state.db,

@@ -9,7 +9,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 mod body;
-pub use body::{body_too_large, upload_refused, Json, Multipart, Path, Query, Text};
+pub use body::{
+    body_too_large, object_or_null, refuse_nul, upload_refused, Json, Multipart, Path, Query, Text,
+};
 
 pub use crate::http::request::SESSION_COOKIE;
 

@@ -112,6 +112,7 @@ pub async fn self_payment(
     responses(
         (status = 200, description = "What was recorded, and the lines that were not", body = lifecycle::SelfPaymentImport),
         (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
+        (status = 422, description = "The first line is not the header `nik,bulan,iuran[,referensi]` (`bad_header`); nothing was recorded", body = ErrorEnvelope),
     ))]
 pub async fn import_self_payments(
     caller: Caller,
@@ -119,6 +120,7 @@ pub async fn import_self_payments(
     Text(body): Text,
 ) -> Result<Json<lifecycle::SelfPaymentImport>> {
     let p = caller.require(&STAFF)?;
+    lifecycle::self_payment_header(&body).map_err(|e| ApiError::invalid(vec![e]))?;
     let now = state.clock.now();
     // An officer records self-payments of the workers in their regions only; a line for
     // any other reads as an unregistered NIK.

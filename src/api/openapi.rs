@@ -154,7 +154,7 @@ fn complete_operation(method: &str, op: &mut Value) {
             415,
             "The body is not sent as `application/json` (`unsupported_media_type`)",
         );
-        add(422, "The JSON does not have this operation's shape: a field missing or of another type (`invalid_json`)");
+        add(422, "The JSON does not have this operation's shape: not an object, a field missing or of another type, or a text holding the NUL character (`invalid_json`)");
     } else if !body_types.is_empty() {
         add(413, "The body is too large (`body_too_large`)");
         if body_types.iter().any(|t| t.starts_with("multipart/")) {
@@ -163,7 +163,10 @@ fn complete_operation(method: &str, op: &mut Value) {
                 "The body is not `multipart/form-data` (`unsupported_media_type`)",
             );
         } else {
-            add(400, "The body is not UTF-8 text (`invalid_text`)");
+            add(
+                400,
+                "The body is not UTF-8 text, or holds the NUL character (`invalid_text`)",
+            );
         }
     }
     let integer_in_path = params
@@ -178,7 +181,7 @@ fn complete_operation(method: &str, op: &mut Value) {
     if params.iter().any(|p| p["in"] == "query") {
         add(
             400,
-            "A query parameter has the wrong type (`invalid_query`)",
+            "A query parameter has the wrong type, or holds the NUL character (`invalid_query`)",
         );
     }
     if method == "post" {

@@ -5,7 +5,7 @@
 use super::donations::{acting_donor, invoice_json};
 use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
-use super::extract::{upload_refused, Json, Multipart, Path};
+use super::extract::{refuse_nul, upload_refused, Json, Multipart, Path};
 use super::shapes;
 use crate::app::AppState;
 use crate::auth::role::STAFF;
@@ -255,7 +255,8 @@ pub async fn manual(
                 evidence = Some((file, bytes.to_vec()));
             }
         } else {
-            fields.insert(name, field.text().await.map_err(upload_refused)?);
+            let value = field.text().await.map_err(upload_refused)?;
+            fields.insert(name.clone(), refuse_nul(&name, value)?);
         }
     }
     let mut take = |k: &str| fields.remove(k).unwrap_or_default();
@@ -326,7 +327,10 @@ pub async fn upload_statement(
                 let name = field.file_name().unwrap_or("mutasi.csv").to_string();
                 file = Some((name, field.bytes().await.map_err(upload_refused)?.to_vec()));
             }
-            Some("account") => account = Some(field.text().await.map_err(upload_refused)?),
+            Some("account") => {
+                let value = field.text().await.map_err(upload_refused)?;
+                account = Some(refuse_nul("account", value)?)
+            }
             _ => {}
         }
     }

@@ -381,6 +381,10 @@ pub async fn lifecycle(
         LifecycleCmd::ImportSelfPayments { file, by, json } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
+            if let Err(p) = lifecycle::self_payment_header(&text) {
+                eprintln!("{}\n{}", p.id, p.en);
+                return Ok(ExitCode::from(1));
+            }
             let by = actor(&db, &by).await?;
             let now = crate::clock::now();
             let today = crate::clock::wib_date(now);

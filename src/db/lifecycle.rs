@@ -396,6 +396,34 @@ pub struct SelfPaymentImport {
     pub errors: Vec<LineError>,
 }
 
+/// Whether `text` starts with the header of the insurer's self-payment data,
+/// `nik,bulan,iuran[,referensi]` (any case): without it the first payment would be
+/// read as the header and dropped, and another file (a worker list) would be read line by
+/// line as payments.
+pub fn self_payment_header(text: &str) -> Result<(), Problem> {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .split(['\r', '\n'])
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let names: Vec<String> = first
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_lowercase())
+        .collect();
+    let ok = names.len() >= 3
+        && names.len() <= 4
+        && names[..3] == ["nik", "bulan", "iuran"]
+        && names.get(3).is_none_or(|n| n == "referensi");
+    if ok {
+        return Ok(());
+    }
+    Err(Problem::new(
+        "bad_header",
+        "Baris pertama harus judul kolom nik,bulan,iuran (dan boleh referensi).",
+        "The first line must be the column header nik,bulan,iuran (and optionally referensi).",
+    ))
+}
+
 /// Imports self-payments from the insurer's data: CSV `nik,bulan,iuran[,referensi]`, `bulan`
 /// as `YYYY-MM`, `iuran` in whole rupiah. Each bad line is reported and the rest recorded;
 /// importing the same file again records nothing twice. With `regions` (an officer's scope),
@@ -408,6 +436,10 @@ pub async fn import_self_payments(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SelfPaymentImport> {
+    // The callers refuse a wrong header in their own way first; this is the last net.
+    if let Err(p) = self_payment_header(text) {
+        anyhow::bail!("{}", p.en);
+    }
     let mut out = SelfPaymentImport::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

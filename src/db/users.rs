@@ -201,6 +201,16 @@ pub async fn password_hash_of(db: &Db, id: i64) -> sqlx::Result<Option<String>> 
     .await)
 }
 
+/// The role of user `id` (`donor`, `officer`, …), if there is such a user.
+pub async fn role_of(db: &Db, id: i64) -> sqlx::Result<Option<String>> {
+    on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT role FROM users WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}
+
 /// The latest `locked_until` (seconds since 1970) among `subjects` that is still ahead of
 /// `now_secs`: how long a sign-in must wait. `None`: it may go ahead.
 pub async fn signin_locked(db: &Db, subjects: &[&str], now_secs: i64) -> sqlx::Result<Option<i64>> {
