@@ -324,6 +324,83 @@ both_dbs!(
     }
 );
 
+both_dbs!(
+    the_list_carries_each_donations_own_invoice,
+    |db| async move {
+        // Two donors' donations interleaved, one of them cancelled: each listed donation
+        // carries its own invoice (its VA is 88908 + the donation's id), for the donor and
+        // for an officer who sees them all. The list reads the invoices in one query.
+        let w = world(db, 40).await;
+        let app = &w.app;
+        let (a, _) = sign_up(app, "donatur.satu", "Donatur Satu").await;
+        let (b, _) = sign_up(app, "donatur.dua", "Donatur Dua").await;
+        let body = json!({ "mode": "criteria", "count": 2, "months": 1 });
+        let mut made = Vec::new();
+        for t in [&a, &b, &a] {
+            let (s, d) = app.post(t, "/api/v1/donations", body.clone()).await;
+            assert_eq!(s, 201, "{d}");
+            made.push(d["id"].as_i64().unwrap());
+        }
+        let (s, c) = app
+            .post(
+                &a,
+                &format!("/api/v1/donations/{}/cancel", made[0]),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200, "{c}");
+        let va = |id: i64| format!("88908{id:011}");
+
+        let (s, list) = app.get(&a, "/api/v1/donations").await;
+        assert_eq!(s, 200, "{list}");
+        let listed: Vec<(i64, String, String)> = list["donations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["id"].as_i64().unwrap(),
+                    d["invoice"]["va_number"]
+                        .as_str()
+                        .unwrap_or("none")
+                        .to_string(),
+                    d["invoice"]["status"]
+                        .as_str()
+                        .unwrap_or("none")
+                        .to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                (made[2], va(made[2]), "open".to_string()),
+                (made[0], va(made[0]), "cancelled".to_string()),
+            ]
+        );
+
+        let (s, all) = app.get(&w.officer, "/api/v1/donations").await;
+        assert_eq!(s, 200, "{all}");
+        let all: Vec<(i64, String)> = all["donations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let id = d["id"].as_i64().unwrap();
+                (
+                    id,
+                    d["invoice"]["va_number"]
+                        .as_str()
+                        .unwrap_or("none")
+                        .to_string(),
+                )
+            })
+            .collect();
+        let expected: Vec<(i64, String)> = made.iter().rev().map(|&id| (id, va(id))).collect();
+        assert_eq!(all, expected);
+    }
+);
+
 both_dbs!(bad_donation_requests_say_what_is_wrong, |db| async move {
     let w = world(db, 5).await;
     let app = &w.app;

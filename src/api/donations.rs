@@ -346,11 +346,12 @@ pub async fn list(
         _ => q.donor_id,
     };
     let rows = donations::list(&state.db, donor, 500).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for d in &rows {
-        let inv = donations::invoice_of(&state.db, d.id).await?;
-        out.push(donation_json(d, inv.as_ref()));
-    }
+    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+    let invoices = donations::invoices_of_list(&state.db, donor, &ids).await?;
+    let out = rows
+        .iter()
+        .map(|d| donation_json(d, invoices.get(&d.id)))
+        .collect();
     Ok(Json(DonationList { donations: out }))
 }
 
