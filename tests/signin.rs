@@ -708,3 +708,19 @@ both_urls!(the_cli_revokes_one_token_or_all, |url| async move {
     assert_eq!(audited, 2, "each revocation is in the audit trail");
     db.close().await;
 });
+
+// Found beside schemathesis's finding on the API: on PostgreSQL a username holding the NUL
+// character made the sign-in page a 500 (PostgreSQL cannot store it; the throttle writes the
+// name). Every page form now refuses such a field (`web::form::Fields`).
+both_dbs!(
+    a_nul_character_in_a_page_form_is_not_a_server_error,
+    |db| async move {
+        let app = TestApp::spawn(db).await;
+        app.user("petugas", Role::Officer, None, &["35.25"]).await;
+        let r = page_attempt(&app, "pet\u{0}ugas", PASSWORD).await;
+        assert!(r.status().is_client_error(), "{}", r.status());
+        // The right name still signs in.
+        let r = page_attempt(&app, "petugas", PASSWORD).await;
+        assert!(r.status().is_redirection(), "{}", r.status());
+    }
+);

@@ -91,7 +91,8 @@ pub async fn save_file_checked(
                 if !csrf_ok(csrf.as_deref()) {
                     return Ok(Err(csrf_refused()));
                 }
-                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                // Stored with the import: PostgreSQL cannot store the NUL character.
+                let name = field.file_name().unwrap_or("upload.csv").replace('\0', "");
                 let (std_file, path) = tempfile::NamedTempFile::new()?.into_parts();
                 let mut f = tokio::fs::File::from_std(std_file);
                 loop {

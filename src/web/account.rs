@@ -206,10 +206,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
 pub async fn save_preferences(
     ctx: Ctx,
     State(state): State<AppState>,
-    form: Result<
-        axum::extract::Form<Vec<(String, String)>>,
-        axum::extract::rejection::FormRejection,
-    >,
+    form: super::form::FormFields,
 ) -> PageResult {
     let p = ctx.require(&GIVERS)?;
     let form = form.map(|f| f.0).unwrap_or_default();

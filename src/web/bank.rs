@@ -11,8 +11,7 @@ use crate::db::statements::{self, LineRow, Report};
 use crate::usecase::payments as uc;
 use crate::usecase::Error;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lingkaran_domain::Problem;
@@ -25,7 +24,7 @@ const MAX_EVIDENCE_BYTES: usize = crate::http::limits::EVIDENCE_UPLOAD_BYTES;
 /// Lines the unmatched queue shows at once (oldest first).
 const QUEUE_LIMIT: i64 = 500;
 
-type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
+use super::form::FormFields;
 
 fn page_response(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Response {
     let body = html! { (money::style()) (body) };

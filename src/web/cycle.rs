@@ -12,8 +12,7 @@ use crate::auth::role::{READERS, STAFF};
 use crate::auth::Role;
 use crate::db::lifecycle::{self, Graduation, GraduationBy, Recorded, SelfPayment, StopReason};
 use crate::db::{outbox, workers};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lingkaran_domain::rates::Month;
@@ -271,7 +270,7 @@ async fn render(
     Ok(resp)
 }
 
-type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
+use super::form::FormFields;
 
 /// The worker with this NIK, if the officer's regions hold them; otherwise the same words as
 /// for a NIK nobody registered.

@@ -18,8 +18,7 @@ use crate::http::request::{cookie, SESSION_COOKIE};
 use crate::regions::RegionTable;
 use crate::usecase::account::acting_donor;
 use crate::usecase::donations as uc;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -42,7 +41,7 @@ const START_CHOICES: u32 = 12;
 /// token), as `/masuk` does it.
 const SIGNUP_COOKIE: &str = "lk_daftar";
 
-type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
+use super::form::FormFields;
 
 /// The sign-up token of this browser, or a fresh one.
 fn signup_token(parts: &Parts) -> String {
@@ -504,7 +503,7 @@ async fn read_gift_form(
             Err(p) => (Vec::new(), None, vec![p]),
         }
     } else {
-        let form = Form::<Vec<(String, String)>>::from_request(req, state)
+        let form = super::form::Fields::from_request(req, state)
             .await
             .map(|f| f.0)
             .unwrap_or_default();

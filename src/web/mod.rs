@@ -40,6 +40,7 @@ pub mod audit;
 pub mod bank;
 pub mod cycle;
 pub mod donate;
+pub mod form;
 pub mod i18n;
 pub mod layout;
 pub mod money;

@@ -201,7 +201,8 @@ pub(super) async fn read_upload(
             if !csrf_ok(up.fields.get("csrf").map(String::as_str)) {
                 return Err(crate::http::upload::csrf_refused().problem);
             }
-            let file_name = f.file_name().unwrap_or("berkas").to_string();
+            // PostgreSQL cannot store the NUL character: a file named with one is renamed.
+            let file_name = f.file_name().unwrap_or("berkas").replace('\0', "");
             let mut bytes = Vec::new();
             while let Some(chunk) = f.chunk().await.map_err(unreadable)? {
                 if bytes.len() + chunk.len() > limit {
@@ -224,6 +225,13 @@ pub(super) async fn read_upload(
             }
         } else if up.fields.len() < 32 {
             let text = f.text().await.map_err(unreadable)?;
+            if text.contains('\0') || name.contains('\0') {
+                return Err(Problem::new(
+                    "nul_character",
+                    "Isian formulir tidak boleh memuat karakter NUL.",
+                    "A form field must not hold the NUL character.",
+                ));
+            }
             up.fields.insert(name, text);
         }
     }

@@ -13,8 +13,7 @@ use super::layout;
 use super::page::{field, no_store, Ctx, PageResult};
 use crate::app::AppState;
 use crate::usecase::coverage::{self, Public};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -49,7 +48,7 @@ pub async fn check(
     ctx: Ctx,
     State(state): State<AppState>,
     parts: Parts,
-    sent: Result<Form<Vec<(String, String)>>, FormRejection>,
+    sent: super::form::FormFields,
 ) -> PageResult {
     let t = |s| ctx.t(s);
     let client = state.client_address(&parts);

@@ -11,8 +11,7 @@ use crate::db::users;
 use crate::db::workers::{self, Filter, WorkerRecord, FLAG_POSSIBLE_DUPLICATE};
 use crate::privacy::gate::Sight;
 use crate::regions::RegionTable;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lingkaran_domain::paging;
@@ -327,7 +326,7 @@ fn back_view(form: &[(String, String)]) -> String {
     view_query(&pairs, page)
 }
 
-type FormFields = Result<Form<Vec<(String, String)>>, FormRejection>;
+use super::form::FormFields;
 
 pub async fn decide(ctx: Ctx, State(state): State<AppState>, form: FormFields) -> PageResult {
     let p = ctx.require(&STAFF)?;

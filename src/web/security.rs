@@ -7,14 +7,13 @@ use crate::app::AppState;
 use crate::db::users;
 use crate::http::request::{cookie, SESSION_COOKIE};
 use crate::usecase::signin::{self, Change};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-type FormData = Result<Form<Vec<(String, String)>>, FormRejection>;
+type FormData = super::form::FormFields;
 
 fn password_page(ctx: &Ctx, errors: &[String], status: StatusCode) -> Response {
     let l = ctx.lang;

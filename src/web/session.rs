@@ -13,8 +13,7 @@ use crate::auth::Role;
 use crate::db::users;
 use crate::http::request::{cookie, SESSION_COOKIE};
 use crate::regions::RegionTable;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -121,7 +120,7 @@ pub async fn sign_in(
     ctx: Ctx,
     State(state): State<AppState>,
     parts: Parts,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    form: super::form::FormFields,
 ) -> PageResult {
     let form = form.map(|f| f.0).unwrap_or_default();
     let expected = cookie(&parts, LOGIN_COOKIE);
@@ -208,7 +207,7 @@ pub async fn sign_out(
     ctx: Ctx,
     State(state): State<AppState>,
     parts: Parts,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    form: super::form::FormFields,
 ) -> PageResult {
     let form = form.map(|f| f.0).unwrap_or_default();
     if ctx.user.is_none() {
