@@ -5,7 +5,7 @@ use super::audit::{self, Actor};
 use super::{Db, Tx};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use lingkaran_formats::figures::{Figure, Measure};
+use lingkaran_formats::figures::Figure;
 use serde_json::json;
 
 /// The code of the nation in `region_figures` (not a row of `regions`).
@@ -168,11 +168,6 @@ pub async fn history(db: &Db, region: &str, limit: i64) -> anyhow::Result<Vec<Fi
     .bind(limit)
     .fetch_all(pool)
     .await)?)
-}
-
-/// The measure of a stored row.
-pub fn measure_of(row: &FigureRow) -> Option<Measure> {
-    Measure::parse(&row.measure)
 }
 
 /// The figures of each of `codes` that stood on `day` (as [`standing_on`], for many regions

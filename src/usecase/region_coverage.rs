@@ -57,7 +57,7 @@ fn standing_of(rows: &[FigureRow]) -> Standing {
     };
     let mut s = Standing::default();
     for r in rows {
-        match figures::measure_of(r) {
+        match Measure::parse(&r.measure) {
             // Participants of all segments; a segment's count is kept but not summed here.
             Some(Measure::Participants) if r.definition.is_empty() => {
                 s.participants = Some(dated(r));

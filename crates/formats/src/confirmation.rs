@@ -59,10 +59,7 @@ pub struct BadLine {
 
 /// At most [`ECHO_MAX`] characters of `s`, with `…` when it was longer.
 fn clip(s: &str) -> String {
-    match s.char_indices().nth(ECHO_MAX) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
+    crate::snippet(s, ECHO_MAX)
 }
 
 fn check(line: usize, row: &csv::StringRecord) -> Result<Line, BadLine> {

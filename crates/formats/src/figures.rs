@@ -171,10 +171,7 @@ pub fn header(cells: &[String]) -> Result<Header, String> {
 
 /// At most 60 characters of a bad value, for the report.
 fn shown(value: &str) -> String {
-    match value.char_indices().nth(60) {
-        Some((at, _)) => format!("{}…", &value[..at]),
-        None => value.to_string(),
-    }
+    crate::snippet(value, 60)
 }
 
 /// Checks one data row.

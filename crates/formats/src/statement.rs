@@ -410,13 +410,7 @@ fn whole_rupiah_note(count: usize, example: &str) -> Problem {
 
 /// A value quoted back in a message, cut so a runaway cell does not flood the screen.
 fn snippet(value: &str) -> String {
-    const MAX: usize = 60;
-    if value.chars().count() <= MAX {
-        value.to_string()
-    } else {
-        let cut: String = value.chars().take(MAX).collect();
-        format!("{cut}…")
-    }
+    crate::snippet(value, 60)
 }
 
 /// Rupiah as each language writes it: `Rp 1.500.000` / `IDR 1,500,000`, with cents when any.
