@@ -138,21 +138,50 @@ pub async fn store(
 /// The figures of `region` that stood on `day`: for each measure and definition, the one of
 /// the latest date on or before `day`, as last imported.
 pub async fn standing_on(db: &Db, region: &str, day: NaiveDate) -> anyhow::Result<Vec<FigureRow>> {
-    Ok(on_db!(db, |pool| sqlx::query_as(
-        "SELECT f.id, f.region_code, f.on_date, f.measure, f.definition, f.value, f.source,
-                f.imported_at, f.imported_by
-         FROM region_figures f
-         WHERE f.region_code = $1 AND f.on_date <= $2
-           AND f.id = (SELECT g.id FROM region_figures g
-                       WHERE g.region_code = f.region_code AND g.measure = f.measure
-                         AND g.definition = f.definition AND g.on_date <= $2
-                       ORDER BY g.on_date DESC, g.id DESC LIMIT 1)
-         ORDER BY f.measure, f.definition"
-    )
-    .bind(region)
-    .bind(day)
-    .fetch_all(pool)
-    .await)?)
+    let rows = of_regions(db, &[region.to_string()]).await?;
+    Ok(standing_at(&rows, region, day))
+}
+
+/// The figures of `region` among `rows` that stood on `day` (see [`standing_on`]): the one
+/// rule, in memory, so that a dashboard reads a region's figures once and asks it for every
+/// month of its trend.
+pub fn standing_at(rows: &[FigureRow], region: &str, day: NaiveDate) -> Vec<FigureRow> {
+    let mut latest: std::collections::BTreeMap<(&str, &str), &FigureRow> = Default::default();
+    for r in rows.iter().filter(|r| r.region_code == region && r.on_date <= day) {
+        let key = (r.measure.as_str(), r.definition.as_str());
+        let later = |old: &&FigureRow| (r.on_date, r.id) > (old.on_date, old.id);
+        if latest.get(&key).is_none_or(later) {
+            latest.insert(key, r);
+        }
+    }
+    latest.into_values().cloned().collect()
+}
+
+/// Every figure (history included) of each of `codes`, in date order. A region holds a few
+/// dozen; callers pass a region and its children (at most a few hundred codes).
+pub async fn of_regions(db: &Db, codes: &[String]) -> anyhow::Result<Vec<FigureRow>> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(500) {
+        let marks = (0..chunk.len())
+            .map(|i| format!("${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT id, region_code, on_date, measure, definition, value, source, imported_at,
+                    imported_by
+             FROM region_figures WHERE region_code IN ({marks})
+             ORDER BY region_code, on_date, id"
+        );
+        let rows: Vec<FigureRow> = on_db!(db, |pool| {
+            let mut q = sqlx::query_as(&sql);
+            for c in chunk {
+                q = q.bind(c);
+            }
+            q.fetch_all(pool).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// Every figure ever imported for `region`, corrections included, newest first (at most
@@ -166,45 +195,6 @@ pub async fn history(db: &Db, region: &str, limit: i64) -> anyhow::Result<Vec<Fi
     )
     .bind(region)
     .bind(limit)
-    .fetch_all(pool)
-    .await)?)
-}
-
-/// The figures of each of `codes` that stood on `day` (as [`standing_on`], for many regions
-/// at once: a region without its own figures sums its children's).
-pub async fn standing_of_many(
-    db: &Db,
-    codes: &[String],
-    day: NaiveDate,
-) -> anyhow::Result<Vec<FigureRow>> {
-    let mut out = Vec::new();
-    // A region has at most a few hundred children (a regency's villages); one query each
-    // keeps the SQL plain on both stores.
-    for code in codes {
-        out.extend(standing_on(db, code, day).await?);
-    }
-    Ok(out)
-}
-
-/// Workers whose month `month` (yyyymm) is covered (`covered_months`), living in `region`
-/// (its code a prefix of their village's; `0` is the nation), by who paid: a funding source
-/// (`apbd`, `csr`, …) or `self` for a graduate paying alone.
-pub async fn covered_by_source(
-    db: &Db,
-    region: &str,
-    month: i64,
-) -> anyhow::Result<Vec<(String, i64)>> {
-    let prefix = format!("{region}.");
-    Ok(on_db!(db, |pool| sqlx::query_as(
-        "SELECT c.source, COUNT(DISTINCT c.worker_id) FROM covered_months c
-         JOIN workers w ON w.id = c.worker_id
-         WHERE c.month = $1
-           AND ($2 = '0' OR w.village_code = $2 OR substr(w.village_code, 1, length($3)) = $3)
-         GROUP BY c.source ORDER BY c.source"
-    )
-    .bind(month)
-    .bind(region)
-    .bind(&prefix)
     .fetch_all(pool)
     .await)?)
 }

@@ -35,6 +35,7 @@ pub mod reminders;
 pub mod sealed;
 pub mod sql;
 pub mod statements;
+pub mod totals;
 pub mod users;
 pub(crate) mod worker_events;
 pub mod workers;

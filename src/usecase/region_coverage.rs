@@ -7,6 +7,7 @@
 
 use super::Error;
 use crate::db::figures::{self, FigureRow};
+use crate::db::totals;
 use crate::db::{regions, Db};
 use chrono::NaiveDate;
 use lingkaran_domain::rates::Month;
@@ -130,54 +131,86 @@ fn summed(children: &[(String, Standing)]) -> (Standing, usize) {
     )
 }
 
+/// Every figure a region's coverage can use: its own and its direct children's (provinces
+/// for the nation), read once and asked for any day by [`FigureSet::on`].
+#[derive(Debug, Clone, Default)]
+pub struct FigureSet {
+    pub region: String,
+    pub children: Vec<String>,
+    pub rows: Vec<FigureRow>,
+}
+
+impl FigureSet {
+    pub async fn load(db: &Db, region: &str) -> Result<FigureSet, Error> {
+        if region != figures::NATION && regions::get(db, region).await?.is_none() {
+            return Err(Error::NotFound("wilayah"));
+        }
+        let children: Vec<String> = if region == figures::NATION {
+            regions::provinces(db).await?
+        } else {
+            regions::children(db, region).await?
+        }
+        .into_iter()
+        .map(|r| r.code)
+        .collect();
+        let mut codes = children.clone();
+        codes.push(region.to_string());
+        let rows = figures::of_regions(db, &codes).await?;
+        Ok(FigureSet {
+            region: region.to_string(),
+            children,
+            rows,
+        })
+    }
+
+    /// The region's standing on `day`, from its own figures, or with its children's summed
+    /// (one definition) when it has no participants and denominator of its own. Returns the
+    /// assessment, the figures used and how many children were summed.
+    pub fn on(&self, day: NaiveDate) -> (Assessment, Vec<FigureRow>, usize) {
+        let own = figures::standing_at(&self.rows, &self.region, day);
+        let mut standing = standing_of(&own);
+        let mut used = own;
+        let mut summed_children = 0;
+        if standing.participants.is_none() || standing.denominators.is_empty() {
+            let per_child: Vec<(String, Standing, Vec<FigureRow>)> = self
+                .children
+                .iter()
+                .map(|c| {
+                    let mine = figures::standing_at(&self.rows, c, day);
+                    (c.clone(), standing_of(&mine), mine)
+                })
+                .filter(|(_, _, mine)| !mine.is_empty())
+                .collect();
+            let pairs: Vec<(String, Standing)> = per_child
+                .iter()
+                .map(|(c, s, _)| (c.clone(), s.clone()))
+                .collect();
+            let (sum, n) = summed(&pairs);
+            if n > 0 {
+                // The region's own targets and published percentages still apply to the sum.
+                standing.participants = sum.participants;
+                standing.denominators = sum.denominators;
+                summed_children = n;
+                used.extend(per_child.into_iter().flat_map(|(_, _, rows)| rows));
+            }
+        }
+        (share::assess(&standing, day), used, summed_children)
+    }
+}
+
 /// The coverage of `region` (a Kemendagri code, or `0` for the nation) on `day`.
 pub async fn of(db: &Db, region: &str, day: NaiveDate) -> Result<RegionCoverage, Error> {
-    if region != figures::NATION && regions::get(db, region).await?.is_none() {
-        return Err(Error::NotFound("wilayah"));
-    }
-    let own = figures::standing_on(db, region, day).await?;
-    let mut standing = standing_of(&own);
-    let mut used = own;
-    let mut summed_children = 0;
-    if standing.participants.is_none() || standing.denominators.is_empty() {
-        let children: Vec<String> = if region == figures::NATION {
-            regions::provinces(db)
-                .await?
-                .into_iter()
-                .map(|r| r.code)
-                .collect()
-        } else {
-            regions::children(db, region)
-                .await?
-                .into_iter()
-                .map(|r| r.code)
-                .collect()
-        };
-        let rows = figures::standing_of_many(db, &children, day).await?;
-        let per_child: Vec<(String, Standing)> = children
-            .iter()
-            .map(|c| {
-                let mine: Vec<FigureRow> = rows
-                    .iter()
-                    .filter(|r| &r.region_code == c)
-                    .cloned()
-                    .collect();
-                (c.clone(), standing_of(&mine))
-            })
-            .collect();
-        let (sum, n) = summed(&per_child);
-        if n > 0 {
-            // The region's own targets and published percentages still apply to the sum.
-            standing.participants = sum.participants;
-            standing.denominators = sum.denominators;
-            summed_children = n;
-            used.extend(rows);
-        }
-    }
-    let assessment = share::assess(&standing, day);
+    let set = FigureSet::load(db, region).await?;
+    of_set(db, &set, day).await
+}
+
+/// As [`of`], with the figures already read.
+pub async fn of_set(db: &Db, set: &FigureSet, day: NaiveDate) -> Result<RegionCoverage, Error> {
+    let region = set.region.as_str();
+    let (assessment, used, summed_children) = set.on(day);
     let month = Month::of(day).yyyymm();
     let mut sponsored = Sponsored::default();
-    for (source, n) in figures::covered_by_source(db, region, month).await? {
+    for (source, n) in totals::by_source(db, region, month).await? {
         let n = n.max(0) as u64;
         if source == "self" {
             sponsored.self_paying = n;
