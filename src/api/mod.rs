@@ -7,6 +7,7 @@ pub mod donations;
 pub mod donors;
 pub mod error;
 pub mod extract;
+pub mod figures;
 pub mod idempotency;
 pub mod imports;
 pub mod lifecycle;
@@ -42,6 +43,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::search_regions))
         .routes(routes!(reference::region))
         .routes(routes!(reference::children))
+        .routes(routes!(figures::coverage))
+        .routes(routes!(figures::import))
         .routes(routes!(reference::check_nik))
         .routes(routes!(
             registry::get_eligibility,

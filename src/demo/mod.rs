@@ -110,7 +110,7 @@ impl Rng {
 }
 
 /// The figures the demo imports: `examples/angka-wilayah.csv`, which a clerk can copy.
-const FIGURES: &str = include_str!("../../examples/angka-wilayah.csv");
+const FIGURES: &str = crate::usecase::figures::EXAMPLE_CSV;
 
 pub struct DemoSummary {
     pub organisations: usize,

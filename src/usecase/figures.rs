@@ -3,7 +3,8 @@
 //! (`lingkaran_formats::figures`) and reported like a worker list, the good ones stored with
 //! their history (`db::figures`).
 
-use super::{Ctx, Error};
+use super::{region_coverage, Ctx, Error};
+use crate::auth::Principal;
 use crate::auth::Role;
 use crate::db::audit::Actor;
 use crate::db::figures::{self, Stored};
@@ -13,6 +14,10 @@ use lingkaran_domain::Problem;
 use lingkaran_formats::figures::{self as format, Figure, RowProblem, ROWS_MAX};
 use lingkaran_formats::list::RowReader;
 use std::path::Path;
+
+/// The example file the project ships (`examples/angka-wilayah.csv`): Gresik's published
+/// figures, and demo ones labelled as such. The demo imports it; the upload page offers it.
+pub const EXAMPLE_CSV: &str = include_str!("../../examples/angka-wilayah.csv");
 
 /// What an import did, row by row.
 #[derive(Debug, Clone, Default)]
@@ -36,6 +41,19 @@ pub async fn import(
     name: &str,
     by: Actor,
     now: DateTime<Utc>,
+) -> Result<Report, Error> {
+    import_within(db, path, name, by, now, None).await
+}
+
+/// [`import`], keeping only the rows of regions `within` may reach (the nation only for an
+/// admin); the others are reported as outside the importer's regions.
+async fn import_within(
+    db: &Db,
+    path: &Path,
+    name: &str,
+    by: Actor,
+    now: DateTime<Utc>,
+    within: Option<&Principal>,
 ) -> Result<Report, Error> {
     let mut reader = RowReader::open(path).map_err(|e| {
         file_problem(
@@ -90,6 +108,15 @@ pub async fn import(
             continue;
         }
         match format::row(&header, row.line, &row.cells) {
+            Ok(f) if within.is_some_and(|p| !region_coverage::in_reach(p, &f.region)) => {
+                report.problems.push(RowProblem {
+                    line: f.line,
+                    column: "kode_wilayah".into(),
+                    value: f.region,
+                    id: "wilayah ini di luar wilayah kerja Anda".into(),
+                    en: "this region is outside your working area".into(),
+                });
+            }
             Ok(f) => good.push(f),
             Err(mut p) => report.problems.append(&mut p),
         }
@@ -110,6 +137,6 @@ pub async fn import(
 
 /// [`import`] for a signed-in admin or officer.
 pub async fn import_as(ctx: Ctx<'_>, path: &Path, name: &str) -> Result<Report, Error> {
-    ctx.require(&[Role::Admin, Role::Officer])?;
-    import(ctx.db, path, name, ctx.by(), ctx.clock.now()).await
+    let who = ctx.require(&[Role::Admin, Role::Officer])?;
+    import_within(ctx.db, path, name, ctx.by(), ctx.clock.now(), Some(who)).await
 }

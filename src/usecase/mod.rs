@@ -23,6 +23,7 @@ pub mod payments;
 pub mod privacy;
 pub mod quotes;
 pub mod region_coverage;
+pub mod region_dashboard;
 pub mod signin;
 
 pub use error::Error;

@@ -198,6 +198,25 @@ impl FigureSet {
     }
 }
 
+/// Whether `who` may read (or import figures for) `region`: a region inside their scope, and
+/// the nation only for whoever covers everything (an admin).
+pub fn in_reach(who: &crate::auth::Principal, region: &str) -> bool {
+    if region == figures::NATION {
+        who.role == crate::auth::Role::Admin
+    } else {
+        who.covers(region)
+    }
+}
+
+/// [`of`] for a signed-in reader (admin, officer, viewer) inside the region.
+pub async fn read(ctx: super::Ctx<'_>, region: &str, day: NaiveDate) -> Result<RegionCoverage, Error> {
+    ctx.require(&crate::auth::role::READERS)?;
+    if !in_reach(ctx.actor, region) {
+        return Err(Error::Forbidden);
+    }
+    of(ctx.db, region, day).await
+}
+
 /// The coverage of `region` (a Kemendagri code, or `0` for the nation) on `day`.
 pub async fn of(db: &Db, region: &str, day: NaiveDate) -> Result<RegionCoverage, Error> {
     let set = FigureSet::load(db, region).await?;

@@ -81,8 +81,10 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                         li { a href="/mutasi" { (t(S::NavStatements)) } }
                                         li { a href="/mutasi/belum-cocok" { (t(S::NavUnmatched)) } }
                                         li { a href="/pembayaran/manual" { (t(S::NavManualPayment)) } }
+                                        li { a href="/angka-wilayah" { (ctx.lang.pick("Angka wilayah", "Regional figures")) } }
                                     }
                                     @if matches!(p.role, Role::Officer | Role::Admin | Role::Viewer) {
+                                        li { a href="/wilayah" { (ctx.lang.pick("Wilayah", "Regions")) } }
                                         li { a href="/siklus" { (ctx.lang.pick("Siklus bulanan", "Monthly cycle")) } }
                                     }
                                     @if p.role == Role::Admin {

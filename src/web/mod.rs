@@ -5,7 +5,7 @@
 //! | `GET /masuk`, `POST /masuk` | anyone | sign in |
 //! | `GET /perlindungan`, `POST /perlindungan` | anyone (rate-limited) | a worker checks their protection |
 //! | `POST /keluar` | signed in | sign out |
-//! | `GET /` | signed in | home: name, role, working area |
+//! | `GET /` | signed in | home: name, role, working area (a viewer goes to `/wilayah`) |
 //! | `GET /unggah`, `POST /unggah` | proposer | upload a list |
 //! | `GET /unggahan/{id}` | proposer, officer, admin | an upload's report |
 //! | `GET /contoh-unggahan.csv` | anyone | the sample list (only good rows) |
@@ -29,6 +29,10 @@
 //! | `POST /mutasi/baris/{id}` | officer, admin | book such a line to an invoice or donor, or ignore it |
 //! | `GET /pembayaran/manual`, `POST /pembayaran/manual` | officer, admin | record a payment with evidence |
 //! | `GET /jejak-audit` | admin | the audit trail, by record (`jenis`, `id`), user (`pengguna`), actor, dates (`dari`, `sampai`); 50 a page (`sebelum`) |
+//! | `GET /wilayah` | officer, admin, viewer | the reader's own region (the nation for an admin) |
+//! | `GET /wilayah/{code}?tanggal=` | officer, admin, viewer, in scope | a region's dashboard: coverage, target and gap, trend, children, sources |
+//! | `GET /angka-wilayah`, `POST /angka-wilayah` | officer (rows in their regions), admin | upload regional figures (CSV, XLSX), the report of every bad cell |
+//! | `GET /contoh-angka-wilayah.csv` | anyone | the example figures file |
 //! | `GET /siklus?bulan=YYYY-MM` | officer, admin, viewer | the month's reconciliation, rejected and late months, graduation, messages |
 //! | `POST /siklus/mandiri`, `POST /siklus/berhenti` | officer, admin | record a self-payment; a worker died or left |
 //!
@@ -38,8 +42,10 @@
 pub mod account;
 pub mod audit;
 pub mod bank;
+pub mod chart;
 pub mod cycle;
 pub mod donate;
+pub mod figures;
 pub mod form;
 pub mod i18n;
 pub mod layout;
@@ -47,6 +53,7 @@ pub mod money;
 pub mod page;
 pub mod protection;
 pub mod queue;
+pub mod region;
 pub mod security;
 pub mod session;
 pub mod upload;
@@ -93,6 +100,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/jejak-audit", get(audit::page))
         .route("/siklus", get(cycle::page))
+        .route("/wilayah", get(region::mine))
+        .route("/angka-wilayah", get(figures::form).post(figures::upload))
+        .route("/contoh-angka-wilayah.csv", get(figures::example))
+        .route("/wilayah/{code}", get(region::page))
         .route("/siklus/mandiri", post(cycle::record_self_payment))
         .route("/siklus/berhenti", post(cycle::stop_worker))
         .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))

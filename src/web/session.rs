@@ -228,6 +228,10 @@ pub async fn sign_out(
 
 pub async fn home(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let p = ctx.signed_in()?;
+    // A regional government's home is its region's dashboard.
+    if p.role == Role::Viewer && !p.scopes.is_empty() {
+        return Ok(super::page::redirect("/wilayah"));
+    }
     let t = |s| ctx.t(s);
     let org = match p.organisation_id {
         Some(id) => users::organisation(&state.db, id)
@@ -273,7 +277,8 @@ pub async fn home(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             }
             Role::Officer | Role::Admin => {
                 p { (t(S::HomeOfficer)) }
-                p { a.button href="/antrian" { (t(S::NavQueue)) } }
+                p { a.button href="/antrian" { (t(S::NavQueue)) } " "
+                    a href="/wilayah" id="ke-wilayah" { (ctx.lang.pick("Dasbor cakupan wilayah", "Regional coverage dashboard")) } }
             }
             Role::Donor => {
                 p { (t(S::HomeDonor)) }

@@ -62,6 +62,24 @@ impl FundingSource {
         }
     }
 
+    /// How a page, a report or the public names it (`lang` is `id` or `en`).
+    pub fn label(self, lang: &str) -> &'static str {
+        let (id, en) = match self {
+            FundingSource::Apbn => ("APBN", "National budget (APBN)"),
+            FundingSource::Apbd => ("APBD", "Regional budget (APBD)"),
+            FundingSource::DanaDesa => ("Dana Desa", "Village funds (Dana Desa)"),
+            FundingSource::Csr => ("CSR perusahaan", "Company CSR"),
+            FundingSource::Zakat => ("Zakat & lembaga", "Zakat & institutions"),
+            FundingSource::Individual => ("Perorangan", "Individuals"),
+            FundingSource::SelfPaid => ("Bayar sendiri (mandiri)", "Paying alone (mandiri)"),
+        };
+        if lang == "en" {
+            en
+        } else {
+            id
+        }
+    }
+
     /// Exactly the codes of [`FundingSource::as_str`].
     pub fn parse(s: &str) -> Option<FundingSource> {
         FundingSource::ALL.into_iter().find(|f| f.as_str() == s)

@@ -295,8 +295,14 @@ pub fn assess(s: &Standing, day: NaiveDate) -> Assessment {
             if (day - on).num_days() > STALE_DAYS {
                 warnings.push(Problem::new(
                     "old_figure",
-                    format!("Angka {what_id} berasal dari {on}, lebih dari setahun sebelumnya."),
-                    format!("The figure for {what_en} dates from {on}, more than a year before."),
+                    format!(
+                        "Angka {what_id} berasal dari {}, lebih dari setahun sebelumnya.",
+                        crate::format::date(on, "id")
+                    ),
+                    format!(
+                        "The figure for {what_en} dates from {}, more than a year before.",
+                        crate::format::date(on, "en")
+                    ),
                 ));
             }
         }
@@ -307,11 +313,13 @@ pub fn assess(s: &Standing, day: NaiveDate) -> Assessment {
                 "dates_differ",
                 format!(
                     "Jumlah peserta ({}) dan penyebut ({}) tidak dari tanggal yang sama.",
-                    p.on, d.on
+                    crate::format::date(p.on, "id"),
+                    crate::format::date(d.on, "id")
                 ),
                 format!(
                     "The participants ({}) and the denominator ({}) are not of the same date.",
-                    p.on, d.on
+                    crate::format::date(p.on, "en"),
+                    crate::format::date(d.on, "en")
                 ),
             ));
         }

@@ -20,7 +20,7 @@ pub mod statement;
 
 /// A value quoted back in a report, cut to `max` characters (with `…`), so that a runaway
 /// cell of a hostile file does not flood the report. The one cut of every parser here.
-pub(crate) fn snippet(value: &str, max: usize) -> String {
+pub fn snippet(value: &str, max: usize) -> String {
     match value.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &value[..at]),
         None => value.to_string(),
