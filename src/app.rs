@@ -18,6 +18,8 @@ pub struct AppState {
     /// Whether, and as which runner, this server starts an uploaded list's job at once
     /// (`None`: `serve --no-jobs`, a worker runs it).
     pub jobs: Option<std::sync::Arc<crate::usecase::jobs::Env>>,
+    /// The public summary, computed at most every `transparency::FRESH_FOR`.
+    pub public: std::sync::Arc<crate::usecase::transparency::Cache>,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             settings: std::sync::Arc::new(settings),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
             jobs: Some(std::sync::Arc::new(jobs)),
+            public: Default::default(),
         }
     }
 

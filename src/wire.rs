@@ -849,3 +849,141 @@ impl RegionCoverage {
         }
     }
 }
+
+/// A province or regency on the public page. A count of 1 to 9 is `null` (not published).
+#[derive(Serialize, ToSchema)]
+pub struct PublicRegion {
+    pub code: String,
+    pub name: String,
+    /// Workers protected this month; null when fewer than 10.
+    pub protected_now: Option<u64>,
+    /// Donor-funded worker-months, all months; null when fewer than 10.
+    pub funded_months: Option<u64>,
+    /// Hand-overs to self-payment, all months; null when fewer than 10.
+    pub handovers: Option<u64>,
+}
+
+/// One month of the nation on the public page.
+#[derive(Serialize, ToSchema)]
+pub struct PublicMonth {
+    /// YYYY-MM.
+    pub month: String,
+    /// Donors' and those paying alone.
+    pub protected: Option<u64>,
+    pub sponsored: Option<u64>,
+    pub self_paying: Option<u64>,
+    pub handovers: Option<u64>,
+}
+
+/// One funding source on the public page.
+#[derive(Serialize, ToSchema)]
+pub struct PublicSource {
+    /// `apbn`, `apbd`, `dana-desa`, `csr`, `zakat`, `individual` or `self`.
+    pub source: String,
+    pub name: String,
+    pub protected_now: Option<u64>,
+    pub funded_months: Option<u64>,
+}
+
+/// A donor who chose to be named, or the anonymous donors of a kind together.
+#[derive(Serialize, ToSchema)]
+pub struct PublicDonor {
+    /// The public name, or "donatur anonim".
+    pub name: String,
+    pub anonymous: bool,
+    /// `government`, `company`, `institution` or `individual`.
+    pub kind: String,
+    pub donors: i64,
+    pub workers: i64,
+    /// Rupiah.
+    pub funded: i64,
+}
+
+/// GN Lingkaran in numbers, for anyone (`/transparansi`, `GET /api/v1/public/summary`).
+/// No personal data; counts from 1 to 9 are null ("< 10" on the page).
+#[derive(Serialize, ToSchema)]
+pub struct PublicSummary {
+    #[schema(value_type = String, format = Date)]
+    pub as_of: chrono::NaiveDate,
+    /// YYYY-MM.
+    pub month: String,
+    pub protected_now: Option<u64>,
+    pub sponsored_now: Option<u64>,
+    pub self_paying_now: Option<u64>,
+    pub funded_months: Option<u64>,
+    pub handovers: Option<u64>,
+    /// Rupiah received from donors, remitted to BPJS Ketenagakerjaan, refunded to donors.
+    pub received: i64,
+    pub remitted: i64,
+    pub returned: i64,
+    /// One worker-month this month at the minimum income, paid from APBD and by others.
+    pub price_budget: Option<i64>,
+    pub price_other: Option<i64>,
+    pub months: Vec<PublicMonth>,
+    pub sources: Vec<PublicSource>,
+    pub provinces: Vec<PublicRegion>,
+    pub regencies: Vec<PublicRegion>,
+    pub donors: Vec<PublicDonor>,
+}
+
+impl PublicSummary {
+    pub fn of(s: &crate::usecase::transparency::Summary) -> PublicSummary {
+        let region = |r: &crate::usecase::transparency::RegionLine| PublicRegion {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            protected_now: r.protected_now.value(),
+            funded_months: r.funded_months.value(),
+            handovers: r.handovers.value(),
+        };
+        PublicSummary {
+            as_of: s.as_of,
+            month: s.month.to_string(),
+            protected_now: s.protected_now.value(),
+            sponsored_now: s.sponsored_now.value(),
+            self_paying_now: s.self_paying_now.value(),
+            funded_months: s.funded_months.value(),
+            handovers: s.handovers.value(),
+            received: s.received,
+            remitted: s.remitted,
+            returned: s.returned,
+            price_budget: s.price_budget,
+            price_other: s.price_other,
+            months: s
+                .months
+                .iter()
+                .map(|m| PublicMonth {
+                    month: m.month.to_string(),
+                    protected: m.protected.value(),
+                    sponsored: m.sponsored.value(),
+                    self_paying: m.self_paying.value(),
+                    handovers: m.handovers.value(),
+                })
+                .collect(),
+            sources: s
+                .sources
+                .iter()
+                .map(|l| PublicSource {
+                    name: lingkaran_domain::pricing::FundingSource::parse(&l.source)
+                        .map_or(l.source.clone(), |f| f.label("id").to_string()),
+                    source: l.source.clone(),
+                    protected_now: l.protected_now.value(),
+                    funded_months: l.funded_months.value(),
+                })
+                .collect(),
+            provinces: s.provinces.iter().map(region).collect(),
+            regencies: s.regencies.iter().map(region).collect(),
+            donors: s
+                .donors
+                .iter()
+                .map(|d| PublicDonor {
+                    anonymous: d.name.is_none(),
+                    name: d.name.clone().unwrap_or_else(|| "donatur anonim".into()),
+                    kind: d.kind.clone(),
+                    donors: d.donors,
+                    workers: d.workers,
+                    funded: d.funded,
+                })
+                .collect(),
+        }
+    }
+}

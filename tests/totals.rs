@@ -88,7 +88,11 @@ both_dbs!(totals_follow_every_change, |db| async move {
     exec(&db, &reject("JKK")).await;
     agrees(&db, "a rejection").await;
     assert_eq!(count(&db, "35.25", m1).await, vec![("csr".to_string(), 2)]);
-    assert_eq!(count(&db, "35.25", m2).await, csr3, "the next month still counts");
+    assert_eq!(
+        count(&db, "35.25", m2).await,
+        csr3,
+        "the next month still counts"
+    );
     // The same month rejected for JKM too is still one month out, not two.
     exec(&db, &reject("JKM")).await;
     agrees(&db, "a second rejection").await;
@@ -125,10 +129,18 @@ both_dbs!(totals_follow_every_change, |db| async move {
     assert_eq!(count(&db, "0", m1).await, vec![("csr".to_string(), 2)]);
 
     // A donation that stops being funded takes all its months back, and gives them again.
-    exec(&db, &format!("UPDATE donations SET status = 'held' WHERE id = {donation}")).await;
+    exec(
+        &db,
+        &format!("UPDATE donations SET status = 'held' WHERE id = {donation}"),
+    )
+    .await;
     agrees(&db, "a donation no longer funded").await;
     assert!(count(&db, "0", m2).await.is_empty());
-    exec(&db, &format!("UPDATE donations SET status = 'funded' WHERE id = {donation}")).await;
+    exec(
+        &db,
+        &format!("UPDATE donations SET status = 'funded' WHERE id = {donation}"),
+    )
+    .await;
     agrees(&db, "funded again").await;
     assert_eq!(count(&db, "0", m2).await, csr3);
     exec(
@@ -187,7 +199,10 @@ both_dbs!(totals_follow_every_change, |db| async move {
     assert_eq!(count(&db, "0", m4).await, vec![("self".to_string(), 1)]);
     exec(
         &db,
-        &format!("DELETE FROM self_payments WHERE worker_id = {}", w.workers[1]),
+        &format!(
+            "DELETE FROM self_payments WHERE worker_id = {}",
+            w.workers[1]
+        ),
     )
     .await;
     agrees(&db, "a self-payment deleted").await;
@@ -219,7 +234,9 @@ both_dbs!(totals_follow_every_change, |db| async move {
     .unwrap();
     for region in ["0", "35.25", village2.as_str()] {
         assert_eq!(
-            totals::handovers(&db, region, 202601, 202612).await.unwrap(),
+            totals::handovers(&db, region, 202601, 202612)
+                .await
+                .unwrap(),
             vec![(202602, 1)],
             "{region}"
         );

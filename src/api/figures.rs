@@ -69,6 +69,7 @@ pub async fn import(
 ) -> Result<Json<wire::FiguresImport>> {
     caller.require(&crate::auth::role::STAFF)?;
     let saved = save_file(mp).await?.map_err(ApiError::from)?;
-    let r = crate::usecase::figures::import_as(state.ctx(&caller.0), &saved.path, &saved.name).await?;
+    let r =
+        crate::usecase::figures::import_as(state.ctx(&caller.0), &saved.path, &saved.name).await?;
     Ok(Json(wire::FiguresImport::of(&r)))
 }

@@ -13,6 +13,7 @@ pub mod imports;
 pub mod lifecycle;
 pub mod openapi;
 pub mod payments;
+pub mod public;
 pub mod quotes;
 pub mod reference;
 pub mod registry;
@@ -45,6 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::children))
         .routes(routes!(figures::coverage))
         .routes(routes!(figures::import))
+        .routes(routes!(public::summary))
         .routes(routes!(reference::check_nik))
         .routes(routes!(
             registry::get_eligibility,

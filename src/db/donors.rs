@@ -427,3 +427,34 @@ pub async fn record_signup(db: &Db, address: &str, now: chrono::DateTime<Utc>) -
     .await
     .map(|_| ()))
 }
+
+/// One line of the public list of donors: a donor who chose to be named, or all the others of
+/// a kind together (`name` `None`: "donatur anonim").
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PublicDonorLine {
+    pub name: Option<String>,
+    pub kind: String,
+    /// Donors on the line (1 for a named one).
+    pub donors: i64,
+    /// Workers chosen, summed over their funded donations.
+    pub workers: i64,
+    /// What their funded donations cost, in rupiah.
+    pub funded: i64,
+}
+
+/// Funded donations per donor who chose a public name, and per kind for the anonymous rest.
+/// Nothing else about a donor leaves this query.
+pub async fn public_lines(db: &Db) -> sqlx::Result<Vec<PublicDonorLine>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT CASE WHEN dn.public_name THEN MIN(dn.name) END AS name, dn.kind,
+                CAST(COUNT(DISTINCT dn.id) AS BIGINT) AS donors,
+                CAST(SUM(d.workers) AS BIGINT) AS workers,
+                CAST(SUM(d.funded_total) AS BIGINT) AS funded
+         FROM donations d JOIN donors dn ON dn.id = d.donor_id
+         WHERE d.status = 'funded'
+         GROUP BY dn.public_name, CASE WHEN dn.public_name THEN dn.id ELSE 0 END, dn.kind
+         ORDER BY dn.public_name DESC, funded DESC, dn.kind"
+    )
+    .fetch_all(pool)
+    .await)
+}

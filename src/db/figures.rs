@@ -147,7 +147,10 @@ pub async fn standing_on(db: &Db, region: &str, day: NaiveDate) -> anyhow::Resul
 /// month of its trend.
 pub fn standing_at(rows: &[FigureRow], region: &str, day: NaiveDate) -> Vec<FigureRow> {
     let mut latest: std::collections::BTreeMap<(&str, &str), &FigureRow> = Default::default();
-    for r in rows.iter().filter(|r| r.region_code == region && r.on_date <= day) {
+    for r in rows
+        .iter()
+        .filter(|r| r.region_code == region && r.on_date <= day)
+    {
         let key = (r.measure.as_str(), r.definition.as_str());
         let later = |old: &&FigureRow| (r.on_date, r.id) > (old.on_date, old.id);
         if latest.get(&key).is_none_or(later) {

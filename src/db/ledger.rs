@@ -549,3 +549,22 @@ async fn money_trail(db: &Db) -> anyhow::Result<Vec<String>> {
     }
     Ok(out)
 }
+
+/// The money the public page shows, in rupiah: received from donors (every payment cleared
+/// from the bank), remitted to BPJS Ketenagakerjaan (less what came back for rejected
+/// months), and refunded to donors.
+pub async fn public_money(db: &Db) -> anyhow::Result<(i64, i64, i64)> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT CAST(COALESCE((SELECT SUM(amount) FROM payments), 0) AS BIGINT),
+                CAST(COALESCE((SELECT SUM(CASE WHEN credit_account = 'remitted' THEN amount ELSE -amount END)
+                               FROM ledger_transfers
+                               WHERE (credit_account = 'remitted' OR debit_account = 'remitted')
+                                 AND phase IN ('single', 'post')), 0) AS BIGINT),
+                CAST(COALESCE((SELECT SUM(amount) FROM ledger_transfers
+                               WHERE credit_account = 'refunds' AND phase IN ('single', 'post')), 0) AS BIGINT)"
+    )
+    .fetch_one(pool)
+    .await
+    })?)
+}

@@ -91,6 +91,16 @@ pub async fn provinces(db: &Db) -> sqlx::Result<Vec<RegionRow>> {
     .await)
 }
 
+/// Every region of one level (1 province, 2 regency or city, …), by code.
+pub async fn of_level(db: &Db, level: i64) -> sqlx::Result<Vec<RegionRow>> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT code, name, level, parent FROM regions WHERE level = $1 ORDER BY code"
+    )
+    .bind(level)
+    .fetch_all(pool)
+    .await)
+}
+
 /// Regions whose name contains `q` (any case), optionally of one level, shallowest first.
 pub async fn search(
     db: &Db,

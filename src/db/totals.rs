@@ -81,7 +81,12 @@ pub async fn of_regions(db: &Db, codes: &[String], month: i64) -> anyhow::Result
 }
 
 /// Hand-overs to self-payment in `region`, per month of `from..=to` (yyyymm).
-pub async fn handovers(db: &Db, region: &str, from: i64, to: i64) -> anyhow::Result<Vec<(i64, i64)>> {
+pub async fn handovers(
+    db: &Db,
+    region: &str,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<Vec<(i64, i64)>> {
     Ok(on_db!(db, |pool| sqlx::query_as(
         "SELECT month, handovers FROM handover_totals
          WHERE region_code = $1 AND month BETWEEN $2 AND $3 AND handovers > 0 ORDER BY month"
@@ -123,7 +128,8 @@ pub async fn handovers_of_regions(
     Ok(out)
 }
 
-const LEVEL_CODE: &str = "CASE WHEN k.length = 0 THEN '0' ELSE substr(w.village_code, 1, k.length) END";
+const LEVEL_CODE: &str =
+    "CASE WHEN k.length = 0 THEN '0' ELSE substr(w.village_code, 1, k.length) END";
 
 /// Recomputes both totals from their rule (`covered_months`, and the 'mandiri' events) and
 /// names every (region, month, source) where the kept total differs. Empty when they agree.
@@ -198,8 +204,55 @@ fn differences(
         if want != kept {
             out.push(format!(
                 "{what} of region {region}, month {month}{}: kept {kept}, but the rows make {want}",
-                if source.is_empty() { String::new() } else { format!(", source {source}") }
+                if source.is_empty() {
+                    String::new()
+                } else {
+                    format!(", source {source}")
+                }
             ));
         }
     }
+}
+
+/// For each of `codes`: workers covered in `month` (all sources), and donor-funded
+/// worker-months over all months. Regions with none are absent.
+pub async fn sums_of_regions(
+    db: &Db,
+    codes: &[String],
+    month: i64,
+) -> anyhow::Result<Vec<(String, i64, i64)>> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(500) {
+        let marks = (0..chunk.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT region_code,
+                    CAST(SUM(CASE WHEN month = $1 THEN worker_months ELSE 0 END) AS BIGINT),
+                    CAST(SUM(CASE WHEN source <> 'self' THEN worker_months ELSE 0 END) AS BIGINT)
+             FROM coverage_totals WHERE region_code IN ({marks})
+             GROUP BY region_code HAVING SUM(worker_months) > 0 ORDER BY region_code"
+        );
+        let rows: Vec<(String, i64, i64)> = on_db!(db, |pool| {
+            let mut q = sqlx::query_as(&sql).bind(month);
+            for c in chunk {
+                q = q.bind(c);
+            }
+            q.fetch_all(pool).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Covered worker-months of `region` over all months, by source.
+pub async fn all_time_by_source(db: &Db, region: &str) -> anyhow::Result<Vec<(String, i64)>> {
+    Ok(on_db!(db, |pool| sqlx::query_as(
+        "SELECT source, CAST(SUM(worker_months) AS BIGINT) FROM coverage_totals
+         WHERE region_code = $1 GROUP BY source HAVING SUM(worker_months) > 0 ORDER BY source"
+    )
+    .bind(region)
+    .fetch_all(pool)
+    .await)?)
 }

@@ -25,6 +25,7 @@ pub mod quotes;
 pub mod region_coverage;
 pub mod region_dashboard;
 pub mod signin;
+pub mod transparency;
 
 pub use error::Error;
 

@@ -209,7 +209,11 @@ pub fn in_reach(who: &crate::auth::Principal, region: &str) -> bool {
 }
 
 /// [`of`] for a signed-in reader (admin, officer, viewer) inside the region.
-pub async fn read(ctx: super::Ctx<'_>, region: &str, day: NaiveDate) -> Result<RegionCoverage, Error> {
+pub async fn read(
+    ctx: super::Ctx<'_>,
+    region: &str,
+    day: NaiveDate,
+) -> Result<RegionCoverage, Error> {
     ctx.require(&crate::auth::role::READERS)?;
     if !in_reach(ctx.actor, region) {
         return Err(Error::Forbidden);

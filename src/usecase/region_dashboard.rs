@@ -279,6 +279,7 @@ pub async fn open(ctx: &Ctx<'_>, code: &str, day: NaiveDate) -> Result<Dashboard
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -299,7 +300,10 @@ mod tests {
     fn a_month_ends_on_its_last_day_or_today() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
         let feb = Month::new(2024, 2).unwrap();
-        assert_eq!(month_end(feb, today), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert_eq!(
+            month_end(feb, today),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
         assert_eq!(month_end(Month::of(today), today), today);
     }
 }

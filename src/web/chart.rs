@@ -181,6 +181,7 @@ pub fn style() -> Markup {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -241,7 +242,10 @@ mod tests {
             ],
         )
         .into_string();
-        assert!(svg.contains("width=\"300.0\""), "the longest bar fills the width");
+        assert!(
+            svg.contains("width=\"300.0\""),
+            "the longest bar fills the width"
+        );
         assert!(svg.contains("width=\"150.0\""));
         assert!(svg.contains("Kecamatan Dengan Nama …"));
         assert!(svg.contains("<title>Kecamatan Dengan Nama Yang Sangat Panjang: 10</title>"));

@@ -103,6 +103,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     li { a href="/masuk" { (t(S::SignIn)) } }
                                     li { a href="/daftar" { (t(S::NavSignUp)) } }
                                     li { a href="/perlindungan" { (t(S::ProtectionTitle)) } }
+                                    li { a href="/transparansi" { (ctx.lang.pick("Transparansi", "Transparency")) } }
                                 }
                             }
                         }

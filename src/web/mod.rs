@@ -5,7 +5,8 @@
 //! | `GET /masuk`, `POST /masuk` | anyone | sign in |
 //! | `GET /perlindungan`, `POST /perlindungan` | anyone (rate-limited) | a worker checks their protection |
 //! | `POST /keluar` | signed in | sign out |
-//! | `GET /` | signed in | home: name, role, working area (a viewer goes to `/wilayah`) |
+//! | `GET /` | anyone | not signed in: what GN Lingkaran is, what a month buys, how to give, live totals; signed in: home (a viewer goes to `/wilayah`) |
+//! | `GET /transparansi`, `/transparansi.json`, `/transparansi/{tabel}.csv` | anyone | the public figures (no personal data, "< 10" for 1–9) |
 //! | `GET /unggah`, `POST /unggah` | proposer | upload a list |
 //! | `GET /unggahan/{id}` | proposer, officer, admin | an upload's report |
 //! | `GET /contoh-unggahan.csv` | anyone | the sample list (only good rows) |
@@ -52,6 +53,7 @@ pub mod layout;
 pub mod money;
 pub mod page;
 pub mod protection;
+pub mod public;
 pub mod queue;
 pub mod region;
 pub mod security;
@@ -100,6 +102,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/jejak-audit", get(audit::page))
         .route("/siklus", get(cycle::page))
+        .route("/transparansi", get(public::page))
+        .route("/transparansi.json", get(public::json))
+        .route("/transparansi/{file}", get(public::csv))
         .route("/wilayah", get(region::mine))
         .route("/angka-wilayah", get(figures::form).post(figures::upload))
         .route("/contoh-angka-wilayah.csv", get(figures::example))

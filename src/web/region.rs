@@ -218,12 +218,12 @@ fn trend(ctx: &Ctx, d: &Dashboard) -> Markup {
             _ => format!("{}: –", format::month(p.month, lang)),
         })
         .collect();
-    let target = d
-        .trend
-        .iter()
-        .rev()
-        .find_map(|p| p.target)
-        .map(|t| (t.hundredths() as f64 / 100.0, format!("Target {}", t.text(lang))));
+    let target = d.trend.iter().rev().find_map(|p| p.target).map(|t| {
+        (
+            t.hundredths() as f64 / 100.0,
+            format!("Target {}", t.text(lang)),
+        )
+    });
     let protected: Vec<Option<f64>> = d
         .trend
         .iter()
@@ -351,7 +351,13 @@ fn children(ctx: &Ctx, d: &Dashboard) -> Markup {
     let bars: Vec<Bar> = d
         .children
         .iter()
-        .filter(|c| if any_share { c.share.is_some() } else { c.sponsored + c.self_paying > 0 })
+        .filter(|c| {
+            if any_share {
+                c.share.is_some()
+            } else {
+                c.sponsored + c.self_paying > 0
+            }
+        })
         .map(|c| match c.share {
             Some(s) if any_share => Bar {
                 label: c.place.name.clone(),
@@ -402,14 +408,17 @@ fn children(ctx: &Ctx, d: &Dashboard) -> Markup {
 fn sources(ctx: &Ctx, d: &Dashboard) -> Markup {
     let pick = |a, b| ctx.lang.pick(a, b);
     let lang = ctx.lang.code();
-    let measure = |m: &str| -> String { match m {
-        "peserta" => pick("Peserta aktif", "Active participants"),
-        "penyebut" => pick("Penyebut", "Denominator"),
-        "target_persen" => pick("Target (%)", "Target (%)"),
-        "target_orang" => pick("Target (orang)", "Target (people)"),
-        "persen" => pick("Persentase terbit", "Published percentage"),
-        other => other,
-    }.to_string() };
+    let measure = |m: &str| -> String {
+        match m {
+            "peserta" => pick("Peserta aktif", "Active participants"),
+            "penyebut" => pick("Penyebut", "Denominator"),
+            "target_persen" => pick("Target (%)", "Target (%)"),
+            "target_orang" => pick("Target (orang)", "Target (people)"),
+            "persen" => pick("Persentase terbit", "Published percentage"),
+            other => other,
+        }
+        .to_string()
+    };
     html! {
         @if d.coverage.figures.is_empty() {
             p.muted { (pick("Belum ada angka dari luar untuk wilayah ini. Petugas dapat mengimpornya di", "No figures from outside for this region yet. Staff can import them at")) " " a href="/angka-wilayah" { "/angka-wilayah" } "." }
@@ -445,6 +454,7 @@ fn sources(ctx: &Ctx, d: &Dashboard) -> Markup {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

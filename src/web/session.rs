@@ -227,7 +227,9 @@ pub async fn sign_out(
 }
 
 pub async fn home(ctx: Ctx, State(state): State<AppState>) -> PageResult {
-    let p = ctx.signed_in()?;
+    let Some(p) = ctx.user.as_ref() else {
+        return super::public::landing(&ctx, &state).await;
+    };
     // A regional government's home is its region's dashboard.
     if p.role == Role::Viewer && !p.scopes.is_empty() {
         return Ok(super::page::redirect("/wilayah"));
