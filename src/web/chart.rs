@@ -247,7 +247,7 @@ mod tests {
             "the longest bar fills the width"
         );
         assert!(svg.contains("width=\"150.0\""));
-        assert!(svg.contains("Kecamatan Dengan Nama …"));
+        assert!(svg.contains(">Kecamatan Dengan Nama…<"));
         assert!(svg.contains("<title>Kecamatan Dengan Nama Yang Sangat Panjang: 10</title>"));
     }
 }
