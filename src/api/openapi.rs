@@ -41,7 +41,7 @@ the key was used for another request.";
     tags(
         (name = "meta", description = "The service and this document"),
         (name = "accounts", description = "Tokens, users, organisations, donor sign-up"),
-        (name = "regions", description = "The Kemendagri region table"),
+        (name = "regions", description = "The Kemendagri region table, regions' coverage and the figures it is computed from"),
         (name = "nik", description = "NIK checks"),
         (name = "registry", description = "Workers: submit, search, eligibility"),
         (name = "verification", description = "Officers verify, reject and resolve duplicates"),
@@ -54,6 +54,7 @@ the key was used for another request.";
         (name = "messages", description = "Reminders and notices to donors and workers"),
         (name = "coverage", description = "Is a person protected on a day"),
         (name = "audit", description = "The audit trail: every change, who and when, on a hash chain"),
+        (name = "public", description = "GN Lingkaran in numbers, for anyone: no personal data"),
     )
 )]
 pub struct ApiDoc;
