@@ -458,3 +458,68 @@ pub async fn public_lines(db: &Db) -> sqlx::Result<Vec<PublicDonorLine>> {
     .fetch_all(pool)
     .await)
 }
+
+/// A government donor's budget line with what its donations did: the budget realisation a
+/// region's dashboard and report show.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BudgetUse {
+    pub id: i64,
+    pub donor_id: i64,
+    pub donor_name: String,
+    pub donor_region: Option<String>,
+    /// `apbd`, `dbhcht` or `dana_desa`.
+    pub source: String,
+    pub code: String,
+    pub fiscal_year: i64,
+    pub ceiling: i64,
+    /// Invoiced for donations held or funded: what the ceiling can no longer give.
+    pub committed: i64,
+    /// What funded donations cost.
+    pub funded: i64,
+    /// Contributions of its funded months already remitted to BPJS Ketenagakerjaan.
+    pub remitted: i64,
+    /// This month: its workers covered, and what their month costs.
+    pub workers_now: i64,
+    pub burn_now: i64,
+    /// The last month its funded donations cover (yyyymm), if any.
+    pub covered_through: Option<i64>,
+}
+
+/// The budget lines of fiscal year `year` of government donors in `region` (its own
+/// government, and those below it, such as villages' Dana Desa), with their use in `month`.
+pub async fn budget_use_in(
+    db: &Db,
+    region: &str,
+    year: i64,
+    month: i64,
+) -> sqlx::Result<Vec<BudgetUse>> {
+    let prefix = format!("{region}.");
+    on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT b.id, b.donor_id, dn.name AS donor_name, dn.region_code AS donor_region, b.source,
+                b.code, b.fiscal_year, b.ceiling,
+                CAST(COALESCE((SELECT SUM(i.amount) FROM donations d JOIN invoices i ON i.donation_id = d.id
+                               WHERE d.budget_line_id = b.id AND d.status IN ('held', 'funded')), 0) AS BIGINT) AS committed,
+                CAST(COALESCE((SELECT SUM(d.funded_total) FROM donations d
+                               WHERE d.budget_line_id = b.id AND d.status = 'funded'), 0) AS BIGINT) AS funded,
+                CAST(COALESCE((SELECT SUM(r.jkk + r.jkm) FROM remittance_items r JOIN donations d ON d.id = r.donation_id
+                               WHERE d.budget_line_id = b.id), 0) AS BIGINT) AS remitted,
+                CAST(COALESCE((SELECT COUNT(*) FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                               WHERE d.budget_line_id = b.id AND d.status = 'funded' AND m.month = $3), 0) AS BIGINT) AS workers_now,
+                CAST(COALESCE((SELECT SUM(m.jkk + m.jkm) FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                               WHERE d.budget_line_id = b.id AND d.status = 'funded' AND m.month = $3), 0) AS BIGINT) AS burn_now,
+                (SELECT MAX(m.month) FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                 WHERE d.budget_line_id = b.id AND d.status = 'funded') AS covered_through
+         FROM budget_lines b JOIN donors dn ON dn.id = b.donor_id
+         WHERE b.fiscal_year = $2
+           AND ($1 = '0' OR dn.region_code = $1 OR substr(dn.region_code, 1, length($4)) = $4)
+         ORDER BY dn.region_code, dn.name, b.code"
+    )
+    .bind(region)
+    .bind(year)
+    .bind(month)
+    .bind(&prefix)
+    .fetch_all(pool)
+    .await
+    })
+}

@@ -405,7 +405,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
             verified += 1;
         }
     }
-    let csr = donors(db, ids["donatur"].0, ids["petugas"].0, today).await?;
+    let (csr, pemkab, apbd_line) = donors(db, ids["donatur"].0, ids["petugas"].0, today).await?;
     // The past months: cycles, confirmations, a rejection, mandiri, lapsed, reminders. Each
     // demo writes its remittance files in a directory of its own.
     let dir = remittance_dir.join(format!(
@@ -413,6 +413,7 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
         chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f")
     ));
     let history = history::seed(db, csr, ids["donatur"].0, ids["petugas"].0, &dir).await?;
+    regency_funds(db, pemkab, apbd_line, ids["petugas"].0, today).await?;
     // The regions' figures: Gresik's published coverage (2022 and 2025) and target, and a
     // few demo districts and Jawa Timur, each row saying which is which.
     std::fs::create_dir_all(&dir)?;
@@ -433,11 +434,15 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
 /// The demo's donors: the `donatur` account is PT Semen Sejahtera's CSR programme, which has
 /// already funded 100 workers of Kecamatan Ujungpangkah for 6 months (paid by the provider's
 /// callback) and holds 50 more of Kecamatan Driyorejo awaiting payment; Pemerintah Kabupaten
-/// Gresik has an APBD budget line.
-async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> anyhow::Result<i64> {
+/// Gresik has an APBD budget line (which [`regency_funds`] uses after the history).
+async fn donors(
+    db: &Db,
+    donor_user: i64,
+    officer: i64,
+    today: NaiveDate,
+) -> anyhow::Result<(i64, i64, Option<i64>)> {
     use crate::db::donations::{self, Choice, Criteria, NewDonation};
     use crate::db::donors::{self, NewDonor};
-    use crate::db::payments::{self, NewPayment, Source, Target};
     let csr = donors::create(
         db,
         &NewDonor {
@@ -464,13 +469,13 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
         crate::clock::now(),
     )
     .await?;
-    donors::add_budget_line(
+    let line = donors::add_budget_line(
         db,
         pemkab,
         "apbd",
         "5.1.02.01.01.0031",
         i64::from(today.year()),
-        1_008_000_000,
+        40_000_000,
         DEMO,
         crate::clock::now(),
     )
@@ -498,28 +503,80 @@ async fn donors(db: &Db, donor_user: i64, officer: i64, today: NaiveDate) -> any
     };
     let now = crate::clock::now();
     if let Ok(made) = donations::create(db, &give("35.25.07", 100, 6), now).await? {
-        if let Some(inv) = donations::invoice_of(db, made.id).await? {
-            let _ = payments::book(
-                db,
-                &NewPayment {
-                    source: Source::Callback,
-                    reference: "DEMO-VA-PAID-1".into(),
-                    target: Target::Va(inv.va_number),
-                    amount: inv.amount,
-                    paid_on: today,
-                    channel: Some("VIRTUAL_ACCOUNT_BCA".into()),
-                    evidence_name: None,
-                    evidence: None,
-                    recorded_by: Actor::System("provider"),
-                    note: Some(inv.number),
-                },
-                now,
-            )
-            .await?;
-        }
+        paid_by_callback(db, made.id, "DEMO-VA-PAID-1", today).await?;
     }
     let _ = donations::create(db, &give("35.25.15", 50, 12), now).await?;
-    Ok(csr)
+    Ok((csr, pemkab, line))
+}
+
+/// Pays a demo donation's invoice as the provider's callback would.
+async fn paid_by_callback(
+    db: &Db,
+    donation: i64,
+    reference: &str,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use crate::db::donations;
+    use crate::db::payments::{self, NewPayment, Source, Target};
+    if let Some(inv) = donations::invoice_of(db, donation).await? {
+        let _ = payments::book(
+            db,
+            &NewPayment {
+                source: Source::Callback,
+                reference: reference.into(),
+                target: Target::Va(inv.va_number),
+                amount: inv.amount,
+                paid_on: today,
+                channel: Some("VIRTUAL_ACCOUNT_BCA".into()),
+                evidence_name: None,
+                evidence: None,
+                recorded_by: Actor::System("provider"),
+                note: Some(inv.number),
+            },
+            crate::clock::now(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// After the history: Pemerintah Kabupaten Gresik funds 150 more workers of Gresik for 6
+/// months from its APBD line, so that its dashboard shows a budget in use, its burn and its
+/// runway.
+async fn regency_funds(
+    db: &Db,
+    pemkab: i64,
+    line: Option<i64>,
+    officer: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use crate::db::donations::{self, Choice, Criteria, NewDonation};
+    let start = lingkaran_domain::rates::Month::first_payable(today);
+    let donation = NewDonation {
+        donor_id: pemkab,
+        budget_line_id: line,
+        choice: Choice::Criteria {
+            criteria: Criteria {
+                region: Some(GRESIK.to_string()),
+                ..Criteria::default()
+            },
+            count: 150,
+        },
+        start,
+        months: 6,
+        extends_id: None,
+        created_by: officer,
+        hold: chrono::Duration::hours(24),
+        request_json: format!(
+            r#"{{"mode":"criteria","criteria":{{"region":"{GRESIK}"}},"count":150,"months":6,"budget_line_id":{}}}"#,
+            line.unwrap_or_default()
+        ),
+        today,
+    };
+    if let Ok(made) = donations::create(db, &donation, crate::clock::now()).await? {
+        paid_by_callback(db, made.id, "DEMO-VA-PAID-APBD", today).await?;
+    }
+    Ok(())
 }
 
 /// Registers `n` verified workers in the villages of `region` (a district or a village), as

@@ -22,6 +22,7 @@ pub mod messages;
 pub mod payments;
 pub mod privacy;
 pub mod quotes;
+pub mod region_budget;
 pub mod region_coverage;
 pub mod region_dashboard;
 pub mod signin;

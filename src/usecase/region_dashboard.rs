@@ -81,6 +81,8 @@ pub struct Dashboard {
     pub handovers_trend: u64,
     /// Donor-funded worker-months over the trend's months.
     pub funded_months_trend: u64,
+    /// The budget lines of the region's governments this fiscal year.
+    pub budget: Vec<super::region_budget::BudgetLine>,
 }
 
 impl Dashboard {
@@ -265,7 +267,9 @@ pub async fn open(ctx: &Ctx<'_>, code: &str, day: NaiveDate) -> Result<Dashboard
             trail.push(place(ctx, &code).await?);
         }
     }
+    let budget = super::region_budget::of(db, &here.code, this).await?;
     Ok(Dashboard {
+        budget,
         place: here,
         trail,
         day,

@@ -180,6 +180,8 @@ fn body(ctx: &Ctx, d: &Dashboard) -> Markup {
         (trend(ctx, d))
         h2 { (pick("Pekerja yang dibiayai bulan ini, menurut sumber dana", "Workers paid for this month, by source of funds")) }
         (by_source(ctx, d, this_month))
+        h2 { (pick("Anggaran pemerintah daerah", "Regional government budgets")) " " (this_month.year()) }
+        (budget(ctx, d))
         @if !d.children.is_empty() {
             h2 { (pick("Per wilayah di bawahnya", "By region below")) }
             (children(ctx, d))
@@ -402,6 +404,70 @@ fn children(ctx: &Ctx, d: &Dashboard) -> Markup {
                 }
             } }
         } }
+    }
+}
+
+fn budget_source(code: &str) -> &str {
+    match code {
+        "apbd" => "APBD",
+        "dbhcht" => "DBHCHT",
+        "dana_desa" => "Dana Desa",
+        other => other,
+    }
+}
+
+fn budget(ctx: &Ctx, d: &Dashboard) -> Markup {
+    let pick = |a, b| ctx.lang.pick(a, b);
+    let lang = ctx.lang.code();
+    let months = |n: Option<u32>| {
+        n.map_or("–".to_string(), |n| {
+            format!("{n} {}", pick("bulan", "months"))
+        })
+    };
+    html! {
+        @if d.budget.is_empty() {
+            p.muted id="anggaran-kosong" { (pick("Belum ada mata anggaran pemerintah di wilayah ini untuk tahun ini.", "No government budget line in this region for this year yet.")) }
+        } @else {
+            @for b in d.budget.iter().filter(|b| b.short_of_year) {
+                p.warn data-line=(b.line.id) {
+                    strong { (b.line.donor_name) " · " (budget_source(&b.line.source)) " " (b.line.code) ": " }
+                    (pick("dengan pemakaian sekarang, dana hanya cukup sampai", "at the current rate, the money lasts only until")) " "
+                    (b.funds_until.map_or("–".to_string(), |m| format::month(m, lang))) ", "
+                    (pick("sebelum akhir tahun anggaran", "before the end of fiscal year")) " " (b.line.fiscal_year) "."
+                }
+            }
+            div.scroll { table id="tabel-anggaran" {
+                thead { tr {
+                    th scope="col" { (pick("Donatur · mata anggaran", "Donor · budget line")) }
+                    th scope="col" { (pick("Pagu", "Ceiling")) }
+                    th scope="col" { (pick("Terikat (ditahan & dibayar)", "Committed (held & paid)")) }
+                    th scope="col" { (pick("Disetor ke BPJS", "Remitted")) }
+                    th scope="col" { (pick("Sisa", "Remaining")) }
+                    th scope="col" { (pick("Pemakaian bulan ini", "This month's burn")) }
+                    th scope="col" { (pick("Cukup untuk", "Runway")) }
+                    th scope="col" { (pick("Dana cukup sampai", "Funds last until")) }
+                } }
+                tbody { @for b in &d.budget {
+                    tr data-line=(b.line.id) {
+                        td { (b.line.donor_name) br; span.muted { (budget_source(&b.line.source)) " " (b.line.code) } }
+                        td.num { (money::rupiah(b.line.ceiling)) }
+                        td.num { (money::rupiah(b.line.committed)) }
+                        td.num { (money::rupiah(b.line.remitted)) }
+                        td.num { (money::rupiah(b.remaining)) }
+                        td.num { (money::rupiah(b.line.burn_now)) br; span.muted { (format::count(b.line.workers_now.max(0) as u64)) " " (pick("pekerja", "workers")) } }
+                        td.num {
+                            (months(b.runway_now)) br;
+                            span.muted title=(pick("dengan harga yang berlaku bulan depan", "at next month's price")) {
+                                (months(b.runway_price)) " " (pick("pada harga bulan depan", "at next month's price"))
+                            }
+                        }
+                        td { (b.funds_until.map_or("–".to_string(), |m| format::month(m, lang))) }
+                    }
+                } }
+            } }
+            p.muted { (pick("Sisa = pagu − yang sudah terikat. \"Cukup untuk\": bulan tambahan sesudah bulan yang sudah dibayar, dengan biaya bulan ini dan dengan harga bulan depan (APBD membayar penuh; keringanan PP 50/2025 tidak berlaku untuk APBD).",
+                "Remaining = ceiling − committed. Runway: further months after those already paid, at this month's cost and at next month's price (APBD pays in full; the PP 50/2025 relief does not apply to APBD).")) }
+        }
     }
 }
 
