@@ -980,3 +980,114 @@ async fn donation_browser_sqlite() {
 async fn donation_browser_postgres() {
     common::on_postgres(donate_pay_and_reconcile).await
 }
+
+impl Browser {
+    async fn window(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height }))
+            .await
+            .unwrap();
+    }
+
+    /// Whether the page is wider than the window (a phone would scroll sideways).
+    async fn overflows(&self) -> bool {
+        let v = self
+            .post(
+                "/execute/sync",
+                json!({ "script": "return document.documentElement.scrollWidth - window.innerWidth;", "args": [] }),
+            )
+            .await
+            .unwrap();
+        v.as_i64().unwrap_or(0) > 1
+    }
+}
+
+/// What regions and the public see (issue 12): a stranger's `/` and `/transparansi` at desktop
+/// and phone widths, and Gresik's government on its dashboard with the charts, the budget
+/// and a drill-down into a district and back.
+async fn regions_and_public(db: Db) {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(db.clone()).await;
+    lingkaran::demo::seed(&db, std::path::Path::new("remittances"))
+        .await
+        .unwrap();
+    let b = driver.browser().await;
+
+    for (width, height, name) in [(1280, 1000, "desktop"), (390, 844, "ponsel")] {
+        b.window(width, height).await;
+        b.goto(&app.url("/")).await;
+        b.wait_text("Gerakan Nasional Peduli Perlindungan Pekerja Rentan")
+            .await;
+        let protected = b.text("#angka-dilindungi").await;
+        assert!(protected.chars().any(|c| c.is_ascii_digit()), "{protected}");
+        assert!(!b.overflows().await, "/ is wider than a {width}px window");
+        b.screenshot(&format!("wilayah-1-beranda-{name}")).await;
+        b.click("#ajak-transparansi").await;
+        b.wait_url("/transparansi").await;
+        b.find("#grafik-bulanan").await;
+        let regencies = b.text("#tabel-kabupaten").await;
+        assert!(regencies.contains("Kabupaten Gresik"), "{regencies}");
+        assert!(
+            !b.overflows().await,
+            "/transparansi is wider than a {width}px window"
+        );
+        b.screenshot(&format!("wilayah-2-transparansi-{name}"))
+            .await;
+    }
+    // English is a click away.
+    b.window(1280, 1000).await;
+    b.click("#ganti-bahasa").await;
+    b.wait_text("GN Lingkaran in the open").await;
+    b.click("#ganti-bahasa").await;
+    b.wait_text("Transparansi GN Lingkaran").await;
+
+    // Gresik's government signs in and lands on its region.
+    b.sign_in(&app, "pemkab.gresik", lingkaran::demo::DEMO_PASSWORD)
+        .await;
+    b.wait_url("/wilayah/35.25").await;
+    let card = b.text("#kartu-cakupan").await;
+    assert!(card.contains("40,82%"), "{card}");
+    assert!(
+        card.contains("715.619") && card.contains("angkatan kerja"),
+        "{card}"
+    );
+    let target = b.text("#kartu-target").await;
+    assert!(
+        target.contains("52,69%") && target.contains("kurang"),
+        "{target}"
+    );
+    b.find("#grafik-tren .trend").await;
+    b.find("#grafik-tren .target").await;
+    b.find("#grafik-wilayah").await;
+    b.find("#grafik-sumber").await;
+    let budget = b.text("#tabel-anggaran").await;
+    assert!(budget.contains("Pemerintah Kabupaten Gresik"), "{budget}");
+    assert!(budget.contains("Rp 40.000.000"), "{budget}");
+    b.screenshot("wilayah-3-dasbor").await;
+    // Down into Ujungpangkah, whose 100 workers a company funds, and back up.
+    b.click("#tabel-wilayah a[href='/wilayah/35.25.07']").await;
+    b.wait_url("/wilayah/35.25.07").await;
+    b.wait_text("Cakupan Ujungpangkah").await;
+    let protected = b.text("#kartu-dilindungi").await;
+    assert!(protected.contains("100"), "{protected}");
+    b.screenshot("wilayah-4-kecamatan").await;
+    b.click("#jejak a[href='/wilayah/35.25']").await;
+    b.wait_url("/wilayah/35.25").await;
+    // On a phone the dashboard's tables scroll inside their boxes, not the page.
+    b.window(390, 844).await;
+    b.goto(&app.url("/wilayah/35.25")).await;
+    b.find("#kartu-cakupan").await;
+    assert!(!b.overflows().await, "the dashboard is wider than a phone");
+    b.screenshot("wilayah-5-dasbor-ponsel").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regions_browser_sqlite() {
+    common::on_sqlite(regions_and_public).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regions_browser_postgres() {
+    common::on_postgres(regions_and_public).await
+}
