@@ -1064,6 +1064,10 @@ async fn regions_and_public(db: Db) {
     let budget = b.text("#tabel-anggaran").await;
     assert!(budget.contains("Pemerintah Kabupaten Gresik"), "{budget}");
     assert!(budget.contains("Rp 40.000.000"), "{budget}");
+    assert!(
+        budget.contains("150 pekerja"),
+        "the APBD line's workers this month: {budget}"
+    );
     b.screenshot("wilayah-3-dasbor").await;
     // Down into Ujungpangkah, whose 100 workers a company funds, and back up.
     b.click("#tabel-wilayah a[href='/wilayah/35.25.07']").await;

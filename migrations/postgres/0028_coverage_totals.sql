@@ -257,3 +257,7 @@ SELECT CASE WHEN k.length = 0 THEN '0' ELSE substr(w.village_code, 1, k.length) 
 FROM worker_events e JOIN workers w ON w.id = e.worker_id CROSS JOIN region_level_prefixes k
 WHERE e.to_status = 'mandiri' AND e.from_status IS DISTINCT FROM 'mandiri'
 GROUP BY 1, 2;
+
+-- A budget line's remitted money is summed over its donations' remittance items
+-- (`db::donors::budget_use_in`), found by donation.
+CREATE INDEX remittance_items_donation ON remittance_items (donation_id);

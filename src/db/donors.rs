@@ -478,15 +478,23 @@ pub struct BudgetUse {
     pub funded: i64,
     /// Contributions of its funded months already remitted to BPJS Ketenagakerjaan.
     pub remitted: i64,
-    /// This month: its workers covered, and what their month costs.
+    /// This month: the workers of its funded donations that cover it, and their monthly
+    /// cost (each donation's cost over its months).
     pub workers_now: i64,
     pub burn_now: i64,
     /// The last month its funded donations cover (yyyymm), if any.
     pub covered_through: Option<i64>,
 }
 
-/// The budget lines of fiscal year `year` of government donors in `region` (its own
-/// government, and those below it, such as villages' Dana Desa), with their use in `month`.
+/// A yyyymm column as a count of months (year × 12 + month − 1), so that a donation's span
+/// is arithmetic on both stores.
+const MONTH_INDEX: &str = "((d.start_month / 100) * 12 + (d.start_month % 100) - 1)";
+
+/// The budget lines of fiscal year `year` of government donors of `region`: its own
+/// government's, and for a regency or below also those of the regions under it (villages'
+/// Dana Desa), with their use in `month`. Read from the donations (their span, workers and
+/// cost), never from worker-months, so that a page stays fast at national scale: this
+/// month's workers and cost are those of the funded donations whose months include it.
 pub async fn budget_use_in(
     db: &Db,
     region: &str,
@@ -494,32 +502,40 @@ pub async fn budget_use_in(
     month: i64,
 ) -> sqlx::Result<Vec<BudgetUse>> {
     let prefix = format!("{region}.");
-    on_db!(db, |pool| {
-        sqlx::query_as(
+    let below = region.len() >= 5;
+    let this = (month / 100) * 12 + (month % 100) - 1;
+    let active = format!("{MONTH_INDEX} <= $3 AND $3 < {MONTH_INDEX} + d.months");
+    let sql = format!(
         "SELECT b.id, b.donor_id, dn.name AS donor_name, dn.region_code AS donor_region, b.source,
                 b.code, b.fiscal_year, b.ceiling,
                 CAST(COALESCE((SELECT SUM(i.amount) FROM donations d JOIN invoices i ON i.donation_id = d.id
                                WHERE d.budget_line_id = b.id AND d.status IN ('held', 'funded')), 0) AS BIGINT) AS committed,
                 CAST(COALESCE((SELECT SUM(d.funded_total) FROM donations d
                                WHERE d.budget_line_id = b.id AND d.status = 'funded'), 0) AS BIGINT) AS funded,
-                CAST(COALESCE((SELECT SUM(r.jkk + r.jkm) FROM remittance_items r JOIN donations d ON d.id = r.donation_id
+                CAST(COALESCE((SELECT SUM(r.jkk + r.jkm) FROM donations d JOIN remittance_items r ON r.donation_id = d.id
                                WHERE d.budget_line_id = b.id), 0) AS BIGINT) AS remitted,
-                CAST(COALESCE((SELECT COUNT(*) FROM worker_months m JOIN donations d ON d.id = m.donation_id
-                               WHERE d.budget_line_id = b.id AND d.status = 'funded' AND m.month = $3), 0) AS BIGINT) AS workers_now,
-                CAST(COALESCE((SELECT SUM(m.jkk + m.jkm) FROM worker_months m JOIN donations d ON d.id = m.donation_id
-                               WHERE d.budget_line_id = b.id AND d.status = 'funded' AND m.month = $3), 0) AS BIGINT) AS burn_now,
-                (SELECT MAX(m.month) FROM worker_months m JOIN donations d ON d.id = m.donation_id
+                CAST(COALESCE((SELECT SUM(d.workers) FROM donations d
+                               WHERE d.budget_line_id = b.id AND d.status = 'funded' AND {active}), 0) AS BIGINT) AS workers_now,
+                CAST(COALESCE((SELECT SUM(d.funded_total / d.months) FROM donations d
+                               WHERE d.budget_line_id = b.id AND d.status = 'funded' AND {active}), 0) AS BIGINT) AS burn_now,
+                (SELECT MAX({MONTH_INDEX} + d.months - 1) FROM donations d
                  WHERE d.budget_line_id = b.id AND d.status = 'funded') AS covered_through
          FROM budget_lines b JOIN donors dn ON dn.id = b.donor_id
          WHERE b.fiscal_year = $2
-           AND ($1 = '0' OR dn.region_code = $1 OR substr(dn.region_code, 1, length($4)) = $4)
+           AND (dn.region_code = $1 OR ($5 AND substr(dn.region_code, 1, length($4)) = $4))
          ORDER BY dn.region_code, dn.name, b.code"
-    )
-    .bind(region)
-    .bind(year)
-    .bind(month)
-    .bind(&prefix)
-    .fetch_all(pool)
-    .await
-    })
+    );
+    let mut rows: Vec<BudgetUse> = on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(region)
+        .bind(year)
+        .bind(this)
+        .bind(&prefix)
+        .bind(below)
+        .fetch_all(pool)
+        .await)?;
+    // Back from a count of months to yyyymm.
+    for r in &mut rows {
+        r.covered_through = r.covered_through.map(|i| (i / 12) * 100 + i % 12 + 1);
+    }
+    Ok(rows)
 }

@@ -100,14 +100,20 @@ fn body(ctx: &Ctx, d: &Dashboard) -> Markup {
         nav aria-label=(pick("Jejak wilayah", "Region trail")) {
             p.muted id="jejak" {
                 @for p in &d.trail {
-                    a href=(format!("/wilayah/{}", p.code)) { (p.name) } " › "
+                    a href=(link(&p.code, d)) { (p.name) } " › "
                 }
                 (d.place.name)
             }
         }
         h1 { (pick("Cakupan", "Coverage of")) " " (d.place.name) }
-        p.muted { (pick("Keadaan pada", "As of")) " " (today) " · "
-            (pick("Kode wilayah", "Region code")) " " code { (d.place.code) } }
+        form.filters method="get" action=(format!("/wilayah/{}", d.place.code)) {
+            div {
+                label for="tanggal" { (pick("Keadaan pada", "As of")) }
+                input type="date" id="tanggal" name="tanggal" value=(d.day.format("%Y-%m-%d").to_string());
+            }
+            div { button.secondary type="submit" id="tampilkan" { (pick("Tampilkan", "Show")) } }
+        }
+        p.muted { (today) " · " (pick("Kode wilayah", "Region code")) " " code { (d.place.code) } }
         dl.counts id="kartu" {
             div id="kartu-cakupan" {
                 dt { (pick("Cakupan kepesertaan", "Participation coverage")) }
@@ -159,7 +165,8 @@ fn body(ctx: &Ctx, d: &Dashboard) -> Markup {
                 dd { (format::count(d.protected_this_month())) }
                 dd.muted style="font-size:.9rem;font-weight:400" {
                     (format::count(d.coverage.sponsored.total)) " " (pick("dibiayai donatur", "paid by donors")) ", "
-                    (format::count(d.coverage.sponsored.self_paying)) " " (pick("mandiri", "paying alone"))
+                    (format::count(d.coverage.sponsored.self_paying)) " " (pick("mandiri", "paying alone")) "; "
+                    (format::count(d.funded_months_trend)) " " (pick("bulan-pekerja dibiayai dalam", "worker-months funded in")) " " (TREND_MONTHS) " " (pick("bulan", "months"))
                 }
             }
             div id="kartu-mandiri" {
@@ -188,6 +195,15 @@ fn body(ctx: &Ctx, d: &Dashboard) -> Markup {
         }
         h2 { (pick("Sumber angka", "Where the figures come from")) }
         (sources(ctx, d))
+    }
+}
+
+/// A region's page on the same day as this one (the day is kept while drilling down).
+fn link(code: &str, d: &Dashboard) -> String {
+    if d.day == crate::clock::today() {
+        format!("/wilayah/{code}")
+    } else {
+        format!("/wilayah/{code}?tanggal={}", d.day.format("%Y-%m-%d"))
     }
 }
 
@@ -395,7 +411,7 @@ fn children(ctx: &Ctx, d: &Dashboard) -> Markup {
             } }
             tbody { @for c in &d.children {
                 tr data-code=(c.place.code) {
-                    td { @if c.open { a href=(format!("/wilayah/{}", c.place.code)) { (c.place.name) } } @else { (c.place.name) } }
+                    td { @if c.open { a href=(link(&c.place.code, d)) { (c.place.name) } } @else { (c.place.name) } }
                     td.num { (c.share.map_or("–".to_string(), |s| s.percent_text(lang))) }
                     td.num { @if let (Some(n), Some(den)) = (c.participants, c.denominator) { (fraction(ctx, n, den, c.definition.as_deref())) } @else { "–" } }
                     td.num { (format::count(c.sponsored)) }
