@@ -111,7 +111,7 @@ async fn past_donation(
 
 /// The cycle of `month`, then the insurer's answer (played on this machine) for both
 /// programmes, imported.
-async fn cycle_and_confirm(
+pub(super) async fn cycle_and_confirm(
     db: &Db,
     month: Month,
     dir: &Path,
