@@ -17,6 +17,7 @@ pub mod payments;
 pub mod privacy;
 pub mod regions;
 pub mod remittance;
+pub mod report;
 pub mod scheduler;
 pub mod usecase;
 pub mod web;

@@ -6,7 +6,10 @@
 //! - use cases (`src/usecase`), storage (`src/db`), what both HTTP edges read from a request
 //!   (`src/http`) and the JSON shapes the API and the CLI share (`src/wire.rs`) name no edge,
 //!   nor the application that assembles them (`crate::app`: the state, the router, the
-//!   settings built from the configuration).
+//!   settings built from the configuration);
+//! - the documents made from use cases' views (`src/report`: the regional report's XLSX and
+//!   PDF) sit between the use cases and the edges: they name no edge and not the
+//!   application, and nothing below them names them.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -129,8 +132,16 @@ fn no_edge_names_another() {
 
 #[test]
 fn nothing_below_the_edges_names_an_edge_or_the_app() {
-    for dir in ["usecase", "db", "http", "wire.rs"] {
+    for dir in ["usecase", "db", "http", "wire.rs", "report"] {
         let found = offenders(dir, &["api", "web", "cli", "app"]);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+}
+
+#[test]
+fn nothing_below_the_documents_names_them() {
+    for dir in ["usecase", "db", "http", "wire.rs"] {
+        let found = offenders(dir, &["report"]);
         assert!(found.is_empty(), "{found:#?}");
     }
 }

@@ -17,6 +17,7 @@ pub mod public;
 pub mod quotes;
 pub mod reference;
 pub mod registry;
+pub mod report;
 pub mod shapes;
 
 use crate::app::AppState;
@@ -46,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::children))
         .routes(routes!(figures::coverage))
         .routes(routes!(figures::import))
+        .routes(routes!(report::region_report))
         .routes(routes!(public::summary))
         .routes(routes!(reference::check_nik))
         .routes(routes!(

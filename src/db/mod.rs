@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod payments;
 pub mod rates;
 pub mod reconcile;
+pub mod region_cycle;
 pub mod regions;
 pub mod reminders;
 pub mod sealed;

@@ -25,6 +25,7 @@ pub mod quotes;
 pub mod region_budget;
 pub mod region_coverage;
 pub mod region_dashboard;
+pub mod region_report;
 pub mod signin;
 pub mod transparency;
 

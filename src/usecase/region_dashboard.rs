@@ -92,7 +92,8 @@ impl Dashboard {
     }
 }
 
-fn level_of(code: &str) -> u8 {
+/// A region's level from its code (see [`Place::level`]).
+pub fn level_of(code: &str) -> u8 {
     if code == totals::NATION {
         0
     } else {
@@ -101,7 +102,8 @@ fn level_of(code: &str) -> u8 {
     }
 }
 
-async fn place(ctx: &Ctx<'_>, code: &str) -> Result<Place, Error> {
+/// The region `code` names (the nation for `0`), or `NotFound`.
+pub async fn place(ctx: &Ctx<'_>, code: &str) -> Result<Place, Error> {
     if code == totals::NATION {
         return Ok(Place::nation());
     }
@@ -144,7 +146,8 @@ pub fn home_region(ctx: &Ctx<'_>) -> Option<String> {
     }
 }
 
-fn month_end(m: Month, today: NaiveDate) -> NaiveDate {
+/// The day a month's standing is read on: its last day, or `today` for this month.
+pub fn month_end(m: Month, today: NaiveDate) -> NaiveDate {
     let next = m.next();
     let end = NaiveDate::from_ymd_opt(next.year(), next.month(), 1)
         .and_then(|d| d.pred_opt())

@@ -32,6 +32,7 @@
 //! | `GET /jejak-audit` | admin | the audit trail, by record (`jenis`, `id`), user (`pengguna`), actor, dates (`dari`, `sampai`); 50 a page (`sebelum`) |
 //! | `GET /wilayah` | officer, admin, viewer | the reader's own region (the nation for an admin) |
 //! | `GET /wilayah/{code}?tanggal=` | officer, admin, viewer, in scope | a region's dashboard: coverage, target and gap, trend, children, sources |
+//! | `GET /wilayah/{code}/laporan?dari=&sampai=&format=` | officer, admin, viewer, in scope | the region's report for the UCJ review as XLSX or PDF (`YYYY-MM`, at most 36 months, the last full quarter by default) |
 //! | `GET /angka-wilayah`, `POST /angka-wilayah` | officer (rows in their regions), admin | upload regional figures (CSV, XLSX), the report of every bad cell |
 //! | `GET /contoh-angka-wilayah.csv` | anyone | the example figures file |
 //! | `GET /siklus?bulan=YYYY-MM` | officer, admin, viewer | the month's reconciliation, rejected and late months, graduation, messages |
@@ -56,6 +57,7 @@ pub mod protection;
 pub mod public;
 pub mod queue;
 pub mod region;
+pub mod report;
 pub mod security;
 pub mod session;
 pub mod upload;
@@ -109,6 +111,7 @@ pub fn router() -> Router<AppState> {
         .route("/angka-wilayah", get(figures::form).post(figures::upload))
         .route("/contoh-angka-wilayah.csv", get(figures::example))
         .route("/wilayah/{code}", get(region::page))
+        .route("/wilayah/{code}/laporan", get(report::download))
         .route("/siklus/mandiri", post(cycle::record_self_payment))
         .route("/siklus/berhenti", post(cycle::stop_worker))
         .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))

@@ -195,6 +195,7 @@ fn body(ctx: &Ctx, d: &Dashboard) -> Markup {
         }
         h2 { (pick("Sumber angka", "Where the figures come from")) }
         (sources(ctx, d))
+        (super::report::form(ctx, &d.place.code, crate::clock::today()))
     }
 }
 
