@@ -100,11 +100,17 @@ impl Driver {
             .path()
             .join(format!("profile-{}", self.sessions.lock().unwrap().len()));
         let chromium = executable("CHROMIUM", "/usr/bin/chromium").expect("chromium not found");
+        let downloads = profile.join("unduhan");
+        std::fs::create_dir_all(&downloads).unwrap();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
             "goog:chromeOptions": {
                 "binary": chromium,
+                "prefs": {
+                    "download.default_directory": downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                },
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -121,6 +127,7 @@ impl Driver {
         Browser {
             http: self.http.clone(),
             url: format!("{}/session/{id}", self.base),
+            downloads,
         }
     }
 }
@@ -163,6 +170,8 @@ async fn wd(req: reqwest::RequestBuilder) -> Result<Value, String> {
 struct Browser {
     http: reqwest::Client,
     url: String,
+    /// Where the browser saves what it downloads.
+    downloads: std::path::PathBuf,
 }
 
 impl Browser {
@@ -988,6 +997,23 @@ impl Browser {
             .unwrap();
     }
 
+    /// Waits for a finished download whose name ends with `suffix`; returns its bytes.
+    async fn downloaded(&self, suffix: &str) -> Vec<u8> {
+        let started = Instant::now();
+        loop {
+            let done = std::fs::read_dir(&self.downloads)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .find(|p| p.to_string_lossy().ends_with(suffix));
+            if let Some(p) = done {
+                return std::fs::read(p).unwrap();
+            }
+            assert!(started.elapsed() < WAIT, "no {suffix} downloaded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Whether the page is wider than the window (a phone would scroll sideways).
     async fn overflows(&self) -> bool {
         let v = self
@@ -1069,6 +1095,13 @@ async fn regions_and_public(db: Db) {
         "the APBD line's workers this month: {budget}"
     );
     b.screenshot("wilayah-3-dasbor").await;
+    // The quarterly report, as the UCJ review wants it: the form's PDF and XLSX buttons.
+    b.click("#laporan-pdf").await;
+    let pdf = b.downloaded(".pdf").await;
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    b.click("#laporan-xlsx").await;
+    let xlsx = b.downloaded(".xlsx").await;
+    assert!(xlsx.starts_with(b"PK"), "an XLSX (a zip)");
     // Down into Ujungpangkah, whose 100 workers a company funds, and back up.
     b.click("#tabel-wilayah a[href='/wilayah/35.25.07']").await;
     b.wait_url("/wilayah/35.25.07").await;
