@@ -155,6 +155,7 @@ impl Interference {
 async fn setup(db: &Db, a: &Args) -> usize {
     let start = Instant::now();
     db.migrate(chrono::Utc::now()).await.unwrap();
+    scratch::totals_triggers_from_env(db).await;
     let world = lingkaran::demo::funding_world(db, "35.25", a.workers, 17)
         .await
         .unwrap();

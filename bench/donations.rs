@@ -79,6 +79,7 @@ fn status_kb(key: &str) -> u64 {
 /// Migrates and registers `n` verified workers in Gresik; returns (donor id, officer id).
 async fn world(db: &Db, n: usize) -> (i64, i64) {
     db.migrate(chrono::Utc::now()).await.unwrap();
+    scratch::totals_triggers_from_env(db).await;
     let officer = lingkaran::demo::funding_world(db, "35.25", n, 17)
         .await
         .unwrap()

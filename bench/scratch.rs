@@ -87,3 +87,68 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .await?;
     Ok(Db::from_pool(lingkaran::db::Pool::Sqlite(pool), keys()))
 }
+
+/// Runs `statements` on the PostgreSQL server `pg` (creating and dropping databases).
+pub async fn admin(pg: &str, statements: &[&str]) {
+    let admin = Db::connect(pg, keys()).await.unwrap();
+    lingkaran::on_db!(&admin, |pool| {
+        for s in statements {
+            sqlx::query(s).execute(pool).await.unwrap();
+        }
+    });
+    admin.close().await;
+}
+
+/// The regions' totals triggers (migration 0028): `coverage_totals_*` and `handover_totals_*`.
+/// PostgreSQL enables or disables them (`ALTER TABLE … ENABLE|DISABLE TRIGGER`); SQLite, which
+/// cannot disable a trigger, drops them (and cannot turn them on again). Returns how many.
+pub async fn set_totals_triggers(db: &Db, on: bool) -> anyhow::Result<usize> {
+    match &db.pool {
+        lingkaran::db::Pool::Postgres(pool) => {
+            let found: Vec<(String, String)> = sqlx::query_as(
+                "SELECT c.relname::TEXT, t.tgname::TEXT FROM pg_trigger t
+                 JOIN pg_class c ON c.oid = t.tgrelid
+                 WHERE NOT t.tgisinternal
+                   AND (t.tgname LIKE 'coverage\\_totals\\_%' OR t.tgname LIKE 'handover\\_totals\\_%')
+                 ORDER BY 1, 2",
+            )
+            .fetch_all(pool)
+            .await?;
+            let verb = if on { "ENABLE" } else { "DISABLE" };
+            for (table, name) in &found {
+                sqlx::query(&format!("ALTER TABLE {table} {verb} TRIGGER {name}"))
+                    .execute(pool)
+                    .await?;
+            }
+            Ok(found.len())
+        }
+        lingkaran::db::Pool::Sqlite(pool) => {
+            let found: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'
+                   AND (name LIKE 'coverage\\_totals\\_%' ESCAPE '\\'
+                        OR name LIKE 'handover\\_totals\\_%' ESCAPE '\\')",
+            )
+            .fetch_all(pool)
+            .await?;
+            if on {
+                return Ok(found.len());
+            }
+            for name in &found {
+                sqlx::query(&format!("DROP TRIGGER {name}"))
+                    .execute(pool)
+                    .await?;
+            }
+            Ok(found.len())
+        }
+    }
+}
+
+/// `BENCH_TOTALS_TRIGGERS=off`: the what-if without the regions' totals triggers, for the
+/// cost they add to a benchmark (`cycle`, `donations`); called right after `migrate`. Never
+/// used for the headline numbers.
+pub async fn totals_triggers_from_env(db: &Db) {
+    if std::env::var("BENCH_TOTALS_TRIGGERS").is_ok_and(|v| v == "off") {
+        let n = set_totals_triggers(db, false).await.unwrap();
+        eprintln!("what-if: the {n} totals triggers (migration 0028) are off");
+    }
+}
