@@ -119,6 +119,7 @@ ANALYZE bench_donations;
 
 -- A worker's contribution: declared income 1,000,000 + (w % 40) × 100,000; JKK 1% (at
 -- least 10,000), JKM 6,800 (placeholder prices: the dashboards count months, not rupiah).
+\echo donations
 INSERT INTO donations (id, donor_id, budget_line_id, mode, request, start_month, months, workers,
                        total, funded_total, status, created_by, created_at, hold_expires_at,
                        funded_at, funding_source)
@@ -134,6 +135,7 @@ CROSS JOIN LATERAL (
 SELECT setval(pg_get_serial_sequence('donations', 'id'), (SELECT max(id) FROM donations));
 
 -- Workers, in village order. Status: 'mandiri' for the self-payers below, else 'verified'.
+\echo workers
 INSERT INTO workers (id, nik_index, nik, full_name, name_key, sex, birth_date, village_code,
                      regency_code, occupation, income, decile, organisation_id, proposed_by,
                      status, created_at, updated_at, verified_at, taken_through, sector)
@@ -157,6 +159,7 @@ JOIN bench_months e ON e.i = b.s + b.l - 1;
 SELECT setval(pg_get_serial_sequence('workers', 'id'), (SELECT max(id) FROM workers));
 
 -- One row per worker and month of its donation, in key order.
+\echo worker_months
 INSERT INTO worker_months (worker_id, month, donation_id, jkk, jkm)
 SELECT w, ((:m0 + b.s + i) / 12) * 100 + (:m0 + b.s + i) % 12 + 1, b.k,
        greatest(10000, (1000000 + (w % 40) * 100000) / 100), 6800
@@ -164,6 +167,7 @@ FROM bench_donations b, generate_series(b.first_w, b.last_w) w, generate_series(
 
 -- Rejections: both programmes of the first month of every 53rd worker of a funded donation
 -- whose first month is not the last.
+\echo confirmations (rejected)
 INSERT INTO confirmations (month, programme, worker_id, donation_id, status, reason, amount, created_at)
 SELECT m.ym, p.programme, w, b.k, 'rejected', 'sudah terdaftar sebagai peserta aktif',
        CASE p.programme WHEN 'JKK' THEN greatest(10000, (1000000 + (w % 40) * 100000) / 100)
@@ -176,6 +180,7 @@ CROSS JOIN (VALUES ('JKK'), ('JKM')) p(programme)
 WHERE b.status = 'funded' AND b.s < 23;
 
 -- Self-payments after the sponsorship and the hand-over event.
+\echo self_payments
 INSERT INTO self_payments (worker_id, month, amount, source, reference, recorded_by, created_at)
 SELECT w, m.ym, greatest(10000, (1000000 + (w % 40) * 100000) / 100) + 6800, 'insurer',
        'BENCH-' || w || '-' || m.ym, :sistem, m.first_day + 25
@@ -184,6 +189,7 @@ CROSS JOIN LATERAL generate_series(b.first_w + (20 - b.first_w % 20) % 20, b.las
 JOIN bench_months m ON m.i BETWEEN b.s + b.l AND least(b.s + b.l + 2, 23)
 WHERE b.status = 'funded' AND b.s + b.l - 1 <= 20;
 
+\echo worker_events (hand-overs)
 INSERT INTO worker_events (worker_id, from_status, to_status, action, reason, actor_id, at)
 SELECT w, 'verified', 'mandiri', 'self_payment', 'Membayar iuran sendiri', :sistem,
        m.first_day + 27 + time '10:00'
@@ -193,4 +199,5 @@ JOIN bench_months m ON m.i = b.s + b.l
 WHERE b.status = 'funded' AND b.s + b.l - 1 <= 20;
 
 -- The secondary indexes again, from their own definitions.
+\echo secondary indexes (each)
 SELECT indexdef FROM bench_indexes \gexec
