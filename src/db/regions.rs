@@ -91,6 +91,15 @@ pub async fn provinces(db: &Db) -> sqlx::Result<Vec<RegionRow>> {
     .await)
 }
 
+/// The regions directly below `code`: the provinces for the nation (`0`), else its children.
+pub async fn below(db: &Db, code: &str) -> sqlx::Result<Vec<RegionRow>> {
+    if code == "0" {
+        provinces(db).await
+    } else {
+        children(db, code).await
+    }
+}
+
 /// Every region of one level (1 province, 2 regency or city, …), by code.
 pub async fn of_level(db: &Db, level: i64) -> sqlx::Result<Vec<RegionRow>> {
     on_db!(db, |pool| sqlx::query_as(

@@ -80,6 +80,25 @@ pub async fn of_regions(db: &Db, codes: &[String], month: i64) -> anyhow::Result
     Ok(out)
 }
 
+/// Covered workers in `month` for each of `codes`, as (donor-funded, paying alone).
+pub async fn split_of_regions(
+    db: &Db,
+    codes: &[String],
+    month: i64,
+) -> anyhow::Result<BTreeMap<String, (u64, u64)>> {
+    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for r in of_regions(db, codes, month).await? {
+        let e = out.entry(r.region_code).or_default();
+        let n = r.worker_months.max(0) as u64;
+        if r.source == "self" {
+            e.1 += n;
+        } else {
+            e.0 += n;
+        }
+    }
+    Ok(out)
+}
+
 /// Hand-overs to self-payment in `region`, per month of `from..=to` (yyyymm).
 pub async fn handovers(
     db: &Db,

@@ -145,14 +145,11 @@ impl FigureSet {
         if region != figures::NATION && regions::get(db, region).await?.is_none() {
             return Err(Error::NotFound("wilayah"));
         }
-        let children: Vec<String> = if region == figures::NATION {
-            regions::provinces(db).await?
-        } else {
-            regions::children(db, region).await?
-        }
-        .into_iter()
-        .map(|r| r.code)
-        .collect();
+        let children: Vec<String> = regions::below(db, region)
+            .await?
+            .into_iter()
+            .map(|r| r.code)
+            .collect();
         let mut codes = children.clone();
         codes.push(region.to_string());
         let rows = figures::of_regions(db, &codes).await?;
@@ -161,6 +158,20 @@ impl FigureSet {
             children,
             rows,
         })
+    }
+
+    /// The figures of one child, alone (its own, without summing its children).
+    pub fn of_child(&self, code: &str) -> FigureSet {
+        FigureSet {
+            region: code.to_string(),
+            children: Vec::new(),
+            rows: self
+                .rows
+                .iter()
+                .filter(|f| f.region_code == code)
+                .cloned()
+                .collect(),
+        }
     }
 
     /// The region's standing on `day`, from its own figures, or with its children's summed

@@ -210,22 +210,9 @@ pub async fn open(ctx: &Ctx<'_>, code: &str, day: NaiveDate) -> Result<Dashboard
         .map_or(0, |(_, n)| (*n).max(0) as u64);
 
     // The children: their own figures, this month's totals, the trend's hand-overs.
-    let kids = if here.code == totals::NATION {
-        regions::provinces(db).await?
-    } else {
-        regions::children(db, &here.code).await?
-    };
+    let kids = regions::below(db, &here.code).await?;
     let codes: Vec<String> = kids.iter().map(|r| r.code.clone()).collect();
-    let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for r in totals::of_regions(db, &codes, this.yyyymm()).await? {
-        let e = counts.entry(r.region_code).or_default();
-        let n = r.worker_months.max(0) as u64;
-        if r.source == "self" {
-            e.1 += n;
-        } else {
-            e.0 += n;
-        }
-    }
+    let counts = totals::split_of_regions(db, &codes, this.yyyymm()).await?;
     let handed: BTreeMap<String, i64> =
         totals::handovers_of_regions(db, &codes, first.yyyymm(), this.yyyymm())
             .await?
@@ -234,17 +221,7 @@ pub async fn open(ctx: &Ctx<'_>, code: &str, day: NaiveDate) -> Result<Dashboard
     let children = kids
         .into_iter()
         .map(|r| {
-            let own = FigureSet {
-                region: r.code.clone(),
-                children: Vec::new(),
-                rows: set
-                    .rows
-                    .iter()
-                    .filter(|f| f.region_code == r.code)
-                    .cloned()
-                    .collect(),
-            };
-            let (a, _, _) = own.on(day);
+            let (a, _, _) = set.of_child(&r.code).on(day);
             let (sponsored, self_paying) = counts.get(&r.code).copied().unwrap_or_default();
             ChildRow {
                 open: may_open(ctx, &r.code),

@@ -483,26 +483,13 @@ async fn children(
     last: Month,
 ) -> Result<Vec<ChildLine>, Error> {
     let db = ctx.db;
-    let kids = if here.code == totals::NATION {
-        regions::provinces(db).await?
-    } else {
-        regions::children(db, &here.code).await?
-    };
+    let kids = regions::below(db, &here.code).await?;
     let Some(first) = kids.first() else {
         return Ok(Vec::new());
     };
     let child_len = first.code.len();
     let codes: Vec<String> = kids.iter().map(|r| r.code.clone()).collect();
-    let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for r in totals::of_regions(db, &codes, last.yyyymm()).await? {
-        let e = counts.entry(r.region_code).or_default();
-        let n = count(r.worker_months);
-        if r.source == "self" {
-            e.1 += n;
-        } else {
-            e.0 += n;
-        }
-    }
+    let counts = totals::split_of_regions(db, &codes, last.yyyymm()).await?;
     let handed: BTreeMap<String, i64> =
         totals::handovers_of_regions(db, &codes, last.yyyymm(), last.yyyymm())
             .await?
@@ -512,17 +499,7 @@ async fn children(
     Ok(kids
         .into_iter()
         .map(|r| {
-            let own = FigureSet {
-                region: r.code.clone(),
-                children: Vec::new(),
-                rows: set
-                    .rows
-                    .iter()
-                    .filter(|f| f.region_code == r.code)
-                    .cloned()
-                    .collect(),
-            };
-            let (a, _, _) = own.on(day);
+            let (a, _, _) = set.of_child(&r.code).on(day);
             let (sponsored, self_paying) = counts.get(&r.code).copied().unwrap_or_default();
             ChildLine {
                 handovers: count(handed.get(&r.code).copied().unwrap_or(0)),
