@@ -1001,13 +1001,23 @@ impl Browser {
     async fn downloaded(&self, suffix: &str) -> Vec<u8> {
         let started = Instant::now();
         loop {
-            let done = std::fs::read_dir(&self.downloads)
+            // Chrome reserves the final name with an empty file and writes into a
+            // `.crdownload` beside it, renaming at the end: the download is done when the
+            // named file has bytes and no partial file is left.
+            let paths: Vec<_> = std::fs::read_dir(&self.downloads)
                 .unwrap()
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .find(|p| p.to_string_lossy().ends_with(suffix));
-            if let Some(p) = done {
-                return std::fs::read(p).unwrap();
+                .collect();
+            let partial = paths
+                .iter()
+                .any(|p| p.to_string_lossy().ends_with(".crdownload"));
+            let done = paths.iter().find(|p| p.to_string_lossy().ends_with(suffix));
+            if let (Some(p), false) = (done, partial) {
+                let bytes = std::fs::read(p).unwrap();
+                if !bytes.is_empty() {
+                    return bytes;
+                }
             }
             assert!(started.elapsed() < WAIT, "no {suffix} downloaded");
             tokio::time::sleep(Duration::from_millis(100)).await;
