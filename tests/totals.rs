@@ -257,7 +257,85 @@ both_dbs!(totals_follow_every_change, |db| async move {
         vec![(202602, 1)]
     );
 
-    // A total that drifts from its rule is named by `ledger check`.
+    // A donation's months are counted per village when they are written, whatever its status
+    // (migration 0030): a month the insurer rejects while the donation is not funded does not
+    // count once it is, and a released hold leaves no row behind.
+    let unfund = format!("UPDATE donations SET status = 'held' WHERE id = {donation}");
+    let fund = format!("UPDATE donations SET status = 'funded' WHERE id = {donation}");
+    exec(&db, &unfund).await;
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO confirmations (month, programme, worker_id, donation_id, status, reason,
+               amount, created_at)
+             VALUES ({m3}, 'JKK', {}, {donation}, 'rejected', 'uji', 0, CURRENT_TIMESTAMP)",
+            w.workers[2]
+        ),
+    )
+    .await;
+    agrees(&db, "a held month rejected").await;
+    exec(&db, &fund).await;
+    agrees(&db, "funded after a rejection").await;
+    assert!(count(&db, "0", m3).await.is_empty(), "m3 was rejected");
+    assert!(
+        count(&db, &village2, m3).await.is_empty(),
+        "nor in the village"
+    );
+    let zakat2 = vec![("zakat".to_string(), 2)];
+    assert_eq!(
+        count(&db, "0", m1).await,
+        zakat2,
+        "workers 1 and 2 (worker 0's m1 is rejected)"
+    );
+    let villages_of = |db: Db| async move {
+        lingkaran::on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM donation_villages WHERE donation_id = $1"
+        )
+        .bind(donation)
+        .fetch_one(pool)
+        .await)
+        .unwrap()
+    };
+    assert!(villages_of(db.clone()).await > 0);
+    exec(&db, &unfund).await;
+    exec(
+        &db,
+        &format!("DELETE FROM worker_months WHERE donation_id = {donation}"),
+    )
+    .await;
+    agrees(&db, "a hold released").await;
+    assert_eq!(villages_of(db.clone()).await, 0, "no row left behind");
+    exec(&db, &fund).await;
+    agrees(&db, "a donation without months funded").await;
+    assert!(count(&db, "0", m1).await.is_empty());
+    assert!(count(&db, &village, m1).await.is_empty());
+
+    // A village row that drifts from its rule is named by `ledger check`, and so is a total.
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO donation_villages (donation_id, village_code, month, worker_months)
+             VALUES ({donation}, '{village}', {m1}, 1)"
+        ),
+    )
+    .await;
+    assert_eq!(
+        count(&db, &village, m1).await,
+        vec![("zakat".to_string(), 1)]
+    );
+    let report = lingkaran::db::ledger::check(&db).await.unwrap();
+    for want in [
+        format!("covered worker-months of region {village},"),
+        format!("held worker-months of region {village} (donation {donation})"),
+    ] {
+        assert!(
+            report.violations.iter().any(|v| v.contains(&want)),
+            "{want}: {:#?}",
+            report.violations
+        );
+    }
+    exec(&db, "DELETE FROM donation_villages").await;
+    agrees(&db, "the drift removed").await;
     exec(
         &db,
         "UPDATE coverage_totals SET worker_months = worker_months + 1 WHERE region_code = '35'",

@@ -1,7 +1,10 @@
-//! Monthly totals per region (`coverage_totals`, `handover_totals`, migration 0028): covered
-//! worker-months by funding source, and hand-overs to self-payment, at every level from the
-//! nation ('0') down to the village. Triggers keep them in the transaction of each change;
-//! this module reads them, and [`verify`] recomputes them from the rule (`covered_months`).
+//! Monthly totals per region: covered worker-months by funding source, and hand-overs to
+//! self-payment, at every level from the nation ('0') down to the village. Triggers keep them
+//! in the transaction of each change (migrations 0028 and 0030): `coverage_totals` above the
+//! village, and a village's self-payments; `donation_villages`, each donation's months per
+//! village, counted when they are held, so that funding a donation adds a few rows. The view
+//! `region_totals` joins the two; this module reads it, and [`verify`] recomputes both from
+//! their rules (`covered_months`, `worker_months`).
 
 use super::Db;
 use crate::on_db;
@@ -14,8 +17,9 @@ pub use super::figures::NATION;
 /// `csr`, …) or `self` for a graduate paying alone. Sources with none are left out.
 pub async fn by_source(db: &Db, region: &str, month: i64) -> anyhow::Result<Vec<(String, i64)>> {
     Ok(on_db!(db, |pool| sqlx::query_as(
-        "SELECT source, worker_months FROM coverage_totals
-         WHERE region_code = $1 AND month = $2 AND worker_months > 0 ORDER BY source"
+        "SELECT source, CAST(SUM(worker_months) AS BIGINT) FROM region_totals
+         WHERE region_code = $1 AND month = $2
+         GROUP BY source HAVING SUM(worker_months) > 0 ORDER BY source"
     )
     .bind(region)
     .bind(month)
@@ -34,9 +38,9 @@ pub struct MonthRow {
 /// The months `from..=to` (yyyymm) of `region`, by source, in month order.
 pub async fn months(db: &Db, region: &str, from: i64, to: i64) -> anyhow::Result<Vec<MonthRow>> {
     Ok(on_db!(db, |pool| sqlx::query_as(
-        "SELECT month, source, worker_months FROM coverage_totals
-         WHERE region_code = $1 AND month BETWEEN $2 AND $3 AND worker_months > 0
-         ORDER BY month, source"
+        "SELECT month, source, CAST(SUM(worker_months) AS BIGINT) AS worker_months
+         FROM region_totals WHERE region_code = $1 AND month BETWEEN $2 AND $3
+         GROUP BY month, source HAVING SUM(worker_months) > 0 ORDER BY month, source"
     )
     .bind(region)
     .bind(from)
@@ -64,8 +68,9 @@ pub async fn of_regions(db: &Db, codes: &[String], month: i64) -> anyhow::Result
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT region_code, source, worker_months FROM coverage_totals
-             WHERE month = $1 AND worker_months > 0 AND region_code IN ({marks})
+            "SELECT region_code, source, CAST(SUM(worker_months) AS BIGINT) AS worker_months
+             FROM region_totals WHERE month = $1 AND region_code IN ({marks})
+             GROUP BY region_code, source HAVING SUM(worker_months) > 0
              ORDER BY region_code, source"
         );
         let rows: Vec<RegionRow> = on_db!(db, |pool| {
@@ -165,8 +170,8 @@ pub async fn verify(db: &Db) -> anyhow::Result<Vec<String>> {
     let want: Vec<(String, i64, String, i64)> =
         on_db!(db, |pool| sqlx::query_as(&want_sql).fetch_all(pool).await)?;
     let kept: Vec<(String, i64, String, i64)> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT region_code, month, source, worker_months FROM coverage_totals
-         WHERE worker_months <> 0"
+        "SELECT region_code, month, source, CAST(SUM(worker_months) AS BIGINT)
+         FROM region_totals GROUP BY 1, 2, 3 HAVING SUM(worker_months) <> 0"
     )
     .fetch_all(pool)
     .await)?;
@@ -174,6 +179,31 @@ pub async fn verify(db: &Db) -> anyhow::Result<Vec<String>> {
         "covered worker-months",
         want.into_iter().map(|(r, m, s, n)| ((r, m, s), n)),
         kept.into_iter().map(|(r, m, s, n)| ((r, m, s), n)),
+        &mut out,
+    );
+    // Each donation's months per village, funded or not (what funding will add).
+    let want: Vec<(i64, String, i64, i64)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT m.donation_id, w.village_code, m.month, COUNT(*)
+         FROM worker_months m JOIN workers w ON w.id = m.worker_id
+         WHERE NOT EXISTS (SELECT 1 FROM confirmations c
+                           WHERE c.worker_id = m.worker_id AND c.month = m.month
+                             AND c.status = 'rejected')
+         GROUP BY 1, 2, 3"
+    )
+    .fetch_all(pool)
+    .await)?;
+    let kept: Vec<(i64, String, i64, i64)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT donation_id, village_code, month, worker_months FROM donation_villages
+         WHERE worker_months <> 0"
+    )
+    .fetch_all(pool)
+    .await)?;
+    differences(
+        "a donation's held worker-months",
+        want.into_iter()
+            .map(|(d, v, m, n)| ((format!("{v} (donation {d})"), m, String::new()), n)),
+        kept.into_iter()
+            .map(|(d, v, m, n)| ((format!("{v} (donation {d})"), m, String::new()), n)),
         &mut out,
     );
     let month = if db.kind() == "postgres" {
@@ -250,7 +280,7 @@ pub async fn sums_of_regions(
             "SELECT region_code,
                     CAST(SUM(CASE WHEN month = $1 THEN worker_months ELSE 0 END) AS BIGINT),
                     CAST(SUM(CASE WHEN source <> 'self' THEN worker_months ELSE 0 END) AS BIGINT)
-             FROM coverage_totals WHERE region_code IN ({marks})
+             FROM region_totals WHERE region_code IN ({marks})
              GROUP BY region_code HAVING SUM(worker_months) > 0 ORDER BY region_code"
         );
         let rows: Vec<(String, i64, i64)> = on_db!(db, |pool| {
@@ -268,7 +298,7 @@ pub async fn sums_of_regions(
 /// Covered worker-months of `region` over all months, by source.
 pub async fn all_time_by_source(db: &Db, region: &str) -> anyhow::Result<Vec<(String, i64)>> {
     Ok(on_db!(db, |pool| sqlx::query_as(
-        "SELECT source, CAST(SUM(worker_months) AS BIGINT) FROM coverage_totals
+        "SELECT source, CAST(SUM(worker_months) AS BIGINT) FROM region_totals
          WHERE region_code = $1 GROUP BY source HAVING SUM(worker_months) > 0 ORDER BY source"
     )
     .bind(region)
