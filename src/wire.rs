@@ -987,3 +987,52 @@ impl PublicSummary {
         }
     }
 }
+
+/// One amount of a benefit estimate, with the rule it comes from.
+#[derive(Serialize, ToSchema)]
+pub struct BenefitLine {
+    /// `jkm.lump_sum`, `jkk.death`, `jkk.stmb_later`, … (docs/claims.md).
+    pub code: &'static str,
+    /// Whole rupiah.
+    pub amount: i64,
+    /// The legal source of the rule used, and its strength.
+    pub source: String,
+}
+
+/// `lingkaran claims estimate --json`: what the law gives for an event (issue 13 §1).
+#[derive(Serialize, ToSchema)]
+pub struct BenefitEstimate {
+    /// `jkm`, `jkk-death`, `jkk-total-disability`, `jkk-partial` or `jkk-stmb`.
+    pub kind: &'static str,
+    pub eligible: bool,
+    /// Why not eligible, and what else the family should know.
+    pub reasons: Vec<Message>,
+    /// The sum of `lines`, whole rupiah: medical care and the scholarship are left out.
+    pub total: i64,
+    pub lines: Vec<BenefitLine>,
+    pub scholarship_eligible: bool,
+    /// The most the scholarship gives in all, when eligible (else 0).
+    pub scholarship_max: i64,
+    /// After a work accident: transport and home care, reimbursed up to these amounts.
+    pub ceilings: Vec<BenefitLine>,
+}
+
+impl BenefitEstimate {
+    pub fn of(e: &lingkaran_domain::benefits::Estimate) -> BenefitEstimate {
+        let line = |l: &lingkaran_domain::benefits::Line| BenefitLine {
+            code: l.code,
+            amount: l.amount,
+            source: l.source.clone(),
+        };
+        BenefitEstimate {
+            kind: e.kind.code(),
+            eligible: e.eligible,
+            reasons: e.reasons.iter().map(problem_json).collect(),
+            total: e.total,
+            lines: e.lines.iter().map(line).collect(),
+            scholarship_eligible: e.scholarship_eligible,
+            scholarship_max: e.scholarship_max,
+            ceilings: e.ceilings.iter().map(line).collect(),
+        }
+    }
+}

@@ -802,3 +802,111 @@ both_urls!(the_cli_caps_names_as_the_api_does, |url| async move {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 });
+
+/// `lingkaran claims estimate --json` (issue 13 §1): the contract's keys, the fisher who died
+/// at sea at Rp 1.000.000 (Rp 70.000.000), and a wrong input named with exit code 2.
+#[test]
+fn claims_estimate_prints_the_contract() {
+    let run = |args: &[&str]| {
+        let mut all = vec!["claims", "estimate"];
+        all.extend_from_slice(args);
+        all.push("--json");
+        lingkaran("sqlite://unused.db", &all)
+    };
+    let o = run(&[
+        "--kind",
+        "jkk-death",
+        "--event",
+        "2027-03-03",
+        "--income",
+        "1000000",
+        "--membership-months",
+        "8",
+        "--paid-months",
+        "8",
+        "--filed",
+        "2027-03-10",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json_of(&o);
+    for key in [
+        "kind",
+        "eligible",
+        "reasons",
+        "total",
+        "lines",
+        "scholarship_eligible",
+    ] {
+        assert!(v.get(key).is_some(), "{key} missing: {v}");
+    }
+    assert_eq!(v["kind"], "jkk-death");
+    assert_eq!(v["eligible"], true);
+    assert_eq!(v["total"], 70_000_000);
+    assert_eq!(v["scholarship_eligible"], true);
+    let lines: Vec<(String, i64)> = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            assert!(l["source"].as_str().unwrap().contains("PP 82/2019"), "{l}");
+            (
+                l["code"].as_str().unwrap().to_string(),
+                l["amount"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("jkk.death".to_string(), 48_000_000),
+            ("jkk.funeral".to_string(), 10_000_000),
+            ("jkk.periodic".to_string(), 12_000_000)
+        ]
+    );
+    // A partial disability with a percentage written the Indonesian way.
+    let o = run(&[
+        "--kind",
+        "jkk-partial",
+        "--event",
+        "2026-01-15",
+        "--income",
+        "2000000",
+        "--membership-months",
+        "8",
+        "--paid-months",
+        "8",
+        "--body-pct",
+        "40,5",
+        "--filed",
+        "2026-02-01",
+    ]);
+    assert_eq!(json_of(&o)["total"], 64_800_000);
+    // Every wrong input at once, by name.
+    let o = run(&[
+        "--kind",
+        "jkk-partial",
+        "--event",
+        "2026-01-15",
+        "--income",
+        "0",
+        "--membership-months",
+        "8",
+        "--paid-months",
+        "8",
+        "--body-pct",
+        "empat puluh",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let codes: Vec<String> = json_of(&o)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["bad_percentage", "bad_income"]);
+}

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod after;
+mod claims;
 mod figures;
 mod progress;
 pub use after::{LifecycleCmd, OutboxCmd, RatesCmd, RemindersCmd};
@@ -77,6 +78,11 @@ pub enum Cmd {
     Figures {
         #[command(subcommand)]
         cmd: figures::FiguresCmd,
+    },
+    /// Claims after an accident or a death: what the law gives (`claims estimate`).
+    Claims {
+        #[command(subcommand)]
+        cmd: claims::ClaimsCmd,
     },
     /// Who is protected when.
     Coverage {
@@ -622,6 +628,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Figures { cmd } => figures::run(&cli.db, &cli.config, cmd).await,
+        Cmd::Claims { cmd } => claims::run(cmd),
         Cmd::Coverage {
             cmd: CoverageCmd::Region { code, on, json },
         } => {

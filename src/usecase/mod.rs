@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod benefits;
 pub mod coverage;
 pub mod cycle;
 pub mod donations;

@@ -3,6 +3,7 @@
 
 pub mod allocation;
 pub mod audit;
+pub mod benefits;
 pub mod coverage;
 pub mod donor;
 pub mod fields;
