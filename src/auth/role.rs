@@ -49,6 +49,10 @@ pub const READERS: [Role; 3] = [Role::Admin, Role::Officer, Role::Viewer];
 /// Those who read the registry within their scope (a proposer reads its own organisation's).
 pub const REGISTRY_READERS: [Role; 4] = [Role::Admin, Role::Officer, Role::Viewer, Role::Proposer];
 
+/// Those who file and follow claims: staff, and a proposer for its own organisation's workers
+/// (only staff record BPJS's stages).
+pub const CLAIM_FILERS: [Role; 3] = [Role::Admin, Role::Officer, Role::Proposer];
+
 /// The signed-in caller of a request.
 #[derive(Debug, Clone)]
 pub struct Principal {

@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod claims;
 pub mod coverage;
 pub mod cycle;
 pub mod donations;

@@ -36,6 +36,24 @@ struct Column {
 /// goes here, or `keys rotate` will not re-seal it.
 const SEALED: &[Column] = &[
     Column {
+        table: "claims",
+        column: "notifier_name",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
+    Column {
+        table: "claims",
+        column: "notifier_phone",
+        kind: Kind::Phone,
+        walk: Some("id"),
+    },
+    Column {
+        table: "claims",
+        column: "disease",
+        kind: Kind::Text,
+        walk: Some("id"),
+    },
+    Column {
         table: "workers",
         column: "nik",
         kind: Kind::Nik,

@@ -117,6 +117,30 @@ pub const ITEMS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The codes of the amounts BPJS may decide on a claim: every line an estimate gives, the
+/// reimbursements up to a ceiling, and medical care (no ceiling, never estimated).
+pub const DECIDED_CODES: [&str; 19] = [
+    "jkm.lump_sum",
+    "jkm.periodic",
+    "jkm.funeral",
+    "jkm.early_lump_sum",
+    "jkm.early_funeral",
+    "jkk.death",
+    "jkk.funeral",
+    "jkk.periodic",
+    "jkk.total_disability",
+    "jkk.total_disability_periodic",
+    "jkk.partial_disability",
+    "jkk.functional_disability",
+    "jkk.stmb_full",
+    "jkk.stmb_later",
+    "jkk.transport_land",
+    "jkk.transport_sea",
+    "jkk.transport_air",
+    "jkk.home_care",
+    "jkk.medical",
+];
+
 /// The shipped rules: `benefits.csv`.
 pub const SHIPPED: &str = include_str!("benefits.csv");
 

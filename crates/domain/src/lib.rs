@@ -4,6 +4,7 @@
 pub mod allocation;
 pub mod audit;
 pub mod benefits;
+pub mod claims;
 pub mod coverage;
 pub mod donor;
 pub mod fields;

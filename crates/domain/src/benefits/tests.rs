@@ -25,6 +25,13 @@ fn case(kind: Kind, event: &str, income: i64) -> Case {
 }
 
 fn lines(e: &Estimate) -> Vec<(&'static str, i64)> {
+    for l in e.lines.iter().chain(&e.ceilings) {
+        assert!(
+            DECIDED_CODES.contains(&l.code),
+            "{} is not a code BPJS may decide",
+            l.code
+        );
+    }
     e.lines.iter().map(|l| (l.code, l.amount)).collect()
 }
 

@@ -1,0 +1,557 @@
+//! A claim after an accident or a death (issue 13 §2; domain.md §9; docs/claims.md): BPJS's
+//! stages, and the check of the coverage on the event date from Lingkaran's own months.
+//! Pure: the store gathers the facts, this decides what they mean.
+
+use crate::rates::Month;
+use crate::Problem;
+
+/// A claim's stage, as BPJS's JMO shows it, with Lingkaran's own first two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// Recorded in Lingkaran.
+    Reported,
+    /// Sent to the BPJS branch.
+    Submitted,
+    Agenda,
+    /// BPJS decided (penetapan).
+    Decided,
+    /// BPJS approved (persetujuan).
+    Approved,
+    /// BPJS paid.
+    Paid,
+    /// Closed after payment.
+    Closed,
+    /// BPJS refused, with its reason.
+    Rejected,
+    /// BPJS re-classified it (a JKK claim as JKM): a new claim carries on.
+    Redirected,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 9] = [
+        Stage::Reported,
+        Stage::Submitted,
+        Stage::Agenda,
+        Stage::Decided,
+        Stage::Approved,
+        Stage::Paid,
+        Stage::Closed,
+        Stage::Rejected,
+        Stage::Redirected,
+    ];
+
+    /// The code the store and the API keep (Bahasa Indonesia, as BPJS names them).
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Reported => "dilaporkan",
+            Stage::Submitted => "diajukan",
+            Stage::Agenda => "agenda",
+            Stage::Decided => "penetapan",
+            Stage::Approved => "persetujuan",
+            Stage::Paid => "dibayar",
+            Stage::Closed => "selesai",
+            Stage::Rejected => "ditolak",
+            Stage::Redirected => "dialihkan",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.code() == s.trim())
+    }
+
+    pub fn label(self, lang: &str) -> &'static str {
+        match (self, lang == "en") {
+            (Stage::Reported, false) => "Dilaporkan",
+            (Stage::Reported, true) => "Reported",
+            (Stage::Submitted, false) => "Diajukan ke BPJS",
+            (Stage::Submitted, true) => "Submitted to BPJS",
+            (Stage::Agenda, false) => "Agenda",
+            (Stage::Agenda, true) => "On BPJS's agenda",
+            (Stage::Decided, false) => "Penetapan",
+            (Stage::Decided, true) => "Decided",
+            (Stage::Approved, false) => "Persetujuan",
+            (Stage::Approved, true) => "Approved",
+            (Stage::Paid, false) => "Dibayar",
+            (Stage::Paid, true) => "Paid",
+            (Stage::Closed, false) => "Selesai",
+            (Stage::Closed, true) => "Closed",
+            (Stage::Rejected, false) => "Ditolak",
+            (Stage::Rejected, true) => "Rejected",
+            (Stage::Redirected, false) => "Dialihkan",
+            (Stage::Redirected, true) => "Re-classified",
+        }
+    }
+
+    /// No step follows.
+    pub fn is_final(self) -> bool {
+        matches!(self, Stage::Closed | Stage::Rejected | Stage::Redirected)
+    }
+
+    /// Whether a claim at this stage may move to `to`: one step forward along BPJS's stages,
+    /// or out (rejected, or re-classified) from any stage before payment.
+    pub fn may_become(self, to: Stage) -> bool {
+        use Stage::*;
+        match (self, to) {
+            (Reported, Submitted)
+            | (Submitted, Agenda)
+            | (Agenda, Decided)
+            | (Decided, Approved)
+            | (Approved, Paid)
+            | (Paid, Closed) => true,
+            (from, Rejected | Redirected) => !matches!(from, Paid | Closed | Rejected | Redirected),
+            _ => false,
+        }
+    }
+}
+
+/// What Lingkaran's own records say of the event month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventMonth {
+    pub month: Month,
+    /// Funded by a donor (and not given back), or paid by the worker alone.
+    pub paid_by: Option<PaidBy>,
+    /// The contribution reached BPJS: the cycle remitted it (a self-payment is paid to BPJS
+    /// directly, so it counts as remitted).
+    pub remitted: bool,
+    /// BPJS's confirmation for the claim's programme: accepted, rejected (with its reason), or
+    /// none yet.
+    pub confirmation: Option<Result<(), String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaidBy {
+    Donor,
+    SelfPaid,
+}
+
+/// The answer: covered, not covered, or doubtful, each with its reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Covered,
+    NotCovered,
+    Doubtful,
+}
+
+impl Verdict {
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Covered => "covered",
+            Verdict::NotCovered => "not_covered",
+            Verdict::Doubtful => "doubtful",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Verdict> {
+        [Verdict::Covered, Verdict::NotCovered, Verdict::Doubtful]
+            .into_iter()
+            .find(|v| v.code() == s)
+    }
+
+    pub fn label(self, lang: &str) -> &'static str {
+        match (self, lang == "en") {
+            (Verdict::Covered, false) => "Terlindungi",
+            (Verdict::Covered, true) => "Covered",
+            (Verdict::NotCovered, false) => "Tidak terlindungi",
+            (Verdict::NotCovered, true) => "Not covered",
+            (Verdict::Doubtful, false) => "Diragukan",
+            (Verdict::Doubtful, true) => "Doubtful",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageCheck {
+    pub verdict: Verdict,
+    pub reasons: Vec<Problem>,
+    /// Months of the membership standing in the event month ([`crate::benefits::membership_months`]).
+    pub membership_months: u32,
+    /// Months paid up to the event month: by donors, by the worker, and both.
+    pub sponsored_months: u32,
+    pub self_months: u32,
+}
+
+impl CoverageCheck {
+    pub fn paid_months(&self) -> u32 {
+        self.sponsored_months + self.self_months
+    }
+}
+
+/// Decides the coverage of the event month. `early_months` is the rule of a BPU's first
+/// months (`jkm.early_months`), `None` where none stands.
+pub fn check(
+    event: &EventMonth,
+    membership_months: u32,
+    sponsored_months: u32,
+    self_months: u32,
+    early_months: Option<i64>,
+) -> CoverageCheck {
+    let m = crate::format::month(event.month, "id");
+    let m_en = crate::format::month(event.month, "en");
+    let mut reasons = Vec::new();
+    let verdict = match (&event.paid_by, &event.confirmation) {
+        (None, _) => {
+            reasons.push(Problem::new(
+                "month_not_paid",
+                format!("Iuran bulan {m} tidak dibayar, oleh donatur maupun oleh pekerja sendiri."),
+                format!(
+                    "The contribution for {m_en} was paid neither by a donor nor by the worker."
+                ),
+            ));
+            Verdict::NotCovered
+        }
+        (Some(_), Some(Err(why))) => {
+            reasons.push(Problem::new(
+                "month_rejected",
+                format!("BPJS Ketenagakerjaan menolak kepesertaan bulan {m}: {why}."),
+                format!("BPJS Ketenagakerjaan rejected the membership for {m_en}: {why}."),
+            ));
+            Verdict::NotCovered
+        }
+        (Some(_), Some(Ok(()))) if event.remitted => {
+            reasons.push(Problem::new(
+                "month_confirmed",
+                format!("Iuran bulan {m} dibayar, disetor ke BPJS dan dikonfirmasi BPJS."),
+                format!("The contribution for {m_en} was paid, remitted and confirmed by BPJS."),
+            ));
+            Verdict::Covered
+        }
+        (Some(PaidBy::Donor), _) if !event.remitted => {
+            reasons.push(Problem::new(
+                "month_not_remitted",
+                format!(
+                    "Iuran bulan {m} sudah dibayar donatur tetapi belum disetor ke BPJS: \
+                     BPJS memutuskan; Lingkaran meragukan perlindungannya."
+                ),
+                format!(
+                    "The contribution for {m_en} was paid by a donor but not yet remitted to BPJS: \
+                     BPJS decides; Lingkaran doubts the coverage."
+                ),
+            ));
+            Verdict::Doubtful
+        }
+        (Some(_), _) => {
+            reasons.push(Problem::new(
+                "month_not_confirmed",
+                format!("Iuran bulan {m} sudah disetor, tetapi BPJS belum mengonfirmasi kepesertaannya."),
+                format!("The contribution for {m_en} was remitted, but BPJS has not confirmed the membership yet."),
+            ));
+            Verdict::Doubtful
+        }
+    };
+    if verdict != Verdict::NotCovered {
+        if let Some(early) = early_months.filter(|e| i64::from(membership_months) <= *e) {
+            reasons.push(Problem::new(
+                "first_months",
+                format!(
+                    "Kejadian pada bulan ke-{membership_months} kepesertaan, dalam {early} bulan pertama \
+                     (pendaftaran atau pendaftaran ulang): santunan JKM BPU terbatas."
+                ),
+                format!(
+                    "The event fell in month {membership_months} of the membership, within the first {early} \
+                     (registration or re-registration): a BPU's JKM benefit is limited."
+                ),
+            ));
+        }
+    }
+    CoverageCheck {
+        verdict,
+        reasons,
+        membership_months,
+        sponsored_months,
+        self_months,
+    }
+}
+
+/// The longest place of an event, and cause.
+pub const PLACE_MAX: usize = 200;
+pub const CAUSE_MAX: usize = 500;
+
+/// What a notification carries (Permenaker 1/2025's minimum), as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Notification<'a> {
+    pub place: &'a str,
+    pub cause: &'a str,
+    /// HH:MM (WIB), when known.
+    pub time: Option<&'a str>,
+    pub notifier_name: &'a str,
+    pub notifier_phone: &'a str,
+    /// For an occupational disease: the job, the exposure and the diagnosis.
+    pub disease: Option<(&'a str, &'a str, &'a str)>,
+}
+
+/// Checks a notification: every problem at once. Returns the notifier's phone normalised.
+pub fn check_notification(n: &Notification<'_>) -> Result<String, Vec<Problem>> {
+    use crate::fields::{check_len, check_name, NOTE_MAX, PERSON_NAME_MAX};
+    let mut out = Vec::new();
+    let mut required = |value: &str, id: &str, en: &str, max: usize| {
+        if value.trim().is_empty() {
+            out.push(Problem::new(
+                "required",
+                format!("{id} wajib diisi."),
+                format!("{en} is required."),
+            ));
+        } else if let Err(p) = check_len(id, en, value, max) {
+            out.push(p);
+        }
+    };
+    required(
+        n.place,
+        "Tempat kejadian",
+        "The place of the event",
+        PLACE_MAX,
+    );
+    required(
+        n.cause,
+        "Penyebab kejadian",
+        "The cause of the event",
+        CAUSE_MAX,
+    );
+    required(
+        n.notifier_name,
+        "Nama pelapor",
+        "The notifier's name",
+        PERSON_NAME_MAX,
+    );
+    if let Some((job, exposure, diagnosis)) = n.disease {
+        required(
+            job,
+            "Pekerjaan (penyakit akibat kerja)",
+            "The job (occupational disease)",
+            NOTE_MAX,
+        );
+        required(exposure, "Paparan", "The exposure", NOTE_MAX);
+        required(diagnosis, "Diagnosis", "The diagnosis", NOTE_MAX);
+    }
+    if !n.notifier_name.trim().is_empty() {
+        if let Err(p) = check_name(
+            "Nama pelapor",
+            "The notifier's name",
+            n.notifier_name,
+            PERSON_NAME_MAX,
+        ) {
+            if !out.iter().any(|o| o.code == p.code) {
+                out.push(p);
+            }
+        }
+    }
+    if let Some(t) = n.time {
+        let ok = t.len() == 5
+            && t.as_bytes()[2] == b':'
+            && t[..2].parse::<u32>().is_ok_and(|h| h < 24)
+            && t[3..].parse::<u32>().is_ok_and(|m| m < 60);
+        if !ok {
+            out.push(Problem::new(
+                "bad_time",
+                format!(
+                    "Jam kejadian \"{}\" harus berbentuk JJ:MM, misalnya 07:30.",
+                    t.chars().take(20).collect::<String>()
+                ),
+                "The time of the event must read HH:MM, e.g. 07:30.",
+            ));
+        }
+    }
+    let phone = match crate::worker::normalise_phone(n.notifier_phone) {
+        Ok(p) => Some(p),
+        Err(p) => {
+            out.push(p);
+            None
+        }
+    };
+    match phone {
+        Some(p) if out.is_empty() => Ok(p),
+        _ => Err(out),
+    }
+}
+
+/// An heir's place in the legal order (domain.md §3): the first rank with anyone inherits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HeirRank {
+    /// Widow, widower and children.
+    SpouseOrChild = 1,
+    /// Straight-line blood relatives to the 2nd degree (parents, grandparents, grandchildren).
+    Lineal = 2,
+    Sibling = 3,
+    ParentInLaw = 4,
+    /// A person named in a will.
+    Named = 5,
+}
+
+impl HeirRank {
+    /// The rank of a relationship (`istri`, `suami`, `anak`, `ayah`, `ibu`, `kakek`, `nenek`,
+    /// `cucu`, `saudara`, `mertua`, `wasiat`).
+    pub fn of_relationship(r: &str) -> Option<HeirRank> {
+        Some(match r.trim() {
+            "istri" | "suami" | "anak" => HeirRank::SpouseOrChild,
+            "ayah" | "ibu" | "kakek" | "nenek" | "cucu" => HeirRank::Lineal,
+            "saudara" => HeirRank::Sibling,
+            "mertua" => HeirRank::ParentInLaw,
+            "wasiat" => HeirRank::Named,
+            _ => return None,
+        })
+    }
+}
+
+pub const RELATIONSHIPS: [&str; 11] = [
+    "istri", "suami", "anak", "ayah", "ibu", "kakek", "nenek", "cucu", "saudara", "mertua",
+    "wasiat",
+];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn month(paid_by: Option<PaidBy>, remitted: bool, c: Option<Result<(), String>>) -> EventMonth {
+        EventMonth {
+            month: Month::parse("2027-03").unwrap(),
+            paid_by,
+            remitted,
+            confirmation: c,
+        }
+    }
+
+    fn codes(c: &CoverageCheck) -> Vec<&'static str> {
+        c.reasons.iter().map(|p| p.code).collect()
+    }
+
+    #[test]
+    fn stages_move_one_step_or_out() {
+        use Stage::*;
+        let path = [Reported, Submitted, Agenda, Decided, Approved, Paid, Closed];
+        for w in path.windows(2) {
+            assert!(w[0].may_become(w[1]), "{:?} → {:?}", w[0], w[1]);
+            assert!(
+                !w[1].may_become(w[0]),
+                "no step back: {:?} → {:?}",
+                w[1],
+                w[0]
+            );
+        }
+        assert!(!Reported.may_become(Agenda), "no step skipped");
+        assert!(Agenda.may_become(Rejected) && Reported.may_become(Redirected));
+        assert!(!Paid.may_become(Rejected), "a paid claim is not rejected");
+        assert!(!Rejected.may_become(Submitted) && Rejected.is_final());
+        for s in Stage::ALL {
+            assert_eq!(Stage::parse(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn a_confirmed_month_is_covered_and_anything_less_is_said() {
+        let c = check(
+            &month(Some(PaidBy::Donor), true, Some(Ok(()))),
+            10,
+            10,
+            0,
+            Some(3),
+        );
+        assert_eq!(c.verdict, Verdict::Covered);
+        assert_eq!(codes(&c), ["month_confirmed"]);
+        let c = check(&month(None, false, None), 0, 5, 0, Some(3));
+        assert_eq!(
+            (c.verdict, codes(&c)),
+            (Verdict::NotCovered, vec!["month_not_paid"])
+        );
+        let c = check(
+            &month(
+                Some(PaidBy::Donor),
+                true,
+                Some(Err("sudah terdaftar".into())),
+            ),
+            10,
+            10,
+            0,
+            Some(3),
+        );
+        assert_eq!(c.verdict, Verdict::NotCovered);
+        assert!(c.reasons[0].id.contains("sudah terdaftar"));
+        let c = check(&month(Some(PaidBy::Donor), false, None), 10, 10, 0, Some(3));
+        assert_eq!(
+            (c.verdict, codes(&c)),
+            (Verdict::Doubtful, vec!["month_not_remitted"])
+        );
+        let c = check(&month(Some(PaidBy::Donor), true, None), 10, 10, 0, Some(3));
+        assert_eq!(
+            (c.verdict, codes(&c)),
+            (Verdict::Doubtful, vec!["month_not_confirmed"])
+        );
+        // Paid alone: straight to BPJS, covered once confirmed.
+        let c = check(
+            &month(Some(PaidBy::SelfPaid), true, Some(Ok(()))),
+            30,
+            20,
+            10,
+            Some(3),
+        );
+        assert_eq!(c.verdict, Verdict::Covered);
+        assert_eq!(c.paid_months(), 30);
+    }
+
+    #[test]
+    fn the_first_three_months_of_a_membership_are_named() {
+        let c = check(
+            &month(Some(PaidBy::Donor), true, Some(Ok(()))),
+            3,
+            3,
+            0,
+            Some(3),
+        );
+        assert_eq!(codes(&c), ["month_confirmed", "first_months"]);
+        let c = check(
+            &month(Some(PaidBy::Donor), true, Some(Ok(()))),
+            4,
+            4,
+            0,
+            Some(3),
+        );
+        assert_eq!(codes(&c), ["month_confirmed"]);
+    }
+
+    #[test]
+    fn a_notification_names_every_missing_or_wrong_field() {
+        let good = Notification {
+            place: "Laut Jawa, 5 mil dari Ujungpangkah",
+            cause: "Perahu terbalik diterjang ombak",
+            time: Some("04:30"),
+            notifier_name: "Kepala Desa Pangkahkulon",
+            notifier_phone: "0812-3456-7890",
+            disease: None,
+        };
+        assert_eq!(check_notification(&good).unwrap(), "+6281234567890");
+        let bad = Notification {
+            place: " ",
+            cause: &"x".repeat(CAUSE_MAX + 1),
+            time: Some("25:00"),
+            notifier_name: "=HYPERLINK()",
+            notifier_phone: "12",
+            disease: Some(("nelayan", "", "")),
+        };
+        let codes: Vec<_> = check_notification(&bad)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.code)
+            .collect();
+        assert!(
+            codes.contains(&"required") && codes.contains(&"too_long"),
+            "{codes:?}"
+        );
+        assert!(codes.contains(&"bad_time"), "{codes:?}");
+        assert_eq!(
+            codes.iter().filter(|c| **c == "required").count(),
+            3,
+            "{codes:?}"
+        );
+        assert!(codes.len() >= 6, "{codes:?}");
+    }
+
+    #[test]
+    fn heirs_in_the_legal_order() {
+        assert!(HeirRank::of_relationship("istri") < HeirRank::of_relationship("ibu"));
+        assert!(HeirRank::of_relationship("saudara") < HeirRank::of_relationship("mertua"));
+        assert_eq!(HeirRank::of_relationship("wasiat"), Some(HeirRank::Named));
+        assert_eq!(HeirRank::of_relationship("tetangga"), None);
+        assert!(RELATIONSHIPS
+            .iter()
+            .all(|r| HeirRank::of_relationship(r).is_some()));
+    }
+}
