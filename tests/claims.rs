@@ -109,6 +109,24 @@ both_dbs!(
         .unwrap();
         let nik = nik_of(&db, worker).await;
         let event = day_in(month, 10);
+        // The donor who paid that month gives an address to be told at.
+        let donor: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT d.donor_id FROM worker_months m JOIN donations d ON d.id = m.donation_id
+             WHERE m.worker_id = $1 AND m.month = $2"
+        )
+        .bind(worker)
+        .bind(month)
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        on_db!(&db, |pool| sqlx::query(
+            "UPDATE donors SET email = 'csr@semen.example' WHERE id = $1"
+        )
+        .bind(donor)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+        .unwrap();
         let view = claims::file(ctx, &at_sea(&nik, "jkk-death", event))
             .await
             .unwrap();
@@ -150,6 +168,43 @@ both_dbs!(
             .await
             .unwrap();
         assert_eq!(again.claim.id, c.id);
+        assert_eq!(c.donor_id, Some(donor));
+        // The family's SMS and the donor's e-mail, queued once each, with no NIK.
+        let told = |db: Db, id: i64| async move {
+            lingkaran::db::outbox::list(&db, None, 500)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.dedupe_key.starts_with(&format!("claim:{id}:")))
+                .collect::<Vec<_>>()
+        };
+        let messages = told(db.clone(), c.id).await;
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        let sms = messages.iter().find(|m| m.channel == "sms").unwrap();
+        assert_eq!(sms.recipient, "+6281234567890");
+        assert!(
+            sms.body.contains("175") && sms.body.contains("akta kematian"),
+            "{}",
+            sms.body
+        );
+        let mail = messages.iter().find(|m| m.channel == "email").unwrap();
+        assert_eq!(mail.recipient, "csr@semen.example");
+        let initials = lingkaran_domain::claims::initials(&c.worker_name);
+        assert!(
+            mail.body.starts_with(&format!(
+                "Pekerja yang Anda lindungi, {initials} dari Desa "
+            )),
+            "{}",
+            mail.body
+        );
+        assert!(mail.body.contains("mengalami kecelakaan kerja pada"));
+        for m in &messages {
+            assert!(
+                !m.body.contains(&nik) && !m.body.contains(&c.worker_name),
+                "{}",
+                m.body
+            );
+        }
         // BPJS's stages, one step at a time.
         let id = c.id;
         assert_eq!(
@@ -184,6 +239,20 @@ both_dbs!(
         );
         let other = Ctx::new(&db, &admin, &SystemClock);
         claims::step(other, id, &step("dibayar")).await.unwrap();
+        let paid = told(db.clone(), id).await;
+        let mail = paid
+            .iter()
+            .find(|m| m.dedupe_key.ends_with(":paid:donor"))
+            .unwrap();
+        let sum = death + 22_000_000 + 2_500_000;
+        assert!(
+            mail.body.starts_with(&format!(
+                "BPJS Ketenagakerjaan telah membayar santunan {} kepada ahli waris",
+                lingkaran_domain::format::rupiah(sum)
+            )),
+            "{}",
+            mail.body
+        );
         let v = claims::step(other, id, &step("selesai")).await.unwrap();
         let stages: Vec<&str> = v.steps.iter().map(|s| s.0.as_str()).collect();
         assert_eq!(
@@ -255,16 +324,15 @@ both_dbs!(events_in_unpaid_and_rejected_months, |db| async move {
     assert_eq!(v.estimate["eligible"], false);
     assert_eq!(v.estimate["total"], 0);
     // The month BPJS rejected (the demo's worker who was already an active participant).
-    let (rejected, month): (i64, i64) =
-        on_db!(&db, |pool| {
-            sqlx::query_as(
+    let (rejected, month): (i64, i64) = on_db!(&db, |pool| {
+        sqlx::query_as(
         "SELECT worker_id, month FROM confirmations WHERE status = 'rejected' AND programme = 'JKM'
          ORDER BY month LIMIT 1"
     )
     .fetch_one(pool)
     .await
-        })
-        .unwrap();
+    })
+    .unwrap();
     let v = claims::file(
         ctx,
         &at_sea(&nik_of(&db, rejected).await, "jkm", day_in(month, 20)),

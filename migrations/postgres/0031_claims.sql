@@ -18,6 +18,9 @@ CREATE TABLE claims (
     stage            TEXT NOT NULL CHECK (stage IN ('dilaporkan', 'diajukan', 'agenda', 'penetapan',
                                                     'persetujuan', 'dibayar', 'selesai', 'ditolak',
                                                     'dialihkan')),
+    -- The donor whose donation paid the event month (told when the claim is filed and paid;
+    -- claims are counted by donor), NULL when no donor paid it.
+    donor_id         BIGINT REFERENCES donors (id),
     -- The coverage check on the event date, when the claim was filed.
     verdict          TEXT NOT NULL CHECK (verdict IN ('covered', 'not_covered', 'doubtful')),
     check_json       TEXT NOT NULL,
@@ -41,6 +44,7 @@ CREATE TABLE claims (
 );
 CREATE INDEX claims_worker ON claims (worker_id);
 CREATE INDEX claims_queue ON claims (stage, filed_at);
+CREATE INDEX claims_donor ON claims (donor_id);
 -- One live claim per worker, kind and event: filing it again finds the first.
 CREATE UNIQUE INDEX claims_one_per_event ON claims (worker_id, kind, event_date)
     WHERE stage NOT IN ('ditolak', 'dialihkan');

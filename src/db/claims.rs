@@ -49,6 +49,8 @@ pub async fn worker_by_nik(db: &Db, nik: &str) -> anyhow::Result<Option<ClaimWor
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub event: EventMonth,
+    /// The donor whose donation paid the event month, if one did.
+    pub donor_id: Option<i64>,
     /// Every month paid up to the event's month (donor-funded and not rejected, or self-paid).
     pub paid: Vec<Month>,
     pub sponsored_months: u32,
@@ -64,14 +66,16 @@ pub async fn facts(
 ) -> anyhow::Result<Facts> {
     let m = event.yyyymm();
     // The event month: a funded donor month (rejected or not), or a self-payment.
-    let funded: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(
-        "SELECT m.donation_id FROM worker_months m JOIN donations d ON d.id = m.donation_id
+    let funded: Option<(i64, i64)> = on_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT m.donation_id, d.donor_id FROM worker_months m JOIN donations d ON d.id = m.donation_id
          WHERE m.worker_id = $1 AND m.month = $2 AND d.status = 'funded'"
     )
     .bind(worker)
     .bind(m)
     .fetch_optional(pool)
-    .await)?;
+    .await
+    })?;
     let self_paid: bool = on_db!(db, |pool| sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM self_payments WHERE worker_id = $1 AND month = $2)"
     )
@@ -79,7 +83,8 @@ pub async fn facts(
     .bind(m)
     .fetch_one(pool)
     .await)?;
-    let (paid_by, remitted) = match (funded, self_paid) {
+    let donor_id = funded.map(|(_, donor)| donor);
+    let (paid_by, remitted) = match (funded.map(|(donation, _)| donation), self_paid) {
         (Some(donation), _) => {
             let remit = ledger::id_text(
                 TransferKey::Remit {
@@ -144,6 +149,7 @@ pub async fn facts(
         }
     }
     Ok(Facts {
+        donor_id,
         event: EventMonth {
             month: event,
             paid_by,
@@ -177,6 +183,7 @@ pub struct NewClaim<'a> {
     pub estimate_total: i64,
     pub estimate_json: String,
     pub redirected_from: Option<i64>,
+    pub donor_id: Option<i64>,
 }
 
 /// Records a claim at `dilaporkan` with its first step, in the caller's transaction. Returns
@@ -207,9 +214,9 @@ pub async fn insert(
             "INSERT INTO claims (worker_id, kind, event_date, event_time, place, cause,
                notifier_name, notifier_phone, disease, stage, verdict, check_json, income,
                body_bp, function_loss_bp, months_unable, estimate_total, estimate_json,
-               redirected_from, filed_by, filed_at, updated_at)
+               redirected_from, filed_by, filed_at, updated_at, donor_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'dilaporkan', $10, $11, $12, $13, $14,
-                     $15, $16, $17, $18, $19, $20, $20)
+                     $15, $16, $17, $18, $19, $20, $20, $21)
              RETURNING id",
         )
         .bind(c.worker_id)
@@ -232,6 +239,7 @@ pub async fn insert(
         .bind(c.redirected_from)
         .bind(by)
         .bind(now)
+        .bind(c.donor_id)
         .fetch_one(conn)
         .await
     })?;
@@ -312,6 +320,7 @@ pub struct ClaimRow {
     pub filed_by: i64,
     pub filed_at: DateTime<Utc>,
     pub approved_by: Option<i64>,
+    pub donor_id: Option<i64>,
 }
 
 impl ClaimRow {
@@ -329,7 +338,7 @@ const SELECT: &str = "SELECT c.id, c.worker_id, w.full_name AS worker_name, w.vi
         c.notifier_name, c.notifier_phone, c.disease, c.stage, c.verdict, c.check_json,
         c.income, c.body_bp, c.function_loss_bp, c.months_unable, c.estimate_total,
         c.estimate_json, c.rejected_reason, c.redirected_to, c.redirected_from, c.filed_by,
-        c.filed_at, c.approved_by
+        c.filed_at, c.approved_by, c.donor_id
      FROM claims c JOIN workers w ON w.id = c.worker_id";
 
 /// One claim.
@@ -523,4 +532,15 @@ pub async fn step(
     )
     .await?;
     Ok(Ok(()))
+}
+
+/// A donor's e-mail address, if they gave one.
+pub async fn donor_email(db: &Db, donor: i64) -> anyhow::Result<Option<String>> {
+    let email: Option<Option<String>> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT email FROM donors WHERE id = $1"
+    )
+    .bind(donor)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(email.flatten().filter(|e| !e.trim().is_empty()))
 }

@@ -8,6 +8,7 @@ use crate::auth::role::{CLAIM_FILERS, STAFF};
 use crate::auth::Role;
 use crate::db::claims::{self, ClaimRow, NewClaim, StepInput, StepRefusal};
 use crate::db::lifecycle::{self, StopReason};
+use crate::db::outbox::{self, NewMessage};
 use chrono::NaiveDate;
 use lingkaran_domain::benefits::{self, Case, Kind};
 use lingkaran_domain::claims::{self as rules, CoverageCheck, Notification, Stage};
@@ -67,13 +68,21 @@ fn programme(kind: Kind) -> Programme {
 }
 
 /// The check and the estimate of `kind` for `worker` at `event`, from the store's months.
+/// What a claim of `kind` finds: the coverage check, the estimate (or its input's problems),
+/// and the donor whose money paid the event month.
+struct Assessed {
+    check: CoverageCheck,
+    estimate: Result<benefits::Estimate, Vec<Problem>>,
+    donor_id: Option<i64>,
+}
+
 async fn assess(
     ctx: &Ctx<'_>,
     worker: &claims::ClaimWorker,
     kind: Kind,
     event: NaiveDate,
     input: &FileClaim,
-) -> Result<(CoverageCheck, Result<benefits::Estimate, Vec<Problem>>), Error> {
+) -> Result<Assessed, Error> {
     let rules = super::benefits::rules().map_err(|p| Error::Internal(anyhow::anyhow!(p.en)))?;
     let month = Month::of(event);
     let facts = claims::facts(ctx.db, worker.id, month, programme(kind)).await?;
@@ -104,7 +113,11 @@ async fn assess(
             filed: Some(ctx.clock.today().max(event)),
         },
     );
-    Ok((check, estimate))
+    Ok(Assessed {
+        check,
+        estimate,
+        donor_id: facts.donor_id,
+    })
 }
 
 fn problems_json(ps: &[Problem]) -> Value {
@@ -224,7 +237,11 @@ pub async fn file(ctx: Ctx<'_>, input: &FileClaim) -> Result<ClaimView, Error> {
         .await?
         .filter(|w| reaches(&ctx, &w.village_code, w.organisation_id))
         .ok_or(Error::NotFound("pekerja"))?;
-    let (check, estimate) = assess(&ctx, &worker, kind, event, input).await?;
+    let Assessed {
+        check,
+        estimate,
+        donor_id,
+    } = assess(&ctx, &worker, kind, event, input).await?;
     let estimate = estimate.map_err(Error::Invalid)?;
     let disease_json = input
         .disease
@@ -249,11 +266,25 @@ pub async fn file(ctx: Ctx<'_>, input: &FileClaim) -> Result<ClaimView, Error> {
         estimate_total: estimate.total,
         estimate_json: estimate_json(&estimate).to_string(),
         redirected_from: None,
+        donor_id,
     };
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin_write().await?;
-    let (id, _) = claims::insert(&mut tx, &new, ctx.by(), now).await?;
+    let (id, new_claim) = claims::insert(&mut tx, &new, ctx.by(), now).await?;
     tx.commit().await?;
+    if new_claim {
+        tell_filed(
+            &ctx,
+            id,
+            kind,
+            &worker,
+            event,
+            &phone,
+            estimate.total,
+            donor_id,
+        )
+        .await?;
+    }
     // A death or a permanent total disability ends the worker's future months: their money
     // goes back to the donor's credit or the pool (the lifecycle's rule). Its own transaction,
     // after the claim's: a worker already stopped is left as is, so filing again finishes it.
@@ -458,7 +489,11 @@ pub async fn step(ctx: Ctx<'_>, id: i64, req: &StepRequest) -> Result<ClaimView,
             status: String::new(),
         };
         let input = FileClaim::default();
-        let (check, estimate) = assess(&ctx, &worker, Kind::Jkm, claim.event_date, &input).await?;
+        let Assessed {
+            check,
+            estimate,
+            donor_id,
+        } = assess(&ctx, &worker, Kind::Jkm, claim.event_date, &input).await?;
         let estimate = estimate.map_err(Error::Invalid)?;
         let new = NewClaim {
             worker_id: claim.worker_id,
@@ -479,6 +514,7 @@ pub async fn step(ctx: Ctx<'_>, id: i64, req: &StepRequest) -> Result<ClaimView,
             estimate_total: estimate.total,
             estimate_json: estimate_json(&estimate).to_string(),
             redirected_from: Some(claim.id),
+            donor_id,
         };
         let (new_id, _) = claims::insert(&mut tx, &new, ctx.by(), now).await?;
         redirected_to = Some(new_id);
@@ -512,5 +548,100 @@ pub async fn step(ctx: Ctx<'_>, id: i64, req: &StepRequest) -> Result<ClaimView,
         }
     }
     tx.commit().await?;
+    if to == Stage::Paid {
+        tell_paid(&ctx, id).await?;
+    }
     open(ctx, id).await
+}
+
+/// The worker as messages name them: initials and village, never a NIK.
+fn named(worker_name: &str, village_code: &str) -> (String, String) {
+    let village = crate::regions::RegionTable::get()
+        .region(village_code)
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| village_code.to_string());
+    (rules::initials(worker_name), village)
+}
+
+/// Tells the family (an SMS to the notifier: what to bring, what to expect) and the donor
+/// whose money paid the event month (an e-mail), once each (the outbox's keys).
+#[allow(clippy::too_many_arguments)]
+async fn tell_filed(
+    ctx: &Ctx<'_>,
+    id: i64,
+    kind: Kind,
+    worker: &claims::ClaimWorker,
+    event: NaiveDate,
+    phone: &str,
+    estimate_total: i64,
+    donor_id: Option<i64>,
+) -> Result<(), Error> {
+    let now = ctx.clock.now();
+    let (initials, village) = named(&worker.name, &worker.village_code);
+    outbox::enqueue(
+        ctx.db,
+        &NewMessage {
+            dedupe_key: format!("claim:{id}:filed:family"),
+            channel: "sms",
+            recipient: phone.to_string(),
+            subject: None,
+            body: rules::family_sms(kind, &initials, estimate_total),
+        },
+        now,
+    )
+    .await?;
+    if let Some(email) = match donor_id {
+        Some(d) => claims::donor_email(ctx.db, d).await?,
+        None => None,
+    } {
+        let (subject, body) = rules::donor_notice_filed(kind, &initials, &village, event);
+        outbox::enqueue(
+            ctx.db,
+            &NewMessage {
+                dedupe_key: format!("claim:{id}:filed:donor"),
+                channel: "email",
+                recipient: email,
+                subject: Some(subject),
+                body,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Tells the donor that BPJS paid: what BPJS decided, or the estimate when no amount was
+/// recorded.
+async fn tell_paid(ctx: &Ctx<'_>, id: i64) -> Result<(), Error> {
+    let Some(claim) = claims::get(ctx.db, id).await? else {
+        return Ok(());
+    };
+    let (Some(donor), Some(kind)) = (claim.donor_id, Kind::parse(&claim.kind)) else {
+        return Ok(());
+    };
+    let Some(email) = claims::donor_email(ctx.db, donor).await? else {
+        return Ok(());
+    };
+    let decided = claims::amounts(ctx.db, id).await?;
+    let amount = if decided.is_empty() {
+        claim.estimate_total
+    } else {
+        decided.iter().map(|(_, a)| *a).sum()
+    };
+    let (initials, village) = named(&claim.worker_name, &claim.village_code);
+    let (subject, body) = rules::donor_notice_paid(kind, &initials, &village, amount);
+    outbox::enqueue(
+        ctx.db,
+        &NewMessage {
+            dedupe_key: format!("claim:{id}:paid:donor"),
+            channel: "email",
+            recipient: email,
+            subject: Some(subject),
+            body,
+        },
+        ctx.clock.now(),
+    )
+    .await?;
+    Ok(())
 }

@@ -363,6 +363,118 @@ pub fn check_notification(n: &Notification<'_>) -> Result<String, Vec<Problem>> 
     }
 }
 
+/// A person's initials as messages name them: "Rudi Mulyono" → "R. M." (no more of a name
+/// leaves for a donor).
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphabetic()))
+        .take(3)
+        .map(|c| format!("{}.", c.to_uppercase()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What happened, as a sentence's predicate.
+fn happened(kind: crate::benefits::Kind) -> &'static str {
+    match kind {
+        crate::benefits::Kind::Jkm => "meninggal dunia",
+        _ => "mengalami kecelakaan kerja",
+    }
+}
+
+fn programme_of(kind: crate::benefits::Kind) -> &'static str {
+    if kind.is_jkk() {
+        "JKK"
+    } else {
+        "JKM"
+    }
+}
+
+/// The donor's message when a claim is filed for a worker their money protected: the
+/// worker's initials and village, never a NIK. (subject, body)
+pub fn donor_notice_filed(
+    kind: crate::benefits::Kind,
+    initials: &str,
+    village: &str,
+    event: chrono::NaiveDate,
+) -> (String, String) {
+    let p = programme_of(kind);
+    (
+        format!("Klaim {p} untuk pekerja yang Anda lindungi"),
+        format!(
+            "Pekerja yang Anda lindungi, {initials} dari Desa {village}, {} pada {}. \
+             Keluarganya sedang dibantu mengajukan klaim {p}.\n\n\
+             Iuran Anda membuat pekerja ini terlindungi pada bulan itu. Kami akan mengabari Anda \
+             ketika BPJS Ketenagakerjaan membayar santunannya.\n\nTerima kasih,\nGN Lingkaran",
+            happened(kind),
+            crate::format::date(event, "id")
+        ),
+    )
+}
+
+/// The donor's message when BPJS paid: the amount paid, to the heirs after a death, to the
+/// worker otherwise. (subject, body)
+pub fn donor_notice_paid(
+    kind: crate::benefits::Kind,
+    initials: &str,
+    village: &str,
+    amount: i64,
+) -> (String, String) {
+    let to = match kind {
+        crate::benefits::Kind::Jkm | crate::benefits::Kind::JkkDeath => "kepada ahli waris",
+        _ => "kepada pekerja",
+    };
+    (
+        format!("Santunan {} telah dibayar", programme_of(kind)),
+        format!(
+            "BPJS Ketenagakerjaan telah membayar santunan {} {to} ({initials} dari Desa {village}).\n\n\
+             Perlindungan yang Anda danai sampai ke keluarga pada hari yang paling berat. \
+             Terima kasih.\n\nGN Lingkaran",
+            crate::format::rupiah(amount)
+        ),
+    )
+}
+
+/// What the family brings to the BPJS branch (domain.md §9).
+pub fn documents(kind: crate::benefits::Kind) -> &'static [&'static str] {
+    match kind {
+        crate::benefits::Kind::Jkm | crate::benefits::Kind::JkkDeath => &[
+            "kartu peserta",
+            "KTP peserta dan ahli waris",
+            "akta kematian",
+            "KK",
+            "surat keterangan ahli waris",
+            "buku nikah (untuk suami/istri)",
+            "buku tabungan",
+        ],
+        _ => &[
+            "kartu peserta",
+            "KTP",
+            "formulir kecelakaan Tahap I dan II",
+            "surat keterangan dokter",
+            "kuitansi biaya",
+        ],
+    }
+}
+
+/// The family's SMS when a claim is filed: what to bring, what to expect, the 175 hotline.
+pub fn family_sms(kind: crate::benefits::Kind, initials: &str, estimate_total: i64) -> String {
+    let expect = if estimate_total > 0 {
+        format!(
+            " Perkiraan santunan {}.",
+            crate::format::rupiah(estimate_total)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "GN Lingkaran: klaim {} untuk {initials} sudah dicatat. Bawa ke kantor cabang BPJS \
+         Ketenagakerjaan: {}.{expect} Info: telepon 175.",
+        programme_of(kind),
+        documents(kind).join(", ")
+    )
+}
+
 /// An heir's place in the legal order (domain.md §3): the first rank with anyone inherits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HeirRank {
@@ -542,6 +654,33 @@ mod tests {
             "{codes:?}"
         );
         assert!(codes.len() >= 6, "{codes:?}");
+    }
+
+    #[test]
+    fn messages_name_initials_and_village_only() {
+        use crate::benefits::Kind;
+        assert_eq!(initials("Rudi  Mulyono"), "R. M.");
+        assert_eq!(initials("siti"), "S.");
+        assert_eq!(initials(""), "");
+        let event = chrono::NaiveDate::from_ymd_opt(2027, 3, 3).unwrap();
+        let (subject, body) = donor_notice_filed(Kind::JkkDeath, "R. M.", "Beton", event);
+        assert!(subject.contains("JKK"));
+        assert!(body.starts_with(
+            "Pekerja yang Anda lindungi, R. M. dari Desa Beton, mengalami kecelakaan kerja pada 3 Maret 2027. Keluarganya sedang dibantu mengajukan klaim JKK."
+        ), "{body}");
+        let (_, body) = donor_notice_paid(Kind::JkkDeath, "R. M.", "Beton", 70_000_000);
+        assert!(
+            body.starts_with(
+                "BPJS Ketenagakerjaan telah membayar santunan Rp 70.000.000 kepada ahli waris"
+            ),
+            "{body}"
+        );
+        let sms = family_sms(Kind::Jkm, "R. M.", 42_000_000);
+        assert!(
+            sms.contains("akta kematian") && sms.contains("Rp 42.000.000") && sms.contains("175")
+        );
+        assert!(sms.chars().count() < 320, "{}", sms.chars().count());
+        assert!(!family_sms(Kind::JkkStmb, "R. M.", 0).contains("Perkiraan"));
     }
 
     #[test]
