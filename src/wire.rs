@@ -1036,3 +1036,144 @@ impl BenefitEstimate {
         }
     }
 }
+
+/// A claim's step: where it moved, who recorded it and when.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimStep {
+    /// `dilaporkan`, `diajukan`, `agenda`, `penetapan`, `persetujuan`, `dibayar`, `selesai`,
+    /// `ditolak` or `dialihkan`.
+    pub stage: String,
+    pub note: Option<String>,
+    /// The username of who recorded it.
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An amount BPJS decided, or where it differs from Lingkaran's estimate.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimAmount {
+    pub code: String,
+    pub amount: i64,
+}
+
+/// A line where BPJS's decided amount differs from the estimate: an item for the officer.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimDifference {
+    pub code: String,
+    pub estimated: Option<i64>,
+    pub decided: Option<i64>,
+}
+
+/// A claim in a list: no notifier, no health data.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimSummary {
+    pub id: i64,
+    pub worker_id: i64,
+    pub worker_name: String,
+    pub village: RegionName,
+    pub kind: String,
+    #[schema(format = Date)]
+    pub event_date: String,
+    pub stage: String,
+    /// `covered`, `not_covered` or `doubtful`, on the event date, when filed.
+    pub verdict: String,
+    pub estimate_total: i64,
+    pub filed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ClaimSummary {
+    pub fn of(c: &crate::db::claims::ClaimRow) -> ClaimSummary {
+        ClaimSummary {
+            id: c.id,
+            worker_id: c.worker_id,
+            worker_name: c.worker_name.clone(),
+            village: RegionName::of(&c.village_code),
+            kind: c.kind.clone(),
+            event_date: c.event_date.to_string(),
+            stage: c.stage.clone(),
+            verdict: c.verdict.clone(),
+            estimate_total: c.estimate_total,
+            filed_at: c.filed_at,
+        }
+    }
+}
+
+/// Who notified a claim (Permenaker 1/2025's minimum).
+#[derive(Serialize, ToSchema)]
+pub struct ClaimNotifier {
+    pub name: String,
+    pub phone: String,
+}
+
+/// A claim with its coverage check, estimate, stages and BPJS's amounts (issue 13 §2).
+#[derive(Serialize, ToSchema)]
+pub struct Claim {
+    #[serde(flatten)]
+    pub summary: ClaimSummary,
+    /// HH:MM (WIB), when known.
+    pub event_time: Option<String>,
+    pub place: String,
+    pub cause: String,
+    pub notifier: ClaimNotifier,
+    /// The coverage check on the event date: `verdict`, `reasons` (code and words),
+    /// `membership_months`, `sponsored_months`, `self_months`, `paid_months`.
+    #[schema(value_type = Object)]
+    pub check: Value,
+    /// The estimate when filed, shaped as `lingkaran claims estimate --json`.
+    #[schema(value_type = Object)]
+    pub estimate: Value,
+    pub steps: Vec<ClaimStep>,
+    pub decided: Vec<ClaimAmount>,
+    pub differences: Vec<ClaimDifference>,
+    pub rejected_reason: Option<String>,
+    pub redirected_to: Option<i64>,
+    pub redirected_from: Option<i64>,
+}
+
+impl Claim {
+    pub fn of(v: &crate::usecase::claims::ClaimView) -> Claim {
+        let c = &v.claim;
+        Claim {
+            summary: ClaimSummary::of(c),
+            event_time: c.event_time.clone(),
+            place: c.place.clone(),
+            cause: c.cause.clone(),
+            notifier: ClaimNotifier {
+                name: c.notifier_name.clone(),
+                phone: c.notifier_phone.clone(),
+            },
+            check: v.check.clone(),
+            estimate: v.estimate.clone(),
+            steps: v
+                .steps
+                .iter()
+                .map(|(stage, note, by, at)| ClaimStep {
+                    stage: stage.clone(),
+                    note: note.clone(),
+                    by: by.clone(),
+                    at: *at,
+                })
+                .collect(),
+            decided: v
+                .decided
+                .iter()
+                .map(|(code, amount)| ClaimAmount {
+                    code: code.clone(),
+                    amount: *amount,
+                })
+                .collect(),
+            differences: v
+                .differences
+                .iter()
+                .map(|(code, estimated, decided)| ClaimDifference {
+                    code: code.clone(),
+                    estimated: *estimated,
+                    decided: *decided,
+                })
+                .collect(),
+            rejected_reason: c.rejected_reason.clone(),
+            redirected_to: c.redirected_to,
+            redirected_from: c.redirected_from,
+        }
+    }
+}

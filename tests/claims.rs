@@ -500,3 +500,128 @@ both_dbs!(a_jkk_claim_re_classified_as_jkm, |db| async move {
     assert!(queue.iter().any(|c| c.id == new_id));
     assert!(queue.iter().all(|c| c.id != jkk.claim.id));
 });
+
+both_dbs!(claims_over_the_api, |db| async move {
+    use common::TestApp;
+    use serde_json::json;
+    let app = TestApp::spawn(db.clone()).await;
+    let _dir = seeded(&db).await;
+    let officer = app
+        .user("petugas.api", Role::Officer, None, &["35.25"])
+        .await;
+    let other = app
+        .user("petugas.lain", Role::Officer, None, &["35.24"])
+        .await;
+    let viewer = app.user("pemkab.api", Role::Viewer, None, &["35.25"]).await;
+    let current = Month::of(lingkaran::clock::today()).yyyymm();
+    let (worker, month): (i64, i64) = on_db!(&db, |pool| sqlx::query_as(
+        "SELECT c.worker_id, c.month FROM confirmations c
+         WHERE c.programme = 'JKM' AND c.status = 'accepted' AND c.month < $1
+         ORDER BY c.month DESC, c.worker_id DESC LIMIT 1"
+    )
+    .bind(current)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let nik = nik_of(&db, worker).await;
+    let body = json!({
+        "nik": nik, "kind": "jkm", "event_date": day_in(month, 8).to_string(),
+        "place": "Rumah, Desa Sawo", "cause": "Sakit jantung",
+        "notifier_name": "Siti Maesaroh", "notifier_phone": "081311112222"
+    });
+    // A viewer may not file; an officer of another regency does not find the worker.
+    let (s, _) = app.post(&viewer, "/api/v1/claims", body.clone()).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.post(&other, "/api/v1/claims", body.clone()).await;
+    assert_eq!(s, 404);
+    let (s, v) = app.post(&officer, "/api/v1/claims", body.clone()).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["kind"], "jkm");
+    assert_eq!(v["verdict"], "covered");
+    assert_eq!(v["stage"], "dilaporkan");
+    assert_eq!(v["notifier"]["phone"], "+6281311112222");
+    assert!(!v.to_string().contains(&nik), "no NIK in the answer");
+    let id = v["id"].as_i64().unwrap();
+    let (s, list) = app.get(&officer, "/api/v1/claims").await;
+    assert_eq!(s, 200);
+    assert!(list.as_array().unwrap().iter().any(|c| c["id"] == id));
+    assert!(
+        !list.to_string().contains("081311112222") && !list.to_string().contains("+6281311112222")
+    );
+    let (s, list) = app.get(&other, "/api/v1/claims").await;
+    assert_eq!(s, 200);
+    assert!(list.as_array().unwrap().is_empty(), "outside its regions");
+    let (s, _) = app.get(&other, &format!("/api/v1/claims/{id}")).await;
+    assert_eq!(s, 404);
+    // Stages: one forward; a skip is 409; amounts checked.
+    let (s, v) = app
+        .post(
+            &officer,
+            &format!("/api/v1/claims/{id}/steps"),
+            json!({ "to": "diajukan" }),
+        )
+        .await;
+    assert_eq!((s, v["stage"].as_str()), (200, Some("diajukan")), "{v}");
+    let (s, v) = app
+        .post(
+            &officer,
+            &format!("/api/v1/claims/{id}/steps"),
+            json!({ "to": "dibayar" }),
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["code"].as_str()),
+        (409, Some("stage_not_allowed"))
+    );
+    let (s, v) = app
+        .post(
+            &officer,
+            &format!("/api/v1/claims/{id}/steps"),
+            json!({ "to": "agenda", "amounts": [{ "code": "uang.saku", "amount": 5 }, { "code": "jkm.funeral", "amount": -1 }] }),
+        )
+        .await;
+    assert_eq!(s, 422, "{v}");
+    let codes: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"bad_amount_code"), "{codes:?}");
+    // Bad input, every field at once.
+    let (s, v) = app
+        .post(
+            &officer,
+            "/api/v1/claims",
+            json!({ "nik": "12", "kind": "jkm", "event_date": "kemarin", "place": "", "cause": "x",
+                    "notifier_name": "A", "notifier_phone": "1", "months_unable": 9999 }),
+        )
+        .await;
+    assert_eq!(s, 422);
+    let codes: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"invalid_date") && codes.contains(&"bad_months"),
+        "{codes:?}"
+    );
+    // The estimate on its own.
+    let (s, v) = app
+        .get(
+            &officer,
+            "/api/v1/claims/estimate?kind=jkk-death&event=2026-03-03&income=1000000&membership_months=12&paid_months=12&filed=2026-03-10",
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["total"], 70_000_000);
+    let (s, v) = app
+        .get(
+            &officer,
+            "/api/v1/claims/estimate?kind=jkk-partial&event=2026-03-03&income=0&membership_months=1&paid_months=1&body_pct=abc",
+        )
+        .await;
+    assert_eq!(s, 422, "{v}");
+});

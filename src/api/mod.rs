@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod claims;
 pub mod coverage;
 pub mod donations;
 pub mod donors;
@@ -45,6 +46,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reference::search_regions))
         .routes(routes!(reference::region))
         .routes(routes!(reference::children))
+        .routes(routes!(claims::file, claims::queue))
+        .routes(routes!(claims::estimate))
+        .routes(routes!(claims::show))
+        .routes(routes!(claims::step))
         .routes(routes!(figures::coverage))
         .routes(routes!(figures::import))
         .routes(routes!(report::region_report))

@@ -53,6 +53,7 @@ the key was used for another request.";
         (name = "cycle", description = "The month's remittance and its reconciliation"),
         (name = "messages", description = "Reminders and notices to donors and workers"),
         (name = "coverage", description = "Is a person protected on a day"),
+        (name = "claims", description = "After an accident or a death: notifications, the coverage check, the benefit estimate, BPJS's stages"),
         (name = "audit", description = "The audit trail: every change, who and when, on a hash chain"),
         (name = "public", description = "GN Lingkaran in numbers, for anyone: no personal data"),
     )
