@@ -1128,6 +1128,31 @@ pub struct Claim {
     pub rejected_reason: Option<String>,
     pub redirected_to: Option<i64>,
     pub redirected_from: Option<i64>,
+    /// The heirs in the legal order (rank 1 widow, widower and children … 5 named in a will).
+    pub heirs: Vec<ClaimHeir>,
+    pub documents: Vec<ClaimDocument>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimHeir {
+    pub id: i64,
+    pub relationship: String,
+    pub rank: i64,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+/// An attachment, without its bytes (`GET /api/v1/claims/{id}/documents/{doc}` gives them).
+#[derive(Serialize, ToSchema)]
+pub struct ClaimDocument {
+    pub id: i64,
+    pub heir_id: Option<i64>,
+    pub kind: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub added_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Claim {
@@ -1174,6 +1199,31 @@ impl Claim {
             rejected_reason: c.rejected_reason.clone(),
             redirected_to: c.redirected_to,
             redirected_from: c.redirected_from,
+            heirs: v
+                .heirs
+                .iter()
+                .map(|h| ClaimHeir {
+                    id: h.id,
+                    relationship: h.relationship.clone(),
+                    rank: h.rank,
+                    name: h.name.clone(),
+                    phone: h.phone.clone(),
+                })
+                .collect(),
+            documents: v
+                .documents
+                .iter()
+                .map(|d| ClaimDocument {
+                    id: d.id,
+                    heir_id: d.heir_id,
+                    kind: d.kind.clone(),
+                    file_name: d.file_name.clone(),
+                    content_type: d.content_type.clone(),
+                    size: d.size,
+                    sha256: d.sha256.clone(),
+                    added_at: d.added_at,
+                })
+                .collect(),
         }
     }
 }

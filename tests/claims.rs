@@ -608,6 +608,112 @@ both_dbs!(claims_over_the_api, |db| async move {
         codes.contains(&"invalid_date") && codes.contains(&"bad_months"),
         "{codes:?}"
     );
+    // Heirs in the legal order, and typed attachments.
+    let (s, v) = app
+        .post(
+            &officer,
+            &format!("/api/v1/claims/{id}/heirs"),
+            json!({ "relationship": "ibu", "name": "Sumiati" }),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = app
+        .post(
+            &officer,
+            &format!("/api/v1/claims/{id}/heirs"),
+            json!({ "relationship": "istri", "name": "Lestari", "phone": "0857 1234 5678" }),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let heirs: Vec<(&str, i64)> = v["heirs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["relationship"].as_str().unwrap(),
+                h["rank"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(heirs, [("istri", 1), ("ibu", 2)], "the wife first");
+    let (s, v) = app
+        .post(
+            &officer,
+            &format!("/api/v1/claims/{id}/heirs"),
+            json!({ "relationship": "tetangga", "name": "X" }),
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["code"].as_str()),
+        (422, Some("bad_relationship"))
+    );
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let upload = |bytes: Vec<u8>, name: &str| {
+        reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        )
+    };
+    let (s, v) = app
+        .post_multipart(
+            &officer,
+            &format!("/api/v1/claims/{id}/documents?kind=akta_kematian"),
+            upload(pdf.clone(), "akta.pdf"),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let doc = &v["documents"][0];
+    assert_eq!(
+        (doc["kind"].as_str(), doc["content_type"].as_str()),
+        (Some("akta_kematian"), Some("application/pdf"))
+    );
+    let doc_id = doc["id"].as_i64().unwrap();
+    // The same file again is kept once; a program renamed .pdf is refused.
+    let (_, v) = app
+        .post_multipart(
+            &officer,
+            &format!("/api/v1/claims/{id}/documents?kind=akta_kematian"),
+            upload(pdf.clone(), "akta-lagi.pdf"),
+        )
+        .await;
+    assert_eq!(v["documents"].as_array().unwrap().len(), 1);
+    let (s, v) = app
+        .post_multipart(
+            &officer,
+            &format!("/api/v1/claims/{id}/documents?kind=kk"),
+            upload(b"MZ\x90\x00\x03".to_vec(), "kk.pdf"),
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["code"].as_str()),
+        (422, Some("bad_file_type"))
+    );
+    // The file comes back as it was, sealed at rest.
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/claims/{id}/documents/{doc_id}")))
+        .bearer_auth(&officer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    let raw: Vec<u8> = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT content FROM claim_documents WHERE id = $1"
+    )
+    .bind(doc_id)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert!(!raw.starts_with(b"%PDF"), "sealed at rest");
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/claims/{id}/documents/{doc_id}")))
+        .bearer_auth(&other.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "outside its regions");
     // The estimate on its own.
     let (s, v) = app
         .get(

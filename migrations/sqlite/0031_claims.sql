@@ -70,3 +70,36 @@ CREATE TABLE claim_amounts (
     decided_at TEXT NOT NULL,
     PRIMARY KEY (claim_id, code)
 );
+
+-- The heirs, in the legal order (rank 1 widow, widower and children; 2 straight-line blood
+-- relatives to the 2nd degree; 3 siblings; 4 parents-in-law; 5 a person named in a will).
+-- Names and phones are sealed.
+CREATE TABLE claim_heirs (
+    id           INTEGER PRIMARY KEY,
+    claim_id     BIGINT NOT NULL REFERENCES claims (id),
+    relationship TEXT NOT NULL CHECK (relationship IN ('istri', 'suami', 'anak', 'ayah', 'ibu',
+                                      'kakek', 'nenek', 'cucu', 'saudara', 'mertua', 'wasiat')),
+    rank         BIGINT NOT NULL CHECK (rank BETWEEN 1 AND 5),
+    name         BLOB NOT NULL,
+    phone        BLOB,
+    added_by     BIGINT NOT NULL REFERENCES users (id),
+    added_at     TEXT NOT NULL
+);
+CREATE INDEX claim_heirs_claim ON claim_heirs (claim_id, rank, id);
+
+-- Typed attachments (a death certificate, a KK, a doctor's letter, receipts, …): PDF, JPEG or
+-- PNG by their first bytes, at most 5 MB, kept sealed (they carry NIKs) with their SHA-256.
+CREATE TABLE claim_documents (
+    id           INTEGER PRIMARY KEY,
+    claim_id     BIGINT NOT NULL REFERENCES claims (id),
+    heir_id      BIGINT REFERENCES claim_heirs (id),
+    kind         TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 40),
+    file_name    TEXT NOT NULL CHECK (length(file_name) BETWEEN 1 AND 200),
+    content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf', 'image/jpeg', 'image/png')),
+    size         BIGINT NOT NULL CHECK (size BETWEEN 1 AND 5242880),
+    sha256       TEXT NOT NULL CHECK (length(sha256) = 64),
+    content      BLOB NOT NULL,
+    added_by     BIGINT NOT NULL REFERENCES users (id),
+    added_at     TEXT NOT NULL,
+    UNIQUE (claim_id, sha256)
+);

@@ -342,3 +342,146 @@ pub async fn estimate(
     .map_err(ApiError::invalid)?;
     Ok(Json(wire::BenefitEstimate::of(&e)))
 }
+
+/// An heir, in the legal order by relationship.
+#[derive(Deserialize, Default, ToSchema)]
+pub struct HeirInput {
+    /// `istri`, `suami`, `anak`, `ayah`, `ibu`, `kakek`, `nenek`, `cucu`, `saudara`, `mertua`
+    /// or `wasiat` (a person named in a will).
+    relationship: String,
+    name: String,
+    #[serde(default)]
+    phone: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/heirs", tag = "claims",
+    summary = "Add an heir to a claim (ranked in the legal order by the relationship)",
+    description = "Roles: admin, officer (their regions), proposer (its organisation's). The name and phone are sealed at rest.",
+    params(("id" = i64, Path, description = "The claim's id")),
+    request_body = HeirInput,
+    responses(
+        (status = 200, description = "The claim with its heirs", body = wire::Claim),
+        (status = 403, description = "Not a filer (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such claim that you reach", body = ErrorEnvelope),
+        (status = 422, description = "A field does not hold: every problem", body = ErrorEnvelope),
+    ))]
+pub async fn add_heir(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(h): Json<HeirInput>,
+) -> Result<Json<wire::Claim>> {
+    let v = claims::add_heir(
+        state.ctx(&caller.0),
+        id,
+        &h.relationship,
+        &h.name,
+        h.phone.as_deref(),
+    )
+    .await?;
+    Ok(Json(wire::Claim::of(&v)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// `akta_kematian`, `kk`, `ktp`, `surat_ahli_waris`, `surat_dokter`, `kuitansi`,
+    /// `formulir_tahap_1`, `formulir_tahap_2`, `buku_tabungan`, `buku_nikah`, `kartu_peserta`
+    /// or `lainnya`.
+    kind: String,
+    /// The heir the document belongs to, if any.
+    heir_id: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/documents", tag = "claims",
+    summary = "Attach a document to a claim: a PDF, JPEG or PNG of at most 5 MB (multipart field 'file')",
+    description = "Roles: admin, officer (their regions), proposer (its organisation's). The type is read from the file's first bytes, not its name. Kept sealed with its SHA-256; the same file twice is kept once.",
+    params(("id" = i64, Path, description = "The claim's id"), DocumentQuery),
+    request_body(content = super::shapes::FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The claim with its documents", body = wire::Claim),
+        (status = 403, description = "Not a filer (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such claim that you reach", body = ErrorEnvelope),
+        (status = 413, description = "The upload is over the server's limit", body = ErrorEnvelope),
+        (status = 422, description = "No file, an unknown kind, a file that is not PDF, JPEG or PNG (`bad_file_type`), over 5 MB (`file_too_large`), or an unknown heir", body = ErrorEnvelope),
+    ))]
+pub async fn add_document(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<DocumentQuery>,
+    super::extract::Multipart(mp): super::extract::Multipart,
+) -> Result<Json<wire::Claim>> {
+    caller.require(&CLAIM_FILERS)?;
+    let saved = crate::http::upload::save_file(mp)
+        .await?
+        .map_err(ApiError::from)?;
+    let size = std::fs::metadata(&saved.path).map(|m| m.len()).unwrap_or(0);
+    if size > lingkaran_domain::claims::DOCUMENT_MAX as u64 {
+        return Err(ApiError::invalid(vec![Problem::new(
+            "file_too_large",
+            "Berkas paling besar 5 MB: foto atau pindai ulang dengan ukuran lebih kecil.",
+            "A file is at most 5 MB: take or scan it again smaller.",
+        )]));
+    }
+    let bytes = std::fs::read(&saved.path).map_err(anyhow::Error::from)?;
+    let v = claims::add_document(
+        state.ctx(&caller.0),
+        id,
+        &q.kind,
+        &saved.name,
+        &bytes,
+        q.heir_id,
+    )
+    .await?;
+    Ok(Json(wire::Claim::of(&v)))
+}
+
+#[utoipa::path(get, path = "/api/v1/claims/{id}/documents/{doc}", tag = "claims",
+    summary = "One of a claim's documents, as the file it was",
+    description = "Roles: admin, officer (their regions), proposer (its organisation's). Each reading is recorded in the audit trail.",
+    params(("id" = i64, Path, description = "The claim's id"), ("doc" = i64, Path, description = "The document's id")),
+    responses(
+        (status = 200, description = "The file", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/png"),
+        )),
+        (status = 403, description = "Not a filer (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such claim or document that you reach", body = ErrorEnvelope),
+    ))]
+pub async fn document(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path((id, doc)): Path<(i64, i64)>,
+) -> Result<axum::response::Response> {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let (row, bytes) = claims::document(state.ctx(&caller.0), id, doc).await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&row.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    // The stored name may carry anything a phone put there: only safe characters go out.
+    let safe: String = row
+        .file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(100)
+        .collect();
+    let name = if safe.is_empty() {
+        format!("dokumen-{doc}")
+    } else {
+        safe
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(res)
+}

@@ -544,3 +544,191 @@ pub async fn donor_email(db: &Db, donor: i64) -> anyhow::Result<Option<String>> 
     .await)?;
     Ok(email.flatten().filter(|e| !e.trim().is_empty()))
 }
+
+/// An heir of a claim, opened.
+#[derive(Debug, Clone)]
+pub struct Heir {
+    pub id: i64,
+    pub relationship: String,
+    pub rank: i64,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+/// Adds an heir to a claim in the caller's transaction; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_heir(
+    tx: &mut Tx,
+    claim: i64,
+    relationship: &str,
+    rank: i64,
+    name: &str,
+    phone: Option<&str>,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    let by = audit::user_id_in(tx, actor).await?;
+    let keys = tx.keys().clone();
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO claim_heirs (claim_id, relationship, rank, name, phone, added_by, added_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    )
+    .bind(claim)
+    .bind(relationship)
+    .bind(rank)
+    .bind(keys.seal(Kind::Text, name))
+    .bind(phone.map(|p| keys.seal(Kind::Phone, p)))
+    .bind(by)
+    .bind(now)
+    .fetch_one(c)
+    .await
+    })?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "claim.heir",
+        "claim",
+        claim,
+        json!({ "heir_id": id, "relationship": relationship, "rank": rank }),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A claim's heirs, in the legal order.
+pub async fn heirs(db: &Db, claim: i64) -> anyhow::Result<Vec<Heir>> {
+    let rows: Vec<(i64, String, i64, Vec<u8>, Option<Vec<u8>>)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, relationship, rank, name, phone FROM claim_heirs WHERE claim_id = $1
+             ORDER BY rank, id",
+        )
+        .bind(claim)
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(id, relationship, rank, name, phone)| {
+            Ok(Heir {
+                id,
+                relationship,
+                rank,
+                name: super::sealed::open(db.keys(), Kind::Text, &name)?,
+                phone: super::sealed::open_opt(db.keys(), Kind::Phone, phone.as_deref())?,
+            })
+        })
+        .collect()
+}
+
+/// A claim's attachment, without its bytes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Document {
+    pub id: i64,
+    pub heir_id: Option<i64>,
+    pub kind: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub added_at: DateTime<Utc>,
+}
+
+/// A new attachment, already checked (`claims::check_document`).
+pub struct NewDocument<'a> {
+    pub claim: i64,
+    pub heir_id: Option<i64>,
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Stores an attachment sealed, in the caller's transaction. The same file on the same claim
+/// is kept once: returns (id, whether it is new).
+pub async fn add_document(
+    tx: &mut Tx,
+    d: &NewDocument<'_>,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(i64, bool)> {
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(d.bytes));
+    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM claim_documents WHERE claim_id = $1 AND sha256 = $2"
+    )
+    .bind(d.claim)
+    .bind(&sha)
+    .fetch_optional(c)
+    .await)?;
+    if let Some(id) = existing {
+        return Ok((id, false));
+    }
+    let by = audit::user_id_in(tx, actor).await?;
+    let sealed = tx.keys().seal_bytes(Kind::Text, d.bytes);
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO claim_documents (claim_id, heir_id, kind, file_name, content_type, size,
+           sha256, content, added_by, added_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
+    )
+    .bind(d.claim)
+    .bind(d.heir_id)
+    .bind(d.kind)
+    .bind(d.file_name)
+    .bind(d.content_type)
+    .bind(d.bytes.len() as i64)
+    .bind(&sha)
+    .bind(sealed)
+    .bind(by)
+    .bind(now)
+    .fetch_one(c)
+    .await)?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "claim.document",
+        "claim",
+        d.claim,
+        json!({ "document_id": id, "kind": d.kind, "size": d.bytes.len(), "sha256": sha }),
+    )
+    .await?;
+    Ok((id, true))
+}
+
+/// A claim's attachments, without their bytes.
+pub async fn documents(db: &Db, claim: i64) -> anyhow::Result<Vec<Document>> {
+    Ok(on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, heir_id, kind, file_name, content_type, size, sha256, added_at
+         FROM claim_documents WHERE claim_id = $1 ORDER BY id"
+    )
+    .bind(claim)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// One attachment's bytes, opened: (its row, the bytes).
+pub async fn document(db: &Db, claim: i64, id: i64) -> anyhow::Result<Option<(Document, Vec<u8>)>> {
+    let row: Option<Document> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT id, heir_id, kind, file_name, content_type, size, sha256, added_at
+         FROM claim_documents WHERE claim_id = $1 AND id = $2"
+    )
+    .bind(claim)
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let sealed: Vec<u8> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT content FROM claim_documents WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)?;
+    let bytes = db
+        .keys()
+        .open_bytes(Kind::Text, &sealed)
+        .map_err(|e| anyhow::anyhow!("claim document {id}: {e:?}"))?;
+    Ok(Some((row, bytes)))
+}

@@ -30,76 +30,117 @@ struct Column {
     column: &'static str,
     kind: Kind,
     walk: Option<&'static str>,
+    /// Bytes, not text (a file): opened and sealed as bytes (`Keyring::seal_bytes`).
+    binary: bool,
 }
 
 /// Every sealed column. docs/privacy.md ("What we hold") lists them for a reader; a new one
 /// goes here, or `keys rotate` will not re-seal it.
 const SEALED: &[Column] = &[
     Column {
+        table: "import_files",
+        column: "data",
+        kind: Kind::Text,
+        walk: Some("import_id"),
+        binary: true,
+    },
+    Column {
+        table: "claim_documents",
+        column: "content",
+        kind: Kind::Text,
+        walk: Some("id"),
+        binary: true,
+    },
+    Column {
+        table: "claim_heirs",
+        column: "name",
+        kind: Kind::Text,
+        walk: Some("id"),
+        binary: false,
+    },
+    Column {
+        table: "claim_heirs",
+        column: "phone",
+        kind: Kind::Phone,
+        walk: Some("id"),
+        binary: false,
+    },
+    Column {
         table: "claims",
         column: "notifier_name",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "claims",
         column: "notifier_phone",
         kind: Kind::Phone,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "claims",
         column: "disease",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "workers",
         column: "nik",
         kind: Kind::Nik,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "workers",
         column: "phone",
         kind: Kind::Phone,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "import_errors",
         column: "value",
         kind: Kind::Text,
         walk: Some("import_id"),
+        binary: false,
     },
     Column {
         table: "import_errors",
         column: "message_id",
         kind: Kind::Text,
         walk: Some("import_id"),
+        binary: false,
     },
     Column {
         table: "import_errors",
         column: "message_en",
         kind: Kind::Text,
         walk: Some("import_id"),
+        binary: false,
     },
     Column {
         table: "outbox",
         column: "recipient",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "outbox",
         column: "body",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "donations",
         column: "request",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     // Free text from the bank: what a donor typed with the transfer may carry a NIK.
     Column {
@@ -107,18 +148,21 @@ const SEALED: &[Column] = &[
         column: "reference",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "statement_lines",
         column: "description",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     Column {
         table: "payments",
         column: "note",
         kind: Kind::Text,
         walk: Some("id"),
+        binary: false,
     },
     // Kept for a day at most (`LINGKARAN_IDEMPOTENCY_HOURS`), so few: no walk needed.
     Column {
@@ -126,6 +170,7 @@ const SEALED: &[Column] = &[
         column: "body",
         kind: Kind::Text,
         walk: None,
+        binary: false,
     },
 ];
 
@@ -256,12 +301,23 @@ async fn reseal_column(db: &Db, c: &Column, prefix: &[u8], batch: usize) -> anyh
             .fetch_all(conn)
             .await)?;
         for (at, old) in &rows {
-            let plain = if Keyring::sealed_with(old).is_some() {
-                open(tx.keys(), c.kind, old)?
+            let new = if c.binary {
+                let plain = if Keyring::sealed_with(old).is_some() {
+                    tx.keys()
+                        .open_bytes(c.kind, old)
+                        .map_err(|e| anyhow::anyhow!("{table}.{column}: {e:?}"))?
+                } else {
+                    old.clone()
+                };
+                tx.keys().seal_bytes(c.kind, &plain)
             } else {
-                String::from_utf8(old.clone())?
+                let plain = if Keyring::sealed_with(old).is_some() {
+                    open(tx.keys(), c.kind, old)?
+                } else {
+                    String::from_utf8(old.clone())?
+                };
+                tx.keys().seal(c.kind, &plain)
             };
-            let new = tx.keys().seal(c.kind, &plain);
             crate::on_tx!(&mut tx, |conn| sqlx::query(&update)
                 .bind(&new)
                 .bind(at)

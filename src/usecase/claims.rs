@@ -56,6 +56,9 @@ pub struct ClaimView {
     pub differences: Vec<(String, Option<i64>, Option<i64>)>,
     /// Whether the caller may record BPJS's stages.
     pub may_step: bool,
+    /// The heirs in the legal order, and the attachments (without their bytes).
+    pub heirs: Vec<claims::Heir>,
+    pub documents: Vec<claims::Document>,
 }
 
 /// The programme whose months and confirmations a claim of `kind` reads.
@@ -351,7 +354,11 @@ pub async fn open(ctx: Ctx<'_>, id: i64) -> Result<ClaimView, Error> {
             })
             .collect()
     };
+    let heirs = claims::heirs(ctx.db, id).await?;
+    let documents = claims::documents(ctx.db, id).await?;
     Ok(ClaimView {
+        heirs,
+        documents,
         may_step: STAFF.contains(&ctx.actor.role),
         claim,
         check,
@@ -644,4 +651,140 @@ async fn tell_paid(ctx: &Ctx<'_>, id: i64) -> Result<(), Error> {
     )
     .await?;
     Ok(())
+}
+
+/// The claim, if the caller may act on it.
+async fn reachable(ctx: &Ctx<'_>, id: i64) -> Result<ClaimRow, Error> {
+    ctx.require(&CLAIM_FILERS)?;
+    claims::get(ctx.db, id)
+        .await?
+        .filter(|c| reaches(ctx, &c.village_code, c.organisation_id))
+        .ok_or(Error::NotFound("klaim"))
+}
+
+/// Adds an heir: a relationship (`istri`, `anak`, `ibu`, … `wasiat`), which gives the rank in
+/// the legal order, a name and an optional phone.
+pub async fn add_heir(
+    ctx: Ctx<'_>,
+    id: i64,
+    relationship: &str,
+    name: &str,
+    phone: Option<&str>,
+) -> Result<ClaimView, Error> {
+    reachable(&ctx, id).await?;
+    let mut problems = Vec::new();
+    let rank = rules::HeirRank::of_relationship(relationship);
+    if rank.is_none() {
+        problems.push(Problem::new(
+            "bad_relationship",
+            format!(
+                "Hubungan \"{}\" tidak dikenal: pakai {}.",
+                relationship.chars().take(40).collect::<String>(),
+                rules::RELATIONSHIPS.join(", ")
+            ),
+            "Unknown relationship.",
+        ));
+    }
+    if name.trim().is_empty() {
+        problems.push(Problem::new(
+            "required",
+            "Nama ahli waris wajib diisi.",
+            "The heir's name is required.",
+        ));
+    } else if let Err(p) = lingkaran_domain::fields::check_name(
+        "Nama ahli waris",
+        "The heir's name",
+        name,
+        lingkaran_domain::fields::PERSON_NAME_MAX,
+    ) {
+        problems.push(p);
+    }
+    let phone = match phone.map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match lingkaran_domain::worker::normalise_phone(p) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(e);
+                None
+            }
+        },
+    };
+    let (Some(rank), true) = (rank, problems.is_empty()) else {
+        return Err(Error::Invalid(problems));
+    };
+    let mut tx = ctx.db.begin_write().await?;
+    claims::add_heir(
+        &mut tx,
+        id,
+        relationship.trim(),
+        rank as i64,
+        name.trim(),
+        phone.as_deref(),
+        ctx.by(),
+        ctx.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    open(ctx, id).await
+}
+
+/// Attaches a document (PDF, JPEG or PNG by its bytes, at most 5 MB), kept sealed with its
+/// SHA-256; the same file twice is kept once.
+pub async fn add_document(
+    ctx: Ctx<'_>,
+    id: i64,
+    kind: &str,
+    file_name: &str,
+    bytes: &[u8],
+    heir_id: Option<i64>,
+) -> Result<ClaimView, Error> {
+    reachable(&ctx, id).await?;
+    let content_type = rules::check_document(kind, file_name, bytes).map_err(Error::Invalid)?;
+    if let Some(h) = heir_id {
+        if !claims::heirs(ctx.db, id).await?.iter().any(|x| x.id == h) {
+            return Err(Error::invalid(
+                "unknown_heir",
+                "Ahli waris itu tidak tercatat pada klaim ini.",
+                "No such heir on this claim.",
+            ));
+        }
+    }
+    let mut tx = ctx.db.begin_write().await?;
+    claims::add_document(
+        &mut tx,
+        &claims::NewDocument {
+            claim: id,
+            heir_id,
+            kind,
+            file_name: file_name.trim(),
+            content_type,
+            bytes,
+        },
+        ctx.by(),
+        ctx.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    open(ctx, id).await
+}
+
+/// One attachment's bytes, for whoever may act on the claim; the reading is recorded.
+pub async fn document(
+    ctx: Ctx<'_>,
+    id: i64,
+    doc: i64,
+) -> Result<(claims::Document, Vec<u8>), Error> {
+    reachable(&ctx, id).await?;
+    let found = claims::document(ctx.db, id, doc)
+        .await?
+        .ok_or(Error::NotFound("dokumen"))?;
+    super::privacy::record(
+        ctx,
+        super::privacy::Reveal::Shown,
+        "claim_document",
+        doc,
+        json!({ "claim_id": id, "kind": found.0.kind }),
+    )
+    .await?;
+    Ok(found)
 }

@@ -475,6 +475,98 @@ pub fn family_sms(kind: crate::benefits::Kind, initials: &str, estimate_total: i
     )
 }
 
+/// What a claim's attachment is (code, label).
+pub const DOCUMENT_KINDS: [(&str, &str); 12] = [
+    ("akta_kematian", "Akta kematian"),
+    ("kk", "Kartu Keluarga"),
+    ("ktp", "KTP"),
+    ("surat_ahli_waris", "Surat keterangan ahli waris"),
+    ("surat_dokter", "Surat keterangan dokter"),
+    ("kuitansi", "Kuitansi biaya"),
+    ("formulir_tahap_1", "Formulir kecelakaan Tahap I"),
+    ("formulir_tahap_2", "Formulir kecelakaan Tahap II"),
+    ("buku_tabungan", "Buku tabungan"),
+    ("buku_nikah", "Buku nikah"),
+    ("kartu_peserta", "Kartu peserta"),
+    ("lainnya", "Dokumen lain"),
+];
+
+/// The largest attachment: 5 MB (a phone's photo of a certificate, a scanned PDF).
+pub const DOCUMENT_MAX: usize = 5 * 1024 * 1024;
+
+/// The type of a file by its first bytes: PDF, JPEG or PNG; `None` for anything else (a
+/// renamed executable, an HTML page, a Word file).
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// Checks an attachment: its kind, its name and its bytes. Returns its content type.
+pub fn check_document(
+    kind: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<&'static str, Vec<Problem>> {
+    let mut out = Vec::new();
+    if !DOCUMENT_KINDS.iter().any(|(k, _)| *k == kind) {
+        out.push(Problem::new(
+            "bad_document_kind",
+            format!(
+                "Jenis dokumen \"{}\" tidak dikenal: pakai {}.",
+                kind.chars().take(40).collect::<String>(),
+                DOCUMENT_KINDS.map(|(k, _)| k).join(", ")
+            ),
+            "Unknown document kind.",
+        ));
+    }
+    if file_name.trim().is_empty() {
+        out.push(Problem::new(
+            "required",
+            "Nama berkas wajib ada.",
+            "The file needs a name.",
+        ));
+    } else if let Err(p) = crate::fields::check_len("Nama berkas", "The file name", file_name, 200)
+    {
+        out.push(p);
+    }
+    let kind_of = if bytes.is_empty() {
+        out.push(Problem::new(
+            "empty_file",
+            "Berkasnya kosong.",
+            "The file is empty.",
+        ));
+        None
+    } else if bytes.len() > DOCUMENT_MAX {
+        out.push(Problem::new(
+            "file_too_large",
+            "Berkas paling besar 5 MB: foto atau pindai ulang dengan ukuran lebih kecil.",
+            "A file is at most 5 MB: take or scan it again smaller.",
+        ));
+        None
+    } else {
+        let t = sniff(bytes);
+        if t.is_none() {
+            out.push(Problem::new(
+                "bad_file_type",
+                "Berkas harus PDF, JPEG atau PNG.",
+                "The file must be a PDF, JPEG or PNG.",
+            ));
+        }
+        t
+    };
+    match kind_of {
+        Some(t) if out.is_empty() => Ok(t),
+        _ => Err(out),
+    }
+}
+
 /// An heir's place in the legal order (domain.md §3): the first rank with anyone inherits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HeirRank {
@@ -681,6 +773,38 @@ mod tests {
         );
         assert!(sms.chars().count() < 320, "{}", sms.chars().count());
         assert!(!family_sms(Kind::JkkStmb, "R. M.", 0).contains("Perkiraan"));
+    }
+
+    #[test]
+    fn attachments_are_pdf_jpeg_or_png_up_to_5_mb() {
+        assert_eq!(
+            check_document("akta_kematian", "akta.pdf", b"%PDF-1.7 ..."),
+            Ok("application/pdf")
+        );
+        assert_eq!(
+            check_document("kk", "kk.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 1]),
+            Ok("image/jpeg")
+        );
+        let codes = |r: Result<&str, Vec<Problem>>| -> Vec<&'static str> {
+            r.unwrap_err().iter().map(|p| p.code).collect()
+        };
+        assert_eq!(
+            codes(check_document("kk", "x.pdf", b"MZ\x90\x00")),
+            ["bad_file_type"]
+        );
+        assert_eq!(
+            codes(check_document("kk", "x.pdf", b"<html>")),
+            ["bad_file_type"]
+        );
+        assert_eq!(
+            codes(check_document("foto", "", b"")),
+            ["bad_document_kind", "required", "empty_file"]
+        );
+        let big = vec![b'%'; DOCUMENT_MAX + 1];
+        assert_eq!(
+            codes(check_document("kk", "x.pdf", &big)),
+            ["file_too_large"]
+        );
     }
 
     #[test]
