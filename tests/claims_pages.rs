@@ -234,11 +234,81 @@ async fn claim_pages(db: Db) {
         "{html}"
     );
     assert!(html.contains("Berkas dikirim ke cabang Gresik"));
+    // BPJS decides, with medical care it never estimated: shown beside the estimate and as
+    // a difference for the officer.
+    let death = (48 * income).max(20_000_000).to_string();
+    let (status, _, _) = post(
+        &officer,
+        &app,
+        &step,
+        &[("csrf", &csrf), ("tahap", "agenda")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, html) = post(
+        &officer,
+        &app,
+        &step,
+        &[
+            ("csrf", &csrf),
+            ("tahap", "penetapan"),
+            ("kode", "jkk.death"),
+            ("jumlah", &death),
+            ("kode", "jkk.funeral"),
+            ("jumlah", "10.000.000"),
+            ("kode", "jkk.periodic"),
+            ("jumlah", "Rp 12.000.000"),
+            ("kode", "jkk.medical"),
+            ("jumlah", "2500000"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = page(&officer, &app, &format!("/klaim/{id}")).await;
+    let differences = html
+        .split(r#"id="selisih""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .expect("differences shown");
+    assert!(
+        differences.contains("Perawatan dan pengobatan: perkiraan –, BPJS Rp 2.500.000"),
+        "{differences}"
+    );
+    assert!(
+        !differences.contains("santunan kematian"),
+        "equal lines are no difference"
+    );
+    let decided_total = lingkaran_domain::format::rupiah(total + 2_500_000);
+    assert!(
+        html.contains(&format!(r#"id="total-bpjs"><strong>{decided_total}<"#)),
+        "{html}"
+    );
+    // The officer who records the approval cannot record the payment: said in words.
+    let (status, _, _) = post(
+        &officer,
+        &app,
+        &step,
+        &[("csrf", &csrf), ("tahap", "persetujuan")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, html) = post(
+        &officer,
+        &app,
+        &step,
+        &[("csrf", &csrf), ("tahap", "dibayar")],
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        html.contains("Petugas yang mencatat persetujuan tidak boleh mencatat pembayarannya"),
+        "{html}"
+    );
     // The queue lists it under its stage.
-    let (status, html) = page(&officer, &app, "/klaim?tahap=diajukan").await;
+    let (status, html) = page(&officer, &app, "/klaim?tahap=persetujuan").await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!(r#"id="klaim-{id}""#)), "{html}");
-    let (_, html) = page(&officer, &app, "/klaim?tahap=dilaporkan").await;
+    let (_, html) = page(&officer, &app, "/klaim?tahap=diajukan").await;
     assert!(!html.contains(&format!(r#"id="klaim-{id}""#)));
 
     // A viewer and a donor have no claims pages.
