@@ -1035,6 +1035,18 @@ impl Browser {
             .unwrap();
         v.as_i64().unwrap_or(0) > 1
     }
+
+    /// Sets a field's value as a script would (a date or time input, whose typing depends on
+    /// the browser's locale).
+    async fn set_value(&self, css: &str, value: &str) {
+        let e = self.find(css).await;
+        self.post(
+            "/execute/sync",
+            json!({ "script": "arguments[0].value = arguments[1];", "args": [{ ELEMENT: e }, value] }),
+        )
+        .await
+        .unwrap();
+    }
 }
 
 /// What regions and the public see (issue 12): a stranger's `/` and `/transparansi` at desktop
@@ -1137,4 +1149,138 @@ async fn regions_browser_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regions_browser_postgres() {
     common::on_postgres(regions_and_public).await
+}
+
+/// Claims (issue 13 §2): the officer reports a JKK death at sea for a worker whose month BPJS
+/// confirmed, lands on the claim's page (covered, the estimate and its words), records that
+/// it went to BPJS, finds it in the queue, and the pages fit a phone.
+async fn claims_in_browser(db: Db) {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(db.clone()).await;
+    let demo_dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, demo_dir.path()).await.unwrap();
+    let current = lingkaran_domain::rates::Month::of(lingkaran::clock::today()).yyyymm();
+    let (worker, month, income, name): (i64, i64, i64, String) =
+        lingkaran::on_db!(&db, |pool| sqlx::query_as(
+            "SELECT c.worker_id, c.month, w.income, w.full_name FROM confirmations c
+             JOIN workers w ON w.id = c.worker_id
+             WHERE c.programme = 'JKK' AND c.status = 'accepted' AND c.month < $1
+             ORDER BY c.month DESC, c.worker_id LIMIT 1"
+        )
+        .bind(current)
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+    let sealed: Vec<u8> = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT nik FROM workers WHERE id = $1"
+    )
+    .bind(worker)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let nik =
+        lingkaran::db::sealed::open(db.keys(), lingkaran::privacy::Kind::Nik, &sealed).unwrap();
+    let m = lingkaran_domain::rates::Month::from_yyyymm(month).unwrap();
+    let event = format!("{:04}-{:02}-10", m.year(), m.month());
+    let total = (48 * income).max(20_000_000) + 22_000_000;
+
+    let b = driver.browser().await;
+    b.sign_in(&app, "petugas", lingkaran::demo::DEMO_PASSWORD)
+        .await;
+    b.click("#nav-klaim").await;
+    b.wait_url("/klaim").await;
+    b.click("#laporkan-klaim").await;
+    b.wait_url("/klaim/baru").await;
+    b.type_into("#nik", &nik).await;
+    b.click("#jenis option[value='jkk-death']").await;
+    b.set_value("#tanggal", &event).await;
+    b.set_value("#jam", "04:30").await;
+    b.type_into("#tempat", "Laut Jawa, 5 mil dari Ujungpangkah")
+        .await;
+    b.type_into("#sebab", "Perahu terbalik diterjang ombak saat melaut")
+        .await;
+    b.type_into("#pelapor", "Ahmad Fauzi").await;
+    b.type_into("#telepon", "0812-3456-7890").await;
+    b.screenshot("klaim-1-formulir").await;
+    b.click("#kirim-klaim").await;
+    b.find("#putusan").await;
+    let url = b.current_url().await;
+    let id: i64 = url
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.split(['?', '#']).next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not a claim's page: {url}"));
+    assert_eq!(b.text("#putusan").await, "Terlindungi");
+    let shown = b.text("#total-perkiraan").await;
+    assert_eq!(shown, lingkaran_domain::format::rupiah(total));
+    let words = b.text("#terbilang").await;
+    assert_eq!(words, lingkaran_domain::format::terbilang(total));
+    if income == 1_000_000 {
+        assert_eq!(shown, "Rp 70.000.000");
+        assert_eq!(words, "tujuh puluh juta rupiah");
+    }
+    let page = b.body_text().await;
+    assert!(page.contains(&name), "the worker's name");
+    assert!(!page.contains(&nik), "no NIK on the claim's page");
+    b.screenshot("klaim-2-halaman").await;
+
+    // The officer records that it went to BPJS.
+    b.click("#tahap-baru option[value='diajukan']").await;
+    b.type_into("#catatan", "Berkas dikirim ke BPJS Cabang Gresik")
+        .await;
+    b.click("#catat").await;
+    b.find("#tercatat").await;
+    assert_eq!(b.text("#tahap-sekarang").await, "Diajukan ke BPJS");
+    let steps = b.text("#tabel-tahapan").await;
+    assert!(
+        steps.contains("Berkas dikirim ke BPJS Cabang Gresik") && steps.contains("petugas"),
+        "{steps}"
+    );
+    b.screenshot("klaim-3-diajukan").await;
+
+    // The queue lists it under its stage, with its age and estimate.
+    b.goto(&app.url("/klaim")).await;
+    let row = b.text(&format!("#klaim-{id}")).await;
+    assert!(
+        row.contains("Diajukan ke BPJS")
+            && row.contains(&name)
+            && row.contains(&lingkaran_domain::format::rupiah(total)),
+        "{row}"
+    );
+    b.screenshot("klaim-4-antrian").await;
+
+    // In English.
+    b.goto(&app.url(&format!("/klaim/{id}"))).await;
+    b.click("#ganti-bahasa").await;
+    b.wait_text("Covered").await;
+    b.click("#ganti-bahasa").await;
+    b.wait_text("Terlindungi").await;
+
+    // On a phone: no page wider than the screen.
+    b.window(390, 844).await;
+    for path in [
+        format!("/klaim/{id}"),
+        "/klaim".into(),
+        "/klaim/baru".into(),
+    ] {
+        b.goto(&app.url(&path)).await;
+        b.find("h1").await;
+        assert!(!b.overflows().await, "{path} is wider than a phone");
+    }
+    b.goto(&app.url(&format!("/klaim/{id}"))).await;
+    b.find("#putusan").await;
+    b.screenshot("klaim-5-ponsel").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_browser_sqlite() {
+    common::on_sqlite(claims_in_browser).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_browser_postgres() {
+    common::on_postgres(claims_in_browser).await
 }

@@ -87,6 +87,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                         li { a href="/wilayah" { (ctx.lang.pick("Wilayah", "Regions")) } }
                                         li { a href="/siklus" { (ctx.lang.pick("Siklus bulanan", "Monthly cycle")) } }
                                     }
+                                    @if matches!(p.role, Role::Officer | Role::Admin | Role::Proposer) {
+                                        li { a href="/klaim" id="nav-klaim" { (ctx.lang.pick("Klaim", "Claims")) } }
+                                    }
                                     @if p.role == Role::Admin {
                                         li { a href="/jejak-audit" { (t(S::AuditTitle)) } }
                                     }

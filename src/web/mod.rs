@@ -37,6 +37,10 @@
 //! | `GET /contoh-angka-wilayah.csv` | anyone | the example figures file |
 //! | `GET /siklus?bulan=YYYY-MM` | officer, admin, viewer | the month's reconciliation, rejected and late months, graduation, messages |
 //! | `POST /siklus/mandiri`, `POST /siklus/berhenti` | officer, admin | record a self-payment; a worker died or left |
+//! | `GET /klaim?tahap=` | officer, admin (in scope), proposer (its organisation's) | claims by stage and age |
+//! | `GET /klaim/baru`, `POST /klaim/baru` | officer, admin, proposer | report a claim (accident or death) |
+//! | `GET /klaim/{id}` | officer, admin (in scope), proposer (its organisation's) | a claim: worker, event, coverage check, estimate beside BPJS's amounts, stages |
+//! | `POST /klaim/{id}/tahap` | officer, admin | record BPJS's next stage, with its amounts |
 //!
 //! `?lang=en` or `?lang=id` on any page sets the `lang` cookie. Every form POST carries the
 //! session's CSRF token in a hidden `csrf` field and is refused with 403 without it.
@@ -45,6 +49,8 @@ pub mod account;
 pub mod audit;
 pub mod bank;
 pub mod chart;
+pub mod claims;
+pub mod claims_form;
 pub mod cycle;
 pub mod donate;
 pub mod figures;
@@ -114,6 +120,13 @@ pub fn router() -> Router<AppState> {
         .route("/wilayah/{code}/laporan", get(report::download))
         .route("/siklus/mandiri", post(cycle::record_self_payment))
         .route("/siklus/berhenti", post(cycle::stop_worker))
+        .route("/klaim", get(claims::queue))
+        .route(
+            "/klaim/baru",
+            get(claims_form::form).post(claims_form::file),
+        )
+        .route("/klaim/{id}", get(claims::show))
+        .route("/klaim/{id}/tahap", post(claims::step))
         .route("/donasi/{id}/bayar-kredit", post(donate::pay_with_credit))
         .route("/donasi/{id}/batal", post(donate::cancel))
         .route("/akun", get(account::account))

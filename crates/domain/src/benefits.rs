@@ -141,6 +141,62 @@ pub const DECIDED_CODES: [&str; 19] = [
     "jkk.medical",
 ];
 
+/// An amount's code (an estimate's line, a ceiling, or one of [`DECIDED_CODES`]) as a reader
+/// names it; the code itself when unknown.
+pub fn amount_label<'a>(code: &'a str, lang: &str) -> &'a str {
+    let (id, en) = match code {
+        "jkm.lump_sum" => ("JKM: santunan sekaligus", "JKM: lump sum"),
+        "jkm.periodic" => ("JKM: santunan berkala", "JKM: periodic benefit"),
+        "jkm.funeral" => ("JKM: biaya pemakaman", "JKM: funeral costs"),
+        "jkm.early_lump_sum" => (
+            "JKM: santunan dalam bulan-bulan pertama",
+            "JKM: benefit in the first months",
+        ),
+        "jkm.early_funeral" => (
+            "JKM: biaya pemakaman dalam bulan-bulan pertama",
+            "JKM: funeral costs in the first months",
+        ),
+        "jkk.death" => ("JKK: santunan kematian", "JKK: death benefit"),
+        "jkk.funeral" => ("JKK: biaya pemakaman", "JKK: funeral costs"),
+        "jkk.periodic" => ("JKK: santunan berkala", "JKK: periodic benefit"),
+        "jkk.total_disability" => (
+            "JKK: santunan cacat total tetap",
+            "JKK: permanent total disability",
+        ),
+        "jkk.total_disability_periodic" => (
+            "JKK: santunan berkala cacat total tetap",
+            "JKK: periodic benefit for total disability",
+        ),
+        "jkk.partial_disability" => (
+            "JKK: santunan cacat sebagian anatomis",
+            "JKK: partial anatomical disability",
+        ),
+        "jkk.functional_disability" => (
+            "JKK: santunan cacat sebagian fungsi",
+            "JKK: partial functional disability",
+        ),
+        "jkk.stmb_full" => (
+            "JKK: STMB, 100% upah",
+            "JKK: inability to work, 100% of income",
+        ),
+        "jkk.stmb_later" => (
+            "JKK: STMB sesudahnya",
+            "JKK: inability to work, later months",
+        ),
+        "jkk.transport_land" => ("Transportasi darat", "Transport by land"),
+        "jkk.transport_sea" => ("Transportasi laut", "Transport by sea"),
+        "jkk.transport_air" => ("Transportasi udara", "Transport by air"),
+        "jkk.home_care" => ("Perawatan di rumah", "Home care"),
+        "jkk.medical" => ("Perawatan dan pengobatan", "Medical care"),
+        _ => return code,
+    };
+    if lang == "en" {
+        en
+    } else {
+        id
+    }
+}
+
 /// The shipped rules: `benefits.csv`.
 pub const SHIPPED: &str = include_str!("benefits.csv");
 

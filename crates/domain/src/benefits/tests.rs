@@ -396,3 +396,13 @@ fn docs_claims_md_states_every_rule() {
         );
     }
 }
+
+#[test]
+fn every_decided_code_has_words() {
+    for code in DECIDED_CODES {
+        assert_ne!(amount_label(code, "id"), code, "{code}");
+        assert_ne!(amount_label(code, "en"), code, "{code}");
+    }
+    assert_eq!(amount_label("jkk.death", "id"), "JKK: santunan kematian");
+    assert_eq!(amount_label("lain", "id"), "lain");
+}

@@ -1,0 +1,346 @@
+//! The claims pages (issue 13 §2) over plain HTTP, on SQLite and PostgreSQL, on the demo:
+//! the notification form's refusals (the typed values kept), a claim filed and its page (no
+//! NIK), BPJS's next stage with its refusals in words, and who may open what: a viewer and a
+//! donor have no claims pages, a proposer sees its own organisation's claims only.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::TestApp;
+use lingkaran::db::Db;
+use lingkaran::demo::DEMO_PASSWORD;
+use lingkaran::on_db;
+use lingkaran_domain::rates::Month;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn csrf_field(html: &str) -> String {
+    let key = r#"name="csrf" value=""#;
+    let start = html.find(key).expect("a csrf field") + key.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = http.get(app.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post(
+    http: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let r = http.post(app.url(path)).form(form).send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, location, r.text().await.unwrap())
+}
+
+/// A demo user signed in over the sign-in form.
+async fn signed_in(app: &TestApp, username: &str) -> reqwest::Client {
+    let http = client();
+    let (_, html) = page(&http, app, "/masuk").await;
+    let csrf = csrf_field(&html);
+    let (status, _, _) = post(
+        &http,
+        app,
+        "/masuk",
+        &[
+            ("csrf", &csrf),
+            ("username", username),
+            ("password", DEMO_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{username} signs in");
+    http
+}
+
+/// A worker whose JKK month BPJS confirmed before this month: (NIK, the month, income,
+/// organisation).
+async fn confirmed_worker(db: &Db) -> (String, i64, i64, i64) {
+    let current = Month::of(lingkaran::clock::today()).yyyymm();
+    let (worker, month, income, org): (i64, i64, i64, i64) = on_db!(db, |pool| sqlx::query_as(
+        "SELECT c.worker_id, c.month, w.income, w.organisation_id FROM confirmations c
+         JOIN workers w ON w.id = c.worker_id
+         WHERE c.programme = 'JKK' AND c.status = 'accepted' AND c.month < $1
+         ORDER BY c.month DESC, c.worker_id LIMIT 1"
+    )
+    .bind(current)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let sealed: Vec<u8> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT nik FROM workers WHERE id = $1"
+    )
+    .bind(worker)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let nik =
+        lingkaran::db::sealed::open(db.keys(), lingkaran::privacy::Kind::Nik, &sealed).unwrap();
+    (nik, month, income, org)
+}
+
+async fn proposer(db: &Db, org: i64, same: bool) -> String {
+    let sql = if same {
+        "SELECT username FROM users WHERE role = 'proposer' AND organisation_id = $1 ORDER BY id"
+    } else {
+        "SELECT username FROM users WHERE role = 'proposer' AND organisation_id <> $1 ORDER BY id"
+    };
+    on_db!(db, |pool| sqlx::query_scalar(sql)
+        .bind(org)
+        .fetch_one(pool)
+        .await)
+    .unwrap()
+}
+
+async fn claim_pages(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, dir.path()).await.unwrap();
+    let app = TestApp::spawn(db.clone()).await;
+    let (nik, month, income, org) = confirmed_worker(&db).await;
+    let m = Month::from_yyyymm(month).unwrap();
+    let event = format!("{:04}-{:02}-10", m.year(), m.month());
+
+    let officer = signed_in(&app, "petugas").await;
+    let (status, html) = page(&officer, &app, "/klaim/baru").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Kecelakaan kerja: meninggal dunia"), "{html}");
+    let csrf = csrf_field(&html);
+    let good = |kind: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("nik", nik.clone()),
+            ("jenis", kind.to_string()),
+            ("tanggal", event.clone()),
+            ("jam", "04:30".to_string()),
+            ("tempat", "Laut Jawa, 5 mil dari Ujungpangkah".to_string()),
+            (
+                "sebab",
+                "Perahu terbalik diterjang ombak saat melaut".to_string(),
+            ),
+            ("pelapor", "Ahmad Fauzi".to_string()),
+            ("telepon", "0812-3456-7890".to_string()),
+        ]
+    };
+
+    // A percentage that is not one: the form again, saying so, with what was typed.
+    let mut partial = good("jkk-partial");
+    partial.push(("persen_tubuh", "empat puluh".into()));
+    let form: Vec<(&str, &str)> = partial.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, html) = post(&officer, &app, "/klaim/baru", &form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains(r#"id="galat-klaim""#), "{html}");
+    assert!(html.contains("bukan persentase"), "{html}");
+    assert!(html.contains("Laut Jawa, 5 mil dari Ujungpangkah"), "kept");
+    assert!(html.contains(r#"value="jkk-partial" selected"#), "kept");
+    // No place and a wrong phone: the use case's words, every problem at once.
+    let mut empty = good("jkk-death");
+    empty.retain(|(k, _)| *k != "tempat");
+    for (k, v) in empty.iter_mut() {
+        if *k == "telepon" {
+            *v = "12".into();
+        }
+    }
+    let form: Vec<(&str, &str)> = empty.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, html) = post(&officer, &app, "/klaim/baru", &form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Tempat kejadian wajib diisi."), "{html}");
+    assert!(html.matches("<li>").count() >= 2, "two problems: {html}");
+    // An unknown NIK: words, not a 404 page.
+    let mut stranger = good("jkk-death");
+    stranger[1].1 = common::nik("352507", false, "1990-01-01", 9999);
+    let form: Vec<(&str, &str)> = stranger.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, html) = post(&officer, &app, "/klaim/baru", &form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Tidak ada pekerja dengan NIK ini"), "{html}");
+
+    // Filed: to the claim's page.
+    let death = good("jkk-death");
+    let form: Vec<(&str, &str)> = death.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = post(&officer, &app, "/klaim/baru", &form).await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/klaim/"), "{location}");
+    let id: i64 = location.trim_start_matches("/klaim/").parse().unwrap();
+    let (status, html) = page(&officer, &app, &location).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Terlindungi"), "{html}");
+    let total = (48 * income).max(20_000_000) + 22_000_000;
+    let shown = lingkaran_domain::format::rupiah(total);
+    assert!(
+        html.contains(&format!(r#"id="total-perkiraan"><strong>{shown}<"#)),
+        "{shown}: {html}"
+    );
+    assert!(html.contains(&lingkaran_domain::format::terbilang(total)));
+    assert!(!html.contains(&nik), "the claim's page shows no NIK");
+    assert!(html.contains("Kabupaten Gresik"), "the village's regency");
+
+    // BPJS's stages: a wrong amount, a skipped stage, then the next one.
+    let csrf = csrf_field(&html);
+    let step = format!("/klaim/{id}/tahap");
+    let (status, _, html) = post(
+        &officer,
+        &app,
+        &step,
+        &[
+            ("csrf", &csrf),
+            ("tahap", "diajukan"),
+            ("kode", "jkk.death"),
+            ("jumlah", "banyak"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("bukan jumlah rupiah"), "{html}");
+    let (status, _, html) = post(
+        &officer,
+        &app,
+        &step,
+        &[("csrf", &csrf), ("tahap", "agenda")],
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        html.contains("Klaim pada tahap Dilaporkan tidak dapat berpindah ke Agenda."),
+        "{html}"
+    );
+    let (status, location, _) = post(
+        &officer,
+        &app,
+        &step,
+        &[
+            ("csrf", &csrf),
+            ("tahap", "diajukan"),
+            ("catatan", "Berkas dikirim ke cabang Gresik"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&officer, &app, &location).await;
+    assert!(
+        html.contains(r#"id="tahap-sekarang">Diajukan ke BPJS<"#),
+        "{html}"
+    );
+    assert!(html.contains("Berkas dikirim ke cabang Gresik"));
+    // BPJS decides, with medical care it never estimated: shown beside the estimate and as
+    // a difference for the officer.
+    let death = (48 * income).max(20_000_000).to_string();
+    let (status, _, _) = post(
+        &officer,
+        &app,
+        &step,
+        &[("csrf", &csrf), ("tahap", "agenda")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, html) = post(
+        &officer,
+        &app,
+        &step,
+        &[
+            ("csrf", &csrf),
+            ("tahap", "penetapan"),
+            ("kode", "jkk.death"),
+            ("jumlah", &death),
+            ("kode", "jkk.funeral"),
+            ("jumlah", "10.000.000"),
+            ("kode", "jkk.periodic"),
+            ("jumlah", "Rp 12.000.000"),
+            ("kode", "jkk.medical"),
+            ("jumlah", "2500000"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = page(&officer, &app, &format!("/klaim/{id}")).await;
+    let differences = html
+        .split(r#"id="selisih""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .expect("differences shown");
+    assert!(
+        differences.contains("Perawatan dan pengobatan: perkiraan –, BPJS Rp 2.500.000"),
+        "{differences}"
+    );
+    assert!(
+        !differences.contains("santunan kematian"),
+        "equal lines are no difference"
+    );
+    let decided_total = lingkaran_domain::format::rupiah(total + 2_500_000);
+    assert!(
+        html.contains(&format!(r#"id="total-bpjs"><strong>{decided_total}<"#)),
+        "{html}"
+    );
+    // The officer who records the approval cannot record the payment: said in words.
+    let (status, _, _) = post(
+        &officer,
+        &app,
+        &step,
+        &[("csrf", &csrf), ("tahap", "persetujuan")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, html) = post(
+        &officer,
+        &app,
+        &step,
+        &[("csrf", &csrf), ("tahap", "dibayar")],
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        html.contains("Petugas yang mencatat persetujuan tidak boleh mencatat pembayarannya"),
+        "{html}"
+    );
+    // The queue lists it under its stage.
+    let (status, html) = page(&officer, &app, "/klaim?tahap=persetujuan").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(r#"id="klaim-{id}""#)), "{html}");
+    let (_, html) = page(&officer, &app, "/klaim?tahap=diajukan").await;
+    assert!(!html.contains(&format!(r#"id="klaim-{id}""#)));
+
+    // A viewer and a donor have no claims pages.
+    for who in ["pemkab.gresik", "donatur"] {
+        let http = signed_in(&app, who).await;
+        for path in ["/klaim".to_string(), "/klaim/baru".into(), location.clone()] {
+            let (status, _) = page(&http, &app, &path).await;
+            assert_eq!(status, 403, "{who} {path}");
+        }
+    }
+    // The worker's own proposer sees the claim but records no stage; another proposer does
+    // not find it at all.
+    let own = signed_in(&app, &proposer(&db, org, true).await).await;
+    let (status, html) = page(&own, &app, &location).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        !html.contains(r#"id="form-tahap""#),
+        "a proposer records no stage"
+    );
+    let (_, list) = page(&own, &app, "/klaim").await;
+    assert!(list.contains(&format!(r#"id="klaim-{id}""#)));
+    let csrf = csrf_field(&html);
+    let (status, _, _) = post(&own, &app, &step, &[("csrf", &csrf), ("tahap", "agenda")]).await;
+    assert_eq!(status, 403);
+    let other = signed_in(&app, &proposer(&db, org, false).await).await;
+    let (status, _) = page(&other, &app, &location).await;
+    assert_eq!(status, 404);
+    let (_, list) = page(&other, &app, "/klaim?tahap=semua").await;
+    assert!(!list.contains(&format!(r#"id="klaim-{id}""#)));
+    // Nobody signed in: to the sign-in page.
+    let (status, _) = page(&client(), &app, "/klaim").await;
+    assert_eq!(status, 303);
+}
+
+both_dbs!(claims_pages_file_show_and_step, claim_pages);
