@@ -599,7 +599,9 @@ pub async fn add_heir(
 
 /// A claim's heirs, in the legal order.
 pub async fn heirs(db: &Db, claim: i64) -> anyhow::Result<Vec<Heir>> {
-    let rows: Vec<(i64, String, i64, Vec<u8>, Option<Vec<u8>>)> = on_db!(db, |pool| {
+    // (id, relationship, rank, sealed name, sealed phone)
+    type Row = (i64, String, i64, Vec<u8>, Option<Vec<u8>>);
+    let rows: Vec<Row> = on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT id, relationship, rank, name, phone FROM claim_heirs WHERE claim_id = $1
              ORDER BY rank, id",
