@@ -159,6 +159,54 @@ async fn world(db: &Db) {
         .await
         .unwrap();
     assert_eq!((got.accepted, got.rejected), (11, 1));
+
+    // Claims of the period (issue 13): ten workers unable to work for a month after an
+    // accident at sea, all paid by BPJS; one partial disability, filed (neither stops the
+    // worker's months, so the counts above stay).
+    let officer = lingkaran::auth::Principal {
+        user_id: w.officer,
+        username: "petugas".into(),
+        full_name: "Petugas".into(),
+        role: Role::Officer,
+        organisation_id: None,
+        scopes: vec!["35.25".into()],
+        csrf_token: None,
+    };
+    let ctx = lingkaran::usecase::Ctx::new(db, &officer, &lingkaran::clock::SystemClock);
+    let event = chrono::NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap();
+    let filers: Vec<_> = chosen.iter().enumerate().filter(|(k, _)| *k != 3).collect();
+    for (n, (_, c)) in filers.iter().take(11).enumerate() {
+        let claim = lingkaran::usecase::claims::FileClaim {
+            nik: c.nik.clone(),
+            kind: if n < 10 { "jkk-stmb" } else { "jkk-partial" }.into(),
+            event_date: Some(event),
+            place: "Perairan Dukun".into(),
+            cause: "Terjatuh dari perahu".into(),
+            notifier_name: "Kepala Desa".into(),
+            notifier_phone: "081234567890".into(),
+            months_unable: (n < 10).then_some(1),
+            body_bp: (n == 10).then_some(1_000),
+            ..Default::default()
+        };
+        lingkaran::usecase::claims::file(ctx, &claim).await.unwrap();
+    }
+    lingkaran::on_db!(db, |pool| sqlx::query(
+        "UPDATE claims SET stage = 'dibayar' WHERE kind = 'jkk-stmb'"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
+}
+
+/// What the ten STMB claims were paid: their estimates (no amount recorded), one month's income each.
+async fn stmb_paid(db: &Db) -> i64 {
+    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(SUM(estimate_total) AS BIGINT) FROM claims WHERE kind = 'jkk-stmb'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap()
 }
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -237,7 +285,27 @@ fn check_workbook(bytes: &[u8]) {
     );
     assert_eq!(
         row(&summary, 0, "Klaim")[1],
-        Data::String("belum ada".into())
+        Data::String("Dilaporkan dan dibayar".into())
+    );
+    let stmb = row(
+        &summary,
+        0,
+        lingkaran_domain::benefits::Kind::JkkStmb.label("id"),
+    );
+    assert_eq!(stmb[1], Data::String("10 dilaporkan, 10 dibayar".into()));
+    assert!(
+        matches!(&stmb[2], Data::String(s) if s.starts_with("Rp ") && s != "Rp 0"),
+        "{stmb:?}"
+    );
+    let partial = row(
+        &summary,
+        0,
+        lingkaran_domain::benefits::Kind::JkkPartial.label("id"),
+    );
+    assert_eq!(
+        partial[1],
+        Data::String("< 10 dilaporkan, 0 dibayar".into()),
+        "one claim is not published as 1"
     );
 
     // Three months, the rejected worker-month not counted as protection.
@@ -335,9 +403,13 @@ both_dbs!(a_viewer_downloads_the_report, |db| async move {
         "Pemerintah Kabupaten Gresik",
         "Rp 40.000.000",
         "Klaim",
+        "10 dilaporkan, 10 dibayar",
+        "< 10 dilaporkan",
     ] {
         assert!(text.contains(want), "{want} in {text}");
     }
+    let paid = lingkaran_domain::format::rupiah(stmb_paid(&db).await);
+    assert!(text.contains(&paid), "{paid} in {text}");
 
     // The same from the API.
     let r = app

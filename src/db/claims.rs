@@ -734,3 +734,33 @@ pub async fn document(db: &Db, claim: i64, id: i64) -> anyhow::Result<Option<(Do
         .map_err(|e| anyhow::anyhow!("claim document {id}: {e:?}"))?;
     Ok(Some((row, bytes)))
 }
+
+/// Claims of the workers of `region` (`0` for the nation) whose event fell in `from..=to`,
+/// per kind: (kind, filed, paid, amount paid). A claim re-classified counts once, as the claim
+/// that carries on. The amount paid is what BPJS decided, or the estimate where no amount was
+/// recorded.
+pub async fn counts(
+    db: &Db,
+    region: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<Vec<(String, i64, i64, i64)>> {
+    Ok(on_db!(db, |pool| sqlx::query_as(
+        "SELECT c.kind, COUNT(*),
+                CAST(SUM(CASE WHEN c.stage IN ('dibayar', 'selesai') THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN c.stage IN ('dibayar', 'selesai')
+                              THEN COALESCE((SELECT SUM(a.amount) FROM claim_amounts a
+                                             WHERE a.claim_id = c.id), c.estimate_total)
+                              ELSE 0 END) AS BIGINT)
+         FROM claims c JOIN workers w ON w.id = c.worker_id
+         WHERE c.stage <> 'dialihkan' AND c.event_date BETWEEN $1 AND $2
+           AND ($3 = '0' OR w.village_code = $3 OR w.village_code LIKE $4)
+         GROUP BY c.kind ORDER BY c.kind"
+    )
+    .bind(from)
+    .bind(to)
+    .bind(region)
+    .bind(format!("{region}.%"))
+    .fetch_all(pool)
+    .await)?)
+}

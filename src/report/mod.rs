@@ -75,9 +75,27 @@ pub fn render(report: &Report, format: Format) -> anyhow::Result<(String, Vec<u8
 /// The document's title.
 pub const TITLE: &str = "Laporan Cakupan Jaminan Sosial Ketenagakerjaan";
 
-/// What claims say until Lingkaran records them.
-pub const NO_CLAIMS: &str =
-    "Belum ada. Lingkaran belum mencatat klaim JKK dan JKM; bagian ini terisi bila pencatatan klaim tersedia.";
+/// What the claims section says when no claim's event fell in the period.
+pub const NO_CLAIMS: &str = "Tidak ada klaim JKK atau JKM dengan kejadian dalam periode ini.";
+
+/// How the claims section is read.
+pub const CLAIMS_NOTE: &str = "Klaim pekerja wilayah ini dengan kejadian dalam periode: dilaporkan, dibayar BPJS Ketenagakerjaan, dan jumlah yang dibayar (yang diputuskan BPJS, atau perkiraan Lingkaran bila belum dicatat). Angka 1 sampai 9 tidak ditampilkan (< 10), begitu pula jumlah yang dibayar kepada kurang dari 10 orang.";
+
+/// One claims line's words: (kind, "N dilaporkan, M dibayar", amount paid).
+pub fn claim_line(l: &crate::usecase::region_report::ClaimLine) -> (String, String, String) {
+    let amount = match (l.paid_amount, l.paid) {
+        (Some(a), _) => lingkaran_domain::format::rupiah(a),
+        (None, crate::usecase::transparency::Published::Exact(0)) => {
+            lingkaran_domain::format::rupiah(0)
+        }
+        (None, _) => "–".into(),
+    };
+    (
+        l.kind.label("id").to_string(),
+        format!("{} dilaporkan, {} dibayar", l.filed.text(), l.paid.text()),
+        amount,
+    )
+}
 
 /// A funding source's name (`apbd` → `APBD`; `self` → paying alone).
 pub fn source_name(code: &str) -> String {

@@ -1,7 +1,7 @@
 //! The regional report as an A4 portrait PDF: the title, region, period and the day it was
 //! made; the coverage with its numerator, denominator and definition, the target and the
 //! gap; then tables by month, by region below, by funding source, the budget lines, the
-//! remittances, claims (none yet) and the figures' sources. Numbers as Indonesians write them
+//! remittances, claims and the figures' sources. Numbers as Indonesians write them
 //! (`Rp 16.800`, `40,82%`, `23 Desember 2022`, `lingkaran_domain::format`).
 //!
 //! Why `pdf-writer` (the Typst project's PDF writer): it is pure Rust without unsafe code,
@@ -16,7 +16,7 @@
 
 use super::helvetica::{HELVETICA, HELVETICA_BOLD};
 use super::{budget_source, children_name, definition_name, measure_name, source_name};
-use super::{NO_CLAIMS, TITLE};
+use super::{claim_line, CLAIMS_NOTE, NO_CLAIMS, TITLE};
 use crate::usecase::region_report::{Cycle, Report};
 use chrono::Datelike;
 use lingkaran_domain::format;
@@ -571,7 +571,21 @@ pub fn write(r: &Report) -> Vec<u8> {
         ),
     ]);
     w.heading("Klaim");
-    w.para(NO_CLAIMS, Font::Regular, BODY);
+    if r.claims.is_empty() {
+        w.para(NO_CLAIMS, Font::Regular, BODY);
+    } else {
+        let pairs: Vec<(String, String)> = r
+            .claims
+            .lines
+            .iter()
+            .map(|l| {
+                let (kind, counts, amount) = claim_line(l);
+                (kind, format!("{counts}; dibayar {amount}"))
+            })
+            .collect();
+        w.pairs(&pairs);
+        w.para(CLAIMS_NOTE, Font::Regular, BODY);
+    }
     sources(&mut w, r);
 
     let footer = format!(

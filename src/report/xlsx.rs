@@ -6,7 +6,8 @@
 //! Text cells are written as strings, never as formulas.
 
 use super::{
-    budget_source, children_name, definition_name, measure_name, source_name, NO_CLAIMS, TITLE,
+    budget_source, children_name, claim_line, definition_name, measure_name, source_name,
+    CLAIMS_NOTE, NO_CLAIMS, TITLE,
 };
 use crate::usecase::region_report::{Cycle, Report};
 use lingkaran_domain::format;
@@ -287,11 +288,20 @@ fn summary(ws: &mut Worksheet, f: &Formats, r: &Report) -> Result<(), XlsxError>
         s.line(vec![text(k), Cell::Count(n)])?;
     }
     s.skip();
-    s.line(vec![
-        Cell::Bold("Klaim".into()),
-        text("belum ada"),
-        text(NO_CLAIMS),
-    ])?;
+    if r.claims.is_empty() {
+        s.line(vec![Cell::Bold("Klaim".into()), text(NO_CLAIMS)])?;
+    } else {
+        s.line(vec![
+            Cell::Bold("Klaim".into()),
+            Cell::Bold("Dilaporkan dan dibayar".into()),
+            Cell::Bold("Jumlah dibayar".into()),
+        ])?;
+        for l in &r.claims.lines {
+            let (kind, counts, amount) = claim_line(l);
+            s.line(vec![text(kind), text(counts), text(amount)])?;
+        }
+        s.line(vec![text(CLAIMS_NOTE)])?;
+    }
 
     if !a.warnings.is_empty() {
         s.skip();

@@ -3,8 +3,8 @@
 //! numerator, denominator, definition, target and gap; by segment where figures exist; each
 //! month's coverage and the workers GN Lingkaran protected (by funding source, and those
 //! paying alone), hand-overs, and what was remitted to BPJS and how BPJS answered; the
-//! children side by side for the last month; the regional budgets' realisation; and claims,
-//! which Lingkaran does not record yet.
+//! children side by side for the last month; the regional budgets' realisation; and the
+//! claims of the region's workers (filed, paid, the amount paid; small counts not published).
 //!
 //! The report is a typed value: the documents (`src/report`) write it as XLSX and PDF for
 //! every edge. The same readers as the dashboard may have it (`region_coverage::in_reach`, `READERS`).
@@ -246,12 +246,27 @@ pub struct ChildLine {
     pub cycle: Cycle,
 }
 
-/// Claims (JKK accidents, JKM deaths) of the region's workers: Lingkaran does not record
-/// claims yet ("belum ada"). The section is kept, empty, so that readers see that it is
-/// missing rather than zero, and the report's shape stays when claims come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Claims {
-    NotRecordedYet,
+/// Claims (JKK accidents, JKM deaths) of the region's workers whose event fell in the
+/// period, per kind: filed, paid, and the amount paid. No personal data; a count from 1 to 9
+/// is not published, and neither is the amount paid to fewer than 10.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimLine {
+    pub kind: lingkaran_domain::benefits::Kind,
+    pub filed: super::transparency::Published,
+    pub paid: super::transparency::Published,
+    /// `None` when fewer than 10 were paid.
+    pub paid_amount: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Claims {
+    pub lines: Vec<ClaimLine>,
+}
+
+impl Claims {
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
 }
 
 /// Sums over the period's months.
@@ -459,6 +474,7 @@ pub async fn build(ctx: Ctx<'_>, code: &str, from: Month, to: Month) -> Result<R
 
     let children = children(&ctx, &here, &set, day, period.to).await?;
     let budget = region_budget::of(db, &here.code, period.to).await?;
+    let claims = claims_of(db, &here.code, &period).await?;
     Ok(Report {
         place: here,
         period,
@@ -470,7 +486,7 @@ pub async fn build(ctx: Ctx<'_>, code: &str, from: Month, to: Month) -> Result<R
         months,
         children,
         budget,
-        claims: Claims::NotRecordedYet,
+        claims,
     })
 }
 
@@ -521,6 +537,28 @@ async fn children(
             }
         })
         .collect())
+}
+
+/// The claims of `region`'s workers with an event in the period.
+async fn claims_of(db: &crate::db::Db, region: &str, period: &Period) -> anyhow::Result<Claims> {
+    use super::transparency::Published;
+    let first = NaiveDate::from_ymd_opt(period.from.year(), period.from.month(), 1)
+        .unwrap_or(NaiveDate::MIN);
+    let last = lingkaran_domain::coverage::last_day(period.to);
+    let mut lines = Vec::new();
+    for (kind, filed, paid, amount) in crate::db::claims::counts(db, region, first, last).await? {
+        let Some(kind) = lingkaran_domain::benefits::Kind::parse(&kind) else {
+            continue;
+        };
+        let paid = Published::of(paid);
+        lines.push(ClaimLine {
+            kind,
+            filed: Published::of(filed),
+            paid,
+            paid_amount: paid.value().filter(|n| *n > 0).map(|_| amount),
+        });
+    }
+    Ok(Claims { lines })
 }
 
 #[cfg(test)]
