@@ -341,6 +341,28 @@ async fn claim_pages(db: Db) {
     // Nobody signed in: to the sign-in page.
     let (status, _) = page(&client(), &app, "/klaim").await;
     assert_eq!(status, 303);
+
+    // The donor whose money paid the event month reads the news on their page (staff see it
+    // there too): initials and village, never the name or the NIK.
+    let (donor, name): (i64, String) = on_db!(&db, |pool| sqlx::query_as(
+        "SELECT c.donor_id, w.full_name FROM claims c JOIN workers w ON w.id = c.worker_id
+         WHERE c.id = $1"
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let (status, html) = page(&officer, &app, &format!("/donasi?donor={donor}")).await;
+    assert_eq!(status, 200);
+    let news = html
+        .split(r#"id="kabar-klaim""#)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no news section: {html}"));
+    let news = &news[..news.find("</section>").unwrap()];
+    let initials = lingkaran_domain::claims::initials(&name);
+    assert!(news.contains(&format!("{initials} dari Desa ")), "{news}");
+    assert!(news.contains("mengalami kecelakaan kerja pada"), "{news}");
+    assert!(!news.contains(&name) && !news.contains(&nik), "{news}");
 }
 
 both_dbs!(claims_pages_file_show_and_step, claim_pages);

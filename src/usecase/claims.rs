@@ -788,3 +788,23 @@ pub async fn document(
     .await?;
     Ok(found)
 }
+
+/// A donor's news about the workers their money protected: one sentence per claim, with the
+/// worker's initials and village only (never a NIK or a name), newest first.
+pub async fn news_for_donor(db: &crate::db::Db, donor: i64) -> anyhow::Result<Vec<String>> {
+    let rows = claims::of_donor(db, donor).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, name, village_code, event, stage, paid)| {
+            let (initials, village) = named(&name, &village_code);
+            Some(rules::donor_news(
+                Kind::parse(&kind)?,
+                &initials,
+                &village,
+                event,
+                Stage::parse(&stage)?,
+                paid,
+            ))
+        })
+        .collect())
+}

@@ -683,6 +683,12 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         ),
         None => None,
     };
+    let news = match &donor {
+        Some(d) => crate::usecase::claims::news_for_donor(&state.db, d.id)
+            .await
+            .map_err(|e| ctx.internal(e))?,
+        None => Vec::new(),
+    };
     let title = if staff {
         t(S::DonationsTitle)
     } else {
@@ -696,6 +702,12 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                 div { dt { (t(S::CreditBalance)) } dd id="saldo-kredit" { (rupiah(c)) } }
             }
             p.muted { (t(S::CreditExplained)) }
+        }
+        @if !news.is_empty() {
+            section id="kabar-klaim" {
+                h2 { (lang.pick("Kabar pekerja yang Anda lindungi", "News of the workers you protect")) }
+                ul { @for n in &news { li { (n) } } }
+            }
         }
         p { a.button href="/donasi/baru" { (t(S::NavDonate)) } }
         @if rows.is_empty() {

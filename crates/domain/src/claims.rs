@@ -435,6 +435,33 @@ pub fn donor_notice_paid(
     )
 }
 
+/// One line of a donor's news about a worker their money protected: who (initials and
+/// village), what happened when, and where the claim stands (`stage`; `paid` when BPJS paid).
+pub fn donor_news(
+    kind: crate::benefits::Kind,
+    initials: &str,
+    village: &str,
+    event: chrono::NaiveDate,
+    stage: Stage,
+    paid: Option<i64>,
+) -> String {
+    let p = programme_of(kind);
+    let state = match (stage, paid) {
+        (Stage::Paid | Stage::Closed, Some(a)) => format!(
+            "BPJS Ketenagakerjaan telah membayar santunan {}.",
+            crate::format::rupiah(a)
+        ),
+        (Stage::Rejected, _) => format!("Klaim {p} ditolak BPJS Ketenagakerjaan."),
+        (Stage::Redirected, _) => "Klaimnya dialihkan oleh BPJS Ketenagakerjaan.".into(),
+        _ => format!("Keluarganya sedang dibantu mengajukan klaim {p}."),
+    };
+    format!(
+        "{initials} dari Desa {village} {} pada {}. {state}",
+        happened(kind),
+        crate::format::date(event, "id")
+    )
+}
+
 /// What the family brings to the BPJS branch (domain.md §9).
 pub fn documents(kind: crate::benefits::Kind) -> &'static [&'static str] {
     match kind {
@@ -766,6 +793,14 @@ mod tests {
                 "BPJS Ketenagakerjaan telah membayar santunan Rp 70.000.000 kepada ahli waris"
             ),
             "{body}"
+        );
+        assert_eq!(
+            donor_news(Kind::JkkDeath, "R. M.", "Beton", event, Stage::Paid, Some(70_000_000)),
+            "R. M. dari Desa Beton mengalami kecelakaan kerja pada 3 Maret 2027. BPJS Ketenagakerjaan telah membayar santunan Rp 70.000.000."
+        );
+        assert!(
+            donor_news(Kind::Jkm, "R. M.", "Beton", event, Stage::Agenda, None)
+                .ends_with("sedang dibantu mengajukan klaim JKM.")
         );
         let sms = family_sms(Kind::Jkm, "R. M.", 42_000_000);
         assert!(
