@@ -766,7 +766,8 @@ pub async fn counts(
 }
 
 /// The claims a donor's money stands behind (the event month was theirs), newest first:
-/// (kind, worker's name, village, event date, stage, amount paid when paid). Claims
+/// (kind, worker's name, village, event date, stage, amount paid to the family when paid:
+/// medical care, paid to the hospital, left out). Claims
 /// re-classified are left out: the claim that carries on is listed.
 pub async fn of_donor(
     db: &Db,
@@ -774,16 +775,17 @@ pub async fn of_donor(
 ) -> anyhow::Result<Vec<(String, String, String, NaiveDate, String, Option<i64>)>> {
     Ok(on_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT c.kind, w.full_name, w.village_code, c.event_date, c.stage,
+            "SELECT c.kind, w.full_name, w.village_code, c.event_date, c.stage,
                 CASE WHEN c.stage IN ('dibayar', 'selesai')
-                     THEN COALESCE((SELECT SUM(a.amount) FROM claim_amounts a WHERE a.claim_id = c.id),
+                     THEN COALESCE((SELECT SUM(a.amount) FROM claim_amounts a
+                                    WHERE a.claim_id = c.id AND a.code <> 'jkk.medical'),
                                    c.estimate_total) END
          FROM claims c JOIN workers w ON w.id = c.worker_id
          WHERE c.donor_id = $1 AND c.stage <> 'dialihkan'
-         ORDER BY c.event_date DESC, c.id DESC LIMIT 100"
-    )
-    .bind(donor)
-    .fetch_all(pool)
-    .await
+         ORDER BY c.event_date DESC, c.id DESC LIMIT 100",
+        )
+        .bind(donor)
+        .fetch_all(pool)
+        .await
     })?)
 }

@@ -61,6 +61,10 @@ pub struct ClaimView {
     pub documents: Vec<claims::Document>,
 }
 
+/// BPJS's line for the medical care it paid (to the hospital: never part of what the family
+/// is told it received).
+const MEDICAL: &str = "jkk.medical";
+
 /// The programme whose months and confirmations a claim of `kind` reads.
 fn programme(kind: Kind) -> Programme {
     if kind.is_jkk() {
@@ -630,7 +634,12 @@ async fn tell_paid(ctx: &Ctx<'_>, id: i64) -> Result<(), Error> {
     let Some(email) = claims::donor_email(ctx.db, donor).await? else {
         return Ok(());
     };
-    let decided = claims::amounts(ctx.db, id).await?;
+    // What the family received: medical care is paid to the hospital, not to the heirs.
+    let decided: Vec<(String, i64)> = claims::amounts(ctx.db, id)
+        .await?
+        .into_iter()
+        .filter(|(code, _)| code != MEDICAL)
+        .collect();
     let amount = if decided.is_empty() {
         claim.estimate_total
     } else {
