@@ -899,6 +899,18 @@ pub struct PublicDonor {
     pub funded: i64,
 }
 
+/// One kind of claim on the public page: claims filed and paid, null when fewer than 10.
+#[derive(Serialize, ToSchema)]
+pub struct PublicClaims {
+    /// `jkm`, `jkk-death`, `jkk-total-disability`, `jkk-partial` or `jkk-stmb`.
+    pub kind: &'static str,
+    pub filed: Option<u64>,
+    pub paid: Option<u64>,
+    /// Rupiah paid by BPJS Ketenagakerjaan (as decided, else Lingkaran's estimate); null when
+    /// fewer than 10 were paid.
+    pub paid_amount: Option<i64>,
+}
+
 /// GN Lingkaran in numbers, for anyone (`/transparansi`, `GET /api/v1/public/summary`).
 /// No personal data; counts from 1 to 9 are null ("< 10" on the page).
 #[derive(Serialize, ToSchema)]
@@ -924,6 +936,8 @@ pub struct PublicSummary {
     pub provinces: Vec<PublicRegion>,
     pub regencies: Vec<PublicRegion>,
     pub donors: Vec<PublicDonor>,
+    /// The nation's claims by kind, every event so far.
+    pub claims: Vec<PublicClaims>,
 }
 
 impl PublicSummary {
@@ -982,6 +996,17 @@ impl PublicSummary {
                     donors: d.donors,
                     workers: d.workers,
                     funded: d.funded,
+                })
+                .collect(),
+            claims: s
+                .claims
+                .lines
+                .iter()
+                .map(|l| PublicClaims {
+                    kind: l.kind.code(),
+                    filed: l.filed.value(),
+                    paid: l.paid.value(),
+                    paid_amount: l.paid_amount,
                 })
                 .collect(),
         }

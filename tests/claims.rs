@@ -690,6 +690,21 @@ both_dbs!(claims_over_the_api, |db| async move {
         (s, v["errors"][0]["code"].as_str()),
         (422, Some("bad_file_type"))
     );
+    // A phone's photo of 4 MB goes through (the route's cap is the document's, not a form's).
+    let photo = [
+        vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+        vec![7u8; 4 * 1024 * 1024],
+    ]
+    .concat();
+    let (s, v) = app
+        .post_multipart(
+            &officer,
+            &format!("/api/v1/claims/{id}/documents?kind=kk"),
+            upload(photo, "kk.png"),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["documents"].as_array().unwrap().len(), 2);
     // The file comes back as it was, sealed at rest.
     let r = reqwest::Client::new()
         .get(app.url(&format!("/api/v1/claims/{id}/documents/{doc_id}")))

@@ -366,3 +366,244 @@ async fn claim_pages(db: Db) {
 }
 
 both_dbs!(claims_pages_file_show_and_step, claim_pages);
+
+/// A multipart POST of the claim page's upload form.
+async fn upload(
+    http: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, Vec<u8>)>,
+) -> (u16, String, String) {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part(
+            "berkas",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    let r = http
+        .post(app.url(path))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, location, r.text().await.unwrap())
+}
+
+/// The part of a page inside the element with `id`, up to the end of its section.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no {id}: {html}"));
+    let end = html[start..]
+        .find("</section>")
+        .map_or(html.len(), |e| e + start);
+    &html[start..end]
+}
+
+async fn heirs_and_documents(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, dir.path()).await.unwrap();
+    let app = TestApp::spawn(db.clone()).await;
+    let (nik, month, _, org) = confirmed_worker(&db).await;
+    let m = Month::from_yyyymm(month).unwrap();
+    // The worker's own proposer files the death and helps the family with the rest.
+    let own = signed_in(&app, &proposer(&db, org, true).await).await;
+    let (_, html) = page(&own, &app, "/klaim/baru").await;
+    let csrf = csrf_field(&html);
+    let event = format!("{:04}-{:02}-12", m.year(), m.month());
+    let (status, location, html) = post(
+        &own,
+        &app,
+        "/klaim/baru",
+        &[
+            ("csrf", &csrf),
+            ("nik", &nik),
+            ("jenis", "jkk-death"),
+            ("tanggal", &event),
+            ("tempat", "Laut Jawa"),
+            ("sebab", "Perahu terbalik"),
+            ("pelapor", "Ahmad Fauzi"),
+            ("telepon", "081234567890"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = page(&own, &app, &location).await;
+    assert!(section(&html, "ahli-waris").contains("Belum ada ahli waris"));
+    assert!(
+        section(&html, "dokumen").contains("akta kematian"),
+        "what to bring: {html}"
+    );
+    let heirs = format!("{location}/ahli-waris");
+
+    // An unknown relationship and no name: both said, the phone typed kept.
+    let (status, _, html) = post(
+        &own,
+        &app,
+        &heirs,
+        &[
+            ("csrf", &csrf),
+            ("hubungan", "tetangga"),
+            ("nama", ""),
+            ("telepon", "0813 1111 2222"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let box_ = section(&html, "ahli-waris");
+    assert!(
+        box_.contains("Hubungan &quot;tetangga&quot; tidak dikenal"),
+        "{box_}"
+    );
+    assert!(box_.contains("Nama ahli waris wajib diisi."), "{box_}");
+    assert!(box_.contains(r#"value="0813 1111 2222""#), "kept: {box_}");
+    assert!(
+        !html.contains(r#"id="galat-tahap""#) && !html.contains(r#"id="galat-dokumen""#),
+        "the refusal stands by its own form"
+    );
+    // The mother first, then the widow: the widow's rank is entitled, listed first.
+    for (rel, name) in [("ibu", "Suminah"), ("istri", "Siti Rahayu")] {
+        let (status, location, html) = post(
+            &own,
+            &app,
+            &heirs,
+            &[
+                ("csrf", &csrf),
+                ("hubungan", rel),
+                ("nama", name),
+                ("telepon", "081311112222"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{html}");
+        assert!(location.ends_with("#ahli-waris"), "{location}");
+    }
+    let (_, html) = page(&own, &app, &location).await;
+    let table = section(&html, "tabel-ahli-waris");
+    let widow = table.find("Siti Rahayu").unwrap();
+    let mother = table.find("Suminah").unwrap();
+    assert!(widow < mother, "in the legal order: {table}");
+    assert_eq!(table.matches("berhak").count(), 1, "{table}");
+    assert!(table[..mother].contains("berhak"), "the widow is entitled");
+    assert!(table.contains("Istri (janda)") && table.contains(">Ibu<"));
+    let widow_id: i64 = {
+        let at = table[..widow].rfind("data-heir=\"").unwrap() + "data-heir=\"".len();
+        table[at..].split('"').next().unwrap().parse().unwrap()
+    };
+
+    // Documents: a page saved as .pdf is refused by its bytes; a real PDF is kept, once.
+    let docs = format!("{location}/dokumen");
+    let widow_field = widow_id.to_string();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("jenis", "akta_kematian"),
+        ("ahli_waris", widow_field.as_str()),
+    ];
+    let (status, _, html) = upload(
+        &own,
+        &app,
+        &docs,
+        &fields,
+        Some(("akta.pdf", b"<html>bukan pdf</html>".to_vec())),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        section(&html, "dokumen").contains("Berkas harus PDF, JPEG atau PNG."),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"value="akta_kematian" selected"#),
+        "the kind kept"
+    );
+    let (status, _, html) = upload(&own, &app, &docs, &fields, None).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Pilih berkas yang akan diunggah"), "{html}");
+    let big = [b"%PDF-1.4\n".to_vec(), vec![b'x'; 5 * 1024 * 1024]].concat();
+    let (status, _, html) = upload(&own, &app, &docs, &fields, Some(("besar.pdf", big))).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("5 MB"), "{html}");
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    for _ in 0..2 {
+        let (status, location, html) = upload(
+            &own,
+            &app,
+            &docs,
+            &fields,
+            Some(("Akta Kematian \"Pak\".pdf", pdf.clone())),
+        )
+        .await;
+        assert_eq!(status, 303, "{html}");
+        assert!(location.ends_with("#dokumen"));
+    }
+    // No token: refused before the file is read.
+    let (status, _, _) = upload(
+        &own,
+        &app,
+        &docs,
+        &[("jenis", "kk")],
+        Some(("kk.pdf", pdf.clone())),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (_, html) = page(&own, &app, &location).await;
+    let table = section(&html, "tabel-dokumen");
+    assert_eq!(
+        table.matches("data-document=").count(),
+        1,
+        "kept once: {table}"
+    );
+    assert!(
+        table.contains("Akta kematian") && table.contains("Siti Rahayu"),
+        "{table}"
+    );
+    assert!(
+        section(&html, "tabel-ahli-waris").contains(r#"<td class="num">1</td>"#),
+        "the widow's document counted"
+    );
+    let link_at = table.find(r#"href="/klaim/"#).unwrap() + r#"href=""#.len();
+    let link = table[link_at..].split('"').next().unwrap().to_string();
+    // The file comes back as it was, named safely, never cached.
+    let r = own.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"AktaKematianPak.pdf\""
+    );
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    // Another organisation's proposer finds neither the claim nor its file; the reading by
+    // the worker's own proposer is recorded.
+    let other = signed_in(&app, &proposer(&db, org, false).await).await;
+    let (status, _) = page(&other, &app, &link).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = post(
+        &other,
+        &app,
+        &heirs,
+        &[("csrf", &csrf), ("hubungan", "anak"), ("nama", "X")],
+    )
+    .await;
+    assert!(status == 403 || status == 404, "{status}");
+    let reads: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE record_kind = 'claim_document'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert!(reads >= 1, "the reading is recorded");
+}
+
+both_dbs!(claims_pages_heirs_and_documents, heirs_and_documents);

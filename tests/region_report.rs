@@ -209,6 +209,15 @@ async fn stmb_paid(db: &Db) -> i64 {
     .unwrap()
 }
 
+/// A claims table's row for one kind (`data-kind="…"`), as HTML.
+fn kind_row<'a>(html: &'a str, kind: &str) -> &'a str {
+    let start = html
+        .find(&format!(r#"data-kind="{kind}""#))
+        .unwrap_or_else(|| panic!("no {kind} row in {html}"));
+    let end = html[start..].find("</tr>").unwrap() + start;
+    &html[start..end]
+}
+
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
@@ -362,6 +371,57 @@ both_dbs!(a_viewer_downloads_the_report, |db| async move {
     assert_eq!(s, 200);
     assert!(html.contains("Laporan untuk rapat UCJ"), "{html}");
     assert!(html.contains(r#"action="/wilayah/35.25/laporan""#));
+    // The dashboard counts the period's claims as the report does (issue 13 §3).
+    let paid = lingkaran_domain::format::rupiah(stmb_paid(&db).await);
+    let stmb = kind_row(&html, "jkk-stmb");
+    assert!(
+        stmb.contains(">10<") && stmb.contains(&paid),
+        "ten filed and paid, {paid}: {stmb}"
+    );
+    let partial = kind_row(&html, "jkk-partial");
+    assert!(
+        partial.contains("&lt; 10"),
+        "one is not published as 1: {partial}"
+    );
+    assert!(!partial.contains(">1<"), "{partial}");
+
+    // The public page, its JSON and its CSV count them too, for the nation.
+    let (s, public) = page(&app.client, &app, "/transparansi").await;
+    assert_eq!(s, 200);
+    let stmb = kind_row(&public, "jkk-stmb");
+    assert!(stmb.contains(&paid), "{stmb}");
+    assert!(kind_row(&public, "jkk-partial").contains("&lt; 10"));
+    let json: serde_json::Value = app
+        .client
+        .get(app.url("/transparansi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let claims = json["claims"].as_array().unwrap();
+    let of = |k: &str| claims.iter().find(|c| c["kind"] == k).unwrap().clone();
+    assert_eq!(of("jkk-stmb")["filed"], 10);
+    assert_eq!(of("jkk-stmb")["paid"], 10);
+    assert_eq!(of("jkk-stmb")["paid_amount"], stmb_paid(&db).await);
+    assert_eq!(of("jkk-partial")["filed"], serde_json::Value::Null);
+    assert_eq!(of("jkk-partial")["paid"], 0);
+    let (s, csv) = page(&app.client, &app, "/transparansi/klaim.csv").await;
+    assert_eq!(s, 200);
+    assert!(
+        csv.starts_with("jenis_klaim,nama,dilaporkan,dibayar,jumlah_dibayar_rupiah"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "jkk-stmb,{},10,10,{}",
+            lingkaran_domain::benefits::Kind::JkkStmb.label("id"),
+            stmb_paid(&db).await
+        )),
+        "{csv}"
+    );
+    assert!(csv.contains(",<10,0,0"), "{csv}");
     let r = http
         .get(app.url(&format!(
             "/wilayah/35.25/laporan?dari={from}&sampai={to}&format=xlsx"
@@ -408,7 +468,6 @@ both_dbs!(a_viewer_downloads_the_report, |db| async move {
     ] {
         assert!(text.contains(want), "{want} in {text}");
     }
-    let paid = lingkaran_domain::format::rupiah(stmb_paid(&db).await);
     assert!(text.contains(&paid), "{paid} in {text}");
 
     // The same from the API.

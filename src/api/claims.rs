@@ -455,33 +455,11 @@ pub async fn document(
     State(state): State<AppState>,
     Path((id, doc)): Path<(i64, i64)>,
 ) -> Result<axum::response::Response> {
-    use axum::http::{header, HeaderValue};
-    use axum::response::IntoResponse;
     let (row, bytes) = claims::document(state.ctx(&caller.0), id, doc).await?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&row.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    // The stored name may carry anything a phone put there: only safe characters go out.
-    let safe: String = row
-        .file_name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .take(100)
-        .collect();
-    let name = if safe.is_empty() {
-        format!("dokumen-{doc}")
-    } else {
-        safe
-    };
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(res)
+    Ok(crate::http::download::attachment(
+        bytes,
+        &row.content_type,
+        &row.file_name,
+        &format!("dokumen-{doc}"),
+    ))
 }

@@ -21,6 +21,9 @@ pub const STATEMENT_UPLOAD_BYTES: usize = 16 * MIB;
 pub const EVIDENCE_UPLOAD_BYTES: usize = 10 * MIB;
 /// The insurer's files: self-payments (`nik,bulan,iuran`) and the NIKs already covered.
 pub const INSURER_FILE_BYTES: usize = 32 * MIB;
+/// A claim's document (a PDF, JPEG or PNG of at most 5 MB, `claims::DOCUMENT_MAX`) with its
+/// form around it.
+pub const CLAIM_DOCUMENT_BYTES: usize = 6 * MIB;
 /// A donor's list of NIKs attached to the donate form.
 pub const NIK_LIST_UPLOAD_BYTES: usize = 8 * MIB;
 
@@ -90,8 +93,19 @@ pub fn for_route(method: &Method, path: &str) -> Limit {
         "/api/v1/payments/manual" | "/pembayaran/manual" => upload(EVIDENCE_UPLOAD_BYTES),
         "/api/v1/self-payments/import" | "/api/v1/covered-niks" => upload(INSURER_FILE_BYTES),
         "/donasi/baru" => upload(NIK_LIST_UPLOAD_BYTES),
+        _ if claim_document(path) => upload(CLAIM_DOCUMENT_BYTES),
         _ => FORM,
     }
+}
+
+/// `/api/v1/claims/{id}/documents` and `/klaim/{id}/dokumen`.
+fn claim_document(path: &str) -> bool {
+    let id_then = |prefix: &str, suffix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+    };
+    id_then("/api/v1/claims/", "/documents") || id_then("/klaim/", "/dokumen")
 }
 
 /// Routes whose work grows with a donation's size (every worker-month it funds or frees).
@@ -187,6 +201,21 @@ mod tests {
             READ_TIMEOUT
         );
         assert!(!for_route(&Method::GET, "/api/v1/imports/7").upload);
+        // A claim's document: 5 MB and its form, and nowhere else under the claims.
+        for path in ["/api/v1/claims/12/documents", "/klaim/12/dokumen"] {
+            assert_eq!(
+                for_route(&Method::POST, path),
+                upload(CLAIM_DOCUMENT_BYTES),
+                "{path}"
+            );
+        }
+        for path in [
+            "/klaim/12/ahli-waris",
+            "/klaim//dokumen",
+            "/klaim/1/2/dokumen",
+        ] {
+            assert_eq!(for_route(&Method::POST, path), FORM, "{path}");
+        }
         assert_eq!(size_words(64 * 1024), "64 KB");
         assert_eq!(size_words(128 * 1024 * 1024), "128 MB");
     }

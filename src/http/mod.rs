@@ -6,6 +6,7 @@
 //! the programme: it answers with plain values and its own small refusal types, which each
 //! edge turns into its own answer (a JSON error, a page).
 
+pub mod download;
 pub mod limits;
 pub mod request;
 pub mod upload;

@@ -689,7 +689,7 @@ pub async fn add_heir(
             format!(
                 "Hubungan \"{}\" tidak dikenal: pakai {}.",
                 relationship.chars().take(40).collect::<String>(),
-                rules::RELATIONSHIPS.join(", ")
+                rules::RELATIONSHIPS.map(|(r, _, _)| r).join(", ")
             ),
             "Unknown relationship.",
         ));

@@ -12,6 +12,7 @@
 pub mod account;
 pub mod audit;
 pub mod benefits;
+pub mod claim_counts;
 pub mod claims;
 pub mod coverage;
 pub mod cycle;

@@ -83,6 +83,8 @@ pub struct Dashboard {
     pub funded_months_trend: u64,
     /// The budget lines of the region's governments this fiscal year.
     pub budget: Vec<super::region_budget::BudgetLine>,
+    /// Claims of the region's workers with an event in the trend's months, up to the day.
+    pub claims: super::claim_counts::Claims,
 }
 
 impl Dashboard {
@@ -248,8 +250,10 @@ pub async fn open(ctx: &Ctx<'_>, code: &str, day: NaiveDate) -> Result<Dashboard
         }
     }
     let budget = super::region_budget::of(db, &here.code, this).await?;
+    let claims = super::claim_counts::of_region(db, &here.code, first.first_day(), day).await?;
     Ok(Dashboard {
         budget,
+        claims,
         place: here,
         trail,
         day,

@@ -247,27 +247,8 @@ pub struct ChildLine {
 }
 
 /// Claims (JKK accidents, JKM deaths) of the region's workers whose event fell in the
-/// period, per kind: filed, paid, and the amount paid. No personal data; a count from 1 to 9
-/// is not published, and neither is the amount paid to fewer than 10.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimLine {
-    pub kind: lingkaran_domain::benefits::Kind,
-    pub filed: super::transparency::Published,
-    pub paid: super::transparency::Published,
-    /// `None` when fewer than 10 were paid.
-    pub paid_amount: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Claims {
-    pub lines: Vec<ClaimLine>,
-}
-
-impl Claims {
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-}
+/// period: counted once for the report, the dashboard and the public page.
+pub use super::claim_counts::{ClaimLine, Claims};
 
 /// Sums over the period's months.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -541,24 +522,8 @@ async fn children(
 
 /// The claims of `region`'s workers with an event in the period.
 async fn claims_of(db: &crate::db::Db, region: &str, period: &Period) -> anyhow::Result<Claims> {
-    use super::transparency::Published;
-    let first = NaiveDate::from_ymd_opt(period.from.year(), period.from.month(), 1)
-        .unwrap_or(NaiveDate::MIN);
     let last = lingkaran_domain::coverage::last_day(period.to);
-    let mut lines = Vec::new();
-    for (kind, filed, paid, amount) in crate::db::claims::counts(db, region, first, last).await? {
-        let Some(kind) = lingkaran_domain::benefits::Kind::parse(&kind) else {
-            continue;
-        };
-        let paid = Published::of(paid);
-        lines.push(ClaimLine {
-            kind,
-            filed: Published::of(filed),
-            paid,
-            paid_amount: paid.value().filter(|n| *n > 0).map(|_| amount),
-        });
-    }
-    Ok(Claims { lines })
+    super::claim_counts::of_region(db, region, period.from.first_day(), last).await
 }
 
 #[cfg(test)]

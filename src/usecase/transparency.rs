@@ -26,6 +26,12 @@ pub const FRESH_FOR: Duration = Duration::from_secs(30);
 /// Months in the public series, this month included.
 pub const MONTHS: u32 = 24;
 
+/// The first day the public claims count reads from: before the programme, so every claim.
+const CLAIMS_SINCE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 /// The declared income the public prices are quoted at: the minimum, Rp 1.000.000.
 pub const MINIMUM_INCOME: i64 = 1_000_000;
 
@@ -142,6 +148,8 @@ pub struct Summary {
     pub provinces: Vec<RegionLine>,
     pub regencies: Vec<RegionLine>,
     pub donors: Vec<PublicDonorLine>,
+    /// The nation's claims, every event up to today, by kind.
+    pub claims: super::claim_counts::Claims,
 }
 
 /// The last computed summary and when, shared by the server's requests.
@@ -321,6 +329,7 @@ pub async fn compute(db: &Db, today: NaiveDate) -> Result<Summary, Error> {
         provinces,
         regencies,
         donors: donors::public_lines(db).await?,
+        claims: super::claim_counts::of_region(db, nation, CLAIMS_SINCE, today).await?,
     })
 }
 

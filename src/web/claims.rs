@@ -7,18 +7,23 @@
 use super::form::FormFields;
 use super::i18n::{Lang, S};
 use super::layout;
+use super::money::read_upload;
 use super::money::{self, rupiah};
 use super::page::{field, no_store, query_string, redirect, Ctx, Fail, PageResult};
 use crate::app::AppState;
 use crate::auth::role::{CLAIM_FILERS, STAFF};
+use crate::db::claims as claims_db;
 use crate::regions::RegionTable;
 use crate::usecase::claims::{self, ClaimView, StepRequest};
 use crate::usecase::Error;
-use axum::extract::{Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lingkaran_domain::benefits::{self, Kind};
-use lingkaran_domain::claims::{Stage, Verdict};
+use lingkaran_domain::claims::{
+    document_label, relationship_label, Stage, Verdict, DOCUMENT_KINDS, DOCUMENT_MAX, RELATIONSHIPS,
+};
 use lingkaran_domain::format::{self, terbilang};
 use lingkaran_domain::Problem;
 use maud::{html, Markup};
@@ -122,6 +127,42 @@ fn lines(v: &Value) -> Vec<(String, i64, String)> {
         .unwrap_or_default()
 }
 
+/// Claims counted by kind for a region or the nation (no personal data): filed, paid by
+/// BPJS, and the amount paid, "< 10" where fewer than ten. The dashboard and the public page
+/// show the same table.
+pub(super) fn counts_table(
+    ctx: &Ctx,
+    id: &str,
+    c: &crate::usecase::claim_counts::Claims,
+) -> Markup {
+    let lang = ctx.lang;
+    let pick = |a, b| lang.pick(a, b);
+    html! {
+        @if c.is_empty() {
+            p.muted id={ (id) "-kosong" } { (pick("Belum ada klaim JKK atau JKM.", "No JKK or JKM claims yet.")) }
+        } @else {
+            div.scroll { table id=(id) {
+                thead { tr {
+                    th scope="col" { (pick("Jenis klaim", "Kind of claim")) }
+                    th scope="col" { (pick("Dilaporkan", "Filed")) }
+                    th scope="col" { (pick("Dibayar BPJS", "Paid by BPJS")) }
+                    th scope="col" { (pick("Jumlah dibayar", "Amount paid")) }
+                } }
+                tbody { @for l in &c.lines {
+                    tr data-kind=(l.kind.code()) {
+                        td { (l.kind.label(lang.code())) }
+                        td.num { (l.filed.text()) }
+                        td.num { (l.paid.text()) }
+                        td.num { (l.paid_amount.map_or_else(|| "–".to_string(), rupiah)) }
+                    }
+                } }
+            } }
+            p.muted { (pick("Jumlah dibayar: yang ditetapkan BPJS Ketenagakerjaan, atau perkiraan Lingkaran bila belum dicatat. Angka 1 sampai 9 ditulis \"< 10\", dan jumlah yang dibayar kepada kurang dari 10 keluarga tidak ditampilkan.",
+                            "Amount paid: as BPJS Ketenagakerjaan decided, or Lingkaran's estimate where it was not recorded. Counts from 1 to 9 read \"< 10\", and the amount paid to fewer than 10 families is not shown.")) }
+        }
+    }
+}
+
 /// `GET /klaim?tahap=`: the claims the reader reaches, by stage and then the oldest first.
 pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> PageResult {
     let p = ctx.require(&CLAIM_FILERS)?;
@@ -199,13 +240,27 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<String
     Ok(render(&ctx, &view, &Typed::default(), &[], StatusCode::OK))
 }
 
-/// What the officer typed on the step form, shown again after a refusal.
+/// Which form a refusal answers.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    #[default]
+    Step,
+    Heir,
+    Document,
+}
+
+/// What was typed on the page's forms, shown again after a refusal, and which form it was.
 #[derive(Default)]
 struct Typed {
+    at: Section,
     to: String,
     note: String,
     reason: String,
     amounts: Vec<(String, String)>,
+    relationship: String,
+    heir_name: String,
+    heir_phone: String,
+    document_kind: String,
 }
 
 /// `POST /klaim/{id}/tahap`: BPJS's next stage, as an officer records it.
@@ -227,10 +282,12 @@ pub async fn step(
             .collect()
     };
     let typed = Typed {
+        at: Section::Step,
         to: text("tahap"),
         note: text("catatan"),
         reason: text("alasan"),
         amounts: all("kode").into_iter().zip(all("jumlah")).collect(),
+        ..Typed::default()
     };
     let mut problems = Vec::new();
     let mut amounts = Vec::new();
@@ -322,8 +379,10 @@ fn render(
         (estimate(ctx, v))
         (stages(ctx, v))
         @if v.may_step {
-            (step_form(ctx, v, typed, problems))
+            (step_form(ctx, v, typed, if typed.at == Section::Step { problems } else { &[] }))
         }
+        (heirs(ctx, v, typed, if typed.at == Section::Heir { problems } else { &[] }))
+        (documents(ctx, v, typed, if typed.at == Section::Document { problems } else { &[] }))
     };
     let mut resp = (status, layout::page(ctx, &title, body)).into_response();
     no_store(&mut resp);
@@ -596,6 +655,282 @@ fn step_form(ctx: &Ctx, v: &ClaimView, typed: &Typed, problems: &[Problem]) -> M
                         p { button type="submit" id="catat" { (pick("Catat tahap", "Record the stage")) } }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// `POST /klaim/{id}/ahli-waris`: an heir, by relationship, name and phone.
+pub async fn add_heir(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> PageResult {
+    let p = ctx.require(&CLAIM_FILERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(field(&form, "csrf"))?;
+    let id = id_of(&ctx, &id)?;
+    let text = |k: &str| field(&form, k).unwrap_or("").trim().to_string();
+    let typed = Typed {
+        at: Section::Heir,
+        relationship: text("hubungan"),
+        heir_name: text("nama"),
+        heir_phone: text("telepon"),
+        ..Typed::default()
+    };
+    let phone = Some(typed.heir_phone.as_str()).filter(|p| !p.is_empty());
+    let result = claims::add_heir(
+        state.ctx(p),
+        id,
+        &typed.relationship,
+        &typed.heir_name,
+        phone,
+    )
+    .await;
+    refused_or_back(
+        &ctx,
+        &state,
+        p,
+        id,
+        typed,
+        result.map(|_| ()),
+        "ahli_waris=1#ahli-waris",
+    )
+    .await
+}
+
+/// `POST /klaim/{id}/dokumen` (multipart: `csrf`, `jenis`, `ahli_waris`, `berkas`).
+pub async fn add_document(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    let p = ctx.require(&CLAIM_FILERS)?;
+    let id = id_of(&ctx, &id)?;
+    // Not a multipart form at all: nothing to read a token from.
+    let Ok(mp) = mp else {
+        return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf));
+    };
+    let csrf_ok = |sent: Option<&str>| ctx.check_csrf(sent).is_ok();
+    // A little over the cap, so that a file just over it is read to its end and refused in
+    // the domain's words rather than cut off.
+    let up = match read_upload(mp, "berkas", DOCUMENT_MAX + 1, csrf_ok).await {
+        Ok(up) => Ok(up),
+        Err(pr) if pr.code == "csrf" => {
+            return Err(ctx.refuse(StatusCode::FORBIDDEN, S::CsrfTitle, S::Csrf))
+        }
+        Err(pr) => Err(pr),
+    };
+    let mut typed = Typed {
+        at: Section::Document,
+        ..Typed::default()
+    };
+    let result = match up {
+        Err(pr) => Err(Error::Invalid(vec![pr])),
+        Ok(mut up) => {
+            ctx.check_csrf(up.fields.get("csrf").map(String::as_str))?;
+            typed.document_kind = up.get("jenis").unwrap_or_default().trim().to_string();
+            let heir = up.get("ahli_waris").unwrap_or_default().trim().to_string();
+            match (up.file.take(), heir.parse::<i64>().ok()) {
+                (None, _) => Err(Error::invalid(
+                    "no_file",
+                    "Pilih berkas yang akan diunggah (PDF, JPEG atau PNG).",
+                    "Choose the file to upload (PDF, JPEG or PNG).",
+                )),
+                (Some(_), None) if !heir.is_empty() => Err(Error::invalid(
+                    "unknown_heir",
+                    "Ahli waris itu tidak tercatat pada klaim ini.",
+                    "No such heir on this claim.",
+                )),
+                (Some((name, bytes)), heir_id) => claims::add_document(
+                    state.ctx(p),
+                    id,
+                    &typed.document_kind,
+                    &name,
+                    &bytes,
+                    heir_id,
+                )
+                .await
+                .map(|_| ()),
+            }
+        }
+    };
+    refused_or_back(&ctx, &state, p, id, typed, result, "dokumen=1#dokumen").await
+}
+
+/// After a form on the claim's page: back to the page at `then`, or the page again with the
+/// refusal's words beside the form that was sent.
+async fn refused_or_back(
+    ctx: &Ctx,
+    state: &AppState,
+    p: &crate::auth::Principal,
+    id: i64,
+    typed: Typed,
+    result: Result<(), Error>,
+    then: &str,
+) -> PageResult {
+    let (problems, status) = match result {
+        Ok(()) => return Ok(redirect(&format!("/klaim/{id}?{then}"))),
+        Err(Error::Invalid(ps)) => (ps, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Error::Conflict(problem)) => (vec![problem], StatusCode::CONFLICT),
+        Err(e) => return Err(ctx.failed(e)),
+    };
+    let view = claims::open(state.ctx(p), id)
+        .await
+        .map_err(|e| ctx.failed(e))?;
+    Ok(render(ctx, &view, &typed, &problems, status))
+}
+
+/// `GET /klaim/{id}/dokumen/{doc}`: the file as it was uploaded; each reading is recorded.
+pub async fn document(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path((id, doc)): Path<(String, String)>,
+) -> PageResult {
+    let p = ctx.require(&CLAIM_FILERS)?;
+    let id = id_of(&ctx, &id)?;
+    let doc = id_of(&ctx, &doc)?;
+    let (row, bytes) = claims::document(state.ctx(p), id, doc)
+        .await
+        .map_err(|e| ctx.failed(e))?;
+    Ok(crate::http::download::attachment(
+        bytes,
+        &row.content_type,
+        &row.file_name,
+        &format!("dokumen-{doc}"),
+    ))
+}
+
+/// The heirs in the legal order, those of the first rank present marked as entitled, and the
+/// form to add one.
+fn heirs(ctx: &Ctx, v: &ClaimView, typed: &Typed, problems: &[Problem]) -> Markup {
+    let lang = ctx.lang;
+    let pick = |a, b| lang.pick(a, b);
+    let mut list: Vec<&claims_db::Heir> = v.heirs.iter().collect();
+    list.sort_by_key(|h| (h.rank, h.id));
+    let first = list.first().map(|h| h.rank);
+    let docs_of = |h: i64| v.documents.iter().filter(|d| d.heir_id == Some(h)).count();
+    let show = |f: &str| {
+        if typed.at == Section::Heir {
+            f.to_string()
+        } else {
+            String::new()
+        }
+    };
+    html! {
+        section.card id="ahli-waris" {
+            h2 { (pick("Ahli waris", "Heirs")) }
+            @if ctx.param("ahli_waris").is_some() {
+                p.notice role="status" id="ahli-waris-tercatat" { (pick("Ahli waris dicatat.", "Heir recorded.")) }
+            }
+            p.muted { (pick("Urutan menurut hukum; golongan pertama yang ada yang berhak: (1) janda atau duda dan anak; (2) keturunan sedarah lurus sampai derajat kedua (orang tua, kakek, nenek, cucu); (3) saudara kandung; (4) mertua; (5) orang yang ditunjuk dalam wasiat.",
+                            "In the legal order; the first rank present is entitled: (1) widow or widower and children; (2) blood relatives in a straight line to the second degree (parents, grandparents, grandchildren); (3) brothers and sisters; (4) parents-in-law; (5) a person named in a will.")) }
+            @if list.is_empty() {
+                p.muted id="ahli-waris-kosong" { (pick("Belum ada ahli waris yang dicatat.", "No heir recorded yet.")) }
+            } @else {
+                div.scroll { table id="tabel-ahli-waris" {
+                    thead { tr {
+                        th scope="col" { (pick("Golongan", "Rank")) }
+                        th scope="col" { (pick("Hubungan", "Relationship")) }
+                        th scope="col" { (pick("Nama", "Name")) }
+                        th scope="col" { (pick("Telepon", "Phone")) }
+                        th scope="col" { (pick("Dokumen", "Documents")) }
+                    } }
+                    tbody { @for h in &list {
+                        tr data-heir=(h.id) {
+                            td.num { (h.rank)
+                                @if Some(h.rank) == first { " " span.stage { (pick("berhak", "entitled")) } } }
+                            td { (relationship_label(&h.relationship, lang.code())) }
+                            td { (h.name) }
+                            td { (h.phone.as_deref().unwrap_or("–")) }
+                            td.num { (docs_of(h.id)) }
+                        }
+                    } }
+                } }
+            }
+            h3 { (pick("Catat ahli waris", "Record an heir")) }
+            (money::problems_box(ctx, "galat-ahli-waris", S::ActionFailed, problems))
+            form method="post" action={ "/klaim/" (v.claim.id) "/ahli-waris" } id="form-ahli-waris" {
+                input type="hidden" name="csrf" value=(ctx.csrf());
+                label for="hubungan" { (pick("Hubungan dengan pekerja", "Relationship to the worker")) }
+                select id="hubungan" name="hubungan" required {
+                    @for (code, id, en) in RELATIONSHIPS {
+                        option value=(code) selected[typed.relationship == code] { (lang.pick(id, en)) }
+                    }
+                }
+                label for="nama-ahli-waris" { (pick("Nama lengkap (seperti di KK)", "Full name (as on the family card)")) }
+                input type="text" id="nama-ahli-waris" name="nama" value=(show(&typed.heir_name)) required maxlength="100";
+                label for="telepon-ahli-waris" { (pick("Nomor telepon (tidak wajib)", "Phone number (optional)")) }
+                input type="tel" id="telepon-ahli-waris" name="telepon" inputmode="tel" value=(show(&typed.heir_phone));
+                p { button type="submit" id="catat-ahli-waris" { (pick("Catat ahli waris", "Record the heir")) } }
+            }
+        }
+    }
+}
+
+/// The claim's attachments, each a link to its file, and the upload form.
+fn documents(ctx: &Ctx, v: &ClaimView, typed: &Typed, problems: &[Problem]) -> Markup {
+    let lang = ctx.lang;
+    let pick = |a, b| lang.pick(a, b);
+    let heir_name = |id: Option<i64>| {
+        id.and_then(|i| v.heirs.iter().find(|h| h.id == i))
+            .map_or_else(|| "–".to_string(), |h| h.name.clone())
+    };
+    let wanted =
+        lingkaran_domain::claims::documents(Kind::parse(&v.claim.kind).unwrap_or(Kind::Jkm));
+    html! {
+        section.card id="dokumen" {
+            h2 { (pick("Dokumen", "Documents")) }
+            @if ctx.param("dokumen").is_some() {
+                p.notice role="status" id="dokumen-tercatat" { (pick("Dokumen disimpan.", "Document saved.")) }
+            }
+            p.muted { (pick("Yang dibawa ke kantor cabang BPJS Ketenagakerjaan:", "What to bring to the BPJS Ketenagakerjaan branch:")) " " (wanted.join(", ")) "." }
+            @if v.documents.is_empty() {
+                p.muted id="dokumen-kosong" { (pick("Belum ada dokumen.", "No documents yet.")) }
+            } @else {
+                div.scroll { table id="tabel-dokumen" {
+                    thead { tr {
+                        th scope="col" { (pick("Jenis", "Kind")) }
+                        th scope="col" { (pick("Berkas", "File")) }
+                        th scope="col" { (pick("Ahli waris", "Heir")) }
+                        th scope="col" { (pick("Ukuran", "Size")) }
+                        th scope="col" { "SHA-256" }
+                        th scope="col" { (pick("Diunggah", "Uploaded")) }
+                    } }
+                    tbody { @for d in &v.documents {
+                        tr data-document=(d.id) {
+                            td { (document_label(&d.kind, lang.code())) }
+                            td { a href={ "/klaim/" (v.claim.id) "/dokumen/" (d.id) } { (d.file_name) } }
+                            td { (heir_name(d.heir_id)) }
+                            td.num { (format::count((d.size.max(0) as u64).div_ceil(1024))) " KB" }
+                            td.src title=(d.sha256) { code { (d.sha256.get(..12).unwrap_or(&d.sha256)) "…" } }
+                            td { (layout::when(d.added_at, ctx)) }
+                        }
+                    } }
+                } }
+            }
+            h3 { (pick("Unggah dokumen", "Upload a document")) }
+            (money::problems_box(ctx, "galat-dokumen", S::ActionFailed, problems))
+            form method="post" action={ "/klaim/" (v.claim.id) "/dokumen" } id="form-dokumen" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(ctx.csrf());
+                label for="jenis-dokumen" { (pick("Jenis dokumen", "Kind of document")) }
+                select id="jenis-dokumen" name="jenis" required {
+                    @for (code, id, en) in DOCUMENT_KINDS {
+                        option value=(code) selected[typed.document_kind == code] { (lang.pick(id, en)) }
+                    }
+                }
+                label for="dokumen-ahli-waris" { (pick("Milik ahli waris (tidak wajib)", "Belongs to an heir (optional)")) }
+                select id="dokumen-ahli-waris" name="ahli_waris" {
+                    option value="" { "–" }
+                    @for h in &v.heirs {
+                        option value=(h.id) { (h.name) " (" (relationship_label(&h.relationship, lang.code())) ")" }
+                    }
+                }
+                label for="berkas" { (pick("Berkas: PDF, JPEG atau PNG, paling besar 5 MB", "File: PDF, JPEG or PNG, at most 5 MB")) }
+                input type="file" id="berkas" name="berkas" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" required;
+                p { button type="submit" id="unggah-dokumen" { (pick("Unggah", "Upload")) } }
             }
         }
     }

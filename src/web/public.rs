@@ -278,6 +278,10 @@ pub async fn page(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         } }
         h2 { (pick("Menurut provinsi", "By province")) }
         (region_table(&ctx, "tabel-provinsi", &s.provinces))
+        h2 { (pick("Klaim JKK dan JKM", "JKK and JKM claims")) }
+        p { (pick("Kecelakaan kerja dan kematian pekerja yang dilindungi, dilaporkan lewat Lingkaran; BPJS Ketenagakerjaan yang menetapkan dan membayar santunannya.",
+                  "Work accidents and deaths of protected workers, reported through Lingkaran; BPJS Ketenagakerjaan decides and pays the benefits.")) }
+        (super::claims::counts_table(&ctx, "tabel-klaim", &s.claims))
         h2 { (pick("Menurut kabupaten/kota", "By regency or city")) }
         (region_table(&ctx, "tabel-kabupaten", &s.regencies))
     };
@@ -313,12 +317,13 @@ fn region_table(ctx: &Ctx, id: &str, rows: &[transparency::RegionLine]) -> Marku
 }
 
 /// The downloadable tables: (file name, Indonesian, English).
-const TABLES: [(&str, &str, &str); 5] = [
+const TABLES: [(&str, &str, &str); 6] = [
     ("bulan", "per bulan", "by month"),
     ("sumber", "per sumber dana", "by source"),
     ("donatur", "per donatur", "by donor"),
     ("provinsi", "per provinsi", "by province"),
     ("kabupaten", "per kabupaten/kota", "by regency"),
+    ("klaim", "klaim", "claims"),
 ];
 
 /// `GET /transparansi.json`: the same document as the public API.
@@ -417,6 +422,30 @@ pub async fn csv(ctx: Ctx, State(state): State<AppState>, Path(file): Path<Strin
                             d.donors.to_string(),
                             d.workers.to_string(),
                             d.funded.to_string(),
+                        ],
+                    )?;
+                }
+            }
+            "klaim" => {
+                write(
+                    &mut w,
+                    vec![
+                        "jenis_klaim".into(),
+                        "nama".into(),
+                        "dilaporkan".into(),
+                        "dibayar".into(),
+                        "jumlah_dibayar_rupiah".into(),
+                    ],
+                )?;
+                for l in &s.claims.lines {
+                    write(
+                        &mut w,
+                        vec![
+                            l.kind.code().into(),
+                            l.kind.label("id").into(),
+                            cell(l.filed),
+                            cell(l.paid),
+                            l.paid_amount.map_or_else(|| "-".into(), |a| a.to_string()),
                         ],
                     )?;
                 }

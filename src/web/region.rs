@@ -189,6 +189,9 @@ fn body(ctx: &Ctx, d: &Dashboard) -> Markup {
         (by_source(ctx, d, this_month))
         h2 { (pick("Anggaran pemerintah daerah", "Regional government budgets")) " " (this_month.year()) }
         (budget(ctx, d))
+        h2 { (pick("Klaim JKK dan JKM", "JKK and JKM claims")) }
+        p.muted { (pick("Kejadian dalam", "Events in the last")) " " (TREND_MONTHS) " " (pick("bulan terakhir, sampai", "months, up to")) " " (today) "." }
+        (super::claims::counts_table(ctx, "tabel-klaim", &d.claims))
         @if !d.children.is_empty() {
             h2 { (pick("Per wilayah di bawahnya", "By region below")) }
             (children(ctx, d))

@@ -502,21 +502,41 @@ pub fn family_sms(kind: crate::benefits::Kind, initials: &str, estimate_total: i
     )
 }
 
-/// What a claim's attachment is (code, label).
-pub const DOCUMENT_KINDS: [(&str, &str); 12] = [
-    ("akta_kematian", "Akta kematian"),
-    ("kk", "Kartu Keluarga"),
-    ("ktp", "KTP"),
-    ("surat_ahli_waris", "Surat keterangan ahli waris"),
-    ("surat_dokter", "Surat keterangan dokter"),
-    ("kuitansi", "Kuitansi biaya"),
-    ("formulir_tahap_1", "Formulir kecelakaan Tahap I"),
-    ("formulir_tahap_2", "Formulir kecelakaan Tahap II"),
-    ("buku_tabungan", "Buku tabungan"),
-    ("buku_nikah", "Buku nikah"),
-    ("kartu_peserta", "Kartu peserta"),
-    ("lainnya", "Dokumen lain"),
+/// What a claim's attachment is: (code, Indonesian, English).
+pub const DOCUMENT_KINDS: [(&str, &str, &str); 12] = [
+    ("akta_kematian", "Akta kematian", "Death certificate"),
+    ("kk", "Kartu Keluarga", "Family card (KK)"),
+    ("ktp", "KTP", "Identity card (KTP)"),
+    (
+        "surat_ahli_waris",
+        "Surat keterangan ahli waris",
+        "Certificate of heirs",
+    ),
+    ("surat_dokter", "Surat keterangan dokter", "Doctor's letter"),
+    ("kuitansi", "Kuitansi biaya", "Receipts"),
+    (
+        "formulir_tahap_1",
+        "Formulir kecelakaan Tahap I",
+        "Accident report, stage I",
+    ),
+    (
+        "formulir_tahap_2",
+        "Formulir kecelakaan Tahap II",
+        "Accident report, stage II",
+    ),
+    ("buku_tabungan", "Buku tabungan", "Savings book"),
+    ("buku_nikah", "Buku nikah", "Marriage book"),
+    ("kartu_peserta", "Kartu peserta", "Membership card"),
+    ("lainnya", "Dokumen lain", "Other document"),
 ];
+
+/// A document kind's words, or the code itself when unknown.
+pub fn document_label<'a>(kind: &'a str, lang: &str) -> &'a str {
+    DOCUMENT_KINDS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map_or(kind, |(_, id, en)| if lang == "en" { en } else { id })
+}
 
 /// The largest attachment: 5 MB (a phone's photo of a certificate, a scanned PDF).
 pub const DOCUMENT_MAX: usize = 5 * 1024 * 1024;
@@ -542,13 +562,13 @@ pub fn check_document(
     bytes: &[u8],
 ) -> Result<&'static str, Vec<Problem>> {
     let mut out = Vec::new();
-    if !DOCUMENT_KINDS.iter().any(|(k, _)| *k == kind) {
+    if !DOCUMENT_KINDS.iter().any(|(k, _, _)| *k == kind) {
         out.push(Problem::new(
             "bad_document_kind",
             format!(
                 "Jenis dokumen \"{}\" tidak dikenal: pakai {}.",
                 kind.chars().take(40).collect::<String>(),
-                DOCUMENT_KINDS.map(|(k, _)| k).join(", ")
+                DOCUMENT_KINDS.map(|(k, _, _)| k).join(", ")
             ),
             "Unknown document kind.",
         ));
@@ -622,10 +642,32 @@ impl HeirRank {
     }
 }
 
-pub const RELATIONSHIPS: [&str; 11] = [
-    "istri", "suami", "anak", "ayah", "ibu", "kakek", "nenek", "cucu", "saudara", "mertua",
-    "wasiat",
+/// The relationships an heir may have, in the legal order: (code, Indonesian, English).
+pub const RELATIONSHIPS: [(&str, &str, &str); 11] = [
+    ("istri", "Istri (janda)", "Wife (widow)"),
+    ("suami", "Suami (duda)", "Husband (widower)"),
+    ("anak", "Anak", "Child"),
+    ("ayah", "Ayah", "Father"),
+    ("ibu", "Ibu", "Mother"),
+    ("kakek", "Kakek", "Grandfather"),
+    ("nenek", "Nenek", "Grandmother"),
+    ("cucu", "Cucu", "Grandchild"),
+    ("saudara", "Saudara kandung", "Brother or sister"),
+    ("mertua", "Mertua", "Parent-in-law"),
+    (
+        "wasiat",
+        "Orang yang ditunjuk dalam wasiat",
+        "Person named in a will",
+    ),
 ];
+
+/// A relationship's words, or the code itself when unknown.
+pub fn relationship_label<'a>(code: &'a str, lang: &str) -> &'a str {
+    RELATIONSHIPS
+        .iter()
+        .find(|(k, _, _)| *k == code)
+        .map_or(code, |(_, id, en)| if lang == "en" { en } else { id })
+}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -850,6 +892,15 @@ mod tests {
         assert_eq!(HeirRank::of_relationship("tetangga"), None);
         assert!(RELATIONSHIPS
             .iter()
-            .all(|r| HeirRank::of_relationship(r).is_some()));
+            .all(|(r, _, _)| HeirRank::of_relationship(r).is_some()));
+        // In the legal order.
+        let ranks: Vec<HeirRank> = RELATIONSHIPS
+            .iter()
+            .filter_map(|(r, _, _)| HeirRank::of_relationship(r))
+            .collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+        assert_eq!(relationship_label("saudara", "id"), "Saudara kandung");
+        assert_eq!(document_label("kk", "en"), "Family card (KK)");
+        assert_eq!(document_label("zzz", "en"), "zzz");
     }
 }

@@ -84,6 +84,12 @@ impl Month {
         (0..n).fold(self, |m, _| m.prev())
     }
 
+    /// The month's first day.
+    pub fn first_day(self) -> chrono::NaiveDate {
+        // `Month::new` admits only months 1 to 12 of a year chrono can hold.
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(chrono::NaiveDate::MIN)
+    }
+
     pub fn of(date: chrono::NaiveDate) -> Month {
         use chrono::Datelike;
         Month {
