@@ -607,3 +607,99 @@ async fn heirs_and_documents(db: Db) {
 }
 
 both_dbs!(claims_pages_heirs_and_documents, heirs_and_documents);
+
+/// Issue 13's walk-through on the demo: the officer records a fisher's death at sea; the
+/// month is covered, Rp 70.000.000 expected at Rp 1.000.000; BPJS's stages up to payment,
+/// recorded by two people; the donor reads that the family was paid.
+async fn demo_walk_through(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = lingkaran::demo::seed(&db, dir.path()).await.unwrap();
+    let fisher = demo
+        .claim_example
+        .as_ref()
+        .expect("the demo names a fisher to try a claim with");
+    assert!(
+        demo.credentials().contains(&fisher.nik),
+        "printed for the tester"
+    );
+    let app = TestApp::spawn(db.clone()).await;
+    let officer = signed_in(&app, "petugas").await;
+    let (_, html) = page(&officer, &app, "/klaim/baru").await;
+    let csrf = csrf_field(&html);
+    let day = fisher.day.to_string();
+    let (status, location, html) = post(
+        &officer,
+        &app,
+        "/klaim/baru",
+        &[
+            ("csrf", &csrf),
+            ("nik", &fisher.nik),
+            ("jenis", "jkk-death"),
+            ("tanggal", &day),
+            ("jam", "03:00"),
+            ("tempat", "Laut Jawa, utara Ujungpangkah"),
+            ("sebab", "Perahu terbalik diterjang ombak saat melaut"),
+            ("pelapor", "Ahmad Fauzi"),
+            ("telepon", "081234567890"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = page(&officer, &app, &location).await;
+    assert!(
+        html.contains(r#"class="verdict-covered">Terlindungi<"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"id="total-perkiraan"><strong>Rp 70.000.000<"#),
+        "{html}"
+    );
+    assert!(html.contains("tujuh puluh juta rupiah"), "in words");
+    let step = format!("{location}/tahap");
+    for to in ["diajukan", "agenda", "penetapan", "persetujuan"] {
+        let (status, _, html) =
+            post(&officer, &app, &step, &[("csrf", &csrf), ("tahap", to)]).await;
+        assert_eq!(status, 303, "{to}: {html}");
+    }
+    // The payment is recorded by someone other than the approver.
+    let admin = signed_in(&app, "admin").await;
+    let (_, html) = page(&admin, &app, &location).await;
+    let admin_csrf = csrf_field(&html);
+    let (status, _, html) = post(
+        &admin,
+        &app,
+        &step,
+        &[
+            ("csrf", &admin_csrf),
+            ("tahap", "dibayar"),
+            ("kode", "jkk.death"),
+            ("jumlah", "48.000.000"),
+            ("kode", "jkk.funeral"),
+            ("jumlah", "10.000.000"),
+            ("kode", "jkk.periodic"),
+            ("jumlah", "12.000.000"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = page(&admin, &app, &location).await;
+    assert!(html.contains(r#"id="tahap-sekarang">Dibayar<"#), "{html}");
+    assert!(
+        !html.contains(r#"id="selisih""#),
+        "BPJS paid what was expected"
+    );
+    // The donor who paid the month reads it on their page.
+    let donor = signed_in(&app, "donatur").await;
+    let (status, html) = page(&donor, &app, "/donasi").await;
+    assert_eq!(status, 200);
+    let initials = lingkaran_domain::claims::initials(&fisher.name);
+    let news = section(&html, "kabar-klaim");
+    assert!(
+        news.contains(&format!("{initials} dari Desa "))
+            && news.contains("BPJS Ketenagakerjaan telah membayar santunan Rp 70.000.000."),
+        "{news}"
+    );
+    assert!(!news.contains(&fisher.nik) && !news.contains(&fisher.name));
+}
+
+both_dbs!(claims_the_demo_walk_through, demo_walk_through);

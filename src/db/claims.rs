@@ -735,6 +735,39 @@ pub async fn document(db: &Db, claim: i64, id: i64) -> anyhow::Result<Option<(Do
     Ok(Some((row, bytes)))
 }
 
+/// What BPJS paid on the claim `c`, as a SQL expression: the sum of the amounts it decided
+/// (those the filter keeps), or Lingkaran's estimate where it recorded none. One expression,
+/// so that the regions' counts, the donor's news and the donor's e-mail agree.
+macro_rules! paid_sql {
+    ($filter:expr) => {
+        concat!(
+            "CAST(COALESCE((SELECT SUM(a.amount) FROM claim_amounts a WHERE a.claim_id = c.id",
+            $filter,
+            "), c.estimate_total) AS BIGINT)"
+        )
+    };
+}
+
+/// What the family received: medical care (`jkk.medical`) is paid to the hospital.
+macro_rules! TO_FAMILY {
+    () => {
+        " AND a.code <> 'jkk.medical'"
+    };
+}
+
+/// What BPJS paid the family on claim `id` (medical care, paid to the hospital, left out):
+/// the amounts it decided, or the estimate where it recorded none.
+pub async fn paid_to_family(db: &Db, id: i64) -> anyhow::Result<Option<i64>> {
+    Ok(on_db!(db, |pool| sqlx::query_scalar(concat!(
+        "SELECT ",
+        paid_sql!(TO_FAMILY!()),
+        " FROM claims c WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?)
+}
+
 /// Claims of the workers of `region` (`0` for the nation) whose event fell in `from..=to`,
 /// per kind: (kind, filed, paid, amount paid). A claim re-classified counts once, as the claim
 /// that carries on. The amount paid is what BPJS decided, or the estimate where no amount was
@@ -745,18 +778,17 @@ pub async fn counts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> anyhow::Result<Vec<(String, i64, i64, i64)>> {
-    Ok(on_db!(db, |pool| sqlx::query_as(
+    Ok(on_db!(db, |pool| sqlx::query_as(concat!(
         "SELECT c.kind, COUNT(*),
                 CAST(SUM(CASE WHEN c.stage IN ('dibayar', 'selesai') THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN c.stage IN ('dibayar', 'selesai')
-                              THEN COALESCE((SELECT SUM(a.amount) FROM claim_amounts a
-                                             WHERE a.claim_id = c.id), c.estimate_total)
-                              ELSE 0 END) AS BIGINT)
+                CAST(SUM(CASE WHEN c.stage IN ('dibayar', 'selesai') THEN ",
+        paid_sql!(""),
+        " ELSE 0 END) AS BIGINT)
          FROM claims c JOIN workers w ON w.id = c.worker_id
          WHERE c.stage <> 'dialihkan' AND c.event_date BETWEEN $1 AND $2
            AND ($3 = '0' OR w.village_code = $3 OR w.village_code LIKE $4)
          GROUP BY c.kind ORDER BY c.kind"
-    )
+    ))
     .bind(from)
     .bind(to)
     .bind(region)
@@ -774,16 +806,15 @@ pub async fn of_donor(
     donor: i64,
 ) -> anyhow::Result<Vec<(String, String, String, NaiveDate, String, Option<i64>)>> {
     Ok(on_db!(db, |pool| {
-        sqlx::query_as(
+        sqlx::query_as(concat!(
             "SELECT c.kind, w.full_name, w.village_code, c.event_date, c.stage,
-                CASE WHEN c.stage IN ('dibayar', 'selesai')
-                     THEN COALESCE((SELECT SUM(a.amount) FROM claim_amounts a
-                                    WHERE a.claim_id = c.id AND a.code <> 'jkk.medical'),
-                                   c.estimate_total) END
+                CASE WHEN c.stage IN ('dibayar', 'selesai') THEN ",
+            paid_sql!(TO_FAMILY!()),
+            " END
          FROM claims c JOIN workers w ON w.id = c.worker_id
          WHERE c.donor_id = $1 AND c.stage <> 'dialihkan'
          ORDER BY c.event_date DESC, c.id DESC LIMIT 100",
-        )
+        ))
         .bind(donor)
         .fetch_all(pool)
         .await

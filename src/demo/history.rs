@@ -46,26 +46,41 @@ async fn past_donation(
     months: u32,
     reference: &str,
 ) -> anyhow::Result<i64> {
+    let choice = Choice::Criteria {
+        criteria: Criteria {
+            region: Some(region.into()),
+            ..Criteria::default()
+        },
+        count,
+    };
+    let request = format!(
+        r#"{{"mode":"criteria","criteria":{{"region":"{region}"}},"count":{count},"months":{months}}}"#
+    );
+    past_donation_of(db, (donor, by), choice, request, (start, months), reference).await
+}
+
+/// A donation of `choice` from `start` for `months`, made and paid as if on the 1st and 5th
+/// of `start`.
+async fn past_donation_of(
+    db: &Db,
+    (donor, by): (i64, i64),
+    choice: Choice,
+    request_json: String,
+    (start, months): (Month, u32),
+    reference: &str,
+) -> anyhow::Result<i64> {
     let made = donations::create(
         db,
         &NewDonation {
             donor_id: donor,
             budget_line_id: None,
-            choice: Choice::Criteria {
-                criteria: Criteria {
-                    region: Some(region.into()),
-                    ..Criteria::default()
-                },
-                count,
-            },
+            choice,
             start,
             months,
             extends_id: None,
             created_by: by,
             hold: chrono::Duration::hours(24),
-            request_json: format!(
-                r#"{{"mode":"criteria","criteria":{{"region":"{region}"}},"count":{count},"months":{months}}}"#
-            ),
+            request_json,
             today: day(start, 1),
         },
         crate::clock::now(),
@@ -107,6 +122,48 @@ async fn past_donation(
     .await
     .map(|_| ()))?;
     Ok(made.id)
+}
+
+/// Last month PT Semen Sejahtera also paid one month for a fisher of Ujungpangkah declared at
+/// the minimum, Rp 1.000.000, and BPJS confirmed it: a death at sea in that month can be
+/// tried as a claim that is covered, Rp 70.000.000 expected (issue 13's walk-through). Made
+/// after the rest of the demo, so the other donations keep their numbers. Returns the worker
+/// and the month.
+pub(super) async fn fisher_at_sea(
+    db: &Db,
+    donor: (i64, i64),
+    dir: &Path,
+) -> anyhow::Result<Option<(i64, Month)>> {
+    let month = Month::of(crate::clock::today()).prev();
+    let found: Option<(i64, Vec<u8>)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT w.id, w.nik FROM workers w
+         WHERE w.status = 'verified' AND w.occupation = 'nelayan' AND w.income = 1000000
+           AND w.village_code LIKE '35.25.07.%'
+           AND NOT EXISTS (SELECT 1 FROM worker_months m
+                           WHERE m.worker_id = w.id AND m.month = $1)
+         ORDER BY w.id LIMIT 1"
+    )
+    .bind(month.yyyymm())
+    .fetch_optional(pool)
+    .await)?;
+    let Some((worker, sealed)) = found else {
+        return Ok(None);
+    };
+    let nik = crate::db::sealed::open(db.keys(), crate::privacy::Kind::Nik, &sealed)?;
+    past_donation_of(
+        db,
+        donor,
+        Choice::Named {
+            niks: vec![nik],
+            skip_unavailable: false,
+        },
+        r#"{"mode":"named","niks":["(demo)"],"months":1}"#.into(),
+        (month, 1),
+        "DEMO-VA-PAST-3",
+    )
+    .await?;
+    cycle_and_confirm(db, month, dir, &HashSet::new()).await?;
+    Ok(Some((worker, month)))
 }
 
 /// The cycle of `month`, then the insurer's answer (played on this machine) for both

@@ -119,6 +119,17 @@ pub struct DemoSummary {
     pub history: history::History,
     /// Where the demo's remittance and confirmation files are.
     pub dir: std::path::PathBuf,
+    /// A fisher to record a death at sea for (issue 13's walk-through).
+    pub claim_example: Option<ClaimExample>,
+}
+
+/// A fisher declared at Rp 1.000.000 a month whose JKK month BPJS confirmed: a death at sea
+/// on `day` is covered, and the law gives the family Rp 70.000.000.
+pub struct ClaimExample {
+    pub nik: String,
+    pub name: String,
+    pub village_code: String,
+    pub day: NaiveDate,
 }
 
 impl DemoSummary {
@@ -131,6 +142,12 @@ impl DemoSummary {
             out.push_str(&format!("  {:<20} {:<9} {}\n", u, r.code(), n));
         }
         let h = &self.history;
+        if let Some(c) = &self.claim_example {
+            out.push_str(&format!(
+                "Try a claim: as petugas, open /klaim/baru and report a work accident (death) at sea on {} for {} (NIK {}, a fisher of {} declared at Rp 1.000.000): covered, Rp 70.000.000 expected.\n",
+                c.day, c.name, c.nik, c.village_code
+            ));
+        }
         out.push_str(&format!(
             "Past months: cycles run for {} (files in {}); {} rejected worker-month contributions refunded to credit; mandiri: {}; lapsed: {}; {} reminders in the outbox.\nSee /siklus (signed in as petugas).\n",
             h.cycles.join(", "),
@@ -428,12 +445,40 @@ pub async fn seed(db: &Db, remittance_dir: &std::path::Path) -> anyhow::Result<D
     crate::usecase::figures::import(db, &figures, "angka-wilayah.csv", DEMO, crate::clock::now())
         .await
         .map_err(|e| anyhow::anyhow!("importing the demo's figures: {e:?}"))?;
+    let fisher = history::fisher_at_sea(db, (csr, ids["donatur"].0), &dir).await?;
+    let claim_example = match fisher {
+        Some((worker, month)) => Some(claim_example(db, worker, month).await?),
+        None => None,
+    };
     Ok(DemoSummary {
         organisations: proposers.len(),
         workers: total,
         verified,
         history,
         dir,
+        claim_example,
+    })
+}
+
+/// The fisher of [`ClaimExample`], the 10th of the month covered (today, if earlier).
+async fn claim_example(
+    db: &Db,
+    worker: i64,
+    month: lingkaran_domain::rates::Month,
+) -> anyhow::Result<ClaimExample> {
+    let (sealed, name, village_code): (Vec<u8>, String, String) =
+        on_db!(db, |pool| sqlx::query_as(
+            "SELECT nik, full_name, village_code FROM workers WHERE id = $1"
+        )
+        .bind(worker)
+        .fetch_one(pool)
+        .await)?;
+    let nik = crate::db::sealed::open(db.keys(), crate::privacy::Kind::Nik, &sealed)?;
+    Ok(ClaimExample {
+        nik,
+        name,
+        village_code,
+        day: (month.first_day() + Duration::days(9)).min(crate::clock::today()),
     })
 }
 

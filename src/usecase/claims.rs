@@ -61,10 +61,6 @@ pub struct ClaimView {
     pub documents: Vec<claims::Document>,
 }
 
-/// BPJS's line for the medical care it paid (to the hospital: never part of what the family
-/// is told it received).
-const MEDICAL: &str = "jkk.medical";
-
 /// The programme whose months and confirmations a claim of `kind` reads.
 fn programme(kind: Kind) -> Programme {
     if kind.is_jkk() {
@@ -635,16 +631,9 @@ async fn tell_paid(ctx: &Ctx<'_>, id: i64) -> Result<(), Error> {
         return Ok(());
     };
     // What the family received: medical care is paid to the hospital, not to the heirs.
-    let decided: Vec<(String, i64)> = claims::amounts(ctx.db, id)
+    let amount = claims::paid_to_family(ctx.db, id)
         .await?
-        .into_iter()
-        .filter(|(code, _)| code != MEDICAL)
-        .collect();
-    let amount = if decided.is_empty() {
-        claim.estimate_total
-    } else {
-        decided.iter().map(|(_, a)| *a).sum()
-    };
+        .unwrap_or(claim.estimate_total);
     let (initials, village) = named(&claim.worker_name, &claim.village_code);
     let (subject, body) = rules::donor_notice_paid(kind, &initials, &village, amount);
     outbox::enqueue(
