@@ -821,7 +821,7 @@ async fn donate_pay_and_reconcile(db: Db) {
     b.wait_text("Donasi tercatat").await;
     assert_eq!(b.text("#status").await, "Menunggu pembayaran");
     assert_eq!(b.text("#jumlah-pekerja").await, "100");
-    assert_eq!(b.find_all("#pekerja tbody tr").await.len(), 100);
+    assert_eq!(b.find_all("#tabel-pekerja tbody tr").await.len(), 100);
     let inv_a = lingkaran::db::donations::invoice_of(&db, a)
         .await
         .unwrap()
@@ -842,7 +842,7 @@ async fn donate_pay_and_reconcile(db: Db) {
         text.contains("Bayar sebelum") && text.contains("WIB"),
         "{text}"
     );
-    let first = b.text("#pekerja tbody tr").await;
+    let first = b.text("#tabel-pekerja tbody tr").await;
     assert!(
         first.contains(" •••• •••• ••••"),
         "the NIK is masked: {first}"

@@ -312,7 +312,7 @@ async fn who_may_open_what(db: Db) {
     let (status, html) = page(&ani, &app, &format!("/donasi/{own}")).await;
     assert_eq!(status, 200);
     assert_eq!(html.matches(r#"<tr id="pekerja-"#).count(), 100);
-    assert!(html.contains(&format!(r#"href="/donasi/{own}?page=2""#)));
+    assert!(html.contains(&format!(r#"href="/donasi/{own}?page=2#pekerja""#)));
     let (_, html) = page(&ani, &app, &format!("/donasi/{own}?page=2")).await;
     assert_eq!(html.matches(r#"<tr id="pekerja-"#).count(), 10);
     assert!(html.contains(" •••• •••• ••••"), "masked NIKs");

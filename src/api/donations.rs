@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::auth::{Principal, Role};
 use crate::db::donations::{self, DonationRow, InvoiceRow};
 use crate::db::donors::Donor;
+use crate::usecase::donation_workers as dw;
 use crate::usecase::donations as uc;
 use crate::wire::{problem_json, Labelled, Message, Named, RegionName};
 use axum::extract::State;
@@ -27,12 +28,6 @@ pub(crate) async fn acting_donor(
     donor_id: Option<i64>,
 ) -> Result<Donor> {
     Ok(crate::usecase::account::acting_donor(state.ctx(p), donor_id).await?)
-}
-
-fn month_text(yyyymm: i64) -> String {
-    Month::from_yyyymm(yyyymm)
-        .map(|m| m.to_string())
-        .unwrap_or_default()
 }
 
 /// The receipt of a donation paid from credit (`KWK-n`).
@@ -155,6 +150,7 @@ pub fn donation_json(d: &DonationRow, invoice: Option<&InvoiceRow>) -> Donation 
 
 /// A funded worker as the caller may see them (the gate): an admin and an officer in scope
 /// see the whole NIK and name; the donor who funds them sees the mask and the masked name.
+/// With what happened to them and to each month this donation paid (issue 14 §1).
 #[derive(Serialize, ToSchema)]
 pub struct DonationWorker {
     pub worker_id: i64,
@@ -162,12 +158,25 @@ pub struct DonationWorker {
     pub name: String,
     pub village: RegionName,
     pub occupation: Labelled,
+    /// Months of this donation that protect the worker (not refused by BPJS, not stopped).
     pub months: i64,
     /// YYYY-MM.
     pub first_month: Option<String>,
     /// YYYY-MM.
     pub last_month: Option<String>,
+    /// `held` (the donation is not paid yet), `funded`, or null when none of its months is
+    /// left.
     pub state: Option<String>,
+    /// Where the worker stands today, and since when.
+    pub standing: Standing,
+    /// The last day a paid month protects the worker ("terlindungi sampai"), any donor's or
+    /// their own.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub protected_until: Option<chrono::NaiveDate>,
+    /// Each month of this donation and what became of it.
+    pub month_fates: Vec<MonthFate>,
+    /// The worker's latest claim, once one is filed.
+    pub claim: Option<WorkerClaim>,
     /// Place in the fair order (criteria and budget donations).
     pub rank: i64,
     /// Why this worker was chosen.
@@ -175,18 +184,103 @@ pub struct DonationWorker {
     pub why_en: String,
 }
 
-pub fn donation_worker_json(s: uc::ShownWorker) -> DonationWorker {
+/// Where a worker stands today.
+#[derive(Serialize, ToSchema)]
+pub struct Standing {
+    /// `protected`, `mandiri` (paying alone), `lapsed`, `deceased`, `left`, `waiting` (back in
+    /// the pool) or `held` (the donation is not paid yet).
+    pub code: &'static str,
+    pub label: &'static str,
+    pub label_en: &'static str,
+    /// The day the worker took this standing, when recorded.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub since: Option<chrono::NaiveDate>,
+}
+
+/// One month of a donation for one worker.
+#[derive(Serialize, ToSchema)]
+pub struct MonthFate {
+    /// YYYY-MM.
+    pub month: String,
+    /// `held`, `paid`, `remitted` (sent to BPJS), `confirmed`, `rejected` or `stopped`.
+    pub fate: &'static str,
+    pub label: String,
+    pub label_en: String,
+    /// BPJS's reason, for a refused month.
+    pub reason: Option<String>,
+    /// Rupiah returned to the donor's credit (a refused or stopped month).
+    pub returned: Option<i64>,
+}
+
+/// A worker's claim: its kind and stage.
+#[derive(Serialize, ToSchema)]
+pub struct WorkerClaim {
+    pub kind: Labelled,
+    pub stage: Labelled,
+}
+
+pub fn donation_worker_json(s: dw::ShownWorker) -> DonationWorker {
+    use lingkaran_domain::outcome::MonthFate as Fate;
+    let o = &s.outcome;
     let w = s.row;
+    let protecting: Vec<Month> = o
+        .months
+        .iter()
+        .filter(|(_, f)| f.protects())
+        .map(|(m, _)| *m)
+        .collect();
+    let state = match (protecting.is_empty(), &o.standing) {
+        (true, _) => None,
+        (false, lingkaran_domain::outcome::Standing::Held) => Some("held".to_string()),
+        (false, _) => Some("funded".to_string()),
+    };
     DonationWorker {
         worker_id: w.worker_id,
         nik: s.nik,
         name: s.name,
         village: RegionName::of(&w.village_code),
         occupation: Labelled::occupation(&w.occupation),
-        months: w.months,
-        first_month: w.first_month.map(month_text),
-        last_month: w.last_month.map(month_text),
-        state: w.state,
+        months: protecting.len() as i64,
+        first_month: protecting.first().map(|m| m.to_string()),
+        last_month: protecting.last().map(|m| m.to_string()),
+        state,
+        standing: Standing {
+            code: o.standing.code(),
+            label: o.standing.label("id"),
+            label_en: o.standing.label("en"),
+            since: o.since,
+        },
+        protected_until: o.protected_until,
+        month_fates: o
+            .months
+            .iter()
+            .map(|(m, f)| MonthFate {
+                month: m.to_string(),
+                fate: f.code(),
+                label: f.label("id"),
+                label_en: f.label("en"),
+                reason: match f {
+                    Fate::Rejected { reason, .. } => Some(reason.clone()),
+                    _ => None,
+                },
+                returned: match f {
+                    Fate::Rejected { amount, .. } | Fate::Stopped { amount } => Some(*amount),
+                    _ => None,
+                },
+            })
+            .collect(),
+        claim: o.claim.map(|(k, st)| WorkerClaim {
+            kind: Labelled {
+                code: k.code().to_string(),
+                label: Some(k.label("id")),
+                label_en: Some(k.label("en")),
+            },
+            stage: Labelled {
+                code: st.code().to_string(),
+                label: Some(st.label("id")),
+                label_en: Some(st.label("en")),
+            },
+        }),
         rank: w.rank,
         why: w.reason_id,
         why_en: w.reason_en,
@@ -379,6 +473,9 @@ pub struct Page {
     limit: Option<i64>,
     /// Default 0.
     offset: Option<i64>,
+    /// Only the workers standing so today: `protected`, `mandiri`, `lapsed`, `deceased`,
+    /// `left`, `waiting`, `held`; or `rejected` (a month refused by BPJS).
+    state: Option<String>,
 }
 
 /// A page of a donation's workers.
@@ -388,16 +485,22 @@ pub struct DonationWorkers {
     workers: Vec<DonationWorker>,
     limit: i64,
     offset: i64,
+    /// How many workers the filter keeps (of those you may see).
     total: i64,
+    /// How many of the workers you may see stand so today, by standing code.
+    counts: std::collections::BTreeMap<&'static str, i64>,
+    /// How many had a month refused by BPJS.
+    rejected: i64,
 }
 
 #[utoipa::path(get, path = "/api/v1/donations/{id}/workers", tag = "donations",
-    summary = "The workers a donation funds, with why each was chosen (a donor sees masked NIKs and names)",
+    summary = "The workers a donation funds: why each was chosen, each month's fate (sent to BPJS, confirmed, refused with the money returned, stopped), protected until when, where they stand today and since when, any claim (a donor sees masked NIKs and names)",
     description = "Roles: admin (each page recorded in the audit trail), officer (the workers in their regions only), the donor.",
     params(("id" = i64, Path, description = "The donation's id"), Page),
     responses(
         (status = 200, description = "A page of the workers", body = DonationWorkers),
         (status = 404, description = "No such donation that you may see", body = ErrorEnvelope),
+        (status = 422, description = "An unknown `state` (`bad_state`)", body = ErrorEnvelope),
     ))]
 pub async fn workers(
     caller: Caller,
@@ -406,10 +509,22 @@ pub async fn workers(
     Query(page): Query<Page>,
 ) -> Result<Json<DonationWorkers>> {
     let limit = page.limit.unwrap_or(100).clamp(1, 1000);
-    let offset = page.offset.unwrap_or(0).max(0);
-    let shown = uc::workers(state.ctx(&caller.0), id, limit, offset).await?;
+    let offset = page.offset.unwrap_or(0).clamp(0, i64::from(i32::MAX));
+    let filter = match page.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => Some(dw::Filter::parse(code).ok_or_else(|| {
+            crate::api::error::ApiError::invalid(vec![lingkaran_domain::Problem::new(
+                "bad_state",
+                "Keadaan harus protected, mandiri, lapsed, deceased, left, waiting, held atau rejected.",
+                "The state must be protected, mandiri, lapsed, deceased, left, waiting, held or rejected.",
+            )])
+        })?),
+    };
+    let shown = dw::workers(state.ctx(&caller.0), id, filter, limit, offset).await?;
     Ok(Json(DonationWorkers {
         donation_id: shown.donation.id,
+        counts: shown.counts.iter().map(|(s, n)| (s.code(), *n)).collect(),
+        rejected: shown.rejected,
         workers: shown
             .workers
             .into_iter()

@@ -28,6 +28,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub(crate) mod months;
 pub mod outbox;
+pub mod outcomes;
 pub mod payments;
 pub mod rates;
 pub mod reconcile;

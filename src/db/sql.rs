@@ -48,6 +48,22 @@ impl Sql {
         self.arg(Arg::Bytes(b))
     }
 
+    /// `AND column IN (…)`, one placeholder per id (callers cap the list: a page of rows);
+    /// nothing matches an empty list.
+    pub fn in_ints(&mut self, column: &str, ids: &[i64]) -> &mut Self {
+        if ids.is_empty() {
+            return self.push(" AND 1 = 0");
+        }
+        self.push(&format!(" AND {column} IN ("));
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.int_arg(*id);
+        }
+        self.push(")")
+    }
+
     /// `AND (village_code in any of these regions)`, as index-friendly ranges: every code
     /// under `35.25` sorts between `35.25.` and `35.25/` ('/' follows '.').
     pub fn in_regions(&mut self, column: &str, regions: &[String]) -> &mut Self {

@@ -3,7 +3,7 @@
 //! answers.
 
 use super::account::acting_donor;
-use super::privacy::{self, Reveal};
+
 use super::{Ctx, Error};
 use crate::auth::role::{GIVERS, STAFF};
 use crate::auth::Role;
@@ -11,7 +11,7 @@ use crate::db::donations::{
     self, Choice, Criteria, DonationRow, HoldLimits, InvoiceRow, NewDonation, Preview,
 };
 use crate::db::donors::{self, Donor};
-use crate::privacy::gate::{self, Sight};
+
 use lingkaran_domain::format::rupiah;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::status::DonationStatus;
@@ -129,81 +129,6 @@ pub async fn show(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
     let donation = visible(ctx, id).await?;
     let invoice = donations::invoice_of(ctx.db, id).await?;
     Ok(Shown { donation, invoice })
-}
-
-/// A donation's worker as the caller may see them (the gate's `sight`).
-pub struct ShownWorker {
-    pub row: donations::DonationWorker,
-    /// Whole, or the mask.
-    pub nik: String,
-    /// Whole, or the masked name.
-    pub name: String,
-}
-
-/// A page of a donation's workers for one caller.
-pub struct WorkersPage {
-    pub donation: DonationRow,
-    pub workers: Vec<ShownWorker>,
-    /// How many of the donation's workers the caller may see (an officer: those in scope).
-    pub total: i64,
-    /// Whether the caller sees whole NIKs (for the note under the list).
-    pub whole: bool,
-}
-
-/// A page of the workers a donation funds, through the gate: an admin sees them all, whole
-/// (one audit entry per page); an officer only those in their region scope, whole; the donor
-/// who funds them the masks. A worker out of the caller's scope is neither shown nor counted.
-pub async fn workers(ctx: Ctx<'_>, id: i64, limit: i64, offset: i64) -> Result<WorkersPage, Error> {
-    let d = visible(ctx, id).await?;
-    let p = ctx.actor;
-    // `visible` lets a donor through only for their own donation: they fund these workers.
-    let funding = p.role == Role::Donor;
-    let regions = match p.role {
-        Role::Admin | Role::Donor => None,
-        _ => Some(p.scopes.as_slice()),
-    };
-    let (rows, total) = donations::workers_in(ctx.db, d.id, regions, limit, offset).await?;
-    let mut audited = 0;
-    let mut whole = false;
-    let mut shown = Vec::with_capacity(rows.len());
-    for row in rows {
-        let sight = gate::sight(
-            p,
-            &gate::Subject {
-                village_code: &row.village_code,
-                proposer_org: None,
-                funded_by_caller: funding,
-            },
-        );
-        if sight == Sight::Hidden {
-            continue;
-        }
-        if sight.audited() {
-            audited += 1;
-        }
-        whole |= sight.whole();
-        shown.push(ShownWorker {
-            nik: sight.nik(&row.nik),
-            name: sight.name(&row.full_name),
-            row,
-        });
-    }
-    if audited > 0 {
-        privacy::record(
-            ctx,
-            Reveal::Shown,
-            "donation",
-            d.id,
-            json!({ "workers": audited, "offset": offset }),
-        )
-        .await?;
-    }
-    Ok(WorkersPage {
-        donation: d,
-        workers: shown,
-        total,
-        whole,
-    })
 }
 
 fn parse_criteria(c: Option<CriteriaInput>) -> Result<Criteria, Error> {
@@ -536,12 +461,7 @@ pub async fn extend(
     };
     check_ahead(start, today, ahead)?;
     let months = parse_months(input.months)?;
-    let niks: Vec<String> = donations::workers_of(ctx.db, d.id, i64::MAX, 0)
-        .await?
-        .into_iter()
-        .filter(|w| w.state.as_deref() == Some("funded"))
-        .map(|w| w.nik)
-        .collect();
+    let niks: Vec<String> = donations::niks_with_months(ctx.db, d.id).await?;
     let donor = donors::get(ctx.db, d.donor_id)
         .await?
         .ok_or(Error::NotFound("Donatur"))?;

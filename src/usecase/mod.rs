@@ -16,6 +16,7 @@ pub mod claim_counts;
 pub mod claims;
 pub mod coverage;
 pub mod cycle;
+pub mod donation_workers;
 pub mod donations;
 pub mod error;
 pub mod figures;

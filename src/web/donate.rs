@@ -5,14 +5,14 @@
 //! extend, pay_from_credit, cancel}`, `usecase::account::sign_up`); a page only reads the
 //! form, shows the view and shows the use case's problems in the reader's language.
 
-use super::i18n::{Lang, S};
+use super::i18n::S;
 use super::layout;
 use super::money::{self, problem, problems_box, rupiah};
 use super::page::{field, no_store, query_string, redirect, same_secret, Ctx, Fail, PageResult};
 use crate::app::AppState;
 use crate::auth::role::{GIVERS, STAFF};
 use crate::auth::{Principal, Role};
-use crate::db::donations::{self, DonationWorker};
+use crate::db::donations;
 use crate::db::{donors, payments, users};
 use crate::http::request::{cookie, SESSION_COOKIE};
 use crate::regions::RegionTable;
@@ -753,19 +753,6 @@ fn village_label(code: &str) -> String {
     }
 }
 
-fn worker_months(w: &DonationWorker, lang: Lang) -> String {
-    match (w.first_month, w.last_month) {
-        (Some(a), Some(b)) if a == b => format!("{} ({})", w.months, money::month_of(a, lang)),
-        (Some(a), Some(b)) => format!(
-            "{} ({} – {})",
-            w.months,
-            money::month_of(a, lang),
-            money::month_of(b, lang)
-        ),
-        _ => w.months.to_string(),
-    }
-}
-
 /// The flash messages of a donation page, from its query string.
 fn notices(ctx: &Ctx) -> Markup {
     let t = |s| ctx.t(s);
@@ -831,17 +818,16 @@ async fn detail(
     // so the page count follows what the use case counts for them.
     let most = ((d.workers + WORKERS_PER_PAGE - 1) / WORKERS_PER_PAGE).max(1);
     let page = lingkaran_domain::paging::lenient(ctx.param("page"), most);
-    let shown = uc::workers(
+    let shown = crate::usecase::donation_workers::workers(
         state.ctx(p),
         d.id,
+        super::donation_workers::filter(ctx),
         WORKERS_PER_PAGE,
         (page - 1) * WORKERS_PER_PAGE,
     )
     .await
     .map_err(|e| ctx.failed(e))?;
     let pages = ((shown.total + WORKERS_PER_PAGE - 1) / WORKERS_PER_PAGE).max(1);
-    let full = shown.whole;
-    let rows = shown.workers;
     let credit = payments::credit_of(&state.db, d.donor_id)
         .await
         .map_err(|e| ctx.internal(e))?;
@@ -852,14 +838,13 @@ async fn detail(
         d.total
     };
     let title = format!("{} #{}", t(S::Donation), d.id);
-    let page_href = |n: i64| format!("/donasi/{}?page={n}", d.id);
     let body = html! {
         h1 { (title) }
         (notices(ctx))
         (problems_box(ctx, "galat-donasi", S::ActionFailed, problems))
         dl.counts {
             div { dt { (t(S::Status)) } dd id="status" { (money::donation_status(lang, d.status.code())) } }
-            div { dt { (t(S::Workers)) } dd id="jumlah-pekerja" { (d.workers) } }
+            div { dt { (t(S::Workers)) } dd id="jumlah-pekerja" { (lingkaran_domain::format::count(d.workers.max(0) as u64)) } }
             div { dt { (t(S::Period)) } dd id="periode" { (money::period(d.start_month, d.months, lang)) } }
             div { dt { (t(S::Total)) } dd id="jumlah-donasi" { (rupiah(total)) } }
         }
@@ -938,47 +923,7 @@ async fn detail(
                 p { button type="submit" id="perpanjang-kirim" { (t(S::ExtendButton)) } }
             }
         }
-        h2 { (t(S::Workers)) }
-        @if !full { p.muted { (t(S::WorkersPrivacy)) } }
-        @if rows.is_empty() {
-            p.muted { (t(S::NoWorkers)) }
-        } @else {
-            div.scroll {
-                table id="pekerja" {
-                    thead { tr {
-                        th scope="col" { (t(S::Rank)) }
-                        th scope="col" { (t(S::Nik)) }
-                        th scope="col" { (t(S::Name)) }
-                        th scope="col" { (t(S::Village)) }
-                        th scope="col" { (t(S::Occupation)) }
-                        th scope="col" { (t(S::Months)) }
-                        th scope="col" { (t(S::Status)) }
-                        th scope="col" { (t(S::WhyChosen)) }
-                    } }
-                    tbody {
-                        @for w in &rows {
-                            tr id={ "pekerja-" (w.row.worker_id) } {
-                                td.num { (w.row.rank) }
-                                td { code { (w.nik) } }
-                                td { (w.name) }
-                                td { (village_label(&w.row.village_code)) }
-                                td { (Occupation::parse(&w.row.occupation).map_or(w.row.occupation.as_str(), |o| o.label(lang.code()))) }
-                                td { (worker_months(&w.row, lang)) }
-                                td { (money::month_state(lang, w.row.state.as_deref())) }
-                                td { (lang.pick(&w.row.reason_id, &w.row.reason_en)) }
-                            }
-                        }
-                    }
-                }
-            }
-            @if pages > 1 {
-                nav.pager aria-label=(t(S::Pagination)) {
-                    @if page > 1 { a rel="prev" href=(page_href(page - 1)) { "← " (t(S::Previous)) } }
-                    span { (t(S::Page)) " " (page) " " (t(S::Of)) " " (pages) }
-                    @if page < pages { a rel="next" href=(page_href(page + 1)) { (t(S::Next)) " →" } }
-                }
-            }
-        }
+        (super::donation_workers::section(ctx, d.id, &shown, page, pages, village_label))
         p { a href="/donasi" { (t(S::BackToDonations)) } }
     };
     Ok(page_response(ctx, status, &title, body))

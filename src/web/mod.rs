@@ -53,6 +53,7 @@ pub mod claims;
 pub mod claims_form;
 pub mod cycle;
 pub mod donate;
+pub mod donation_workers;
 pub mod figures;
 pub mod form;
 pub mod i18n;

@@ -13,6 +13,7 @@ use sqlx::Connection;
 use std::future::Future;
 
 pub mod conform;
+pub mod pages;
 
 pub const PASSWORD: &str = "kata-sandi-uji";
 

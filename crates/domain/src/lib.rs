@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod message;
 pub mod money;
 pub mod nik;
+pub mod outcome;
 pub mod paging;
 pub mod payment;
 pub mod pricing;

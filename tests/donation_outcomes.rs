@@ -1,0 +1,248 @@
+//! What donors see happened to their workers (issue 14 §1), on the demo, over the pages and
+//! the API, on SQLite and PostgreSQL: a month BPJS refused with its reason and the money
+//! returned, a worker paying alone, one who lapsed and one who died, each with its date and
+//! words; the filters with their counts; and a refused filter in words.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::pages::{element, page, signed_in};
+use common::TestApp;
+use lingkaran::db::audit::Actor;
+use lingkaran::db::lifecycle::{self, StopReason};
+use lingkaran::db::Db;
+use lingkaran::demo::DEMO_PASSWORD;
+use lingkaran::on_db;
+use lingkaran_domain::format;
+use lingkaran_domain::rates::Month;
+
+/// The day (WIB) of the latest event that put `worker` into `status`, as a page writes it.
+async fn since(db: &Db, worker: i64, status: &str) -> String {
+    let at: chrono::DateTime<chrono::Utc> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT MAX(at) FROM worker_events WHERE worker_id = $1 AND to_status = $2"
+    )
+    .bind(worker)
+    .bind(status)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    format::date(lingkaran::clock::wib_date(at), "id")
+}
+
+/// The worker of `donation` with `status`.
+async fn with_status(db: &Db, donation: i64, status: &str) -> i64 {
+    on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT w.id FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+         WHERE dw.donation_id = $1 AND w.status = $2 ORDER BY w.id LIMIT 1"
+    )
+    .bind(donation)
+    .bind(status)
+    .fetch_one(pool)
+    .await)
+    .unwrap()
+}
+
+async fn outcomes(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, dir.path()).await.unwrap();
+    let app = TestApp::spawn(db.clone()).await;
+
+    // The demo's first donation: three workers of Panceng six months ago. One now pays
+    // alone, one lapsed, and BPJS refused the third (already an active participant).
+    let small: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT dw.donation_id FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
+         WHERE w.status = 'mandiri' ORDER BY dw.donation_id LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let mandiri = with_status(&db, small, "mandiri").await;
+    let lapsed = with_status(&db, small, "lapsed").await;
+    let (refused, reason, returned): (i64, String, i64) = on_db!(&db, |pool| sqlx::query_as(
+        "SELECT worker_id, MIN(reason), CAST(SUM(amount) AS BIGINT) FROM confirmations
+         WHERE donation_id = $1 AND status = 'rejected'
+         GROUP BY worker_id, month ORDER BY month LIMIT 1"
+    )
+    .bind(small)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+
+    // A worker of the CSR's running donation (100 fishers' months) dies today: the months
+    // after this one stop and come back to the donor.
+    let current = Month::of(lingkaran::clock::today()).yyyymm();
+    let (big, died): (i64, i64) = on_db!(&db, |pool| sqlx::query_as(
+        "SELECT m.donation_id, m.worker_id FROM worker_months m
+         JOIN donations d ON d.id = m.donation_id
+         WHERE d.status = 'funded' AND m.month > $1
+           AND d.donor_id = (SELECT o.id FROM donors o JOIN users u ON u.id = o.user_id
+                             WHERE u.username = 'donatur')
+         ORDER BY d.workers DESC, m.donation_id, m.worker_id LIMIT 1"
+    )
+    .bind(current)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let officer: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = 'petugas'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let stopped = lifecycle::stop_worker(
+        &db,
+        died,
+        StopReason::Deceased,
+        lingkaran::clock::today(),
+        Some("Meninggal dunia"),
+        Actor::User(officer),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(stopped.months > 0, "future months stopped");
+
+    let donor = signed_in(&app, "donatur", DEMO_PASSWORD).await;
+    let (status, html) = page(&donor, &app, &format!("/donasi/{small}")).await;
+    assert_eq!(status, 200);
+    let row = element(&html, &format!("pekerja-{mandiri}"), "tr");
+    let want = format!(
+        "Membayar sendiri (mandiri) sejak {}",
+        since(&db, mandiri, "mandiri").await
+    );
+    assert!(row.contains(&want), "{want} in {row}");
+    assert!(row.contains("Dikonfirmasi BPJS"), "its months: {row}");
+    let row = element(&html, &format!("pekerja-{lapsed}"), "tr");
+    let want = format!(
+        "Tidak lagi terlindungi sejak {}",
+        since(&db, lapsed, "lapsed").await
+    );
+    assert!(row.contains(&want), "{want} in {row}");
+    assert!(row.contains("berakhir"), "protection ended: {row}");
+    let row = element(&html, &format!("pekerja-{refused}"), "tr");
+    let want = format!(
+        "Ditolak BPJS ({reason}); {} kembali ke kredit Anda",
+        format::rupiah(returned)
+    );
+    assert!(row.contains(&want), "{want} in {row}");
+
+    // The filters, with their counts; the refused one lists that worker only.
+    let chips = element(&html, "saring-pekerja", "ul");
+    assert!(chips.contains("Semua (3)"), "{chips}");
+    assert!(chips.contains("Membayar sendiri (mandiri) (1)"), "{chips}");
+    assert!(chips.contains("Ada bulan ditolak BPJS (1)"), "{chips}");
+    let (_, only) = page(&donor, &app, &format!("/donasi/{small}?keadaan=rejected")).await;
+    let table = element(&only, "tabel-pekerja", "table");
+    assert_eq!(table.matches("<tr id=\"pekerja-").count(), 1, "{table}");
+    assert!(table.contains(&format!("pekerja-{refused}")));
+    // A filter nobody typed right shows everyone, not an error page.
+    let (status, _) = page(&donor, &app, &format!("/donasi/{small}?keadaan=zzz")).await;
+    assert_eq!(status, 200);
+
+    // The death, with its date, and the months stopped with their money.
+    let (_, html) = page(&donor, &app, &format!("/donasi/{big}?keadaan=deceased")).await;
+    let row = element(&html, &format!("pekerja-{died}"), "tr");
+    let today = format::date(lingkaran::clock::today(), "id");
+    assert!(
+        row.contains(&format!("Meninggal dunia sejak {today}")),
+        "{row}"
+    );
+    assert!(
+        row.contains("Dihentikan; Rp ") && row.contains("kembali ke kredit Anda"),
+        "{row}"
+    );
+    // Counts read with a thousands separator.
+    let (_, html) = page(&donor, &app, &format!("/donasi/{big}")).await;
+    let workers: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT workers FROM donations WHERE id = $1"
+    )
+    .bind(big)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert!(
+        element(&html, "jumlah-pekerja", "dd").contains(&format::count(workers as u64)),
+        "{html}"
+    );
+
+    // The same over the API, as the donor.
+    let donor_id: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = 'donatur'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let token = common::Token {
+        id: donor_id,
+        token: lingkaran::db::users::create_api_token(
+            &db,
+            donor_id,
+            "uji",
+            Actor::Cli,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap(),
+    };
+    let (status, v) = app
+        .get(&token, &format!("/api/v1/donations/{small}/workers"))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["counts"]["mandiri"], 1);
+    assert_eq!(v["rejected"], 1);
+    let of = |id: i64| {
+        v["workers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["worker_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of(mandiri)["standing"]["code"], "mandiri");
+    assert!(of(mandiri)["standing"]["since"].is_string());
+    assert_eq!(of(lapsed)["standing"]["code"], "lapsed");
+    let fates = of(refused)["month_fates"].clone();
+    let fate = fates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fate"] == "rejected")
+        .unwrap()
+        .clone();
+    assert_eq!(fate["reason"], reason.as_str());
+    assert_eq!(fate["returned"], returned);
+    assert!(of(mandiri)["nik"].as_str().unwrap().contains("••••"));
+    let (status, v) = app
+        .get(
+            &token,
+            &format!("/api/v1/donations/{small}/workers?state=mandiri"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["workers"][0]["worker_id"], mandiri);
+    let (status, v) = app
+        .get(
+            &token,
+            &format!("/api/v1/donations/{small}/workers?state=bogus"),
+        )
+        .await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["errors"][0]["code"], "bad_state");
+    let (_, v) = app
+        .get(
+            &token,
+            &format!("/api/v1/donations/{big}/workers?state=deceased"),
+        )
+        .await;
+    assert_eq!(v["workers"][0]["standing"]["code"], "deceased");
+    assert!(v["workers"][0]["month_fates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["fate"] == "stopped" && f["returned"].as_i64().unwrap() > 0));
+}
+
+both_dbs!(donors_see_what_happened, outcomes);
