@@ -269,6 +269,25 @@ both_urls!(
         }
         child.kill().ok(); // SIGKILL
         child.wait().unwrap();
+        // PostgreSQL may still finish a COMMIT the killed process had sent: count once the
+        // server has let go of its connections (SQLite's writer died with the process).
+        if let lingkaran::db::Pool::Postgres(pool) = &db.pool {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let others: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()
+                       AND backend_type = 'client backend' AND state IS DISTINCT FROM 'idle'",
+                )
+                .fetch_one(pool)
+                .await
+                .unwrap();
+                if others == 0 || std::time::Instant::now() > deadline {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }
         let (before, paid_before) = count(db.clone()).await;
         eprintln!("killed after {before} of 240 payable transfers, {paid_before} of 2 payments");
         assert!(

@@ -246,3 +246,94 @@ async fn outcomes(db: Db) {
 }
 
 both_dbs!(donors_see_what_happened, outcomes);
+
+/// The credit's history adds up to the credit, for every demo donor, and says why each line
+/// moved (issue 14 §4).
+async fn credit_adds_up(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, dir.path()).await.unwrap();
+    let app = TestApp::spawn(db.clone()).await;
+    let admin = app
+        .user("admin-uji", lingkaran::auth::Role::Admin, None, &[])
+        .await;
+    let donors: Vec<i64> = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT id FROM donors ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert!(donors.len() >= 2);
+    for d in donors {
+        let credit = lingkaran::db::payments::credit_of(&db, d).await.unwrap();
+        let (status, v) = app
+            .get(
+                &admin,
+                &format!("/api/v1/donors/{d}/credit-history?limit=1000"),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["balance"], credit);
+        let lines = v["lines"].as_array().unwrap();
+        let sum: i64 = lines.iter().map(|l| l["change"].as_i64().unwrap()).sum();
+        assert_eq!(sum, credit, "donor {d}: the lines add up to the credit");
+        // Each line's balance is the one after it, walking back to zero.
+        let mut after = credit;
+        for l in lines {
+            assert_eq!(l["balance"], after, "donor {d}: {l}");
+            after -= l["change"].as_i64().unwrap();
+            assert!(!l["reason"].as_str().unwrap().is_empty());
+        }
+        assert_eq!(after, 0, "donor {d}: from nothing");
+        // A page further on joins the first.
+        if lines.len() > 3 {
+            let (_, page2) = app
+                .get(
+                    &admin,
+                    &format!("/api/v1/donors/{d}/credit-history?limit=2&offset=2"),
+                )
+                .await;
+            assert_eq!(page2["lines"][0], lines[2]);
+            assert_eq!(page2["lines"][1], lines[3]);
+        }
+    }
+
+    // The CSR donor reads theirs on the account page, with the refused month's words.
+    let donor = signed_in(&app, "donatur", DEMO_PASSWORD).await;
+    let (status, html) = page(&donor, &app, "/akun").await;
+    assert_eq!(status, 200);
+    let history = element(&html, "riwayat-kredit", "details");
+    assert!(history.contains("ditolak BPJS, dikembalikan"), "{history}");
+    assert!(history.contains("Membayar donasi #"), "{history}");
+    assert!(history.contains("Pembayaran diterima"), "{history}");
+    // Another donor's history is not theirs to read.
+    let other: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT id FROM donors WHERE user_id IS NULL ORDER BY id LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let donor_id: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = 'donatur'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let token = common::Token {
+        id: donor_id,
+        token: lingkaran::db::users::create_api_token(
+            &db,
+            donor_id,
+            "uji",
+            Actor::Cli,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap(),
+    };
+    let (status, _) = app
+        .get(&token, &format!("/api/v1/donors/{other}/credit-history"))
+        .await;
+    assert_eq!(status, 404);
+}
+
+both_dbs!(the_credit_history_adds_up, credit_adds_up);

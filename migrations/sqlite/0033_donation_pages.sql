@@ -4,3 +4,6 @@
 CREATE INDEX donation_workers_rank ON donation_workers (donation_id, rank);
 -- The workers of a donation with a month BPJS refused: the page's filter and its count.
 CREATE INDEX confirmations_donation ON confirmations (donation_id, status);
+-- A donor's credit history (issue 14 §1) reads the transfers of one account, newest first.
+CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_account, seq);
+CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account, seq);

@@ -451,3 +451,78 @@ pub struct DonorVerified {
     donor_id: i64,
     verified: bool,
 }
+
+/// One movement of a donor's credit.
+#[derive(Serialize, ToSchema)]
+pub struct CreditLine {
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// Why it moved, from the ledger transfer's own key.
+    pub reason: String,
+    pub reason_en: String,
+    /// Rupiah into the credit (positive) or out of it (negative).
+    pub change: i64,
+    /// The credit after this movement.
+    pub balance: i64,
+}
+
+/// A donor's credit, line by line, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct CreditHistory {
+    pub donor_id: i64,
+    /// The credit now.
+    pub balance: i64,
+    pub lines: Vec<CreditLine>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryPage {
+    /// 1–1000, default 200.
+    limit: Option<i64>,
+    /// Lines after the newest `offset`; default 0.
+    offset: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/donors/{id}/credit-history", tag = "donations",
+    summary = "A donor's credit line by line: payments in, donations paid, months refused or stopped and returned, refunds, each with its reason and the balance after it",
+    description = "Roles: the donor (their own), admin, officer (a donor funding workers in their regions). The first line's balance is the credit now; each older line's balance is the credit after it.",
+    params(("id" = i64, Path, description = "The donor's id"), HistoryPage),
+    responses(
+        (status = 200, description = "The newest movements first", body = CreditHistory),
+        (status = 403, description = "Not one who sees this donor's account (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor that you may see", body = ErrorEnvelope),
+    ))]
+pub async fn credit_history(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    super::extract::Query(page): super::extract::Query<HistoryPage>,
+) -> Result<Json<CreditHistory>> {
+    let limit = page
+        .limit
+        .unwrap_or(crate::usecase::credit_history::PAGE)
+        .clamp(1, 1000);
+    let offset = page.offset.unwrap_or(0).clamp(0, i64::from(i32::MAX));
+    let h =
+        crate::usecase::credit_history::of_donor(state.ctx(&caller.0), id, limit, offset).await?;
+    Ok(Json(CreditHistory {
+        donor_id: h.donor_id,
+        balance: h.balance,
+        lines: h
+            .lines
+            .into_iter()
+            .map(|l| CreditLine {
+                at: l.at.to_rfc3339(),
+                reason: l.reason,
+                reason_en: l.reason_en,
+                change: l.change,
+                balance: l.balance,
+            })
+            .collect(),
+        limit,
+        offset,
+    }))
+}

@@ -83,6 +83,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(donors::add_budget_line))
         .routes(routes!(donors::hold_limits, donors::set_hold_limits))
         .routes(routes!(donors::verify))
+        .routes(routes!(donors::credit_history))
         .routes(routes!(payments::account))
         .routes(routes!(payments::refund))
         .routes(routes!(accounts::sign_up))

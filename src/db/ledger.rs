@@ -358,6 +358,51 @@ where
 
 /// An account's posted (credits, debits), read by [`net_of`]: the balance a donor's credit
 /// shows.
+/// One transfer that moved an account: (seq, id, debit account, credit account, amount,
+/// when).
+pub type Movement = (i64, u128, String, String, i64, DateTime<Utc>);
+
+/// The latest `limit` transfers that moved `account` (posted ones: single and post), newest
+/// first, skipping the newest `offset`.
+pub async fn movements(
+    db: &Db,
+    account: &Account,
+    limit: i64,
+    offset: i64,
+) -> anyhow::Result<Vec<Movement>> {
+    let code = account.code();
+    // Two index range scans (debit side, credit side), merged: a transfer never has the same
+    // account on both sides.
+    let rows: Vec<(i64, String, String, String, i64, DateTime<Utc>)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT seq, id, debit_account, credit_account, amount, created_at FROM (
+                 SELECT seq, id, debit_account, credit_account, amount, created_at
+                 FROM ledger_transfers WHERE debit_account = $1 AND phase IN ('single', 'post')
+                 UNION ALL
+                 SELECT seq, id, debit_account, credit_account, amount, created_at
+                 FROM ledger_transfers WHERE credit_account = $1 AND phase IN ('single', 'post')
+             ) t ORDER BY seq DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(&code)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(seq, id, debit, credit, amount, at)| {
+            Ok((
+                seq,
+                u128::from_str_radix(&id, 16)?,
+                debit,
+                credit,
+                amount,
+                at,
+            ))
+        })
+        .collect()
+}
+
 pub(crate) const NET_POSTED: &str =
     "SELECT credits_posted, debits_posted FROM ledger_accounts WHERE code = $1";
 

@@ -15,6 +15,7 @@ pub mod benefits;
 pub mod claim_counts;
 pub mod claims;
 pub mod coverage;
+pub mod credit_history;
 pub mod cycle;
 pub mod donation_workers;
 pub mod donations;

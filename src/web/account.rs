@@ -84,6 +84,20 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         .await
         .map_err(|e| ctx.internal(e))?
         .ok_or_else(|| ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound))?;
+    let history = if full {
+        Some(
+            crate::usecase::credit_history::of_donor(
+                state.ctx(p),
+                donor.id,
+                crate::usecase::credit_history::PAGE,
+                0,
+            )
+            .await
+            .map_err(|e| ctx.failed(e))?,
+        )
+    } else {
+        None
+    };
     let pick = |a, b| lang.pick(a, b);
     let body = html! {
         (money::style())
@@ -95,6 +109,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             div { dt { (t(S::Payments)) } dd { (pays.len()) } }
         }
         p.muted { (t(S::CreditExplained)) }
+        @if let Some(h) = &history { (super::credit_history::section(&ctx, h)) }
         @if ctx.param("msg") == Some("preferensi") {
             p.ok role="status" id="preferensi-tersimpan" { (pick("Pengaturan tersimpan.", "Preferences saved.")) }
         }

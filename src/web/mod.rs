@@ -51,6 +51,7 @@ pub mod bank;
 pub mod chart;
 pub mod claims;
 pub mod claims_form;
+pub mod credit_history;
 pub mod cycle;
 pub mod donate;
 pub mod donation_workers;

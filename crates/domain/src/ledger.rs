@@ -195,6 +195,121 @@ impl TransferKey {
     }
 }
 
+impl TransferKey {
+    /// The event a transfer id records: [`TransferKey::id`] read backwards, so that a
+    /// donor's credit history says why each line moved from the ledger's own transfers.
+    /// `None` for an id no key makes.
+    pub fn decode(id: u128) -> Option<TransferKey> {
+        let purpose = id >> 64;
+        let low = id & u128::from(u64::MAX);
+        let record = |v: u128| i64::try_from(v).ok().filter(|n| *n > 0);
+        let month = |v: u128| Month::from_yyyymm(i64::try_from(v & 0xF_FFFF).ok()?);
+        let key = match purpose {
+            1 => TransferKey::PaymentIn {
+                payment: record(low)?,
+            },
+            2 => TransferKey::Fund {
+                donation: record(low)?,
+            },
+            3 => TransferKey::Refund {
+                refund: record(low)?,
+            },
+            4 | 5 => TransferKey::Remit {
+                donation: record(low >> 20)?,
+                month: month(low)?,
+                programme: if purpose == 4 {
+                    Programme::Jkk
+                } else {
+                    Programme::Jkm
+                },
+            },
+            6 => {
+                let packed = low & u128::from(u32::MAX);
+                TransferKey::PayBpjs {
+                    month: Month::from_yyyymm(i64::try_from(packed / 10).ok()?)?,
+                    programme: match packed % 10 {
+                        1 => Programme::Jkk,
+                        2 => Programme::Jkm,
+                        _ => return None,
+                    },
+                    batch: i64::try_from(low >> 32).ok()?.checked_add(1)?,
+                }
+            }
+            7 => TransferKey::Rejected {
+                worker: record((low / 2) >> 20)?,
+                month: month(low / 2)?,
+                programme: if low % 2 == 1 {
+                    Programme::Jkm
+                } else {
+                    Programme::Jkk
+                },
+            },
+            8 => TransferKey::Stopped {
+                stop: record(low >> 20)?,
+                month: month(low)?,
+            },
+            9 => TransferKey::Repriced {
+                donation: record(low >> 20)?,
+                month: month(low)?,
+            },
+            _ => return None,
+        };
+        // Only an id the key itself makes: no stray bits.
+        (key.id() == id).then_some(key)
+    }
+
+    /// Why a donor's credit moved, in words a donor reads (no worker is named).
+    pub fn credit_reason(self, lang: &str) -> String {
+        let en = lang == "en";
+        let m = |m: Month| crate::format::month(m, lang);
+        match self {
+            TransferKey::PaymentIn { payment } if en => format!("Payment received (#{payment})"),
+            TransferKey::PaymentIn { payment } => format!("Pembayaran diterima (#{payment})"),
+            TransferKey::Fund { donation } if en => format!("Paid for donation #{donation}"),
+            TransferKey::Fund { donation } => format!("Membayar donasi #{donation}"),
+            TransferKey::Refund { .. } if en => "Returned to your bank account".into(),
+            TransferKey::Refund { .. } => "Dikembalikan ke rekening Anda".into(),
+            TransferKey::Rejected {
+                month, programme, ..
+            } if en => format!(
+                "A worker's {programme} for {} refused by BPJS, returned",
+                m(month)
+            ),
+            TransferKey::Rejected {
+                month, programme, ..
+            } => format!(
+                "Iuran {programme} seorang pekerja bulan {} ditolak BPJS, dikembalikan",
+                m(month)
+            ),
+            TransferKey::Stopped { month, .. } if en => format!(
+                "{}: a worker died or left, the month stopped and returned",
+                m(month)
+            ),
+            TransferKey::Stopped { month, .. } => format!(
+                "Bulan {}: pekerja meninggal atau keluar, bulannya dihentikan dan dikembalikan",
+                m(month)
+            ),
+            TransferKey::Repriced { donation, month } if en => format!(
+                "Donation #{donation}, {}: the contribution cost less when sent (relief), the difference returned",
+                m(month)
+            ),
+            TransferKey::Repriced { donation, month } => format!(
+                "Donasi #{donation}, {}: iuran lebih murah saat disetor (keringanan), selisihnya dikembalikan",
+                m(month)
+            ),
+            // These never touch a donor's credit; said plainly all the same.
+            TransferKey::Remit { donation, month, .. } if en => {
+                format!("Donation #{donation}, {}: sent to BPJS", m(month))
+            }
+            TransferKey::Remit { donation, month, .. } => {
+                format!("Donasi #{donation}, {}: disetor ke BPJS", m(month))
+            }
+            TransferKey::PayBpjs { month, .. } if en => format!("{}: paid to BPJS", m(month)),
+            TransferKey::PayBpjs { month, .. } => format!("{}: dibayar ke BPJS", m(month)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Balance {
     pub debits_posted: i64,
@@ -536,6 +651,65 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_reads_back_from_its_id() {
+        let m = Month::parse("2026-11").unwrap();
+        let keys = [
+            TransferKey::PaymentIn { payment: 1 },
+            TransferKey::PaymentIn {
+                payment: 8_000_000_000_000,
+            },
+            TransferKey::Fund { donation: 7 },
+            TransferKey::Refund { refund: 3 },
+            TransferKey::Remit {
+                donation: 12,
+                month: m,
+                programme: Programme::Jkm,
+            },
+            TransferKey::PayBpjs {
+                month: m,
+                programme: Programme::Jkk,
+                batch: 1,
+            },
+            TransferKey::PayBpjs {
+                month: m,
+                programme: Programme::Jkm,
+                batch: 4,
+            },
+            TransferKey::Rejected {
+                worker: 99,
+                month: m,
+                programme: Programme::Jkk,
+            },
+            TransferKey::Rejected {
+                worker: 99,
+                month: m,
+                programme: Programme::Jkm,
+            },
+            TransferKey::Stopped { stop: 5, month: m },
+            TransferKey::Repriced {
+                donation: 12,
+                month: m,
+            },
+        ];
+        for k in keys {
+            assert_eq!(TransferKey::decode(k.id()), Some(k), "{k:?}");
+        }
+        // Ids no key makes.
+        assert_eq!(TransferKey::decode(0), None);
+        assert_eq!(TransferKey::decode((42u128 << 64) | 1), None);
+        assert_eq!(TransferKey::decode(1u128 << 64), None, "record 0");
+        assert_eq!(
+            TransferKey::Rejected {
+                worker: 99,
+                month: m,
+                programme: Programme::Jkm
+            }
+            .credit_reason("id"),
+            "Iuran JKM seorang pekerja bulan November 2026 ditolak BPJS, dikembalikan"
+        );
+    }
 
     fn t(id: u128, debit: Account, credit: Account, amount: i64) -> Transfer {
         Transfer {
