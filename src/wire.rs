@@ -1252,3 +1252,44 @@ impl Claim {
         }
     }
 }
+
+/// What a donation, or all of a donor's paid donations, did.
+#[derive(Serialize, ToSchema)]
+pub struct Impact {
+    /// Workers with at least one month protected (not refused by BPJS, not stopped).
+    pub workers: i64,
+    pub worker_months: i64,
+    pub villages: i64,
+    pub districts: i64,
+    pub regencies: i64,
+    /// Rupiah sent to BPJS Ketenagakerjaan.
+    pub remitted: i64,
+    /// Rupiah of months BPJS refused, returned to the donor's credit.
+    pub returned: i64,
+    /// Workers who went on paying alone for at least 3, 6 and 12 months.
+    pub paying_alone_3_months: i64,
+    pub paying_alone_6_months: i64,
+    pub paying_alone_12_months: i64,
+    /// Claims BPJS paid to families, and what the families received (rupiah).
+    pub claims_paid: i64,
+    pub claims_paid_amount: i64,
+}
+
+impl Impact {
+    pub fn of(i: &crate::db::impact::Impact) -> Impact {
+        Impact {
+            workers: i.workers,
+            worker_months: i.worker_months,
+            villages: i.villages,
+            districts: i.districts,
+            regencies: i.regencies,
+            remitted: i.remitted,
+            returned: i.returned,
+            paying_alone_3_months: i.graduated[0],
+            paying_alone_6_months: i.graduated[1],
+            paying_alone_12_months: i.graduated[2],
+            claims_paid: i.claims_paid,
+            claims_paid_amount: i.claims_amount,
+        }
+    }
+}

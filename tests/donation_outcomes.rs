@@ -42,6 +42,16 @@ async fn with_status(db: &Db, donation: i64, status: &str) -> i64 {
     .unwrap()
 }
 
+async fn donor_of(db: &Db, donation: i64) -> i64 {
+    on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT donor_id FROM donations WHERE id = $1"
+    )
+    .bind(donation)
+    .fetch_one(pool)
+    .await)
+    .unwrap()
+}
+
 async fn outcomes(db: Db) {
     let dir = tempfile::tempdir().unwrap();
     lingkaran::demo::seed(&db, dir.path()).await.unwrap();
@@ -126,6 +136,31 @@ async fn outcomes(db: Db) {
         format::rupiah(returned)
     );
     assert!(row.contains(&want), "{want} in {row}");
+
+    // What it did: two of the three protected for its two months (the third refused), the
+    // money refused returned, one worker paying alone since.
+    let impact = element(&html, "dampak", "section");
+    assert!(
+        impact.contains("Pekerja terlindungi</dt><dd>2<"),
+        "{impact}"
+    );
+    assert!(impact.contains("Bulan-pekerja</dt><dd>4<"), "{impact}");
+    let refused_total: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT CAST(SUM(amount) AS BIGINT) FROM confirmations
+         WHERE donation_id = $1 AND status = 'rejected'"
+    )
+    .bind(small)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert!(
+        impact.contains(&format!("{} dikembalikan", format::rupiah(refused_total))),
+        "{impact}"
+    );
+    assert!(
+        impact.contains("Lanjut membayar sendiri</dt><dd>1<"),
+        "{impact}"
+    );
 
     // The filters, with their counts; the refused one lists that worker only.
     let chips = element(&html, "saring-pekerja", "ul");
@@ -214,6 +249,24 @@ async fn outcomes(db: Db) {
     assert_eq!(fate["reason"], reason.as_str());
     assert_eq!(fate["returned"], returned);
     assert!(of(mandiri)["nik"].as_str().unwrap().contains("••••"));
+    let (status, v) = app
+        .get(&token, &format!("/api/v1/donations/{small}/impact"))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["workers"].as_i64(), v["worker_months"].as_i64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(v["returned"], refused_total);
+    assert_eq!(v["paying_alone_3_months"], 1);
+    let (_, all) = app
+        .get(
+            &token,
+            &format!("/api/v1/donors/{}/impact", donor_of(&db, small).await),
+        )
+        .await;
+    assert!(all["workers"].as_i64().unwrap() > v["workers"].as_i64().unwrap());
+    assert!(all["remitted"].as_i64().unwrap() >= v["remitted"].as_i64().unwrap());
     let (status, v) = app
         .get(
             &token,

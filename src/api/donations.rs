@@ -610,3 +610,20 @@ pub async fn cancel(
     let s = uc::cancel(state.ctx(&caller.0), id).await?;
     Ok(Json(shown_json(&s)))
 }
+
+#[utoipa::path(get, path = "/api/v1/donations/{id}/impact", tag = "donations",
+    summary = "What a paid donation did: workers and worker-months protected, regions, rupiah sent to BPJS and returned, workers who went on paying alone, claims paid to families",
+    description = "Roles: admin, officer, the donor. A donation not paid yet did nothing yet: all zeros.",
+    params(("id" = i64, Path, description = "The donation's id")),
+    responses(
+        (status = 200, description = "The donation's impact", body = crate::wire::Impact),
+        (status = 404, description = "No such donation that you may see", body = ErrorEnvelope),
+    ))]
+pub async fn impact(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<crate::wire::Impact>> {
+    let i = crate::usecase::impact::of_donation(state.ctx(&caller.0), id).await?;
+    Ok(Json(crate::wire::Impact::of(&i)))
+}

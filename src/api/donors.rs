@@ -526,3 +526,21 @@ pub async fn credit_history(
         offset,
     }))
 }
+
+#[utoipa::path(get, path = "/api/v1/donors/{id}/impact", tag = "donations",
+    summary = "What all of a donor's paid donations did: workers and worker-months protected, regions, rupiah sent to BPJS and returned, workers who went on paying alone, claims paid to families",
+    description = "Roles: the donor (their own), admin, officer (a donor funding workers in their regions).",
+    params(("id" = i64, Path, description = "The donor's id")),
+    responses(
+        (status = 200, description = "The donor's impact", body = crate::wire::Impact),
+        (status = 403, description = "Not one who sees this donor's account (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor that you may see", body = ErrorEnvelope),
+    ))]
+pub async fn impact(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<crate::wire::Impact>> {
+    let i = crate::usecase::impact::of_donor(state.ctx(&caller.0), id).await?;
+    Ok(Json(crate::wire::Impact::of(&i)))
+}

@@ -820,3 +820,27 @@ pub async fn of_donor(
         .await
     })?)
 }
+
+/// Claims BPJS paid to the families of workers a donor's money protected (the claim's donor;
+/// only the workers of `donation` when given): how many, and what the families received
+/// (medical care, paid to the hospital, left out). Claims re-classified count once.
+pub async fn paid_for_donor(
+    db: &Db,
+    donor: i64,
+    donation: Option<i64>,
+) -> anyhow::Result<(i64, i64)> {
+    let row: (i64, Option<i64>) = on_db!(db, |pool| sqlx::query_as(concat!(
+        "SELECT COUNT(*), CAST(SUM(",
+        paid_sql!(TO_FAMILY!()),
+        ") AS BIGINT)
+         FROM claims c
+         WHERE c.donor_id = $1 AND c.stage IN ('dibayar', 'selesai')
+           AND ($2 = 0 OR EXISTS (SELECT 1 FROM donation_workers dw
+                                  WHERE dw.donation_id = $2 AND dw.worker_id = c.worker_id))"
+    ))
+    .bind(donor)
+    .bind(donation.unwrap_or(0))
+    .fetch_one(pool)
+    .await)?;
+    Ok((row.0, row.1.unwrap_or(0)))
+}

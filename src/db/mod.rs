@@ -22,6 +22,7 @@ pub mod donors;
 pub mod faults;
 pub mod figures;
 pub mod idempotency;
+pub mod impact;
 pub mod imports;
 pub mod jobs;
 pub mod ledger;

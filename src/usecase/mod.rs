@@ -21,6 +21,7 @@ pub mod donation_workers;
 pub mod donations;
 pub mod error;
 pub mod figures;
+pub mod impact;
 pub mod imports;
 pub mod jobs;
 pub mod messages;

@@ -84,6 +84,15 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
         .await
         .map_err(|e| ctx.internal(e))?
         .ok_or_else(|| ctx.refuse(StatusCode::NOT_FOUND, S::NotFoundTitle, S::NotFound))?;
+    let impact = if full {
+        Some(
+            crate::usecase::impact::of_donor(state.ctx(p), donor.id)
+                .await
+                .map_err(|e| ctx.failed(e))?,
+        )
+    } else {
+        None
+    };
     let history = if full {
         Some(
             crate::usecase::credit_history::of_donor(
@@ -109,6 +118,9 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             div { dt { (t(S::Payments)) } dd { (pays.len()) } }
         }
         p.muted { (t(S::CreditExplained)) }
+        @if let Some(i) = &impact {
+            (super::impact::section(&ctx, "dampak", lang.pick("Yang dilakukan donasi Anda", "What your giving did"), i))
+        }
         @if let Some(h) = &history { (super::credit_history::section(&ctx, h)) }
         @if ctx.param("msg") == Some("preferensi") {
             p.ok role="status" id="preferensi-tersimpan" { (pick("Pengaturan tersimpan.", "Preferences saved.")) }

@@ -837,6 +837,15 @@ async fn detail(
     } else {
         d.total
     };
+    let impact = if d.status == DonationStatus::Funded {
+        Some(
+            crate::usecase::impact::of_donation(state.ctx(p), d.id)
+                .await
+                .map_err(|e| ctx.failed(e))?,
+        )
+    } else {
+        None
+    };
     let title = format!("{} #{}", t(S::Donation), d.id);
     let body = html! {
         h1 { (title) }
@@ -854,6 +863,9 @@ async fn detail(
             @if let Some(e) = d.extends_id {
                 " · " (t(S::ExtendsDonation)) " " a href={ "/donasi/" (e) } { "#" (e) }
             }
+        }
+        @if let Some(i) = &impact {
+            (super::impact::section(ctx, "dampak", lang.pick("Yang dilakukan donasi ini", "What this donation did"), i))
         }
         @if let Some(i) = &inv {
             section.card id="tagihan" aria-labelledby="judul-tagihan" {

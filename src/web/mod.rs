@@ -58,6 +58,7 @@ pub mod donation_workers;
 pub mod figures;
 pub mod form;
 pub mod i18n;
+pub mod impact;
 pub mod layout;
 pub mod money;
 pub mod page;
