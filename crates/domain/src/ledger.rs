@@ -654,7 +654,7 @@ mod tests {
 
     #[test]
     fn every_key_reads_back_from_its_id() {
-        let m = Month::parse("2026-11").unwrap();
+        let m = Month::parse("2026-11").expect("a month");
         let keys = [
             TransferKey::PaymentIn { payment: 1 },
             TransferKey::PaymentIn {
