@@ -390,3 +390,64 @@ async fn credit_adds_up(db: Db) {
 }
 
 both_dbs!(the_credit_history_adds_up, credit_adds_up);
+
+/// One digest a month per donor, by e-mail through the outbox, with counts and no NIK
+/// (issue 14 §1, "updates"); queued twice, sent once.
+async fn monthly_digest(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, dir.path()).await.unwrap();
+    // The demo's past happened today, so this month holds its confirmations, the refused
+    // month and the hand-over to paying alone.
+    let month = Month::of(lingkaran::clock::today());
+    let now = chrono::Utc::now();
+    let n = lingkaran::usecase::digests::queue(&db, month, "https://lingkaran.example", now)
+        .await
+        .unwrap();
+    assert!(n >= 1, "the CSR donor, who gave an e-mail address");
+    let again = lingkaran::usecase::digests::queue(&db, month, "https://lingkaran.example", now)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "once a month");
+    let csr: i64 =
+        on_db!(&db, |pool| {
+            sqlx::query_scalar(
+        "SELECT o.id FROM donors o JOIN users u ON u.id = o.user_id WHERE u.username = 'donatur'"
+    )
+    .fetch_one(pool)
+    .await
+        })
+        .unwrap();
+    let messages = lingkaran::db::outbox::list(&db, None, 1000).await.unwrap();
+    let key = format!("digest:{csr}:{month}");
+    let mine: Vec<_> = messages.iter().filter(|m| m.dedupe_key == key).collect();
+    assert_eq!(mine.len(), 1, "one message, not one per event");
+    let m = mine[0];
+    assert_eq!(m.recipient, "csr@semensejahtera.example");
+    assert!(
+        m.body.contains("bulan-pekerja dikonfirmasi BPJS"),
+        "{}",
+        m.body
+    );
+    assert!(m.body.contains("ditolak BPJS"), "{}", m.body);
+    assert!(
+        m.body.contains("kini membayar iurannya sendiri"),
+        "{}",
+        m.body
+    );
+    assert!(m.body.contains("https://lingkaran.example/akun"));
+    // No NIK: no run of 16 digits anywhere.
+    let digits = m
+        .body
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert!(digits < 16, "no NIK: {}", m.body);
+    // A month with nothing to tell sends nothing.
+    let quiet = lingkaran::usecase::digests::queue(&db, month.minus(30), "https://x", now)
+        .await
+        .unwrap();
+    assert_eq!(quiet, 0);
+}
+
+both_dbs!(one_digest_a_month, monthly_digest);

@@ -194,7 +194,10 @@ both_dbs!(
             .map(|j| j.kind)
             .collect();
         kinds.sort();
-        assert_eq!(kinds, ["audit_head", "cycle", "housekeeping", "reminders"]);
+        assert_eq!(
+            kinds,
+            ["audit_head", "cycle", "digest", "housekeeping", "reminders"]
+        );
         // A minute later: a new housekeeping job (due then); the day's jobs stay one each.
         let next_minute = (now + Duration::hours(7) + Duration::minutes(1))
             .format("%Y-%m-%dT%H:%M")
@@ -210,6 +213,11 @@ both_dbs!(
             2
         );
         assert_eq!(jobs::list(&db, Some("cycle"), 10).await.unwrap().len(), 1);
+        // The month just ended's digest: one job, keyed by the month.
+        let digests = jobs::list(&db, Some("digest"), 10).await.unwrap();
+        assert_eq!(digests.len(), 1);
+        let ended = lingkaran_domain::rates::Month::of(lingkaran::clock::wib_date(now)).prev();
+        assert_eq!(digests[0].key, format!("digest:{ended}"));
         // The day's jobs run: each once, by whichever runner claims it.
         while lingkaran::usecase::jobs::run_one(&db, &e, None)
             .await

@@ -17,6 +17,7 @@ pub mod bulk;
 pub mod claims;
 pub mod coverage;
 pub mod cycle;
+pub mod digests;
 pub mod donations;
 pub mod donors;
 pub mod faults;

@@ -124,6 +124,10 @@ pub async fn queue_due(db: &Db, env: &Env, now: DateTime<Utc>, daily: bool) -> a
         jobs::enqueue(db, "cycle", &format!("cycle:{today}"), &payload, now).await?;
     }
     jobs::enqueue(db, "reminders", &format!("reminders:{today}"), "{}", now).await?;
+    // The month just ended, once: the key is the month, and a job done is not queued again.
+    let ended = Month::of(today).prev();
+    let payload = serde_json::json!({ "month": ended.to_string() }).to_string();
+    jobs::enqueue(db, "digest", &format!("digest:{ended}"), &payload, now).await?;
     Ok(())
 }
 
@@ -273,6 +277,15 @@ async fn run_kind(
                 donors = r.donor_messages,
                 "reminders queued"
             );
+            Ok(())
+        }
+        "digest" => {
+            let month = payload["month"]
+                .as_str()
+                .and_then(Month::parse)
+                .ok_or_else(|| anyhow::anyhow!("digest job without a month"))?;
+            let n = super::digests::queue(db, month, &env.base_url, now).await?;
+            tracing::info!(donors = n, month = %month, "monthly digests queued");
             Ok(())
         }
         other => anyhow::bail!("unknown job kind {other}"),

@@ -17,6 +17,7 @@ pub mod claims;
 pub mod coverage;
 pub mod credit_history;
 pub mod cycle;
+pub mod digests;
 pub mod donation_workers;
 pub mod donations;
 pub mod error;

@@ -229,6 +229,65 @@ impl Standing {
     }
 }
 
+/// A donor's month in numbers, for the monthly digest (no worker named, no NIK).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthNews {
+    pub confirmed: i64,
+    pub refused: i64,
+    pub refused_amount: i64,
+    pub stopped_workers: i64,
+    pub stopped_amount: i64,
+    pub graduated: i64,
+}
+
+/// The monthly digest's e-mail: (subject, body), in Indonesian, one message however many
+/// events. `link` is where the donor reads the details (their account page).
+pub fn digest(
+    donor: &str,
+    month: crate::rates::Month,
+    n: &MonthNews,
+    link: &str,
+) -> (String, String) {
+    let c = |v: i64| crate::format::count(v.max(0) as u64);
+    let rp = crate::format::rupiah;
+    let when = crate::format::month(month, "id");
+    let mut lines = Vec::new();
+    if n.confirmed > 0 {
+        lines.push(format!(
+            "- {} bulan-pekerja dikonfirmasi BPJS Ketenagakerjaan: pekerjanya terlindungi.",
+            c(n.confirmed)
+        ));
+    }
+    if n.refused > 0 {
+        lines.push(format!(
+            "- {} bulan-pekerja ditolak BPJS (misalnya pekerja sudah terdaftar aktif); {} kembali ke kredit Anda.",
+            c(n.refused),
+            rp(n.refused_amount)
+        ));
+    }
+    if n.stopped_workers > 0 {
+        lines.push(format!(
+            "- {} pekerja meninggal dunia atau keluar dari program; iuran bulan-bulan berikutnya ({}) dihentikan dan dikembalikan sesuai pilihan Anda.",
+            c(n.stopped_workers),
+            rp(n.stopped_amount)
+        ));
+    }
+    if n.graduated > 0 {
+        lines.push(format!(
+            "- {} pekerja yang Anda lindungi kini membayar iurannya sendiri (mandiri). Inilah tujuan GN Lingkaran.",
+            c(n.graduated)
+        ));
+    }
+    (
+        format!("Kabar GN Lingkaran bulan {when}"),
+        format!(
+            "Yth. {donor},\n\nIni kabar pekerja yang Anda lindungi selama {when}:\n\n{}\n\n\
+             Rinciannya, tanpa data pribadi, ada di {link}.\n\nTerima kasih.\nGN Lingkaran",
+            lines.join("\n")
+        ),
+    )
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -300,6 +359,34 @@ mod tests {
         assert_eq!(
             MonthFate::of(&stopped).label("en"),
             "Stopped; Rp 16.800 returned to your credit"
+        );
+    }
+
+    #[test]
+    fn a_digest_says_only_what_happened() {
+        let m = crate::rates::Month::parse("2026-11").unwrap();
+        let (subject, body) = digest(
+            "PT Semen Sejahtera",
+            m,
+            &MonthNews {
+                confirmed: 1_200,
+                refused: 2,
+                refused_amount: 33_600,
+                graduated: 1,
+                ..MonthNews::default()
+            },
+            "https://lingkaran.example/akun",
+        );
+        assert_eq!(subject, "Kabar GN Lingkaran bulan November 2026");
+        assert!(body.contains("1.200 bulan-pekerja dikonfirmasi"), "{body}");
+        assert!(body.contains("Rp 33.600 kembali ke kredit Anda"), "{body}");
+        assert!(
+            body.contains("1 pekerja yang Anda lindungi kini membayar"),
+            "{body}"
+        );
+        assert!(
+            !body.contains("meninggal"),
+            "nothing stopped, nothing said: {body}"
         );
     }
 
