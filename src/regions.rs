@@ -70,6 +70,40 @@ impl RegionTable {
         self.by_code.len()
     }
 
+    /// The regions a typed name means ("Gresik", "kab. gresik", "Dukun"): those whose name
+    /// matches without case or a level's word (Kabupaten, Kota, Kecamatan, Desa, Kelurahan),
+    /// at the highest level that has any, in code order. "Gresik" is the regency, not a
+    /// village of that name; "Dukun" is every district called so.
+    pub fn by_name(&self, typed: &str) -> Vec<&Region> {
+        fn plain(s: &str) -> String {
+            let lower = s.trim().to_lowercase().replace('.', " ");
+            let words: Vec<&str> = lower.split_whitespace().collect();
+            let skip = match words.first() {
+                Some(
+                    &("kabupaten" | "kab" | "kota" | "kecamatan" | "kec" | "desa" | "kelurahan"
+                    | "kel" | "provinsi" | "prov"),
+                ) => 1,
+                _ => 0,
+            };
+            words[skip.min(words.len())..].join(" ")
+        }
+        let want = plain(typed);
+        if want.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<&Region> = self
+            .by_code
+            .values()
+            .filter(|r| plain(&r.name) == want)
+            .collect();
+        let Some(top) = found.iter().map(|r| r.level).min() else {
+            return found;
+        };
+        found.retain(|r| r.level == top);
+        found.sort_by(|a, b| a.code.cmp(&b.code));
+        found
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_code.is_empty()
     }
@@ -125,6 +159,24 @@ pub fn rows() -> impl Iterator<Item = Region> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_region_by_the_name_a_donor_types() {
+        let t = RegionTable::get();
+        let codes = |typed: &str| -> Vec<String> {
+            t.by_name(typed)
+                .into_iter()
+                .map(|r| r.code.clone())
+                .collect()
+        };
+        assert_eq!(codes("Gresik"), ["35.25"], "the regency, not a village");
+        assert_eq!(codes("  kab. GRESIK "), ["35.25"]);
+        assert_eq!(codes("Kabupaten Gresik"), ["35.25"]);
+        assert_eq!(codes("Dukun"), ["33.08.06", "35.25.01"], "two districts");
+        assert!(codes("Atlantis").is_empty());
+        assert!(codes("kabupaten").is_empty());
+        assert!(codes("").is_empty());
+    }
 
     #[test]
     fn every_old_code_is_loaded_and_points_at_a_current_region() {

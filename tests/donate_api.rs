@@ -442,9 +442,47 @@ both_dbs!(bad_donation_requests_say_what_is_wrong, |db| async move {
         assert_eq!(e["errors"][0]["code"], code, "{body} → {e}");
         assert!(!e["errors"][0]["detail"].as_str().unwrap().is_empty());
     }
+    // A name that means two districts: both offered, with their codes.
+    let (s, e) = app
+        .post(
+            &a,
+            "/api/v1/donations",
+            json!({ "mode": "criteria", "count": 5, "months": 3, "criteria": { "region": "Dukun" } }),
+        )
+        .await;
+    assert_eq!(
+        (s, e["errors"][0]["code"].as_str()),
+        (422, Some("ambiguous_region"))
+    );
+    let detail = e["errors"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("(33.08.06)") && detail.contains("Dukun, Kabupaten Gresik (35.25.01)"),
+        "{detail}"
+    );
     // Nothing was held by the refused requests.
     let (_, list) = app.get(&a, "/api/v1/donations").await;
     assert_eq!(list["donations"].as_array().unwrap().len(), 0);
+    // A name typed as a donor says it: "gresik" is Kabupaten Gresik.
+    let (s, d) = app
+        .post(
+            &a,
+            "/api/v1/donations",
+            json!({ "mode": "criteria", "count": 2, "months": 1, "criteria": { "region": "gresik" } }),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(
+        d["request"]["criteria"]["region"], "35.25",
+        "kept as the region it meant"
+    );
+    let (_, ws) = app
+        .get(&a, &format!("/api/v1/donations/{}/workers", d["id"]))
+        .await;
+    assert!(ws["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w["village"]["code"].as_str().unwrap().starts_with("35.25.")));
     // A username already taken is refused in Indonesian.
     let r = app
         .client

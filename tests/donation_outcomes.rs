@@ -408,15 +408,14 @@ async fn monthly_digest(db: Db) {
         .await
         .unwrap();
     assert_eq!(again, 0, "once a month");
-    let csr: i64 =
-        on_db!(&db, |pool| {
-            sqlx::query_scalar(
+    let csr: i64 = on_db!(&db, |pool| {
+        sqlx::query_scalar(
         "SELECT o.id FROM donors o JOIN users u ON u.id = o.user_id WHERE u.username = 'donatur'"
     )
     .fetch_one(pool)
     .await
-        })
-        .unwrap();
+    })
+    .unwrap();
     let messages = lingkaran::db::outbox::list(&db, None, 1000).await.unwrap();
     let key = format!("digest:{csr}:{month}");
     let mine: Vec<_> = messages.iter().filter(|m| m.dedupe_key == key).collect();

@@ -131,6 +131,49 @@ pub async fn show(ctx: Ctx<'_>, id: i64) -> Result<Shown, Error> {
     Ok(Shown { donation, invoice })
 }
 
+/// The one region a typed name means, or words saying which codes it could be.
+fn region_by_name(table: &crate::regions::RegionTable, typed: &str) -> Result<String, Error> {
+    let shown: String = typed.chars().take(60).collect();
+    let found = table.by_name(typed);
+    match found.as_slice() {
+        [one] => Ok(one.code.clone()),
+        [] => Err(invalid(
+            "unknown_region",
+            format!("Wilayah \"{shown}\" tidak dikenal: tulis namanya (misalnya Gresik atau Dukun) atau kodenya (35.25 untuk Kabupaten Gresik)."),
+            format!("Region \"{shown}\" is not known: type its name (such as Gresik or Dukun) or its code (35.25 for Kabupaten Gresik)."),
+        )),
+        many => {
+            let named = |r: &crate::regions::Region| {
+                let above = r
+                    .parent()
+                    .and_then(|p| table.region(p))
+                    .map(|p| format!(", {}", p.name))
+                    .unwrap_or_default();
+                format!("{}{above} ({})", r.name, r.code)
+            };
+            let list: Vec<String> = many.iter().take(8).map(|r| named(r)).collect();
+            let more = if many.len() > 8 {
+                format!(" dan {} lainnya", many.len() - 8)
+            } else {
+                String::new()
+            };
+            Err(invalid(
+                "ambiguous_region",
+                format!(
+                    "Ada {} wilayah bernama \"{shown}\": {}{more}. Tulis kodenya.",
+                    many.len(),
+                    list.join("; ")
+                ),
+                format!(
+                    "{} regions are called \"{shown}\": {}. Type its code.",
+                    many.len(),
+                    list.join("; ")
+                ),
+            ))
+        }
+    }
+}
+
 fn parse_criteria(c: Option<CriteriaInput>) -> Result<Criteria, Error> {
     let c = c.unwrap_or_default();
     let table = crate::regions::RegionTable::get();
@@ -138,15 +181,11 @@ fn parse_criteria(c: Option<CriteriaInput>) -> Result<Criteria, Error> {
         .region
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty());
-    if let Some(r) = &region {
-        if table.region(r).is_none() {
-            return Err(invalid(
-                "unknown_region",
-                format!("Wilayah {r} tidak dikenal (contoh: 35.25 untuk Kabupaten Gresik)."),
-                format!("Region {r} does not exist (e.g. 35.25 for Kabupaten Gresik)."),
-            ));
-        }
-    }
+    // A code, or a name that means one region ("Gresik": Kabupaten Gresik).
+    let region = match region {
+        Some(r) if table.region(&r).is_none() => Some(region_by_name(table, &r)?),
+        other => other,
+    };
     let occupation = match c
         .occupation
         .as_deref()

@@ -399,7 +399,7 @@ async fn donate_page(
             fieldset {
                 legend { (t(S::CriteriaLegend)) }
                 label for="region" { (t(S::RegionCode)) }
-                input type="text" id="region" name="region" inputmode="decimal" value=(g.region)
+                input type="text" id="region" name="region" value=(g.region)
                     placeholder=(DEFAULT_REGION);
                 p.muted { (t(S::RegionHint)) }
                 label for="occupation" { (t(S::Occupation)) }

@@ -284,8 +284,8 @@ strings! {
     ModeBudget => "Menurut anggaran: sebanyak pekerja yang tercukupi anggaran Anda", "By budget: as many workers as your budget covers";
     ModeNamed => "Menurut NIK: pekerja tertentu yang Anda kenal", "By NIK: particular workers you know";
     CriteriaLegend => "Kriteria (untuk cara kriteria dan anggaran)", "Criteria (for choosing by criteria or budget)";
-    RegionCode => "Kode wilayah", "Region code";
-    RegionHint => "Contoh: 35.25 (Kabupaten Gresik), 35.25.01 (Kecamatan Dukun), atau kode desa.", "For example 35.25 (Kabupaten Gresik), 35.25.01 (Dukun district), or a village code.";
+    RegionCode => "Wilayah (nama atau kode)", "Region (name or code)";
+    RegionHint => "Contoh: Gresik, Dukun, atau kodenya: 35.25 (Kabupaten Gresik), 35.25.01 (Kecamatan Dukun), atau kode desa.", "For example Gresik, Dukun, or its code: 35.25 (Kabupaten Gresik), 35.25.01 (Dukun district), or a village code.";
     WorkerCount => "Jumlah pekerja", "Number of workers";
     BudgetRupiah => "Anggaran (Rp)", "Budget (Rp)";
     BudgetHint => "Hanya untuk cara anggaran. Sisa anggaran yang tidak cukup untuk satu pekerja tidak ditagih.", "For choosing by budget only. What is left that does not cover one more worker is not invoiced.";
