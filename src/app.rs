@@ -86,6 +86,8 @@ pub struct Settings {
     pub self_donor_limits: crate::db::donations::HoldLimits,
     /// How far ahead a donation may start, in months after the first payable one.
     pub max_months_ahead: u32,
+    /// The bank that issues the virtual-account numbers.
+    pub va_bank: &'static lingkaran_domain::va::Bank,
     /// Sign-ups per network address per hour.
     pub signups_per_hour: i64,
     /// Public protection checks per client address in ten minutes.
@@ -160,6 +162,8 @@ impl Settings {
                 donations: i64::from(config.self_donor_max_held),
             },
             max_months_ahead: config.max_months_ahead,
+            va_bank: lingkaran_domain::va::bank(&config.va_bank)
+                .unwrap_or(&lingkaran_domain::va::BANKS[0]),
             signups_per_hour: i64::from(config.signups_per_hour),
             checks_per_window: crate::usecase::coverage::CHECKS_PER_WINDOW,
             trusted_proxy_header: config

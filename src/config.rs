@@ -52,6 +52,10 @@ pub struct Config {
     /// Unpaid donations a donor who signed up alone may hold at a time.
     #[arg(long, env = "LINGKARAN_SELF_DONOR_MAX_HELD", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=1_000), global = true)]
     pub self_donor_max_held: u32,
+    /// The bank that issues the programme's virtual-account numbers (the payment provider's
+    /// bank): BRI, BNI, MANDIRI, BCA, BSI or JATIM. The invoice names it and gives its steps.
+    #[arg(long, env = "LINGKARAN_VA_BANK", default_value = "BRI", value_parser = parse_va_bank, global = true)]
+    pub va_bank: String,
     /// How many months after the first payable month a donation may start.
     #[arg(long, env = "LINGKARAN_MAX_MONTHS_AHEAD", default_value_t = 12, value_parser = clap::value_parser!(u32).range(0..=120), global = true)]
     pub max_months_ahead: u32,
@@ -399,4 +403,15 @@ mod tests {
         c.provider_secret = Some(Secret::new("k"));
         assert!(c.provider_secret_for(false).is_some());
     }
+}
+
+fn parse_va_bank(s: &str) -> Result<String, String> {
+    lingkaran_domain::va::bank(s)
+        .map(|b| b.code.to_string())
+        .ok_or_else(|| {
+            format!(
+                "unknown bank {s:?}: one of {}",
+                lingkaran_domain::va::BANKS.map(|b| b.code).join(", ")
+            )
+        })
 }

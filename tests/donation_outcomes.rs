@@ -450,3 +450,73 @@ async fn monthly_digest(db: Db) {
 }
 
 both_dbs!(one_digest_a_month, monthly_digest);
+
+/// Paying made easy (issue 14 §3): the invoice names the VA's bank, gives the number to copy,
+/// the exact amount, the time left, and the steps from the usual banks.
+async fn invoice_page(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, dir.path()).await.unwrap();
+    let app = TestApp::spawn(db.clone()).await;
+    // The CSR's donation of 50 workers of Driyorejo, awaiting payment.
+    let held: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+        "SELECT d.id FROM donations d JOIN donors o ON o.id = d.donor_id
+         JOIN users u ON u.id = o.user_id
+         WHERE u.username = 'donatur' AND d.status = 'held' ORDER BY d.id LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let inv = lingkaran::db::donations::invoice_of(&db, held)
+        .await
+        .unwrap()
+        .unwrap();
+    let donor = signed_in(&app, "donatur", DEMO_PASSWORD).await;
+    let r = donor
+        .get(app.url(&format!("/donasi/{held}")))
+        .send()
+        .await
+        .unwrap();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    let html = r.text().await.unwrap();
+    let pay = element(&html, "cara-bayar", "script");
+    assert!(pay.contains("Virtual Account BRI"), "{pay}");
+    assert!(
+        pay.contains(&format!(r#"value="{}""#, inv.va_number)),
+        "{pay}"
+    );
+    assert!(pay.contains(&format!(r#"data-salin="{}""#, inv.va_number)));
+    assert!(
+        element(&html, "jumlah-bayar", "strong").contains(&format::rupiah(inv.outstanding())),
+        "{pay}"
+    );
+    let left = element(&html, "sisa-waktu", "p");
+    assert!(
+        left.contains(" hari") || left.contains(" jam") || left.contains(" menit"),
+        "{left}"
+    );
+    // From BCA: a transfer to BRI, to the VA number, for the exact amount.
+    let bca = &pay[pay.find(r#"data-bank="BCA""#).unwrap()..];
+    let bca = &bca[..bca.find("</details>").unwrap()];
+    assert!(
+        bca.contains("BCA mobile") && bca.contains("bank tujuan BRI"),
+        "{bca}"
+    );
+    assert!(bca.contains(&format::rupiah(inv.outstanding())), "{bca}");
+    for bank in ["BRI", "BNI", "MANDIRI", "BCA", "BSI", "JATIM"] {
+        assert!(pay.contains(&format!(r#"data-bank="{bank}""#)), "{bank}");
+    }
+    // The one script, served from the site itself.
+    let r = app.client.get(app.url("/salin.js")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(r.text().await.unwrap().contains("navigator.clipboard"));
+}
+
+both_dbs!(paying_is_made_easy, invoice_page);

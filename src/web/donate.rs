@@ -899,6 +899,7 @@ async fn detail(
                 @if i.status == InvoiceStatus::Open && d.status == DonationStatus::Held {
                     p id="batas-bayar" { (t(S::PayBefore)) " " strong { (layout::when(i.expires_at, ctx)) } "." }
                     p.muted { (t(S::HowToPay)) }
+                    (super::invoice::how_to_pay(ctx, i, state.settings.va_bank))
                 }
             }
         }

@@ -59,6 +59,7 @@ pub mod figures;
 pub mod form;
 pub mod i18n;
 pub mod impact;
+pub mod invoice;
 pub mod layout;
 pub mod money;
 pub mod page;
@@ -123,6 +124,7 @@ pub fn router() -> Router<AppState> {
         .route("/wilayah/{code}/laporan", get(report::download))
         .route("/siklus/mandiri", post(cycle::record_self_payment))
         .route("/siklus/berhenti", post(cycle::stop_worker))
+        .route("/salin.js", get(invoice::script))
         .route("/klaim", get(claims::queue))
         .route(
             "/klaim/baru",
@@ -172,8 +174,8 @@ async fn page_headers(req: Request, next: Next) -> Response {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
     h.insert(

@@ -23,6 +23,7 @@ pub mod region;
 pub mod secret;
 pub mod share;
 pub mod status;
+pub mod va;
 pub mod wib;
 pub mod worker;
 
