@@ -701,7 +701,8 @@ both_dbs!(
             .get(&donor, &format!("/api/v1/payments/{payment}"))
             .await;
         assert_eq!(s, 200, "{receipt}");
-        assert_eq!(receipt["receipt_number"], format!("KW-{payment}"));
+        let number = receipt["receipt_number"].as_str().unwrap_or_default();
+        assert!(number.starts_with("KW/"), "{receipt}");
         let (s, account) = app
             .get(&donor, &format!("/api/v1/donors/{donor_id}/account"))
             .await;

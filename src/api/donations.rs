@@ -15,7 +15,7 @@ use crate::usecase::donations as uc;
 use crate::wire::{problem_json, Labelled, Message, Named, RegionName};
 use axum::extract::State;
 use axum::http::StatusCode;
-use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
+use lingkaran_domain::format::rupiah;
 use lingkaran_domain::rates::Month;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -74,10 +74,10 @@ pub fn invoice_json(i: &InvoiceRow) -> Invoice {
         outstanding: i.outstanding(),
         credit_applied: i.credit_applied,
         credit_applied_text: rupiah(i.credit_applied),
-        credit_receipt: i.credit_settlement_id.map(|id| CreditReceiptRef {
-            id,
-            number: receipt_number(ReceiptOf::CreditSettlement(id)),
-        }),
+        credit_receipt: i
+            .credit_settlement_id
+            .zip(i.credit_receipt_number())
+            .map(|(id, number)| CreditReceiptRef { id, number }),
         status: i.status.code(),
         created_at: i.created_at.to_rfc3339(),
         expires_at: i.expires_at.to_rfc3339(),

@@ -20,7 +20,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
+use lingkaran_domain::format::rupiah;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -472,7 +472,7 @@ pub async fn account(
         "invoices": invoices.iter().map(invoice_json).collect::<Vec<_>>(),
         "payments": pays.iter().map(payment_json).collect::<Vec<_>>(),
         "credit_receipts": settled.iter().map(|s| credit_receipt_json(
-            s, &receipt_number(ReceiptOf::CreditSettlement(s.id)), Some(&donor.name),
+            s, &s.receipt_number(), Some(&donor.name),
         )).collect::<Vec<_>>(),
     })))
 }

@@ -12,7 +12,6 @@ use crate::usecase::account as uc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use lingkaran_domain::format::{receipt_number, ReceiptOf};
 use maud::{html, PreEscaped};
 
 /// What a receipt hides when printed: the site's header and the page's buttons.
@@ -187,7 +186,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for pay in &pays {
                             tr id={ "pembayaran-" (pay.id) } {
-                                td { a href={ "/kuitansi/" (pay.id) } { (receipt_number(ReceiptOf::Payment(pay.id))) } }
+                                td { a href={ "/kuitansi/" (pay.id) } { (pay.receipt_number()) } }
                                 td { (money::day(&pay.paid_on, lang)) }
                                 td.num { (rupiah(pay.amount)) }
                                 td { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
@@ -212,7 +211,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for c in &settled {
                             tr id={ "kredit-" (c.id) } {
-                                td { a href={ "/kuitansi/kredit/" (c.id) } { (receipt_number(ReceiptOf::CreditSettlement(c.id))) } }
+                                td { a href={ "/kuitansi/kredit/" (c.id) } { (c.receipt_number()) } }
                                 td { (layout::when(c.settled_at, &ctx)) }
                                 td.num { (rupiah(c.amount)) }
                                 td { code { (c.invoice_number) } }
