@@ -195,6 +195,7 @@ fn exactly_the_public_operations_are_marked_public() {
         [
             "get /api/openapi.json",
             "get /api/v1/health",
+            "get /api/v1/public/receipts/{code}",
             "get /api/v1/public/summary",
             "get /api/v1/regions",
             "get /api/v1/regions/{code}",

@@ -30,7 +30,7 @@ pub(crate) async fn acting_donor(
     Ok(crate::usecase::account::acting_donor(state.ctx(p), donor_id).await?)
 }
 
-/// The receipt of a donation paid from credit (`KWK-n`).
+/// The receipt of a donation paid from credit (`KW/2026/000123`, numbered with the payments).
 #[derive(Serialize, ToSchema)]
 pub struct CreditReceiptRef {
     pub id: i64,
@@ -572,7 +572,7 @@ pub async fn extend(
 
 /// Pays a held donation from the donor's credit (`usecase::donations::pay_from_credit`).
 #[utoipa::path(post, path = "/api/v1/donations/{id}/pay-from-credit", tag = "donations",
-    summary = "Pay a held donation from the donor's credit; its receipt is KWK-n",
+    summary = "Pay a held donation from the donor's credit; it gets a receipt (KW/2026/000123) like a payment",
     description = "Roles: admin, officer, the donor.",
     params(("id" = i64, Path, description = "The held donation")),
     responses(

@@ -7,6 +7,8 @@ use crate::auth::Role;
 use crate::db::donations::{self, CreditSettlement};
 use crate::db::donors::{self, Donor, Preferences};
 use crate::db::payments::{self, PaymentRow};
+use crate::db::receipts;
+use lingkaran_domain::receipt::Code;
 
 /// The donor a caller acts for: a donor account acts for its own donor record (the one named,
 /// or its first); staff must name one. Anyone else is refused.
@@ -73,12 +75,18 @@ pub struct Receipt {
     pub number: String,
     pub payment: PaymentRow,
     pub donor_name: Option<String>,
+    /// Its verification code (`/verifikasi/{code}`).
+    pub code: Option<Code>,
 }
 
 pub async fn receipt(ctx: Ctx<'_>, payment_id: i64) -> Result<Receipt, Error> {
     let payment = visible_payment(ctx, payment_id).await?;
     let donor = donors::get(ctx.db, payment.donor_id).await?;
+    let code = receipts::of(ctx.db, receipts::For::Payment(payment.id))
+        .await?
+        .map(|r| r.code());
     Ok(Receipt {
+        code,
         number: payment.receipt_number(),
         payment,
         donor_name: donor.map(|d| d.name),
@@ -92,6 +100,8 @@ pub struct CreditReceipt {
     pub number: String,
     pub settlement: CreditSettlement,
     pub donor_name: Option<String>,
+    /// Its verification code (`/verifikasi/{code}`).
+    pub code: Option<Code>,
 }
 
 /// Who may see it as for a payment: staff, or the donor whose credit paid.
@@ -105,7 +115,11 @@ pub async fn credit_receipt(ctx: Ctx<'_>, settlement_id: i64) -> Result<CreditRe
         return Err(Error::NotFound("Kuitansi"));
     }
     let donor = donors::get(ctx.db, settlement.donor_id).await?;
+    let code = receipts::of(ctx.db, receipts::For::CreditSettlement(settlement.id))
+        .await?
+        .map(|r| r.code());
     Ok(CreditReceipt {
+        code,
         number: settlement.receipt_number(),
         settlement,
         donor_name: donor.map(|d| d.name),
