@@ -92,8 +92,6 @@ pub struct Document {
     pub paid_for: Vec<PaidFor>,
     /// `{base_url}/verifikasi/{code}`.
     pub verify_url: String,
-    /// The route of the HTML receipt (`/kuitansi/12`, `/kuitansi/kredit/5`).
-    pub page: String,
 }
 
 impl Document {
@@ -197,7 +195,6 @@ pub async fn of_payment(ctx: Ctx<'_>, payment_id: i64, base_url: &str) -> Result
         channel: r.payment.channel.clone(),
         reference: Some(r.payment.reference.clone()),
         paid_for: paid,
-        page: format!("/kuitansi/{payment_id}"),
     })
 }
 
@@ -225,7 +222,6 @@ pub async fn of_credit(
         channel: None,
         reference: None,
         paid_for: paid_for(ctx, r.settlement.donation_id).await?,
-        page: format!("/kuitansi/kredit/{settlement_id}"),
     })
 }
 
