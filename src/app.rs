@@ -103,6 +103,9 @@ pub struct Settings {
     pub https: bool,
     /// How long a claim on a job holds (`LINGKARAN_JOB_LEASE_SECONDS`).
     pub job_lease: chrono::Duration,
+    /// The public address without a trailing slash (`LINGKARAN_BASE_URL`): a receipt's
+    /// verification link and QR code point there.
+    pub base_url: String,
 }
 
 pub use crate::config::{DEMO_PROVIDER_CLIENT_ID, DEMO_PROVIDER_SECRET};
@@ -182,6 +185,7 @@ impl Settings {
                 .to_ascii_lowercase()
                 .starts_with("https://"),
             job_lease: chrono::Duration::seconds(i64::from(config.job_lease_seconds)),
+            base_url: config.base_url().to_string(),
         }
     }
 }

@@ -633,13 +633,18 @@ impl Payment {
     }
 }
 
-/// A payment's receipt (kuitansi, `KW-n`).
+/// A payment's receipt (kuitansi, `KW/2026/000123`); its PDF is
+/// `GET /api/v1/payments/{id}/receipt.pdf`.
 #[derive(Serialize, ToSchema)]
 pub struct PaymentReceipt {
     #[serde(flatten)]
     pub payment: Payment,
+    /// `KW/2026/000123`: numbered per year of the payment's day, without gaps.
     pub receipt_number: String,
     pub donor_name: Option<String>,
+    /// The code printed on the receipt, checked by anyone at `/verifikasi/{code}` and
+    /// `GET /api/v1/public/receipts/{code}` (`7KQ4-M2XD-9PFA`).
+    pub verification_code: Option<String>,
 }
 
 /// One entry of the audit trail (`GET /api/v1/audit`).

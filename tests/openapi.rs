@@ -195,6 +195,7 @@ fn exactly_the_public_operations_are_marked_public() {
         [
             "get /api/openapi.json",
             "get /api/v1/health",
+            "get /api/v1/public/receipts/{code}",
             "get /api/v1/public/summary",
             "get /api/v1/regions",
             "get /api/v1/regions/{code}",
@@ -701,7 +702,8 @@ both_dbs!(
             .get(&donor, &format!("/api/v1/payments/{payment}"))
             .await;
         assert_eq!(s, 200, "{receipt}");
-        assert_eq!(receipt["receipt_number"], format!("KW-{payment}"));
+        let number = receipt["receipt_number"].as_str().unwrap_or_default();
+        assert!(number.starts_with("KW/"), "{receipt}");
         let (s, account) = app
             .get(&donor, &format!("/api/v1/donors/{donor_id}/account"))
             .await;

@@ -15,7 +15,7 @@ use crate::usecase::donations as uc;
 use crate::wire::{problem_json, Labelled, Message, Named, RegionName};
 use axum::extract::State;
 use axum::http::StatusCode;
-use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
+use lingkaran_domain::format::rupiah;
 use lingkaran_domain::rates::Month;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -30,7 +30,7 @@ pub(crate) async fn acting_donor(
     Ok(crate::usecase::account::acting_donor(state.ctx(p), donor_id).await?)
 }
 
-/// The receipt of a donation paid from credit (`KWK-n`).
+/// The receipt of a donation paid from credit (`KW/2026/000123`, numbered with the payments).
 #[derive(Serialize, ToSchema)]
 pub struct CreditReceiptRef {
     pub id: i64,
@@ -74,10 +74,10 @@ pub fn invoice_json(i: &InvoiceRow) -> Invoice {
         outstanding: i.outstanding(),
         credit_applied: i.credit_applied,
         credit_applied_text: rupiah(i.credit_applied),
-        credit_receipt: i.credit_settlement_id.map(|id| CreditReceiptRef {
-            id,
-            number: receipt_number(ReceiptOf::CreditSettlement(id)),
-        }),
+        credit_receipt: i
+            .credit_settlement_id
+            .zip(i.credit_receipt_number())
+            .map(|(id, number)| CreditReceiptRef { id, number }),
         status: i.status.code(),
         created_at: i.created_at.to_rfc3339(),
         expires_at: i.expires_at.to_rfc3339(),
@@ -572,7 +572,7 @@ pub async fn extend(
 
 /// Pays a held donation from the donor's credit (`usecase::donations::pay_from_credit`).
 #[utoipa::path(post, path = "/api/v1/donations/{id}/pay-from-credit", tag = "donations",
-    summary = "Pay a held donation from the donor's credit; its receipt is KWK-n",
+    summary = "Pay a held donation from the donor's credit; it gets a receipt (KW/2026/000123) like a payment",
     description = "Roles: admin, officer, the donor.",
     params(("id" = i64, Path, description = "The held donation")),
     responses(

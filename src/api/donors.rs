@@ -33,6 +33,8 @@ pub struct DonorView {
     kind: String,
     name: String,
     npwp: Option<String>,
+    /// The postal address printed on receipts, when known.
+    address: Option<String>,
     region: Option<crate::wire::RegionName>,
     budget_lines: Vec<BudgetLineView>,
 }
@@ -43,6 +45,7 @@ fn donor_json(d: &Donor, lines: &[BudgetLine]) -> DonorView {
         kind: d.kind.clone(),
         name: d.name.clone(),
         npwp: d.npwp.clone(),
+        address: d.address.clone(),
         region: d.region_code.as_deref().map(crate::wire::RegionName::of),
         budget_lines: lines
             .iter()
@@ -79,7 +82,12 @@ pub struct DonorInput {
     region_code: Option<String>,
     /// The donor's own account: a user with the role `donor`.
     user_id: Option<i64>,
+    /// The postal address printed on its receipts (at most 300 characters).
+    address: Option<String>,
 }
+
+/// The longest address a receipt prints.
+const ADDRESS_MAX: usize = 300;
 
 #[utoipa::path(post, path = "/api/v1/donors", tag = "donations",
     summary = "Create a donor: individual, company (NPWP), government (region), institution",
@@ -87,7 +95,7 @@ pub struct DonorInput {
     responses(
         (status = 201, description = "The donor", body = DonorView),
         (status = 403, description = "Not staff (`forbidden`)", body = ErrorEnvelope),
-        (status = 422, description = "Kind, name, NPWP or region do not hold, or `user_id` is not a donor account (`unknown_user`)", body = ErrorEnvelope),
+        (status = 422, description = "Kind, name, NPWP, region or address (at most 300 characters) do not hold, or `user_id` is not a donor account (`unknown_user`)", body = ErrorEnvelope),
     ))]
 pub async fn create(
     caller: Caller,
@@ -127,6 +135,15 @@ pub async fn create(
         }
         None => None,
     };
+    let address = d
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if let Some(a) = address {
+        lingkaran_domain::fields::check_name("Alamat", "The address", a, ADDRESS_MAX)
+            .map_err(|p| ApiError::invalid(vec![p]))?;
+    }
     let region = d.region_code.as_deref().filter(|s| !s.trim().is_empty());
     if let Some(r) = region {
         if crate::regions::RegionTable::get().region(r).is_none() {
@@ -169,6 +186,16 @@ pub async fn create(
         state.clock.now(),
     )
     .await?;
+    if address.is_some() {
+        donors::set_address(
+            &state.db,
+            id,
+            address,
+            crate::db::audit::Actor::User(p.user_id),
+            state.clock.now(),
+        )
+        .await?;
+    }
     let donor = donors::get(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("Donatur"))?;

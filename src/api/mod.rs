@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod payments;
 pub mod public;
 pub mod quotes;
+pub mod receipts;
 pub mod reference;
 pub mod registry;
 pub mod report;
@@ -57,6 +58,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(figures::import))
         .routes(routes!(report::region_report))
         .routes(routes!(public::summary))
+        .routes(routes!(receipts::public_check))
         .routes(routes!(reference::check_nik))
         .routes(routes!(
             registry::get_eligibility,
@@ -107,6 +109,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::manual))
         .routes(routes!(payments::receipt))
         .routes(routes!(payments::credit_receipt))
+        .routes(routes!(receipts::payment_pdf))
+        .routes(routes!(receipts::credit_pdf))
         .routes(routes!(payments::evidence))
         .routes(routes!(payments::upload_statement))
         .routes(routes!(payments::unmatched))

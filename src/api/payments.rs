@@ -20,7 +20,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use lingkaran_domain::format::{receipt_number, rupiah, ReceiptOf};
+use lingkaran_domain::format::rupiah;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -144,14 +144,15 @@ pub async fn receipt(
         payment: wire::Payment::of(&r.payment),
         receipt_number: r.number,
         donor_name: r.donor_name,
+        verification_code: r.code.map(|c| c.grouped()),
     }))
 }
 
 /// `GET /api/v1/credit-receipts/{id}`: the receipt of a donation paid from credit.
 #[utoipa::path(get, path = "/api/v1/credit-receipts/{id}", tag = "payments",
-    summary = "The receipt (KWK-n) of a donation paid from the donor's credit: the amount the credit paid, the donation and its invoice",
+    summary = "The receipt (KW/2026/000123) of a donation paid from the donor's credit: the amount the credit paid, the donation and its invoice",
     description = "Roles: admin, officer, the donor.",
-    params(("id" = i64, Path, description = "The credit settlement's id (n of KWK-n)")),
+    params(("id" = i64, Path, description = "The credit settlement's id")),
     responses(
         (status = 200, description = "The receipt", body = shapes::CreditReceipt),
         (status = 404, description = "No such receipt that you may see", body = ErrorEnvelope),
@@ -162,11 +163,9 @@ pub async fn credit_receipt(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>> {
     let r = crate::usecase::account::credit_receipt(state.ctx(&caller.0), id).await?;
-    Ok(Json(credit_receipt_json(
-        &r.settlement,
-        &r.number,
-        r.donor_name.as_deref(),
-    )))
+    let mut v = credit_receipt_json(&r.settlement, &r.number, r.donor_name.as_deref());
+    v["verification_code"] = json!(r.code.map(|c| c.grouped()));
+    Ok(Json(v))
 }
 
 fn credit_receipt_json(
@@ -472,7 +471,7 @@ pub async fn account(
         "invoices": invoices.iter().map(invoice_json).collect::<Vec<_>>(),
         "payments": pays.iter().map(payment_json).collect::<Vec<_>>(),
         "credit_receipts": settled.iter().map(|s| credit_receipt_json(
-            s, &receipt_number(ReceiptOf::CreditSettlement(s.id)), Some(&donor.name),
+            s, &s.receipt_number(), Some(&donor.name),
         )).collect::<Vec<_>>(),
     })))
 }

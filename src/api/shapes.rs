@@ -146,11 +146,15 @@ pub struct ManualPayment {
     funded_donation: Option<i64>,
 }
 
-/// The receipt (`KWK-n`) of a donation paid from the donor's credit.
+/// The receipt (`KW/2026/000123`) of a donation paid from the donor's credit; its PDF is
+/// `GET /api/v1/credit-receipts/{id}/receipt.pdf`.
 #[derive(ToSchema)]
 pub struct CreditReceipt {
     id: i64,
     receipt_number: String,
+    /// The code printed on the receipt (`GET /api/v1/public/receipts/{code}`); given by
+    /// `GET /api/v1/credit-receipts/{id}`, not in lists.
+    verification_code: Option<String>,
     donation_id: i64,
     invoice_id: i64,
     invoice_number: String,

@@ -20,6 +20,7 @@ use crate::{bind_all, on_db, on_tx};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lingkaran_domain::allocation::{self, Candidate};
 use lingkaran_domain::donor::BudgetSource;
+use lingkaran_domain::format::ReceiptOf;
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::nik::Nik;
@@ -151,11 +152,24 @@ pub struct InvoiceRow {
     pub paid_at: Option<DateTime<Utc>>,
     /// What the donor's credit paid of it (migration 0013): the donation was paid from credit.
     pub credit_applied: i64,
-    /// The credit settlement that paid it, whose receipt is `KWK-<id>`.
+    /// The credit settlement that paid it, and its receipt's year and number in the year.
     pub credit_settlement_id: Option<i64>,
+    pub credit_receipt_year: Option<i64>,
+    pub credit_receipt_seq: Option<i64>,
 }
 
 impl InvoiceRow {
+    /// The number of the receipt of the credit that paid it, if credit did.
+    pub fn credit_receipt_number(&self) -> Option<String> {
+        self.credit_settlement_id.map(|id| {
+            super::receipts::number_of(
+                self.credit_receipt_year,
+                self.credit_receipt_seq,
+                ReceiptOf::CreditSettlement(id),
+            )
+        })
+    }
+
     /// What is left to pay: the amount less what was paid to it and what credit paid of it;
     /// nothing once the invoice is settled, expired or cancelled (money sent to its VA then
     /// becomes credit). The one rule for the API and the pages.
@@ -173,10 +187,14 @@ impl InvoiceRow {
 pub(crate) const SELECT_INVOICE: &str =
     "SELECT id, number, va_number, donation_id, donor_id, amount, paid,
     status, created_at, expires_at, paid_at, credit_applied,
-    (SELECT s.id FROM credit_settlements s WHERE s.invoice_id = invoices.id) AS credit_settlement_id
+    (SELECT s.id FROM credit_settlements s WHERE s.invoice_id = invoices.id) AS credit_settlement_id,
+    (SELECT r.year FROM credit_settlements s JOIN receipts r ON r.credit_settlement_id = s.id
+      WHERE s.invoice_id = invoices.id) AS credit_receipt_year,
+    (SELECT r.seq FROM credit_settlements s JOIN receipts r ON r.credit_settlement_id = s.id
+      WHERE s.invoice_id = invoices.id) AS credit_receipt_seq
     FROM invoices";
 
-/// A donation paid from its donor's credit: the record its receipt (`KWK-<id>`) is made from.
+/// A donation paid from its donor's credit: the record its receipt is made from.
 #[derive(Debug, Clone, FromRow)]
 pub struct CreditSettlement {
     pub id: i64,
@@ -187,10 +205,27 @@ pub struct CreditSettlement {
     /// What the credit paid: the donation's funding less what was paid to its invoice.
     pub amount: i64,
     pub settled_at: DateTime<Utc>,
+    /// Its receipt's year and number in the year (`receipts`).
+    pub receipt_year: Option<i64>,
+    pub receipt_seq: Option<i64>,
 }
 
-const SELECT_SETTLEMENT: &str = "SELECT s.id, s.donation_id, s.invoice_id, i.number AS invoice_number,
-    s.donor_id, s.amount, s.settled_at FROM credit_settlements s JOIN invoices i ON i.id = s.invoice_id";
+impl CreditSettlement {
+    /// Its receipt's number, `KW/2026/000123`.
+    pub fn receipt_number(&self) -> String {
+        super::receipts::number_of(
+            self.receipt_year,
+            self.receipt_seq,
+            ReceiptOf::CreditSettlement(self.id),
+        )
+    }
+}
+
+const SELECT_SETTLEMENT: &str =
+    "SELECT s.id, s.donation_id, s.invoice_id, i.number AS invoice_number,
+    s.donor_id, s.amount, s.settled_at, r.year AS receipt_year, r.seq AS receipt_seq
+    FROM credit_settlements s JOIN invoices i ON i.id = s.invoice_id
+    LEFT JOIN receipts r ON r.credit_settlement_id = s.id";
 
 pub async fn credit_settlement(db: &Db, id: i64) -> sqlx::Result<Option<CreditSettlement>> {
     let sql = format!("{SELECT_SETTLEMENT} WHERE s.id = $1");
@@ -1320,12 +1355,13 @@ pub async fn settle(
             .fetch_optional(c)
             .await
         })?;
+        let mut receipt = None;
         if let Some((invoice_id, donor_id, applied)) = settled.filter(|s| s.2 > 0) {
-            on_tx!(&mut tx, |c| {
-                sqlx::query(
+            let id: i64 = on_tx!(&mut tx, |c| {
+                sqlx::query_scalar(
                     "INSERT INTO credit_settlements
                        (donation_id, invoice_id, donor_id, amount, settled_at, settled_by)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 )
                 .bind(donation_id)
                 .bind(invoice_id)
@@ -1333,10 +1369,20 @@ pub async fn settle(
                 .bind(applied)
                 .bind(now)
                 .bind(actor.user_id())
-                .execute(c)
+                .fetch_one(c)
                 .await
-                .map(|_| ())
             })?;
+            // Its receipt, numbered in the year of the day (WIB) the credit paid.
+            let r = super::receipts::issue(
+                &mut tx,
+                super::receipts::For::CreditSettlement(id),
+                donor_id,
+                applied,
+                lingkaran_domain::wib::wib_date(now),
+                now,
+            )
+            .await?;
+            receipt = Some(r.number());
         }
         // Last, so the trail's head is held only until the commit (ARCHITECTURE.md).
         audit::record(
@@ -1347,7 +1393,7 @@ pub async fn settle(
             "donation",
             donation_id,
             json!({ "from": "credit", "invoice": settled.map(|s| s.0),
-                    "credit_applied": settled.map(|s| s.2) }),
+                    "credit_applied": settled.map(|s| s.2), "receipt": receipt }),
         )
         .await?;
     }
@@ -1383,6 +1429,16 @@ pub async fn list(db: &Db, donor_id: Option<i64>, limit: i64) -> sqlx::Result<Ve
         .fetch_all(pool)
         .await)?;
     rows.into_iter().map(|r| r.opened(db.keys())).collect()
+}
+
+/// The donation an invoice bills.
+pub async fn donation_of_invoice(db: &Db, invoice_id: i64) -> sqlx::Result<Option<i64>> {
+    on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT donation_id FROM invoices WHERE id = $1"
+    )
+    .bind(invoice_id)
+    .fetch_optional(pool)
+    .await)
 }
 
 pub async fn invoice_of(db: &Db, donation_id: i64) -> sqlx::Result<Option<InvoiceRow>> {

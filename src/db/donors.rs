@@ -15,6 +15,8 @@ pub struct Donor {
     pub npwp: Option<String>,
     pub region_code: Option<String>,
     pub user_id: Option<i64>,
+    /// The postal address printed on receipts, when known (migration 0032).
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -144,7 +146,7 @@ pub async fn funds_in_regions(db: &Db, donor_id: i64, regions: &[String]) -> sql
     Ok(n > 0)
 }
 
-const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id FROM donors";
+const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id, address FROM donors";
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<Donor>> {
     let sql = format!("{SELECT_DONOR} WHERE id = $1");
@@ -323,6 +325,40 @@ pub async fn set_preferences(
             id,
             json!({ "email_set": p.email.is_some(), "public_name": p.public_name,
                     "leftover_to_pool": p.leftover_to_pool }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// A donor's postal address for receipts (`None` clears it). Returns whether the donor exists.
+pub async fn set_address(
+    db: &Db,
+    id: i64,
+    address: Option<&str>,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let found = on_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE donors SET address = $1 WHERE id = $2"
+    )
+    .bind(address)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))?;
+    if found {
+        // Whether an address is set, not the address.
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "donor.address",
+            "donor",
+            id,
+            json!({ "address_set": address.is_some() }),
         )
         .await?;
     }

@@ -33,6 +33,7 @@ pub mod outbox;
 pub mod outcomes;
 pub mod payments;
 pub mod rates;
+pub mod receipts;
 pub mod reconcile;
 pub mod region_cycle;
 pub mod regions;

@@ -10,14 +10,15 @@
 //! 4. when the money paid on the invoice covers its donation: the donation is funded from
 //!    the credit (`settle_donation`). Whatever is not spent stays the donor's credit: an
 //!    overpayment, a budget's remainder, or the part of a late payment whose months another
-//!    donor took meanwhile.
+//!    donor took meanwhile;
+//! 5. its receipt's number of the year and verification code (`receipts::issue`).
 
 use super::audit::{self, Actor};
-use super::{donations, ledger, sealed, Db, Tx};
+use super::{donations, ledger, receipts, sealed, Db, Tx};
 use crate::privacy::{Keyring, Kind};
 use crate::{on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use lingkaran_domain::format::rupiah;
+use lingkaran_domain::format::{rupiah, ReceiptOf};
 use lingkaran_domain::ledger::{Account, Phase, Transfer, TransferKey};
 use lingkaran_domain::message::Problem;
 use lingkaran_domain::status::InvoiceStatus;
@@ -87,6 +88,9 @@ pub struct PaymentRow {
     #[sqlx(rename = "note")]
     sealed_note: Option<Vec<u8>>,
     pub received_at: DateTime<Utc>,
+    /// Its receipt's year and number in the year (`receipts`).
+    pub receipt_year: Option<i64>,
+    pub receipt_seq: Option<i64>,
 }
 
 impl PaymentRow {
@@ -95,12 +99,23 @@ impl PaymentRow {
         self.sealed_note = None;
         Ok(self)
     }
+
+    /// Its receipt's number, `KW/2026/000123` (`receipts::number_of`).
+    pub fn receipt_number(&self) -> String {
+        receipts::number_of(
+            self.receipt_year,
+            self.receipt_seq,
+            ReceiptOf::Payment(self.id),
+        )
+    }
 }
 
 const SELECT_PAYMENT: &str =
     "SELECT p.id, p.source, p.reference, p.invoice_id, i.number AS invoice_number,
-    p.donor_id, p.amount, p.paid_on, p.channel, p.evidence_name, p.note, p.received_at
-    FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id";
+    p.donor_id, p.amount, p.paid_on, p.channel, p.evidence_name, p.note, p.received_at,
+    r.year AS receipt_year, r.seq AS receipt_seq
+    FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id
+    LEFT JOIN receipts r ON r.payment_id = p.id";
 
 /// What to do with money that would pay an invoice past its amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -481,6 +496,16 @@ pub(crate) async fn book_within(
             }
         }
     }
+    // Its receipt's number of the year, in this transaction (`receipts::issue`).
+    let receipt = receipts::issue(
+        tx,
+        receipts::For::Payment(payment_id),
+        donor_id,
+        p.amount,
+        p.paid_on,
+        now,
+    )
+    .await?;
     audit::record(
         tx,
         now,
@@ -490,7 +515,7 @@ pub(crate) async fn book_within(
         payment_id,
         json!({ "source": p.source.code(), "reference": p.reference, "amount": p.amount,
                 "invoice": invoice_id, "donor": donor_id, "paid_on": p.paid_on.to_string(),
-                "funded_donation": funded_donation }),
+                "funded_donation": funded_donation, "receipt": receipt.number() }),
     )
     .await?;
     Ok(Ok(Booked {

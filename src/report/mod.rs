@@ -12,6 +12,8 @@
 
 mod helvetica;
 pub mod pdf;
+mod pdfdoc;
+pub mod receipt;
 pub mod xlsx;
 
 use crate::usecase::region_report::Report;

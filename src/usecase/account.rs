@@ -7,7 +7,8 @@ use crate::auth::Role;
 use crate::db::donations::{self, CreditSettlement};
 use crate::db::donors::{self, Donor, Preferences};
 use crate::db::payments::{self, PaymentRow};
-use lingkaran_domain::format::{receipt_number, ReceiptOf};
+use crate::db::receipts;
+use lingkaran_domain::receipt::Code;
 
 /// The donor a caller acts for: a donor account acts for its own donor record (the one named,
 /// or its first); staff must name one. Anyone else is refused.
@@ -70,17 +71,23 @@ pub async fn visible_payment(ctx: Ctx<'_>, id: i64) -> Result<PaymentRow, Error>
 
 /// The receipt (kuitansi) of one payment.
 pub struct Receipt {
-    /// `KW-12`: [`receipt_number`].
+    /// `KW/2026/000123` (`db::receipts`).
     pub number: String,
     pub payment: PaymentRow,
     pub donor_name: Option<String>,
+    /// Its verification code (`/verifikasi/{code}`).
+    pub code: Option<Code>,
 }
 
 pub async fn receipt(ctx: Ctx<'_>, payment_id: i64) -> Result<Receipt, Error> {
     let payment = visible_payment(ctx, payment_id).await?;
     let donor = donors::get(ctx.db, payment.donor_id).await?;
+    let code = receipts::of(ctx.db, receipts::For::Payment(payment.id))
+        .await?
+        .map(|r| r.code());
     Ok(Receipt {
-        number: receipt_number(ReceiptOf::Payment(payment.id)),
+        code,
+        number: payment.receipt_number(),
         payment,
         donor_name: donor.map(|d| d.name),
     })
@@ -89,10 +96,12 @@ pub async fn receipt(ctx: Ctx<'_>, payment_id: i64) -> Result<Receipt, Error> {
 /// The receipt of a donation paid from the donor's credit: no money came in, the credit the
 /// donor already had paid the invoice, and this says how much and for which donation.
 pub struct CreditReceipt {
-    /// `KWK-5`: [`receipt_number`].
+    /// `KW/2026/000124` (`db::receipts`).
     pub number: String,
     pub settlement: CreditSettlement,
     pub donor_name: Option<String>,
+    /// Its verification code (`/verifikasi/{code}`).
+    pub code: Option<Code>,
 }
 
 /// Who may see it as for a payment: staff, or the donor whose credit paid.
@@ -106,8 +115,12 @@ pub async fn credit_receipt(ctx: Ctx<'_>, settlement_id: i64) -> Result<CreditRe
         return Err(Error::NotFound("Kuitansi"));
     }
     let donor = donors::get(ctx.db, settlement.donor_id).await?;
+    let code = receipts::of(ctx.db, receipts::For::CreditSettlement(settlement.id))
+        .await?
+        .map(|r| r.code());
     Ok(CreditReceipt {
-        number: receipt_number(ReceiptOf::CreditSettlement(settlement.id)),
+        code,
+        number: settlement.receipt_number(),
         settlement,
         donor_name: donor.map(|d| d.name),
     })

@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `import` | `import:ID` | stores an uploaded list's rows (`import::execute`) |
 //! | `housekeeping` | `housekeeping:MINUTE` | gives back expired holds, deletes old idempotency keys and old periodic jobs |
-//! | `outbox` | `outbox:MINUTE` | sends the outbox's due messages |
+//! | `outbox` | `outbox:MINUTE` | queues new receipts' e-mails (`receipts::queue_mails`), sends the outbox's due messages |
 //! | `audit_head` | `audit_head:DAY` | writes the audit trail's head to the log |
 //! | `cycle` | `cycle:DAY` | the month's cycle and its lifecycle step, from the cycle day on |
 //! | `reminders` | `reminders:DAY` | queues the reminders of funded periods that end soon |
@@ -238,6 +238,11 @@ async fn run_kind(
             Ok(())
         }
         "outbox" => {
+            // The e-mails of receipts issued since the last run, then whatever is due.
+            let receipts = super::receipts::queue_mails(db, &env.base_url, now).await?;
+            if receipts > 0 {
+                tracing::info!(receipts, "receipts' e-mails queued");
+            }
             if let Some(s) = &env.senders {
                 let d = crate::messages::deliver_due(db, s, 500).await?;
                 if d.sent + d.retrying + d.failed > 0 {

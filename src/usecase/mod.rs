@@ -29,6 +29,7 @@ pub mod messages;
 pub mod payments;
 pub mod privacy;
 pub mod quotes;
+pub mod receipts;
 pub mod region_budget;
 pub mod region_coverage;
 pub mod region_dashboard;

@@ -12,8 +12,9 @@ use crate::usecase::account as uc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use lingkaran_domain::format::{receipt_number, ReceiptOf};
-use maud::{html, PreEscaped};
+use lingkaran_domain::payment::channel_label;
+use lingkaran_domain::receipt::Code;
+use maud::{html, Markup, PreEscaped};
 
 /// What a receipt hides when printed: the site's header and the page's buttons.
 const PRINT_STYLE: &str =
@@ -187,7 +188,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for pay in &pays {
                             tr id={ "pembayaran-" (pay.id) } {
-                                td { a href={ "/kuitansi/" (pay.id) } { (receipt_number(ReceiptOf::Payment(pay.id))) } }
+                                td { a href={ "/kuitansi/" (pay.id) } { (pay.receipt_number()) } " · " a href={ "/kuitansi/" (pay.id) "/pdf" } { "PDF" } }
                                 td { (money::day(&pay.paid_on, lang)) }
                                 td.num { (rupiah(pay.amount)) }
                                 td { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
@@ -212,7 +213,7 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for c in &settled {
                             tr id={ "kredit-" (c.id) } {
-                                td { a href={ "/kuitansi/kredit/" (c.id) } { (receipt_number(ReceiptOf::CreditSettlement(c.id))) } }
+                                td { a href={ "/kuitansi/kredit/" (c.id) } { (c.receipt_number()) } " · " a href={ "/kuitansi/kredit/" (c.id) "/pdf" } { "PDF" } }
                                 td { (layout::when(c.settled_at, &ctx)) }
                                 td.num { (rupiah(c.amount)) }
                                 td { code { (c.invoice_number) } }
@@ -296,17 +297,16 @@ pub async fn receipt(
                 dt { (t(S::ForInvoice)) }
                 dd id="untuk-tagihan" { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
                 dt { (t(S::PaidHow)) }
-                dd id="cara-bayar" {
-                    (money::source_label(lang, &pay.source))
-                    @if let Some(c) = pay.channel.as_deref().filter(|c| *c != pay.source) { " · " code { (c) } }
-                }
+                dd id="cara-bayar" { (channel_label(&pay.source, pay.channel.as_deref(), lang.code())) }
                 dt { (t(S::PaymentReference)) }
                 dd { code { (pay.reference) } }
                 dt { (t(S::RecordedAt)) }
                 dd { (layout::when(pay.received_at, &ctx)) }
+                (verification(&ctx, r.code.as_ref()))
             }
             p { (t(S::ReceiptPurpose)) }
         }
+        (pdf_link(&ctx, &format!("/kuitansi/{}/pdf", pay.id)))
         p.noprint.muted { (t(S::PrintHint)) }
         @if p.role == Role::Donor { p.noprint { a href="/akun" { (t(S::BackToAccount)) } } }
     };
@@ -348,14 +348,34 @@ pub async fn credit_receipt(
                 dd id="untuk-tagihan" { code { (c.invoice_number) } }
                 dt { (t(S::SettledOn)) }
                 dd id="tanggal-lunas" { (layout::when(c.settled_at, &ctx)) }
+                (verification(&ctx, r.code.as_ref()))
             }
             p { (t(S::CreditReceiptNote)) }
             p { (t(S::ReceiptPurpose)) }
         }
+        (pdf_link(&ctx, &format!("/kuitansi/kredit/{}/pdf", c.id)))
         p.noprint.muted { (t(S::PrintHint)) }
         @if p.role == Role::Donor { p.noprint { a href="/akun" { (t(S::BackToAccount)) } } }
     };
     let mut r = layout::page(&ctx, &title, body).into_response();
     no_store(&mut r);
     Ok(r)
+}
+
+/// A receipt's verification code, linked to its public check.
+fn verification(ctx: &Ctx, code: Option<&Code>) -> Markup {
+    let Some(code) = code else {
+        return html! {};
+    };
+    html! {
+        dt { (ctx.lang.pick("Kode verifikasi", "Verification code")) }
+        dd id="kode-verifikasi" { a href={ "/verifikasi/" (code.grouped()) } { code { (code.grouped()) } } }
+    }
+}
+
+/// The link to a receipt's PDF.
+fn pdf_link(ctx: &Ctx, href: &str) -> Markup {
+    html! {
+        p.noprint { a href=(href) id="unduh-pdf" { (ctx.lang.pick("Unduh PDF", "Download PDF")) } }
+    }
 }

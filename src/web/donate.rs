@@ -22,7 +22,6 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use lingkaran_domain::format::{receipt_number, ReceiptOf};
 use lingkaran_domain::nik;
 use lingkaran_domain::rates::Month;
 use lingkaran_domain::status::{DonationStatus, InvoiceStatus};
@@ -893,7 +892,7 @@ async fn detail(
                         (t(S::PaidFromCreditLabel)) " " strong { (rupiah(i.credit_applied)) }
                     }
                     p { a href={ "/kuitansi/kredit/" (sid) } id="kuitansi-kredit" {
-                        (t(S::Receipt)) " " (receipt_number(ReceiptOf::CreditSettlement(sid)))
+                        (t(S::Receipt)) " " (i.credit_receipt_number().unwrap_or_default())
                     } }
                 }
                 @if i.status == InvoiceStatus::Open && d.status == DonationStatus::Held {

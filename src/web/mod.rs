@@ -25,6 +25,8 @@
 //! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, public name, where stopped months' money goes |
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
 //! | `GET /kuitansi/kredit/{id}` | the donor, officer, admin | the receipt of a donation paid from credit |
+//! | `GET /kuitansi/{id}/pdf`, `GET /kuitansi/kredit/{id}/pdf` | the donor, officer, admin | the same receipts as PDF (`receipts`) |
+//! | `GET /verifikasi`, `GET /verifikasi/{code}` | anyone | a receipt's verification code checked: number, date, amount, donor or "donatur anonim" |
 //! | `GET /mutasi`, `POST /mutasi` | officer, admin | upload a bank statement (CSV, MT940), its report |
 //! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
 //! | `POST /mutasi/baris/{id}` | officer, admin | book such a line to an invoice or donor, or ignore it |
@@ -66,6 +68,7 @@ pub mod page;
 pub mod protection;
 pub mod public;
 pub mod queue;
+pub mod receipts;
 pub mod region;
 pub mod report;
 pub mod security;
@@ -141,6 +144,10 @@ pub fn router() -> Router<AppState> {
         .route("/akun/preferensi", post(account::save_preferences))
         .route("/kuitansi/{id}", get(account::receipt))
         .route("/kuitansi/kredit/{id}", get(account::credit_receipt))
+        .route("/kuitansi/{id}/pdf", get(receipts::payment_pdf))
+        .route("/kuitansi/kredit/{id}/pdf", get(receipts::credit_pdf))
+        .route("/verifikasi", get(receipts::form_page))
+        .route("/verifikasi/{code}", get(receipts::check))
         .route(
             "/mutasi",
             get(bank::statement_page).post(bank::upload_statement),

@@ -94,9 +94,35 @@ pub fn parse_npwp(input: &str) -> Result<String, Problem> {
     }
 }
 
+/// An NPWP's digits as printed: the old 15-digit form `01.234.567.8-901.000`; the 16-digit
+/// form (since 2024) and anything else as it is.
+pub fn npwp_text(digits: &str) -> String {
+    let d = digits.as_bytes();
+    if d.len() == 15 && d.iter().all(u8::is_ascii_digit) {
+        let part = |a: usize, b: usize| digits.get(a..b).unwrap_or("");
+        format!(
+            "{}.{}.{}.{}-{}.{}",
+            part(0, 2),
+            part(2, 5),
+            part(5, 8),
+            part(8, 9),
+            part(9, 12),
+            part(12, 15)
+        )
+    } else {
+        digits.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn npwp_printed() {
+        assert_eq!(npwp_text("012345678901000"), "01.234.567.8-901.000");
+        assert_eq!(npwp_text("0012345678901000"), "0012345678901000");
+    }
 
     #[test]
     fn npwp_forms() {

@@ -19,6 +19,7 @@ pub mod payment;
 pub mod pricing;
 pub mod programme;
 pub mod rates;
+pub mod receipt;
 pub mod region;
 pub mod secret;
 pub mod share;

@@ -48,6 +48,89 @@ impl PaymentSource {
     }
 }
 
+/// The banks a virtual account's channel code names (`VIRTUAL_ACCOUNT_BANK_MANDIRI`), as
+/// Indonesians write them.
+const BANKS: [(&str, &str); 14] = [
+    ("BCA", "BCA"),
+    ("BRI", "BRI"),
+    ("BNI", "BNI"),
+    ("MANDIRI", "Mandiri"),
+    ("BANK_MANDIRI", "Mandiri"),
+    ("PERMATA", "Permata"),
+    ("BANK_PERMATA", "Permata"),
+    ("CIMB", "CIMB Niaga"),
+    ("BANK_CIMB", "CIMB Niaga"),
+    ("DANAMON", "Danamon"),
+    ("BANK_DANAMON", "Danamon"),
+    ("BSI", "BSI"),
+    ("BTN", "BTN"),
+    ("DOKU", "DOKU"),
+];
+
+/// How a payment came in, in words, for its receipt and the pages (the one mapping): the
+/// provider's channel code (`VIRTUAL_ACCOUNT_BRI` → `Virtual Account BRI`), a statement's
+/// line (`statement:mt940` → `Transfer bank (mutasi rekening)`), an officer's entry; without a
+/// channel, the source's [`PaymentSource::label`]. An unknown code is written as words from
+/// its letters and digits (at most 40 characters), never as it came.
+pub fn channel_label(source: &str, channel: Option<&str>, lang: &str) -> String {
+    let en = lang == "en";
+    let pick = |id: &str, e: &str| if en { e.to_string() } else { id.to_string() };
+    let Some(code) = channel.map(str::trim).filter(|c| !c.is_empty()) else {
+        return PaymentSource::parse(source).map_or_else(
+            || pick("Pembayaran", "Payment"),
+            |s| s.label(lang).to_string(),
+        );
+    };
+    let upper = code.to_ascii_uppercase();
+    if let Some(bank) = upper.strip_prefix("VIRTUAL_ACCOUNT_") {
+        let name = BANKS
+            .iter()
+            .find(|(c, _)| *c == bank)
+            .map_or_else(|| words(bank), |(_, n)| (*n).to_string());
+        return format!("Virtual Account {name}");
+    }
+    if upper == "STATEMENT:RESOLVED" {
+        return pick(
+            "Transfer bank (mutasi rekening, dicocokkan petugas)",
+            "Bank transfer (account statement, matched by an officer)",
+        );
+    }
+    if upper.starts_with("STATEMENT") {
+        return pick(
+            "Transfer bank (mutasi rekening)",
+            "Bank transfer (account statement)",
+        );
+    }
+    match upper.as_str() {
+        "MANUAL" => pick("Dicatat petugas", "Recorded by an officer"),
+        "QRIS" => "QRIS".into(),
+        "CREDIT_CARD" => pick("Kartu kredit", "Credit card"),
+        _ => words(&upper),
+    }
+}
+
+/// `BANK_JATENG` → `Bank Jateng`: letters and digits, words split at `_`, `-` or `:`.
+fn words(code: &str) -> String {
+    let out: Vec<String> = code
+        .split(['_', '-', ':', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w: String = w.chars().filter(char::is_ascii_alphanumeric).collect();
+            if w.len() <= 3 {
+                w.to_ascii_uppercase()
+            } else {
+                let lower = w.to_ascii_lowercase();
+                let mut cs = lower.chars();
+                cs.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + cs.as_str())
+                    .unwrap_or_default()
+            }
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    out.join(" ").chars().take(40).collect()
+}
+
 /// What became of one credit line of a bank statement (`statement_lines.status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatementLineStatus {
@@ -118,6 +201,38 @@ impl StatementLineStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channels_in_words() {
+        assert_eq!(
+            channel_label("callback", Some("VIRTUAL_ACCOUNT_BRI"), "id"),
+            "Virtual Account BRI"
+        );
+        assert_eq!(
+            channel_label("callback", Some("VIRTUAL_ACCOUNT_BANK_MANDIRI"), "en"),
+            "Virtual Account Mandiri"
+        );
+        assert_eq!(
+            channel_label("callback", Some("VIRTUAL_ACCOUNT_BANK_JATENG"), "id"),
+            "Virtual Account Bank Jateng"
+        );
+        assert_eq!(
+            channel_label("statement", Some("statement:mt940"), "id"),
+            "Transfer bank (mutasi rekening)"
+        );
+        assert_eq!(
+            channel_label("manual", Some("manual"), "en"),
+            "Recorded by an officer"
+        );
+        assert_eq!(channel_label("callback", None, "id"), "Virtual account");
+        assert_eq!(channel_label("callback", Some("<script>"), "id"), "Script");
+        assert!(
+            channel_label("callback", Some(&"A_".repeat(100)), "id")
+                .chars()
+                .count()
+                <= 40
+        );
+    }
 
     #[test]
     fn codes_read_back_and_unknown_words_do_not() {

@@ -1,0 +1,309 @@
+//! Receipts (kuitansi) as documents (issue 14 §2): what a receipt's PDF and page print, the
+//! public check of a verification code, and the e-mail that tells a donor their receipt is
+//! issued.
+//!
+//! - [`of_payment`] and [`of_credit`] gather a receipt's document. Who may have it is
+//!   [`super::account::receipt`]'s and [`super::account::credit_receipt`]'s rule (staff, or
+//!   the donor whose money or credit it is); anyone else reads "not found".
+//! - [`verify`] is public: a code that is malformed or unknown is not found alike; a real
+//!   one confirms the number, the day, the amount and the donor's name, or "donatur anonim"
+//!   when the donor did not choose to be named publicly (`donors.public_name`), and nothing
+//!   else (no NIK, e-mail, address or NPWP).
+//! - [`queue_mails`] (the outbox job) queues one e-mail per new receipt to the donor's
+//!   address: the outbox carries text only, so the e-mail gives the number, the amount and
+//!   the verification link, and the PDF is downloaded from the account.
+
+use super::{Ctx, Error};
+use crate::db::receipts::{self, For, ReceiptRow};
+use crate::db::{donations, donors, outbox, Db};
+use chrono::{DateTime, NaiveDate, Utc};
+use lingkaran_domain::format::{self, rupiah, terbilang};
+use lingkaran_domain::payment::channel_label;
+use lingkaran_domain::receipt::Code;
+
+/// The programme, as the letterhead names it.
+pub const PROGRAMME: &str = "GN Lingkaran — Gerakan Nasional Peduli Perlindungan Pekerja Rentan";
+/// Whose programme it is.
+pub const INSURER: &str = "BPJS Ketenagakerjaan";
+
+/// What a receipt paid for: one donation, its workers and months.
+#[derive(Debug, Clone)]
+pub struct PaidFor {
+    pub donation_id: i64,
+    pub invoice_number: String,
+    pub workers: i64,
+    pub months: i64,
+    /// `YYYYMM` of the first month.
+    pub start_month: i64,
+}
+
+impl PaidFor {
+    /// `Donasi #12 (INV-2026-000012): 25 pekerja × 12 bulan, Januari 2026 – Desember 2026`.
+    pub fn text(&self, lang: &str) -> String {
+        let start = lingkaran_domain::rates::Month::from_yyyymm(self.start_month);
+        let period = match start {
+            Some(s) if self.months > 1 => format!(
+                "{} – {}",
+                format::month(s, lang),
+                format::month(s.plus(u32::try_from(self.months - 1).unwrap_or(0)), lang)
+            ),
+            Some(s) => format::month(s, lang),
+            None => String::new(),
+        };
+        let (workers, months) = (
+            format::count(self.workers.max(0).unsigned_abs()),
+            format::count(self.months.max(0).unsigned_abs()),
+        );
+        if lang == "en" {
+            format!(
+                "Donation #{} ({}): {workers} workers × {months} months, {period}",
+                self.donation_id, self.invoice_number
+            )
+        } else {
+            format!(
+                "Donasi #{} ({}): {workers} pekerja × {months} bulan, {period}",
+                self.donation_id, self.invoice_number
+            )
+        }
+    }
+}
+
+/// A receipt as printed.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// `KW/2026/000123`.
+    pub number: String,
+    pub code: Code,
+    /// The payment's day, or the day (WIB) the credit paid.
+    pub day: NaiveDate,
+    pub amount: i64,
+    pub donor_name: String,
+    pub donor_address: Option<String>,
+    /// As printed (`01.234.567.8-901.000`).
+    pub donor_npwp: Option<String>,
+    /// Paid from the donor's credit (no money came in).
+    pub from_credit: bool,
+    /// `payments.source` and `payments.channel`, for [`Document::channel`].
+    pub source: String,
+    pub channel: Option<String>,
+    /// The provider's, bank's or officer's reference of the payment.
+    pub reference: Option<String>,
+    /// Empty: money to the donor's credit, no invoice.
+    pub paid_for: Vec<PaidFor>,
+    /// `{base_url}/verifikasi/{code}`.
+    pub verify_url: String,
+}
+
+impl Document {
+    /// How it was paid, in words (`Virtual Account BRI`; from credit: the donor's credit).
+    pub fn channel(&self, lang: &str) -> String {
+        if self.from_credit {
+            return if lang == "en" {
+                "The donor's credit at GN Lingkaran".into()
+            } else {
+                "Saldo kredit donatur di GN Lingkaran".into()
+            };
+        }
+        channel_label(&self.source, self.channel.as_deref(), lang)
+    }
+
+    /// The amount in words, capitalised as a receipt writes it.
+    pub fn amount_words(&self) -> String {
+        let words = terbilang(self.amount);
+        let mut cs = words.chars();
+        cs.next()
+            .map(|f| f.to_uppercase().collect::<String>() + cs.as_str())
+            .unwrap_or_default()
+    }
+
+    /// The PDF's file name: `kuitansi-KW-2026-000123.pdf`.
+    pub fn file_name(&self) -> String {
+        format!("kuitansi-{}.pdf", self.number.replace('/', "-"))
+    }
+}
+
+/// The verification link of a code.
+pub fn verify_url(base_url: &str, code: &Code) -> String {
+    format!(
+        "{}/verifikasi/{}",
+        base_url.trim_end_matches('/'),
+        code.grouped()
+    )
+}
+
+async fn stored(ctx: Ctx<'_>, of: For) -> Result<ReceiptRow, Error> {
+    receipts::of(ctx.db, of)
+        .await?
+        .ok_or(Error::NotFound("Kuitansi"))
+}
+
+async fn donor_lines(
+    ctx: Ctx<'_>,
+    donor_id: i64,
+) -> Result<(String, Option<String>, Option<String>), Error> {
+    let d = donors::get(ctx.db, donor_id)
+        .await?
+        .ok_or(Error::NotFound("Donatur"))?;
+    Ok((
+        d.name,
+        d.address.filter(|a| !a.trim().is_empty()),
+        d.npwp.as_deref().map(lingkaran_domain::donor::npwp_text),
+    ))
+}
+
+async fn paid_for(ctx: Ctx<'_>, donation_id: i64) -> Result<Vec<PaidFor>, Error> {
+    let Some(d) = donations::get(ctx.db, donation_id).await? else {
+        return Ok(Vec::new());
+    };
+    let invoice = donations::invoice_of(ctx.db, donation_id).await?;
+    Ok(vec![PaidFor {
+        donation_id: d.id,
+        invoice_number: invoice.map(|i| i.number).unwrap_or_default(),
+        workers: d.workers,
+        months: d.months,
+        start_month: d.start_month,
+    }])
+}
+
+/// The document of payment `payment_id`'s receipt, for whoever may see the payment.
+pub async fn of_payment(ctx: Ctx<'_>, payment_id: i64, base_url: &str) -> Result<Document, Error> {
+    let r = super::account::receipt(ctx, payment_id).await?;
+    let row = stored(ctx, For::Payment(payment_id)).await?;
+    let (donor_name, donor_address, donor_npwp) = donor_lines(ctx, r.payment.donor_id).await?;
+    let paid = match r.payment.invoice_id {
+        Some(invoice) => {
+            let donation = donations::donation_of_invoice(ctx.db, invoice).await?;
+            match donation {
+                Some(d) => paid_for(ctx, d).await?,
+                None => Vec::new(),
+            }
+        }
+        None => Vec::new(),
+    };
+    let code = row.code();
+    Ok(Document {
+        number: row.number(),
+        verify_url: verify_url(base_url, &code),
+        code,
+        day: row.day().unwrap_or_default(),
+        amount: row.amount,
+        donor_name,
+        donor_address,
+        donor_npwp,
+        from_credit: false,
+        source: r.payment.source.clone(),
+        channel: r.payment.channel.clone(),
+        reference: Some(r.payment.reference.clone()),
+        paid_for: paid,
+    })
+}
+
+/// The document of credit settlement `settlement_id`'s receipt, for whoever may see it.
+pub async fn of_credit(
+    ctx: Ctx<'_>,
+    settlement_id: i64,
+    base_url: &str,
+) -> Result<Document, Error> {
+    let r = super::account::credit_receipt(ctx, settlement_id).await?;
+    let row = stored(ctx, For::CreditSettlement(settlement_id)).await?;
+    let (donor_name, donor_address, donor_npwp) = donor_lines(ctx, r.settlement.donor_id).await?;
+    let code = row.code();
+    Ok(Document {
+        number: row.number(),
+        verify_url: verify_url(base_url, &code),
+        code,
+        day: row.day().unwrap_or_default(),
+        amount: row.amount,
+        donor_name,
+        donor_address,
+        donor_npwp,
+        from_credit: true,
+        source: "credit".into(),
+        channel: None,
+        reference: None,
+        paid_for: paid_for(ctx, r.settlement.donation_id).await?,
+    })
+}
+
+/// What the public check of a code confirms, and nothing else.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub number: String,
+    pub day: NaiveDate,
+    pub amount: i64,
+    /// The donor's name if they chose to be named publicly; `None`: "donatur anonim".
+    pub donor: Option<String>,
+}
+
+/// The public check of a verification code, typed or from the QR code: lower case and
+/// missing dashes are fine. Malformed and unknown codes are both `NotFound`.
+pub async fn verify(db: &Db, code: &str) -> Result<Verified, Error> {
+    let code = Code::parse(code).ok_or(Error::NotFound("Kuitansi"))?;
+    let c = receipts::by_code(db, &code)
+        .await?
+        .ok_or(Error::NotFound("Kuitansi"))?;
+    Ok(Verified {
+        number: c.receipt.number(),
+        day: c.receipt.day().unwrap_or_default(),
+        amount: c.receipt.amount,
+        donor: c.public_name,
+    })
+}
+
+/// How many receipts one run of [`queue_mails`] handles; the next run takes the rest.
+pub const MAILS_PER_RUN: i64 = 500;
+
+/// Queues the e-mail of each receipt issued since the last run to its donor's address (a
+/// donor without one is passed over), at most [`MAILS_PER_RUN`]. Each is queued once (the
+/// outbox's key `receipt:<id>`, and `receipts.mailed_at`). Returns how many were queued.
+pub async fn queue_mails(db: &Db, base_url: &str, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let mut queued = 0;
+    for u in receipts::unmailed(db, MAILS_PER_RUN).await? {
+        if let Some(email) = u.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            let r = &u.receipt;
+            let code = r.code();
+            let link = verify_url(base_url, &code);
+            let page = match (r.payment_id, r.credit_settlement_id) {
+                (Some(p), _) => format!("{}/kuitansi/{p}", base_url.trim_end_matches('/')),
+                (_, Some(s)) => format!("{}/kuitansi/kredit/{s}", base_url.trim_end_matches('/')),
+                _ => String::new(),
+            };
+            let day = r.day().map(|d| format::date(d, "id")).unwrap_or_default();
+            let number = r.number();
+            let body = format!(
+                "Yth. {donor},\n\n\
+                 Terima kasih. Kuitansi {number} telah terbit untuk pembayaran Anda kepada GN Lingkaran.\n\n\
+                 Nomor kuitansi: {number}\n\
+                 Tanggal: {day}\n\
+                 Jumlah: {amount} ({words})\n\
+                 Kode verifikasi: {code}\n\n\
+                 Kuitansi (juga PDF) dapat dilihat setelah masuk: {page}\n\
+                 Siapa pun dapat memeriksa keasliannya di: {link}\n\n\
+                 Receipt {number} for {amount} is issued; see it (and its PDF) at {page} \
+                 and check it at {link}.\n\n\
+                 Salam,\nGN Lingkaran",
+                donor = u.donor_name,
+                amount = rupiah(r.amount),
+                words = terbilang(r.amount),
+                code = code.grouped(),
+            );
+            let fresh = outbox::enqueue(
+                db,
+                &outbox::NewMessage {
+                    dedupe_key: format!("receipt:{}", r.id),
+                    channel: "email",
+                    recipient: email.trim().to_string(),
+                    subject: Some(format!("Kuitansi {number} — GN Lingkaran")),
+                    body,
+                },
+                now,
+            )
+            .await?;
+            if fresh {
+                queued += 1;
+            }
+        }
+        receipts::mark_mailed(db, u.receipt.id, now).await?;
+    }
+    Ok(queued)
+}

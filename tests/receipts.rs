@@ -1,0 +1,540 @@
+//! Receipts (kuitansi) as PDF documents with a verification code (issue 14 §2), on SQLite and
+//! PostgreSQL: a company's paid donation gets `KW/<year>/000001` as a PDF whose text
+//! (`pdftotext`, Debian's poppler-utils) holds the number, the amount in words, the name,
+//! address and NPWP and the code; the public `/verifikasi/{code}` confirms it and shows
+//! nothing else; made-up and malformed codes get a 404 in words; another donor cannot fetch
+//! the PDF; a donation paid from credit gets a receipt too; numbers run per year without
+//! gaps under 8 bookings at once and across a year's end; the donor's e-mail is queued once.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{Datelike, NaiveDate, Utc};
+use common::{TestApp, Token};
+use lingkaran::auth::Role;
+use lingkaran::db::audit::Actor;
+use lingkaran::db::payments::{self, NewPayment, Source, Target};
+use lingkaran::db::{donors, outbox, Db};
+use lingkaran_domain::format::{date, rupiah, terbilang};
+use serde_json::{json, Value};
+
+fn pdf_text(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kuitansi.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) reads the receipt's text");
+    assert!(out.status.success(), "{out:?}");
+    // One line per paragraph, whatever the wrapping.
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// GET with a bearer token (or none): status, content type and bytes.
+async fn fetch(app: &TestApp, t: Option<&Token>, path: &str) -> (u16, String, Vec<u8>) {
+    let mut r = app.client.get(app.url(path));
+    if let Some(t) = t {
+        r = r.bearer_auth(&t.token);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (status, ct, r.bytes().await.unwrap().to_vec())
+}
+
+async fn text(app: &TestApp, t: Option<&Token>, path: &str) -> (u16, String) {
+    let (s, _, b) = fetch(app, t, path).await;
+    (s, String::from_utf8(b).unwrap())
+}
+
+/// A donation of `count` workers for 12 months by `t`'s donor: (id, invoice VA, number, amount).
+async fn donate(app: &TestApp, t: &Token, count: i64) -> (i64, String, String, i64) {
+    let (s, d) = app
+        .post(
+            t,
+            "/api/v1/donations",
+            json!({ "mode": "criteria", "criteria": { "region": "35.25.01" }, "count": count, "months": 12 }),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let inv = &d["invoice"];
+    (
+        d["id"].as_i64().unwrap(),
+        inv["va_number"].as_str().unwrap().to_string(),
+        inv["number"].as_str().unwrap().to_string(),
+        inv["amount"].as_i64().unwrap(),
+    )
+}
+
+both_dbs!(
+    a_paid_donation_has_a_pdf_receipt_that_anyone_can_verify,
+    |db| async move {
+        let app = TestApp::spawn(db.clone()).await;
+        let officer = app.village(40, 21).await.officer;
+        // A company with its own donor account, its NPWP and address.
+        let semen = app.user("semen", Role::Donor, None, &[]).await;
+        let (s, donor) = app
+            .post(
+                &officer,
+                "/api/v1/donors",
+                json!({ "kind": "company", "name": "PT Semen Sejahtera", "npwp": "01.234.567.8-901.000",
+                        "address": "Jl. Veteran 1, Gresik, Jawa Timur", "user_id": semen.id }),
+            )
+            .await;
+        assert_eq!(s, 201, "{donor}");
+        assert_eq!(donor["address"], "Jl. Veteran 1, Gresik, Jawa Timur");
+        let donor_id = donor["id"].as_i64().unwrap();
+        donors::set_preferences(
+            &db,
+            donor_id,
+            &donors::Preferences {
+                email: Some("keuangan@semen.example".into()),
+                public_name: true,
+                leftover_to_pool: false,
+            },
+            Actor::Cli,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+
+        let (donation, va, invoice, amount) = donate(&app, &semen, 5).await;
+        let (s, paid) = app.pay_callback(&va, &invoice, amount, "DOKU-KW-1").await;
+        assert_eq!(s, 200, "{paid}");
+        let payment = paid["payment_id"].as_i64().unwrap();
+        let year = lingkaran::clock::today().year();
+        let number = format!("KW/{year}/000001");
+
+        // The receipt in JSON: its number of the year and its code.
+        let (s, r) = app
+            .get(&semen, &format!("/api/v1/payments/{payment}"))
+            .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["receipt_number"], number.as_str(), "{r}");
+        let code = r["verification_code"].as_str().unwrap().to_string();
+        assert_eq!(code.len(), 14, "{code}");
+        assert_eq!(code.matches('-').count(), 2, "{code}");
+
+        // The PDF, from the page and from the API, says what the donor's books need.
+        let (s, ct, bytes) = fetch(&app, Some(&semen), &format!("/kuitansi/{payment}/pdf")).await;
+        assert_eq!(s, 200);
+        assert_eq!(ct, "application/pdf");
+        let t = pdf_text(&bytes);
+        for needed in [
+            "GN Lingkaran — Gerakan Nasional Peduli Perlindungan Pekerja Rentan",
+            "BPJS Ketenagakerjaan",
+            &number,
+            "PT Semen Sejahtera",
+            "Jl. Veteran 1, Gresik, Jawa Timur",
+            "01.234.567.8-901.000",
+            &rupiah(amount),
+            &terbilang(amount)[1..],
+            "Virtual Account BCA",
+            &format!("Donasi #{donation} ({invoice}): 5 pekerja × 12 bulan"),
+            &date(lingkaran::clock::today(), "id"),
+            &code,
+            &format!("/verifikasi/{code}"),
+        ] {
+            assert!(t.contains(needed), "{needed:?} missing from: {t}");
+        }
+        let (s, ct, api_bytes) = fetch(
+            &app,
+            Some(&semen),
+            &format!("/api/v1/payments/{payment}/receipt.pdf"),
+        )
+        .await;
+        assert_eq!((s, ct.as_str()), (200, "application/pdf"));
+        assert!(pdf_text(&api_bytes).contains(&number));
+        // Staff may fetch it too.
+        let (s, _, _) = fetch(&app, Some(&officer), &format!("/kuitansi/{payment}/pdf")).await;
+        assert_eq!(s, 200);
+
+        // The HTML receipt shows the new number, the code and the PDF link.
+        let (s, html) = text(&app, Some(&semen), &format!("/kuitansi/{payment}")).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(&number), "{html}");
+        assert!(html.contains(&code), "{html}");
+        assert!(html.contains(&format!("/kuitansi/{payment}/pdf")), "{html}");
+        assert!(html.contains("Virtual Account BCA"), "{html}");
+        let (_, html) = text(&app, Some(&semen), "/akun").await;
+        assert!(html.contains(&format!("/kuitansi/{payment}/pdf")), "{html}");
+
+        // Another donor gets "not found", as for the HTML receipt.
+        let (ani, _) = app.sign_up("ani", "Ani Wijaya").await;
+        for path in [
+            format!("/kuitansi/{payment}"),
+            format!("/kuitansi/{payment}/pdf"),
+            format!("/api/v1/payments/{payment}/receipt.pdf"),
+        ] {
+            let (s, ct, _) = fetch(&app, Some(&ani), &path).await;
+            assert_eq!(s, 404, "{path}");
+            assert!(!ct.contains("pdf"), "{path}");
+        }
+        // Nobody signed in is sent to sign in, not given the file.
+        let r = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(app.url(&format!("/kuitansi/{payment}/pdf")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/masuk");
+
+        // The public check, without signing in: as printed, in lower case, without dashes.
+        for typed in [code.clone(), code.to_lowercase(), code.replace('-', "")] {
+            let (s, html) = text(&app, None, &format!("/verifikasi/{typed}")).await;
+            assert_eq!(s, 200, "{typed}: {html}");
+            assert!(html.contains(&number), "{html}");
+            assert!(html.contains(&rupiah(amount)), "{html}");
+            assert!(
+                html.contains(&date(lingkaran::clock::today(), "id")),
+                "{html}"
+            );
+            assert!(html.contains("PT Semen Sejahtera"), "{html}");
+            // Nothing else of the donor.
+            for private in [
+                "Veteran",
+                "01.234.567.8-901.000",
+                "012345678901000",
+                "keuangan@",
+                "semen.example",
+                &invoice,
+            ] {
+                assert!(!html.contains(private), "{private} shown: {html}");
+            }
+            // No NIK (16 digits in a row).
+            let digits_run = html
+                .split(|c: char| !c.is_ascii_digit())
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            assert!(digits_run < 16, "{html}");
+        }
+        let (s, html) = text(
+            &app,
+            None,
+            &format!("/verifikasi?kode={}", code.to_lowercase()),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert!(html.contains(&number));
+        let r = app
+            .client
+            .get(app.url(&format!(
+                "/api/v1/public/receipts/{}",
+                code.replace('-', "").to_lowercase()
+            )))
+            .send()
+            .await
+            .unwrap();
+        let (s, v) = common::checked("GET", "/api/v1/public/receipts/{code}", r).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(
+            v,
+            json!({ "number": number, "date": lingkaran::clock::today().to_string(), "amount": amount,
+                    "amount_text": rupiah(amount), "donor": "PT Semen Sejahtera", "donor_named": true })
+        );
+
+        // A made-up code and a malformed one: 404, in words, nothing echoed.
+        let made_up = lingkaran_domain::receipt::Code::from_bits(0x0F0F_0F0F_0F0F_0F0F).grouped();
+        assert_ne!(made_up, code);
+        let (s, html) = text(&app, None, &format!("/verifikasi/{made_up}")).await;
+        assert_eq!(s, 404);
+        assert!(
+            html.contains("Tidak ada kuitansi GN Lingkaran dengan kode verifikasi ini"),
+            "{html}"
+        );
+        let (s, html) = text(&app, None, "/verifikasi/bukan-kode%3Cb%3E?lang=en").await;
+        assert_eq!(s, 404);
+        assert!(html.contains("That is not a verification code"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        let (s, html) = text(&app, None, &format!("/verifikasi/{}", "Z".repeat(5000))).await;
+        assert_eq!(s, 404, "{html}");
+        for path in [
+            format!("/api/v1/public/receipts/{made_up}"),
+            "/api/v1/public/receipts/xyz".to_string(),
+        ] {
+            let r = app.client.get(app.url(&path)).send().await.unwrap();
+            let (s, v) = common::checked("GET", "/api/v1/public/receipts/{code}", r).await;
+            assert_eq!(s, 404, "{v}");
+            assert_eq!(v["errors"][0]["code"], "not_found");
+        }
+
+        // The donor's e-mail is queued once, with the number, the amount and the link.
+        let now = Utc::now();
+        let queued =
+            lingkaran::usecase::receipts::queue_mails(&db, "https://lingkaran.example/", now)
+                .await
+                .unwrap();
+        assert_eq!(queued, 1);
+        let again =
+            lingkaran::usecase::receipts::queue_mails(&db, "https://lingkaran.example", now)
+                .await
+                .unwrap();
+        assert_eq!(again, 0);
+        let mails: Vec<_> = outbox::list(&db, None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.dedupe_key.starts_with("receipt:"))
+            .collect();
+        assert_eq!(mails.len(), 1);
+        let m = &mails[0];
+        assert_eq!(m.recipient, "keuangan@semen.example");
+        assert!(m.subject.as_deref().unwrap().contains(&number));
+        assert!(m.body.contains(&rupiah(amount)), "{}", m.body);
+        assert!(
+            m.body
+                .contains(&format!("https://lingkaran.example/verifikasi/{code}")),
+            "{}",
+            m.body
+        );
+    }
+);
+
+both_dbs!(
+    a_donation_paid_from_credit_gets_a_receipt,
+    |db| async move {
+        let app = TestApp::spawn(db.clone()).await;
+        app.village(40, 22).await;
+        let (budi, budi_id) = app.sign_up("budi", "Budi Santoso").await;
+        let today = lingkaran::clock::today();
+        // Money to Budi's credit first (its own receipt, the year's first).
+        let first = payments::book(
+            &db,
+            &NewPayment {
+                source: Source::Manual,
+                reference: "SETOR-1".into(),
+                target: Target::Donor(budi_id),
+                amount: 5_000_000,
+                paid_on: today,
+                channel: Some("manual".into()),
+                evidence_name: None,
+                evidence: None,
+                recorded_by: Actor::Cli,
+                note: None,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let (id, _, invoice, amount) = donate(&app, &budi, 3).await;
+        let (s, paid) = app
+            .post(
+                &budi,
+                &format!("/api/v1/donations/{id}/pay-from-credit"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200, "{paid}");
+        let (_, shown) = app.get(&budi, &format!("/api/v1/donations/{id}")).await;
+        let year = today.year();
+        assert_eq!(
+            shown["invoice"]["credit_receipt"]["number"],
+            format!("KW/{year}/000002"),
+            "{shown}"
+        );
+        let sid = shown["invoice"]["credit_receipt"]["id"].as_i64().unwrap();
+        let (_, receipt) = app
+            .get(&budi, &format!("/api/v1/payments/{}", first.payment_id))
+            .await;
+        assert_eq!(receipt["receipt_number"], format!("KW/{year}/000001"));
+
+        let (s, rc) = app
+            .get(&budi, &format!("/api/v1/credit-receipts/{sid}"))
+            .await;
+        assert_eq!(s, 200, "{rc}");
+        let code = rc["verification_code"].as_str().unwrap().to_string();
+        let (s, ct, bytes) = fetch(&app, Some(&budi), &format!("/kuitansi/kredit/{sid}/pdf")).await;
+        assert_eq!((s, ct.as_str()), (200, "application/pdf"));
+        let t = pdf_text(&bytes);
+        for needed in [
+            format!("KW/{year}/000002"),
+            "Budi Santoso".to_string(),
+            rupiah(amount),
+            terbilang(amount)[1..].to_string(),
+            "Saldo kredit donatur".to_string(),
+            format!("Donasi #{id} ({invoice}): 3 pekerja × 12 bulan"),
+            code.clone(),
+        ] {
+            assert!(t.contains(&needed), "{needed:?} missing from: {t}");
+        }
+        // No NPWP line for a donor without one.
+        assert!(!t.contains("NPWP"), "{t}");
+        let (s, _, api) = fetch(
+            &app,
+            Some(&budi),
+            &format!("/api/v1/credit-receipts/{sid}/receipt.pdf"),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert!(pdf_text(&api).contains(&format!("KW/{year}/000002")));
+        let (s, html) = text(&app, Some(&budi), &format!("/kuitansi/kredit/{sid}")).await;
+        assert_eq!(s, 200);
+        assert!(
+            html.contains(&format!("/kuitansi/kredit/{sid}/pdf")),
+            "{html}"
+        );
+
+        // Someone else's credit receipt is refused.
+        let (ani, _) = app.sign_up("ani", "Ani Wijaya").await;
+        let (s, _, _) = fetch(&app, Some(&ani), &format!("/kuitansi/kredit/{sid}/pdf")).await;
+        assert_eq!(s, 404);
+        let (s, _, _) = fetch(
+            &app,
+            Some(&ani),
+            &format!("/api/v1/credit-receipts/{sid}/receipt.pdf"),
+        )
+        .await;
+        assert_eq!(s, 404);
+
+        // An individual who did not choose to be named publicly is "donatur anonim".
+        let (s, html) = text(&app, None, &format!("/verifikasi/{code}")).await;
+        assert_eq!(s, 200, "{html}");
+        assert!(html.contains(&format!("KW/{year}/000002")), "{html}");
+        assert!(html.contains("donatur anonim"), "{html}");
+        assert!(!html.contains("Budi"), "{html}");
+        let r = app
+            .client
+            .get(app.url(&format!("/api/v1/public/receipts/{code}")))
+            .send()
+            .await
+            .unwrap();
+        let (s, v): (u16, Value) =
+            common::checked("GET", "/api/v1/public/receipts/{code}", r).await;
+        assert_eq!(s, 200);
+        assert_eq!(v["donor"], "donatur anonim");
+        assert_eq!(v["donor_named"], false);
+    }
+);
+
+/// Books `n` payments to `donor`'s credit at once from 8 tasks, the i-th dated `day(i)`.
+async fn book_at_once(db: &Db, donor: i64, n: usize, day: fn(usize) -> NaiveDate) -> Vec<i64> {
+    let mut tasks = Vec::new();
+    for task in 0..8 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for i in (task..n).step_by(8) {
+                let booked = payments::book(
+                    &db,
+                    &NewPayment {
+                        source: Source::Manual,
+                        reference: format!("SETOR-{i}"),
+                        target: Target::Donor(donor),
+                        amount: 10_000 + i as i64,
+                        paid_on: day(i),
+                        channel: None,
+                        evidence_name: None,
+                        evidence: None,
+                        recorded_by: Actor::Cli,
+                        note: None,
+                    },
+                    Utc::now(),
+                )
+                .await
+                .unwrap()
+                .unwrap();
+                ids.push(booked.payment_id);
+            }
+            ids
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all
+}
+
+both_dbs!(
+    numbers_run_per_year_without_gaps_under_concurrent_payments,
+    |db| async move {
+        let officer = common::TestApp::spawn(db.clone())
+            .await
+            .user("petugas", Role::Officer, None, &["35.25"])
+            .await;
+        let donor = common::staff_donor(&db, "institution", "BAZNAS Gresik", officer.id).await;
+        // 40 payments from 8 tasks at once, dated on both sides of a year's end.
+        fn day(i: usize) -> NaiveDate {
+            if i.is_multiple_of(3) {
+                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()
+            } else {
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+            }
+        }
+        let ids = book_at_once(&db, donor, 40, day).await;
+        assert_eq!(ids.len(), 40);
+        let mut by_year: std::collections::BTreeMap<i32, Vec<i64>> = Default::default();
+        for id in &ids {
+            let p = payments::get(&db, *id).await.unwrap().unwrap();
+            let r = lingkaran::db::receipts::of(&db, lingkaran::db::receipts::For::Payment(*id))
+                .await
+                .unwrap()
+                .unwrap();
+            // Numbered in the year of the payment's day.
+            assert_eq!(r.issued_on, p.paid_on);
+            assert_eq!(r.year.to_string(), &p.paid_on[..4]);
+            assert_eq!(p.receipt_number(), r.number());
+            by_year.entry(r.year as i32).or_default().push(r.seq);
+        }
+        let mut y2025 = by_year.remove(&2025).unwrap();
+        let mut y2026 = by_year.remove(&2026).unwrap();
+        assert!(by_year.is_empty());
+        y2025.sort();
+        y2026.sort();
+        // 14 payments dated 2025 (i = 0, 3, …, 39), 26 dated 2026: each year 1..=n, once each.
+        assert_eq!(y2025, (1..=14).collect::<Vec<i64>>());
+        assert_eq!(y2026, (1..=26).collect::<Vec<i64>>());
+        // Codes are all different.
+        let codes: std::collections::HashSet<String> =
+            lingkaran::db::receipts::of_donor(&db, donor, 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.code)
+                .collect();
+        assert_eq!(codes.len(), 40);
+
+        // A retry of a booked payment books nothing and takes no number; the next one
+        // continues the sequence.
+        let again = book_at_once(&db, donor, 8, day).await;
+        assert_eq!(again.len(), 8);
+        let later = payments::book(
+            &db,
+            &NewPayment {
+                source: Source::Manual,
+                reference: "SETOR-LATER".into(),
+                target: Target::Donor(donor),
+                amount: 20_000,
+                paid_on: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                channel: None,
+                evidence_name: None,
+                evidence: None,
+                recorded_by: Actor::Cli,
+                note: None,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let p = payments::get(&db, later.payment_id).await.unwrap().unwrap();
+        assert_eq!(p.receipt_number(), "KW/2026/000027");
+    }
+);
