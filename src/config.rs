@@ -327,6 +327,17 @@ pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     o.open(path)
 }
 
+fn parse_va_bank(s: &str) -> Result<String, String> {
+    lingkaran_domain::va::bank(s)
+        .map(|b| b.code.to_string())
+        .ok_or_else(|| {
+            format!(
+                "unknown bank {s:?}: one of {}",
+                lingkaran_domain::va::BANKS.map(|b| b.code).join(", ")
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,15 +414,4 @@ mod tests {
         c.provider_secret = Some(Secret::new("k"));
         assert!(c.provider_secret_for(false).is_some());
     }
-}
-
-fn parse_va_bank(s: &str) -> Result<String, String> {
-    lingkaran_domain::va::bank(s)
-        .map(|b| b.code.to_string())
-        .ok_or_else(|| {
-            format!(
-                "unknown bank {s:?}: one of {}",
-                lingkaran_domain::va::BANKS.map(|b| b.code).join(", ")
-            )
-        })
 }

@@ -273,9 +273,10 @@ both_dbs!(
         let (s, html) = raw(&w, Some(w.token("officer_elsewhere")), &donation_page).await;
         assert_eq!(s, 200);
         assert!(
-            !html.contains("pekerja-"),
+            !html.contains(r#"<tr id="pekerja-"#),
             "no worker of another region is listed"
         );
+        assert!(html.contains("Semua (0)"), "nor counted");
         let (s, html) = raw(&w, Some(w.token("donor_funding")), &donation_page).await;
         assert_eq!(s, 200);
         assert!(
