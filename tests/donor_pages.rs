@@ -250,11 +250,11 @@ async fn donate_form_errors(db: Db) {
     form2[4] = ("months", "6");
     let r = post_form(&http, &app, "/donasi/baru?lang=id", &form2).await;
     assert_eq!(r.status(), 422);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Wilayah 99.99 tidak dikenal"));
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("Wilayah &quot;99.99&quot; tidak dikenal: tulis namanya"),
+        "{text}"
+    );
 
     // The review with no workers registered: the same words as donating.
     let mut review = form;

@@ -16,17 +16,21 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// `(donation id or 0, donor id or 0)`: the two binds every statement below takes.
-    fn binds(self) -> (i64, i64) {
+    /// The condition on `d` (a paid donation in scope), binding `$1`: one form per scope, so
+    /// each plans on its own index (the donation's key, or the donor's donations).
+    fn condition(self) -> &'static str {
         match self {
-            Scope::Donation(id) => (id, 0),
-            Scope::Donor(id) => (0, id),
+            Scope::Donation(_) => "d.status = 'funded' AND d.id = $1",
+            Scope::Donor(_) => "d.status = 'funded' AND d.donor_id = $1",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Scope::Donation(id) | Scope::Donor(id) => id,
         }
     }
 }
-
-/// The condition on `d` (a paid donation in scope), binds `$1` (donation) and `$2` (donor).
-const IN_SCOPE: &str = "d.status = 'funded' AND (d.id = $1 OR d.donor_id = $2)";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Impact {
@@ -48,44 +52,44 @@ pub struct Impact {
 }
 
 pub async fn of(db: &Db, scope: Scope) -> anyhow::Result<Impact> {
-    let (donation, donor) = scope.binds();
+    let (in_scope, id) = (scope.condition(), scope.id());
     let months: (Option<i64>, i64, i64, i64) = on_db!(db, |pool| sqlx::query_as(&format!(
         "SELECT CAST(SUM(v.worker_months) AS BIGINT), COUNT(DISTINCT v.village_code),
                 COUNT(DISTINCT SUBSTR(v.village_code, 1, 8)),
                 COUNT(DISTINCT SUBSTR(v.village_code, 1, 5))
          FROM donation_villages v JOIN donations d ON d.id = v.donation_id
-         WHERE v.worker_months > 0 AND {IN_SCOPE}"
+         WHERE v.worker_months > 0 AND {in_scope}"
     ))
-    .bind(donation)
-    .bind(donor)
+    .bind(id)
     .fetch_one(pool)
     .await)?;
+    // A worker counts once a month of theirs protects: the probe stops at the first.
     let workers: i64 = on_db!(db, |pool| sqlx::query_scalar(&format!(
-        "SELECT COUNT(DISTINCT m.worker_id) FROM worker_months m
-         JOIN donations d ON d.id = m.donation_id
-         WHERE {IN_SCOPE}
-           AND NOT EXISTS (SELECT 1 FROM confirmations c WHERE c.month = m.month
-                           AND c.worker_id = m.worker_id AND c.status = 'rejected')"
+        "SELECT COUNT(DISTINCT dw.worker_id) FROM donation_workers dw
+         JOIN donations d ON d.id = dw.donation_id
+         WHERE {in_scope}
+           AND EXISTS (SELECT 1 FROM worker_months m
+                       WHERE m.worker_id = dw.worker_id AND m.donation_id = dw.donation_id
+                         AND NOT EXISTS (SELECT 1 FROM confirmations c
+                                         WHERE c.month = m.month AND c.worker_id = m.worker_id
+                                           AND c.status = 'rejected'))"
     ))
-    .bind(donation)
-    .bind(donor)
+    .bind(id)
     .fetch_one(pool)
     .await)?;
     let remitted: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(&format!(
         "SELECT CAST(SUM(r.jkk + r.jkm) AS BIGINT) FROM remittance_items r
-         JOIN donations d ON d.id = r.donation_id WHERE {IN_SCOPE}"
+         JOIN donations d ON d.id = r.donation_id WHERE {in_scope}"
     ))
-    .bind(donation)
-    .bind(donor)
+    .bind(id)
     .fetch_one(pool)
     .await)?;
     let returned: Option<i64> = on_db!(db, |pool| sqlx::query_scalar(&format!(
         "SELECT CAST(SUM(c.amount) AS BIGINT) FROM confirmations c
          JOIN donations d ON d.id = c.donation_id
-         WHERE c.status = 'rejected' AND {IN_SCOPE}"
+         WHERE c.status = 'rejected' AND {in_scope}"
     ))
-    .bind(donation)
-    .bind(donor)
+    .bind(id)
     .fetch_one(pool)
     .await)?;
     let graduated: (Option<i64>, Option<i64>, Option<i64>) =
@@ -96,11 +100,10 @@ pub async fn of(db: &Db, scope: Scope) -> anyhow::Result<Impact> {
              FROM (SELECT p.worker_id, COUNT(*) AS n FROM self_payments p
                    WHERE p.worker_id IN (SELECT dw.worker_id FROM donation_workers dw
                                          JOIN donations d ON d.id = dw.donation_id
-                                         WHERE {IN_SCOPE})
+                                         WHERE {in_scope})
                    GROUP BY p.worker_id) x"
         ))
-        .bind(donation)
-        .bind(donor)
+        .bind(id)
         .fetch_one(pool)
         .await)?;
     let donor_id = match scope {
