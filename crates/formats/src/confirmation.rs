@@ -103,6 +103,17 @@ fn check(line: usize, row: &csv::StringRecord) -> Result<Line, BadLine> {
     })
 }
 
+/// Line breaks as an editor (and the csv crate) sees them: `\n`, `\r\n`, and a lone `\r` (an
+/// old Mac file). A `\r` at the end of `bytes` counts as one: its `\n`, if any, is past the
+/// record's start and never counted again.
+pub fn breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
 /// The file's lines after the header, each checked. Blank lines are skipped but counted, as
 /// an editor counts them (the csv crate's own line numbers skip them).
 pub fn lines(text: &str) -> impl Iterator<Item = Result<Line, BadLine>> + '_ {
@@ -119,10 +130,7 @@ pub fn lines(text: &str) -> impl Iterator<Item = Result<Line, BadLine>> + '_ {
             byte += 1;
         }
         if byte > counted_to {
-            line += text.as_bytes()[counted_to..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            line += breaks(&text.as_bytes()[counted_to..byte]);
             counted_to = byte;
         }
         line
@@ -146,6 +154,16 @@ mod tests {
 
     fn all(text: &str) -> Vec<Result<Line, BadLine>> {
         lines(text).collect()
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_too() {
+        let text = "nik,status,kpj,alasan\r3525011203850001,diterima,1234,\r\n\r3525011203850002,diterima,5678,\n";
+        let got: Vec<usize> = lines(text)
+            .map(|r| r.map(|l| l.line).unwrap_or(0))
+            .collect();
+        assert_eq!(got, [2, 4]);
+        assert_eq!(breaks(b"a\r\nb\rc\n"), 3);
     }
 
     #[test]
