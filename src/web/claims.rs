@@ -331,19 +331,8 @@ pub async fn step(
     } else {
         Err(Error::Invalid(problems))
     };
-    let (problems, status) = match result {
-        Ok(()) => {
-            let q = query_string(&[("tercatat", &req.to)]);
-            return Ok(redirect(&format!("/klaim/{id}?{q}#tahapan")));
-        }
-        Err(Error::Invalid(ps)) => (ps, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(Error::Conflict(problem)) => (vec![problem], StatusCode::CONFLICT),
-        Err(e) => return Err(ctx.failed(e)),
-    };
-    let view = claims::open(state.ctx(p), id)
-        .await
-        .map_err(|e| ctx.failed(e))?;
-    Ok(render(&ctx, &view, &typed, &problems, status))
+    let then = format!("{}#tahapan", query_string(&[("tercatat", &req.to)]));
+    refused_or_back(&ctx, &state, p, id, typed, result, &then).await
 }
 
 fn render(
