@@ -1,7 +1,7 @@
 //! The HTTP API, end to end over a real socket, on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{nik, TestApp};
 use lingkaran::auth::Role;

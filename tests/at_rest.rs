@@ -4,7 +4,7 @@
 //! `keys rotate` still work.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;

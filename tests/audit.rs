@@ -2,7 +2,7 @@
 //! append-only by trigger, and any edit, deletion or insertion caught by `audit::verify`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use lingkaran::db::audit::{self, Actor, NewEntry};
 use lingkaran::db::Db;

@@ -4,7 +4,7 @@
 //! kind, is refused in words and changes nothing.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use lingkaran::db::{backup, Db};
 use serde_json::Value;

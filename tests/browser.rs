@@ -7,7 +7,7 @@
 //! paths `/usr/bin/chromedriver` and `/usr/bin/chromium`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, PASSWORD};
 use lingkaran::auth::Role;

@@ -4,7 +4,7 @@
 //! JKK claim re-classified as JKM.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use lingkaran::auth::{Principal, Role};

@@ -4,7 +4,7 @@
 //! donor have no claims pages, a proposer sees its own organisation's claims only.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lingkaran::db::Db;

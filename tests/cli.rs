@@ -1,7 +1,7 @@
 //! The `lingkaran` binary as a clerk or an operator runs it.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::process::Output;

@@ -4,7 +4,7 @@
 //! rupiah paid in is found in exactly one place.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;

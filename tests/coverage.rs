@@ -3,7 +3,7 @@
 //! API, and the public page that reveals nothing about unregistered NIKs.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, NaiveDate};
 use common::TestApp;

@@ -3,7 +3,7 @@
 //! file per programme and paid to BPJS; a second run posts nothing; `ledger check` stays clean.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use lingkaran::db::audit::Actor;
 use lingkaran::db::donations::{self, Choice, Criteria};

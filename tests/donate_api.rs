@@ -2,7 +2,7 @@
 //! sign-up, donation, callback, bank statement, manual entry, idempotency, masking.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::db::{ledger, Db};

@@ -4,7 +4,7 @@
 //! words; the filters with their counts; and a refused filter in words.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::pages::{element, page, signed_in};
 use common::TestApp;
@@ -202,24 +202,7 @@ async fn outcomes(db: Db) {
     );
 
     // The same over the API, as the donor.
-    let donor_id: i64 = on_db!(&db, |pool| sqlx::query_scalar(
-        "SELECT id FROM users WHERE username = 'donatur'"
-    )
-    .fetch_one(pool)
-    .await)
-    .unwrap();
-    let token = common::Token {
-        id: donor_id,
-        token: lingkaran::db::users::create_api_token(
-            &db,
-            donor_id,
-            "uji",
-            Actor::Cli,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap(),
-    };
+    let token = common::user_token(&db, "donatur").await;
     let (status, v) = app
         .get(&token, &format!("/api/v1/donations/{small}/workers"))
         .await;
@@ -365,24 +348,7 @@ async fn credit_adds_up(db: Db) {
     .fetch_one(pool)
     .await)
     .unwrap();
-    let donor_id: i64 = on_db!(&db, |pool| sqlx::query_scalar(
-        "SELECT id FROM users WHERE username = 'donatur'"
-    )
-    .fetch_one(pool)
-    .await)
-    .unwrap();
-    let token = common::Token {
-        id: donor_id,
-        token: lingkaran::db::users::create_api_token(
-            &db,
-            donor_id,
-            "uji",
-            Actor::Cli,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap(),
-    };
+    let token = common::user_token(&db, "donatur").await;
     let (status, _) = app
         .get(&token, &format!("/api/v1/donors/{other}/credit-history"))
         .await;

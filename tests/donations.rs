@@ -1,7 +1,7 @@
 //! Donations in the store: holds, invoices, payments of every shape, and the ledger's checks.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, NaiveDate, Utc};
 use lingkaran::db::audit::Actor;

@@ -2,7 +2,7 @@
 //! sign-up, the donate form's errors, who may open what, and the officer's statement queue.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, PASSWORD};
 use lingkaran::auth::Role;

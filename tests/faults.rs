@@ -10,7 +10,7 @@
 //! `LINGKARAN_REQUIRE_FAULTS=1`, which turns the skip into a failure.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lingkaran::auth::Role;

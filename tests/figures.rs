@@ -3,7 +3,7 @@
 //! a correction is a new row and the history is kept; a figure is read as it stood on a day.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::{NaiveDate, Utc};
 use lingkaran::db::audit::Actor;

@@ -4,7 +4,7 @@
 //! exact-NIK search) answering alike; and admins' reveals and exports on the audit trail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{nik, TestApp, Token};
 use lingkaran::auth::Role;

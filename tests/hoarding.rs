@@ -4,7 +4,7 @@
 //! sign-up is throttled per address.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::app::Settings;

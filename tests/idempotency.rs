@@ -3,7 +3,7 @@
 //! replaying a refusal made before the work, the header normalised.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::db::audit::Actor;

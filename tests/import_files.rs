@@ -1,7 +1,7 @@
 //! Awkward files, as clerks really send them: each gets a clear answer and loses nothing.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{nik, TestApp, Token};
 use lingkaran::auth::Role;

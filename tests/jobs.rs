@@ -3,7 +3,7 @@
 //! `lingkaran serve` and `lingkaran worker` processes on one database, as a site would.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use lingkaran::db::audit::Actor;
@@ -608,7 +608,7 @@ both_urls!(
 
 /// Import speed, the direct path (`import::run_in_batches`, what an upload did inside the
 /// request before jobs) against the job's (the file stored sealed, loaded back, then the same
-/// streaming import): `BENCH_ROWS=100000 cargo test --test jobs -- --ignored --nocapture`.
+/// streaming import): `BENCH_ROWS=100000 cargo test --test integration jobs:: -- --ignored --nocapture`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]
 async fn import_speed_direct_and_as_a_job() {

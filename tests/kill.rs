@@ -4,7 +4,7 @@
 //! all, and delivering the payment again completes it.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use lingkaran::db::audit::Actor;
 use lingkaran::db::users;

@@ -1,7 +1,7 @@
 //! The ledger in the store: idempotent, all-or-nothing, append-only, and checked.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use lingkaran::db::audit::Actor;
 use lingkaran::db::ledger;

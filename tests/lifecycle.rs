@@ -4,7 +4,7 @@
 //! graduation counts who still pays alone.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use lingkaran::db::audit::Actor;

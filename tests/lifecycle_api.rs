@@ -3,7 +3,7 @@
 //! self-payment, a death, graduation, the outbox, and who may do what.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lingkaran::auth::Role;

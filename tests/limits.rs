@@ -2,7 +2,7 @@
 //! over real HTTP and real sockets.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{nik, TestApp, Token};
 use lingkaran::auth::Role;

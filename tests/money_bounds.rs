@@ -2,7 +2,7 @@
 //! words with a 4xx, nothing is minted, and `ledger check` stays clean. On both stores.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;

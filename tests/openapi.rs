@@ -6,7 +6,7 @@
 //! large) come in the error envelope.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lingkaran::api::openapi;
@@ -47,7 +47,7 @@ fn the_committed_document_is_the_served_one() {
     assert!(
         committed == served,
         "docs/openapi.json differs from the document the service serves. If the change is \
-         meant, rewrite it with `UPDATE_OPENAPI_SNAPSHOT=1 cargo test --test openapi` and \
+         meant, rewrite it with `UPDATE_OPENAPI_SNAPSHOT=1 cargo test --test integration openapi::` and \
          commit it."
     );
 }

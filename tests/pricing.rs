@@ -4,7 +4,7 @@
 //! the price due and the difference goes back to the donor; a held donation is re-priced.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::auth::Role;

@@ -7,9 +7,10 @@
 //! gaps under 8 bookings at once and across a year's end; the donor's e-mail is queued once.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, NaiveDate, Utc};
+use common::documents::{fetch, pdf_text};
 use common::{TestApp, Token};
 use lingkaran::auth::Role;
 use lingkaran::db::audit::Actor;
@@ -17,42 +18,6 @@ use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::{donors, outbox, Db};
 use lingkaran_domain::format::{date, rupiah, terbilang};
 use serde_json::{json, Value};
-
-fn pdf_text(bytes: &[u8]) -> String {
-    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("kuitansi.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian's poppler-utils) reads the receipt's text");
-    assert!(out.status.success(), "{out:?}");
-    // One line per paragraph, whatever the wrapping.
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// GET with a bearer token (or none): status, content type and bytes.
-async fn fetch(app: &TestApp, t: Option<&Token>, path: &str) -> (u16, String, Vec<u8>) {
-    let mut r = app.client.get(app.url(path));
-    if let Some(t) = t {
-        r = r.bearer_auth(&t.token);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status().as_u16();
-    let ct = r
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (status, ct, r.bytes().await.unwrap().to_vec())
-}
 
 async fn text(app: &TestApp, t: Option<&Token>, path: &str) -> (u16, String) {
     let (s, _, b) = fetch(app, t, path).await;

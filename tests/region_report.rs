@@ -5,9 +5,10 @@
 //! too long or backwards is refused in words.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use calamine::Data;
+use common::documents::{column, number, pdf_layout as pdf_text, row, sheet, XLSX};
 use common::{TestApp, PASSWORD};
 use lingkaran::auth::Role;
 use lingkaran::db::audit::Actor;
@@ -15,8 +16,6 @@ use lingkaran::db::donations::{self, Choice, Criteria, NewDonation};
 use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran::db::{donors, Db};
 use lingkaran_domain::rates::Month;
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -220,52 +219,6 @@ fn kind_row<'a>(html: &'a str, kind: &str) -> &'a str {
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
-}
-
-fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<Data>> {
-    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    wb.worksheet_range(name)
-        .unwrap()
-        .rows()
-        .map(|r| r.to_vec())
-        .collect()
-}
-
-/// The row whose first cell is `key`.
-fn row<'a>(rows: &'a [Vec<Data>], col: usize, key: &str) -> &'a [Data] {
-    rows.iter()
-        .find(|r| r.get(col).is_some_and(|c| *c == Data::String(key.into())))
-        .unwrap_or_else(|| panic!("no row {key}: {rows:?}"))
-}
-
-/// The column named `name` in the header row `header`.
-fn column(header: &[Data], name: &str) -> usize {
-    header
-        .iter()
-        .position(|c| *c == Data::String(name.into()))
-        .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
-}
-
-fn number(d: &Data) -> f64 {
-    match d {
-        Data::Float(f) => *f,
-        Data::Int(n) => *n as f64,
-        other => panic!("not a number: {other:?}"),
-    }
-}
-
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("laporan.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian's poppler-utils) reads the report's text");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn check_workbook(bytes: &[u8]) {

@@ -3,7 +3,7 @@
 //! dashboard, and the public summary with its small numbers hidden.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, PASSWORD};
 use lingkaran::auth::Role;

@@ -5,7 +5,7 @@
 //! and never sent twice.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Duration;

@@ -1,7 +1,7 @@
 //! The role matrix: every role is refused what it must not do, and sees no more than it may.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{nik, TestApp, Token};
 use lingkaran::auth::Role;

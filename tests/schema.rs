@@ -2,7 +2,7 @@
 //! databases, one behaviour" starts with one schema.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! would, on both stores, through real HTTP (and the real binary for logs, memory and the CLI).
 
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 
 use common::{TestApp, PASSWORD};
 use lingkaran::auth::Role;

@@ -4,7 +4,7 @@
 //! officer's confirmation, and a bad line fails alone.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, Token};
 use lingkaran::db::{ledger, Db};

@@ -3,7 +3,7 @@
 //! `3525011203850001` into `3.52501E+15` and lose digits).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lingkaran::auth::Role;
@@ -12,7 +12,7 @@ use std::io::Read;
 const TEMPLATE: &str = "examples/templat-unggahan.xlsx";
 
 /// Writes the template. Run it after changing the columns:
-/// `cargo test --test template -- --ignored write_the_template`.
+/// `cargo test --test integration template:: -- --ignored write_the_template`.
 #[test]
 #[ignore]
 fn write_the_template() {

@@ -7,7 +7,7 @@
 //! they are written here in SQL, so that the triggers are right before any code needs them.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use lingkaran::db::{totals, Db};
 use lingkaran_domain::rates::Month;

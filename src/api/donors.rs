@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, ErrorEnvelope, Result};
 use super::extract::Caller;
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use crate::app::AppState;
 use crate::auth::role::STAFF;
 use crate::auth::{Principal, Role};
@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use lingkaran_domain::donor::{parse_npwp, BudgetSource, DonorKind};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// A government's budget line with its ceiling.
 #[derive(Serialize, ToSchema)]
@@ -504,7 +504,7 @@ pub struct CreditHistory {
     pub offset: i64,
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryPage {
     /// 1–1000, default 200.
@@ -526,7 +526,7 @@ pub async fn credit_history(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    super::extract::Query(page): super::extract::Query<HistoryPage>,
+    Query(page): Query<HistoryPage>,
 ) -> Result<Json<CreditHistory>> {
     let limit = page
         .limit
@@ -570,4 +570,51 @@ pub async fn impact(
 ) -> Result<Json<crate::wire::Impact>> {
     let i = crate::usecase::impact::of_donor(state.ctx(&caller.0), id).await?;
     Ok(Json(crate::wire::Impact::of(&i)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementQuery {
+    /// The first day, YYYY-MM-DD. Without `from` and `to`: 1 January of this year to today.
+    from: Option<String>,
+    /// The last day, YYYY-MM-DD: not before `from`, at most five years after it.
+    to: Option<String>,
+    /// `laporan` (the statement, the default) or `csr` (the CSR/TJSL report, with charts).
+    kind: Option<String>,
+    /// `pdf` or `xlsx` (the default).
+    format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/donors/{id}/statement", tag = "donations",
+    summary = "A donor's statement (laporan donasi) or CSR report for any period, as PDF or XLSX",
+    description = "Roles: the donor (their own), admin, officer (a donor funding workers in their regions). For the days `from`..`to`: what was given (receipts of payments, less credit returned to the bank; a donation paid from the credit is listed, not counted again), every receipt of the period, and what the money protected in the coverage months whose first day falls in the period (workers, worker-months, villages, districts, per month and per regency, rupiah sent to BPJS and returned, workers paying alone, claims paid to families). No worker is named. `kind=csr` adds charts to the PDF. Sent as an attachment named `laporan-donasi-{id}-{from}_{to}.{format}` (`laporan-csr-…` for the CSR report).",
+    params(("id" = i64, Path, description = "The donor's id"), StatementQuery),
+    responses(
+        (status = 200, description = "The statement as a file", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/pdf"),
+        )),
+        (status = 403, description = "Not one who sees this donor's account (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor that you may see", body = ErrorEnvelope),
+        (status = 422, description = "A date that is not YYYY-MM-DD, one date without the other, a period that runs backwards, is longer than five years or lies outside 2000–2100 (`bad_period`), a kind other than laporan or csr (`bad_kind`), a format other than xlsx or pdf (`invalid_format`)", body = ErrorEnvelope),
+    ))]
+pub async fn statement(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<StatementQuery>,
+) -> Result<axum::response::Response> {
+    use crate::usecase::donor_statement as uc;
+    let ctx = state.ctx(&caller.0);
+    let period = uc::period(q.from.as_deref(), q.to.as_deref(), ctx.clock.today())?;
+    let kind = uc::Kind::parse(q.kind.as_deref())?;
+    let format = crate::report::Format::parse(q.format.as_deref())?;
+    let s = uc::build(ctx, id, period, kind).await?;
+    let (name, bytes) = crate::report::donor_statement::render(&s, format)?;
+    Ok(crate::http::download::attachment(
+        bytes,
+        format.content_type(),
+        &name,
+        "laporan-donasi",
+    ))
 }

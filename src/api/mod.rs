@@ -87,6 +87,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(donors::verify))
         .routes(routes!(donors::credit_history))
         .routes(routes!(donors::impact))
+        .routes(routes!(donors::statement))
         .routes(routes!(payments::account))
         .routes(routes!(payments::refund))
         .routes(routes!(accounts::sign_up))

@@ -823,12 +823,15 @@ pub async fn of_donor(
 
 /// Claims BPJS paid to the families of workers a donor's money protected (the claim's donor;
 /// only the workers of `donation` when given): how many, and what the families received
-/// (medical care, paid to the hospital, left out). Claims re-classified count once.
+/// (medical care, paid to the hospital, left out), of events between the two days when given.
+/// Claims re-classified count once.
 pub async fn paid_for_donor(
     db: &Db,
     donor: i64,
     donation: Option<i64>,
+    events: Option<(NaiveDate, NaiveDate)>,
 ) -> anyhow::Result<(i64, i64)> {
+    let (from, to) = (events.map(|e| e.0), events.map(|e| e.1));
     let row: (i64, Option<i64>) = on_db!(db, |pool| sqlx::query_as(concat!(
         "SELECT COUNT(*), CAST(SUM(",
         paid_sql!(TO_FAMILY!()),
@@ -836,10 +839,13 @@ pub async fn paid_for_donor(
          FROM claims c
          WHERE c.donor_id = $1 AND c.stage IN ('dibayar', 'selesai')
            AND ($2 = 0 OR EXISTS (SELECT 1 FROM donation_workers dw
-                                  WHERE dw.donation_id = $2 AND dw.worker_id = c.worker_id))"
+                                  WHERE dw.donation_id = $2 AND dw.worker_id = c.worker_id))
+           AND ($3 IS NULL OR (c.event_date >= $3 AND c.event_date <= $4))"
     ))
     .bind(donor)
     .bind(donation.unwrap_or(0))
+    .bind(from)
+    .bind(to)
     .fetch_one(pool)
     .await)?;
     Ok((row.0, row.1.unwrap_or(0)))

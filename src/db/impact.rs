@@ -123,6 +123,7 @@ pub async fn of(db: &Db, scope: Scope) -> anyhow::Result<Impact> {
             Scope::Donation(id) => Some(id),
             Scope::Donor(_) => None,
         },
+        None,
     )
     .await?;
     Ok(Impact {

@@ -19,6 +19,7 @@ pub mod coverage;
 pub mod cycle;
 pub mod digests;
 pub mod donations;
+pub mod donor_statement;
 pub mod donors;
 pub mod faults;
 pub mod figures;

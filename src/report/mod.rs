@@ -10,6 +10,8 @@
 //! Indonesians write them in the PDF (`Rp 16.800`, `40,82%`, `23 Desember 2022`) and kept as
 //! numbers in the workbook.
 
+pub mod chart;
+pub mod donor_statement;
 mod helvetica;
 pub mod pdf;
 mod pdfdoc;

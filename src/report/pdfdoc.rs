@@ -150,6 +150,25 @@ pub(super) fn wrap(s: &str, font: Font, size: f32, max: f32) -> Vec<String> {
     lines
 }
 
+/// `s` cut to fit `max` points, with an ellipsis when it was cut.
+pub(super) fn shorten(s: &str, font: Font, size: f32, max: f32) -> String {
+    if width(s, font, size) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        let mut longer = out.clone();
+        longer.push(c);
+        longer.push('…');
+        if width(&longer, font, size) > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// A table's column: its width in points, and whether its text is aligned right (numbers).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Col {
@@ -227,6 +246,26 @@ impl Writer {
             self.show(MARGIN, self.y - size, &line, font, size);
             self.y -= lead;
         }
+    }
+
+    /// The programme's letterhead, with a rule under it: the receipts' and the statements'.
+    pub(super) fn letterhead(&mut self) {
+        use crate::usecase::receipts::{INSURER, PROGRAMME};
+        self.para(PROGRAMME, Font::Bold, 12.0);
+        self.para(
+            &format!("Program perlindungan pekerja rentan bersama {INSURER} (JKK dan JKM)"),
+            Font::Regular,
+            BODY,
+        );
+        self.space(4.0);
+        let rule = self.y;
+        self.page
+            .set_stroke_gray(0.3)
+            .set_line_width(1.0)
+            .move_to(MARGIN, rule)
+            .line_to(MARGIN + WIDTH, rule)
+            .stroke();
+        self.space(10.0);
     }
 
     /// A section's heading, kept with at least a few lines after it.

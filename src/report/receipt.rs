@@ -5,7 +5,7 @@
 //! donor's books and the tax office read it. The page machinery is [`super::pdfdoc`]'s.
 
 use super::pdfdoc::{assemble, width, Font, Writer, BODY, MARGIN, WIDTH};
-use crate::usecase::receipts::{Document, INSURER, PROGRAMME};
+use crate::usecase::receipts::{Document, INSURER};
 use lingkaran_domain::format;
 use qrcode::{Color, EcLevel, QrCode};
 
@@ -18,22 +18,7 @@ pub fn write(doc: &Document) -> anyhow::Result<Vec<u8>> {
     let qr = QrCode::with_error_correction_level(doc.verify_url.as_bytes(), EcLevel::M)?;
     let mut w = Writer::new();
 
-    // The letterhead.
-    w.para(PROGRAMME, Font::Bold, 12.0);
-    w.para(
-        &format!("Program perlindungan pekerja rentan bersama {INSURER} (JKK dan JKM)"),
-        Font::Regular,
-        BODY,
-    );
-    w.space(4.0);
-    let rule = w.y;
-    w.page
-        .set_stroke_gray(0.3)
-        .set_line_width(1.0)
-        .move_to(MARGIN, rule)
-        .line_to(MARGIN + WIDTH, rule)
-        .stroke();
-    w.space(10.0);
+    w.letterhead();
 
     // The title, number and day on the left; the QR code and its code on the right.
     let top = w.y;

@@ -15,7 +15,7 @@ use lingkaran_domain::share::{Percent, Share};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 /// A cell's value and how it reads.
-enum Cell {
+pub(super) enum Cell {
     Text(String),
     Bold(String),
     /// People or worker-months.
@@ -31,7 +31,7 @@ enum Cell {
     Blank,
 }
 
-fn text(s: impl Into<String>) -> Cell {
+pub(super) fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
@@ -47,7 +47,7 @@ fn percent(p: Option<Percent>) -> Cell {
     p.map_or(Cell::Blank, |p| Cell::Hundredths(p.hundredths()))
 }
 
-struct Formats {
+pub(super) struct Formats {
     bold: Format,
     title: Format,
     header: Format,
@@ -58,7 +58,7 @@ struct Formats {
 }
 
 impl Formats {
-    fn new() -> Formats {
+    pub(super) fn new() -> Formats {
         Formats {
             bold: Format::new().set_bold(),
             title: Format::new().set_bold().set_font_size(14),
@@ -75,28 +75,32 @@ impl Formats {
 }
 
 /// Writes rows one after another on a sheet.
-struct Sheet<'a> {
+pub(super) struct Sheet<'a> {
     ws: &'a mut Worksheet,
     f: &'a Formats,
     row: u32,
 }
 
 impl<'a> Sheet<'a> {
-    fn new(ws: &'a mut Worksheet, f: &'a Formats, widths: &[f64]) -> Result<Sheet<'a>, XlsxError> {
+    pub(super) fn new(
+        ws: &'a mut Worksheet,
+        f: &'a Formats,
+        widths: &[f64],
+    ) -> Result<Sheet<'a>, XlsxError> {
         for (i, w) in widths.iter().enumerate() {
             ws.set_column_width(col(i), *w)?;
         }
         Ok(Sheet { ws, f, row: 0 })
     }
 
-    fn title(&mut self, s: &str) -> Result<(), XlsxError> {
+    pub(super) fn title(&mut self, s: &str) -> Result<(), XlsxError> {
         self.ws
             .write_string_with_format(self.row, 0, s, &self.f.title)?;
         self.row += 1;
         Ok(())
     }
 
-    fn header(&mut self, names: &[&str]) -> Result<(), XlsxError> {
+    pub(super) fn header(&mut self, names: &[&str]) -> Result<(), XlsxError> {
         for (i, n) in names.iter().enumerate() {
             self.ws
                 .write_string_with_format(self.row, col(i), *n, &self.f.header)?;
@@ -105,7 +109,7 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
-    fn line(&mut self, cells: Vec<Cell>) -> Result<(), XlsxError> {
+    pub(super) fn line(&mut self, cells: Vec<Cell>) -> Result<(), XlsxError> {
         let (r, f) = (self.row, self.f);
         for (i, c) in cells.into_iter().enumerate() {
             let c_ = col(i);
@@ -142,7 +146,7 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
-    fn skip(&mut self) {
+    pub(super) fn skip(&mut self) {
         self.row += 1;
     }
 }

@@ -20,6 +20,7 @@ pub mod cycle;
 pub mod digests;
 pub mod donation_workers;
 pub mod donations;
+pub mod donor_statement;
 pub mod error;
 pub mod figures;
 pub mod impact;

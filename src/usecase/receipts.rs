@@ -137,7 +137,9 @@ async fn stored(ctx: Ctx<'_>, of: For) -> Result<ReceiptRow, Error> {
         .ok_or(Error::NotFound("Kuitansi"))
 }
 
-async fn donor_lines(
+/// The donor as its receipts and statements name it: the name, the address and the NPWP
+/// (grouped for reading) when known.
+pub(crate) async fn donor_lines(
     ctx: Ctx<'_>,
     donor_id: i64,
 ) -> Result<(String, Option<String>, Option<String>), Error> {

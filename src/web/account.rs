@@ -123,6 +123,9 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             (super::impact::section(&ctx, "dampak", lang.pick("Yang dilakukan donasi Anda", "What your giving did"), i))
         }
         @if let Some(h) = &history { (super::credit_history::section(&ctx, h)) }
+        @if full {
+            (super::statement::form(&ctx, (p.role != Role::Donor).then_some(donor.id), state.clock.today()))
+        }
         @if ctx.param("msg") == Some("preferensi") {
             p.ok role="status" id="preferensi-tersimpan" { (pick("Pengaturan tersimpan.", "Preferences saved.")) }
         }

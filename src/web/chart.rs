@@ -3,6 +3,7 @@
 //! readers, a `<title>` on every mark (the browser shows it on hover), and the page puts the
 //! same numbers in a table beside it.
 
+use crate::report::chart::nice_top;
 use maud::{html, Markup, PreEscaped};
 
 /// A line over labelled points (months), with an optional target line.
@@ -29,20 +30,6 @@ const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 40.0;
-
-/// A round top for the y axis: 1, 2, 2.5 or 5 times a power of ten, at least `max`.
-fn nice_top(max: f64) -> f64 {
-    if !max.is_finite() || max <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(max.log10().floor());
-    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if m * p >= max {
-            return m * p;
-        }
-    }
-    10.0 * p
-}
 
 fn n(x: f64) -> String {
     format!("{x:.1}")
@@ -184,16 +171,6 @@ pub fn style() -> Markup {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_axis_top_is_round_and_above_the_data() {
-        assert_eq!(nice_top(0.0), 1.0);
-        assert_eq!(nice_top(41.0), 50.0);
-        assert_eq!(nice_top(52.69), 100.0);
-        assert_eq!(nice_top(7.0), 10.0);
-        assert_eq!(nice_top(1800.0), 2000.0);
-        assert_eq!(nice_top(2100.0), 2500.0);
-    }
 
     #[test]
     fn a_missing_month_breaks_the_line_and_marks_have_tips() {

@@ -22,6 +22,7 @@
 //! | `POST /donasi/{id}/bayar-kredit` | the donor, officer, admin | pay a held donation from credit |
 //! | `POST /donasi/{id}/batal` | the donor, officer, admin | cancel a held donation (workers released, invoice cancelled) |
 //! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
+//! | `GET /akun/laporan` | the donor, officer, admin (`?donor=`) | the donor's statement or CSR report for any dates, PDF or XLSX (`statement`) |
 //! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, public name, where stopped months' money goes |
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
 //! | `GET /kuitansi/kredit/{id}` | the donor, officer, admin | the receipt of a donation paid from credit |
@@ -73,6 +74,7 @@ pub mod region;
 pub mod report;
 pub mod security;
 pub mod session;
+pub mod statement;
 pub mod upload;
 
 use crate::app::AppState;
@@ -142,6 +144,7 @@ pub fn router() -> Router<AppState> {
         .route("/donasi/{id}/batal", post(donate::cancel))
         .route("/akun", get(account::account))
         .route("/akun/preferensi", post(account::save_preferences))
+        .route("/akun/laporan", get(statement::download))
         .route("/kuitansi/{id}", get(account::receipt))
         .route("/kuitansi/kredit/{id}", get(account::credit_receipt))
         .route("/kuitansi/{id}/pdf", get(receipts::payment_pdf))

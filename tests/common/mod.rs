@@ -13,6 +13,7 @@ use sqlx::Connection;
 use std::future::Future;
 
 pub mod conform;
+pub mod documents;
 pub mod pages;
 
 pub const PASSWORD: &str = "kata-sandi-uji";
@@ -577,6 +578,27 @@ pub struct Village {
 pub struct Token {
     pub id: i64,
     pub token: String,
+}
+
+/// An API token of the user `username` (a demo's `donatur`, say), made as the CLI makes one.
+pub async fn user_token(db: &Db, username: &str) -> Token {
+    let id: i64 = lingkaran::on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = $1"
+    )
+    .bind(username)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let token = lingkaran::db::users::create_api_token(
+        db,
+        id,
+        "uji",
+        lingkaran::db::audit::Actor::Cli,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    Token { id, token }
 }
 
 /// [`status_json`], after checking the answer against the OpenAPI document

@@ -23,6 +23,7 @@ pub mod receipt;
 pub mod region;
 pub mod secret;
 pub mod share;
+pub mod statement;
 pub mod status;
 pub mod va;
 pub mod wib;
