@@ -386,6 +386,8 @@ both_dbs!(death_stops_future_months, |db| async move {
             email: Some("csr@nelayan.example".into()),
             public_name: true,
             leftover_to_pool: true,
+            receipt_name: None,
+            show_total: true,
         },
         Actor::Cli,
         chrono::Utc::now(),

@@ -5,6 +5,9 @@
 //! nothing else; made-up and malformed codes get a 404 in words; another donor cannot fetch
 //! the PDF; a donation paid from credit gets a receipt too; numbers run per year without
 //! gaps under 8 bookings at once and across a year's end; the donor's e-mail is queued once.
+//! How a donor is named (issue 14 §3), on /akun and over the API: the name on its receipts on
+//! the PDF and on /verifikasi (or "donatur anonim"), a refused name changing nothing, and a
+//! donor that hides its total left out of /transparansi's list while the sums stay the same.
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
@@ -68,6 +71,8 @@ both_dbs!(
                 email: Some("keuangan@semen.example".into()),
                 public_name: true,
                 leftover_to_pool: false,
+                receipt_name: None,
+                show_total: true,
             },
             Actor::Cli,
             Utc::now(),
@@ -501,5 +506,397 @@ both_dbs!(
         .unwrap();
         let p = payments::get(&db, later.payment_id).await.unwrap().unwrap();
         assert_eq!(p.receipt_number(), "KW/2026/000027");
+    }
+);
+
+/// The donor's naming choices as stored.
+async fn naming(db: &Db, donor: i64) -> donors::Preferences {
+    donors::preferences(db, donor).await.unwrap().unwrap()
+}
+
+/// The first receipt of `donor`'s payments: (payment id, verification code as printed).
+async fn first_receipt(db: &Db, donor: i64) -> (i64, String) {
+    let r = lingkaran::db::receipts::of_donor(db, donor, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.payment_id.is_some())
+        .min_by_key(|r| r.id)
+        .unwrap();
+    (r.payment_id.unwrap(), r.code().grouped())
+}
+
+/// The text of payment `payment`'s receipt PDF, fetched as `t`.
+async fn receipt_pdf(app: &TestApp, t: &Token, payment: i64) -> String {
+    let (s, _, bytes) = fetch(app, Some(t), &format!("/kuitansi/{payment}/pdf")).await;
+    assert_eq!(s, 200);
+    pdf_text(&bytes)
+}
+
+/// The donor as `/verifikasi/{code}` shows it, to anyone.
+async fn shown_donor(app: &TestApp, code: &str) -> String {
+    let (s, html) = text(app, None, &format!("/verifikasi/{code}")).await;
+    assert_eq!(s, 200, "{html}");
+    common::pages::element(&html, "donatur", "dd").to_string()
+}
+
+// A donor chooses how it is named (issue 14 §3) on /akun: a name for its receipts, printed
+// on the PDF and the receipt's page, and on /verifikasi while it is named publicly
+// ("donatur anonim" when not); a name too long or with a control character is refused in
+// words and changes nothing; an empty name goes back to the registered one.
+both_dbs!(a_donor_names_itself_on_its_receipts, |db| async move {
+    use common::pages::{csrf_field, element, page, post, signed_in};
+    let app = TestApp::spawn(db.clone()).await;
+    app.village(40, 31).await;
+    let (token, donor) = app.sign_up("ahmad", "Ahmad Fauzi").await;
+    let (_, va, invoice, amount) = donate(&app, &token, 2).await;
+    let (s, paid) = app.pay_callback(&va, &invoice, amount, "DOKU-NAMA-1").await;
+    assert_eq!(s, 200, "{paid}");
+    let (payment, code) = first_receipt(&db, donor).await;
+    let pdf = || receipt_pdf(&app, &token, payment);
+    let verified = || shown_donor(&app, &code);
+    // Before choosing: the registered name on the receipt, "donatur anonim" in public (an
+    // individual is not named publicly unless it says so), its total listed when named.
+    assert!(pdf().await.contains("Ahmad Fauzi"));
+    assert!(verified().await.contains("donatur anonim"));
+    let before = naming(&db, donor).await;
+    assert_eq!(
+        (
+            before.public_name,
+            before.receipt_name.as_deref(),
+            before.show_total
+        ),
+        (false, None, true)
+    );
+
+    // The form offers the three choices.
+    let http = signed_in(&app, "ahmad", "rahasia-sekali").await;
+    let (s, html) = page(&http, &app, "/akun").await;
+    assert_eq!(s, 200);
+    let form = element(&html, "preferensi", "form");
+    for field in [
+        r#"name="public_name""#,
+        r#"name="receipt_name""#,
+        r#"name="show_total""#,
+        "Nama pada kuitansi",
+        "donatur anonim",
+    ] {
+        assert!(form.contains(field), "{field} missing from {form}");
+    }
+    let csrf = csrf_field(&html);
+    let donor_text = donor.to_string();
+    let save = |name: String, public: bool| {
+        let (http, app, csrf, donor_text) = (&http, &app, &csrf, &donor_text);
+        async move {
+            let mut form = vec![
+                ("csrf", csrf.as_str()),
+                ("donor", donor_text.as_str()),
+                ("email", ""),
+                ("show_total", "1"),
+            ];
+            if public {
+                form.push(("public_name", "1"));
+            }
+            form.push(("receipt_name", name.as_str()));
+            post(http, app, "/akun/preferensi", &form).await
+        }
+    };
+
+    // Refused in words, nothing changed: 201 characters, a line break, a bell.
+    for (bad, words) in [
+        ("K".repeat(201), "paling banyak 200 karakter"),
+        ("Keluarga Bpk.\nAhmad".to_string(), "karakter kendali"),
+        ("Keluarga\u{7} Ahmad".to_string(), "karakter kendali"),
+    ] {
+        let (s, _, body) = save(bad.clone(), true).await;
+        assert_eq!(s, 422, "{bad:?}: {body}");
+        assert!(body.contains(words), "{bad:?}: {body}");
+        assert_eq!(naming(&db, donor).await, before, "{bad:?} changed nothing");
+    }
+    // 200 characters are fine.
+    let (s, _, _) = save("K".repeat(200), false).await;
+    assert_eq!(s, 303);
+    assert_eq!(naming(&db, donor).await.receipt_name, Some("K".repeat(200)));
+
+    // "Keluarga Bpk. Ahmad", named publicly: trimmed, on the PDF and the receipt's page
+    // instead of the registered name, and on /verifikasi.
+    let (s, to, _) = save("  Keluarga Bpk. Ahmad ".into(), true).await;
+    assert_eq!((s, to.as_str()), (303, "/akun?msg=preferensi"));
+    let now = naming(&db, donor).await;
+    assert_eq!(
+        (now.public_name, now.receipt_name.as_deref(), now.show_total),
+        (true, Some("Keluarga Bpk. Ahmad"), true)
+    );
+    let (_, html) = page(&http, &app, "/akun").await;
+    assert!(
+        element(&html, "receipt_name", "p").contains(r#"value="Keluarga Bpk. Ahmad""#),
+        "{html}"
+    );
+    let t = pdf().await;
+    assert!(t.contains("Telah diterima dari Keluarga Bpk. Ahmad"), "{t}");
+    assert!(!t.contains("Ahmad Fauzi"), "{t}");
+    let (_, html) = page(&http, &app, &format!("/kuitansi/{payment}")).await;
+    assert!(
+        element(&html, "penyetor", "dd").contains("Keluarga Bpk. Ahmad"),
+        "{html}"
+    );
+    assert!(verified().await.contains("Keluarga Bpk. Ahmad"));
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/public/receipts/{code}")))
+        .send()
+        .await
+        .unwrap();
+    let (_, v) = common::checked("GET", "/api/v1/public/receipts/{code}", r).await;
+    assert_eq!(
+        (v["donor"].as_str(), v["donor_named"].as_bool()),
+        (Some("Keluarga Bpk. Ahmad"), Some(true))
+    );
+    // The change is in the audit trail, without the name itself.
+    let audit: Vec<String> = lingkaran::on_db!(&db, |pool| {
+        sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'donor.preferences' AND record_id = $1 ORDER BY id"
+    )
+    .bind(donor.to_string())
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    });
+    let last = audit.last().unwrap();
+    assert!(last.contains(r#""receipt_name_set":true"#), "{last}");
+    assert!(
+        last.contains(r#""changed":["public_name","receipt_name"]"#),
+        "{last}"
+    );
+    assert!(!last.contains("Keluarga"), "{last}");
+
+    // Not named publicly: /verifikasi says "donatur anonim" and nothing of either name; the
+    // receipt itself still carries the chosen name.
+    let (s, _, _) = save("Keluarga Bpk. Ahmad".into(), false).await;
+    assert_eq!(s, 303);
+    let shown = verified().await;
+    assert!(shown.contains("donatur anonim"), "{shown}");
+    let (_, html) = text(&app, None, &format!("/verifikasi/{code}")).await;
+    assert!(
+        !html.contains("Keluarga") && !html.contains("Ahmad"),
+        "{html}"
+    );
+    assert!(pdf().await.contains("Keluarga Bpk. Ahmad"));
+
+    // Emptied: the registered name again.
+    let (s, _, _) = save("   ".into(), true).await;
+    assert_eq!(s, 303);
+    assert_eq!(naming(&db, donor).await.receipt_name, None);
+    assert!(pdf().await.contains("Telah diterima dari Ahmad Fauzi"));
+    assert!(verified().await.contains("Ahmad Fauzi"));
+});
+
+// The same choices over the API, and /transparansi: a donor that hides its total is not
+// listed with it, while every national total and the donor table's sum stay what they were.
+both_dbs!(
+    a_donor_hides_its_total_and_the_sums_still_add_up,
+    |db| async move {
+        use lingkaran::db::donations::{Choice, Criteria};
+        let app = TestApp::spawn(db.clone()).await;
+        let officer = app.village(40, 32).await.officer;
+        let give = |donor: i64, count: i64, txn: &'static str| {
+            let db = &db;
+            let by = officer.id;
+            async move {
+                common::give_and_pay(
+                    db,
+                    donor,
+                    by,
+                    Choice::Criteria {
+                        criteria: Criteria::default(),
+                        count,
+                    },
+                    3,
+                    txn,
+                )
+                .await
+            }
+        };
+        let semen = common::staff_donor(&db, "company", "PT Semen Gresik", officer.id).await;
+        let pelabuhan =
+            common::staff_donor(&db, "company", "PT Pelabuhan Gresik", officer.id).await;
+        let (_, budi) = app.sign_up("budi", "Budi Santoso").await;
+        give(semen, 5, "SUM-1").await;
+        let (_, hidden_amount) = give(pelabuhan, 4, "SUM-2").await;
+        give(budi, 3, "SUM-3").await;
+        let funded_total: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT CAST(SUM(funded_total) AS BIGINT) FROM donations WHERE status = 'funded'"
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
+        let today = lingkaran::clock::today();
+        let before = lingkaran::usecase::transparency::compute(&db, today)
+            .await
+            .unwrap();
+        let named = |s: &lingkaran::usecase::transparency::Summary| -> Vec<String> {
+            s.donors.iter().filter_map(|d| d.name.clone()).collect()
+        };
+        assert_eq!(named(&before), ["PT Semen Gresik", "PT Pelabuhan Gresik"]);
+        assert_eq!(
+            before.donors.iter().map(|d| d.funded).sum::<i64>(),
+            funded_total
+        );
+
+        // Over the API: the company keeps its public name, prints a receipt name and hides its
+        // total.
+        let path = format!("/api/v1/donors/{pelabuhan}/preferences");
+        let (s, v) = app
+            .put(
+                &officer,
+                &path,
+                json!({"public_name": true, "leftover_to_pool": false, "show_total": false,
+                   "receipt_name": " PT Pelabuhan Gresik Tbk (Program CSR) "}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(
+            v,
+            json!({"email": null, "public_name": true, "leftover_to_pool": false,
+               "receipt_name": "PT Pelabuhan Gresik Tbk (Program CSR)", "show_total": false})
+        );
+        // A client that knows nothing of them leaves them as they are.
+        let (s, v) = app
+        .put(
+            &officer,
+            &path,
+            json!({"email": "csr@pelabuhan.example", "public_name": true, "leftover_to_pool": false}),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(
+            (
+                v["receipt_name"].as_str(),
+                v["show_total"].as_bool(),
+                v["email"].as_str()
+            ),
+            (
+                Some("PT Pelabuhan Gresik Tbk (Program CSR)"),
+                Some(false),
+                Some("csr@pelabuhan.example")
+            )
+        );
+        // Refused with the reason, in both languages, and nothing changes.
+        let kept = naming(&db, pelabuhan).await;
+        for bad in [
+            "P".repeat(201),
+            "PT Pelabuhan\u{1B}[31m".into(),
+            "PT\tPelabuhan".into(),
+        ] {
+            let (s, v) = app
+            .put(
+                &officer,
+                &path,
+                json!({"public_name": false, "leftover_to_pool": true, "show_total": true, "receipt_name": bad}),
+            )
+            .await;
+            assert_eq!(
+                (s, v["errors"][0]["code"].as_str()),
+                (422, Some("bad_receipt_name")),
+                "{v}"
+            );
+            let words = v.to_string();
+            assert!(
+                words.contains("200 karakter") || words.contains("karakter kendali"),
+                "{words}"
+            );
+            assert_eq!(naming(&db, pelabuhan).await, kept);
+        }
+        let (s, v) = app.get(&officer, &path).await;
+        assert_eq!((s, v["show_total"].as_bool()), (200, Some(false)));
+
+        // Its receipt carries the receipt name; /verifikasi too, since it is named publicly.
+        let (payment, code) = first_receipt(&db, pelabuhan).await;
+        let (s, _, bytes) = fetch(
+            &app,
+            Some(&officer),
+            &format!("/api/v1/payments/{payment}/receipt.pdf"),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert!(pdf_text(&bytes).contains("PT Pelabuhan Gresik Tbk (Program CSR)"));
+        let (_, html) = text(&app, None, &format!("/verifikasi/{code}")).await;
+        assert!(
+            common::pages::element(&html, "donatur", "dd")
+                .contains("PT Pelabuhan Gresik Tbk (Program CSR)"),
+            "{html}"
+        );
+
+        // /transparansi: not listed by name; its donations summed with the anonymous companies;
+        // the totals and the table's sum unchanged.
+        let r = app
+            .client
+            .get(app.url("/api/v1/public/summary"))
+            .send()
+            .await
+            .unwrap();
+        let (s, after) = common::status_json(r).await;
+        assert_eq!(s, 200, "{after}");
+        let lines = after["donors"].as_array().unwrap();
+        let names: Vec<&str> = lines.iter().map(|d| d["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"PT Semen Gresik"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("Pelabuhan")), "{names:?}");
+        let anonymous_company = lines
+            .iter()
+            .find(|d| d["anonymous"] == true && d["kind"] == "company")
+            .unwrap();
+        assert_eq!(
+            (
+                anonymous_company["donors"].as_i64(),
+                anonymous_company["funded"].as_i64()
+            ),
+            (Some(1), Some(hidden_amount))
+        );
+        let sum: i64 = lines.iter().map(|d| d["funded"].as_i64().unwrap()).sum();
+        let workers: i64 = lines.iter().map(|d| d["workers"].as_i64().unwrap()).sum();
+        assert_eq!(sum, funded_total);
+        assert_eq!(workers, 12);
+        for total in [
+            "protected_now",
+            "sponsored_now",
+            "funded_months",
+            "received",
+            "remitted",
+            "returned",
+        ] {
+            let was = match total {
+                "protected_now" => before.protected_now.value().map(|n| n as i64),
+                "sponsored_now" => before.sponsored_now.value().map(|n| n as i64),
+                "funded_months" => before.funded_months.value().map(|n| n as i64),
+                "received" => Some(before.received),
+                "remitted" => Some(before.remitted),
+                _ => Some(before.returned),
+            };
+            assert_eq!(after[total].as_i64(), was, "{total}");
+        }
+        assert_eq!(after["received"].as_i64(), Some(funded_total));
+        let (s, html) = common::pages::page(&app.client, &app, "/transparansi").await;
+        assert_eq!(s, 200);
+        let table = common::pages::element(&html, "tabel-donatur", "table");
+        assert!(table.contains("PT Semen Gresik"), "{table}");
+        assert!(!table.contains("Pelabuhan"), "{table}");
+        assert!(table.contains(&rupiah(hidden_amount)), "{table}");
+        assert!(html.contains(r#"id="catatan-donatur""#), "{html}");
+        let (s, csv) = common::pages::page(&app.client, &app, "/transparansi/donatur.csv").await;
+        assert_eq!(s, 200);
+        assert!(!csv.contains("Pelabuhan"), "{csv}");
+
+        // `null` gives the registered name back.
+        let (s, v) = app
+            .put(
+                &officer,
+                &path,
+                json!({"public_name": true, "leftover_to_pool": false, "receipt_name": null}),
+            )
+            .await;
+        assert_eq!(
+            (s, v["receipt_name"].is_null(), v["show_total"].as_bool()),
+            (200, true, Some(false))
+        );
     }
 );

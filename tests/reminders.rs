@@ -144,6 +144,8 @@ both_dbs!(reminders_are_queued_once_and_sent_once, |db| async move {
             email: Some("zakat@baznas-gresik.example".into()),
             public_name: true,
             leftover_to_pool: false,
+            receipt_name: None,
+            show_total: true,
         },
         Actor::Cli,
         chrono::Utc::now(),

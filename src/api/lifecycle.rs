@@ -359,7 +359,7 @@ pub async fn list_outbox(
 
 /// `GET /api/v1/donors/{id}/preferences`: the donor themself, or staff.
 #[utoipa::path(get, path = "/api/v1/donors/{id}/preferences", tag = "donors",
-    summary = "A donor's e-mail for reminders, public naming, and where stopped months' money goes",
+    summary = "A donor's e-mail for reminders, how it is named (publicly, on receipts, its total on /transparansi), and where stopped months' money goes",
     description = "Roles: the donor, admin, officer.",
     params(("id" = i64, Path, description = "The donor's id")),
     responses(
@@ -376,24 +376,50 @@ pub async fn preferences(
     Ok(Json(p))
 }
 
+/// The preferences to set. `email`, `public_name` and `leftover_to_pool` are set as given
+/// (an absent or empty `email`: none); the naming fields added later (`receipt_name`,
+/// `show_total`) may be left out, which leaves them as they are, so a client written before
+/// them changes nothing it does not know.
 #[derive(Deserialize, ToSchema)]
 pub struct PreferencesInput {
     email: Option<String>,
+    /// Named on the public pages (`/transparansi`, `/verifikasi`, `/perlindungan`); `false`:
+    /// "donatur anonim" there (staff still know who the donor is).
     public_name: bool,
     leftover_to_pool: bool,
+    /// The name printed on the donor's receipts and, when `public_name`, on `/verifikasi`:
+    /// trimmed, at most 200 characters, no control characters (else 422 `bad_receipt_name`).
+    /// Absent: unchanged; `null` or `""`: the donor's registered name.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    receipt_name: Option<Option<String>>,
+    /// Whether `/transparansi` lists the donor with its amount (when `public_name`); `false`:
+    /// its donations are summed into the anonymous line of its kind, still in every total.
+    /// Absent or `null`: unchanged.
+    show_total: Option<bool>,
 }
 
-/// `PUT /api/v1/donors/{id}/preferences`: where reminders go, whether the public page may name
-/// the donor, and where a stopped month's money goes.
+/// A field that is present (`Some`, its value possibly `null`), as against absent (`None`,
+/// by `#[serde(default)]`).
+fn present<'de, D, T>(d: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// `PUT /api/v1/donors/{id}/preferences`: where reminders go, how the donor is named, and
+/// where a stopped month's money goes.
 #[utoipa::path(put, path = "/api/v1/donors/{id}/preferences", tag = "donors",
-    summary = "Set {email, public_name, leftover_to_pool}",
-    description = "Roles: the donor, admin, officer.",
+    summary = "Set {email, public_name, leftover_to_pool, receipt_name, show_total}",
+    description = "Roles: the donor, admin, officer. `receipt_name` and `show_total` may be left out: absent, they stay as they are.",
     params(("id" = i64, Path, description = "The donor's id")),
     responses(
         (status = 200, description = "The preferences now", body = crate::db::donors::Preferences),
         (status = 403, description = "Not this donor or staff (`forbidden`)", body = ErrorEnvelope),
         (status = 404, description = "No such donor", body = ErrorEnvelope),
-        (status = 422, description = "The e-mail address does not hold", body = ErrorEnvelope),
+        (status = 422, description = "The e-mail address (`invalid_email`) or the name on receipts (`bad_receipt_name`) does not hold; nothing is changed", body = ErrorEnvelope),
     ))]
 pub async fn set_preferences(
     caller: Caller,
@@ -405,6 +431,8 @@ pub async fn set_preferences(
         email: body.email,
         public_name: body.public_name,
         leftover_to_pool: body.leftover_to_pool,
+        receipt_name: body.receipt_name.map(Option::unwrap_or_default),
+        show_total: body.show_total,
     };
     let p = crate::usecase::account::set_preferences(state.ctx(&caller.0), id, input).await?;
     Ok(Json(p))

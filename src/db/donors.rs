@@ -17,6 +17,15 @@ pub struct Donor {
     pub user_id: Option<i64>,
     /// The postal address printed on receipts, when known (migration 0032).
     pub address: Option<String>,
+    /// The name the donor chose for its receipts (migration 0034); `None`: [`Donor::name`].
+    pub receipt_name: Option<String>,
+}
+
+impl Donor {
+    /// The name its receipts print: the one it chose for them, else its registered name.
+    pub fn name_on_receipts(&self) -> &str {
+        self.receipt_name.as_deref().unwrap_or(&self.name)
+    }
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -146,7 +155,8 @@ pub async fn funds_in_regions(db: &Db, donor_id: i64, regions: &[String]) -> sql
     Ok(n > 0)
 }
 
-const SELECT_DONOR: &str = "SELECT id, kind, name, npwp, region_code, user_id, address FROM donors";
+const SELECT_DONOR: &str =
+    "SELECT id, kind, name, npwp, region_code, user_id, address, receipt_name FROM donors";
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<Donor>> {
     let sql = format!("{SELECT_DONOR} WHERE id = $1");
@@ -276,26 +286,49 @@ pub async fn sign_up(
     Ok::<_, anyhow::Error>(Some((user, donor)))
 }
 
-/// What a donor chose about themselves: where reminders go, whether the public coverage page
-/// may name them, and whether the money of months stopped by a death goes back to their
-/// credit (default) or stays in the programme pool.
+/// What a donor chose about themselves: where reminders go, how it is named (publicly or
+/// "donatur anonim", on its receipts, and whether `/transparansi` lists its total), and
+/// whether the money of months stopped by a death goes back to their credit (default) or
+/// stays in the programme pool.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Preferences {
     pub email: Option<String>,
+    /// Named on the public pages (`/transparansi`, `/verifikasi`, `/perlindungan`); else
+    /// "donatur anonim".
     pub public_name: bool,
     pub leftover_to_pool: bool,
+    /// The name printed on its receipts and, when `public_name`, on `/verifikasi`; `null`:
+    /// the donor's registered name.
+    pub receipt_name: Option<String>,
+    /// Listed with its amount in `/transparansi`'s donor table (when `public_name`); else
+    /// summed into the anonymous line of its kind, still counted in every total.
+    pub show_total: bool,
 }
 
 pub async fn preferences(db: &Db, id: i64) -> sqlx::Result<Option<Preferences>> {
     on_db!(db, |pool| sqlx::query_as(
-        "SELECT email, public_name, leftover_to_pool FROM donors WHERE id = $1"
+        "SELECT email, public_name, leftover_to_pool, receipt_name, show_total
+         FROM donors WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(pool)
     .await)
 }
 
-/// Sets all three; `false` when there is no such donor.
+/// What a change of preferences sets: the first three always, the naming choices added
+/// later (migration 0034) only when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreferencesChange {
+    pub email: Option<String>,
+    pub public_name: bool,
+    pub leftover_to_pool: bool,
+    /// `None`: as it is; `Some(None)`: back to the registered name.
+    pub receipt_name: Option<Option<String>>,
+    /// `None`: as it is.
+    pub show_total: Option<bool>,
+}
+
+/// Sets them all; `false` when there is no such donor.
 pub async fn set_preferences(
     db: &Db,
     id: i64,
@@ -303,33 +336,96 @@ pub async fn set_preferences(
     actor: Actor,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
+    let change = PreferencesChange {
+        email: p.email.clone(),
+        public_name: p.public_name,
+        leftover_to_pool: p.leftover_to_pool,
+        receipt_name: Some(p.receipt_name.clone()),
+        show_total: Some(p.show_total),
+    };
+    Ok(change_preferences(db, id, &change, actor, now)
+        .await?
+        .is_some())
+}
+
+/// Applies `change` to the donor's preferences, in one transaction that holds the row, and
+/// returns them as they now are (`None`: no such donor). The audit entry says what each is
+/// now and which changed, without the e-mail address or the receipt name themselves
+/// (whether each is set).
+pub async fn change_preferences(
+    db: &Db,
+    id: i64,
+    change: &PreferencesChange,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Preferences>> {
     let mut tx = db.begin_write().await?;
-    let found = on_tx!(&mut tx, |pool| sqlx::query(
-        "UPDATE donors SET email = $1, public_name = $2, leftover_to_pool = $3 WHERE id = $4"
+    // Held until the commit: what is left as it is, and what "changed" compares with, is
+    // what this replaces.
+    let read = format!(
+        "SELECT email, public_name, leftover_to_pool, receipt_name, show_total
+         FROM donors WHERE id = $1{}",
+        tx.for_update()
+    );
+    let before: Option<Preferences> = on_tx!(&mut tx, |c| sqlx::query_as(&read)
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
+    let Some(before) = before else {
+        return Ok(None);
+    };
+    let p = Preferences {
+        email: change.email.clone(),
+        public_name: change.public_name,
+        leftover_to_pool: change.leftover_to_pool,
+        receipt_name: change
+            .receipt_name
+            .clone()
+            .unwrap_or_else(|| before.receipt_name.clone()),
+        show_total: change.show_total.unwrap_or(before.show_total),
+    };
+    on_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE donors SET email = $1, public_name = $2, leftover_to_pool = $3,
+                receipt_name = $4, show_total = $5
+         WHERE id = $6"
     )
     .bind(&p.email)
     .bind(p.public_name)
     .bind(p.leftover_to_pool)
+    .bind(&p.receipt_name)
+    .bind(p.show_total)
     .bind(id)
-    .execute(pool)
+    .execute(c)
     .await
-    .map(|r| r.rows_affected() == 1))?;
-    if found {
-        // Whether an address is set, not the address.
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            "donor.preferences",
-            "donor",
-            id,
-            json!({ "email_set": p.email.is_some(), "public_name": p.public_name,
-                    "leftover_to_pool": p.leftover_to_pool }),
-        )
-        .await?;
-    }
+    .map(|_| ()))?;
+    let changed: Vec<&str> = [
+        ("email", before.email != p.email),
+        ("public_name", before.public_name != p.public_name),
+        (
+            "leftover_to_pool",
+            before.leftover_to_pool != p.leftover_to_pool,
+        ),
+        ("receipt_name", before.receipt_name != p.receipt_name),
+        ("show_total", before.show_total != p.show_total),
+    ]
+    .into_iter()
+    .filter_map(|(field, differs)| differs.then_some(field))
+    .collect();
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "donor.preferences",
+        "donor",
+        id,
+        json!({ "email_set": p.email.is_some(), "public_name": p.public_name,
+                "leftover_to_pool": p.leftover_to_pool,
+                "receipt_name_set": p.receipt_name.is_some(), "show_total": p.show_total,
+                "changed": changed }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(found)
+    Ok(Some(p))
 }
 
 /// A donor's postal address for receipts (`None` clears it). Returns whether the donor exists.
@@ -464,8 +560,8 @@ pub async fn record_signup(db: &Db, address: &str, now: chrono::DateTime<Utc>) -
     .map(|_| ()))
 }
 
-/// One line of the public list of donors: a donor who chose to be named, or all the others of
-/// a kind together (`name` `None`: "donatur anonim").
+/// One line of the public list of donors: a donor who chose to be named with its total, or
+/// all the others of a kind together (`name` `None`: "donatur anonim").
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PublicDonorLine {
     pub name: Option<String>,
@@ -478,18 +574,22 @@ pub struct PublicDonorLine {
     pub funded: i64,
 }
 
-/// Funded donations per donor who chose a public name, and per kind for the anonymous rest.
-/// Nothing else about a donor leaves this query.
+/// Funded donations per donor listed by name (one who chose a public name and to show its
+/// total), and per kind for the rest: the anonymous, and the named who hid their total. Every
+/// funded donation is on exactly one line, so the lines add up to all of them. Nothing else
+/// about a donor leaves this query.
 pub async fn public_lines(db: &Db) -> sqlx::Result<Vec<PublicDonorLine>> {
     on_db!(db, |pool| sqlx::query_as(
-        "SELECT CASE WHEN dn.public_name THEN MIN(dn.name) END AS name, dn.kind,
-                CAST(COUNT(DISTINCT dn.id) AS BIGINT) AS donors,
-                CAST(SUM(d.workers) AS BIGINT) AS workers,
-                CAST(SUM(d.funded_total) AS BIGINT) AS funded
-         FROM donations d JOIN donors dn ON dn.id = d.donor_id
-         WHERE d.status = 'funded'
-         GROUP BY dn.public_name, CASE WHEN dn.public_name THEN dn.id ELSE 0 END, dn.kind
-         ORDER BY dn.public_name DESC, funded DESC, dn.kind"
+        "SELECT CASE WHEN x.listed THEN MIN(x.name) END AS name, x.kind,
+                CAST(COUNT(DISTINCT x.donor_id) AS BIGINT) AS donors,
+                CAST(SUM(x.workers) AS BIGINT) AS workers,
+                CAST(SUM(x.funded_total) AS BIGINT) AS funded
+         FROM (SELECT dn.id AS donor_id, dn.name, dn.kind, d.workers, d.funded_total,
+                      (dn.public_name AND dn.show_total) AS listed
+               FROM donations d JOIN donors dn ON dn.id = d.donor_id
+               WHERE d.status = 'funded') x
+         GROUP BY x.listed, CASE WHEN x.listed THEN x.donor_id ELSE 0 END, x.kind
+         ORDER BY x.listed DESC, funded DESC, x.kind"
     )
     .fetch_all(pool)
     .await)

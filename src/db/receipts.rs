@@ -143,7 +143,8 @@ pub async fn of_donor(db: &Db, donor_id: i64, limit: i64) -> sqlx::Result<Vec<Re
 }
 
 /// What the public check of a code reads: the receipt, and the donor's name only when the
-/// donor chose to be named publicly (`donors.public_name`).
+/// donor chose to be named publicly (`donors.public_name`): the name its receipts print
+/// (`donors.receipt_name`, else its registered name).
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub receipt: ReceiptRow,
@@ -161,7 +162,7 @@ pub async fn by_code(db: &Db, code: &Code) -> sqlx::Result<Option<Checked>> {
         return Ok(None);
     };
     let named: Option<(String, bool)> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT name, public_name FROM donors WHERE id = $1"
+        "SELECT COALESCE(receipt_name, name), public_name FROM donors WHERE id = $1"
     )
     .bind(receipt.donor_id)
     .fetch_optional(pool)

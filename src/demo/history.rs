@@ -208,6 +208,8 @@ pub async fn seed(
             email: Some("csr@semensejahtera.example".into()),
             public_name: true,
             leftover_to_pool: false,
+            receipt_name: None,
+            show_total: true,
         },
         DEMO,
         crate::clock::now(),

@@ -5,7 +5,7 @@ use super::{Ctx, Error};
 use crate::auth::role::STAFF;
 use crate::auth::Role;
 use crate::db::donations::{self, CreditSettlement};
-use crate::db::donors::{self, Donor, Preferences};
+use crate::db::donors::{self, Donor, Preferences, PreferencesChange};
 use crate::db::payments::{self, PaymentRow};
 use crate::db::receipts;
 use lingkaran_domain::receipt::Code;
@@ -74,6 +74,7 @@ pub struct Receipt {
     /// `KW/2026/000123` (`db::receipts`).
     pub number: String,
     pub payment: PaymentRow,
+    /// The name the receipt prints ([`Donor::name_on_receipts`]).
     pub donor_name: Option<String>,
     /// Its verification code (`/verifikasi/{code}`).
     pub code: Option<Code>,
@@ -89,7 +90,7 @@ pub async fn receipt(ctx: Ctx<'_>, payment_id: i64) -> Result<Receipt, Error> {
         code,
         number: payment.receipt_number(),
         payment,
-        donor_name: donor.map(|d| d.name),
+        donor_name: donor.map(|d| d.name_on_receipts().to_string()),
     })
 }
 
@@ -99,6 +100,7 @@ pub struct CreditReceipt {
     /// `KW/2026/000124` (`db::receipts`).
     pub number: String,
     pub settlement: CreditSettlement,
+    /// The name the receipt prints ([`Donor::name_on_receipts`]).
     pub donor_name: Option<String>,
     /// Its verification code (`/verifikasi/{code}`).
     pub code: Option<Code>,
@@ -122,7 +124,7 @@ pub async fn credit_receipt(ctx: Ctx<'_>, settlement_id: i64) -> Result<CreditRe
         code,
         number: settlement.receipt_number(),
         settlement,
-        donor_name: donor.map(|d| d.name),
+        donor_name: donor.map(|d| d.name_on_receipts().to_string()),
     })
 }
 
@@ -134,12 +136,17 @@ pub async fn preferences(ctx: Ctx<'_>, donor_id: i64) -> Result<Preferences, Err
         .ok_or(Error::NotFound("Donatur"))
 }
 
-/// Where reminders go, whether the public page may name the donor, and where a stopped
-/// month's money goes.
+/// Where reminders go, how the donor is named, and where a stopped month's money goes.
 pub struct PreferencesInput {
     pub email: Option<String>,
+    /// Named on the public pages, or "donatur anonim".
     pub public_name: bool,
     pub leftover_to_pool: bool,
+    /// The name on its receipts as typed: `None` leaves it as it is; empty (or blank) goes
+    /// back to the registered name ([`lingkaran_domain::donor::parse_receipt_name`]).
+    pub receipt_name: Option<String>,
+    /// Whether `/transparansi` lists its total: `None` leaves it as it is.
+    pub show_total: Option<bool>,
 }
 
 /// The longest e-mail address SMTP carries (RFC 5321: 254 characters in a path).
@@ -165,15 +172,22 @@ pub async fn set_preferences(
             ));
         }
     }
-    let p = Preferences {
+    let receipt_name = input
+        .receipt_name
+        .as_deref()
+        .map(lingkaran_domain::donor::parse_receipt_name)
+        .transpose()
+        .map_err(|p| Error::Invalid(vec![p]))?;
+    let change = PreferencesChange {
         email,
         public_name: input.public_name,
         leftover_to_pool: input.leftover_to_pool,
+        receipt_name,
+        show_total: input.show_total,
     };
-    if !donors::set_preferences(ctx.db, donor_id, &p, ctx.by(), ctx.clock.now()).await? {
-        return Err(Error::NotFound("Donatur"));
-    }
-    Ok(p)
+    donors::change_preferences(ctx.db, donor_id, &change, ctx.by(), ctx.clock.now())
+        .await?
+        .ok_or(Error::NotFound("Donatur"))
 }
 
 /// An individual's sign-up as typed: the username is taken in lower case, the name trimmed.

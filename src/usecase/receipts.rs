@@ -6,9 +6,10 @@
 //!   [`super::account::receipt`]'s and [`super::account::credit_receipt`]'s rule (staff, or
 //!   the donor whose money or credit it is); anyone else reads "not found".
 //! - [`verify`] is public: a code that is malformed or unknown is not found alike; a real
-//!   one confirms the number, the day, the amount and the donor's name, or "donatur anonim"
-//!   when the donor did not choose to be named publicly (`donors.public_name`), and nothing
-//!   else (no NIK, e-mail, address or NPWP).
+//!   one confirms the number, the day, the amount and the donor's name as its receipts print
+//!   it (`donors.receipt_name`, else its registered name), or "donatur anonim" when the donor
+//!   did not choose to be named publicly (`donors.public_name`), and nothing else (no NIK,
+//!   e-mail, address or NPWP).
 //! - [`queue_mails`] (the outbox job) queues one e-mail per new receipt to the donor's
 //!   address: the outbox carries text only, so the e-mail gives the number, the amount and
 //!   the verification link, and the PDF is downloaded from the account.
@@ -77,6 +78,7 @@ pub struct Document {
     /// The payment's day, or the day (WIB) the credit paid.
     pub day: NaiveDate,
     pub amount: i64,
+    /// The name the donor chose for its receipts, else its registered name.
     pub donor_name: String,
     pub donor_address: Option<String>,
     /// As printed (`01.234.567.8-901.000`).
@@ -147,7 +149,7 @@ pub(crate) async fn donor_lines(
         .await?
         .ok_or(Error::NotFound("Donatur"))?;
     Ok((
-        d.name,
+        d.name_on_receipts().to_string(),
         d.address.filter(|a| !a.trim().is_empty()),
         d.npwp.as_deref().map(lingkaran_domain::donor::npwp_text),
     ))
@@ -233,7 +235,8 @@ pub struct Verified {
     pub number: String,
     pub day: NaiveDate,
     pub amount: i64,
-    /// The donor's name if they chose to be named publicly; `None`: "donatur anonim".
+    /// The donor's name on its receipts if they chose to be named publicly; `None`:
+    /// "donatur anonim".
     pub donor: Option<String>,
 }
 

@@ -136,8 +136,28 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             input type="hidden" name="donor" value=(donor.id);
             label for="email" { (pick("E-mail untuk pengingat (sebelum masa perlindungan berakhir)", "E-mail for reminders (before protection ends)")) }
             input type="email" id="email" name="email" value=(prefs.email.as_deref().unwrap_or(""));
-            p { label { input type="checkbox" name="public_name" value="1" checked[prefs.public_name];
-                " " (pick("Nama saya boleh ditampilkan kepada pekerja yang saya lindungi", "My name may be shown to the workers I protect")) } }
+            fieldset id="penamaan" {
+                legend { (pick("Bagaimana Anda disebut", "How you are named")) }
+                p { label { input type="checkbox" id="public_name" name="public_name" value="1" checked[prefs.public_name];
+                    " " (pick("Tampilkan nama saya di depan umum: di halaman transparansi, di pemeriksaan kuitansi, dan kepada pekerja yang saya lindungi",
+                              "Show my name in public: on the transparency page, on the receipt check, and to the workers I protect")) } }
+                p.muted { (pick("Bila tidak dicentang, Anda tampil sebagai \"donatur anonim\"; petugas GN Lingkaran tetap mengetahui siapa Anda.",
+                                "If unticked, you appear as \"anonymous donor\" (donatur anonim); GN Lingkaran's staff still know who you are.")) }
+                label for="receipt_name" { (pick("Nama pada kuitansi", "Name on receipts")) }
+                input type="text" id="receipt_name" name="receipt_name" maxlength=(lingkaran_domain::donor::RECEIPT_NAME_MAX)
+                    value=(prefs.receipt_name.as_deref().unwrap_or("")) placeholder=(donor.name)
+                    aria-describedby="receipt_name-hint";
+                p.muted id="receipt_name-hint" {
+                    (pick("Dicetak pada kuitansi Anda (dan di pemeriksaan kuitansi bila nama Anda ditampilkan), misalnya \"Keluarga Bpk. Ahmad\" atau \"PT Semen Sejahtera Tbk (Program CSR)\". Paling banyak 200 karakter. Kosongkan untuk memakai nama terdaftar: ",
+                          "Printed on your receipts (and on the receipt check when your name is shown), e.g. \"Keluarga Bpk. Ahmad\" or \"PT Semen Sejahtera Tbk (Program CSR)\". At most 200 characters. Leave empty to use your registered name: "))
+                    strong { (donor.name) } "."
+                }
+                p { label { input type="checkbox" id="show_total" name="show_total" value="1" checked[prefs.show_total];
+                    " " (pick("Tampilkan nilai donasi saya di daftar donatur halaman transparansi",
+                              "Show the amount I gave in the transparency page's list of donors")) } }
+                p.muted { (pick("Bila tidak dicentang, donasi Anda tetap dihitung dalam total nasional, tetapi dijumlahkan bersama donatur anonim, tanpa nama Anda.",
+                                "If unticked, your donations still count in the national totals, but are summed with the anonymous donors, without your name.")) }
+            }
             p { label { input type="checkbox" name="leftover_to_pool" value="1" checked[prefs.leftover_to_pool];
                 " " (pick("Bila pekerja meninggal atau keluar, sisa iuran masuk dana program (bukan kembali ke kredit saya)",
                           "If a worker dies or leaves, the remaining contributions go to the programme pool (not back to my credit)")) } }
@@ -249,6 +269,10 @@ pub async fn save_preferences(
         email: super::page::field(&form, "email").map(str::to_string),
         public_name: super::page::field(&form, "public_name").is_some(),
         leftover_to_pool: super::page::field(&form, "leftover_to_pool").is_some(),
+        // The form always carries the name field (empty: the registered name); a checkbox
+        // left unticked is absent, so the total is shown only when ticked.
+        receipt_name: super::page::field(&form, "receipt_name").map(str::to_string),
+        show_total: Some(super::page::field(&form, "show_total").is_some()),
     };
     uc::set_preferences(state.ctx(p), donor, input)
         .await

@@ -23,7 +23,7 @@
 //! | `POST /donasi/{id}/batal` | the donor, officer, admin | cancel a held donation (workers released, invoice cancelled) |
 //! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
 //! | `GET /akun/laporan` | the donor, officer, admin (`?donor=`) | the donor's statement or CSR report for any dates, PDF or XLSX (`statement`) |
-//! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, public name, where stopped months' money goes |
+//! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, how the donor is named (publicly, on receipts, its total on `/transparansi`), where stopped months' money goes |
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
 //! | `GET /kuitansi/kredit/{id}` | the donor, officer, admin | the receipt of a donation paid from credit |
 //! | `GET /kuitansi/{id}/pdf`, `GET /kuitansi/kredit/{id}/pdf` | the donor, officer, admin | the same receipts as PDF (`receipts`) |

@@ -276,6 +276,8 @@ pub async fn page(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                 }
             } }
         } }
+        p.muted id="catatan-donatur" { (pick("Donatur yang memilih anonim, atau yang memilih tidak menampilkan nilai donasinya, dijumlahkan per jenis sebagai \"Donatur anonim\"; semua donasi tetap terhitung dalam total.",
+                                            "Donors who chose to stay anonymous, or not to show the amount they gave, are summed per kind as \"Anonymous donors\"; every donation still counts in the totals.")) }
         h2 { (pick("Menurut provinsi", "By province")) }
         (region_table(&ctx, "tabel-provinsi", &s.provinces))
         h2 { (pick("Klaim JKK dan JKM", "JKK and JKM claims")) }

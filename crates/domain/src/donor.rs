@@ -114,9 +114,90 @@ pub fn npwp_text(digits: &str) -> String {
     }
 }
 
+/// The longest name a receipt prints for its donor (`donors.receipt_name`, whose CHECK says
+/// the same).
+pub const RECEIPT_NAME_MAX: usize = 200;
+
+/// Whether a character may not stand in a name printed on a receipt: a control character
+/// (line breaks, tabs, NUL, DEL, C1), or one that reorders or hides text (the bidirectional
+/// overrides and isolates, zero-width marks), with which a printed name could read
+/// differently from what is stored.
+fn hidden_or_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// The name a donor wants printed on its receipts, as typed ("Keluarga Bpk. Ahmad",
+/// "PT Semen Sejahtera Tbk (Program CSR)"): trimmed; empty is `None`, the donor's registered
+/// name. At most [`RECEIPT_NAME_MAX`] characters, no control or hidden character, and not
+/// starting like a spreadsheet formula. Every refusal is `bad_receipt_name`, saying which rule.
+pub fn parse_receipt_name(input: &str) -> Result<Option<String>, Problem> {
+    let name = input.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let refuse = |id: String, en: String| Err(Problem::new("bad_receipt_name", id, en));
+    // Counting stops just past the limit: a megabyte costs no more than a short name.
+    if name.chars().take(RECEIPT_NAME_MAX + 1).count() > RECEIPT_NAME_MAX {
+        return refuse(
+            format!("Nama pada kuitansi paling banyak {RECEIPT_NAME_MAX} karakter."),
+            format!("The name on receipts has at most {RECEIPT_NAME_MAX} characters."),
+        );
+    }
+    if let Some(c) = name.chars().find(|c| hidden_or_control(*c)) {
+        let code = format!("U+{:04X}", u32::from(c));
+        return refuse(
+            format!(
+                "Nama pada kuitansi tidak boleh memuat karakter kendali atau tak terlihat ({code}, misalnya baris baru atau tab)."
+            ),
+            format!(
+                "The name on receipts may not hold a control or invisible character ({code}, such as a line break or a tab)."
+            ),
+        );
+    }
+    if crate::fields::starts_like_formula(name) {
+        return refuse(
+            "Nama pada kuitansi tidak boleh diawali =, +, - atau @ (dibaca sebagai rumus oleh spreadsheet).".into(),
+            "The name on receipts may not start with =, +, - or @ (a spreadsheet reads it as a formula).".into(),
+        );
+    }
+    Ok(Some(name.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn receipt_names() {
+        assert_eq!(
+            parse_receipt_name("  Keluarga Bpk. Ahmad ").ok(),
+            Some(Some("Keluarga Bpk. Ahmad".to_string()))
+        );
+        assert_eq!(parse_receipt_name(" \t ").ok(), Some(None));
+        let longest = "a".repeat(RECEIPT_NAME_MAX);
+        assert_eq!(
+            parse_receipt_name(&longest).ok(),
+            Some(Some(longest.clone()))
+        );
+        let too_long = parse_receipt_name(&format!("{longest}b")).err();
+        assert_eq!(too_long.as_ref().map(|p| p.code), Some("bad_receipt_name"));
+        assert!(too_long.is_some_and(|p| p.message("en").contains("at most 200")));
+        // Multi-byte characters count as one each.
+        assert!(parse_receipt_name(&"é".repeat(RECEIPT_NAME_MAX)).is_ok());
+        for bad in [
+            "PT A\nPT B",
+            "PT\u{0}A",
+            "PT\u{7F}",
+            "PT \u{202E}A",
+            "Ahmad\u{200B}",
+            "=HYPERLINK()",
+            "@A",
+        ] {
+            let p = parse_receipt_name(bad).err();
+            assert_eq!(p.map(|p| p.code), Some("bad_receipt_name"), "{bad:?}");
+        }
+    }
 
     #[test]
     fn npwp_printed() {
