@@ -295,6 +295,7 @@ both_dbs!(a_final_failure_is_kept_visible, |db| async move {
             recipient: "bukan alamat".into(),
             subject: Some("x".into()),
             body: "x".into(),
+            attachment: None,
         },
         now,
     )
@@ -329,6 +330,7 @@ both_dbs!(a_final_failure_is_kept_visible, |db| async move {
             recipient: "+6281234567890".into(),
             subject: None,
             body: "Halo".into(),
+            attachment: None,
         },
         now,
     )

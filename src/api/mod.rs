@@ -111,6 +111,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::credit_receipt))
         .routes(routes!(receipts::payment_pdf))
         .routes(routes!(receipts::credit_pdf))
+        .routes(routes!(receipts::payment_email))
+        .routes(routes!(receipts::credit_email))
         .routes(routes!(payments::evidence))
         .routes(routes!(payments::upload_statement))
         .routes(routes!(payments::unmatched))

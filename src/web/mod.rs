@@ -26,6 +26,7 @@
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
 //! | `GET /kuitansi/kredit/{id}` | the donor, officer, admin | the receipt of a donation paid from credit |
 //! | `GET /kuitansi/{id}/pdf`, `GET /kuitansi/kredit/{id}/pdf` | the donor, officer, admin | the same receipts as PDF (`receipts`) |
+//! | `POST /kuitansi/{id}/kirim`, `POST /kuitansi/kredit/{id}/kirim` | the donor, officer, admin | a receipt with its PDF to the donor's own e-mail ("Kirim ke e-mail" on `/akun`) |
 //! | `GET /verifikasi`, `GET /verifikasi/{code}` | anyone | a receipt's verification code checked: number, date, amount, donor or "donatur anonim" |
 //! | `GET /mutasi`, `POST /mutasi` | officer, admin | upload a bank statement (CSV, MT940), its report |
 //! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
@@ -146,6 +147,8 @@ pub fn router() -> Router<AppState> {
         .route("/kuitansi/kredit/{id}", get(account::credit_receipt))
         .route("/kuitansi/{id}/pdf", get(receipts::payment_pdf))
         .route("/kuitansi/kredit/{id}/pdf", get(receipts::credit_pdf))
+        .route("/kuitansi/{id}/kirim", post(receipts::payment_mail))
+        .route("/kuitansi/kredit/{id}/kirim", post(receipts::credit_mail))
         .route("/verifikasi", get(receipts::form_page))
         .route("/verifikasi/{code}", get(receipts::check))
         .route(
