@@ -5,14 +5,17 @@
 //! - **SMS/WhatsApp** through an HTTP gateway (`LINGKARAN_SMS_URL`; contract in
 //!   docs/messages.md), or, when none is set, as JSON lines appended to `LINGKARAN_SMS_FILE`.
 //!
+//! An e-mail with an attachment (a receipt's PDF, a donor's statement) goes as
+//! `multipart/mixed`: the text, then the file.
+//!
 //! Each message is claimed before it is sent and marked after, so it is sent once: a failure
 //! is retried later with back-off, and a send interrupted between the two is reported as
 //! stuck rather than sent again.
 
-use crate::db::outbox::{self, Message};
+use crate::db::outbox::{self, Attachment, Message};
 use crate::db::Db;
 use chrono::Utc;
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::io::Write;
 use std::path::PathBuf;
@@ -85,9 +88,14 @@ impl Senders {
         Ok(Senders { email, sms })
     }
 
-    pub async fn send(&self, m: &Message) -> Result<(), SendError> {
+    /// Sends `m`, with its attachment (read by [`outbox::attachment`]) if it has one.
+    pub async fn send(
+        &self,
+        m: &Message,
+        attachment: Option<&Attachment>,
+    ) -> Result<(), SendError> {
         match m.channel.as_str() {
-            "email" => self.send_email(m).await,
+            "email" => self.send_email(m, attachment).await,
             "sms" => self.send_sms(m).await,
             other => Err(SendError {
                 message: format!("unknown channel {other}"),
@@ -96,7 +104,11 @@ impl Senders {
         }
     }
 
-    async fn send_email(&self, m: &Message) -> Result<(), SendError> {
+    async fn send_email(
+        &self,
+        m: &Message,
+        attachment: Option<&Attachment>,
+    ) -> Result<(), SendError> {
         let final_error = |message: String| SendError {
             message,
             retry: false,
@@ -108,16 +120,29 @@ impl Senders {
         let from = match &self.email {
             Email::Smtp { from, .. } | Email::Files { from, .. } => from.clone(),
         };
-        let email = lettre::Message::builder()
+        let builder = lettre::Message::builder()
             .from(from)
             .to(to)
             // The outbox id in the Message-ID lets a receiver drop a duplicate, should an
             // interrupted send ever be repeated by hand.
             .message_id(Some(format!("<outbox-{}@lingkaran>", m.id)))
-            .subject(m.subject.clone().unwrap_or_default())
-            .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone())
-            .map_err(|e| final_error(e.to_string()))?;
+            .subject(m.subject.clone().unwrap_or_default());
+        let email = match attachment {
+            None => builder.header(ContentType::TEXT_PLAIN).body(m.body.clone()),
+            Some(a) => {
+                let kind = ContentType::parse(a.content_type())
+                    .map_err(|e| final_error(format!("{}: {e}", a.content_type())))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(m.body.clone()))
+                        .singlepart(
+                            lettre::message::Attachment::new(a.file_name().to_string())
+                                .body(a.bytes().to_vec(), kind),
+                        ),
+                )
+            }
+        }
+        .map_err(|e| final_error(e.to_string()))?;
         match &self.email {
             Email::Smtp { transport, .. } => {
                 transport
@@ -243,7 +268,12 @@ pub struct Delivery {
 pub async fn deliver_due(db: &Db, senders: &Senders, limit: i64) -> anyhow::Result<Delivery> {
     let mut d = Delivery::default();
     for m in outbox::claim_due(db, Utc::now(), limit).await? {
-        match senders.send(&m).await {
+        // One attachment in memory at a time (at most 5 MB), read only to be sent.
+        let attachment = match &m.attachment {
+            Some(_) => outbox::attachment(db, m.id).await?,
+            None => None,
+        };
+        match senders.send(&m, attachment.as_ref()).await {
             Ok(()) => {
                 outbox::mark_sent(db, m.id, Utc::now()).await?;
                 d.sent += 1;

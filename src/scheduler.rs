@@ -39,6 +39,8 @@ pub fn env(config: &Config) -> Env {
         base_url: config.base_url().to_string(),
         idempotency_ttl: chrono::Duration::hours(i64::from(config.idempotency_hours)),
         senders,
+        // The receipts' e-mails carry their PDF; the use case is handed the maker.
+        receipt_pdf: Some(crate::report::receipt::write),
     }
 }
 

@@ -148,6 +148,7 @@ async fn scenarios(db: &Db) -> (TestApp, Vec<String>) {
             recipient: "081299990901".into(),
             subject: None,
             body: format!("NIK {} terlindungi", niks[0]),
+            attachment: None,
         },
         chrono::Utc::now(),
     )
@@ -337,6 +338,7 @@ async fn some_data(db: &Db, tag: u32) -> Vec<String> {
             recipient: format!("0812999{tag}0001"),
             subject: None,
             body: format!("NIK {}", niks[0]),
+            attachment: None,
         },
         chrono::Utc::now(),
     )

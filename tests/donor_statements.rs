@@ -210,6 +210,62 @@ both_dbs!(
             assert_eq!(s, 422, "{q}: {v}");
             assert_eq!(v["errors"][0]["code"], code, "{q}: {v}");
         }
+        // Sent by e-mail: refused while Budi has no address, then queued once a day, the
+        // workbook attached under its own name, to his own address only.
+        let mail_path = format!("/api/v1/donors/{budi_id}/statement/email");
+        let ask = json!({ "from": format!("{year}-01-01"), "to": format!("{}-12-31", year + 1),
+                          "format": "xlsx" });
+        let (s, v) = app.post(&budi, &mail_path, ask.clone()).await;
+        assert_eq!(
+            (s, v["errors"][0]["code"].as_str()),
+            (409, Some("no_email")),
+            "{v}"
+        );
+        let (s, v) = app
+            .put(
+                &budi,
+                &format!("/api/v1/donors/{budi_id}/preferences"),
+                json!({ "email": "budi@contoh.example", "public_name": false, "leftover_to_pool": false }),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let (s, first) = app.post(&budi, &mail_path, ask.clone()).await;
+        assert_eq!((s, first["queued"].as_bool()), (202, Some(true)), "{first}");
+        assert_eq!(first["to"], "b***@contoh.example");
+        let (s, again) = app.post(&budi, &mail_path, ask).await;
+        assert_eq!(
+            (s, again["queued"].as_bool()),
+            (202, Some(false)),
+            "{again}"
+        );
+        assert_eq!(again["outbox_id"], first["outbox_id"]);
+        let outbox_id = first["outbox_id"].as_i64().unwrap();
+        let (name, ct, size): (String, String, i64) = lingkaran::on_db!(&db, |pool| {
+            sqlx::query_as(
+                "SELECT file_name, content_type, size FROM outbox_attachments WHERE message_id = $1",
+            )
+            .bind(outbox_id)
+            .fetch_one(pool)
+            .await
+        })
+        .unwrap();
+        assert_eq!(
+            name,
+            format!(
+                "laporan-donasi-{budi_id}-{year}-01-01_{}-12-31.xlsx",
+                year + 1
+            )
+        );
+        assert_eq!((ct.as_str(), size), (XLSX, book.len() as i64));
+        let mail = lingkaran::db::outbox::list(&db, None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.id == outbox_id)
+            .unwrap();
+        assert_eq!(mail.recipient, "budi@contoh.example");
+        assert!(mail.body.contains(&rupiah(4_750_000)), "{}", mail.body);
+
         // Another donor's statement is not Budi's to read.
         let (_, siti_id) = app.sign_up("siti", "Siti Aminah").await;
         let (s, _) = app
@@ -331,6 +387,26 @@ both_dbs!(
             summary(&book, "Diterima (kuitansi pembayaran)"),
             paid as f64
         );
+
+        // "Kirim ke e-mail": the report attached to the donor's own address, once a day.
+        let csrf =
+            common::pages::csrf_field(common::pages::element(&akun, "laporan-kirim", "form"));
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("dari", from.as_str()),
+            ("sampai", to.as_str()),
+            ("jenis", "csr"),
+            ("format", "pdf"),
+        ];
+        let (s, _, sent) = common::pages::post(&http, &app, "/akun/laporan/kirim", &form).await;
+        assert_eq!(s, 200, "{sent}");
+        let said = common::pages::element(&sent, "terkirim", "p");
+        assert!(said.contains("akan dikirim ke"), "{said}");
+        assert!(said.contains("c***@semensejahtera.example"), "{said}");
+        let (_, _, again) = common::pages::post(&http, &app, "/akun/laporan/kirim", &form).await;
+        assert!(again.contains("tidak dikirim lagi"), "{again}");
+        let (s, _, _) = common::pages::post(&http, &app, "/akun/laporan/kirim", &form[1..]).await;
+        assert_eq!(s, 403, "no CSRF field, nothing sent");
 
         // A date the clerk typed the other way round: a page that says so.
         let (s, html) = page(

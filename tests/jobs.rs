@@ -345,6 +345,7 @@ async fn world(db: &Db, messages: usize) -> String {
                 recipient: format!("0812000{i:05}"),
                 subject: None,
                 body: format!("pesan {i}"),
+                attachment: None,
             },
             Utc::now(),
         )

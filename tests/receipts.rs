@@ -4,7 +4,9 @@
 //! address and NPWP and the code; the public `/verifikasi/{code}` confirms it and shows
 //! nothing else; made-up and malformed codes get a 404 in words; another donor cannot fetch
 //! the PDF; a donation paid from credit gets a receipt too; numbers run per year without
-//! gaps under 8 bookings at once and across a year's end; the donor's e-mail is queued once.
+//! gaps under 8 bookings at once and across a year's end; the donor's e-mail is queued once,
+//! and arrives with the receipt's PDF attached; "Kirim ke e-mail" sends a receipt to the
+//! donor's own address once a day, 20 documents a day at most, never someone else's.
 //! How a donor is named (issue 14 §3), on /akun and over the API: the name on its receipts on
 //! the PDF and on /verifikasi (or "donatur anonim"), a refused name changing nothing, and a
 //! donor that hides its total left out of /transparansi's list while the sums stay the same.
@@ -246,13 +248,14 @@ both_dbs!(
 
         // The donor's e-mail is queued once, with the number, the amount and the link.
         let now = Utc::now();
+        let pdf = lingkaran::report::receipt::write;
         let queued =
-            lingkaran::usecase::receipts::queue_mails(&db, "https://lingkaran.example/", now)
+            lingkaran::usecase::receipts::queue_mails(&db, "https://lingkaran.example/", pdf, now)
                 .await
                 .unwrap();
         assert_eq!(queued, 1);
         let again =
-            lingkaran::usecase::receipts::queue_mails(&db, "https://lingkaran.example", now)
+            lingkaran::usecase::receipts::queue_mails(&db, "https://lingkaran.example", pdf, now)
                 .await
                 .unwrap();
         assert_eq!(again, 0);
@@ -898,5 +901,427 @@ both_dbs!(
             (s, v["receipt_name"].is_null(), v["show_total"].as_bool()),
             (200, true, Some(false))
         );
+    }
+);
+
+/// The messages the file sender wrote: each `.eml` file's text.
+fn emls(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "eml") {
+            out.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    out
+}
+
+/// A `multipart/mixed` e-mail read back: its text part (quoted-printable soft breaks
+/// undone), its attachment's file name and its bytes (base64 decoded).
+fn mime_parts(eml: &str) -> (String, String, Vec<u8>) {
+    use base64::Engine;
+    let eml = eml.replace("\r\n", "\n");
+    assert!(eml.contains("Content-Type: multipart/mixed"), "{eml}");
+    let boundary = eml
+        .split("boundary=\"")
+        .nth(1)
+        .and_then(|b| b.split('"').next())
+        .expect("a boundary");
+    let (mut text, mut name, mut bytes) = (None, None, None);
+    for part in eml.split(&format!("--{boundary}")).skip(1) {
+        let Some((headers, body)) = part.split_once("\n\n") else {
+            continue;
+        };
+        if headers.contains("Content-Disposition: attachment") {
+            assert!(
+                headers.contains("Content-Type: application/pdf"),
+                "{headers}"
+            );
+            name = headers
+                .split("filename=\"")
+                .nth(1)
+                .and_then(|n| n.split('"').next())
+                .map(str::to_string);
+            let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            bytes = Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64.trim_end_matches("--"))
+                    .unwrap(),
+            );
+        } else if headers.contains("Content-Type: text/plain") {
+            text = Some(body.replace("=\n", "").replace("=3D", "="));
+        }
+    }
+    (
+        text.expect("a text part"),
+        name.expect("an attachment's name"),
+        bytes.expect("an attachment"),
+    )
+}
+
+fn file_senders(dir: &std::path::Path) -> lingkaran::messages::Senders {
+    lingkaran::messages::Senders {
+        email: lingkaran::messages::Email::Files {
+            dir: dir.join("mail"),
+            from: "GN Lingkaran <noreply@lingkaran.example>".parse().unwrap(),
+        },
+        sms: lingkaran::messages::Sms::File(dir.join("sms.jsonl")),
+    }
+}
+
+both_dbs!(
+    a_receipts_email_arrives_with_its_pdf_attached,
+    |db| async move {
+        let w = lingkaran::demo::funding_world(&db, "35.25.01", 3, 31)
+            .await
+            .unwrap();
+        let donor = common::staff_donor(&db, "company", "PT Semen Sejahtera", w.officer).await;
+        donors::set_preferences(
+            &db,
+            donor,
+            &donors::Preferences {
+                email: Some("keuangan@semen.example".into()),
+                public_name: false,
+                leftover_to_pool: false,
+                receipt_name: None,
+                show_total: true,
+            },
+            Actor::Cli,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let choice = lingkaran::db::donations::Choice::Criteria {
+            criteria: Default::default(),
+            count: 3,
+        };
+        common::give_and_pay(&db, donor, w.officer, choice, 1, "KW-MAIL-1").await;
+        let number = format!("KW/{}/000001", lingkaran::clock::today().year());
+        let file_name = format!("kuitansi-{}.pdf", number.replace('/', "-"));
+
+        let queued = lingkaran::usecase::receipts::queue_mails(
+            &db,
+            "https://lingkaran.example",
+            lingkaran::report::receipt::write,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(queued, 1);
+
+        // The outbox's listing names the attachment and its size, never its bytes.
+        let list = outbox::list(&db, None, 10).await.unwrap();
+        let m = list
+            .iter()
+            .find(|m| m.dedupe_key.starts_with("receipt:"))
+            .unwrap();
+        let a = m.attachment.as_ref().expect("the PDF is attached");
+        assert_eq!(a.file_name, file_name);
+        assert_eq!(a.content_type, "application/pdf");
+        assert!(a.size > 1_000, "{a:?}");
+        let shown = serde_json::to_value(m).unwrap();
+        assert_eq!(
+            shown["attachment"],
+            json!({ "file_name": file_name, "content_type": "application/pdf", "size": a.size })
+        );
+        let text = shown.to_string();
+        for bytes_shown in ["%PDF", "JVBER"] {
+            assert!(!text.contains(bytes_shown), "{text}");
+        }
+        // At rest, the PDF (the donor's name, address, NPWP) is sealed.
+        let raw: Vec<u8> = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT content FROM outbox_attachments WHERE message_id = $1"
+        )
+        .bind(m.id)
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        assert!(!raw.starts_with(b"%PDF"));
+        assert!(!raw.windows(6).any(|w| w == b"Sejaht"));
+
+        // Sent (as .eml files here): the text and the PDF, which is the receipt.
+        let dir = tempfile::tempdir().unwrap();
+        let d = lingkaran::messages::deliver_due(&db, &file_senders(dir.path()), 10)
+            .await
+            .unwrap();
+        assert_eq!(d.sent, 1, "{d:?}");
+        let mails = emls(&dir.path().join("mail"));
+        assert_eq!(mails.len(), 1);
+        assert!(
+            mails[0].contains("To: keuangan@semen.example"),
+            "{}",
+            mails[0]
+        );
+        let (body, name, pdf) = mime_parts(&mails[0]);
+        assert!(body.contains(&number), "{body}");
+        assert!(body.contains("PDF kuitansi terlampir"), "{body}");
+        assert!(
+            body.contains("https://lingkaran.example/kuitansi/"),
+            "the link stays: {body}"
+        );
+        assert_eq!(name, file_name);
+        assert!(pdf.starts_with(b"%PDF"));
+        let t = pdf_text(&pdf);
+        assert!(t.contains(&number), "{t}");
+        assert!(t.contains("PT Semen Sejahtera"), "{t}");
+    }
+);
+
+fn principal(user_id: i64, role: Role) -> lingkaran::auth::Principal {
+    lingkaran::auth::Principal {
+        user_id,
+        username: format!("u{user_id}"),
+        full_name: "Donatur".into(),
+        role,
+        organisation_id: None,
+        scopes: Vec::new(),
+        csrf_token: None,
+    }
+}
+
+/// The messages queued by "send to my e-mail" for `donor`.
+async fn documents_of(db: &Db, donor: i64) -> i64 {
+    lingkaran::on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE dedupe_key LIKE $1"
+    )
+    .bind(format!("document:{donor}:%"))
+    .fetch_one(pool)
+    .await)
+    .unwrap()
+}
+
+/// Books `amount` to `donor`'s credit: a payment with its own receipt. Its id.
+async fn to_credit(db: &Db, donor: i64, reference: &str, amount: i64) -> i64 {
+    payments::book(
+        db,
+        &NewPayment {
+            source: Source::Manual,
+            reference: reference.into(),
+            target: Target::Donor(donor),
+            amount,
+            paid_on: lingkaran::clock::today(),
+            channel: Some("manual".into()),
+            evidence_name: None,
+            evidence: None,
+            recorded_by: Actor::Cli,
+            note: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .payment_id
+}
+
+both_dbs!(
+    a_donor_sends_a_receipt_to_their_own_address_once_and_20_a_day,
+    |db| async move {
+        use common::pages;
+        use lingkaran::usecase::{documents, Ctx, Error};
+        let app = TestApp::spawn(db.clone()).await;
+        app.village(40, 32).await;
+        let (budi, budi_id) = app.sign_up("budi", "Budi Santoso").await;
+        donors::set_preferences(
+            &db,
+            budi_id,
+            &donors::Preferences {
+                email: Some("budi@contoh.example".into()),
+                public_name: false,
+                leftover_to_pool: false,
+                receipt_name: None,
+                show_total: true,
+            },
+            Actor::Cli,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let (_, va, invoice, amount) = donate(&app, &budi, 3).await;
+        let (s, paid) = app.pay_callback(&va, &invoice, amount, "DOKU-MAIL-2").await;
+        assert_eq!(s, 200, "{paid}");
+        let payment = paid["payment_id"].as_i64().unwrap();
+
+        // "Kirim ke e-mail" beside the receipt on /akun, clicked twice: queued once.
+        let http = pages::signed_in(&app, "budi", "rahasia-sekali").await;
+        let (s, html) = pages::page(&http, &app, "/akun").await;
+        assert_eq!(s, 200);
+        let action = format!("/kuitansi/{payment}/kirim");
+        assert!(html.contains(&format!(r#"action="{action}""#)), "{html}");
+        assert!(html.contains("Kirim ke e-mail"), "{html}");
+        let csrf = pages::csrf_field(&html);
+        let (s, _, first) = pages::post(&http, &app, &action, &[("csrf", &csrf)]).await;
+        assert_eq!(s, 200, "{first}");
+        assert!(first.contains("akan dikirim ke"), "{first}");
+        assert!(first.contains("b***@contoh.example"), "{first}");
+        let (s, _, second) = pages::post(&http, &app, &action, &[("csrf", &csrf)]).await;
+        assert_eq!(s, 200, "{second}");
+        assert!(second.contains("sudah dikirim"), "{second}");
+        assert_eq!(
+            documents_of(&db, budi_id).await,
+            1,
+            "a double click queues once"
+        );
+        // Without the form's CSRF field: refused, nothing queued.
+        let (s, _, _) = pages::post(&http, &app, &action, &[]).await;
+        assert_eq!(s, 403);
+
+        // The API answers the same message (the same receipt, the same day).
+        let path = format!("/api/v1/payments/{payment}/receipt/email");
+        let (s, v) = app.post(&budi, &path, json!({})).await;
+        assert_eq!(s, 202, "{v}");
+        assert_eq!(v["queued"], false, "{v}");
+        assert_eq!(v["to"], "b***@contoh.example");
+        let outbox_id = v["outbox_id"].as_i64().unwrap();
+        assert_eq!(documents_of(&db, budi_id).await, 1);
+
+        // The admin's outbox list shows the attachment's name and size, not its bytes.
+        let admin = app.user("admin", Role::Admin, None, &[]).await;
+        let r = app
+            .client
+            .get(app.url("/api/v1/outbox"))
+            .bearer_auth(&admin.token)
+            .send()
+            .await
+            .unwrap();
+        let (s, list) = common::checked("GET", "/api/v1/outbox", r).await;
+        assert_eq!(s, 200, "{list}");
+        let item = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == outbox_id)
+            .unwrap();
+        assert_eq!(item["recipient"], "budi@contoh.example", "its own address");
+        let year = lingkaran::clock::today().year();
+        assert_eq!(
+            item["attachment"]["file_name"],
+            format!("kuitansi-KW-{year}-000001.pdf")
+        );
+        assert!(item["attachment"]["size"].as_i64().unwrap() > 1_000);
+        assert!(!list.to_string().contains("JVBER"), "no bytes listed");
+
+        // Another donor cannot send Budi's receipt anywhere: not found.
+        let (ani, ani_id) = app.sign_up("ani", "Ani Wijaya").await;
+        let (s, v) = app.post(&ani, &path, json!({})).await;
+        assert_eq!(s, 404, "{v}");
+        let ani_http = pages::signed_in(&app, "ani", "rahasia-sekali").await;
+        let (_, ani_html) = pages::page(&ani_http, &app, "/akun").await;
+        let ani_csrf = pages::csrf_field(&ani_html);
+        let (s, _, _) = pages::post(&ani_http, &app, &action, &[("csrf", &ani_csrf)]).await;
+        assert_eq!(s, 404);
+        assert_eq!(documents_of(&db, budi_id).await, 1);
+        // Ani's own receipt, but Ani keeps no e-mail address: told so.
+        let ani_payment = to_credit(&db, ani_id, "SETOR-ANI", 100_000).await;
+        let (s, v) = app
+            .post(
+                &ani,
+                &format!("/api/v1/payments/{ani_payment}/receipt/email"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 409, "{v}");
+        assert_eq!(v["errors"][0]["code"], "no_email");
+
+        // 20 documents a day: 19 more (a statement, say), then the 21st is refused.
+        let who = principal(budi.id, Role::Donor);
+        let clock = lingkaran::clock::SystemClock;
+        let ctx = Ctx::new(&db, &who, &clock);
+        for i in 0..19 {
+            let m = documents::mail_to_donor(
+                ctx,
+                budi_id,
+                "Laporan donasi",
+                "Terlampir.",
+                &format!("laporan-{i}.pdf"),
+                "application/pdf",
+                format!("%PDF-1.4 laporan {i}").into_bytes(),
+            )
+            .await
+            .unwrap();
+            assert!(m.queued);
+        }
+        assert_eq!(documents_of(&db, budi_id).await, 20);
+        let second = to_credit(&db, budi_id, "SETOR-BUDI", 250_000).await;
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/payments/{second}/receipt/email")))
+            .bearer_auth(&budi.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers().contains_key("retry-after"));
+        let (s, v) = common::checked("POST", "/api/v1/payments/{id}/receipt/email", r).await;
+        assert_eq!(s, 429, "{v}");
+        assert_eq!(v["errors"][0]["code"], "too_many_mails");
+        assert_eq!(
+            v["errors"][0]["detail"],
+            "Paling banyak 20 dokumen sehari dikirim ke e-mail donatur. Coba lagi besok, atau unduh dokumennya dari halaman akun."
+        );
+        assert!(v["errors"][0]["detail_en"]
+            .as_str()
+            .unwrap()
+            .starts_with("At most 20 documents a day"));
+        assert_eq!(documents_of(&db, budi_id).await, 20);
+        // What was queued already is still answered (a late double click).
+        let (s, v) = app.post(&budi, &path, json!({})).await;
+        assert_eq!((s, v["outbox_id"].as_i64()), (202, Some(outbox_id)), "{v}");
+
+        // An attachment over 5 MB is refused before anything is queued …
+        let big = documents::mail_to_donor(
+            ctx,
+            budi_id,
+            "Laporan",
+            "Terlampir.",
+            "besar.pdf",
+            "application/pdf",
+            vec![b'%'; lingkaran_domain::attachment::MAX_BYTES + 1],
+        )
+        .await;
+        match big {
+            Err(Error::Invalid(p)) => assert_eq!(p[0].code, "attachment_too_large"),
+            other => panic!("{other:?}"),
+        }
+        // … and the store refuses one too.
+        let plain = outbox::enqueue(
+            &db,
+            &outbox::NewMessage {
+                dedupe_key: "test:plain".into(),
+                channel: "email",
+                recipient: "budi@contoh.example".into(),
+                subject: None,
+                body: "x".into(),
+                attachment: None,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert!(plain);
+        let id: i64 = lingkaran::on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT id FROM outbox WHERE dedupe_key = 'test:plain'"
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        let insert = |size: i64| {
+            let db = db.clone();
+            async move {
+                lingkaran::on_db!(&db, |pool| {
+                    sqlx::query(
+                    "INSERT INTO outbox_attachments (message_id, file_name, content_type, size, content)
+                     VALUES ($1, 'a.pdf', 'application/pdf', $2, $3)"
+                )
+                .bind(id)
+                .bind(size)
+                .bind(vec![1u8])
+                .execute(pool)
+                .await
+                .map(|_| ())
+                })
+            }
+        };
+        assert!(insert(5 * 1024 * 1024 + 1).await.is_err(), "over 5 MB");
+        insert(5 * 1024 * 1024).await.unwrap();
     }
 );

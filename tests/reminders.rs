@@ -297,6 +297,7 @@ both_dbs!(a_final_failure_is_kept_visible, |db| async move {
             recipient: "bukan alamat".into(),
             subject: Some("x".into()),
             body: "x".into(),
+            attachment: None,
         },
         now,
     )
@@ -331,6 +332,7 @@ both_dbs!(a_final_failure_is_kept_visible, |db| async move {
             recipient: "+6281234567890".into(),
             subject: None,
             body: "Halo".into(),
+            attachment: None,
         },
         now,
     )

@@ -618,3 +618,52 @@ pub async fn statement(
         "laporan-donasi",
     ))
 }
+
+/// What a statement sent by e-mail covers.
+#[derive(Deserialize, ToSchema)]
+pub struct StatementMail {
+    /// The first day, YYYY-MM-DD (with `to`; without both: 1 January of this year to today).
+    from: Option<String>,
+    /// The last day, YYYY-MM-DD.
+    to: Option<String>,
+    /// `laporan` (the default) or `csr`.
+    kind: Option<String>,
+    /// `pdf` (the default) or `xlsx`.
+    format: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/donors/{id}/statement/email", tag = "donations",
+    summary = "Send a donor's statement or CSR report, attached, to the donor's own e-mail address",
+    description = "Roles: as `GET /api/v1/donors/{id}/statement`. The file is the one that operation sends (PDF unless `format` is `xlsx`), attached to one e-mail to the address the donor keeps in their preferences, never one from the request. The same file asked for again the same day (WIB) is queued once (`queued` false). At most 20 documents a donor a day.",
+    params(("id" = i64, Path, description = "The donor's id")),
+    request_body = StatementMail,
+    responses(
+        (status = 202, description = "Queued (or already queued today): the outbox message", body = super::receipts::Mailed),
+        (status = 403, description = "Not one who sees this donor's account (`forbidden`)", body = ErrorEnvelope),
+        (status = 404, description = "No such donor that you may see", body = ErrorEnvelope),
+        (status = 409, description = "The donor has no e-mail address on record (`no_email`)", body = ErrorEnvelope),
+        (status = 422, description = "Bad dates (`bad_period`), kind (`bad_kind`) or format (`invalid_format`)", body = ErrorEnvelope),
+        (status = 429, description = "20 documents were sent to this donor today (`too_many_mails`), with `Retry-After`", body = ErrorEnvelope),
+    ))]
+pub async fn statement_email(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(body): Json<StatementMail>,
+) -> super::receipts::MailResult {
+    use super::error::refusal;
+    use crate::usecase::donor_statement as uc;
+    let ctx = state.ctx(&caller.0);
+    let period =
+        uc::period(body.from.as_deref(), body.to.as_deref(), ctx.clock.today()).map_err(refusal)?;
+    let kind = uc::Kind::parse(body.kind.as_deref()).map_err(refusal)?;
+    let format = crate::report::Format::parse(Some(body.format.as_deref().unwrap_or("pdf")))
+        .map_err(refusal)?;
+    let s = uc::build(ctx, id, period, kind).await.map_err(refusal)?;
+    let (name, bytes) = crate::report::donor_statement::render(&s, format)
+        .map_err(|e| axum::response::IntoResponse::into_response(ApiError::from(e)))?;
+    let m = uc::mail(ctx, &s, &name, format.content_type(), bytes)
+        .await
+        .map_err(refusal)?;
+    Ok(super::receipts::Mailed::accepted(m))
+}

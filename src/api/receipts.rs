@@ -1,13 +1,15 @@
 //! Receipts as PDF files and the public check of a receipt's verification code (issue 14
 //! §2): the same documents and answers as the pages `/kuitansi/{id}/pdf`,
-//! `/kuitansi/kredit/{id}/pdf` and `/verifikasi/{code}` (`usecase::receipts`).
+//! `/kuitansi/kredit/{id}/pdf` and `/verifikasi/{code}` (`usecase::receipts`), and a receipt
+//! sent with its PDF to the donor's own e-mail address (`usecase::documents`).
 
-use super::error::{ErrorEnvelope, Result};
+use super::error::{refusal, ErrorEnvelope, Result};
 use super::extract::{Caller, Json, Path};
 use crate::app::AppState;
 use crate::usecase::receipts::{self as uc, Document};
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use lingkaran_domain::format::rupiah;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -54,6 +56,87 @@ pub async fn credit_pdf(
 ) -> Result<Response> {
     let doc = uc::of_credit(state.ctx(&caller.0), id, &state.settings.base_url).await?;
     pdf(&doc)
+}
+
+/// A document queued to be sent to the donor's own e-mail address.
+#[derive(Serialize, ToSchema)]
+pub struct Mailed {
+    /// The outbox message that carries it (`GET /api/v1/outbox`, for an admin).
+    outbox_id: i64,
+    /// `false`: the same document was asked for earlier today and is queued (or sent)
+    /// already; nothing new was queued.
+    queued: bool,
+    /// Where it goes, masked (`k***@semen.example`): the donor's own address on record.
+    to: String,
+}
+
+impl Mailed {
+    /// The 202 answer of a queued document.
+    pub(super) fn accepted(m: crate::usecase::documents::Mailed) -> (StatusCode, Json<Mailed>) {
+        (
+            StatusCode::ACCEPTED,
+            Json(Mailed {
+                outbox_id: m.outbox_id,
+                queued: m.queued,
+                to: m.to,
+            }),
+        )
+    }
+}
+
+/// A queued mail (202), or the refusal as a whole response (429 carries `Retry-After`).
+pub(super) type MailResult = std::result::Result<(StatusCode, Json<Mailed>), Response>;
+
+/// Renders `doc`'s PDF and queues it to its donor's own address (202).
+async fn mail(state: &AppState, caller: &Caller, doc: &Document) -> MailResult {
+    let bytes = crate::report::receipt::write(doc)
+        .map_err(|e| super::error::ApiError::from(e).into_response())?;
+    let m = uc::mail_to_donor(state.ctx(&caller.0), doc, bytes)
+        .await
+        .map_err(refusal)?;
+    Ok(Mailed::accepted(m))
+}
+
+#[utoipa::path(post, path = "/api/v1/payments/{id}/receipt/email", tag = "payments",
+    summary = "Send a payment's receipt, its PDF attached, to the donor's own e-mail address",
+    description = "Roles: admin, officer, the donor who paid (as `GET /api/v1/payments/{id}`). The e-mail goes only to the address the donor keeps in their preferences (`PUT /api/v1/donors/{id}/preferences`), never one from the request. The same receipt asked for again the same day (WIB) is queued once: the same `outbox_id`, `queued` false. At most 20 documents a donor a day.",
+    params(("id" = i64, Path, description = "The payment's id")),
+    responses(
+        (status = 202, description = "Queued (or already queued today): the outbox message", body = Mailed),
+        (status = 404, description = "No such payment that you may see", body = ErrorEnvelope),
+        (status = 409, description = "The donor has no e-mail address on record (`no_email`)", body = ErrorEnvelope),
+        (status = 429, description = "20 documents were sent to this donor today (`too_many_mails`), with `Retry-After` (until midnight WIB)", body = ErrorEnvelope),
+    ))]
+pub async fn payment_email(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> MailResult {
+    let doc = uc::of_payment(state.ctx(&caller.0), id, &state.settings.base_url)
+        .await
+        .map_err(refusal)?;
+    mail(&state, &caller, &doc).await
+}
+
+#[utoipa::path(post, path = "/api/v1/credit-receipts/{id}/receipt/email", tag = "payments",
+    summary = "Send the receipt of a donation paid from credit, its PDF attached, to the donor's own e-mail address (as a payment's)",
+    description = "Roles: admin, officer, the donor whose credit paid (as `GET /api/v1/credit-receipts/{id}`). Only to the donor's own address; once a day per receipt; at most 20 documents a donor a day.",
+    params(("id" = i64, Path, description = "The credit settlement's id")),
+    responses(
+        (status = 202, description = "Queued (or already queued today): the outbox message", body = Mailed),
+        (status = 404, description = "No such receipt that you may see", body = ErrorEnvelope),
+        (status = 409, description = "The donor has no e-mail address on record (`no_email`)", body = ErrorEnvelope),
+        (status = 429, description = "20 documents were sent to this donor today (`too_many_mails`), with `Retry-After`", body = ErrorEnvelope),
+    ))]
+pub async fn credit_email(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> MailResult {
+    let doc = uc::of_credit(state.ctx(&caller.0), id, &state.settings.base_url)
+        .await
+        .map_err(refusal)?;
+    mail(&state, &caller, &doc).await
 }
 
 /// What the public check of a receipt's code confirms, and nothing else.

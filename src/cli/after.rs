@@ -533,12 +533,16 @@ pub async fn outbox(
                 list.iter()
                     .map(|m| {
                         format!(
-                            "#{} {} {} {} ({} attempts){}",
+                            "#{} {} {} {} ({} attempts){}{}",
                             m.id,
                             m.status,
                             m.channel,
                             m.recipient,
                             m.attempts,
+                            m.attachment
+                                .as_ref()
+                                .map(|a| format!(" + {} ({} bytes)", a.file_name, a.size))
+                                .unwrap_or_default(),
                             m.last_error
                                 .as_ref()
                                 .map(|e| format!(": {e}"))

@@ -135,6 +135,7 @@ pub async fn queue(
                 recipient: phone,
                 subject: None,
                 body,
+                attachment: None,
             },
             now,
         )
@@ -164,6 +165,7 @@ pub async fn queue(
                 recipient: email,
                 subject: Some(subject),
                 body,
+                attachment: None,
             },
             now,
         )

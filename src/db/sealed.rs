@@ -135,6 +135,14 @@ const SEALED: &[Column] = &[
         walk: Some("id"),
         binary: false,
     },
+    // An e-mail's attachment: a receipt carries the donor's name, address and NPWP.
+    Column {
+        table: "outbox_attachments",
+        column: "content",
+        kind: Kind::Text,
+        walk: Some("message_id"),
+        binary: true,
+    },
     Column {
         table: "donations",
         column: "request",

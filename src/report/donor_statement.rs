@@ -11,9 +11,10 @@ use super::pdfdoc::{assemble, num_col, row, text_col, Font, Row, Writer, BODY, W
 use super::xlsx::{text, Cell, Formats, Sheet};
 use super::Format;
 use crate::usecase::donor_statement::{Kind, Statement};
+use chrono::Datelike;
 use lingkaran_domain::format::{self, count, rupiah, terbilang};
 use lingkaran_domain::payment::channel_label;
-use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 /// The statement as `format`, with the file name it is sent under
 /// (`laporan-donasi-12-2026-01-01_2026-12-31.pdf`).
@@ -322,7 +323,14 @@ fn xlsx(s: &Statement) -> Result<Vec<u8>, XlsxError> {
                 s.period.text("id")
             ))
             .set_author("GN Lingkaran")
-            .set_company("GN Lingkaran"),
+            .set_company("GN Lingkaran")
+            // The day it was made, not the second: the same statement asked for twice in a
+            // day is the same file (sending it by e-mail twice queues it once).
+            .set_creation_datetime(&ExcelDateTime::from_ymd(
+                u16::try_from(s.made_on.year()).unwrap_or(2000),
+                u8::try_from(s.made_on.month()).unwrap_or(1),
+                u8::try_from(s.made_on.day()).unwrap_or(1),
+            )?),
     );
     let f = Formats::new();
     {

@@ -157,6 +157,8 @@ mod tests {
     fn doc() -> Document {
         let code = Code::from_bits(0x0ABC_DEF0_1234_5678);
         Document {
+            donor_id: 7,
+            page_url: "https://lingkaran.example/kuitansi/1".into(),
             number: "KW/2026/000123".into(),
             verify_url: format!("https://lingkaran.example/verifikasi/{}", code.grouped()),
             code,

@@ -593,6 +593,7 @@ async fn tell_filed(
             recipient: phone.to_string(),
             subject: None,
             body: rules::family_sms(kind, &initials, estimate_total),
+            attachment: None,
         },
         now,
     )
@@ -610,6 +611,7 @@ async fn tell_filed(
                 recipient: email,
                 subject: Some(subject),
                 body,
+                attachment: None,
             },
             now,
         )
@@ -644,6 +646,7 @@ async fn tell_paid(ctx: &Ctx<'_>, id: i64) -> Result<(), Error> {
             recipient: email,
             subject: Some(subject),
             body,
+            attachment: None,
         },
         ctx.clock.now(),
     )

@@ -50,6 +50,7 @@ pub async fn queue(
                 recipient: n.email,
                 subject: Some(subject),
                 body,
+                attachment: None,
             },
             now,
         )

@@ -3,7 +3,7 @@
 //! receipts of the period, what was given (each rupiah once: `statement::Given`), and what
 //! the money protected in the period's coverage months, per month and per regency.
 //!
-//! The CSR report (for a company's TJSL accounts) carries the same figures; `crate::report`
+//! The CSR report (for a company's TJSL accounts) carries the same figures; its PDF writer
 //! adds its charts. Neither names a worker: the figures are counts per month and per
 //! regency, and no NIK, name or village is in them.
 
@@ -124,7 +124,7 @@ pub async fn build(
     let (claims_paid, claims_amount) =
         crate::db::claims::paid_for_donor(ctx.db, donor.id, None, Some((from, to))).await?;
     let (donor_name, donor_address, donor_npwp) =
-        super::receipts::donor_lines(ctx, donor.id).await?;
+        super::receipts::donor_lines(ctx.db, donor.id).await?;
     Ok(Statement {
         kind,
         period,
@@ -144,6 +144,52 @@ pub async fn build(
         claims_paid,
         claims_amount,
     })
+}
+
+/// Queues statement `s`, written as `file_name` (`content_type`, `bytes`), to its donor's own
+/// e-mail address (`documents::mail_to_donor`: once a day for the same file, 20 documents a
+/// donor a day). The text says what it is and its main figures; no worker is named.
+pub async fn mail(
+    ctx: Ctx<'_>,
+    s: &Statement,
+    file_name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Result<super::documents::Mailed, Error> {
+    use lingkaran_domain::format::{count, rupiah};
+    let subject = format!(
+        "{} GN Lingkaran, {}",
+        s.kind.title("id"),
+        s.period.text("id")
+    );
+    let body = format!(
+        "Yth. {name},\n\n\
+         Terlampir {title} Anda untuk periode {period}: donasi {given} ({receipts} kuitansi), \
+         {workers} pekerja dilindungi, {months} bulan-pekerja. Laporan ini tidak memuat data \
+         pribadi pekerja.\n\n\
+         Attached is your {title_en} for {period_en}: {given} given ({receipts} receipts), \
+         {workers} workers protected, {months} worker-months.\n\n\
+         GN Lingkaran\n",
+        name = s.donor_name,
+        title = s.kind.title("id").to_lowercase(),
+        title_en = s.kind.title("en").to_lowercase(),
+        period = s.period.text("id"),
+        period_en = s.period.text("en"),
+        given = rupiah(s.given.net()),
+        receipts = count(s.receipt_count.max(0).unsigned_abs()),
+        workers = count(s.protection.workers.max(0).unsigned_abs()),
+        months = count(s.protection.worker_months.max(0).unsigned_abs()),
+    );
+    super::documents::mail_to_donor(
+        ctx,
+        s.donor_id,
+        &subject,
+        &body,
+        file_name,
+        content_type,
+        bytes,
+    )
+    .await
 }
 
 /// The period asked for (`from`, `to` as `YYYY-MM-DD`), or this year so far when both are

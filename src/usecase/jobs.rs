@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `import` | `import:ID` | stores an uploaded list's rows (`import::execute`) |
 //! | `housekeeping` | `housekeeping:MINUTE` | gives back expired holds, deletes old idempotency keys and old periodic jobs |
-//! | `outbox` | `outbox:MINUTE` | queues new receipts' e-mails (`receipts::queue_mails`), sends the outbox's due messages |
+//! | `outbox` | `outbox:MINUTE` | queues new receipts' e-mails with their PDF (`receipts::queue_mails`, given `Env::receipt_pdf`), sends the outbox's due messages |
 //! | `audit_head` | `audit_head:DAY` | writes the audit trail's head to the log |
 //! | `cycle` | `cycle:DAY` | the month's cycle and its lifecycle step, from the cycle day on |
 //! | `reminders` | `reminders:DAY` | queues the reminders of funded periods that end soon |
@@ -40,6 +40,10 @@ pub struct Env {
     pub idempotency_ttl: Duration,
     /// Where messages go; `None`: the outbox is not sent (the senders could not be set up).
     pub senders: Option<Arc<crate::messages::Senders>>,
+    /// What makes a receipt's PDF for its e-mail (`report::receipt::write`, handed down by
+    /// `scheduler::env`); `None`: this runner queues no receipt's e-mail, and a runner that
+    /// has it queues them (a receipt waits, unmailed, until then).
+    pub receipt_pdf: Option<super::receipts::Pdf>,
 }
 
 impl Env {
@@ -55,6 +59,7 @@ impl Env {
             base_url: String::new(),
             idempotency_ttl: Duration::hours(24),
             senders: None,
+            receipt_pdf: None,
         }
     }
 }
@@ -238,10 +243,13 @@ async fn run_kind(
             Ok(())
         }
         "outbox" => {
-            // The e-mails of receipts issued since the last run, then whatever is due.
-            let receipts = super::receipts::queue_mails(db, &env.base_url, now).await?;
-            if receipts > 0 {
-                tracing::info!(receipts, "receipts' e-mails queued");
+            // The e-mails of receipts issued since the last run, each with its PDF, then
+            // whatever is due.
+            if let Some(pdf) = env.receipt_pdf {
+                let receipts = super::receipts::queue_mails(db, &env.base_url, pdf, now).await?;
+                if receipts > 0 {
+                    tracing::info!(receipts, "receipts' e-mails queued");
+                }
             }
             if let Some(s) = &env.senders {
                 let d = crate::messages::deliver_due(db, s, 500).await?;

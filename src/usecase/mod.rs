@@ -18,6 +18,7 @@ pub mod coverage;
 pub mod credit_history;
 pub mod cycle;
 pub mod digests;
+pub mod documents;
 pub mod donation_workers;
 pub mod donations;
 pub mod donor_statement;

@@ -11,10 +11,18 @@
 //!   did not choose to be named publicly (`donors.public_name`), and nothing else (no NIK,
 //!   e-mail, address or NPWP).
 //! - [`queue_mails`] (the outbox job) queues one e-mail per new receipt to the donor's
-//!   address: the outbox carries text only, so the e-mail gives the number, the amount and
-//!   the verification link, and the PDF is downloaded from the account.
+//!   address, with the number, the amount, the links and the receipt's PDF attached.
+//! - [`mail_to_donor`] (the account's "Kirim ke e-mail") queues a receipt's e-mail with its
+//!   PDF again, to the donor's own address only (`super::documents::mail_to_donor`).
+//!
+//! A use case makes no document: the PDF is `report::receipt`'s, above the use cases. The
+//! job is handed it as a [`Pdf`] (`scheduler::env`); the account's edges render the PDF and
+//! hand over its bytes.
 
+use super::documents::{self, Mailed};
 use super::{Ctx, Error};
+use crate::db::donations::CreditSettlement;
+use crate::db::payments::{self, PaymentRow};
 use crate::db::receipts::{self, For, ReceiptRow};
 use crate::db::{donations, donors, outbox, Db};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -69,9 +77,17 @@ impl PaidFor {
     }
 }
 
+/// Renders a receipt's PDF: `report::receipt::write`, handed down by the edge that
+/// runs the jobs (a use case names no document maker).
+pub type Pdf = fn(&Document) -> anyhow::Result<Vec<u8>>;
+
 /// A receipt as printed.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// Whose receipt it is (the e-mail goes to this donor's own address).
+    pub donor_id: i64,
+    /// `{base_url}/kuitansi/{id}` or `{base_url}/kuitansi/kredit/{id}`: the receipt's page.
+    pub page_url: String,
     /// `KW/2026/000123`.
     pub number: String,
     pub code: Code,
@@ -133,8 +149,8 @@ pub fn verify_url(base_url: &str, code: &Code) -> String {
     )
 }
 
-async fn stored(ctx: Ctx<'_>, of: For) -> Result<ReceiptRow, Error> {
-    receipts::of(ctx.db, of)
+async fn stored(db: &Db, of: For) -> Result<ReceiptRow, Error> {
+    receipts::of(db, of)
         .await?
         .ok_or(Error::NotFound("Kuitansi"))
 }
@@ -142,10 +158,10 @@ async fn stored(ctx: Ctx<'_>, of: For) -> Result<ReceiptRow, Error> {
 /// The donor as its receipts and statements name it: the name, the address and the NPWP
 /// (grouped for reading) when known.
 pub(crate) async fn donor_lines(
-    ctx: Ctx<'_>,
+    db: &Db,
     donor_id: i64,
 ) -> Result<(String, Option<String>, Option<String>), Error> {
-    let d = donors::get(ctx.db, donor_id)
+    let d = donors::get(db, donor_id)
         .await?
         .ok_or(Error::NotFound("Donatur"))?;
     Ok((
@@ -155,11 +171,11 @@ pub(crate) async fn donor_lines(
     ))
 }
 
-async fn paid_for(ctx: Ctx<'_>, donation_id: i64) -> Result<Vec<PaidFor>, Error> {
-    let Some(d) = donations::get(ctx.db, donation_id).await? else {
+async fn paid_for(db: &Db, donation_id: i64) -> Result<Vec<PaidFor>, Error> {
+    let Some(d) = donations::get(db, donation_id).await? else {
         return Ok(Vec::new());
     };
-    let invoice = donations::invoice_of(ctx.db, donation_id).await?;
+    let invoice = donations::invoice_of(db, donation_id).await?;
     Ok(vec![PaidFor {
         donation_id: d.id,
         invoice_number: invoice.map(|i| i.number).unwrap_or_default(),
@@ -172,34 +188,7 @@ async fn paid_for(ctx: Ctx<'_>, donation_id: i64) -> Result<Vec<PaidFor>, Error>
 /// The document of payment `payment_id`'s receipt, for whoever may see the payment.
 pub async fn of_payment(ctx: Ctx<'_>, payment_id: i64, base_url: &str) -> Result<Document, Error> {
     let r = super::account::receipt(ctx, payment_id).await?;
-    let row = stored(ctx, For::Payment(payment_id)).await?;
-    let (donor_name, donor_address, donor_npwp) = donor_lines(ctx, r.payment.donor_id).await?;
-    let paid = match r.payment.invoice_id {
-        Some(invoice) => {
-            let donation = donations::donation_of_invoice(ctx.db, invoice).await?;
-            match donation {
-                Some(d) => paid_for(ctx, d).await?,
-                None => Vec::new(),
-            }
-        }
-        None => Vec::new(),
-    };
-    let code = row.code();
-    Ok(Document {
-        number: row.number(),
-        verify_url: verify_url(base_url, &code),
-        code,
-        day: row.day().unwrap_or_default(),
-        amount: row.amount,
-        donor_name,
-        donor_address,
-        donor_npwp,
-        from_credit: false,
-        source: r.payment.source.clone(),
-        channel: r.payment.channel.clone(),
-        reference: Some(r.payment.reference.clone()),
-        paid_for: paid,
-    })
+    payment_document(ctx.db, &r.payment, base_url).await
 }
 
 /// The document of credit settlement `settlement_id`'s receipt, for whoever may see it.
@@ -209,10 +198,60 @@ pub async fn of_credit(
     base_url: &str,
 ) -> Result<Document, Error> {
     let r = super::account::credit_receipt(ctx, settlement_id).await?;
-    let row = stored(ctx, For::CreditSettlement(settlement_id)).await?;
-    let (donor_name, donor_address, donor_npwp) = donor_lines(ctx, r.settlement.donor_id).await?;
+    credit_document(ctx.db, &r.settlement, base_url).await
+}
+
+/// A payment's receipt as a document, whoever asks (the callers check).
+async fn payment_document(
+    db: &Db,
+    payment: &PaymentRow,
+    base_url: &str,
+) -> Result<Document, Error> {
+    let row = stored(db, For::Payment(payment.id)).await?;
+    let (donor_name, donor_address, donor_npwp) = donor_lines(db, payment.donor_id).await?;
+    let paid = match payment.invoice_id {
+        Some(invoice) => match donations::donation_of_invoice(db, invoice).await? {
+            Some(d) => paid_for(db, d).await?,
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    };
     let code = row.code();
     Ok(Document {
+        donor_id: payment.donor_id,
+        page_url: format!("{}/kuitansi/{}", base_url.trim_end_matches('/'), payment.id),
+        number: row.number(),
+        verify_url: verify_url(base_url, &code),
+        code,
+        day: row.day().unwrap_or_default(),
+        amount: row.amount,
+        donor_name,
+        donor_address,
+        donor_npwp,
+        from_credit: false,
+        source: payment.source.clone(),
+        channel: payment.channel.clone(),
+        reference: Some(payment.reference.clone()),
+        paid_for: paid,
+    })
+}
+
+/// A credit settlement's receipt as a document, whoever asks (the callers check).
+async fn credit_document(
+    db: &Db,
+    settlement: &CreditSettlement,
+    base_url: &str,
+) -> Result<Document, Error> {
+    let row = stored(db, For::CreditSettlement(settlement.id)).await?;
+    let (donor_name, donor_address, donor_npwp) = donor_lines(db, settlement.donor_id).await?;
+    let code = row.code();
+    Ok(Document {
+        donor_id: settlement.donor_id,
+        page_url: format!(
+            "{}/kuitansi/kredit/{}",
+            base_url.trim_end_matches('/'),
+            settlement.id
+        ),
         number: row.number(),
         verify_url: verify_url(base_url, &code),
         code,
@@ -225,8 +264,53 @@ pub async fn of_credit(
         source: "credit".into(),
         channel: None,
         reference: None,
-        paid_for: paid_for(ctx, r.settlement.donation_id).await?,
+        paid_for: paid_for(db, settlement.donation_id).await?,
     })
+}
+
+/// A receipt's e-mail: its subject and its text (the PDF goes as its attachment).
+pub fn mail(doc: &Document) -> (String, String) {
+    let number = &doc.number;
+    let body = format!(
+        "Yth. {donor},\n\n\
+         Terima kasih. Kuitansi {number} telah terbit untuk pembayaran Anda kepada GN Lingkaran.\n\n\
+         Nomor kuitansi: {number}\n\
+         Tanggal: {day}\n\
+         Jumlah: {amount} ({words})\n\
+         Kode verifikasi: {code}\n\n\
+         PDF kuitansi terlampir ({file}). Kuitansi juga dapat dilihat setelah masuk: {page}\n\
+         Siapa pun dapat memeriksa keasliannya di: {link}\n\n\
+         Receipt {number} for {amount} is issued; its PDF is attached ({file}). \
+         See it at {page} and check it at {link}.\n\n\
+         Salam,\nGN Lingkaran",
+        donor = doc.donor_name,
+        day = format::date(doc.day, "id"),
+        amount = rupiah(doc.amount),
+        words = terbilang(doc.amount),
+        code = doc.code.grouped(),
+        file = doc.file_name(),
+        page = doc.page_url,
+        link = doc.verify_url,
+    );
+    (format!("Kuitansi {number} — GN Lingkaran"), body)
+}
+
+/// Sends a receipt's e-mail with its PDF (`pdf`, rendered by the edge from `doc`) to the
+/// donor's own address, for the donor or staff acting for them: once however often it is
+/// asked the same day, and within the day's cap (`documents::mail_to_donor`). `doc` comes
+/// from [`of_payment`] or [`of_credit`], which decided that the caller may have it.
+pub async fn mail_to_donor(ctx: Ctx<'_>, doc: &Document, pdf: Vec<u8>) -> Result<Mailed, Error> {
+    let (subject, body) = mail(doc);
+    documents::mail_to_donor(
+        ctx,
+        doc.donor_id,
+        &subject,
+        &body,
+        &doc.file_name(),
+        "application/pdf",
+        pdf,
+    )
+    .await
 }
 
 /// What the public check of a code confirms, and nothing else.
@@ -259,47 +343,36 @@ pub async fn verify(db: &Db, code: &str) -> Result<Verified, Error> {
 pub const MAILS_PER_RUN: i64 = 500;
 
 /// Queues the e-mail of each receipt issued since the last run to its donor's address (a
-/// donor without one is passed over), at most [`MAILS_PER_RUN`]. Each is queued once (the
-/// outbox's key `receipt:<id>`, and `receipts.mailed_at`). Returns how many were queued.
-pub async fn queue_mails(db: &Db, base_url: &str, now: DateTime<Utc>) -> anyhow::Result<usize> {
+/// donor without one is passed over), with its PDF (made by `pdf`) attached, at most
+/// [`MAILS_PER_RUN`]. Each is queued once (the outbox's key `receipt:<id>`, and
+/// `receipts.mailed_at`). Returns how many were queued.
+pub async fn queue_mails(
+    db: &Db,
+    base_url: &str,
+    pdf: Pdf,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let mut queued = 0;
     for u in receipts::unmailed(db, MAILS_PER_RUN).await? {
         if let Some(email) = u.email.as_deref().filter(|e| !e.trim().is_empty()) {
-            let r = &u.receipt;
-            let code = r.code();
-            let link = verify_url(base_url, &code);
-            let page = match (r.payment_id, r.credit_settlement_id) {
-                (Some(p), _) => format!("{}/kuitansi/{p}", base_url.trim_end_matches('/')),
-                (_, Some(s)) => format!("{}/kuitansi/kredit/{s}", base_url.trim_end_matches('/')),
-                _ => String::new(),
-            };
-            let day = r.day().map(|d| format::date(d, "id")).unwrap_or_default();
-            let number = r.number();
-            let body = format!(
-                "Yth. {donor},\n\n\
-                 Terima kasih. Kuitansi {number} telah terbit untuk pembayaran Anda kepada GN Lingkaran.\n\n\
-                 Nomor kuitansi: {number}\n\
-                 Tanggal: {day}\n\
-                 Jumlah: {amount} ({words})\n\
-                 Kode verifikasi: {code}\n\n\
-                 Kuitansi (juga PDF) dapat dilihat setelah masuk: {page}\n\
-                 Siapa pun dapat memeriksa keasliannya di: {link}\n\n\
-                 Receipt {number} for {amount} is issued; see it (and its PDF) at {page} \
-                 and check it at {link}.\n\n\
-                 Salam,\nGN Lingkaran",
-                donor = u.donor_name,
-                amount = rupiah(r.amount),
-                words = terbilang(r.amount),
-                code = code.grouped(),
-            );
+            let doc = document_of(db, &u.receipt, base_url).await?;
+            let (subject, body) = mail(&doc);
+            let attachment = outbox::Attachment::new(
+                &doc.file_name(),
+                "kuitansi.pdf",
+                "application/pdf",
+                pdf(&doc)?,
+            )
+            .map_err(|p| anyhow::anyhow!("receipt {}: {p}", doc.number))?;
             let fresh = outbox::enqueue(
                 db,
                 &outbox::NewMessage {
-                    dedupe_key: format!("receipt:{}", r.id),
+                    dedupe_key: format!("receipt:{}", u.receipt.id),
                     channel: "email",
                     recipient: email.trim().to_string(),
-                    subject: Some(format!("Kuitansi {number} — GN Lingkaran")),
+                    subject: Some(subject),
                     body,
+                    attachment: Some(attachment),
                 },
                 now,
             )
@@ -311,4 +384,28 @@ pub async fn queue_mails(db: &Db, base_url: &str, now: DateTime<Utc>) -> anyhow:
         receipts::mark_mailed(db, u.receipt.id, now).await?;
     }
     Ok(queued)
+}
+
+/// The document of a stored receipt, for the job (no caller to check).
+async fn document_of(db: &Db, r: &ReceiptRow, base_url: &str) -> anyhow::Result<Document> {
+    let internal = |e: Error| anyhow::anyhow!("receipt {}: {e:?}", r.id);
+    match (r.payment_id, r.credit_settlement_id) {
+        (Some(p), _) => {
+            let payment = payments::get(db, p)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("receipt {}: payment {p} not found", r.id))?;
+            payment_document(db, &payment, base_url)
+                .await
+                .map_err(internal)
+        }
+        (_, Some(s)) => {
+            let settlement = donations::credit_settlement(db, s).await?.ok_or_else(|| {
+                anyhow::anyhow!("receipt {}: credit settlement {s} not found", r.id)
+            })?;
+            credit_document(db, &settlement, base_url)
+                .await
+                .map_err(internal)
+        }
+        _ => anyhow::bail!("receipt {} is of nothing", r.id),
+    }
 }

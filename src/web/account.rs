@@ -211,7 +211,8 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for pay in &pays {
                             tr id={ "pembayaran-" (pay.id) } {
-                                td { a href={ "/kuitansi/" (pay.id) } { (pay.receipt_number()) } " · " a href={ "/kuitansi/" (pay.id) "/pdf" } { "PDF" } }
+                                td { a href={ "/kuitansi/" (pay.id) } { (pay.receipt_number()) } " · " a href={ "/kuitansi/" (pay.id) "/pdf" } { "PDF" }
+                                    (super::receipts::mail_form(&ctx, &format!("/kuitansi/{}/kirim", pay.id))) }
                                 td { (money::day(&pay.paid_on, lang)) }
                                 td.num { (rupiah(pay.amount)) }
                                 td { @match &pay.invoice_number { Some(n) => { code { (n) } } None => { (t(S::ToCredit)) } } }
@@ -236,7 +237,8 @@ pub async fn account(ctx: Ctx, State(state): State<AppState>) -> PageResult {
                     tbody {
                         @for c in &settled {
                             tr id={ "kredit-" (c.id) } {
-                                td { a href={ "/kuitansi/kredit/" (c.id) } { (c.receipt_number()) } " · " a href={ "/kuitansi/kredit/" (c.id) "/pdf" } { "PDF" } }
+                                td { a href={ "/kuitansi/kredit/" (c.id) } { (c.receipt_number()) } " · " a href={ "/kuitansi/kredit/" (c.id) "/pdf" } { "PDF" }
+                                    (super::receipts::mail_form(&ctx, &format!("/kuitansi/kredit/{}/kirim", c.id))) }
                                 td { (layout::when(c.settled_at, &ctx)) }
                                 td.num { (rupiah(c.amount)) }
                                 td { code { (c.invoice_number) } }

@@ -23,10 +23,12 @@
 //! | `POST /donasi/{id}/batal` | the donor, officer, admin | cancel a held donation (workers released, invoice cancelled) |
 //! | `GET /akun` | donor (staff: `?donor=`) | credit, invoices, payments |
 //! | `GET /akun/laporan` | the donor, officer, admin (`?donor=`) | the donor's statement or CSR report for any dates, PDF or XLSX (`statement`) |
+//! | `POST /akun/laporan/kirim` | the donor, officer, admin | the same, attached to an e-mail to the donor's own address |
 //! | `POST /akun/preferensi` | the donor, officer, admin | e-mail for reminders, how the donor is named (publicly, on receipts, its total on `/transparansi`), where stopped months' money goes |
 //! | `GET /kuitansi/{id}` | the donor, officer, admin | a payment's printable receipt |
 //! | `GET /kuitansi/kredit/{id}` | the donor, officer, admin | the receipt of a donation paid from credit |
 //! | `GET /kuitansi/{id}/pdf`, `GET /kuitansi/kredit/{id}/pdf` | the donor, officer, admin | the same receipts as PDF (`receipts`) |
+//! | `POST /kuitansi/{id}/kirim`, `POST /kuitansi/kredit/{id}/kirim` | the donor, officer, admin | a receipt with its PDF to the donor's own e-mail ("Kirim ke e-mail" on `/akun`) |
 //! | `GET /verifikasi`, `GET /verifikasi/{code}` | anyone | a receipt's verification code checked: number, date, amount, donor or "donatur anonim" |
 //! | `GET /mutasi`, `POST /mutasi` | officer, admin | upload a bank statement (CSV, MT940), its report |
 //! | `GET /mutasi/belum-cocok` | officer, admin | statement lines that matched nothing |
@@ -145,10 +147,13 @@ pub fn router() -> Router<AppState> {
         .route("/akun", get(account::account))
         .route("/akun/preferensi", post(account::save_preferences))
         .route("/akun/laporan", get(statement::download))
+        .route("/akun/laporan/kirim", post(statement::mail))
         .route("/kuitansi/{id}", get(account::receipt))
         .route("/kuitansi/kredit/{id}", get(account::credit_receipt))
         .route("/kuitansi/{id}/pdf", get(receipts::payment_pdf))
         .route("/kuitansi/kredit/{id}/pdf", get(receipts::credit_pdf))
+        .route("/kuitansi/{id}/kirim", post(receipts::payment_mail))
+        .route("/kuitansi/kredit/{id}/kirim", post(receipts::credit_mail))
         .route("/verifikasi", get(receipts::form_page))
         .route("/verifikasi/{code}", get(receipts::check))
         .route(

@@ -4,6 +4,10 @@
 //!   settlement's receipt as an A4 PDF (`report::receipt`), for whoever may see the HTML
 //!   receipt (`usecase::receipts::{of_payment, of_credit}`, the same rule); anyone else gets
 //!   the same "not found" page.
+//! - `POST /kuitansi/{id}/kirim` and `POST /kuitansi/kredit/{id}/kirim` ("Kirim ke e-mail"
+//!   beside each receipt on `/akun`, [`mail_form`]): the receipt's e-mail with its PDF to the
+//!   donor's own address (`usecase::receipts::mail_to_donor`: once a day per receipt, at
+//!   most 20 documents a donor a day; a donor without an address is told so).
 //! - `GET /verifikasi/{code}` (and `/verifikasi?kode=`, the form): public, no sign-in. A real
 //!   code confirms the receipt's number, day, amount and the donor's name, or "donatur
 //!   anonim"; nothing else. A malformed or unknown code is a 404 page in words.
@@ -62,6 +66,85 @@ pub async fn credit_pdf(
         .await
         .map_err(|e| ctx.failed(e))?;
     pdf_response(&ctx, &doc)
+}
+
+/// "Kirim ke e-mail": the small form beside a receipt that posts to `action`.
+pub fn mail_form(ctx: &Ctx, action: &str) -> Markup {
+    html! {
+        form.inline.noprint method="post" action=(action) {
+            " · "
+            input type="hidden" name="csrf" value=(ctx.csrf());
+            button type="submit" { (ctx.lang.pick("Kirim ke e-mail", "Send to my e-mail")) }
+        }
+    }
+}
+
+/// Sends `doc` with its PDF to its donor's own address and says so on a page.
+async fn mail(
+    ctx: &Ctx,
+    state: &AppState,
+    form: super::form::FormFields,
+    doc: Result<Document, crate::usecase::Error>,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(super::page::field(&form, "csrf"))?;
+    let doc = doc.map_err(|e| ctx.failed(e))?;
+    let bytes = crate::report::receipt::write(&doc).map_err(|e| ctx.internal(e))?;
+    let m = uc::mail_to_donor(state.ctx(p), &doc, bytes)
+        .await
+        .map_err(|e| ctx.failed(e))?;
+    let pick = |a, b| ctx.lang.pick(a, b);
+    let back = if p.role == crate::auth::Role::Donor {
+        "/akun".to_string()
+    } else {
+        format!("/akun?donor={}", doc.donor_id)
+    };
+    let title = pick("Kuitansi dikirim", "Receipt sent");
+    let body = html! {
+        h1 { (title) }
+        p.ok role="status" id="terkirim" {
+            @if m.queued {
+                (pick("Kuitansi ", "Receipt ")) strong { (doc.number) }
+                (pick(" beserta PDF-nya akan dikirim ke ", " with its PDF will be sent to ")) strong { (m.to) } "."
+            } @else {
+                (pick("Kuitansi ", "Receipt ")) strong { (doc.number) }
+                (pick(" sudah dikirim ke ", " was already sent to ")) strong { (m.to) }
+                (pick(" hari ini; tidak dikirim lagi.", " today; it is not sent again."))
+            }
+        }
+        p { a href=(back) { (pick("Kembali ke akun", "Back to the account")) } }
+    };
+    let mut r = layout::page(ctx, title, body).into_response();
+    no_store(&mut r);
+    Ok(r)
+}
+
+/// `POST /kuitansi/{id}/kirim`: a payment's receipt to the donor's own e-mail address.
+pub async fn payment_mail(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: super::form::FormFields,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let id: i64 = id.parse().map_err(|_| not_found(&ctx))?;
+    let doc = uc::of_payment(state.ctx(p), id, &state.settings.base_url).await;
+    mail(&ctx, &state, form, doc).await
+}
+
+/// `POST /kuitansi/kredit/{id}/kirim`: the receipt of a donation paid from credit to the
+/// donor's own e-mail address.
+pub async fn credit_mail(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: super::form::FormFields,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let id: i64 = id.parse().map_err(|_| not_found(&ctx))?;
+    let doc = uc::of_credit(state.ctx(p), id, &state.settings.base_url).await;
+    mail(&ctx, &state, form, doc).await
 }
 
 /// The form to type a code, as the receipt prints it.

@@ -6,19 +6,30 @@
 //! - `GET /akun/laporan?dari=YYYY-MM-DD&sampai=YYYY-MM-DD&jenis=laporan|csr&format=pdf|xlsx`
 //!   ([`download`]): the file, for the donor's own account (staff add `donor=`), or a page
 //!   that says what is wrong with the dates (422).
+//! - `POST /akun/laporan/kirim` ([`mail`], the section's second form "Kirim ke e-mail"): the
+//!   same file attached to one e-mail to the donor's own address
+//!   (`usecase::donor_statement::mail`; once a day for the same file, 20 documents a day).
 
-use super::page::{Ctx, PageResult};
+use super::layout;
+use super::page::{no_store, Ctx, Fail, PageResult};
 use crate::app::AppState;
 use crate::auth::role::GIVERS;
 use crate::auth::Role;
 use crate::report::{donor_statement, Format};
-use crate::usecase::donor_statement::{self as uc, Kind};
+use crate::usecase::donor_statement::{self as uc, Kind, Statement};
 use axum::extract::State;
+use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
 use lingkaran_domain::statement::Period;
 use maud::{html, Markup};
 
-pub async fn download(ctx: Ctx, State(state): State<AppState>) -> PageResult {
+/// The statement the fields ask for (`donor` for staff, `dari`, `sampai`, `jenis`, `format`),
+/// written: the statement, its file name and format, and its bytes.
+async fn written(
+    ctx: &Ctx,
+    state: &AppState,
+    field: impl Fn(&str) -> Option<String>,
+) -> Result<(Statement, String, Format, Vec<u8>), Fail> {
     let p = ctx.require(&GIVERS)?;
     let uc_ctx = state.ctx(p);
     let donor_id = if p.role == Role::Donor {
@@ -27,24 +38,73 @@ pub async fn download(ctx: Ctx, State(state): State<AppState>) -> PageResult {
             .map_err(|e| ctx.failed(e))?
             .id
     } else {
-        ctx.param("donor")
+        field("donor")
             .and_then(|d| d.trim().parse::<i64>().ok())
             .ok_or_else(|| ctx.failed(crate::usecase::Error::NotFound("Donatur")))?
     };
-    let period = uc::period(ctx.param("dari"), ctx.param("sampai"), uc_ctx.clock.today())
+    let (from, to) = (field("dari"), field("sampai"));
+    let period = uc::period(from.as_deref(), to.as_deref(), uc_ctx.clock.today())
         .map_err(|e| ctx.failed(e))?;
-    let kind = Kind::parse(ctx.param("jenis")).map_err(|e| ctx.failed(e))?;
-    let format = Format::parse(ctx.param("format")).map_err(|e| ctx.failed(e))?;
+    let kind = Kind::parse(field("jenis").as_deref()).map_err(|e| ctx.failed(e))?;
+    let format = Format::parse(field("format").as_deref()).map_err(|e| ctx.failed(e))?;
     let s = uc::build(uc_ctx, donor_id, period, kind)
         .await
         .map_err(|e| ctx.failed(e))?;
     let (name, bytes) = donor_statement::render(&s, format).map_err(|e| ctx.internal(e))?;
+    Ok((s, name, format, bytes))
+}
+
+pub async fn download(ctx: Ctx, State(state): State<AppState>) -> PageResult {
+    let (_, name, format, bytes) =
+        written(&ctx, &state, |k| ctx.param(k).map(str::to_string)).await?;
     Ok(crate::http::download::attachment(
         bytes,
         format.content_type(),
         &name,
         "laporan-donasi",
     ))
+}
+
+/// `POST /akun/laporan/kirim`: the statement to the donor's own e-mail address, and a page
+/// that says where it goes.
+pub async fn mail(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    form: super::form::FormFields,
+) -> PageResult {
+    let p = ctx.require(&GIVERS)?;
+    let form = form.map(|f| f.0).unwrap_or_default();
+    ctx.check_csrf(super::page::field(&form, "csrf"))?;
+    let (s, name, format, bytes) = written(&ctx, &state, |k| {
+        super::page::field(&form, k).map(str::to_string)
+    })
+    .await?;
+    let m = uc::mail(state.ctx(p), &s, &name, format.content_type(), bytes)
+        .await
+        .map_err(|e| ctx.failed(e))?;
+    let pick = |a, b| ctx.lang.pick(a, b);
+    let back = if p.role == Role::Donor {
+        "/akun".to_string()
+    } else {
+        format!("/akun?donor={}", s.donor_id)
+    };
+    let title = pick("Laporan dikirim", "Statement sent");
+    let body = html! {
+        h1 { (title) }
+        p.ok role="status" id="terkirim" {
+            (s.kind.title(ctx.lang.code())) " " (s.period.text(ctx.lang.code()))
+            @if m.queued {
+                (pick(" akan dikirim ke ", " will be sent to ")) strong { (m.to) } "."
+            } @else {
+                (pick(" sudah dikirim ke ", " was already sent to ")) strong { (m.to) }
+                (pick(" hari ini; tidak dikirim lagi.", " today; it is not sent again."))
+            }
+        }
+        p { a href=(back) { (pick("Kembali ke akun", "Back to the account")) } }
+    };
+    let mut r = layout::page(&ctx, title, body).into_response();
+    no_store(&mut r);
+    Ok(r)
 }
 
 /// The account's section: the period, the kind, and a button per format. `donor` is named
@@ -78,6 +138,34 @@ pub fn form(ctx: &Ctx, donor: Option<i64>, today: NaiveDate) -> Markup {
                     button type="submit" name="format" value="pdf" id="laporan-pdf" { (pick("Unduh PDF", "Download PDF")) }
                     " "
                     button type="submit" name="format" value="xlsx" id="laporan-xlsx" { (pick("Unduh XLSX", "Download XLSX")) }
+                }
+            }
+            details {
+                summary { (pick("Kirim ke e-mail", "Send by e-mail")) }
+                form method="post" action="/akun/laporan/kirim" id="laporan-kirim" {
+                    input type="hidden" name="csrf" value=(ctx.csrf());
+                    @if let Some(d) = donor { input type="hidden" name="donor" value=(d); }
+                    p {
+                        label { (pick("Dari tanggal", "From")) " "
+                            input type="date" name="dari" value=(year.from.to_string()) required; }
+                        " "
+                        label { (pick("Sampai tanggal", "To")) " "
+                            input type="date" name="sampai" value=(year.to.to_string()) required; }
+                        " "
+                        label { (pick("Jenis", "Kind")) " "
+                            select name="jenis" {
+                                option value="laporan" { (pick("Laporan donasi", "Donation statement")) }
+                                option value="csr" { (pick("Laporan CSR/TJSL", "CSR report")) }
+                            }
+                        }
+                        " "
+                        label { "Format " select name="format" { option value="pdf" { "PDF" } option value="xlsx" { "XLSX" } } }
+                    }
+                    p.muted { (pick(
+                        "Dikirim ke alamat e-mail di Pengaturan akun, sebagai lampiran.",
+                        "Sent, attached, to the e-mail address in the account's preferences.",
+                    )) }
+                    p { button type="submit" id="laporan-kirim-tombol" { (pick("Kirim", "Send")) } }
                 }
             }
             @if let Some(y) = last_year {

@@ -2,6 +2,7 @@
 //! types live at the HTTP edge of the `lingkaran` crate.
 
 pub mod allocation;
+pub mod attachment;
 pub mod audit;
 pub mod benefits;
 pub mod claims;
