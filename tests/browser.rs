@@ -1303,3 +1303,91 @@ async fn claims_browser_sqlite() {
 async fn claims_browser_postgres() {
     common::on_postgres(claims_in_browser).await
 }
+
+/// What a donor sees (issue 14 §4), on a phone-width screen: the demo's CSR officer opens its
+/// held donation and follows the payment steps (the bank named, the number to copy, the
+/// amount, the time left, a bank's steps opened), opens its paid donation and reads what
+/// happened to its workers, then on its account downloads a receipt's PDF and its yearly
+/// statement; no page is wider than the phone.
+async fn donor_on_a_phone(db: Db) {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(db.clone()).await;
+    let demo_dir = tempfile::tempdir().unwrap();
+    lingkaran::demo::seed(&db, demo_dir.path()).await.unwrap();
+    let (held, paid): (i64, i64) = lingkaran::on_db!(&db, |pool| sqlx::query_as(
+        "SELECT MIN(CASE WHEN d.status = 'held' THEN d.id END),
+                MIN(CASE WHEN d.status = 'funded' THEN d.id END)
+         FROM donations d JOIN donors o ON o.id = d.donor_id JOIN users u ON u.id = o.user_id
+         WHERE u.username = 'donatur'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+
+    let b = driver.browser().await;
+    b.window(390, 844).await;
+    b.sign_in(&app, "donatur", lingkaran::demo::DEMO_PASSWORD)
+        .await;
+
+    // The held donation: how to pay it.
+    b.goto(&app.url(&format!("/donasi/{held}"))).await;
+    b.find("#cara-bayar").await;
+    assert!(b.text("#bank-va").await.contains("BRI"));
+    let amount = b.text("#jumlah-bayar").await;
+    assert!(amount.starts_with("Rp "), "{amount}");
+    assert!(b.text("#sisa-waktu").await.contains("Sisa waktu"));
+    // The copy button is shown by its script (the CSP allows the one same-origin file).
+    b.find("#tombol-salin").await;
+    let va = b
+        .post(
+            "/execute/sync",
+            json!({ "script": "return document.getElementById('salin-va').value;", "args": [] }),
+        )
+        .await
+        .unwrap();
+    assert!(
+        va.as_str()
+            .is_some_and(|v| v.len() >= 10 && v.bytes().all(|c| c.is_ascii_digit())),
+        "{va}"
+    );
+    // Another bank's steps: open them and read the first.
+    b.click("#cara-bayar details[data-bank='BCA'] summary")
+        .await;
+    let steps = b.text("#cara-bayar details[data-bank='BCA']").await;
+    assert!(steps.contains("BCA"), "{steps}");
+    assert!(!b.overflows().await, "the invoice is wider than a phone");
+    b.screenshot("donatur-1-cara-bayar-ponsel").await;
+
+    // The paid donation: what happened to each worker.
+    b.goto(&app.url(&format!("/donasi/{paid}"))).await;
+    b.wait_text("Terlindungi sampai").await;
+    assert!(!b.overflows().await, "the donation is wider than a phone");
+    b.screenshot("donatur-2-donasi-ponsel").await;
+
+    // The account: a receipt's PDF, then this year's statement.
+    b.goto(&app.url("/akun")).await;
+    b.find("#laporan-donasi").await;
+    assert!(!b.overflows().await, "the account is wider than a phone");
+    b.click("#pembayaran a[href$='/pdf']").await;
+    let receipt = b.downloaded(".pdf").await;
+    assert!(receipt.starts_with(b"%PDF-"), "a receipt PDF");
+    for f in std::fs::read_dir(&b.downloads).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    b.click("#laporan-pdf").await;
+    let statement = b.downloaded(".pdf").await;
+    assert!(statement.starts_with(b"%PDF-"), "a statement PDF");
+    b.screenshot("donatur-3-akun-ponsel").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn donor_browser_sqlite() {
+    common::on_sqlite(donor_on_a_phone).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn donor_browser_postgres() {
+    common::on_postgres(donor_on_a_phone).await
+}

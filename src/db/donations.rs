@@ -1536,13 +1536,14 @@ pub async fn workers_of(
 }
 
 /// The NIKs of a donation's workers that still have a month in it (an extension funds them
-/// again; those whose months all stopped are left out).
+/// again; those whose months all stopped are left out). Each worker's months are probed by
+/// their key: `+m.donation_id` keeps SQLite off the `donation_id` index (`db::impact`).
 pub async fn niks_with_months(db: &Db, donation_id: i64) -> sqlx::Result<Vec<String>> {
     let sealed: Vec<Vec<u8>> = on_db!(db, |pool| sqlx::query_scalar(
         "SELECT w.nik FROM donation_workers dw JOIN workers w ON w.id = dw.worker_id
          WHERE dw.donation_id = $1
            AND EXISTS (SELECT 1 FROM worker_months m
-                       WHERE m.worker_id = dw.worker_id AND m.donation_id = dw.donation_id)
+                       WHERE m.worker_id = dw.worker_id AND +m.donation_id = dw.donation_id)
          ORDER BY dw.rank"
     )
     .bind(donation_id)
@@ -1584,8 +1585,10 @@ pub async fn workers_in(
                 q.push(")");
             }
             WorkerFilter::Rejected => {
+                // The worker's own answers (by `worker_id`): `+c.donation_id` keeps SQLite
+                // off the index on the donation, which it would walk for every worker.
                 q.push(
-                    " AND EXISTS (SELECT 1 FROM confirmations c WHERE c.donation_id = dw.donation_id
+                    " AND EXISTS (SELECT 1 FROM confirmations c WHERE +c.donation_id = dw.donation_id
                        AND c.worker_id = dw.worker_id AND c.status = 'rejected')",
                 );
             }

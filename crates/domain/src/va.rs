@@ -75,112 +75,81 @@ pub type Way = (String, Vec<String>);
 /// `from`: its own VA menu at the issuing bank, an interbank transfer from any other.
 pub fn steps(issuer: &Bank, from: &Bank, va: &str, amount: &str, lang: &str) -> Vec<Way> {
     let en = lang == "en";
-    let same = issuer.code == from.code;
     let pick = |id: String, e: String| if en { e } else { id };
+    // How each channel starts: the card, the app, the bank's site.
+    let channels = [
+        (
+            "ATM".to_string(),
+            pick(
+                "Masukkan kartu dan PIN.".into(),
+                "Insert your card and PIN.".into(),
+            ),
+            pick("Transaksi Lain › ".into(), "Other Transactions › ".into()),
+        ),
+        (
+            "Mobile banking".to_string(),
+            pick(
+                format!("Buka {} dan masuk.", from.app),
+                format!("Open {} and sign in.", from.app),
+            ),
+            String::new(),
+        ),
+        (
+            "Internet banking".to_string(),
+            pick(
+                format!("Masuk ke {}.", from.web),
+                format!("Sign in at {}.", from.web),
+            ),
+            String::new(),
+        ),
+    ];
+    // Then the same for every channel: the issuing bank's own VA menu, or a transfer to it
+    // from another bank; and the check before the PIN.
+    let middle = |menu_prefix: &str| -> Vec<String> {
+        if issuer.code == from.code {
+            vec![
+                pick(
+                    format!("Pilih {menu_prefix}{}.", from.va_menu),
+                    format!("Choose {menu_prefix}{}.", from.va_menu),
+                ),
+                pick(
+                    format!("Masukkan nomor {va}."),
+                    format!("Enter the number {va}."),
+                ),
+            ]
+        } else {
+            vec![
+                pick(
+                    format!(
+                        "Pilih Transfer › ke bank lain, bank tujuan {}.",
+                        issuer.name
+                    ),
+                    format!("Choose Transfer › to another bank, to {}.", issuer.name),
+                ),
+                pick(
+                    format!(
+                        "Nomor rekening tujuan: {va}; jumlah: {amount} (tepat, tanpa dibulatkan)."
+                    ),
+                    format!("Account number: {va}; amount: {amount} (exactly, not rounded)."),
+                ),
+            ]
+        }
+    };
     let check = pick(
         format!("Periksa nama (GN Lingkaran) dan jumlah {amount}, lalu konfirmasi dengan PIN."),
         format!(
             "Check the name (GN Lingkaran) and the amount {amount}, then confirm with your PIN."
         ),
     );
-    let (atm, app, web) = if same {
-        (
-            vec![
-                pick(
-                    "Masukkan kartu dan PIN.".into(),
-                    "Insert your card and PIN.".into(),
-                ),
-                pick(
-                    format!("Pilih Transaksi Lain › {}.", from.va_menu),
-                    format!("Choose Other Transactions › {}.", from.va_menu),
-                ),
-                pick(
-                    format!("Masukkan nomor {va}."),
-                    format!("Enter the number {va}."),
-                ),
-                check.clone(),
-            ],
-            vec![
-                pick(
-                    format!("Buka {} dan masuk.", from.app),
-                    format!("Open {} and sign in.", from.app),
-                ),
-                pick(
-                    format!("Pilih {}.", from.va_menu),
-                    format!("Choose {}.", from.va_menu),
-                ),
-                pick(
-                    format!("Masukkan nomor {va}."),
-                    format!("Enter the number {va}."),
-                ),
-                check.clone(),
-            ],
-            vec![
-                pick(
-                    format!("Masuk ke {}.", from.web),
-                    format!("Sign in at {}.", from.web),
-                ),
-                pick(
-                    format!("Pilih {}.", from.va_menu),
-                    format!("Choose {}.", from.va_menu),
-                ),
-                pick(
-                    format!("Masukkan nomor {va}."),
-                    format!("Enter the number {va}."),
-                ),
-                check.clone(),
-            ],
-        )
-    } else {
-        let to_other = pick(
-            format!(
-                "Pilih Transfer › ke bank lain, bank tujuan {}.",
-                issuer.name
-            ),
-            format!("Choose Transfer › to another bank, to {}.", issuer.name),
-        );
-        let account = pick(
-            format!("Nomor rekening tujuan: {va}; jumlah: {amount} (tepat, tanpa dibulatkan)."),
-            format!("Account number: {va}; amount: {amount} (exactly, not rounded)."),
-        );
-        (
-            vec![
-                pick(
-                    "Masukkan kartu dan PIN.".into(),
-                    "Insert your card and PIN.".into(),
-                ),
-                to_other.clone(),
-                account.clone(),
-                check.clone(),
-            ],
-            vec![
-                pick(
-                    format!("Buka {} dan masuk.", from.app),
-                    format!("Open {} and sign in.", from.app),
-                ),
-                to_other.clone(),
-                account.clone(),
-                check.clone(),
-            ],
-            vec![
-                pick(
-                    format!("Masuk ke {}.", from.web),
-                    format!("Sign in at {}.", from.web),
-                ),
-                to_other,
-                account,
-                check,
-            ],
-        )
-    };
-    vec![
-        ("ATM".into(), atm),
-        (pick("Mobile banking".into(), "Mobile banking".into()), app),
-        (
-            pick("Internet banking".into(), "Internet banking".into()),
-            web,
-        ),
-    ]
+    channels
+        .into_iter()
+        .map(|(name, first, menu_prefix)| {
+            let mut steps = vec![first];
+            steps.extend(middle(&menu_prefix));
+            steps.push(check.clone());
+            (name, steps)
+        })
+        .collect()
 }
 
 /// "23 jam 41 menit", "1 hari 2 jam": the time left before `until`, to the minute; `None`
@@ -224,6 +193,16 @@ mod tests {
         let own = steps(bri, bri, "88908 0000 0000 012", "Rp 100.800", "id");
         assert_eq!(own.len(), 3);
         assert!(own[0].1[1].contains("BRIVA"), "{own:?}");
+        assert!(
+            own[0].1[1].starts_with("Pilih Transaksi Lain › "),
+            "{own:?}"
+        );
+        assert_eq!(own[1].1[1], "Pilih Pembayaran › BRIVA.");
+        assert!(own.iter().all(|(_, s)| s.len() == 4), "{own:?}");
+        assert!(
+            own[2].1[3].contains("Rp 100.800"),
+            "the check before the PIN"
+        );
         let other = steps(bri, bca, "8890800000000012", "Rp 100.800", "id");
         assert!(other[1].1[0].contains("BCA mobile"));
         assert!(other[1].1[1].contains("bank tujuan BRI"), "{other:?}");
