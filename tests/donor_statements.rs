@@ -13,12 +13,10 @@
 use crate::common;
 
 use calamine::Data;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use common::documents::{fetch, number, pdf_text, row, sheet, XLSX};
 use common::pages::{page, signed_in};
 use common::{TestApp, Token};
-use lingkaran::db::audit::Actor;
-use lingkaran::db::payments::{self, NewPayment, Source, Target};
 use lingkaran_domain::format::rupiah;
 use serde_json::json;
 
@@ -53,25 +51,7 @@ both_dbs!(
         let today = lingkaran::clock::today();
         // Rp 5.000.000 to Budi's credit (a receipt), a donation of 3 workers for 12 months
         // paid from it (a receipt of the credit), Rp 250.000 returned to his bank.
-        payments::book(
-            &db,
-            &NewPayment {
-                source: Source::Manual,
-                reference: "SETOR-1".into(),
-                target: Target::Donor(budi_id),
-                amount: 5_000_000,
-                paid_on: today,
-                channel: Some("manual".into()),
-                evidence_name: None,
-                evidence: None,
-                recorded_by: Actor::Cli,
-                note: None,
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        common::to_credit(&db, budi_id, "SETOR-1", 5_000_000).await;
         let (s, d) = app
             .post(
                 &budi,

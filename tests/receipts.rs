@@ -287,25 +287,7 @@ both_dbs!(
         let (budi, budi_id) = app.sign_up("budi", "Budi Santoso").await;
         let today = lingkaran::clock::today();
         // Money to Budi's credit first (its own receipt, the year's first).
-        let first = payments::book(
-            &db,
-            &NewPayment {
-                source: Source::Manual,
-                reference: "SETOR-1".into(),
-                target: Target::Donor(budi_id),
-                amount: 5_000_000,
-                paid_on: today,
-                channel: Some("manual".into()),
-                evidence_name: None,
-                evidence: None,
-                recorded_by: Actor::Cli,
-                note: None,
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let first = common::to_credit(&db, budi_id, "SETOR-1", 5_000_000).await;
         let (id, _, invoice, amount) = donate(&app, &budi, 3).await;
         let (s, paid) = app
             .post(
@@ -323,9 +305,7 @@ both_dbs!(
             "{shown}"
         );
         let sid = shown["invoice"]["credit_receipt"]["id"].as_i64().unwrap();
-        let (_, receipt) = app
-            .get(&budi, &format!("/api/v1/payments/{}", first.payment_id))
-            .await;
+        let (_, receipt) = app.get(&budi, &format!("/api/v1/payments/{}", first)).await;
         assert_eq!(receipt["receipt_number"], format!("KW/{year}/000001"));
 
         let (s, rc) = app
@@ -1090,30 +1070,6 @@ async fn documents_of(db: &Db, donor: i64) -> i64 {
     .unwrap()
 }
 
-/// Books `amount` to `donor`'s credit: a payment with its own receipt. Its id.
-async fn to_credit(db: &Db, donor: i64, reference: &str, amount: i64) -> i64 {
-    payments::book(
-        db,
-        &NewPayment {
-            source: Source::Manual,
-            reference: reference.into(),
-            target: Target::Donor(donor),
-            amount,
-            paid_on: lingkaran::clock::today(),
-            channel: Some("manual".into()),
-            evidence_name: None,
-            evidence: None,
-            recorded_by: Actor::Cli,
-            note: None,
-        },
-        Utc::now(),
-    )
-    .await
-    .unwrap()
-    .unwrap()
-    .payment_id
-}
-
 both_dbs!(
     a_donor_sends_a_receipt_to_their_own_address_once_and_20_a_day,
     |db| async move {
@@ -1212,7 +1168,7 @@ both_dbs!(
         assert_eq!(s, 404);
         assert_eq!(documents_of(&db, budi_id).await, 1);
         // Ani's own receipt, but Ani keeps no e-mail address: told so.
-        let ani_payment = to_credit(&db, ani_id, "SETOR-ANI", 100_000).await;
+        let ani_payment = common::to_credit(&db, ani_id, "SETOR-ANI", 100_000).await;
         let (s, v) = app
             .post(
                 &ani,
@@ -1242,7 +1198,7 @@ both_dbs!(
             assert!(m.queued);
         }
         assert_eq!(documents_of(&db, budi_id).await, 20);
-        let second = to_credit(&db, budi_id, "SETOR-BUDI", 250_000).await;
+        let second = common::to_credit(&db, budi_id, "SETOR-BUDI", 250_000).await;
         let r = app
             .client
             .post(app.url(&format!("/api/v1/payments/{second}/receipt/email")))

@@ -8,8 +8,7 @@ use crate::app::AppState;
 use crate::report::{self, Format};
 use crate::usecase::region_report::{self, Period};
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -52,15 +51,10 @@ pub async fn region_report(
     let format = Format::parse(q.format.as_deref())?;
     let r = region_report::build(ctx, &code, period.from, period.to).await?;
     let (name, bytes) = report::render(&r, format)?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(crate::http::download::attachment(
+        bytes,
+        format.content_type(),
+        &name,
+        "laporan-cakupan",
+    ))
 }

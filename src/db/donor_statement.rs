@@ -17,8 +17,9 @@ use lingkaran_domain::rates::Month;
 pub const MAX_LINES: i64 = 5_000;
 
 /// One receipt of the period, with how it was paid.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Line {
+    #[sqlx(flatten)]
     pub receipt: ReceiptRow,
     /// The payment's source and channel (`callback`, `VIRTUAL_ACCOUNT_BRI`); `None` for a
     /// donation paid from the credit.
@@ -41,25 +42,10 @@ pub async fn receipts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> sqlx::Result<Vec<Line>> {
-    type Row = (
-        i64,
-        i64,
-        i64,
-        String,
-        Option<i64>,
-        Option<i64>,
-        i64,
-        i64,
-        String,
-        chrono::DateTime<Utc>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-    );
-    let rows: Vec<Row> = on_db!(db, |pool| sqlx::query_as(
+    on_db!(db, |pool| sqlx::query_as(
         "SELECT r.id, r.year, r.seq, r.code, r.payment_id, r.credit_settlement_id, r.donor_id,
                 r.amount, r.issued_on, r.created_at, p.source, p.channel,
-                COALESCE(cs.donation_id, i.donation_id)
+                COALESCE(cs.donation_id, i.donation_id) AS donation_id
          FROM receipts r
          LEFT JOIN payments p ON p.id = r.payment_id
          LEFT JOIN invoices i ON i.id = p.invoice_id
@@ -73,27 +59,7 @@ pub async fn receipts(
     .bind(to.format("%Y-%m-%d").to_string())
     .bind(MAX_LINES)
     .fetch_all(pool)
-    .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Line {
-            receipt: ReceiptRow {
-                id: r.0,
-                year: r.1,
-                seq: r.2,
-                code: r.3,
-                payment_id: r.4,
-                credit_settlement_id: r.5,
-                donor_id: r.6,
-                amount: r.7,
-                issued_on: r.8,
-                created_at: r.9,
-            },
-            source: r.10,
-            channel: r.11,
-            donation_id: r.12,
-        })
-        .collect())
+    .await)
 }
 
 /// The money of the period: receipts of payments (new money), receipts of donations paid

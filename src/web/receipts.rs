@@ -95,20 +95,45 @@ async fn mail(
         .await
         .map_err(|e| ctx.failed(e))?;
     let pick = |a, b| ctx.lang.pick(a, b);
+    let what = html! { (pick("Kuitansi ", "Receipt ")) strong { (doc.number) } };
+    mailed_page(
+        ctx,
+        p,
+        doc.donor_id,
+        pick("Kuitansi dikirim", "Receipt sent"),
+        what,
+        pick(
+            " beserta PDF-nya akan dikirim ke ",
+            " with its PDF will be sent to ",
+        ),
+        &m,
+    )
+}
+
+/// The page after a document was queued to the donor's own address: `what` goes
+/// (`will_go_to`) where, or went today already, and the way back to the account (staff: the donor's).
+pub(super) fn mailed_page(
+    ctx: &Ctx,
+    p: &crate::auth::Principal,
+    donor_id: i64,
+    title: &str,
+    what: Markup,
+    will_go_to: &str,
+    m: &crate::usecase::documents::Mailed,
+) -> PageResult {
+    let pick = |a, b| ctx.lang.pick(a, b);
     let back = if p.role == crate::auth::Role::Donor {
         "/akun".to_string()
     } else {
-        format!("/akun?donor={}", doc.donor_id)
+        format!("/akun?donor={donor_id}")
     };
-    let title = pick("Kuitansi dikirim", "Receipt sent");
     let body = html! {
         h1 { (title) }
         p.ok role="status" id="terkirim" {
+            (what)
             @if m.queued {
-                (pick("Kuitansi ", "Receipt ")) strong { (doc.number) }
-                (pick(" beserta PDF-nya akan dikirim ke ", " with its PDF will be sent to ")) strong { (m.to) } "."
+                (will_go_to) strong { (m.to) } "."
             } @else {
-                (pick("Kuitansi ", "Receipt ")) strong { (doc.number) }
                 (pick(" sudah dikirim ke ", " was already sent to ")) strong { (m.to) }
                 (pick(" hari ini; tidak dikirim lagi.", " today; it is not sent again."))
             }

@@ -3,13 +3,11 @@
 //! leads here; the use case builds the report (`usecase::region_report`), `crate::report`
 //! writes the file.
 
-use super::page::{no_store, Ctx, PageResult};
+use super::page::{Ctx, PageResult};
 use crate::app::AppState;
 use crate::report::{self, Format};
 use crate::usecase::region_report::{self, Period};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
 /// `GET /wilayah/{code}/laporan?dari=YYYY-MM&sampai=YYYY-MM&format=xlsx|pdf`: the file, or
@@ -32,22 +30,12 @@ pub async fn download(
         .await
         .map_err(|e| ctx.failed(e))?;
     let (name, bytes) = report::render(&r, format).map_err(|e| ctx.internal(e))?;
-    Ok(attachment(format, &name, bytes))
-}
-
-/// The file as a download that no cache keeps.
-fn attachment(format: Format, name: &str, bytes: Vec<u8>) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    no_store(&mut r);
-    r
+    Ok(crate::http::download::attachment(
+        bytes,
+        format.content_type(),
+        &name,
+        "laporan-cakupan",
+    ))
 }
 
 /// The dashboard's section "Laporan untuk rapat UCJ": a plain GET form with the two months

@@ -10,15 +10,13 @@
 //!   same file attached to one e-mail to the donor's own address
 //!   (`usecase::donor_statement::mail`; once a day for the same file, 20 documents a day).
 
-use super::layout;
-use super::page::{no_store, Ctx, Fail, PageResult};
+use super::page::{Ctx, Fail, PageResult};
 use crate::app::AppState;
 use crate::auth::role::GIVERS;
 use crate::auth::Role;
 use crate::report::{donor_statement, Format};
 use crate::usecase::donor_statement::{self as uc, Kind, Statement};
 use axum::extract::State;
-use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
 use lingkaran_domain::statement::Period;
 use maud::{html, Markup};
@@ -83,28 +81,16 @@ pub async fn mail(
         .await
         .map_err(|e| ctx.failed(e))?;
     let pick = |a, b| ctx.lang.pick(a, b);
-    let back = if p.role == Role::Donor {
-        "/akun".to_string()
-    } else {
-        format!("/akun?donor={}", s.donor_id)
-    };
-    let title = pick("Laporan dikirim", "Statement sent");
-    let body = html! {
-        h1 { (title) }
-        p.ok role="status" id="terkirim" {
-            (s.kind.title(ctx.lang.code())) " " (s.period.text(ctx.lang.code()))
-            @if m.queued {
-                (pick(" akan dikirim ke ", " will be sent to ")) strong { (m.to) } "."
-            } @else {
-                (pick(" sudah dikirim ke ", " was already sent to ")) strong { (m.to) }
-                (pick(" hari ini; tidak dikirim lagi.", " today; it is not sent again."))
-            }
-        }
-        p { a href=(back) { (pick("Kembali ke akun", "Back to the account")) } }
-    };
-    let mut r = layout::page(&ctx, title, body).into_response();
-    no_store(&mut r);
-    Ok(r)
+    let what = html! { (s.kind.title(ctx.lang.code())) " " (s.period.text(ctx.lang.code())) };
+    super::receipts::mailed_page(
+        &ctx,
+        p,
+        s.donor_id,
+        pick("Laporan dikirim", "Statement sent"),
+        what,
+        pick(" akan dikirim ke ", " will be sent to "),
+        &m,
+    )
 }
 
 /// The account's section: the period, the kind, and a button per format. `donor` is named

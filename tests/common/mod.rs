@@ -690,6 +690,32 @@ pub async fn give_and_pay(
     (made.id, inv.amount)
 }
 
+/// Books `amount` to `donor`'s credit by hand, paid today: a payment with its own receipt.
+/// Its id.
+pub async fn to_credit(db: &Db, donor: i64, reference: &str, amount: i64) -> i64 {
+    use lingkaran::db::payments::{self, NewPayment, Source, Target};
+    payments::book(
+        db,
+        &NewPayment {
+            source: Source::Manual,
+            reference: reference.into(),
+            target: Target::Donor(donor),
+            amount,
+            paid_on: lingkaran::clock::today(),
+            channel: Some("manual".into()),
+            evidence_name: None,
+            evidence: None,
+            recorded_by: Actor::Cli,
+            note: None,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .payment_id
+}
+
 /// A donor that staff created: a `company` (with an NPWP) or an `institution`.
 pub async fn staff_donor(db: &Db, kind: &str, name: &str, by: i64) -> i64 {
     lingkaran::db::donors::create(
