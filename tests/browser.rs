@@ -1330,6 +1330,9 @@ async fn donor_on_a_phone(db: Db) {
     b.window(390, 844).await;
     b.sign_in(&app, "donatur", lingkaran::demo::DEMO_PASSWORD)
         .await;
+    // Signed in once the next page shows the way out: going on before that can cut the
+    // sign-in's answer (and its session cookie) short on a loaded machine.
+    b.find("#keluar").await;
 
     // The held donation: how to pay it.
     b.goto(&app.url(&format!("/donasi/{held}"))).await;
